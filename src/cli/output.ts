@@ -1,0 +1,58 @@
+// Shared conventions of every CLI command: --workspace, --json, error reporting and exit codes.
+import type { Command } from 'commander';
+import { ZodError } from 'zod';
+
+export interface CommonOptions {
+  workspace?: string;
+  json?: boolean;
+}
+
+/** Adds the options every command takes. */
+export function withCommonOptions(cmd: Command, { json = true }: { json?: boolean } = {}): Command {
+  cmd.option('-w, --workspace <dir>', 'workspace directory (default $CIP_WORKSPACE or ./cip-workspace)');
+  if (json) cmd.option('--json', 'machine-readable JSON on stdout');
+  return cmd;
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? Number(v) : v), 2) + '\n');
+}
+
+/** An error the user can act on: printed without a stack trace, exit code given. */
+export class UserError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+export function reportError(err: unknown): number {
+  if (err instanceof ZodError) {
+    process.stderr.write(
+      'error: invalid input\n' +
+        err.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n') +
+        '\n',
+    );
+    return 1;
+  }
+  if (err instanceof Error) {
+    const code = (err as { exitCode?: number }).exitCode ?? 1;
+    const known = err instanceof UserError || err.constructor.name.endsWith('Error') && err.name !== 'Error';
+    process.stderr.write(`error: ${err.message}\n`);
+    if (!known && process.env.CIP_DEBUG) process.stderr.write(`${err.stack}\n`);
+    return code;
+  }
+  process.stderr.write(`error: ${String(err)}\n`);
+  return 1;
+}
+
+/** Formats a table for the terminal: columns padded, numbers right-aligned. */
+export function formatTable(headers: string[], rows: (string | number | null | undefined)[][]): string {
+  const cells = [headers, ...rows.map((r) => r.map((c) => (c === null || c === undefined ? '' : String(c))))];
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  const numeric = headers.map((_, i) => rows.length > 0 && rows.every((r) => r[i] === null || r[i] === undefined || typeof r[i] === 'number' || /^-?[\d.,%\s]+$/.test(String(r[i]))));
+  const line = (r: string[]) => r.map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
+  return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}

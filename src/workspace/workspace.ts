@@ -1,0 +1,151 @@
+// A workspace is one directory holding one DuckDB database file. Every command opens it through here.
+import { DuckDBInstance, DuckDBConnection, DuckDBTypeId, type DuckDBValue } from '@duckdb/node-api';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { applyMigrations } from './migrations.ts';
+
+export const DB_FILE = 'workspace.duckdb';
+export const DEFAULT_WORKSPACE_DIR = 'cip-workspace';
+
+/** Parameters are always bound, never interpolated: named (`$name`) or positional (`?`). */
+export type SqlParams = Record<string, unknown> | unknown[];
+export type Row = Record<string, unknown>;
+
+export class WorkspaceError extends Error {}
+
+/** --workspace DIR, else $CIP_WORKSPACE, else ./cip-workspace. */
+export function resolveWorkspaceDir(option?: string): string {
+  return resolve(option ?? process.env.CIP_WORKSPACE ?? DEFAULT_WORKSPACE_DIR);
+}
+
+export interface OpenOptions {
+  /** Create the directory and database when missing (cip init, cip demo). Default false. */
+  create?: boolean;
+  /** DuckDB memory limit, e.g. '2GB'. */
+  memoryLimit?: string;
+  threads?: number;
+}
+
+export class Workspace {
+  private constructor(
+    readonly dir: string,
+    readonly instance: DuckDBInstance,
+    readonly conn: DuckDBConnection,
+  ) {}
+
+  get dbPath(): string {
+    return join(this.dir, DB_FILE);
+  }
+
+  static async open(dir: string, opts: OpenOptions = {}): Promise<Workspace> {
+    const absDir = resolve(dir);
+    const dbPath = join(absDir, DB_FILE);
+    if (!existsSync(dbPath)) {
+      if (!opts.create) {
+        throw new WorkspaceError(
+          `No workspace at ${absDir} (missing ${DB_FILE}). Run 'cip init ${dir}' or 'cip demo --workspace ${dir}' first.`,
+        );
+      }
+      mkdirSync(absDir, { recursive: true });
+    }
+    const config: Record<string, string> = {};
+    if (opts.memoryLimit) config.memory_limit = opts.memoryLimit;
+    if (opts.threads) config.threads = String(opts.threads);
+    const instance = await DuckDBInstance.create(dbPath, config);
+    const conn = await instance.connect();
+    const ws = new Workspace(absDir, instance, conn);
+    await applyMigrations(ws);
+    return ws;
+  }
+
+  /** Runs a statement (or several, without params) and discards the result. */
+  async run(sql: string, params?: SqlParams): Promise<void> {
+    await this.conn.run(sql, params as never);
+  }
+
+  /** Runs a query and returns plain JS rows: BIGINT → number, DATE → 'YYYY-MM-DD', TIMESTAMP → ISO string. */
+  async all<T = Row>(sql: string, params?: SqlParams): Promise<T[]> {
+    const reader = await this.conn.runAndReadAll(sql, params as never);
+    const names = reader.columnNames();
+    const types = reader.columnTypes().map((t) => t.typeId);
+    const rows = reader.getRowsJS();
+    return rows.map((r) => {
+      const o: Row = {};
+      for (let i = 0; i < names.length; i++) o[names[i]] = toPlain(r[i], types[i]);
+      return o as T;
+    });
+  }
+
+  async one<T = Row>(sql: string, params?: SqlParams): Promise<T | undefined> {
+    return (await this.all<T>(sql, params))[0];
+  }
+
+  /** Single scalar of the first row's first column. */
+  async scalar<T = unknown>(sql: string, params?: SqlParams): Promise<T> {
+    const row = await this.one<Row>(sql, params);
+    return (row ? Object.values(row)[0] : undefined) as T;
+  }
+
+  private txDepth = 0;
+
+  /** All-or-nothing: commits when fn resolves, rolls back when it throws. Nested calls join the outer one. */
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.txDepth > 0) return fn();
+    await this.run('BEGIN TRANSACTION');
+    this.txDepth++;
+    try {
+      const result = await fn();
+      await this.run('COMMIT');
+      return result;
+    } catch (err) {
+      await this.run('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      this.txDepth--;
+    }
+  }
+
+  async getSetting(key: string): Promise<string | undefined> {
+    const row = await this.one<{ value: string }>('SELECT value FROM settings WHERE key = $key', { key });
+    return row?.value;
+  }
+
+  async setSetting(key: string, value: string): Promise<void> {
+    await this.run(
+      'INSERT INTO settings (key, value) VALUES ($key, $value) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      { key, value },
+    );
+  }
+
+  close(): void {
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+function toPlain(v: unknown, typeId: DuckDBTypeId): unknown {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'bigint') {
+    return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : v.toString();
+  }
+  if (v instanceof Date) {
+    if (typeId === DuckDBTypeId.DATE) return v.toISOString().slice(0, 10);
+    return v.toISOString();
+  }
+  if (Array.isArray(v)) return v.map((x) => toPlain(x, DuckDBTypeId.INVALID));
+  return v as DuckDBValue;
+}
+
+/** Opens the workspace named by a command's --workspace option, runs fn, always closes. */
+export async function withWorkspace<T>(
+  dirOption: string | undefined,
+  fn: (ws: Workspace) => Promise<T>,
+  opts: OpenOptions = {},
+): Promise<T> {
+  const ws = await Workspace.open(resolveWorkspaceDir(dirOption), opts);
+  try {
+    return await fn(ws);
+  } finally {
+    ws.close();
+  }
+}
