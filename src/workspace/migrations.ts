@@ -10,6 +10,7 @@ import { measureMigrations } from '../measure/schema.ts';
 import { planMigrations } from '../plan/schema.ts';
 import { governanceMigrations } from '../governance/schema.ts';
 import { serverMigrations } from '../server/schema.ts';
+import { historyMigrations } from '../history/schema.ts';
 
 export interface Migration {
   /** Unique and stable, prefixed by the owning context, e.g. 'plan-002-measures'. */
@@ -20,6 +21,7 @@ export interface Migration {
 
 export const allMigrations = (): Migration[] => [
   ...workspaceMigrations,
+  ...historyMigrations,
   ...ingestMigrations,
   ...demoMigrations,
   ...segmentationMigrations,
