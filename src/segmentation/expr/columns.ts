@@ -1,0 +1,37 @@
+// Types of the canonical declaration_lines columns (src/workspace/schema.ts) as the expression language sees
+// them — a ready ExprContext.columns for the `lines` relation. Bookkeeping columns (extra, import_id,
+// source_row) are deliberately absent.
+import type { ExprType } from './typecheck.ts';
+
+export const DECLARATION_LINE_COLUMNS: Readonly<Record<string, ExprType>> = Object.freeze({
+  declaration_id: 'string',
+  line_no: 'number',
+  date: 'date',
+  flow: 'string',
+  regime: 'string',
+  office: 'string',
+  operator_id: 'string',
+  declarant_id: 'string',
+  supplier_id: 'string',
+  hs_code: 'string',
+  origin_country: 'string',
+  departure_country: 'string',
+  transport_mode: 'string',
+  quantity: 'number',
+  net_mass_kg: 'number',
+  value: 'number',
+  duty: 'number',
+  vat: 'number',
+  excise: 'number',
+  tax_type: 'string',
+  exemption_code: 'string',
+  preference_code: 'string',
+  channel: 'string',
+  inspected: 'boolean',
+  finding: 'boolean',
+  compliance_risk: 'string',
+  amount_reassessed: 'number',
+  amount_collected: 'number',
+  release_hours: 'number',
+  aeo_flag: 'boolean',
+});

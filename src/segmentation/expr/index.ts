@@ -1,0 +1,18 @@
+// The user-defined indicator expression language (note Step 2): parse → type check → compile to one
+// parameterised SQL statement over `lines`, one row per operator. Reference: docs/cli/expr.md.
+import type { Ast } from './ast.ts';
+import { compileChecked, type CompiledIndicator } from './compile.ts';
+import { ExprError } from './errors.ts';
+import { parseIndicator } from './parser.ts';
+import { typecheck, type ExprContext, type ExprType } from './typecheck.ts';
+
+export { ExprError, parseIndicator };
+export type { Ast, CompiledIndicator, ExprContext, ExprType };
+
+/** Parses, type-checks against ctx and compiles; throws ExprError for anything outside the language. */
+export function compileIndicator(src: string, ctx: ExprContext, opts: { paramPrefix: string }): CompiledIndicator {
+  const ast = parseIndicator(src);
+  const checked = typecheck(ast, ctx, src);
+  return compileChecked(ast, checked, ctx, opts.paramPrefix);
+}
+export { DECLARATION_LINE_COLUMNS } from './columns.ts';
