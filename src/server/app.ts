@@ -1,0 +1,69 @@
+// Builds the Fastify application: security headers, cookies, zod validation, OpenAPI, routes, the SPA.
+import Fastify, { type FastifyInstance } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifySwagger from '@fastify/swagger';
+import { makeGuard } from './auth.ts';
+import type { ServerDb } from './db.ts';
+import { HttpError, registerRoutes, useZod, zodToOpenApi } from './route-table.ts';
+import { allRoutes } from './routes/index.ts';
+import { serveSpa } from './spa.ts';
+
+export interface AppOptions {
+  /** Serve the built SPA (dist/web). Off in API tests. */
+  web?: boolean;
+  logger?: boolean;
+  /** Trust X-Forwarded-* from a reverse proxy (TLS termination). */
+  trustProxy?: boolean;
+}
+
+const CSP = [
+  "default-src 'self'",
+  "img-src 'self' data: blob:",
+  "style-src 'self' 'unsafe-inline'",
+  "script-src 'self'",
+  "connect-src 'self'",
+  "font-src 'self'",
+  "object-src 'none'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+].join('; ');
+
+export async function buildApp(db: ServerDb, opts: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({ logger: opts.logger ?? false, trustProxy: opts.trustProxy ?? true, bodyLimit: 2 * 1024 * 1024 });
+  useZod(app);
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'CIP Workbench API', version: '0.1.0', description: 'Risk-based compliance improvement plans for customs (IMF TNM 2025/02). Sign in with POST /api/auth/login; send the cip_csrf cookie value in X-CSRF-Token on every change.' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'cip_session' } } },
+      security: [{ session: [] }],
+    },
+    transform: zodToOpenApi as never,
+  });
+
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('content-security-policy', CSP);
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    return payload;
+  });
+
+  app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, req, reply) => {
+    if (err instanceof HttpError) return reply.code(err.statusCode).send({ error: err.message });
+    if (err.validation) return reply.code(400).send({ error: `invalid request: ${err.message}` });
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return reply.code(err.statusCode).send({ error: err.message });
+    req.log.error(err);
+    if (!opts.logger) process.stderr.write(`[cip serve] ${req.method} ${req.url}: ${err.stack ?? err.message}\n`);
+    return reply.code(500).send({ error: `internal error: ${err.message}` });
+  });
+
+  registerRoutes(app, db, allRoutes, makeGuard(db));
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  if (opts.web) await serveSpa(app);
+  else app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: `no route ${req.method} ${req.url.split('?')[0]}` }));
+  return app;
+}

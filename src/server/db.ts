@@ -1,0 +1,74 @@
+// The server's access to the workspace: one DuckDB instance, several connections.
+// Reads run on a small pool of connections (DuckDB gives each its own MVCC snapshot); changes run one at a
+// time on the main connection, inside ws.transaction, so a change and its history entry commit together.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { Workspace } from '../workspace/workspace.ts';
+
+type WorkspaceCtor = new (dir: string, instance: Workspace['instance'], conn: DuckDBConnection) => Workspace;
+
+class Mutex {
+  private tail: Promise<unknown> = Promise.resolve();
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(fn, fn);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}
+
+export class ServerDb {
+  private readers: { ws: Workspace; lock: Mutex; busy: number }[] = [];
+  private writeLock = new Mutex();
+  /** Bumped after every committed change; caches key on it. */
+  version = 0;
+
+  private constructor(readonly main: Workspace) {}
+
+  /**
+   * Wraps an open workspace. Extra read connections share its DuckDB instance. (Workspace has no public
+   * way to add a connection, so its constructor is called directly; see the report to the lead.)
+   */
+  static async attach(main: Workspace, readers = 4): Promise<ServerDb> {
+    const db = new ServerDb(main);
+    const Ctor = Workspace as unknown as WorkspaceCtor;
+    for (let i = 0; i < readers; i++) {
+      const conn = await main.instance.connect();
+      db.readers.push({ ws: new Ctor(main.dir, main.instance, conn), lock: new Mutex(), busy: 0 });
+    }
+    return db;
+  }
+
+  /** Runs a read on the least busy read connection. */
+  read<T>(fn: (ws: Workspace) => Promise<T>): Promise<T> {
+    if (this.readers.length === 0) return this.writeLock.run(() => fn(this.main));
+    const r = this.readers.reduce((a, b) => (b.busy < a.busy ? b : a));
+    r.busy++;
+    return r.lock.run(() => fn(r.ws)).finally(() => r.busy--);
+  }
+
+  /** Runs a change exclusively on the main connection, inside one transaction. */
+  write<T>(fn: (ws: Workspace) => Promise<T>): Promise<T> {
+    return this.writeLock.run(async () => {
+      try {
+        return await this.main.transaction(() => fn(this.main));
+      } finally {
+        this.version++;
+      }
+    });
+  }
+
+  /** Exclusive access to the main connection without a transaction (for domain calls that manage their own). */
+  exclusive<T>(fn: (ws: Workspace) => Promise<T>): Promise<T> {
+    return this.writeLock.run(async () => {
+      try {
+        return await fn(this.main);
+      } finally {
+        this.version++;
+      }
+    });
+  }
+
+  close(): void {
+    for (const r of this.readers) r.ws.conn.closeSync();
+    this.readers = [];
+  }
+}

@@ -1,0 +1,199 @@
+// Every endpoint is declared once, as data: method, url, permission, schemas, and (for changes) the history
+// action. registerRoutes() turns each declaration into a Fastify route whose guard checks the permission
+// and whose changes are written, with their history entry, in one transaction.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z, type ZodType } from 'zod';
+import { recordChange } from '../history/history.ts';
+import type { Workspace } from '../workspace/workspace.ts';
+import type { ServerDb } from './db.ts';
+import type { Permission } from './roles.ts';
+import type { AuthUser } from './auth.ts';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+/** 'public': no login; 'authenticated': any signed-in user; otherwise a permission from roles.json. */
+export type Access = 'public' | 'authenticated' | Permission;
+
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface Ctx<P, Q, B> {
+  db: ServerDb;
+  /** The signed-in user; for 'public' routes it may be absent. */
+  user: AuthUser;
+  params: P;
+  query: Q;
+  body: B;
+  req: FastifyRequest;
+  reply: FastifyReply;
+}
+
+export interface Change {
+  entityId?: string | null;
+  orgUnit?: string | null;
+  before?: unknown;
+  after?: unknown;
+}
+
+export interface FileResult {
+  filename: string;
+  contentType: string;
+  data: Buffer | string;
+}
+
+interface Base<P extends ZodType, Q extends ZodType, B extends ZodType> {
+  method: Method;
+  url: string;
+  summary: string;
+  tag: string;
+  access: Access;
+  params?: P;
+  query?: Q;
+  body?: B;
+}
+
+export interface ReadRoute<P extends ZodType, Q extends ZodType, B extends ZodType, R extends ZodType> extends Base<P, Q, B> {
+  response: R;
+  read: (ctx: Ctx<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<z.infer<R>>;
+}
+
+export interface ChangeRoute<P extends ZodType, Q extends ZodType, B extends ZodType, R extends ZodType> extends Base<P, Q, B> {
+  response: R;
+  /** The history entry this endpoint writes: declared here, written by the framework. */
+  audit: { action: string; entityType: string };
+  /** Runs inside one transaction on the write connection; returns the response and what changed. */
+  change: (ctx: Ctx<z.infer<P>, z.infer<Q>, z.infer<B>>, ws: Workspace) => Promise<{ result: z.infer<R>; change: Change }>;
+}
+
+export interface FileRoute<P extends ZodType, Q extends ZodType, B extends ZodType> extends Base<P, Q, B> {
+  file: (ctx: Ctx<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<FileResult>;
+}
+
+export type RouteDef = (ReadRoute<any, any, any, any> | ChangeRoute<any, any, any, any> | FileRoute<any, any, any>) & {
+  params?: ZodType;
+  query?: ZodType;
+  body?: ZodType;
+};
+
+const none = z.object({}).strict();
+
+/** Declares a read-only endpoint (typed from its schemas). */
+export function readRoute<P extends ZodType = typeof none, Q extends ZodType = typeof none, B extends ZodType = typeof none, R extends ZodType = ZodType>(
+  def: ReadRoute<P, Q, B, R>,
+): RouteDef {
+  return def as RouteDef;
+}
+
+/** Declares an endpoint that changes something and is recorded in the history. */
+export function changeRoute<P extends ZodType = typeof none, Q extends ZodType = typeof none, B extends ZodType = typeof none, R extends ZodType = ZodType>(
+  def: ChangeRoute<P, Q, B, R>,
+): RouteDef {
+  return def as RouteDef;
+}
+
+/** Declares a download (xlsx, docx, csv). */
+export function fileRoute<P extends ZodType = typeof none, Q extends ZodType = typeof none, B extends ZodType = typeof none>(
+  def: FileRoute<P, Q, B>,
+): RouteDef {
+  return def as RouteDef;
+}
+
+export function isChange(r: RouteDef): r is ChangeRoute<any, any, any, any> & RouteDef {
+  return 'change' in r;
+}
+
+export interface Guard {
+  /** Authenticates the request and checks CSRF and the permission; throws HttpError otherwise. */
+  (req: FastifyRequest, route: RouteDef): Promise<AuthUser | undefined>;
+}
+
+export function registerRoutes(app: FastifyInstance, db: ServerDb, routes: RouteDef[], guard: Guard): void {
+  for (const route of routes) {
+    const schema: Record<string, unknown> = {
+      summary: route.summary,
+      tags: [route.tag],
+      description: route.access === 'public' ? 'No login required.' : `Requires: ${route.access}.`,
+    };
+    if (route.params) schema.params = route.params;
+    if (route.query) schema.querystring = route.query;
+    if (route.body) schema.body = route.body;
+    if ('response' in route) schema.response = { 200: route.response };
+
+    app.route({
+      method: route.method,
+      url: route.url,
+      schema,
+      config: { access: route.access },
+      handler: async (req, reply) => {
+        const user = (await guard(req, route)) as AuthUser;
+        const ctx = { db, user, params: req.params, query: req.query, body: req.body, req, reply };
+        if ('file' in route) {
+          const f = await route.file(ctx);
+          const ascii = f.filename.replace(/[^A-Za-z0-9._-]/g, '_');
+          return reply
+            .header('content-type', f.contentType)
+            .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(f.filename)}`)
+            .send(f.data);
+        }
+        if (isChange(route)) {
+          return db.write(async (ws) => {
+            const { result, change } = await route.change(ctx, ws);
+            await recordChange(ws, {
+              actor: user.username,
+              action: route.audit.action,
+              entityType: route.audit.entityType,
+              entityId: change.entityId ?? null,
+              orgUnit: change.orgUnit ?? user.unit_id,
+              before: change.before,
+              after: change.after,
+            });
+            return result;
+          });
+        }
+        return (route as ReadRoute<any, any, any, any>).read(ctx);
+      },
+    });
+  }
+}
+
+/** Zod schemas validate requests and responses; @fastify/swagger documents them as JSON schema. */
+export function useZod(app: FastifyInstance): void {
+  app.setValidatorCompiler(({ schema }) => {
+    const s = schema as unknown as ZodType;
+    return (data: unknown) => {
+      const r = s.safeParse(data ?? {});
+      if (r.success) return { value: r.data };
+      const msg = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+      return { error: Object.assign(new Error(msg), { validation: r.error.issues }) };
+    };
+  });
+  app.setSerializerCompiler(({ schema, url }) => {
+    const s = schema as unknown as ZodType;
+    return (data: unknown) => {
+      const r = s.safeParse(data);
+      if (!r.success) {
+        const msg = r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+        throw new Error(`response of ${url} does not match its schema: ${msg}`);
+      }
+      return JSON.stringify(r.data);
+    };
+  });
+}
+
+/** For @fastify/swagger: turn the zod schemas of a route into OpenAPI 3.0 JSON schema. */
+export function zodToOpenApi({ schema, url }: { schema: Record<string, unknown>; url: string }): { schema: Record<string, unknown>; url: string } {
+  if (!schema) return { schema, url };
+  const out: Record<string, unknown> = { ...schema };
+  const conv = (s: unknown, io: 'input' | 'output') =>
+    s instanceof z.ZodType ? z.toJSONSchema(s, { target: 'openapi-3.0', io, unrepresentable: 'any' }) : s;
+  for (const k of ['params', 'querystring', 'body'] as const) if (schema[k]) out[k] = conv(schema[k], 'input');
+  if (schema.response) {
+    out.response = Object.fromEntries(Object.entries(schema.response as Record<string, unknown>).map(([c, s]) => [c, conv(s, 'output')]));
+  }
+  return { schema: out, url };
+}

@@ -1,0 +1,7 @@
+// All API endpoints, one declaration each (see route-table.ts). The role × endpoint tests read this list.
+import type { RouteDef } from '../route-table.ts';
+import { adminRoutes } from './admin.ts';
+import { authRoutes } from './auth.ts';
+import { overviewRoutes } from './overview.ts';
+
+export const allRoutes: RouteDef[] = [...authRoutes, ...overviewRoutes, ...adminRoutes];

@@ -1,0 +1,96 @@
+// The application frame: sign-in, the menu (only pages the user's roles allow), language switch, the page.
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError, get, post, put } from './api.ts';
+import i18n, { LANGUAGES, type Language } from './i18n.ts';
+import { LoginPage } from './pages/Login.tsx';
+import { matchPage, PAGES } from './pages.ts';
+import { navigate, useLocation } from './router.ts';
+import { can, MeContext, type Me } from './session.tsx';
+
+export function App() {
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const load = useCallback(async () => {
+    try {
+      const m = await get<Me>('/api/me');
+      setMe(m);
+      if (m.language !== i18n.language) await i18n.changeLanguage(m.language);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) setMe(null);
+      else throw e;
+    }
+  }, []);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  if (me === undefined) return null;
+  if (me === null) return <LoginPage onSignedIn={load} />;
+  return (
+    <MeContext.Provider value={me}>
+      <Shell me={me} onSignedOut={() => setMe(null)} onChanged={load} />
+    </MeContext.Provider>
+  );
+}
+
+function Shell({ me, onSignedOut, onChanged }: { me: Me; onSignedOut: () => void; onChanged: () => void }) {
+  const { t } = useTranslation();
+  const { path } = useLocation();
+  const match = matchPage(path);
+  const setLanguage = async (lang: Language) => {
+    await i18n.changeLanguage(lang);
+    await put('/api/me/language', { language: lang });
+    onChanged();
+  };
+  const signOut = async () => {
+    await post('/api/auth/logout');
+    navigate('/', true);
+    onSignedOut();
+  };
+  const Page = match && can(me, match.page.permission) ? match.page.component : null;
+  return (
+    <div className="shell">
+      <nav className="sidebar" aria-label={t('nav.menu')}>
+        <div className="brand">{t('app.name')}</div>
+        {PAGES.filter((p) => !p.hidden && can(me, p.permission)).map((p) => (
+          <a
+            key={p.path}
+            href={p.path}
+            className={p.path === path || (p.path !== '/' && path.startsWith(p.path + '/')) ? 'active' : ''}
+            onClick={(e) => {
+              e.preventDefault();
+              navigate(p.path);
+            }}
+          >
+            {t(p.label)}
+          </a>
+        ))}
+      </nav>
+      <div className="main">
+        <header className="topbar">
+          <span className="who">
+            <a href="/account" onClick={(e) => { e.preventDefault(); navigate('/account'); }}>{me.display_name ?? me.username}</a>
+            {' · '}
+            {me.roles.map((r) => t(`roles.${r}`)).join(', ')}
+            {' · '}
+            {me.unit_id}
+          </span>
+          <label className="lang">
+            {t('app.language')}{' '}
+            <select value={i18n.language} onChange={(e) => void setLanguage(e.target.value as Language)} data-testid="language">
+              {LANGUAGES.map((l) => (
+                <option key={l} value={l}>
+                  {t(`languages.${l}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="button" onClick={() => void signOut()}>
+            {t('app.signOut')}
+          </button>
+        </header>
+        <main className="content">{Page ? <Page /> : <p className="empty">{match ? t('app.forbidden') : t('app.notFound')}</p>}</main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,137 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { get, patch, post } from '../api.ts';
+import { useApi } from '../components/useApi.ts';
+import { ErrorBox } from '../components/Status.tsx';
+import { fmtDateTime } from '../format.ts';
+import { LANGUAGES } from '../i18n.ts';
+
+interface User {
+  username: string;
+  display_name: string | null;
+  roles: string[];
+  unit_id: string;
+  language: string;
+  disabled: boolean;
+  created_at: string;
+}
+interface Unit {
+  unit_id: string;
+  name: string;
+  level: string;
+}
+interface Roles {
+  roles: { code: string }[];
+}
+
+export function UsersPage() {
+  const { t } = useTranslation();
+  const users = useApi(() => get<User[]>('/api/users'), []);
+  const units = useApi(() => get<Unit[]>('/api/units'), []);
+  const roles = useApi(() => get<Roles>('/api/roles'), []);
+  const [form, setForm] = useState({ username: '', display_name: '', roles: [] as string[], unit_id: 'HQ', password: '', language: 'en' });
+  const [error, setError] = useState<string>();
+  const [editing, setEditing] = useState<string | null>(null);
+  const [edit, setEdit] = useState<{ roles: string[]; unit_id: string }>({ roles: [], unit_id: 'HQ' });
+
+  const create = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(undefined);
+    try {
+      await post('/api/users', { ...form, display_name: form.display_name || undefined });
+      setForm({ ...form, username: '', display_name: '', password: '' });
+      users.reload();
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+  const save = async (u: User, body: Record<string, unknown>) => {
+    setError(undefined);
+    try {
+      await patch(`/api/users/${encodeURIComponent(u.username)}`, body);
+      setEditing(null);
+      users.reload();
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+  const roleCodes = roles.data?.roles.map((r) => r.code) ?? [];
+  const unitName = (id: string) => units.data?.find((u) => u.unit_id === id)?.name ?? id;
+  const RolePicker = ({ value, onChange }: { value: string[]; onChange: (v: string[]) => void }) => (
+    <div className="checks">
+      {roleCodes.map((r) => (
+        <label key={r}>
+          <input type="checkbox" checked={value.includes(r)} onChange={(e) => onChange(e.target.checked ? [...value, r] : value.filter((x) => x !== r))} />
+          {t(`roles.${r}`)}
+        </label>
+      ))}
+    </div>
+  );
+  const UnitPicker = ({ value, onChange }: { value: string; onChange: (v: string) => void }) => (
+    <select value={value} onChange={(e) => onChange(e.target.value)}>
+      {(units.data ?? []).map((u) => (
+        <option key={u.unit_id} value={u.unit_id}>
+          {t(`units.${u.level}`)}: {u.name}
+        </option>
+      ))}
+    </select>
+  );
+  return (
+    <section>
+      <h1>{t('users.title')}</h1>
+      <ErrorBox error={error ?? users.error} />
+      <table>
+        <thead>
+          <tr>
+            <th>{t('users.username')}</th>
+            <th>{t('users.displayName')}</th>
+            <th>{t('users.roles')}</th>
+            <th>{t('users.unit')}</th>
+            <th>{t('users.language')}</th>
+            <th>{t('users.created')}</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {(users.data ?? []).map((u) => (
+            <tr key={u.username} className={u.disabled ? 'disabled' : ''}>
+              <td>{u.username}</td>
+              <td>{u.display_name}</td>
+              <td>{editing === u.username ? <RolePicker value={edit.roles} onChange={(roles) => setEdit({ ...edit, roles })} /> : u.roles.map((r) => t(`roles.${r}`)).join(', ')}</td>
+              <td>{editing === u.username ? <UnitPicker value={edit.unit_id} onChange={(unit_id) => setEdit({ ...edit, unit_id })} /> : unitName(u.unit_id)}</td>
+              <td>{t(`languages.${u.language}`)}</td>
+              <td>{fmtDateTime(u.created_at)}</td>
+              <td className="actions">
+                {editing === u.username ? (
+                  <>
+                    <button type="button" onClick={() => void save(u, edit)}>{t('app.save')}</button>
+                    <button type="button" className="link" onClick={() => setEditing(null)}>{t('app.cancel')}</button>
+                  </>
+                ) : (
+                  <>
+                    <button type="button" className="link" onClick={() => { setEditing(u.username); setEdit({ roles: u.roles, unit_id: u.unit_id }); }}>{t('app.edit')}</button>
+                    <button type="button" className="link" onClick={() => void save(u, { disabled: !u.disabled })}>{u.disabled ? t('users.enable') : t('users.disable')}</button>
+                  </>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>{t('users.add')}</h2>
+      <form className="card form-grid" onSubmit={(e) => void create(e)}>
+        <label>{t('users.username')}<input value={form.username} onChange={(e) => setForm({ ...form, username: e.target.value })} required /></label>
+        <label>{t('users.displayName')}<input value={form.display_name} onChange={(e) => setForm({ ...form, display_name: e.target.value })} /></label>
+        <label>{t('users.password')}<input type="password" minLength={10} value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} required autoComplete="new-password" /></label>
+        <label>{t('users.unit')}<UnitPicker value={form.unit_id} onChange={(unit_id) => setForm({ ...form, unit_id })} /></label>
+        <label>{t('users.language')}
+          <select value={form.language} onChange={(e) => setForm({ ...form, language: e.target.value })}>
+            {LANGUAGES.map((l) => <option key={l} value={l}>{t(`languages.${l}`)}</option>)}
+          </select>
+        </label>
+        <div>{t('users.roles')}<RolePicker value={form.roles} onChange={(r) => setForm({ ...form, roles: r })} /></div>
+        <button type="submit" disabled={form.roles.length === 0}>{t('users.create')}</button>
+      </form>
+    </section>
+  );
+}
