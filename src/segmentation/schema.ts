@@ -1,4 +1,91 @@
 // Tables owned by the segmentation context. Append new migrations; never edit a released one.
 import type { Migration } from '../workspace/migrations.ts';
 
-export const segmentationMigrations: Migration[] = [];
+export const segmentationMigrations: Migration[] = [
+  {
+    id: 'segmentation-001-gri',
+    description: 'GRI configurations (versioned), runs, per-operator base rows, shared result tables',
+    sql: `
+-- Every saved configuration is a new version; the latest version of a risk is the one in force.
+CREATE TABLE seg_configs (
+  risk VARCHAR NOT NULL,               -- 'general' or a compliance risk (risk-specific GRI)
+  version INTEGER NOT NULL,
+  config_json VARCHAR NOT NULL,
+  created_at TIMESTAMP NOT NULL,
+  created_by VARCHAR NOT NULL,
+  comment VARCHAR,
+  PRIMARY KEY (risk, version)
+);
+
+-- One row per risk: the last pipeline run (window, indicator order and availability, weights, bars).
+CREATE TABLE seg_runs (
+  risk VARCHAR PRIMARY KEY,
+  config_id VARCHAR NOT NULL,
+  computed_at TIMESTAMP NOT NULL,
+  run_json VARCHAR NOT NULL
+);
+
+-- Per operator and risk: what re-scoring needs without rescanning lines. flags bit i = indicator i of the run.
+CREATE TABLE seg_operator_base (
+  risk VARCHAR NOT NULL,
+  operator_id VARCHAR NOT NULL,
+  size_segment VARCHAR NOT NULL,
+  total_value DOUBLE NOT NULL,
+  lines BIGINT NOT NULL,
+  vat DOUBLE, duty DOUBLE, excise DOUBLE,
+  repeat_offender BOOLEAN NOT NULL,
+  controlled BOOLEAN NOT NULL,         -- inspected or audited in the window
+  noncompliant BOOLEAN NOT NULL,       -- irregularity found in the window (subsample for frequency weights)
+  isic_sector VARCHAR,
+  main_chapter VARCHAR,
+  flags UBIGINT NOT NULL,
+  vals DOUBLE[] NOT NULL,             -- indicator values, in the run's indicator order
+  thr DOUBLE[] NOT NULL               -- the threshold each value was compared with
+);
+
+-- Shared contract (docs/architecture.md): the latest general GRI run, one row per operator.
+CREATE TABLE operator_segments (
+  operator_id VARCHAR NOT NULL,
+  size_segment VARCHAR NOT NULL,
+  total_value DOUBLE NOT NULL,
+  lines BIGINT NOT NULL,
+  gri DOUBLE NOT NULL,
+  risk_level VARCHAR NOT NULL,
+  config_id VARCHAR NOT NULL,
+  computed_at TIMESTAMP NOT NULL
+);
+
+-- Risk-specific GRIs (one configuration per compliance risk), same columns plus the risk.
+CREATE TABLE operator_risk_segments (
+  risk VARCHAR NOT NULL,
+  operator_id VARCHAR NOT NULL,
+  size_segment VARCHAR NOT NULL,
+  total_value DOUBLE NOT NULL,
+  lines BIGINT NOT NULL,
+  gri DOUBLE NOT NULL,
+  risk_level VARCHAR NOT NULL,
+  config_id VARCHAR NOT NULL,
+  computed_at TIMESTAMP NOT NULL
+);
+
+-- Shared contract: one row per raised flag of the latest general run, with its evidence.
+CREATE TABLE operator_indicator_flags (
+  operator_id VARCHAR NOT NULL,
+  indicator_code VARCHAR NOT NULL,
+  value DOUBLE,
+  flag BOOLEAN NOT NULL,
+  evidence VARCHAR NOT NULL
+);
+
+-- Same for risk-specific runs.
+CREATE TABLE operator_risk_indicator_flags (
+  risk VARCHAR NOT NULL,
+  operator_id VARCHAR NOT NULL,
+  indicator_code VARCHAR NOT NULL,
+  value DOUBLE,
+  flag BOOLEAN NOT NULL,
+  evidence VARCHAR NOT NULL
+);
+`,
+  },
+];

@@ -1,0 +1,121 @@
+// Benchmark of the segmentation pipeline (issue #3): full pipeline at 10M and 50M lines vs one plain
+// GROUP BY operator_id pass, and re-scoring (new weights / bars) without rescanning lines for 1M operators.
+// `npm run bench gri` (BENCH_GRI_SIZES=1000000 for a quick run). Figures go to docs/benchmarks/segmentation.md.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Workspace } from '../src/workspace/workspace.ts';
+import { computeSegmentation, rescore } from '../src/segmentation/index.ts';
+import { table4, extendedTable } from '../src/segmentation/index.ts';
+
+/**
+ * Synthetic lines with DuckDB range(): `operators` importers, brokers/suppliers/origins/HS codes with
+ * operator-dependent risk so findings cluster; 3 years of dates. Also tax records, cases and operators.
+ */
+export async function generateLines(ws: Workspace, lines: number, operators: number): Promise<void> {
+  await ws.run(`
+    INSERT INTO declaration_lines (declaration_id, line_no, date, flow, operator_id, declarant_id, supplier_id, hs_code,
+      origin_country, value, duty, vat, excise, exemption_code, inspected, finding, compliance_risk)
+    SELECT 'D' || (i // 3), (i % 3)::INTEGER + 1,
+      DATE '2023-01-01' + ((hash(i, 1) % 1095))::INTEGER,
+      CASE WHEN op % 10 = 0 THEN 'export' ELSE 'import' END,
+      'OP' || lpad(op::VARCHAR, 7, '0'),
+      'AG' || lpad((CASE WHEN op % 7 = 0 THEN hash(i, 2) % 20 ELSE 20 + hash(i, 2) % 180 END)::VARCHAR, 4, '0'),
+      'SUP' || ((op * 13 + hash(i, 3) % 5) % 50000),
+      lpad((CASE WHEN op % 11 = 0 THEN 100 + hash(i, 4) % 20 ELSE 120 + hash(i, 4) % 9000 END)::VARCHAR, 4, '0') || lpad((hash(i, 5) % 100)::VARCHAR, 2, '0'),
+      ['CN','VN','US','DE','TR','IN','BR','MX','JP','KR'][1 + (CASE WHEN op % 13 = 0 THEN hash(i, 6) % 2 ELSE hash(i, 6) % 10 END)::INTEGER],
+      v, v * 0.05, v * 0.15, CASE WHEN hash(i, 7) % 20 = 0 THEN v * 0.1 END,
+      CASE WHEN hash(i, 8) % (CASE WHEN op % 17 = 0 THEN 3 ELSE 15 END) = 0 THEN 'EX1' END,
+      hash(i, 9) % 10 = 0,
+      hash(i, 9) % 10 = 0 AND hash(i, 10) % 100 < (CASE WHEN op % 7 = 0 OR op % 11 = 0 OR op % 13 = 0 THEN 40 ELSE 5 END),
+      'valuation'
+    FROM (SELECT range AS i, (hash(range, 0) % $ops)::BIGINT AS op, 100 + (hash(range, 11) % 20000)::DOUBLE AS v FROM range($n))`,
+    { n: lines, ops: operators });
+  await ws.run(`
+    INSERT INTO operators (operator_id, name, isic_sector)
+    SELECT 'OP' || lpad(range::VARCHAR, 7, '0'), 'Operator ' || range, (4600 + range % 40)::VARCHAR FROM range($ops)`, { ops: operators });
+  await ws.run(`
+    INSERT INTO tax_records (operator_id, period_start, period_end, return_filed, vat_on_imports_declared, imports_declared,
+      audit_irregularities, transfer_pricing_finding)
+    SELECT 'OP' || lpad((range // 3)::VARCHAR, 7, '0'), DATE '2023-01-01' + to_months((range % 3) * 12), DATE '2023-12-31' + to_months((range % 3) * 12),
+      hash(range, 1) % 20 <> 0, NULL, NULL, hash(range, 2) % 30 = 0, hash(range, 3) % 50 = 0
+    FROM range($n)`, { n: operators * 3 });
+  await ws.run(`
+    INSERT INTO cases (case_id, operator_id, date, compliance_risk, serious, amount)
+    SELECT 'C' || range, 'OP' || lpad(((hash(range, 1) % $ops) // 7 * 7)::VARCHAR, 7, '0'), DATE '2023-01-01' + (hash(range, 2) % 1095)::INTEGER,
+      'valuation', hash(range, 3) % 4 = 0, 1000 FROM range($c)`, { ops: operators, c: Math.round(operators / 5) });
+}
+
+function peakRss(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
+
+async function bench(lines: number): Promise<void> {
+  const operators = Math.max(1000, Math.round(lines / 50));
+  const dir = mkdtempSync(join(tmpdir(), 'cip-gri-bench-'));
+  const ws = await Workspace.open(dir, { create: true, memoryLimit: '3GB' });
+  try {
+    let t = performance.now();
+    await generateLines(ws, lines, operators);
+    await ws.run('CHECKPOINT');
+    console.log(`generated ${lines.toLocaleString('en')} lines, ${operators.toLocaleString('en')} operators in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+
+    t = performance.now();
+    await ws.run(`CREATE OR REPLACE TEMP TABLE plain AS SELECT operator_id, count(*) n, sum(value) v FROM declaration_lines GROUP BY operator_id`);
+    const plain = performance.now() - t;
+
+    t = performance.now();
+    const run = await computeSegmentation(ws, { risk: 'general' });
+    await table4(ws);
+    await extendedTable(ws);
+    const full = performance.now() - t;
+    console.log(
+      `lines=${lines} operators=${run.operators} indicators=${run.indicators.length} (available ${run.indicators.filter((i) => i.available).length})` +
+        `\n  plain GROUP BY operator_id: ${(plain / 1000).toFixed(2)} s` +
+        `\n  full pipeline (size + indicators + weights + GRI + levels + Table 4 + extended): ${(full / 1000).toFixed(2)} s  ratio ${(full / plain).toFixed(1)}x` +
+        `\n  steps ms: ${JSON.stringify(run.timings)}` +
+        `\n  peak RSS ${peakRss()} MiB`,
+    );
+  } finally {
+    ws.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Re-scoring 1M operators: base rows generated directly (flags over 16 indicators), then new weights and bars. */
+async function benchRescore(operators: number): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'cip-gri-rescore-'));
+  const ws = await Workspace.open(dir, { create: true });
+  try {
+    await generateLines(ws, 200_000, 5000);
+    await computeSegmentation(ws, { risk: 'general' });
+    await ws.run(`DELETE FROM seg_operator_base`);
+    await ws.run(`
+      INSERT INTO seg_operator_base SELECT 'general', 'OP' || range, CASE WHEN range % 10 = 0 THEN 'large' WHEN range % 3 = 0 THEN 'medium' ELSE 'small' END,
+        range % 1000000, 10, 0, 0, 0, false, true, hash(range) % 5 = 0, NULL, NULL,
+        (hash(range, 1) % 65536)::UBIGINT & (hash(range, 2) % 65536)::UBIGINT & (hash(range, 3) % 65536)::UBIGINT, [], []
+      FROM range($n)`, { n: operators });
+    const times: number[] = [];
+    for (const [k, patch] of [
+      { weights: { method: 'frequency' as const } },
+      { levels: { method: 'quantile' as const } },
+      { levels: { method: 'manual' as const, manual: { medium: 0.05, high: 0.2 } } },
+      { weights: { method: 'equal' as const } },
+    ].entries()) {
+      const t = performance.now();
+      await rescore(ws, 'general', patch, 'bench', `bench ${k}`);
+      times.push(performance.now() - t);
+    }
+    const n = Number(await ws.scalar(`SELECT count(*) FROM operator_segments`));
+    console.log(`re-scoring ${n.toLocaleString('en')} operators without rescanning lines: ${times.map((x) => x.toFixed(0) + ' ms').join(', ')}`);
+  } finally {
+    ws.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function main(): Promise<void> {
+  const sizes = (process.env.BENCH_GRI_SIZES ?? '10000000,50000000').split(',').map(Number);
+  for (const n of sizes) await bench(n);
+  await benchRescore(Number(process.env.BENCH_GRI_OPERATORS ?? 1_000_000));
+}

@@ -1,0 +1,91 @@
+// The one-pass aggregates every built-in indicator is formed from, and how a catalogue measure turns
+// them into a per-operator value. Names here are the vocabulary of catalogue/indicators.yaml.
+import type { Measure } from './catalogue.ts';
+
+export const AGG_COLUMNS = [
+  'lines', 'total_value', 'vat', 'duty', 'excise',
+  'broker_risky_lines', 'hs_risky_lines', 'origin_risky_lines', 'supplier_risky_lines',
+  'broker_items', 'hs_items', 'origin_items', 'supplier_items',
+  'recent_lines', 'prev_lines', 'recent_exempt', 'prev_exempt', 'recent_residual', 'prev_residual',
+  'finding_lines', 'finding_decls', 'inspected_lines', 'offences',
+  'customs_import_value', 'customs_export_value', 'customs_import_vat', 'customs_excise',
+  'cases', 'serious_cases',
+  'tax_periods', 'returns_missing', 'tax_vat_imports', 'tax_imports', 'tax_exports', 'tax_excise',
+  'tax_audit_irreg', 'tax_tp', 'tax_irreg_periods',
+  'audits', 'audit_findings',
+] as const;
+export type AggColumn = (typeof AGG_COLUMNS)[number];
+
+/** SQL expressions (over seg_agg columns) of an indicator's value and of its evidence details. */
+export interface MeasureSql {
+  value: string;
+  a: string;
+  b: string;
+  n: string;
+  items: string;
+  aFormat: 'pct' | 'int' | 'num' | 'text';
+}
+
+const ratio = (num: string, den: string) => `(${num}::DOUBLE / nullif(${den}, 0))`;
+
+export function measureSql(m: Measure): MeasureSql {
+  switch (m.kind) {
+    case 'share':
+      return {
+        value: ratio(m.num, m.den),
+        a: m.den,
+        b: 'NULL',
+        n: m.num,
+        items: m.items ? `array_to_string(${m.items}[1:5], ', ') || CASE WHEN len(${m.items}) > 5 THEN ' …' ELSE '' END` : "''",
+        aFormat: 'int',
+      };
+    case 'growth': {
+      const recent = ratio(m.recentNum, m.recentDen);
+      const prev = ratio(m.prevNum, m.prevDen);
+      return { value: `(${recent} - ${prev})`, a: recent, b: prev, n: m.recentNum, items: "''", aFormat: 'pct' };
+    }
+    case 'count':
+      return { value: `${m.col}::DOUBLE`, a: 'NULL', b: 'NULL', n: m.col, items: "''", aFormat: 'int' };
+    case 'gap': {
+      // Relative gap of the tax figure to the customs figure; the larger of the pairs counts.
+      const gaps = m.pairs.map(
+        ([tax, cus]) => `CASE WHEN ${tax} IS NULL THEN NULL WHEN coalesce(${cus}, 0) > 0 THEN abs(${tax} - ${cus}) / ${cus} WHEN ${tax} > 0 THEN 1.0 ELSE 0.0 END`,
+      );
+      const value = gaps.length === 1 ? gaps[0] : `greatest(${gaps.join(', ')})`;
+      const sum = (cols: string[]) => cols.map((c) => `coalesce(${c}, 0)`).join(' + ');
+      return {
+        value,
+        a: `CASE WHEN ${m.pairs[0][0]} IS NULL THEN NULL ELSE ${sum(m.pairs.map((p) => p[0]))} END`,
+        b: sum(m.pairs.map((p) => p[1])),
+        n: 'NULL',
+        items: "''",
+        aFormat: 'num',
+      };
+    }
+    case 'peer_share':
+      return {
+        value: `CASE WHEN isic_peers >= ${Number(m.minPeers)} THEN isic_peer_share END`,
+        a: 'isic_sector',
+        b: 'NULL',
+        n: 'isic_peers',
+        items: "coalesce(main_chapter, '')",
+        aFormat: 'text',
+      };
+  }
+}
+
+/** A number formatted for evidence text, as SQL. */
+export function fmtSql(expr: string, format: 'pct' | 'pp' | 'int' | 'num' | 'text'): string {
+  switch (format) {
+    case 'pct':
+      return `coalesce(format('{:.0f}%', (${expr}) * 100), 'n/a')`;
+    case 'pp':
+      return `coalesce(format('{:.0f} pp', (${expr}) * 100), 'n/a')`;
+    case 'int':
+      return `coalesce(format('{:d}', round(${expr})::BIGINT), 'n/a')`;
+    case 'num':
+      return `coalesce(format('{:,.0f}', ${expr}), 'n/a')`;
+    case 'text':
+      return `coalesce((${expr})::VARCHAR, 'n/a')`;
+  }
+}

@@ -1,0 +1,102 @@
+// Steps 4–6 without touching the lines: weights from the flag patterns, GRI per pattern, bars, levels, and the
+// result tables (operator_segments for the general GRI, operator_risk_segments for risk-specific ones).
+import type { Workspace } from '../workspace/workspace.ts';
+import type { GriConfig } from './config.ts';
+import type { ActiveIndicator } from './indicators.ts';
+import { computeBars, histogram, levelOf, type Bars, type Histogram, type RiskLevel } from './levels.ts';
+import { equalWeights, expertWeights, frequencyWeights, gri, type LearnedFit, type Pattern, type Table3 } from './weights.ts';
+
+export interface Scoring {
+  method: GriConfig['weights']['method'];
+  weights: { code: string; weight: number }[];
+  table3: Table3 | null;
+  learned: LearnedFit | null;
+  bars: Bars;
+  levels: Record<RiskLevel, number>;
+  histogram: Histogram;
+}
+
+export async function loadPatterns(ws: Workspace, risk: string): Promise<Pattern[]> {
+  return ws.all<Pattern>(
+    `SELECT flags::DOUBLE AS flags, count(*)::INTEGER AS operators, count(*) FILTER (WHERE noncompliant)::INTEGER AS noncompliant
+     FROM seg_operator_base WHERE risk = $risk GROUP BY flags`,
+    { risk },
+  );
+}
+
+/** Weights for the configured method (learned weights are fitted by the pipeline and passed in). */
+export function chooseWeights(
+  cfg: GriConfig,
+  inds: ActiveIndicator[],
+  patterns: Pattern[],
+  learned: { weights: number[]; fit: LearnedFit } | null,
+): { weights: number[]; table3: Table3 | null } {
+  const codes = inds.map((i) => i.code);
+  const avail = inds.map((i) => i.available);
+  switch (cfg.weights.method) {
+    case 'equal':
+      return { weights: equalWeights(codes, avail), table3: null };
+    case 'expert':
+      return { weights: expertWeights(codes, avail, cfg.weights.expert), table3: null };
+    case 'frequency': {
+      const f = frequencyWeights(codes, avail, patterns, cfg.weights.tolerance);
+      return { weights: f.weights, table3: f.table3 };
+    }
+    case 'learned':
+      if (!learned) throw new Error('learned weights: no fitted model; run the full computation (cip gri compute --weights learned)');
+      return { weights: learned.weights, table3: null };
+  }
+}
+
+/** Scores every operator of a risk from its flags and writes the result table in one transaction. */
+export async function scoreAndWrite(
+  ws: Workspace,
+  cfg: GriConfig,
+  inds: ActiveIndicator[],
+  learned: { weights: number[]; fit: LearnedFit } | null,
+  configId: string,
+  computedAt: string,
+): Promise<Scoring> {
+  const patterns = await loadPatterns(ws, cfg.risk);
+  const { weights, table3 } = chooseWeights(cfg, inds, patterns, learned);
+  const scored = patterns.map((p) => ({ ...p, gri: gri(p.flags, weights) }));
+  const bars = computeBars(cfg.levels, scored.map((p) => ({ gri: p.gri, operators: p.operators })));
+  const levels: Record<RiskLevel, number> = { high: 0, medium: 0, low: 0 };
+  const rows = scored.map((p) => {
+    const level = levelOf(p.gri, bars);
+    levels[level] += p.operators;
+    return { flags: p.flags, gri: p.gri, level };
+  });
+  const table = cfg.risk === 'general' ? 'operator_segments' : 'operator_risk_segments';
+  await ws.transaction(async () => {
+    await ws.run(`CREATE OR REPLACE TEMP TABLE seg_scores (flags UBIGINT, gri DOUBLE, risk_level VARCHAR)`);
+    for (let k = 0; k < rows.length; k += 500) {
+      const chunk = rows.slice(k, k + 500);
+      const params: Record<string, unknown> = {};
+      const values = chunk.map((r, j) => {
+        params[`f${j}`] = r.flags;
+        params[`g${j}`] = r.gri;
+        params[`l${j}`] = r.level;
+        return `($f${j}::UBIGINT, $g${j}::DOUBLE, $l${j}::VARCHAR)`;
+      });
+      await ws.run(`INSERT INTO seg_scores VALUES ${values.join(', ')}`, params);
+    }
+    const riskCol = table === 'operator_segments' ? '' : 'b.risk, ';
+    await ws.run(`DELETE FROM ${table}${riskCol ? ' WHERE risk = $risk' : ''}`, riskCol ? { risk: cfg.risk } : undefined);
+    await ws.run(
+      `INSERT INTO ${table}
+       SELECT ${riskCol}b.operator_id, b.size_segment, b.total_value, b.lines, s.gri, s.risk_level, $cid, $at::TIMESTAMP
+       FROM seg_operator_base b JOIN seg_scores s USING (flags) WHERE b.risk = $risk`,
+      { cid: configId, at: computedAt, risk: cfg.risk },
+    );
+  });
+  return {
+    method: cfg.weights.method,
+    weights: inds.map((ind, i) => ({ code: ind.code, weight: weights[i] })),
+    table3,
+    learned: learned?.fit ?? null,
+    bars,
+    levels,
+    histogram: histogram(scored.map((p) => ({ gri: p.gri, operators: p.operators })), bars),
+  };
+}

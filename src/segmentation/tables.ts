@@ -1,0 +1,166 @@
+// Outputs of the segmentation: Table 1 (size), Table 4 and the extended table (size × risk), Table 5 (a
+// sensitive HS code), links between operators, brokers and suppliers. Aggregated in SQL, arranged in TS.
+import type { Workspace } from '../workspace/workspace.ts';
+import { basisPred, resolveWindow, WINDOW_LINES, windowParams } from './aggregate.ts';
+import { getConfig } from './config.ts';
+import { requireRun, SegmentationError } from './pipeline.ts';
+
+export const SIZES = ['large', 'medium', 'small'] as const;
+export const LEVELS = ['high', 'medium', 'low'] as const;
+const pct = (a: number, b: number) => (b > 0 ? (100 * a) / b : 0);
+
+export interface Table1Row {
+  size: string;
+  operators: number;
+  pctOperators: number;
+  value: number;
+  pctValue: number;
+}
+export interface Table1 {
+  window: { start: string; end: string };
+  basis: string;
+  thresholds: { large: number; medium: number };
+  rows: Table1Row[]; // large, medium, small, total
+}
+
+/** Step 1 / Table 1, computed from the lines with the configuration in force (no GRI needed). */
+export async function table1(ws: Workspace, risk = 'general'): Promise<Table1> {
+  const { config: cfg } = await getConfig(ws, risk);
+  const w = await resolveWindow(ws, cfg);
+  if (!w) throw new SegmentationError('no declaration lines in the workspace: import declarations first');
+  const rows = await ws.all<{ size: string; operators: number; value: number }>(
+    `WITH l AS NOT MATERIALIZED (${WINDOW_LINES}),
+     o AS (SELECT operator_id, sum(value) AS v FROM l WHERE ${basisPred(cfg.value.basis)} GROUP BY operator_id)
+     SELECT CASE WHEN v >= $large THEN 'large' WHEN v >= $medium THEN 'medium' ELSE 'small' END AS size,
+            count(*)::BIGINT AS operators, sum(v) AS value FROM o GROUP BY 1`,
+    { ...windowParams(w), large: cfg.size.large, medium: cfg.size.medium },
+  );
+  const totalOps = rows.reduce((a, r) => a + r.operators, 0);
+  const totalVal = rows.reduce((a, r) => a + r.value, 0);
+  const out: Table1Row[] = SIZES.map((s) => {
+    const r = rows.find((x) => x.size === s) ?? { operators: 0, value: 0 };
+    return { size: s, operators: r.operators, pctOperators: pct(r.operators, totalOps), value: r.value, pctValue: pct(r.value, totalVal) };
+  });
+  out.push({ size: 'total', operators: totalOps, pctOperators: totalOps ? 100 : 0, value: totalVal, pctValue: totalVal ? 100 : 0 });
+  return { window: { start: w.start, end: w.end }, basis: cfg.value.basis, thresholds: cfg.size, rows: out };
+}
+
+export interface Table4Row {
+  size: string;
+  level: string | null; // null = the size subtotal (and 'total' row)
+  operators: number;
+  pctOperators: number;
+  value: number;
+  pctValue: number;
+  vat?: number;
+  duty?: number;
+  excise?: number;
+  repeatOffenders?: number;
+  withoutControl?: number;
+}
+export interface Table4 {
+  risk: string;
+  configId: string;
+  computedAt: string;
+  rows: Table4Row[];
+}
+
+const segTable = (risk: string) => (risk === 'general' ? 'operator_segments' : 'operator_risk_segments');
+
+/** Table 4 (size × GRI level); extended adds VAT, duty, excise, repeat offenders and operators without control. */
+export async function table4(ws: Workspace, risk = 'general', opts: { extended?: boolean } = {}): Promise<Table4> {
+  const run = await requireRun(ws, risk);
+  const cells = await ws.all<Required<Omit<Table4Row, 'pctOperators' | 'pctValue'>>>(
+    `SELECT s.size_segment AS size, s.risk_level AS level, count(*)::BIGINT AS operators, sum(s.total_value) AS value,
+            coalesce(sum(b.vat), 0) AS vat, coalesce(sum(b.duty), 0) AS duty, coalesce(sum(b.excise), 0) AS excise,
+            count(*) FILTER (WHERE b.repeat_offender)::BIGINT AS "repeatOffenders", count(*) FILTER (WHERE NOT b.controlled)::BIGINT AS "withoutControl"
+     FROM ${segTable(risk)} s JOIN seg_operator_base b ON b.risk = $risk AND b.operator_id = s.operator_id
+     ${risk === 'general' ? '' : 'WHERE s.risk = $risk'}
+     GROUP BY 1, 2`,
+    { risk },
+  );
+  const keys = ['operators', 'value', 'vat', 'duty', 'excise', 'repeatOffenders', 'withoutControl'] as const;
+  const sum = (rs: typeof cells) => Object.fromEntries(keys.map((k) => [k, rs.reduce((a, r) => a + Number(r[k]), 0)])) as Record<(typeof keys)[number], number>;
+  const total = sum(cells);
+  const row = (size: string, level: string | null, s: ReturnType<typeof sum>): Table4Row => {
+    const r: Table4Row = { size, level, operators: s.operators, pctOperators: pct(s.operators, total.operators), value: s.value, pctValue: pct(s.value, total.value) };
+    if (opts.extended) Object.assign(r, { vat: s.vat, duty: s.duty, excise: s.excise, repeatOffenders: s.repeatOffenders, withoutControl: s.withoutControl });
+    return r;
+  };
+  const rows: Table4Row[] = [];
+  for (const size of SIZES) {
+    rows.push(row(size, null, sum(cells.filter((c) => c.size === size))));
+    for (const level of LEVELS) rows.push(row(size, level, sum(cells.filter((c) => c.size === size && c.level === level))));
+  }
+  rows.push(row('total', null, total));
+  return { risk, configId: run.configId, computedAt: run.computedAt, rows };
+}
+
+export const extendedTable = (ws: Workspace, risk = 'general') => table4(ws, risk, { extended: true });
+
+export function normaliseHs(code: string): string {
+  const c = code.replace(/[.\s]/g, '');
+  if (!/^\d{2,10}$/.test(c)) throw new SegmentationError(`HS code '${code}': expected 2 to 10 digits (dots allowed), e.g. 8471.30 or 847130`);
+  return c;
+}
+
+export interface Table5Cell {
+  size: string;
+  level: string;
+  importers: number;
+  operators: { tin: string; gri: number; lines: number; value: number }[];
+}
+
+/** Table 5: operators trading a sensitive HS code (prefix) in the window, by size × level, with TINs and GRIs. */
+export async function hsTable(ws: Workspace, code: string, opts: { risk?: string; limit?: number } = {}): Promise<{ hsCode: string; window: { start: string; end: string }; cells: Table5Cell[]; importers: number }> {
+  const risk = opts.risk ?? 'general';
+  const run = await requireRun(ws, risk);
+  const hs = normaliseHs(code);
+  const rows = await ws.all<{ size: string; level: string; tin: string; gri: number; lines: number; value: number; n: number; k: number }>(
+    `WITH l AS NOT MATERIALIZED (${WINDOW_LINES}),
+     h AS (SELECT operator_id, count(*)::BIGINT AS lines, sum(value) AS value FROM l WHERE starts_with(hs_code, $hs) GROUP BY operator_id),
+     j AS (SELECT s.size_segment AS size, s.risk_level AS level, s.operator_id AS tin, s.gri, h.lines, h.value,
+                  count(*) OVER (PARTITION BY s.size_segment, s.risk_level)::BIGINT AS n,
+                  row_number() OVER (PARTITION BY s.size_segment, s.risk_level ORDER BY s.gri DESC, h.value DESC, s.operator_id) AS k
+           FROM h JOIN ${segTable(risk)} s USING (operator_id) ${risk === 'general' ? '' : 'WHERE s.risk = $risk'})
+     SELECT * FROM j WHERE k <= $limit ORDER BY size, level, k`,
+    { ...windowParams(run.window), hs, limit: opts.limit ?? 20, ...(risk === 'general' ? {} : { risk }) },
+  );
+  const cells: Table5Cell[] = [];
+  for (const size of SIZES)
+    for (const level of LEVELS) {
+      const rs = rows.filter((r) => r.size === size && r.level === level);
+      cells.push({ size, level, importers: rs[0]?.n ?? 0, operators: rs.map((r) => ({ tin: r.tin, gri: r.gri, lines: r.lines, value: r.value })) });
+    }
+  return { hsCode: hs, window: { start: run.window.start, end: run.window.end }, cells, importers: cells.reduce((a, c) => a + c.importers, 0) };
+}
+
+export interface LinkHub {
+  id: string;
+  operators: number;
+  highRiskOperators: number;
+  lines: number;
+  value: number;
+  members: { tin: string; gri: number; level: string; lines: number }[];
+}
+
+/** Brokers and suppliers shared by two or more operators trading the same sensitive HS code, riskiest first. */
+export async function links(ws: Workspace, code: string, opts: { risk?: string; limit?: number } = {}): Promise<{ hsCode: string; brokers: LinkHub[]; suppliers: LinkHub[] }> {
+  const risk = opts.risk ?? 'general';
+  const run = await requireRun(ws, risk);
+  const hs = normaliseHs(code);
+  const hubs = async (col: 'declarant_id' | 'supplier_id') =>
+    ws.all<LinkHub>(
+      `WITH l AS NOT MATERIALIZED (${WINDOW_LINES}),
+       e AS (SELECT ${col} AS id, operator_id, count(*)::BIGINT AS lines, sum(value) AS value
+             FROM l WHERE starts_with(hs_code, $hs) AND ${col} IS NOT NULL GROUP BY ALL),
+       j AS (SELECT e.*, s.gri, s.risk_level FROM e JOIN ${segTable(risk)} s USING (operator_id) ${risk === 'general' ? '' : 'WHERE s.risk = $risk'})
+       SELECT id, count(*)::BIGINT AS operators, count(*) FILTER (WHERE risk_level = 'high')::BIGINT AS "highRiskOperators",
+              sum(lines)::BIGINT AS lines, sum(value) AS value,
+              list({'tin': operator_id, 'gri': gri, 'level': risk_level, 'lines': lines} ORDER BY gri DESC, operator_id)[1:10] AS members
+       FROM j GROUP BY id HAVING count(*) >= 2
+       ORDER BY "highRiskOperators" DESC, operators DESC, id LIMIT $limit`,
+      { ...windowParams(run.window), hs, limit: opts.limit ?? 20, ...(risk === 'general' ? {} : { risk }) },
+    );
+  return { hsCode: hs, brokers: await hubs('declarant_id'), suppliers: await hubs('supplier_id') };
+}
