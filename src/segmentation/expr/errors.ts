@@ -34,7 +34,8 @@ function formatMessage(reason: string, src: string, position: number): string {
   const column = pos - lineStart + 1;
   const where = src.includes('\n') ? `line ${lineNo}, column ${column}` : `column ${column}`;
   const at = pos >= src.length && src.trim() !== '' ? 'at the end of the expression' : `at ${where}`;
-  let line = src.slice(lineStart, lineEnd).replace(/[\t\r\v\f]/g, ' ');
+  // Control characters are shown as spaces so the caret stays aligned and the terminal stays sane.
+  let line = src.slice(lineStart, lineEnd).replace(/[\u0000-\u001f\u007f]/g, ' ');
   let caret = column - 1;
   if (line.length > MAX_SHOWN) {
     const from = Math.max(0, Math.min(caret - MAX_SHOWN / 2, line.length - MAX_SHOWN));
