@@ -112,6 +112,8 @@ export interface Guard {
   (req: FastifyRequest, route: RouteDef): Promise<AuthUser | undefined>;
 }
 
+const users = new WeakMap<FastifyRequest, AuthUser>();
+
 export function registerRoutes(app: FastifyInstance, db: ServerDb, routes: RouteDef[], guard: Guard): void {
   for (const route of routes) {
     const schema: Record<string, unknown> = {
@@ -129,8 +131,13 @@ export function registerRoutes(app: FastifyInstance, db: ServerDb, routes: Route
       url: route.url,
       schema,
       config: { access: route.access },
+      // The guard runs first, before the body is even parsed: unauthenticated or unauthorised requests learn nothing.
+      onRequest: async (req) => {
+        const user = await guard(req, route);
+        if (user) users.set(req, user);
+      },
       handler: async (req, reply) => {
-        const user = (await guard(req, route)) as AuthUser;
+        const user = users.get(req) as AuthUser;
         const ctx = { db, user, params: req.params, query: req.query, body: req.body, req, reply };
         if ('file' in route) {
           const f = await route.file(ctx);
