@@ -1,0 +1,85 @@
+// cip import KIND FILE: load a CSV / Parquet / XLSX file into a canonical table through a column mapping.
+import type { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { withWorkspace } from '../../workspace/workspace.ts';
+import { cliActor } from '../../history/history.ts';
+import { IMPORT_KINDS, type ImportKind } from '../../ingest/fields.ts';
+import { importFile, ImportError } from '../../ingest/importer.ts';
+import { plainProgress, silentProgress, type ProgressReporter } from '../../ingest/progress.ts';
+import { formatImport, formatIssues } from '../../ingest/report.ts';
+import { printJson, UserError, withCommonOptions } from '../output.ts';
+
+interface ImportCliOptions {
+  workspace?: string;
+  json?: boolean;
+  mapping?: string;
+  strict?: boolean;
+  user?: string;
+  memoryLimit: string;
+}
+
+/** A bar on a terminal; plain lines with CIP_PROGRESS=plain; nothing with --json or when piped. */
+function progressFor(json: boolean | undefined): ProgressReporter {
+  if (process.env.CIP_PROGRESS === 'plain') return plainProgress();
+  if (json || !process.stdout.isTTY || !process.stderr.isTTY || process.env.CIP_PROGRESS === 'none') return silentProgress;
+  const bar = new cliProgress.SingleBar(
+    { format: '{phase} [{bar}] {percentage}% | {duration_formatted}', stream: process.stderr, hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    phase(label) {
+      if (!started) bar.start(100, 0, { phase: label.padEnd(9) });
+      else bar.update(0, { phase: label.padEnd(9) });
+      started = true;
+    },
+    update(pct) {
+      bar.update(Math.round(pct));
+    },
+    done() {
+      if (started) bar.stop();
+    },
+  };
+}
+
+export function register(program: Command): void {
+  withCommonOptions(
+    program
+      .command('import <kind> <file>')
+      .description(`import a CSV (any delimiter, UTF-8 or Latin-1), Parquet or XLSX file; kind: ${IMPORT_KINDS.join('|')}`)
+      .option('-m, --mapping <file>', 'column mapping (YAML or JSON); default: the suggested mapping if it places every required field')
+      .option('--strict', 'reject the whole file if any row has an error (exit code 2, workspace unchanged)')
+      .option('--user <name>', 'who imports (default $CIP_USER or the OS account)')
+      .option('--memory-limit <size>', 'DuckDB memory limit while importing; larger files spill to <workspace>/.tmp', '1GB'),
+  ).action(async (kind: string, file: string, opts: ImportCliOptions) => {
+    if (!(IMPORT_KINDS as readonly string[]).includes(kind)) {
+      throw new UserError(`unknown kind '${kind}'; expected one of ${IMPORT_KINDS.join(', ')}`);
+    }
+    const progress = progressFor(opts.json);
+    await withWorkspace(opts.workspace, async (ws) => {
+      try {
+        const r = await importFile(ws, kind as ImportKind, file, {
+          mappingFile: opts.mapping,
+          strict: opts.strict,
+          actor: cliActor(opts.user),
+          progress,
+          memoryLimit: opts.memoryLimit,
+        });
+        progress.done();
+        if (opts.json) {
+          const { read, imported, rejected, duplicates } = r.summary;
+          printJson({ read, imported, rejected, duplicates });
+        } else {
+          console.log(formatImport(r));
+        }
+      } catch (err) {
+        progress.done();
+        if (err instanceof ImportError) {
+          if (err.issues.length) process.stderr.write(formatIssues(err.issues) + '\n');
+          throw new UserError(err.message, 2);
+        }
+        throw err;
+      }
+    });
+  });
+}

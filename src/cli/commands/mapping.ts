@@ -1,0 +1,84 @@
+// cip mapping suggest FILE: propose a column mapping (YAML) from a file's header and a sample of values.
+// cip mapping check MAPPING: validate a mapping file (and, with --file, its columns against a file).
+import type { Command } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { IMPORT_KINDS, kindDef, type ImportKind } from '../../ingest/fields.ts';
+import { loadMappingFile, mappingToYaml } from '../../ingest/mapping.ts';
+import { memoryReader, openSource, sampleRows } from '../../ingest/source.ts';
+import { suggestMapping } from '../../ingest/suggest.ts';
+import { compileMapping } from '../../ingest/compile.ts';
+import { formatTable, printJson, UserError } from '../output.ts';
+
+function checkKind(kind: string): ImportKind {
+  if (!(IMPORT_KINDS as readonly string[]).includes(kind)) {
+    throw new UserError(`unknown kind '${kind}'; expected one of ${IMPORT_KINDS.join(', ')}`);
+  }
+  return kind as ImportKind;
+}
+
+export function register(program: Command): void {
+  const mapping = program.command('mapping').description('column mappings: suggest one from a file, check one');
+
+  mapping
+    .command('suggest <file>')
+    .description('propose a mapping from the header and a sample of values (YAML on stdout, ready for --mapping)')
+    .option('-k, --kind <kind>', `what the file holds: ${IMPORT_KINDS.join('|')}`, 'declarations')
+    .option('-o, --out <file>', 'write the YAML mapping to a file instead of stdout')
+    .option('--sample <n>', 'rows sampled for value shapes', '500')
+    .option('--json', 'machine-readable JSON: mapping, placements, missing required fields, unmapped columns')
+    .action(async (file: string, opts: { kind: string; out?: string; sample: string; json?: boolean }) => {
+      const kind = checkKind(opts.kind);
+      const reader = await memoryReader();
+      try {
+        const src = await openSource(reader, file);
+        try {
+          const s = suggestMapping(kind, src.columns.map((c) => c.name), await sampleRows(reader, src, Number(opts.sample)));
+          if (opts.json) return printJson(s);
+          const header =
+            `# Column mapping suggested by 'cip mapping suggest ${basename(file)}' — check it, edit it, then\n` +
+            `# cip import ${kind} ${basename(file)} --mapping THIS_FILE\n` +
+            (s.missing.length ? `# REQUIRED FIELDS NOT PLACED (add them under fields:): ${s.missing.join(', ')}\n` : '') +
+            (s.unmapped.length ? `# Columns kept in extra: ${s.unmapped.join(', ')}\n` : '') +
+            `# Fields of ${kind}: ${kindDef(kind).fields.map((f) => f.name + (f.required ? '*' : '')).join(', ')}\n`;
+          const yaml = mappingToYaml(s.mapping, header);
+          if (opts.out) writeFileSync(opts.out, yaml);
+          else process.stdout.write(yaml);
+          process.stderr.write(
+            formatTable(['field', 'column', 'score', 'why'], s.placements.map((p) => [p.field, p.column, p.score.toFixed(2), p.why])) + '\n',
+          );
+          if (s.missing.length) process.stderr.write(`required fields not placed: ${s.missing.join(', ')}\n`);
+        } finally {
+          src.cleanup();
+        }
+      } finally {
+        reader.close();
+      }
+    });
+
+  mapping
+    .command('check <mapping>')
+    .description('validate a mapping file; with --file also check its columns against a data file')
+    .option('-k, --kind <kind>', `what the mapping is for: ${IMPORT_KINDS.join('|')}`, 'declarations')
+    .option('-f, --file <file>', 'data file whose header the mapping must match')
+    .option('--json', 'machine-readable JSON')
+    .action(async (path: string, opts: { kind: string; file?: string; json?: boolean }) => {
+      const kind = checkKind(opts.kind);
+      const m = loadMappingFile(path, kind);
+      if (opts.file) {
+        const reader = await memoryReader();
+        try {
+          const src = await openSource(reader, opts.file, m.source ?? {});
+          try {
+            compileMapping(kindDef(kind), m, src);
+          } finally {
+            src.cleanup();
+          }
+        } finally {
+          reader.close();
+        }
+      }
+      if (opts.json) printJson({ ok: true, fields: Object.keys(m.fields) });
+      else console.log(`mapping ${path}: ok (${Object.keys(m.fields).length} fields${opts.file ? `, columns found in ${basename(opts.file)}` : ''})`);
+    });
+}

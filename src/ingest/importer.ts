@@ -1,0 +1,228 @@
+// importFile: one file into one canonical table, in one transaction (all or nothing), idempotent on the
+// file's SHA-256 and on each row's natural key, streamed by DuckDB with a memory limit and spilling to
+// <workspace>/.tmp. Two passes over the source: a slim scan (keys + problems) then the insert of good rows.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
+import type { Workspace } from '../workspace/workspace.ts';
+import { recordChange } from '../history/history.ts';
+import { kindDef, requiredFields, type ImportKind, type KindDef } from './fields.ts';
+import { loadMappingFile, validateMapping, type Mapping } from './mapping.ts';
+import { openSource, sampleRows, workspaceTmpDir, firstLine, type Source } from './source.ts';
+import { compileMapping } from './compile.ts';
+import { suggestMapping } from './suggest.ts';
+import { runWithProgress, silentProgress, type ProgressReporter } from './progress.ts';
+import { importWarnings, rejectIssues, type QualityIssue } from './quality.ts';
+
+export interface ImportOptions {
+  /** A parsed mapping, or the path of a mapping file; without either the suggested mapping is used. */
+  mapping?: Mapping;
+  mappingFile?: string;
+  strict?: boolean;
+  actor?: string;
+  progress?: ProgressReporter;
+  /** DuckDB memory_limit for the import, e.g. '1GB'. Leaves the setting alone when omitted. */
+  memoryLimit?: string;
+}
+
+/** The four numbers every import reports (and the only keys of `cip import --json`). */
+export interface ImportSummary {
+  read: number;
+  imported: number;
+  rejected: number;
+  duplicates: number;
+}
+
+export interface ImportResult {
+  kind: ImportKind;
+  file: string;
+  sha256: string;
+  importId: number | null;
+  /** Set when this exact file was imported before: nothing was added. */
+  alreadyImported?: { importId: number; finishedAt: string };
+  summary: ImportSummary;
+  issues: QualityIssue[];
+  mapping: Mapping;
+}
+
+export class ImportError extends Error {
+  constructor(
+    message: string,
+    readonly issues: QualityIssue[] = [],
+    readonly summary?: ImportSummary,
+  ) {
+    super(message);
+  }
+}
+
+export async function sha256File(file: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(file, { highWaterMark: 4 * 1024 * 1024 })) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+function sqlString(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+async function resolveMapping(ws: Workspace, def: KindDef, src: Source, opts: ImportOptions): Promise<Mapping> {
+  if (opts.mapping) return validateMapping(opts.mapping, def.kind, '(given)');
+  if (opts.mappingFile) return loadMappingFile(opts.mappingFile, def.kind);
+  const s = suggestMapping(def.kind, src.columns.map((c) => c.name), await sampleRows(ws, src));
+  if (s.missing.length) {
+    throw new ImportError(
+      `${basename(src.file)}: no mapping given and the required field(s) ${s.missing.join(', ')} could not be placed ` +
+        `from the column names (${src.columns.map((c) => c.name).join(', ')}).\n` +
+        `Run 'cip mapping suggest ${src.file} > mapping.yaml', edit it, then import with --mapping mapping.yaml.`,
+    );
+  }
+  return s.mapping;
+}
+
+export async function importFile(
+  ws: Workspace,
+  kind: ImportKind,
+  file: string,
+  opts: ImportOptions = {},
+): Promise<ImportResult> {
+  const def = kindDef(kind);
+  const progress = opts.progress ?? silentProgress;
+  const sha256 = await sha256File(file);
+  const prior = await ws.one<{ import_id: number; finished_at: string; rows_read: number; rows_rejected: number }>(
+    'SELECT import_id, finished_at, rows_read, rows_rejected FROM imports WHERE file_sha256 = $sha AND kind = $kind ORDER BY import_id LIMIT 1',
+    { sha: sha256, kind },
+  );
+  // A mapping given for a file already imported is still validated, so a bad one never passes silently.
+  const preMapping = opts.mappingFile ? loadMappingFile(opts.mappingFile, kind) : opts.mapping;
+  if (prior) {
+    return {
+      kind,
+      file,
+      sha256,
+      importId: null,
+      alreadyImported: { importId: prior.import_id, finishedAt: prior.finished_at },
+      summary: { read: prior.rows_read, imported: 0, rejected: prior.rows_rejected, duplicates: prior.rows_read - prior.rows_rejected },
+      issues: [],
+      mapping: preMapping ?? { fields: {} },
+    };
+  }
+
+  const src = await openSource(ws, file, preMapping?.source ?? {});
+  try {
+    const mapping = await resolveMapping(ws, def, src, { ...opts, mapping: preMapping, mappingFile: undefined });
+    const compiled = compileMapping(def, mapping, src);
+    await configureSession(ws, opts.memoryLimit);
+    const started = new Date().toISOString();
+    const result = await ws.transaction(async () => {
+      const importId = Number(await ws.scalar("SELECT nextval('import_id_seq')"));
+      const key = def.key.map((k) => `f_${k}`);
+      const keyList = key.join(', ');
+      await ws.run('DROP TABLE IF EXISTS _ing_scan; DROP TABLE IF EXISTS _ing_rejects; DROP TABLE IF EXISTS _ing_skip');
+      try {
+        await runWithProgress(
+          ws,
+          `CREATE TEMP TABLE _ing_scan AS SELECT source_row, ${keyList}, errs FROM (${compiled.select})`,
+          compiled.params,
+          progress,
+          'checking',
+        );
+      } catch (err) {
+        throw new ImportError(`${basename(file)}: ${firstLine((err as Error).message)}`);
+      }
+      const read = Number(await ws.scalar('SELECT count(*) FROM _ing_scan'));
+
+      // Keys already in the workspace: duplicates, skipped.
+      const targetHasRows = Number(await ws.scalar(`SELECT count(*) FROM (SELECT 1 FROM ${def.table} LIMIT 1)`)) > 0;
+      await ws.run(`CREATE TEMP TABLE _ing_skip (source_row BIGINT, existing BOOLEAN)`);
+      if (targetHasRows) {
+        const on = def.key.map((k) => `t.${k} = s.f_${k}`).join(' AND ');
+        await ws.run(
+          `INSERT INTO _ing_skip SELECT s.source_row, true FROM _ing_scan s SEMI JOIN ${def.table} t ON ${on} WHERE s.errs IS NULL`,
+        );
+      }
+      // Keys repeated inside the file: the first occurrence is kept, the others are rejected.
+      await ws.run(`CREATE TEMP TABLE _ing_rejects AS
+        SELECT source_row, e.column AS column_name, e.value AS value, e.reason AS reason
+        FROM (SELECT source_row, unnest(errs) AS e FROM _ing_scan WHERE errs IS NOT NULL)`);
+      const keyLabel = def.key.join('+');
+      await ws.run(
+        `INSERT INTO _ing_rejects
+         WITH fresh AS NOT MATERIALIZED (
+           SELECT * FROM _ing_scan WHERE errs IS NULL AND source_row NOT IN (SELECT source_row FROM _ing_skip)),
+         dk AS (SELECT ${keyList}, min(source_row) AS first_row FROM fresh GROUP BY ALL HAVING count(*) > 1)
+         SELECT f.source_row, $keyLabel, concat_ws('|', ${def.key.map((k) => `CAST(f.f_${k} AS VARCHAR)`).join(', ')}),
+                'duplicate_key: ' || $keyLabel || ' already on row ' || dk.first_row
+         FROM fresh f JOIN dk USING (${keyList}) WHERE f.source_row <> dk.first_row`,
+        { keyLabel },
+      );
+      await ws.run(`INSERT INTO _ing_skip SELECT DISTINCT source_row, false FROM _ing_rejects`);
+      const rejected = Number(await ws.scalar('SELECT count(DISTINCT source_row) FROM _ing_rejects'));
+      const duplicates = Number(await ws.scalar('SELECT count(*) FROM _ing_skip WHERE existing'));
+      const issues = await rejectIssues(ws, '_ing_rejects', basename(file), rejected);
+      if (opts.strict && rejected > 0) {
+        throw new ImportError(
+          `${basename(file)}: ${rejected} of ${read} rows have errors; --strict: nothing imported, workspace unchanged`,
+          issues,
+          { read, imported: 0, rejected, duplicates },
+        );
+      }
+
+      const cols = def.fields.map((f) => f.name);
+      const skip = rejected + duplicates > 0 ? ' AND source_row NOT IN (SELECT source_row FROM _ing_skip)' : '';
+      await runWithProgress(
+        ws,
+        `INSERT INTO ${def.table} (${cols.join(', ')}, extra, import_id, source_row)
+         SELECT ${cols.map((c) => `f_${c}`).join(', ')}, extra, ${importId}, source_row
+         FROM (${compiled.select}) WHERE errs IS NULL${skip}`,
+        compiled.params,
+        progress,
+        'importing',
+      );
+      const imported = read - rejected - duplicates;
+      await ws.run(
+        `INSERT INTO import_rejects SELECT $id, source_row, column_name, value, reason FROM _ing_rejects ORDER BY source_row`,
+        { id: importId },
+      );
+      const mappingJson = JSON.stringify(mapping);
+      await ws.run(
+        `INSERT INTO imports VALUES ($id, $kind, $file, $sha, $mapping, $by, $started::TIMESTAMP, now()::TIMESTAMP, $read, $imported, $rejected, $duplicates)`,
+        {
+          id: importId,
+          kind,
+          file: basename(file),
+          sha: sha256,
+          mapping: mappingJson,
+          by: opts.actor ?? null,
+          started,
+          read,
+          imported,
+          rejected,
+          duplicates,
+        },
+      );
+      const fieldColumn = Object.fromEntries(Object.entries(compiled.columnOf).map(([c, f]) => [f, c]));
+      issues.push(...(await importWarnings(ws, def, importId, fieldColumn)));
+      const summary: ImportSummary = { read, imported, rejected, duplicates };
+      await recordChange(ws, {
+        actor: opts.actor ?? 'system',
+        action: 'import',
+        entityType: 'import',
+        entityId: String(importId),
+        after: { kind, file: basename(file), sha256, ...summary },
+      });
+      return { importId, summary, issues };
+    });
+    return { kind, file, sha256, mapping, ...result };
+  } finally {
+    src.cleanup();
+    await ws.run('DROP TABLE IF EXISTS _ing_scan; DROP TABLE IF EXISTS _ing_rejects; DROP TABLE IF EXISTS _ing_skip').catch(() => undefined);
+  }
+}
+
+async function configureSession(ws: Workspace, memoryLimit?: string): Promise<void> {
+  await ws.run(`SET temp_directory = ${sqlString(workspaceTmpDir(ws))}`);
+  if (memoryLimit) await ws.run(`SET memory_limit = ${sqlString(memoryLimit)}`);
+  await ws.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false; SET progress_bar_time = 0');
+}
+
+export { requiredFields };

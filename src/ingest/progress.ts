@@ -1,0 +1,62 @@
+// Runs a long statement as a pending DuckDB query, polling its progress for a reporter (a bar on a
+// terminal, plain lines in logs, or nothing).
+import { DuckDBPendingResultState } from '@duckdb/node-api';
+import type { Workspace } from '../workspace/workspace.ts';
+
+export interface ProgressReporter {
+  /** Called with a phase label, then with percentages 0..100 while the phase runs. */
+  phase(label: string): void;
+  update(percent: number): void;
+  done(): void;
+}
+
+export const silentProgress: ProgressReporter = { phase() {}, update() {}, done() {} };
+
+/** Plain "label NN%" lines on stderr (CIP_PROGRESS=plain), for logs and for tests that watch an import. */
+export function plainProgress(stream: NodeJS.WritableStream = process.stderr): ProgressReporter {
+  let label = '';
+  let last = -1;
+  return {
+    phase(l) {
+      label = l;
+      last = -1;
+      stream.write(`progress: ${label} 0%\n`);
+    },
+    update(pct) {
+      const p = Math.floor(pct);
+      if (p > last) {
+        last = p;
+        stream.write(`progress: ${label} ${p}%\n`);
+      }
+    },
+    done() {},
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function runWithProgress(
+  ws: Workspace,
+  sql: string,
+  params: Record<string, unknown>,
+  reporter: ProgressReporter,
+  label: string,
+): Promise<void> {
+  reporter.phase(label);
+  const pending = await ws.conn.start(sql, params as never);
+  let lastPoll = 0;
+  for (;;) {
+    const state = pending.runTask();
+    if (state === DuckDBPendingResultState.RESULT_READY) break;
+    const now = Date.now();
+    if (now - lastPoll > 200) {
+      lastPoll = now;
+      const pct = ws.conn.progress.percentage;
+      if (pct >= 0) reporter.update(Math.min(100, pct));
+    }
+    if (state === DuckDBPendingResultState.NO_TASKS_AVAILABLE) await sleep(10);
+    else await new Promise((r) => setImmediate(r));
+  }
+  await pending.getResult();
+  reporter.update(100);
+}

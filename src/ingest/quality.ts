@@ -1,0 +1,192 @@
+// Data quality: problems that reject rows (errors, kept in import_rejects with their reasons) and problems
+// worth a look that do not (warnings: value outliers per HS code, operators missing from the operator table).
+// Every issue carries file, column, a count and the first examples with their row numbers.
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import type { Workspace } from '../workspace/workspace.ts';
+import type { KindDef } from './fields.ts';
+
+export interface IssueExample {
+  file: string;
+  row: number;
+  column: string | null;
+  value: string | null;
+  message: string;
+}
+
+export interface QualityIssue {
+  code: string;
+  severity: 'error' | 'warning';
+  file: string | null;
+  column: string | null;
+  count: number;
+  examples: IssueExample[];
+}
+
+const RulesSchema = z.strictObject({
+  outliers: z.strictObject({
+    min_lines: z.number().int().min(2),
+    iqr_factor: z.number().positive(),
+    min_distance_log10: z.number().min(0),
+  }),
+  examples: z.number().int().min(1).max(100),
+});
+type Rules = z.infer<typeof RulesSchema>;
+let rules: Rules | undefined;
+export function qualityRules(): Rules {
+  rules ??= RulesSchema.parse(parse(readFileSync(new URL('./quality-rules.yaml', import.meta.url), 'utf8')));
+  return rules;
+}
+
+interface GroupRow {
+  file: string | null;
+  code: string;
+  column_name: string | null;
+  n: number;
+  examples: { row: number; value: string | null; reason: string }[];
+}
+
+function toIssues(rows: GroupRow[], severity: QualityIssue['severity']): QualityIssue[] {
+  return rows.map((r) => ({
+    code: r.code,
+    severity,
+    file: r.file,
+    column: r.column_name,
+    count: Number(r.n),
+    examples: (r.examples ?? []).map((e) => ({
+      file: r.file ?? '',
+      row: Number(e.row),
+      column: r.column_name,
+      value: e.value,
+      message: e.reason.replace(/^[a-z_]+: /, ''),
+    })),
+  }));
+}
+
+/** Groups the rejects of an import being run (a temp table: source_row, column_name, value, reason). */
+export async function rejectIssues(ws: Workspace, table: string, file: string, rejected: number): Promise<QualityIssue[]> {
+  if (rejected === 0) return [];
+  const rows = await ws.all<GroupRow>(
+    `SELECT $file AS file, split_part(reason, ':', 1) AS code, column_name, count(*) AS n,
+            list({'row': source_row, 'value': value, 'reason': reason} ORDER BY source_row)[1:$k] AS examples
+     FROM ${table} GROUP BY ALL ORDER BY n DESC, code, column_name`,
+    { file, k: qualityRules().examples },
+  );
+  return toIssues(rows, 'error');
+}
+
+/** Rejects of committed imports, grouped per file, problem and column. */
+export async function storedRejectIssues(ws: Workspace, importId?: number): Promise<QualityIssue[]> {
+  const rows = await ws.all<GroupRow>(
+    `SELECT i.file_name AS file, split_part(r.reason, ':', 1) AS code, r.column_name, count(*) AS n,
+            list({'row': r.row_no, 'value': r.value, 'reason': r.reason} ORDER BY r.row_no)[1:$k] AS examples
+     FROM import_rejects r JOIN imports i USING (import_id)
+     WHERE $id IS NULL OR r.import_id = $id
+     GROUP BY ALL ORDER BY file, n DESC, code, column_name`,
+    { k: qualityRules().examples, id: importId ?? null },
+  );
+  return toIssues(rows, 'error');
+}
+
+/**
+ * Value outliers per HS code: log10(value) outside [Q1 − k·IQR, Q3 + k·IQR] of the code's lines (codes with at
+ * least min_lines lines). Restricted to one import's lines when importId is given; the code's statistics
+ * always use every line in the workspace.
+ */
+export async function valueOutliers(ws: Workspace, importId?: number, valueColumn = 'value'): Promise<QualityIssue[]> {
+  const r = qualityRules();
+  const rows = await ws.all<GroupRow & { file: string }>(
+    `WITH stats AS (
+       SELECT hs_code, quantile_cont(log10(value), 0.25) AS q1, quantile_cont(log10(value), 0.75) AS q3
+       FROM declaration_lines WHERE value > 0 GROUP BY hs_code HAVING count(*) >= $min),
+     out AS NOT MATERIALIZED (
+       SELECT d.import_id, d.source_row, d.hs_code, d.value, s.q1, s.q3
+       FROM declaration_lines d JOIN stats s USING (hs_code)
+       WHERE ($id IS NULL OR d.import_id = $id) AND d.value > 0
+         AND (log10(d.value) < s.q1 - greatest($k * (s.q3 - s.q1), $dist)
+              OR log10(d.value) > s.q3 + greatest($k * (s.q3 - s.q1), $dist)))
+     SELECT coalesce(i.file_name, '(no import)') AS file, 'value_outlier' AS code, $col AS column_name, count(*) AS n,
+            list({'row': o.source_row, 'value': CAST(round(o.value, 2) AS VARCHAR),
+                  'reason': 'value_outlier: value ' || round(o.value, 2) || ' (as stored) is far outside the usual range of HS ' || o.hs_code ||
+                            ' (quartiles ' || round(10 ^ o.q1, 2) || ' .. ' || round(10 ^ o.q3, 2) || ')'}
+                 ORDER BY o.source_row)[1:$ex] AS examples
+     FROM out o LEFT JOIN imports i USING (import_id) GROUP BY ALL ORDER BY file`,
+    { min: r.outliers.min_lines, k: r.outliers.iqr_factor, dist: r.outliers.min_distance_log10, id: importId ?? null, col: valueColumn, ex: r.examples },
+  );
+  return toIssues(rows, 'warning');
+}
+
+/** Operators that appear in declaration lines but not in the operator table. */
+export async function missingOperators(ws: Workspace, importId?: number, operatorColumn = 'operator_id'): Promise<QualityIssue[]> {
+  const rows = await ws.all<GroupRow & { operators: number }>(
+    `WITH miss AS NOT MATERIALIZED (
+       SELECT d.import_id, d.source_row, d.operator_id FROM declaration_lines d
+       WHERE ($id IS NULL OR d.import_id = $id)
+         AND NOT EXISTS (SELECT 1 FROM operators o WHERE o.operator_id = d.operator_id))
+     SELECT coalesce(i.file_name, '(no import)') AS file, 'operator_not_in_operators' AS code, $col AS column_name,
+            count(DISTINCT m.operator_id) AS n,
+            list({'row': m.source_row, 'value': m.operator_id,
+                  'reason': 'operator_not_in_operators: operator ' || m.operator_id || ' is not in the operator table'}
+                 ORDER BY m.source_row)[1:$ex] AS examples
+     FROM miss m LEFT JOIN imports i USING (import_id) GROUP BY ALL ORDER BY file`,
+    { id: importId ?? null, col: operatorColumn, ex: qualityRules().examples },
+  );
+  return toIssues(rows, 'warning');
+}
+
+/** Warnings about the rows one import just added (declarations only). */
+export async function importWarnings(
+  ws: Workspace,
+  def: KindDef,
+  importId: number,
+  columnOfField: Record<string, string> = {},
+): Promise<QualityIssue[]> {
+  if (def.kind !== 'declarations') return [];
+  return [
+    ...(await valueOutliers(ws, importId, columnOfField.value ?? 'value')),
+    ...(await missingOperators(ws, importId, columnOfField.operator_id ?? 'operator_id')),
+  ];
+}
+
+export interface QualityReport {
+  errors: QualityIssue[];
+  warnings: QualityIssue[];
+  totals: { rejectedRows: number; outlierLines: number; missingOperators: number };
+}
+
+/** The workspace's data-quality report: rejected rows of every import, outliers, missing operators. */
+export async function qualityReport(ws: Workspace): Promise<QualityReport> {
+  const errors = await storedRejectIssues(ws);
+  const outliers = await valueOutliers(ws);
+  const missing = await missingOperators(ws);
+  return {
+    errors,
+    warnings: [...outliers, ...missing],
+    totals: {
+      rejectedRows: Number(await ws.scalar('SELECT count(DISTINCT (import_id, row_no)) FROM import_rejects')),
+      outlierLines: outliers.reduce((a, i) => a + i.count, 0),
+      missingOperators: Number(
+        await ws.scalar(
+          'SELECT count(DISTINCT operator_id) FROM declaration_lines d WHERE NOT EXISTS (SELECT 1 FROM operators o WHERE o.operator_id = d.operator_id)',
+        ),
+      ),
+    },
+  };
+}
+
+/** Writes the stored rejects (optionally of one import) to a CSV file; returns the number of rows written. */
+export async function exportRejects(ws: Workspace, outFile: string, importId?: number): Promise<number> {
+  const n = Number(
+    await ws.scalar('SELECT count(*) FROM import_rejects WHERE $id IS NULL OR import_id = $id', { id: importId ?? null }),
+  );
+  await ws.run(
+    `COPY (SELECT r.import_id, i.file_name AS file, r.row_no AS row, r.column_name AS "column", r.value,
+                  split_part(r.reason, ':', 1) AS problem, trim(substr(r.reason, strpos(r.reason, ':') + 1)) AS reason
+           FROM import_rejects r JOIN imports i USING (import_id)
+           WHERE $id IS NULL OR r.import_id = $id ORDER BY r.import_id, r.row_no, r.column_name)
+     TO '${outFile.replace(/'/g, "''")}' (HEADER, DELIMITER ',')`,
+    { id: importId ?? null },
+  );
+  return n;
+}

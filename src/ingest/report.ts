@@ -1,0 +1,46 @@
+// Text rendering of import summaries and data-quality issues for the terminal.
+import type { QualityIssue } from './quality.ts';
+import type { ImportResult } from './importer.ts';
+
+const fmt = (n: number) => n.toLocaleString('en');
+
+export function formatIssues(issues: QualityIssue[]): string {
+  const out: string[] = [];
+  for (const sev of ['error', 'warning'] as const) {
+    const list = issues.filter((i) => i.severity === sev);
+    if (list.length === 0) continue;
+    out.push(sev === 'error' ? 'Errors (rows rejected):' : 'Warnings (rows kept):');
+    for (const i of list) {
+      const unit = i.code === 'operator_not_in_operators' ? 'operators' : 'rows';
+      out.push(`  ${i.code}  file ${i.file ?? '-'}  column ${i.column ?? '-'}: ${fmt(i.count)} ${unit}`);
+      for (const e of i.examples) {
+        const value = e.value === null ? 'empty' : `'${e.value}'`;
+        out.push(`    row ${e.row}, column ${e.column ?? '-'}: ${value} — ${e.message}`);
+      }
+    }
+  }
+  return out.join('\n');
+}
+
+export function formatImport(r: ImportResult): string {
+  const s = r.summary;
+  const lines: string[] = [];
+  if (r.alreadyImported) {
+    lines.push(
+      `${r.file} was already imported (import #${r.alreadyImported.importId}, ${r.alreadyImported.finishedAt.slice(0, 19)}): nothing added.`,
+    );
+  } else {
+    lines.push(`Imported ${r.file} as ${r.kind} (import #${r.importId}).`);
+  }
+  const w = Math.max(...[s.read, s.imported, s.rejected, s.duplicates].map((n) => fmt(n).length));
+  lines.push(
+    `  read        ${fmt(s.read).padStart(w)}`,
+    `  imported    ${fmt(s.imported).padStart(w)}`,
+    `  rejected    ${fmt(s.rejected).padStart(w)}`,
+    `  duplicates  ${fmt(s.duplicates).padStart(w)}`,
+  );
+  const issues = formatIssues(r.issues);
+  if (issues) lines.push('', issues);
+  if (s.rejected > 0) lines.push('', `Rejected rows are kept with their reasons: cip quality --rejects rejects.csv --import ${r.importId}`);
+  return lines.join('\n');
+}

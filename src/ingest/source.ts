@@ -1,0 +1,144 @@
+// A source file as a DuckDB relation: CSV (any delimiter, UTF-8 or Latin-1), Parquet or XLSX (via a temp CSV).
+// Every source yields `source_row` (1-based data row, header not counted) and its columns; CSV columns are
+// all VARCHAR so nothing is lost before the mapping parses them.
+import { closeSync, existsSync, mkdirSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { Workspace } from '../workspace/workspace.ts';
+
+/** What reading a source needs: a query runner and a directory for temporary files. */
+export type SourceReader = Pick<Workspace, 'all' | 'dir'>;
+
+/** A throw-away in-memory DuckDB, for reading a file without a workspace (cip mapping suggest). */
+export async function memoryReader(): Promise<SourceReader & { close(): void }> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  return {
+    dir: join(tmpdir(), 'cip-suggest'),
+    async all<T>(sql: string, params?: unknown): Promise<T[]> {
+      const r = await conn.runAndReadAll(sql, params as never);
+      return r.getRowObjectsJS() as T[];
+    },
+    close() {
+      conn.closeSync();
+      instance.closeSync();
+    },
+  } as SourceReader & { close(): void };
+}
+import { xlsxToCsv } from './xlsx.ts';
+
+export type SourceFormat = 'csv' | 'parquet' | 'xlsx';
+
+export interface SourceOptions {
+  delimiter?: string;
+  encoding?: 'utf-8' | 'latin-1';
+  sheet?: string;
+}
+
+export interface Source {
+  file: string;
+  format: SourceFormat;
+  encoding?: 'utf-8' | 'latin-1';
+  /** A parenthesised SELECT usable in FROM; binds the parameters in `params`. */
+  relation: string;
+  params: Record<string, string>;
+  columns: { name: string; type: string }[];
+  cleanup(): void;
+}
+
+export class SourceError extends Error {}
+
+export function detectFormat(file: string): SourceFormat {
+  const ext = extname(file).toLowerCase();
+  if (ext === '.parquet' || ext === '.pq') return 'parquet';
+  if (ext === '.xlsx' || ext === '.xlsm') return 'xlsx';
+  return 'csv';
+}
+
+/** UTF-8 when the first megabytes decode as UTF-8, else Latin-1 (the usual alternative in customs exports). */
+export function detectEncoding(file: string): 'utf-8' | 'latin-1' {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(Math.min(statSync(file).size, 4 * 1024 * 1024));
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    let bytes = buf.subarray(0, n);
+    // Do not fail on a multi-byte character cut at the end of the sample.
+    let cut = bytes.length;
+    while (cut > 0 && cut > bytes.length - 4 && (bytes[cut - 1] & 0xc0) === 0x80) cut--;
+    if (cut > 0 && bytes[cut - 1] >= 0xc0) bytes = bytes.subarray(0, cut - 1);
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      return 'utf-8';
+    } catch {
+      return 'latin-1';
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function workspaceTmpDir(ws: Pick<Workspace, 'dir'>): string {
+  const dir = join(ws.dir, '.tmp');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+export async function openSource(ws: SourceReader, file: string, opts: SourceOptions = {}): Promise<Source> {
+  if (!existsSync(file)) throw new SourceError(`${file}: file not found`);
+  const format = detectFormat(file);
+  let cleanup = () => undefined as void;
+  let csvFile = file;
+  let encoding: 'utf-8' | 'latin-1' | undefined;
+  if (format === 'xlsx') {
+    csvFile = join(workspaceTmpDir(ws), `${randomUUID()}.csv`);
+    cleanup = () => rmSync(csvFile, { force: true });
+    try {
+      await xlsxToCsv(file, csvFile, opts.sheet);
+    } catch (err) {
+      cleanup();
+      throw new SourceError(`${file}: cannot read the workbook: ${(err as Error).message}`);
+    }
+  }
+  let relation: string;
+  const params: Record<string, string> = { src_file: csvFile };
+  if (format === 'parquet') {
+    relation = `(SELECT file_row_number + 1 AS source_row, * EXCLUDE (file_row_number)
+                 FROM read_parquet($src_file, file_row_number = true))`;
+  } else {
+    encoding = format === 'xlsx' ? 'utf-8' : (opts.encoding ?? detectEncoding(file));
+    params.src_encoding = encoding;
+    let options = `all_varchar = true, header = true, encoding = $src_encoding`;
+    const delim = opts.delimiter ?? (format === 'xlsx' ? ',' : undefined);
+    if (delim) {
+      params.src_delim = delim;
+      options += ', delim = $src_delim';
+    }
+    relation = `(SELECT row_number() OVER () AS source_row, * FROM read_csv($src_file, ${options}))`;
+  }
+  let columns: { name: string; type: string }[];
+  try {
+    columns = (await ws.all<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM ${relation}`, params))
+      .map((c) => ({ name: c.column_name, type: c.column_type }))
+      .filter((c) => c.name !== 'source_row');
+  } catch (err) {
+    cleanup();
+    throw new SourceError(`${basename(file)}: cannot read as ${format.toUpperCase()}: ${firstLine((err as Error).message)}`);
+  }
+  return { file, format, encoding, relation, params, columns, cleanup };
+}
+
+export function firstLine(s: string): string {
+  return s.split('\n').slice(0, 3).join(' ').trim();
+}
+
+/** The first rows as strings, for `mapping suggest`. */
+export async function sampleRows(ws: SourceReader, src: Source, n = 500): Promise<Record<string, string | null>[]> {
+  const cols = src.columns.map((c) => `CAST(${quoteIdent(c.name)} AS VARCHAR) AS ${quoteIdent(c.name)}`).join(', ');
+  return ws.all<Record<string, string | null>>(`SELECT ${cols} FROM ${src.relation} LIMIT ${Math.floor(n)}`, src.params);
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
