@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Workspace } from '../workspace/workspace.ts';
 import { recordChange } from '../history/history.ts';
 import { LANGS, builtinIndicators, thresholdSchema } from './catalogue.ts';
+import { checkExpression, ExprError } from './custom.ts';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD');
 const code = z.string().regex(/^[A-Z][A-Z0-9_]{1,39}$/, 'upper-case code like TRX_BROKER');
@@ -80,6 +81,12 @@ export const configSchema = z
       if (known.has(i.code) || seen.has(i.code))
         ctx.addIssue({ code: 'custom', path: ['custom', n, 'code'], message: `code ${i.code} is already used` });
       seen.add(i.code);
+      try {
+        checkExpression(i.expr);
+      } catch (e) {
+        if (!(e instanceof ExprError)) throw e;
+        ctx.addIssue({ code: 'custom', path: ['custom', n, 'expr'], message: e.message });
+      }
     });
     for (const k of Object.keys(c.weights.expert))
       if (!seen.has(k) && !known.has(k))
@@ -170,7 +177,7 @@ export async function setConfig(
   });
 }
 
-export async function configHistory(ws: Workspace, risk = 'general'): Promise<Omit<StoredConfig, 'config'>[] & { config?: GriConfig }[]> {
+export async function configHistory(ws: Workspace, risk = 'general'): Promise<StoredConfig[]> {
   const rows = await ws.all<{ version: number; created_at: string; created_by: string; comment: string | null; config_json: string }>(
     `SELECT version, created_at, created_by, comment, config_json FROM seg_configs WHERE risk = $risk ORDER BY version DESC`,
     { risk },

@@ -48,7 +48,7 @@ export async function explainOperator(ws: Workspace, operatorId: string, risk = 
      WHERE b.risk = $risk AND b.operator_id = $op`,
     { risk, op: operatorId },
   );
-  if (!b) throw new SegmentationError(`operator ${operatorId} has no lines in the window ${run.window.start} .. ${run.window.end} (or is unknown)`);
+  if (!b) throw new SegmentationError(`operator ${operatorId} has no lines in the window ${run.window.first} .. ${run.window.end} (or is unknown)`);
   const rank = Number(await ws.scalar(`SELECT count(*) + 1 FROM ${segTable} WHERE gri > $g${riskWhere}`, { g: b.gri, ...(riskWhere ? { risk } : {}) }));
   const ev = new Map(
     (await ws.all<{ code: string; evidence: string }>(`SELECT indicator_code AS code, evidence FROM ${flagsTable} WHERE operator_id = $op${riskWhere}`, { op: operatorId, ...(riskWhere ? { risk } : {}) })).map((r) => [r.code, r.evidence]),

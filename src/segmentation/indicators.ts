@@ -124,7 +124,7 @@ export async function computeFlags(
       continue;
     }
     if (ind.expr !== undefined) {
-      const c = await customIndicatorSql(ind.expr, `c${i}_`, w);
+      const c = await customIndicatorSql(ws, ind.expr, `c${i}`, w);
       Object.assign(params, c.params);
       joins.push(`LEFT JOIN (${c.sql}) x${i} USING (operator_id)`);
       cols.push(`x${i}.value::DOUBLE AS v${i}`, `NULL::DOUBLE AS a${i}`, `NULL::DOUBLE AS b${i}`, `NULL::DOUBLE AS n${i}`, `NULL::VARCHAR AS items${i}`, `coalesce(x${i}.flag, FALSE) AS cf${i}`);

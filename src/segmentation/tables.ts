@@ -17,7 +17,7 @@ export interface Table1Row {
   pctValue: number;
 }
 export interface Table1 {
-  window: { start: string; end: string };
+  window: { first: string; end: string };
   basis: string;
   thresholds: { large: number; medium: number };
   rows: Table1Row[]; // large, medium, small, total
@@ -42,7 +42,7 @@ export async function table1(ws: Workspace, risk = 'general'): Promise<Table1> {
     return { size: s, operators: r.operators, pctOperators: pct(r.operators, totalOps), value: r.value, pctValue: pct(r.value, totalVal) };
   });
   out.push({ size: 'total', operators: totalOps, pctOperators: totalOps ? 100 : 0, value: totalVal, pctValue: totalVal ? 100 : 0 });
-  return { window: { start: w.start, end: w.end }, basis: cfg.value.basis, thresholds: cfg.size, rows: out };
+  return { window: { first: w.first, end: w.end }, basis: cfg.value.basis, thresholds: cfg.size, rows: out };
 }
 
 export interface Table4Row {
@@ -112,7 +112,7 @@ export interface Table5Cell {
 }
 
 /** Table 5: operators trading a sensitive HS code (prefix) in the window, by size × level, with TINs and GRIs. */
-export async function hsTable(ws: Workspace, code: string, opts: { risk?: string; limit?: number } = {}): Promise<{ hsCode: string; window: { start: string; end: string }; cells: Table5Cell[]; importers: number }> {
+export async function hsTable(ws: Workspace, code: string, opts: { risk?: string; limit?: number } = {}): Promise<{ hsCode: string; window: { first: string; end: string }; cells: Table5Cell[]; importers: number }> {
   const risk = opts.risk ?? 'general';
   const run = await requireRun(ws, risk);
   const hs = normaliseHs(code);
@@ -132,7 +132,7 @@ export async function hsTable(ws: Workspace, code: string, opts: { risk?: string
       const rs = rows.filter((r) => r.size === size && r.level === level);
       cells.push({ size, level, importers: rs[0]?.n ?? 0, operators: rs.map((r) => ({ tin: r.tin, gri: r.gri, lines: r.lines, value: r.value })) });
     }
-  return { hsCode: hs, window: { start: run.window.start, end: run.window.end }, cells, importers: cells.reduce((a, c) => a + c.importers, 0) };
+  return { hsCode: hs, window: { first: run.window.first, end: run.window.end }, cells, importers: cells.reduce((a, c) => a + c.importers, 0) };
 }
 
 export interface LinkHub {
