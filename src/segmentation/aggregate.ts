@@ -28,7 +28,7 @@ export async function resolveWindow(ws: Workspace, cfg: GriConfig, endOverride?:
   const r = await ws.one<Window>(
     `SELECT $end::DATE::VARCHAR AS "end",
             ($end::DATE - to_months($m))::DATE::VARCHAR AS start,
-            ($end::DATE - to_months($m) + 1)::DATE::VARCHAR AS first,
+            (($end::DATE - to_months($m))::DATE + 1)::VARCHAR AS first,
             ($end::DATE - to_months($g))::DATE::VARCHAR AS "growthSplit",
             ($end::DATE - to_months(2 * $g))::DATE::VARCHAR AS "growthStart"`,
     { end, m: cfg.window.months, g: cfg.growthMonths },
