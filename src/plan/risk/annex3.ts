@@ -1,0 +1,222 @@
+// Annex 3: a CIP narrowed to one compliance risk. Sensitive HS codes (given, or proposed from finding rates)
+// → indicators per HS code with their periodic variation → importers' segmentation per HS code → the
+// operational treatment matrix → the register's vulnerabilities for that risk. Aggregation runs in DuckDB.
+import type { Workspace } from '../../workspace/workspace.ts';
+import { lookupCode, registerScales } from '../config.ts';
+import { listVulnerabilities, type Vulnerability } from '../register/store.ts';
+import { listMeasures, type Measure } from '../measures/store.ts';
+import { listIndicators, type Indicator } from '../measures/indicators.ts';
+import { getMatrix, resolveMatrix, SIZES, RISKS, type TreatmentCell } from '../treatments/matrix.ts';
+
+export class RiskCipError extends Error {}
+
+export interface Windows {
+  end: string;
+  months: number;
+  current: { start: string; end: string };
+  previous: { start: string; end: string };
+}
+
+export interface ProposedHs {
+  hs: string;
+  inspected: number;
+  findings: number;
+  findingRate: number;
+  reassessed: number;
+}
+
+export interface Metric {
+  current: number;
+  previous: number;
+  /** percent change against the previous period; null when the previous is 0 */
+  variation: number | null;
+}
+
+export interface HsIndicators {
+  hs: string;
+  cif: Metric;
+  vat: Metric;
+  duty: Metric;
+  excise: Metric;
+  importers: Metric;
+}
+
+export interface HsSegmentRow {
+  size: string;
+  level: string;
+  importers: number;
+  pctImporters: number;
+  repeatOffenders: number;
+  repeatOffendersPrevious: number;
+  repeatOffendersVariation: number | null;
+  cif: number;
+  pctCif: number;
+  collection: number;
+  pctCollection: number;
+}
+
+export interface HsSegmentation {
+  hs: string;
+  importers: number;
+  unsegmented: number;
+  rows: HsSegmentRow[];
+}
+
+export interface RiskCip {
+  risk: string;
+  windows: Windows;
+  hsSource: 'given' | 'proposed';
+  proposed: ProposedHs[];
+  hsCodes: string[];
+  operators: number;
+  indicators: HsIndicators[];
+  segmentation: HsSegmentation[];
+  segmentationAvailable: boolean;
+  treatments: TreatmentCell[];
+  vulnerabilities: (Vulnerability & { measures: Measure[]; indicators: Indicator[] })[];
+}
+
+export interface RiskCipOptions {
+  hs?: string[];
+  end?: string;
+  months?: number;
+  /** proposal: how many HS codes, at which digit level, with how many inspected lines at least */
+  top?: number;
+  digits?: number;
+  minSupport?: number;
+}
+
+const variation = (cur: number, prev: number): number | null => (prev ? Math.round(((cur - prev) / prev) * 1000) / 10 : null);
+const pct = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 1000) / 10 : 0);
+
+export function normaliseHsCode(code: string): string {
+  const c = code.replace(/[.\s]/g, '');
+  if (!/^\d{2,10}$/.test(c)) throw new RiskCipError(`HS code '${code}': expected 2 to 10 digits (dots allowed), e.g. 6403.99 or 640399`);
+  return c;
+}
+
+async function resolveWindows(ws: Workspace, endOpt: string | undefined, months: number): Promise<Windows> {
+  const end = endOpt ?? (await ws.scalar<string | null>('SELECT max(date)::VARCHAR FROM declaration_lines'));
+  if (!end) throw new RiskCipError('no declaration lines in the workspace: import declarations first (cip import) or create a demo');
+  const r = await ws.one<{ cs: string; ps: string }>(
+    `SELECT ($end::DATE - to_months($m))::DATE::VARCHAR AS cs, ($end::DATE - to_months(2 * $m))::DATE::VARCHAR AS ps`,
+    { end, m: months },
+  );
+  return { end, months, current: { start: r!.cs, end }, previous: { start: r!.ps, end: r!.cs } };
+}
+
+/** HS codes (at `digits` digits) with the highest finding rate for the risk among inspected lines of both periods. */
+export async function proposeHs(ws: Workspace, risk: string, w: Windows, top: number, digits: number, minSupport: number): Promise<ProposedHs[]> {
+  return ws.all<ProposedHs>(
+    `SELECT left(hs_code, $digits) AS hs, count(*)::BIGINT AS inspected,
+            count(*) FILTER (WHERE finding AND lower(compliance_risk) = $risk)::BIGINT AS findings,
+            round(100.0 * count(*) FILTER (WHERE finding AND lower(compliance_risk) = $risk) / count(*), 1) AS "findingRate",
+            coalesce(sum(amount_reassessed) FILTER (WHERE finding AND lower(compliance_risk) = $risk), 0) AS reassessed
+     FROM declaration_lines
+     WHERE date > $ps::DATE AND date <= $end::DATE AND (inspected OR finding) AND length(hs_code) >= $digits
+     GROUP BY 1 HAVING count(*) >= $min AND count(*) FILTER (WHERE finding AND lower(compliance_risk) = $risk) > 0
+     ORDER BY "findingRate" DESC, reassessed DESC, hs LIMIT $top`,
+    { digits, risk, ps: w.previous.start, end: w.end, min: minSupport, top },
+  );
+}
+
+export async function riskCip(ws: Workspace, riskInput: string, opts: RiskCipOptions = {}): Promise<RiskCip> {
+  const scales = await registerScales(ws);
+  const hit = lookupCode(scales.compliance_risks, riskInput);
+  if (!hit) throw new RiskCipError(`unknown compliance risk '${riskInput}' (expected one of ${scales.compliance_risks.map((r) => r.code).join(', ')})`);
+  const risk = hit.code;
+  const months = opts.months ?? 12;
+  if (!Number.isInteger(months) || months < 1) throw new RiskCipError(`--months ${months}: expected a whole number of months ≥ 1`);
+  const w = await resolveWindows(ws, opts.end, months);
+  let proposed: ProposedHs[] = [];
+  let hsCodes: string[];
+  if (opts.hs?.length) hsCodes = [...new Set(opts.hs.map(normaliseHsCode))];
+  else {
+    proposed = await proposeHs(ws, risk, w, opts.top ?? 5, opts.digits ?? 6, opts.minSupport ?? 30);
+    if (proposed.length === 0) {
+      const tagged = await ws.scalar<number>('SELECT count(*) FROM declaration_lines WHERE finding AND compliance_risk IS NOT NULL');
+      if (!tagged) {
+        throw new RiskCipError(
+          'the declaration lines carry no compliance_risk on their findings, so sensitive HS codes cannot be proposed for a risk; give them with --hs',
+        );
+      }
+      throw new RiskCipError(
+        `no HS code has findings for '${risk}' with at least ${opts.minSupport ?? 30} inspected lines between ${w.previous.start} and ${w.end}; ` +
+          'give the sensitive codes with --hs or lower --min-support',
+      );
+    }
+    hsCodes = proposed.map((p) => p.hs);
+  }
+  const codes = hsCodes.join(',');
+  const dates = { ps: w.previous.start, cs: w.current.start, end: w.end };
+
+  // Step 1: the lines of the sensitive codes in both periods (one scan), tagged by code and period.
+  await ws.run(
+    `CREATE OR REPLACE TEMP TABLE plan_a3_lines AS
+     SELECT c.code AS hs, l.operator_id, l.value, coalesce(l.vat, 0) AS vat, coalesce(l.duty, 0) AS duty, coalesce(l.excise, 0) AS excise,
+            CASE WHEN l.date > $cs::DATE THEN 'cur' ELSE 'prev' END AS per
+     FROM declaration_lines l JOIN (SELECT unnest(string_split($codes, ',')) AS code) c ON starts_with(l.hs_code, c.code)
+     WHERE l.date > $ps::DATE AND l.date <= $end::DATE AND coalesce(l.flow, 'import') = 'import'`,
+    { ...dates, codes },
+  );
+  try {
+    const ind = await ws.all<{ hs: string; per: string; cif: number; vat: number; duty: number; excise: number; importers: number }>(
+      `SELECT hs, per, sum(value) AS cif, sum(vat) AS vat, sum(duty) AS duty, sum(excise) AS excise, count(DISTINCT operator_id)::BIGINT AS importers
+       FROM plan_a3_lines GROUP BY 1, 2`,
+    );
+    const metric = (hs: string, k: 'cif' | 'vat' | 'duty' | 'excise' | 'importers'): Metric => {
+      const cur = ind.find((r) => r.hs === hs && r.per === 'cur')?.[k] ?? 0;
+      const prev = ind.find((r) => r.hs === hs && r.per === 'prev')?.[k] ?? 0;
+      return { current: cur, previous: prev, variation: variation(cur, prev) };
+    };
+    const indicators = hsCodes.map((hs) => ({ hs, cif: metric(hs, 'cif'), vat: metric(hs, 'vat'), duty: metric(hs, 'duty'), excise: metric(hs, 'excise'), importers: metric(hs, 'importers') }));
+    const operators = await ws.scalar<number>(`SELECT count(DISTINCT operator_id)::BIGINT FROM plan_a3_lines WHERE per = 'cur'`);
+
+    // Step 2: importers per HS code by size × GRI level, with repeat offenders of this risk in each period.
+    const segmentationAvailable = ((await ws.scalar<number>('SELECT count(*) FROM operator_segments')) ?? 0) > 0;
+    const seg = await ws.all<{ hs: string; size: string | null; level: string | null; importers: number; ro: number; ro_prev: number; cif: number; collection: number }>(
+      `WITH ro AS NOT MATERIALIZED (
+         SELECT operator_id, CASE WHEN date > $cs::DATE THEN 'cur' ELSE 'prev' END AS per
+         FROM declaration_lines
+         WHERE date > $ps::DATE AND date <= $end::DATE AND finding AND lower(compliance_risk) = $risk
+         GROUP BY 1, 2 HAVING count(DISTINCT declaration_id) >= 2),
+       imp AS (SELECT hs, operator_id, sum(value) AS cif, sum(vat + duty + excise) AS collection FROM plan_a3_lines WHERE per = 'cur' GROUP BY 1, 2)
+       SELECT i.hs, s.size_segment AS size, s.risk_level AS level, count(*)::BIGINT AS importers,
+              count(*) FILTER (WHERE EXISTS (SELECT 1 FROM ro WHERE ro.operator_id = i.operator_id AND ro.per = 'cur'))::BIGINT AS ro,
+              count(*) FILTER (WHERE EXISTS (SELECT 1 FROM ro WHERE ro.operator_id = i.operator_id AND ro.per = 'prev'))::BIGINT AS ro_prev,
+              sum(i.cif) AS cif, sum(i.collection) AS collection
+       FROM imp i LEFT JOIN operator_segments s USING (operator_id)
+       GROUP BY 1, 2, 3`,
+      { ...dates, risk },
+    );
+    const segmentation: HsSegmentation[] = hsCodes.map((hs) => {
+      const mine = seg.filter((r) => r.hs === hs);
+      const tot = { importers: 0, cif: 0, collection: 0 };
+      for (const r of mine) {
+        tot.importers += r.importers;
+        tot.cif += r.cif;
+        tot.collection += r.collection;
+      }
+      const rows: HsSegmentRow[] = [];
+      for (const size of SIZES) {
+        for (const level of RISKS) {
+          const r = mine.find((x) => x.size === size && x.level === level);
+          const imp = r?.importers ?? 0, ro = r?.ro ?? 0, rp = r?.ro_prev ?? 0, cif = r?.cif ?? 0, col = r?.collection ?? 0;
+          rows.push({
+            size, level, importers: imp, pctImporters: pct(imp, tot.importers), repeatOffenders: ro, repeatOffendersPrevious: rp,
+            repeatOffendersVariation: variation(ro, rp), cif, pctCif: pct(cif, tot.cif), collection: col, pctCollection: pct(col, tot.collection),
+          });
+        }
+      }
+      return { hs, importers: tot.importers, unsegmented: mine.filter((r) => r.size === null).reduce((a, r) => a + r.importers, 0), rows };
+    });
+
+    // Steps 3–4: the operational matrix and the register's vulnerabilities for this risk.
+    const treatments = await getMatrix(ws, await resolveMatrix(ws, risk));
+    const [vulns, measures, inds] = await Promise.all([listVulnerabilities(ws, { complianceRisk: risk }), listMeasures(ws), listIndicators(ws)]);
+    const vulnerabilities = vulns.map((v) => ({ ...v, measures: measures.filter((m) => m.vulnId === v.id), indicators: inds.filter((i) => i.vulnId === v.id) }));
+    return { risk, windows: w, hsSource: opts.hs?.length ? 'given' : 'proposed', proposed, hsCodes, operators, indicators, segmentation, segmentationAvailable, treatments, vulnerabilities };
+  } finally {
+    await ws.run('DROP TABLE IF EXISTS plan_a3_lines');
+  }
+}
