@@ -37,6 +37,27 @@ export async function seedOperators(ws: Workspace): Promise<void> {
     ('NIT-003', 'Gamma Trading Ltd', 'South', 'S1')`);
 }
 
+/**
+ * 1,800 declaration lines of 60 operators over 2024-2025 (three offices, brokers, suppliers, findings), then
+ * the general GRI computed by the segmentation module, exactly as `cip gri compute` would.
+ */
+export async function seedLines(ws: Workspace): Promise<void> {
+  await ws.run(`INSERT INTO operators (operator_id, name, region, office)
+    SELECT 'NIT-' || lpad(k::VARCHAR, 3, '0'), 'Operator ' || k, CASE WHEN k % 3 = 2 THEN 'South' ELSE 'North' END,
+           CASE k % 3 WHEN 0 THEN 'N1' WHEN 1 THEN 'N2' ELSE 'S1' END
+    FROM range(4, 61) t(k)`);
+  await ws.run(`INSERT INTO declaration_lines (declaration_id, line_no, date, flow, office, operator_id, declarant_id, supplier_id, hs_code,
+      origin_country, value, duty, vat, channel, inspected, finding, compliance_risk)
+    SELECT 'D' || i, 1, DATE '2024-01-01' + (i % 700)::INTEGER, 'import', CASE k % 3 WHEN 0 THEN 'N1' WHEN 1 THEN 'N2' ELSE 'S1' END,
+           'NIT-' || lpad(k::VARCHAR, 3, '0'), 'BRK' || (i % 7), 'SUP' || (i % 11),
+           CASE WHEN i % 5 = 0 THEN '8471300000' WHEN i % 5 = 1 THEN '6203420000' ELSE '2204210000' END,
+           CASE WHEN i % 4 = 0 THEN 'CN' ELSE 'US' END,
+           (k % 20) ^ 3 * 60 + 100 + i % 900, ((k % 20) ^ 3 * 60 + 100) * 0.1, ((k % 20) ^ 3 * 60 + 100) * 0.15,
+           CASE WHEN i % 4 = 0 THEN 'red' ELSE 'green' END, i % 4 = 0,
+           i % 4 = 0 AND (k % 4 = 0 OR i % 13 = 0), CASE WHEN i % 4 = 0 AND (k % 4 = 0 OR i % 13 = 0) THEN 'valuation' END
+    FROM (SELECT i, 1 + i % 60 AS k FROM range(0, 1800) t(i))`);
+}
+
 export async function startTestServer(seed?: (ws: Workspace) => Promise<void>): Promise<TestServer> {
   const ws = await Workspace.open(tmpDir('cip-server-'), { create: true });
   await seedOperators(ws);

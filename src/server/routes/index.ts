@@ -3,5 +3,6 @@ import type { RouteDef } from '../route-table.ts';
 import { adminRoutes } from './admin.ts';
 import { authRoutes } from './auth.ts';
 import { overviewRoutes } from './overview.ts';
+import { segmentationRoutes } from './segmentation.ts';
 
-export const allRoutes: RouteDef[] = [...authRoutes, ...overviewRoutes, ...adminRoutes];
+export const allRoutes: RouteDef[] = [...authRoutes, ...overviewRoutes, ...adminRoutes, ...segmentationRoutes];
