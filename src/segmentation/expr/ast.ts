@@ -1,7 +1,8 @@
 // Syntax tree of an indicator expression. Every node keeps where it was written (pos/end: 0-based offsets),
 // so later stages (type check, compile) can point at the offending token.
 
-export type CompareOp = '>' | '>=' | '<' | '<=' | '=' | '!=';
+/** '<>' is accepted as a synonym of '!='; the spelling is kept so messages quote what was written. */
+export type CompareOp = '>' | '>=' | '<' | '<=' | '=' | '!=' | '<>';
 export type ArithOp = '+' | '-' | '*' | '/';
 /** Per-operator aggregates over the operator's lines. */
 export type AggregateFn = 'share' | 'count' | 'sum' | 'avg' | 'min' | 'max' | 'distinct' | 'any' | 'all';

@@ -7,8 +7,10 @@ export type TokenKind = 'number' | 'string' | 'ident' | 'keyword' | 'op' | 'eof'
 
 export interface Token {
   kind: TokenKind;
-  /** The token as written (for 'keyword' lower-cased; for 'string' the quoted text). */
+  /** The token exactly as written (for 'string' with its quotes). */
   text: string;
+  /** Keywords: the lower-cased word. */
+  word?: string;
   /** number: numeric value (50% → 0.5); string: unquoted contents. */
   value?: number | string;
   percent?: boolean;
@@ -63,14 +65,14 @@ export function tokenize(src: string): Token[] {
       while (j < src.length && isIdentPart(src[j])) j++;
       const text = src.slice(i, j);
       const lower = text.toLowerCase();
-      if (KEYWORDS.has(lower)) tokens.push({ kind: 'keyword', text: lower, pos: i, end: j });
+      if (KEYWORDS.has(lower)) tokens.push({ kind: 'keyword', text, word: lower, pos: i, end: j });
       else tokens.push({ kind: 'ident', text, pos: i, end: j });
       i = j;
       continue;
     }
     const op = OPERATORS.find((o) => src.startsWith(o, i));
     if (op) {
-      tokens.push({ kind: 'op', text: op === '<>' ? '!=' : op, pos: i, end: i + op.length });
+      tokens.push({ kind: 'op', text: op, pos: i, end: i + op.length });
       i += op.length;
       continue;
     }

@@ -24,7 +24,7 @@ export const MAX_SOURCE_LENGTH = 4000;
 /** Deeper nesting (parentheses, operator chains) is refused, keeping every later stage's recursion shallow. */
 export const MAX_DEPTH = 64;
 
-const COMPARE_OPS = new Set(['>', '>=', '<', '<=', '=', '!=']);
+const COMPARE_OPS = new Set(['>', '>=', '<', '<=', '=', '!=', '<>']);
 const MAX_MONTHS = 240;
 
 export function parseIndicator(src: string): Ast {
@@ -71,7 +71,7 @@ class Parser {
 
   private isKw(word: string, ahead = 0): boolean {
     const t = this.peek(ahead);
-    return t.kind === 'keyword' && t.text === word;
+    return t.kind === 'keyword' && t.word === word;
   }
 
   private isOp(op: string, ahead = 0): boolean {
@@ -214,7 +214,7 @@ class Parser {
       const n = this.next();
       return { kind: 'number', value: -(n.value as number), pos: t.pos, end: n.end };
     }
-    if (this.isKw('true') || this.isKw('false')) return this.next(), { kind: 'bool', value: t.text === 'true', pos: t.pos, end: t.end };
+    if (this.isKw('true') || this.isKw('false')) return this.next(), { kind: 'bool', value: t.word === 'true', pos: t.pos, end: t.end };
     return this.fail(`expected a value ('text', a number, true or false) in the list but found ${describe(t)}`, t);
   }
 
@@ -269,12 +269,12 @@ class Parser {
         if (this.isOp('(')) return this.parseCall(t);
         return { kind: 'ident', name: t.text, pos: t.pos, end: t.end };
       case 'keyword':
-        if (t.text === 'true' || t.text === 'false') {
+        if (t.word === 'true' || t.word === 'false') {
           this.next();
-          return { kind: 'bool', value: t.text === 'true', pos: t.pos, end: t.end };
+          return { kind: 'bool', value: t.word === 'true', pos: t.pos, end: t.end };
         }
-        if (t.text === 'lines') this.fail(`'lines' can only be the first argument of an aggregate, e.g. count(lines where ...)`, t);
-        if (t.text === 'null') this.fail(`use 'is null' or 'is not null' to test for a missing value`, t);
+        if (t.word === 'lines') this.fail(`'lines' can only be the first argument of an aggregate, e.g. count(lines where ...)`, t);
+        if (t.word === 'null') this.fail(`use 'is null' or 'is not null' to test for a missing value`, t);
         if (this.isOp('(', 1)) this.fail(`unknown function '${t.text}'`, t);
         return this.fail(`expected a value but found ${describe(t)}`, t);
       case 'op':

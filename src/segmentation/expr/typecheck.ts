@@ -2,7 +2,7 @@
 // that each operation gets the types it needs and that aggregates and row conditions are used at the right
 // level. Outside an aggregate only per-operator numbers and conditions exist; inside `where` only the
 // columns of one line. Every refusal is an ExprError pointing at the offending token.
-import type { Aggregate, Ast, Ident, Period } from './ast.ts';
+import { containsAggregate, type Aggregate, type Ast, type Ident, type Period } from './ast.ts';
 import { ExprError } from './errors.ts';
 
 export type ExprType = 'number' | 'boolean' | 'string' | 'date';
@@ -48,13 +48,14 @@ class Checker {
     private readonly src: string,
   ) {}
 
-  private fail(reason: string, pos: number, token: string): never {
+  /** Points at the operator or name written at pos; the token is taken from the source as written. */
+  private fail(reason: string, pos: number): never {
+    const token = /^(?:<>|!=|>=|<=|[A-Za-z_][A-Za-z0-9_]*|[\s\S])/.exec(this.src.slice(pos))?.[0] ?? '';
     throw new ExprError(reason, this.src, pos, token);
   }
 
   private failAt(reason: string, node: Ast): never {
-    const token = node.kind === 'ident' ? node.name : this.src.slice(node.pos, node.end);
-    return this.fail(reason, node.pos, token);
+    throw new ExprError(reason, this.src, node.pos, this.src.slice(node.pos, node.end));
   }
 
   /** `period` is the enclosing growth/recent/previous, if any. */
@@ -78,19 +79,19 @@ class Checker {
         return this.identType(node, level);
       case 'neg': {
         const t = this.check(node.operand, level, period);
-        if (t !== 'number') this.fail(`'-' needs a number, got a ${t}`, node.op.pos, node.op.text);
+        if (t !== 'number') this.fail(`'-' needs a number, got a ${t}`, node.op.pos);
         return 'number';
       }
       case 'not': {
         const t = this.check(node.operand, level, period);
-        if (t !== 'boolean') this.fail(`'not' needs a condition (true/false), got a ${t}`, node.op.pos, node.op.text);
+        if (t !== 'boolean') this.fail(`'not' needs a condition (true/false), got a ${t}`, node.op.pos);
         return 'boolean';
       }
       case 'arith': {
         const l = this.check(node.left, level, period);
         const r = this.check(node.right, level, period);
         if (l !== 'number' || r !== 'number') {
-          this.fail(`'${node.op.text}' needs numbers on both sides, got a ${l} and a ${r}`, node.op.pos, node.op.text);
+          this.fail(`'${node.op.text}' needs numbers on both sides, got a ${l} and a ${r}`, node.op.pos);
         }
         return 'number';
       }
@@ -98,15 +99,15 @@ class Checker {
         const l = this.check(node.left, level, period);
         const r = this.check(node.right, level, period);
         if (l !== 'boolean' || r !== 'boolean') {
-          this.fail(`'${node.op.text}' needs conditions (true/false) on both sides, got a ${l} and a ${r}`, node.op.pos, node.op.text);
+          this.fail(`'${node.op.text}' needs conditions (true/false) on both sides, got a ${l} and a ${r}`, node.op.pos);
         }
         return 'boolean';
       }
       case 'compare': {
         const op = node.op.text;
         const [l] = this.comparable(node.left, node.right, level, period, node.op.pos, op);
-        if (op !== '=' && op !== '!=' && !ORDERED.has(l)) {
-          this.fail(`'${op}' cannot order ${l} values; use = or !=`, node.op.pos, op);
+        if (op !== '=' && op !== '!=' && op !== '<>' && !ORDERED.has(l)) {
+          this.fail(`'${op}' cannot order ${l} values; use = or !=`, node.op.pos);
         }
         return 'boolean';
       }
@@ -114,7 +115,7 @@ class Checker {
         const word = node.negated ? 'not between' : 'between';
         const [t] = this.comparable(node.operand, node.low, level, period, node.op.pos, word);
         this.comparable(node.operand, node.high, level, period, node.op.pos, word);
-        if (!ORDERED.has(t)) this.fail(`'between' cannot order ${t} values`, node.op.pos, 'between');
+        if (!ORDERED.has(t)) this.fail(`'between' cannot order ${t} values`, node.op.pos);
         return 'boolean';
       }
       case 'isnull':
@@ -125,20 +126,22 @@ class Checker {
       case 'aggregate':
         return this.aggregateType(node, level, period);
       case 'period': {
-        if (level === 'line') this.fail(`${node.fn}(...) cannot be used inside a where condition`, node.name.pos, node.name.text);
-        if (period) this.fail(`${node.fn}(...) cannot be used inside ${period.fn}(...)`, node.name.pos, node.name.text);
+        if (level === 'line') this.fail(`${node.fn}(...) cannot be used inside a where condition`, node.name.pos);
+        if (period) this.fail(`${node.fn}(...) cannot be used inside ${period.fn}(...)`, node.name.pos);
         const dateCol = this.resolveName('date', this.ctx.columns);
         if (!dateCol || this.ctx.columns[dateCol] !== 'date') {
-          this.fail(`${node.fn}(...) needs the 'date' column of the lines, which is not available`, node.name.pos, node.name.text);
+          this.fail(`${node.fn}(...) needs the 'date' column of the lines, which is not available`, node.name.pos);
         }
         const t = this.check(node.inner, 'operator', node);
-        if (t !== 'number') this.failAt(`${node.fn}(...) needs a number such as share(...) or count(lines), got a ${t}`, node.inner);
+        if (t !== 'number' || !containsAggregate(node.inner)) {
+          this.failAt(`${node.fn}(...) needs an aggregate such as share(lines where ...) or count(lines)${t === 'number' ? '' : `, got a ${t}`}`, node.inner);
+        }
         this.out.types.set(node.months, 'number');
         return 'number';
       }
       case 'starts_with': {
         if (level === 'operator') {
-          this.fail(`starts_with(...) tests one line: use it inside a where condition, e.g. count(lines where starts_with(hs_code, '87'))`, node.name.pos, node.name.text);
+          this.fail(`starts_with(...) tests one line: use it inside a where condition, e.g. count(lines where starts_with(hs_code, '87'))`, node.name.pos);
         }
         const t = this.check(node.operand, level, period);
         if (t !== 'string') this.failAt(`starts_with(...) needs a text column, got a ${t}`, node.operand);
@@ -169,7 +172,7 @@ class Checker {
     let r = this.check(b, level, period);
     if (l === 'date' && b.kind === 'string') r = this.dateLiteral(b);
     else if (r === 'date' && a.kind === 'string') l = this.dateLiteral(a);
-    if (l !== r) this.fail(`cannot compare a ${l} with a ${r} ('${op}')`, opPos, op);
+    if (l !== r) this.fail(`cannot compare a ${l} with a ${r} ('${op}')`, opPos);
     return [l, r];
   }
 
@@ -197,7 +200,7 @@ class Checker {
         const known = Object.keys(this.ctx.lists).sort();
         this.failAt(`unknown list '${list.name}'${known.length ? ` (lists: ${known.join(', ')})` : ' (no lists are defined)'}`, list);
       }
-      if (t !== 'string') this.fail(`list '${name}' holds text but the value before '${word}' is a ${t}`, node.op.pos, word);
+      if (t !== 'string') this.fail(`list '${name}' holds text but the value before '${word}' is a ${t}`, node.op.pos);
       this.out.lists.set(list, name);
       return 'boolean';
     }
@@ -211,7 +214,7 @@ class Checker {
 
   private aggregateType(node: Aggregate, level: Level, period: Period | undefined): ExprType {
     const fn = node.fn;
-    if (level === 'line') this.fail(`aggregate ${fn}(...) cannot be used inside a where condition`, node.name.pos, node.name.text);
+    if (level === 'line') this.fail(`aggregate ${fn}(...) cannot be used inside a where condition`, node.name.pos);
     let sourceType: ExprType | undefined;
     if (node.source.kind === 'ident') sourceType = this.check(node.source, 'line', period);
     const lines = node.source.kind === 'lines';
@@ -234,7 +237,7 @@ class Checker {
     }
     if ((fn === 'any' || fn === 'all') && !lines) this.failAt(`${fn}(...) takes 'lines', e.g. ${example[fn]}`, node.source);
     if ((fn === 'share' || fn === 'any' || fn === 'all') && !node.where) {
-      this.fail(`${fn}(...) needs a condition: ${example[fn]}`, node.name.pos, node.name.text);
+      this.fail(`${fn}(...) needs a condition: ${example[fn]}`, node.name.pos);
     }
     if (node.where) {
       const w = this.check(node.where, 'line', period);
