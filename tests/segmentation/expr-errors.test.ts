@@ -146,6 +146,20 @@ describe('mistakes are explained where they are', () => {
     });
   }
 
+  it('pasted text: typographic quotes are explained, no-break spaces are spaces', () => {
+    const e = refusal("count(lines where origin_country = \u2018CN\u2019) > 0");
+    expect(e.message.split('\n')[0]).toBe("typographic quote '\u2018': write text between straight single quotes ('CN') at column 36:");
+    expect(() => compileIndicator("count(lines\u00a0where origin_country = 'CN') > 0", ctx, { paramPrefix: 'i1' })).not.toThrow();
+  });
+
+  it('an indicator must measure lines', () => {
+    const e = refusal('  1 > 0');
+    expect(e.message.split('\n')[0]).toBe(
+      "the indicator must measure the operator's lines, e.g. share(lines where ...) > 0.5 or count(lines) > 100 at column 3:",
+    );
+    expect([e.position, e.token]).toEqual([2, '1 > 0']);
+  });
+
   it('an empty expression', () => {
     expect(refusal('   ').message).toBe('expected an indicator such as share(lines where ...) > 0.5: the expression is empty');
   });

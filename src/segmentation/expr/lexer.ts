@@ -30,7 +30,10 @@ const OPERATORS = ['>=', '<=', '!=', '<>', '(', ')', ',', '+', '-', '*', '/', '>
 const isDigit = (c: string) => c >= '0' && c <= '9';
 const isIdentStart = (c: string) => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_';
 const isIdentPart = (c: string) => isIdentStart(c) || isDigit(c);
-const isSpace = (c: string) => c === ' ' || c === '\t' || c === '\n' || c === '\r';
+/** Includes the no-break space that text pasted from word processors carries. */
+const isSpace = (c: string) => c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\u00a0';
+/** Typographic quotes, as word processors turn 'CN' into ‘CN’. */
+const CURLY_QUOTES = new Set(['\u2018', '\u2019', '\u201c', '\u201d']);
 
 export function tokenize(src: string): Token[] {
   const tokens: Token[] = [];
@@ -50,6 +53,7 @@ export function tokenize(src: string): Token[] {
     if (c === '"') {
       fail(`double quotes are not allowed: write column names bare (origin_country) and text in single quotes ('CN')`, i, c);
     }
+    if (CURLY_QUOTES.has(c)) fail(`typographic quote '${c}': write text between straight single quotes ('CN')`, i, c);
     if (c === "'") {
       tokens.push(readString(src, i, fail));
       i = tokens[tokens.length - 1].end;

@@ -29,6 +29,9 @@ const ORDERED: ReadonlySet<ExprType> = new Set(['number', 'string', 'date']);
 export function typecheck(ast: Ast, ctx: ExprContext, src: string): Checked {
   const c = new Checker(ctx, src);
   const t = c.check(ast, 'operator', undefined);
+  if (!containsAggregate(ast)) {
+    throw new ExprError(`the indicator must measure the operator's lines, e.g. share(lines where ...) > 0.5 or count(lines) > 100`, src, ast.pos, src.slice(ast.pos, ast.end));
+  }
   if (t !== 'boolean') {
     throw new ExprError(
       `the indicator must be a condition that is true or false for each operator (e.g. add '> 0.5'); this expression gives a ${t}`,
