@@ -1,0 +1,84 @@
+// cip effect: difference-in-differences of a treatment's effect on the finding rate, with bootstrap CI.
+import type { Command } from 'commander';
+import { withWorkspace } from '../../workspace/workspace.ts';
+import { estimateEffect, EffectInputError, type EffectReport } from '../../measure/effect/index.ts';
+import { formatTable, printJson, UserError, withCommonOptions } from '../output.ts';
+
+interface EffectCliOptions {
+  workspace?: string;
+  json?: boolean;
+  treatment: string;
+  start?: string;
+  preMonths?: string;
+  postMonths?: string;
+  reps?: string;
+  seed?: string;
+}
+
+const int = (flag: string, v: string | undefined, min: number): number | undefined => {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v) || Number(v) < min) throw new UserError(`${flag}: expected an integer ≥ ${min}, got '${v}'`);
+  return Number(v);
+};
+
+export function register(program: Command): void {
+  withCommonOptions(
+    program
+      .command('effect')
+      .description('effect of a treatment: treated vs matched untreated operators (difference-in-differences, bootstrap CI)'),
+  )
+    .requiredOption('--treatment <name>', 'treatment name as in treatments_applied')
+    .option('--start <date>', 'treatment start (default: earliest start_date of the treated)')
+    .option('--pre-months <n>', 'months before the start compared (default 12)')
+    .option('--post-months <n>', 'months from the start compared (default 12)')
+    .option('--reps <n>', 'bootstrap replicates (default 1000)')
+    .option('--seed <n>', 'bootstrap seed (default in src/measure/effect/matching.yaml)')
+    .action(async (opts: EffectCliOptions) => {
+      if (opts.start !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.start)) throw new UserError(`--start: expected a date YYYY-MM-DD, got '${opts.start}'`);
+      const o = {
+        treatment: opts.treatment,
+        start: opts.start,
+        preMonths: int('--pre-months', opts.preMonths, 2),
+        postMonths: int('--post-months', opts.postMonths, 1),
+        reps: int('--reps', opts.reps, 100),
+        seed: int('--seed', opts.seed, 0),
+      };
+      await withWorkspace(opts.workspace, async (ws) => {
+        let r: EffectReport;
+        try {
+          r = await estimateEffect(ws, o);
+        } catch (err) {
+          if (err instanceof EffectInputError) throw new UserError(err.message);
+          throw err;
+        }
+        if (opts.json) return printJson(r);
+        console.log(renderEffect(r));
+      });
+    });
+}
+
+const pct = (v: number | null) => (v === null ? '' : `${(v * 100).toFixed(2)}%`);
+const pp = (v: number) => `${v >= 0 ? '+' : ''}${(v * 100).toFixed(2)} pp`;
+const amt = (v: number) => v.toLocaleString('en-US', { maximumFractionDigits: 2 });
+
+export function renderEffect(r: EffectReport): string {
+  const g = r.groups;
+  const out = [
+    `Effect of '${r.treatment}' (start ${r.windows.start}): pre ${r.windows.pre_start}..${r.windows.pre_end}, post ${r.windows.start}..${r.windows.post_end} (exclusive)`,
+    `Treated: ${g.treated_total} in treatments_applied, ${g.treated_eligible} with enough inspected lines, ${g.treated_matched} matched; ` +
+      `controls: ${g.controls_eligible} eligible, ${g.controls_matched} matched, in ${g.strata} strata (${r.matching.on.join(' × ')})`,
+    '',
+  ];
+  const rows = r.outcomes.map((o) =>
+    o.outcome === 'finding_rate'
+      ? [o.description, pct(o.treated_pre), pct(o.treated_post), pct(o.control_pre), pct(o.control_post), pp(o.did), `${pp(o.ci_low)} .. ${pp(o.ci_high)}`]
+      : [o.description, amt(o.treated_pre), amt(o.treated_post), amt(o.control_pre), amt(o.control_post), amt(o.did), `${amt(o.ci_low)} .. ${amt(o.ci_high)}`],
+  );
+  out.push(formatTable(['outcome', 'treated pre', 'treated post', 'control pre', 'control post', 'DiD', `${Math.round(r.bootstrap.level * 100)}% CI`], rows));
+  if (r.placebo) out.push('', `Pre-trend placebo (2nd vs 1st half of the pre-period): ${pp(r.placebo.did)} (CI ${pp(r.placebo.ci_low)} .. ${pp(r.placebo.ci_high)})`);
+  out.push('', 'Finding rate of inspected lines per quarter (matched operators):');
+  out.push(formatTable(['quarter', 'phase', 'treated', 'inspected', 'control', 'inspected'], r.trends.map((t) => [t.quarter, t.phase, pct(t.treated_rate), t.treated_inspected, pct(t.control_rate), t.control_inspected])));
+  out.push('', `Bootstrap: ${r.bootstrap.reps} replicates over operators (${r.bootstrap.unit}), seed ${r.bootstrap.seed}.`);
+  for (const w of r.warnings) out.push(`warning: ${w}`);
+  return out.join('\n');
+}

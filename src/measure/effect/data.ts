@@ -1,0 +1,182 @@
+// The SQL steps of `cip effect`: treated set, windows, pre-treatment segmentation, per-operator
+// outcomes and quarterly trends. Everything heavy stays in DuckDB; JS receives one row per operator.
+import type { Workspace } from '../../workspace/workspace.ts';
+import type { EffectConfig } from './config.ts';
+
+/**
+ * Sample splitting against regression to the mean: pre-period declarations are split in two halves by a
+ * hash of declaration_id (md5, well mixed and independent of DuckDB's hash). The matching half (A) gives the pre-period finding-rate band and the risk level;
+ * the baseline half (B) gives the pre-period outcome y0. Matching on the same noisy rate that serves as
+ * the baseline would bias the difference-in-differences whenever treated and controls come from
+ * populations with different mean rates (the matched controls regress to their own mean).
+ */
+export const BASELINE_HALF = (col: string) => `(md5_number(${col}) % 2 = 1)`;
+
+export interface Windows {
+  start: string; // treatment start = first day of the post-period
+  pre_start: string;
+  mid: string; // splits the pre-period in two halves (placebo test)
+  post_end: string; // exclusive
+  seg_start: string;
+}
+
+export async function treatedOperators(ws: Workspace, treatment: string): Promise<{ operator_id: string; start: string }[]> {
+  return ws.all(`SELECT operator_id, min(start_date)::VARCHAR AS start FROM treatments_applied WHERE treatment = $t GROUP BY 1 ORDER BY 1`, { t: treatment });
+}
+
+export async function treatmentNames(ws: Workspace): Promise<{ treatment: string; operators: number }[]> {
+  return ws.all(`SELECT treatment, count(DISTINCT operator_id) AS operators FROM treatments_applied GROUP BY 1 ORDER BY 1`);
+}
+
+export async function windows(ws: Workspace, start: string, cfg: EffectConfig['windows']): Promise<Windows> {
+  const r = await ws.one<Windows>(
+    `SELECT $s::DATE::VARCHAR AS start,
+       ($s::DATE - to_months($pre))::DATE::VARCHAR AS pre_start,
+       ($s::DATE - to_months($pre // 2))::DATE::VARCHAR AS mid,
+       ($s::DATE + to_months($post))::DATE::VARCHAR AS post_end,
+       ($s::DATE - to_months($seg))::DATE::VARCHAR AS seg_start`,
+    { s: start, pre: cfg.pre_months, post: cfg.post_months, seg: cfg.segment_months },
+  );
+  return r!;
+}
+
+export async function dataRange(ws: Workspace): Promise<{ first: string | null; last: string | null }> {
+  return (await ws.one(`SELECT min(date)::VARCHAR AS first, max(date)::VARCHAR AS last FROM declaration_lines`))!;
+}
+
+/**
+ * Size segment and risk level of each operator from data strictly before the treatment start, into
+ * temp table eff_seg(operator_id, size_segment, risk_level). Size: value over [seg_start, start) with the
+ * thresholds of matching.yaml. Risk level: offences over the same window (cases, plus declarations with
+ * a finding not already in cases): 0 → low, 1 → medium, ≥ 2 → high (repeat offender), leaving out the
+ * pre-period declarations of the baseline half (see BASELINE_HALF).
+ */
+export async function preTreatmentSegments(ws: Workspace, w: Windows, m: EffectConfig['matching']): Promise<void> {
+  await ws.run(
+    `CREATE OR REPLACE TEMP TABLE eff_seg AS
+     WITH v AS NOT MATERIALIZED (
+       SELECT operator_id, sum(value) AS value FROM declaration_lines
+       WHERE date >= $seg_start::DATE AND date < $start::DATE GROUP BY 1),
+     off AS NOT MATERIALIZED (
+       SELECT operator_id, count(*) AS n FROM (
+         SELECT operator_id FROM cases c WHERE date >= $seg_start::DATE AND date < $start::DATE
+           AND NOT (c.declaration_id IS NOT NULL AND date >= $pre_start::DATE AND ${BASELINE_HALF('c.declaration_id')})
+         UNION ALL
+         SELECT any_value(operator_id) FROM declaration_lines l
+         WHERE finding AND date >= $seg_start::DATE AND date < $start::DATE
+           AND NOT (date >= $pre_start::DATE AND ${BASELINE_HALF('l.declaration_id')})
+           AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.declaration_id = l.declaration_id)
+         GROUP BY declaration_id) GROUP BY 1)
+     SELECT v.operator_id,
+       CASE WHEN v.value >= $large THEN 'large' WHEN v.value >= $medium THEN 'medium' ELSE 'small' END AS size_segment,
+       CASE WHEN coalesce(off.n, 0) >= 2 THEN 'high' WHEN off.n = 1 THEN 'medium' ELSE 'low' END AS risk_level
+     FROM v LEFT JOIN off USING (operator_id)`,
+    { seg_start: w.seg_start, pre_start: w.pre_start, start: w.start, large: m.size_large, medium: m.size_medium },
+  );
+}
+
+export interface OperatorOutcomes {
+  operator_id: string;
+  treated: boolean;
+  size_segment: string;
+  risk_level: string;
+  match_n: number; match_f: number; // pre-period, matching half
+  pre_n: number; pre_f: number; pre_amt: number; // pre-period, baseline half
+  pre1_n: number; pre1_f: number;
+  pre2_n: number; pre2_f: number;
+  post_n: number; post_f: number; post_amt: number;
+}
+
+/**
+ * Per-operator inspected lines, findings and amounts reassessed before (matching and baseline halves,
+ * and the baseline half split in time for the placebo test) and after the start, for the treated and for the candidate controls: operators with no
+ * treatment of any kind active during the windows. Only operators with enough inspected lines on both
+ * sides are returned. An inspected line is inspected = true or finding = true.
+ */
+export async function operatorOutcomes(
+  ws: Workspace,
+  treatment: string,
+  w: Windows,
+  e: EffectConfig['eligibility'],
+): Promise<{ rows: OperatorOutcomes[]; excludedOtherTreatment: number }> {
+  const p = { t: treatment, pre_start: w.pre_start, mid: w.mid, start: w.start, post_end: w.post_end };
+  await ws.run(
+    `CREATE OR REPLACE TEMP TABLE eff_ops AS
+     WITH l AS NOT MATERIALIZED (
+       SELECT operator_id, date, coalesce(inspected, false) OR coalesce(finding, false) AS insp,
+         coalesce(finding, false) AS fnd, coalesce(amount_reassessed, 0) AS amt, ${BASELINE_HALF('declaration_id')} AS b
+       FROM declaration_lines WHERE date >= $pre_start::DATE AND date < $post_end::DATE),
+     tr AS NOT MATERIALIZED (SELECT DISTINCT operator_id FROM treatments_applied WHERE treatment = $t),
+     other AS NOT MATERIALIZED (
+       SELECT DISTINCT operator_id FROM treatments_applied
+       WHERE treatment <> $t AND start_date < $post_end::DATE AND (end_date IS NULL OR end_date >= $pre_start::DATE))
+     SELECT l.operator_id, tr.operator_id IS NOT NULL AS treated, other.operator_id IS NOT NULL AS other_treatment,
+       count(*) FILTER (WHERE insp AND date < $start::DATE AND NOT b) AS match_n,
+       count(*) FILTER (WHERE fnd AND insp AND date < $start::DATE AND NOT b) AS match_f,
+       count(*) FILTER (WHERE insp AND date < $start::DATE AND b) AS pre_n,
+       count(*) FILTER (WHERE fnd AND insp AND date < $start::DATE AND b) AS pre_f,
+       coalesce(sum(amt) FILTER (WHERE insp AND date < $start::DATE AND b), 0) AS pre_amt,
+       count(*) FILTER (WHERE insp AND date < $mid::DATE AND b) AS pre1_n,
+       count(*) FILTER (WHERE fnd AND insp AND date < $mid::DATE AND b) AS pre1_f,
+       count(*) FILTER (WHERE insp AND date >= $mid::DATE AND date < $start::DATE AND b) AS pre2_n,
+       count(*) FILTER (WHERE fnd AND insp AND date >= $mid::DATE AND date < $start::DATE AND b) AS pre2_f,
+       count(*) FILTER (WHERE insp AND date >= $start::DATE) AS post_n,
+       count(*) FILTER (WHERE fnd AND insp AND date >= $start::DATE) AS post_f,
+       coalesce(sum(amt) FILTER (WHERE insp AND date >= $start::DATE), 0) AS post_amt
+     FROM l LEFT JOIN tr USING (operator_id) LEFT JOIN other USING (operator_id)
+     GROUP BY l.operator_id, tr.operator_id, other.operator_id`,
+    p,
+  );
+  const excluded = await ws.scalar<number>(`SELECT count(*) FROM eff_ops WHERE other_treatment AND NOT treated`);
+  const rows = await ws.all<OperatorOutcomes>(
+    `SELECT o.operator_id, o.treated, coalesce(s.size_segment, 'small') AS size_segment, coalesce(s.risk_level, 'low') AS risk_level,
+       match_n, match_f, pre_n, pre_f, pre_amt, pre1_n, pre1_f, pre2_n, pre2_f, post_n, post_f, post_amt
+     FROM eff_ops o LEFT JOIN eff_seg s USING (operator_id)
+     WHERE (o.treated OR NOT o.other_treatment) AND pre_n >= $min_pre AND post_n >= $min_post
+     ORDER BY o.operator_id`,
+    { min_pre: e.min_inspected_pre, min_post: e.min_inspected_post },
+  );
+  return { rows, excludedOtherTreatment: Number(excluded) };
+}
+
+export interface TrendRow {
+  quarter: string;
+  phase: 'pre' | 'post' | 'mixed'; // mixed: the quarter holding the start date
+  treated_inspected: number;
+  treated_rate: number | null;
+  control_inspected: number;
+  control_rate: number | null;
+}
+
+/** Pooled finding rate of inspected lines per quarter for the matched treated and matched controls. */
+export async function quarterlyTrends(ws: Workspace, matched: { operator_id: string; treated: boolean }[], w: Windows): Promise<TrendRow[]> {
+  await ws.run(`CREATE OR REPLACE TEMP TABLE eff_units (operator_id VARCHAR, treated BOOLEAN)`);
+  const CHUNK = 500;
+  for (let i = 0; i < matched.length; i += CHUNK) {
+    const part = matched.slice(i, i + CHUNK);
+    const params: Record<string, unknown> = {};
+    const values = part.map((u, k) => {
+      params[`o${k}`] = u.operator_id;
+      params[`t${k}`] = u.treated;
+      return `($o${k}, $t${k})`;
+    });
+    await ws.run(`INSERT INTO eff_units VALUES ${values.join(', ')}`, params);
+  }
+  return ws.all<TrendRow>(
+    `WITH l AS NOT MATERIALIZED (
+       SELECT date_trunc('quarter', date)::DATE AS q, u.treated, coalesce(finding, false) AS fnd
+       FROM declaration_lines d JOIN eff_units u USING (operator_id)
+       WHERE date >= $pre_start::DATE AND date < $post_end::DATE AND (coalesce(inspected, false) OR coalesce(finding, false)))
+     SELECT strftime(q, '%Y') || '-Q' || quarter(q) AS quarter, CASE WHEN q + INTERVAL 3 MONTH <= $start::DATE THEN 'pre' WHEN q >= $start::DATE THEN 'post' ELSE 'mixed' END AS phase,
+       count(*) FILTER (WHERE treated) AS treated_inspected,
+       count(*) FILTER (WHERE treated AND fnd) / nullif(count(*) FILTER (WHERE treated), 0) AS treated_rate,
+       count(*) FILTER (WHERE NOT treated) AS control_inspected,
+       count(*) FILTER (WHERE NOT treated AND fnd) / nullif(count(*) FILTER (WHERE NOT treated), 0) AS control_rate
+     FROM l GROUP BY q ORDER BY q`,
+    { pre_start: w.pre_start, post_end: w.post_end, start: w.start },
+  );
+}
+
+export async function dropEffectTables(ws: Workspace): Promise<void> {
+  for (const t of ['eff_ops', 'eff_seg', 'eff_units']) await ws.run(`DROP TABLE IF EXISTS ${t}`);
+}
