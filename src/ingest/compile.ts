@@ -123,16 +123,16 @@ export function compileMapping(def: KindDef, mapping: Mapping, src: Source): Com
     level3.push(raw, fcol);
 
     const col = p.add(label);
-    const entry = (code: string, msg: string) => `{'column': ${col}, 'value': ${raw}, 'reason': ${p.add(`${code}: ${f.name} ${msg}`)}}`;
-    if (f.required) checks.push({ cond: `${raw} IS NULL`, entry: entry('missing_required', 'is required but empty') });
+    const entry = (code: string, msg: string) => `{'column': ${col}, 'value': ${raw}, 'reason': ${p.add(`${code}: ${msg}`)}}`;
+    if (f.required) checks.push({ cond: `${raw} IS NULL`, entry: entry('missing_required', `${f.name} is required but empty`) });
     const formats = f.type === 'date' ? (asArray(rule.format) ?? asArray(defaults.format) ?? ['yyyy-mm-dd']) : [];
     const expected = f.type === 'date' ? `expected a date as ${formats.join(' or ')}` : `expected ${EXPECTED[f.type]}`;
-    checks.push({ cond: `${raw} IS NOT NULL AND ${fcol} IS NULL`, entry: entry(UNPARSEABLE[f.type], expected) });
-    if (f.nonNegative) checks.push({ cond: `${fcol} < 0`, entry: entry('negative_value', 'must not be negative') });
+    checks.push({ cond: `${raw} IS NOT NULL AND ${fcol} IS NULL`, entry: entry(UNPARSEABLE[f.type], `${f.name}: ${expected}`) });
+    if (f.nonNegative) checks.push({ cond: `${fcol} < 0`, entry: entry('negative_value', `${f.name} must not be negative`) });
     if (f.type === 'hs') {
       checks.push({
         cond: `${fcol} IS NOT NULL AND length(${fcol}) NOT BETWEEN 6 AND 10`,
-        entry: entry('hs_code_length', 'expected 6 to 10 digits'),
+        entry: entry('hs_code_length', `${f.name}: expected 6 to 10 digits`),
       });
     }
   }

@@ -156,6 +156,7 @@ export async function importFile(
         { keyLabel },
       );
       await ws.run(`INSERT INTO _ing_skip SELECT DISTINCT source_row, false FROM _ing_rejects`);
+      // The insert re-reads the source but leaves out the skipped rows by number instead of re-checking them.
       const rejected = Number(await ws.scalar('SELECT count(DISTINCT source_row) FROM _ing_rejects'));
       const duplicates = Number(await ws.scalar('SELECT count(*) FROM _ing_skip WHERE existing'));
       const issues = await rejectIssues(ws, '_ing_rejects', basename(file), rejected);
@@ -168,12 +169,12 @@ export async function importFile(
       }
 
       const cols = def.fields.map((f) => f.name);
-      const skip = rejected + duplicates > 0 ? ' AND source_row NOT IN (SELECT source_row FROM _ing_skip)' : '';
+      const skip = rejected + duplicates > 0 ? ' WHERE source_row NOT IN (SELECT source_row FROM _ing_skip)' : '';
       await runWithProgress(
         ws,
         `INSERT INTO ${def.table} (${cols.join(', ')}, extra, import_id, source_row)
          SELECT ${cols.map((c) => `f_${c}`).join(', ')}, extra, ${importId}, source_row
-         FROM (${compiled.select}) WHERE errs IS NULL${skip}`,
+         FROM (${compiled.select})${skip}`,
         compiled.params,
         progress,
         'importing',

@@ -36,9 +36,9 @@ const FieldRuleObject = z
     }
   });
 
-/** A field is either a column name (shorthand) or a rule object. */
-export const FieldRule = z.union([z.string().min(1), FieldRuleObject]);
-export type FieldRuleInput = z.infer<typeof FieldRule>;
+/** A field is either a column name (shorthand for { column: NAME }) or a rule object. */
+export const FieldRule = z.preprocess((v) => (typeof v === 'string' ? { column: v } : v), FieldRuleObject);
+export type FieldRuleInput = string | z.infer<typeof FieldRuleObject>;
 export type FieldRuleObject = z.infer<typeof FieldRuleObject>;
 
 export const MappingSchema = z.strictObject({
@@ -58,7 +58,7 @@ export const MappingSchema = z.strictObject({
       thousands: Thousands.optional(),
     })
     .optional(),
-  fields: z.record(z.string(), FieldRule),
+  fields: z.record(z.string(), FieldRule as unknown as z.ZodType<FieldRuleInput>),
   /** Source columns without a field: `all` (default) keeps every one in `extra`, `none` drops them, or a list. */
   extra: z.union([z.enum(['all', 'none']), z.array(z.string())]).optional(),
 });

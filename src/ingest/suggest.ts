@@ -76,10 +76,11 @@ export function shapeOf(values: (string | null | undefined)[]): Shape {
   const v = values.map((x) => (x ?? '').trim()).filter((x) => x !== '');
   const shape: Shape = { filled: v.length, code: false, codeLengths: new Set(), channel: false, flag: false };
   if (v.length === 0) return shape;
-  const all = (re: RegExp) => v.every((x) => re.test(x));
+  // Most values (80%) decide the shape, so a few broken values do not hide a column's nature.
+  const all = (re: RegExp) => v.filter((x) => re.test(x)).length >= 0.8 * v.length;
   for (const d of DATE_SHAPES) {
     if (all(d.re)) {
-      shape.date = d.formats(v);
+      shape.date = d.formats(v.filter((x) => d.re.test(x)));
       if (shape.date) break;
     }
   }
@@ -87,12 +88,13 @@ export function shapeOf(values: (string | null | undefined)[]): Shape {
   const up = v.map((x) => x.toUpperCase());
   const flagWords = new Set([...vocab.booleans.true, ...vocab.booleans.false]);
   shape.flag = new Set(up).size <= 3 && up.every((x) => flagWords.has(x));
+  const mostly = (pred: (x: string) => boolean) => up.filter(pred).length >= 0.8 * up.length;
   const channelWords = new Set(Object.entries(vocab.channels).flatMap(([k, w]) => [k.toUpperCase(), ...w]));
-  shape.channel = !shape.flag && up.every((x) => channelWords.has(x)) && up.some((x) => x.length > 1);
+  shape.channel = !shape.flag && mostly((x) => channelWords.has(x)) && up.some((x) => x.length > 1);
   if (all(/^\d[\d.\s]*$/)) {
-    const lengths = v.map((x) => x.replace(/\D/g, '').length);
+    const lengths = v.filter((x) => /^\d[\d.\s]*$/.test(x)).map((x) => x.replace(/\D/g, '').length);
     shape.codeLengths = new Set(lengths);
-    shape.code = lengths.every((l) => l >= 5 && l <= 10) && !shape.date;
+    shape.code = lengths.filter((l) => l >= 5 && l <= 10).length >= 0.8 * v.length && !shape.date;
   }
   if (all(/^-?\d+(\.\d+)?$/)) shape.number = { decimal: '.', thousands: '' };
   else if (all(/^-?\d{1,3}(,\d{3})+(\.\d+)?$|^-?\d+(\.\d+)?$/)) shape.number = { decimal: '.', thousands: ',' };

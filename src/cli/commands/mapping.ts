@@ -45,7 +45,8 @@ export function register(program: Command): void {
           if (opts.out) writeFileSync(opts.out, yaml);
           else process.stdout.write(yaml);
           process.stderr.write(
-            formatTable(['field', 'column', 'score', 'why'], s.placements.map((p) => [p.field, p.column, p.score.toFixed(2), p.why])) + '\n',
+            '\n' +
+              formatTable(['field', 'column', 'score', 'why'], s.placements.map((p) => [p.field, p.column, p.score.toFixed(2), p.why])) + '\n',
           );
           if (s.missing.length) process.stderr.write(`required fields not placed: ${s.missing.join(', ')}\n`);
         } finally {

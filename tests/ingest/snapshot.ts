@@ -1,0 +1,31 @@
+// A fingerprint of everything a workspace holds: row count and an order-independent hash per table,
+// so a test can prove an import left the workspace exactly as it was.
+import { Workspace } from '../../src/workspace/workspace.ts';
+
+export async function snapshot(dir: string): Promise<Record<string, string>> {
+  const ws = await Workspace.open(dir);
+  try {
+    const tables = await ws.all<{ t: string }>(
+      "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'main' AND table_type = 'BASE TABLE' ORDER BY 1",
+    );
+    const out: Record<string, string> = {};
+    for (const { t } of tables) {
+      const r = await ws.one<{ n: number; h: string }>(
+        `SELECT count(*) AS n, CAST(coalesce(bit_xor(hash(x)), 0) AS VARCHAR) AS h FROM "${t}" x`,
+      );
+      out[t] = `${r!.n}:${r!.h}`;
+    }
+    return out;
+  } finally {
+    ws.close();
+  }
+}
+
+export async function query<T = Record<string, unknown>>(dir: string, sql: string, params?: Record<string, unknown>): Promise<T[]> {
+  const ws = await Workspace.open(dir);
+  try {
+    return await ws.all<T>(sql, params);
+  } finally {
+    ws.close();
+  }
+}
