@@ -4,5 +4,9 @@ import { adminRoutes } from './admin.ts';
 import { authRoutes } from './auth.ts';
 import { overviewRoutes } from './overview.ts';
 import { segmentationRoutes } from './segmentation.ts';
+import { planRoutes } from './plan.ts';
+import { measureRoutes } from './measure.ts';
+import { exportRoutes } from './exports.ts';
+import { dataRoutes } from './data.ts';
 
-export const allRoutes: RouteDef[] = [...authRoutes, ...overviewRoutes, ...adminRoutes, ...segmentationRoutes];
+export const allRoutes: RouteDef[] = [...authRoutes, ...overviewRoutes, ...adminRoutes, ...dataRoutes, ...segmentationRoutes, ...planRoutes, ...measureRoutes, ...exportRoutes];
