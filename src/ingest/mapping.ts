@@ -78,29 +78,43 @@ function formatIssues(where: string, issues: z.core.$ZodIssue[]): string {
   return `invalid mapping ${where}:\n${lines.join('\n')}`;
 }
 
-/** Validates a parsed mapping object against the schema and the fields of its kind. */
-export function validateMapping(raw: unknown, kind: ImportKind, where = ''): Mapping {
-  const r = MappingSchema.safeParse(raw);
-  if (!r.success) throw new MappingError(formatIssues(where, r.error.issues));
-  const m = r.data;
+/** Problems zod cannot see: fields unknown for the kind, required fields not mapped, kind mismatch. */
+function kindProblems(raw: unknown, kind: ImportKind): string[] {
   const problems: string[] = [];
-  if (m.kind && m.kind !== kind) problems.push(`  kind: mapping is for '${m.kind}', not '${kind}'`);
+  if (!raw || typeof raw !== 'object') return problems;
+  const r = raw as { kind?: unknown; fields?: unknown };
+  if (typeof r.kind === 'string' && r.kind !== kind && (IMPORT_KINDS as readonly string[]).includes(r.kind)) {
+    problems.push(`  kind: mapping is for '${r.kind}', not '${kind}'`);
+  }
+  if (!r.fields || typeof r.fields !== 'object') return problems;
+  const fields = r.fields as Record<string, unknown>;
   const def = kindDef(kind);
   const known = new Set(def.fields.map((f) => f.name));
-  for (const [name, rule] of Object.entries(m.fields)) {
+  for (const [name, rule] of Object.entries(fields)) {
     if (!known.has(name)) {
       problems.push(`  fields.${name}: unknown field for ${kind}; expected one of ${[...known].join(', ')}`);
       continue;
     }
-    if (typeof rule === 'object' && rule.derive && !(kind === 'declarations' && name === 'line_no')) {
+    const derive = rule && typeof rule === 'object' ? (rule as { derive?: unknown }).derive : undefined;
+    if (derive !== undefined && !(kind === 'declarations' && name === 'line_no')) {
       problems.push(`  fields.${name}.derive: row_in_declaration only applies to declarations.line_no`);
     }
   }
   for (const f of def.fields) {
-    if (f.required && !(f.name in m.fields)) problems.push(`  fields.${f.name}: required field for ${kind} is not mapped`);
+    if (f.required && !(f.name in fields)) problems.push(`  fields.${f.name}: required field for ${kind} is not mapped`);
+  }
+  return problems;
+}
+
+/** Validates a parsed mapping object against the schema and the fields of its kind; reports every problem at once. */
+export function validateMapping(raw: unknown, kind: ImportKind, where = ''): Mapping {
+  const r = MappingSchema.safeParse(raw);
+  const problems = kindProblems(raw, kind);
+  if (!r.success) {
+    throw new MappingError(`${formatIssues(where, r.error.issues)}${problems.length ? '\n' + problems.join('\n') : ''}`);
   }
   if (problems.length) throw new MappingError(`invalid mapping ${where}:\n${problems.join('\n')}`);
-  return m;
+  return r.data;
 }
 
 export function loadMappingFile(path: string, kind: ImportKind): Mapping {
