@@ -105,7 +105,7 @@ async function buildOperators(ws: Workspace, params: EntityParams): Promise<void
       SELECT *,
         round(0.3 * ${sigmoid('1.6 * z - 1.7')}, 5) AS propensity,
         0.8 * z + 0.8 * z2 AS target,
-        0.3 * ln(1.0 / (x + 0.02)) + 0.5 * z3 - 1.8 AS scale,
+        0.3 * ln(1.0 / (x + 0.02)) + 0.5 * z3 - 2.1 AS scale,
         (x < 0.06 AND z < 0.3 AND ${hi('h1')} < 0.5) OR (x < 0.25 AND z < -0.5 AND ${hi('h1')} < 0.12) AS aeo,
         ${lo('h1')} < 0.12 AS exporter,
         floor(${hi('h2')} * 1000)::INTEGER AS b_ch1,
@@ -163,7 +163,7 @@ async function buildOperators(ws: Workspace, params: EntityParams): Promise<void
     JOIN demo_b_countries_all c2 ON c2.b = a.b_c2
     JOIN demo_b_countries_all c3 ON c3.b = a.b_c3
     JOIN demo_b_offices of1 ON of1.b = a.b_off1
-    JOIN demo_b_offices of2 ON of2.b = a.b_off2`, params);
+    JOIN demo_b_offices of2 ON of2.b = a.b_off2`, { ...params });
 }
 
 export interface EntityParams {

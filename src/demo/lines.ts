@@ -196,12 +196,12 @@ SELECT
   amount_reassessed,
   CASE WHEN finding THEN CASE WHEN ${lo('hl7')} < 0.15 THEN 0.0
        ELSE round(amount_reassessed * (0.7 + 0.3 * ${lo('hl7')}), 2) END END AS amount_collected,
-  round(CASE channel WHEN 'green' THEN 2.0 WHEN 'blue' THEN 1.0 WHEN 'yellow' THEN 14.0 ELSE 40.0 END
+  greatest(0.1, round(CASE channel WHEN 'green' THEN 2.0 WHEN 'blue' THEN 1.0 WHEN 'yellow' THEN 14.0 ELSE 40.0 END
     * CASE transport_mode WHEN 'sea' THEN 1.6 WHEN 'air' THEN 0.6 WHEN 'road' THEN 0.8 WHEN 'rail' THEN 1.3
                           WHEN 'post' THEN 0.7 ELSE 0.5 END
     * CASE WHEN aeo THEN 0.6 ELSE 1.0 END
     * exp(0.6 * ${bell(hi('hd7'))})
-    + CASE WHEN finding THEN 24.0 + 72.0 * ${hi('hl7')} ELSE 0.0 END, 1) AS release_hours,
+    + CASE WHEN finding THEN 24.0 + 72.0 * ${hi('hl7')} ELSE 0.0 END, 1)) AS release_hours,
   aeo AS aeo_flag,
   i + 1 AS source_row
 FROM ln9`.replace('WITH_W', riskChoiceSql());

@@ -16,9 +16,12 @@ export async function aggregateOperatorYears(ws: Workspace, from: string | null)
 }
 
 /**
- * Treatment assignment, from observables of the pre-period only: the size segment by 2023–2024 value
- * (500,000 / 100,000 USD) and the pre-period finding rate of inspected lines. Given those two, assignment is
- * independent of the latent propensity, so matching on size and pre-period finding rate identifies the effect.
+ * Treatment assignment, from pre-period observables that are independent of the latent propensity: the size
+ * segment by 2023–2024 value (500,000 / 100,000 USD; larger traders are more often enrolled) and the operator's
+ * directorate (the programme was piloted in DR03 and DR04). Only operators active before the start are eligible.
+ * Because assignment is independent of the propensity given the size segment, a difference-in-differences that
+ * matches on size (and, harmlessly, on risk level and pre-period finding rate) recovers the true effect; selecting
+ * on the noisy pre-period finding rate itself would bias it through regression to the mean.
  */
 export async function assignTreatment(ws: Workspace, seed: number): Promise<void> {
   await ws.run(`
@@ -30,10 +33,10 @@ export async function assignTreatment(ws: Workspace, seed: number): Promise<void
     UPDATE demo_ops SET
       treat_prob = p.prob,
       treated = ${u('demo_ops.op_pos', 130)} < p.prob
-    FROM (SELECT operator_id,
-            CASE segment WHEN 'large' THEN 0.3 WHEN 'medium' THEN 0.18 ELSE 0.06 END
-            * (0.4 + 1.6 * least(1.0, CASE WHEN inspected > 0 THEN findings / inspected ELSE 0 END / 0.4)) AS prob
-          FROM demo_pre) p
+    FROM (SELECT pre.operator_id,
+            CASE pre.segment WHEN 'large' THEN 0.3 WHEN 'medium' THEN 0.15 ELSE 0.05 END
+            * CASE WHEN of.directorate IN ('DR03', 'DR04') THEN 1.6 ELSE 0.5 END AS prob
+          FROM demo_pre pre JOIN demo_ops o USING (operator_id) JOIN demo_c_offices of ON of.office_idx = o.office1) p
     WHERE p.operator_id = demo_ops.operator_id`, { seed });
 }
 

@@ -34,7 +34,7 @@ CREATE TABLE demo_truth_operators (
   pre_segment VARCHAR,                   -- size by value 2023-2024 (500,000 / 100,000 USD)
   pre_inspected INTEGER NOT NULL,
   pre_findings INTEGER NOT NULL,
-  treat_prob DOUBLE NOT NULL,            -- probability of being treated, from pre_segment and the pre-period finding rate
+  treat_prob DOUBLE NOT NULL,            -- probability of being treated, from pre_segment and the directorate (pilot DR03, DR04)
   treated BOOLEAN NOT NULL
 );
 
