@@ -20,7 +20,7 @@ const PREFIX = 'p9';
 const SQL_WORDS = new Set(
   ('SELECT FROM WHERE GROUP BY AS CAST DOUBLE DATE VARCHAR BOOLEAN COALESCE FALSE SUM CASE WHEN THEN ELSE END ' +
     'COUNT DISTINCT AVG MIN MAX NULLIF AND OR NOT IN IS NULL BETWEEN LIKE ESCAPE UNNEST INTERVAL DAY MONTH ' +
-    'operator_id value flag lines').split(' '),
+    'operator_id value flag lines per_operator').split(' '),
 );
 const SQL_TOKEN = /\s+|"(?:[^"]|"")*"|'(?:[^']|'')*'|\$[A-Za-z_][A-Za-z0-9_]*|[A-Za-z_][A-Za-z0-9_]*|\d+|<>|<=|>=|[(),*/+\-<>=]/y;
 
@@ -38,7 +38,7 @@ function assertSqlShape(c: CompiledIndicator): void {
     else if (tok.startsWith("'")) expect(tok).toBe("'\\'");
     else if (tok.startsWith('$')) expect(tok === '$window_end' || Object.prototype.hasOwnProperty.call(c.params, tok.slice(1))).toBe(true);
     else if (/^\d/.test(tok)) expect(['0', '1']).toContain(tok);
-    else if (/^[A-Za-z_]/.test(tok)) expect(SQL_WORDS.has(tok), tok).toBe(true);
+    else if (/^[A-Za-z_]/.test(tok)) expect(SQL_WORDS.has(tok) || /^agg_\d+$/.test(tok), tok).toBe(true);
   }
   for (const name of Object.keys(c.params)) {
     expect(name).toMatch(new RegExp(`^${PREFIX}_\\d+$`));
@@ -158,8 +158,15 @@ const aggNum: fc.Memo<string> = fc.memo((n) => {
   );
 });
 
+/** A number that measures lines (contains at least one aggregate), as every indicator must. */
+const measure = fc.oneof(
+  aggregate,
+  fc.tuple(aggNum(2), fc.constantFrom('+', '-', '*', '/'), aggregate).map(([a, o, b]) => `(${a} ${o} ${b})`),
+  fc.tuple(aggregate, fc.constantFrom('+', '-', '*', '/'), aggNum(2)).map(([a, o, b]) => `(${a} ${o} ${b})`),
+);
+
 const withPeriod = fc.oneof(
-  { weight: 3, arbitrary: aggNum(3) },
+  { weight: 3, arbitrary: measure },
   {
     weight: 1,
     // The period's expression must contain an aggregate (a constant has no period).

@@ -183,7 +183,17 @@ describe('compiled form', () => {
     expect(c.params.ind_3_3).toBe(0.5);
     expect(c.sql).toContain('"origin_country" IN (SELECT UNNEST($ind_3_1))');
     expect(c.sql).not.toContain('870321');
-    expect(c.sql).toMatch(/^SELECT operator_id, .* AS value, .* AS flag FROM lines WHERE "date" <= CAST\(\$window_end AS DATE\) GROUP BY operator_id$/);
+    expect(c.sql).toMatch(
+      /^SELECT operator_id, .* AS value, .* AS flag FROM \(SELECT operator_id, .* FROM lines WHERE "date" <= CAST\(\$window_end AS DATE\) GROUP BY operator_id\) AS per_operator$/,
+    );
+  });
+
+  it('computes each distinct aggregate once, even when it appears in both the value and the flag', () => {
+    const c = compileIndicator('growth(share(lines where origin_country in risky_origins), 12 months) > 0.1', ctx, { paramPrefix: 'g' });
+    // recent and previous share: two aggregates, one list semi-join each.
+    expect(c.sql.match(/ AS agg_\d+/g)).toEqual([' AS agg_1', ' AS agg_2']);
+    expect(c.sql.match(/UNNEST/g)).toHaveLength(2);
+    expect(c.sql.startsWith('SELECT operator_id, CAST((agg_1 - agg_2) AS DOUBLE) AS value, COALESCE(((agg_1 - agg_2) > CAST($g_4 AS DOUBLE)), FALSE) AS flag FROM (')).toBe(true);
   });
 
   it('refuses a parameter prefix that is not a plain identifier (a programming error, not an expression error)', () => {

@@ -31,15 +31,17 @@ export function compileChecked(ast: Ast, checked: Checked, ctx: ExprContext, par
   let valueType: 'number' | 'boolean' = 'boolean';
   const measured = measuredSide(ast);
   if (measured && checked.types.get(measured) === 'number') {
-    // The same expression text is generated again; DuckDB computes identical aggregates once.
     value = `CAST(${g.expr(measured, undefined)} AS DOUBLE)`;
     valueType = 'number';
   }
-  // `lines` already holds the window only; the filter is a no-op that also makes $window_end always
-  // referenced, so the engine can bind it unconditionally.
+  // Two steps: one pass over the lines computes each distinct aggregate once (agg_1, agg_2, ...), then the
+  // value and the flag are computed per operator from those. `lines` already holds the window only; the
+  // date filter is a no-op that keeps $window_end always referenced, so the engine can bind it unconditionally.
+  const aggregates = [...g.aggregates].map(([expr, alias]) => `${expr} AS ${alias}`).join(', ');
   const sql =
-    `SELECT operator_id, ${value} AS value, ${flag} AS flag FROM lines ` +
-    `WHERE ${quoteIdent(DATE_COLUMN)} <= ${WINDOW_END} GROUP BY operator_id`;
+    `SELECT operator_id, ${value} AS value, ${flag} AS flag FROM (` +
+    `SELECT operator_id, ${aggregates} FROM lines WHERE ${quoteIdent(DATE_COLUMN)} <= ${WINDOW_END} GROUP BY operator_id` +
+    `) AS per_operator`;
   return { sql, params: g.params, valueType };
 }
 
@@ -64,6 +66,8 @@ interface Window {
 
 class Generator {
   readonly params: Record<string, unknown> = {};
+  /** Aggregate SQL → its column in the per-operator step; identical aggregates share one column. */
+  readonly aggregates = new Map<string, string>();
   private n = 0;
   /** Placeholders already given to a node, so regenerating the value side reuses the same parameters. */
   private readonly bound = new Map<object, string>();
@@ -165,6 +169,16 @@ class Generator {
   }
 
   private aggregate(node: Aggregate, win: Window | undefined): string {
+    const sql = this.aggregateSql(node, win);
+    let alias = this.aggregates.get(sql);
+    if (!alias) {
+      alias = `agg_${this.aggregates.size + 1}`;
+      this.aggregates.set(sql, alias);
+    }
+    return alias;
+  }
+
+  private aggregateSql(node: Aggregate, win: Window | undefined): string {
     const f = this.filter(node.where, win);
     const countIf = (cond: string | undefined) => (cond ? `SUM(CASE WHEN ${cond} THEN 1 ELSE 0 END)` : 'COUNT(*)');
     const col = node.source.kind === 'ident' ? quoteIdent(this.column(node.source)) : undefined;
