@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import {
   AlignmentType, Document, HeadingLevel, ImageRun, Packer, PageOrientation, Paragraph, ShadingType, Table, TableCell, TableRow, TextRun, WidthType,
 } from 'docx';
-import { label } from '../config.ts';
+import { defaultTreatmentData, label } from '../config.ts';
 import type { PlanData } from './gather.ts';
 import { barChartPng } from './charts.ts';
 import { docText, exportLabels } from './sheets.ts';
@@ -42,6 +42,14 @@ class Writer {
   }
   pct(x: Txt) {
     return typeof x === 'number' ? `${this.pf.format(x)}%` : x ?? '';
+  }
+  value(code: string) {
+    const l = exportLabels().values[code];
+    return l ? label(l, this.p.language) : code;
+  }
+  intervention(code: string) {
+    const it = defaultTreatmentData().intervention_types.find((x) => x.code === code);
+    return it ? label(it.labels, this.p.language) : code;
   }
   levelText(code: string | null) {
     if (!code) return '';
@@ -81,7 +89,7 @@ function context(w: Writer) {
   if (p.data.lines) w.para(w.t('data_text', { lines: w.num(p.data.lines), operators: w.num(p.data.operators), first: p.data.first ?? '', last: p.data.last ?? '' }));
   if (p.table1) {
     w.table([w.col('size'), w.col('operators'), w.col('pct_operators'), w.col('value'), w.col('pct_value')],
-      p.table1.rows.map((r) => [r.size, w.num(r.operators), w.pct(r.pctOperators), w.num(r.value), w.pct(r.pctValue)]));
+      p.table1.rows.map((r) => [w.value(r.size), w.num(r.operators), w.pct(r.pctOperators), w.num(r.value), w.pct(r.pctValue)]));
   }
 }
 
@@ -92,15 +100,15 @@ function segmentation(w: Writer) {
   if (!t) return w.para(w.t('none'), { italic: true });
   w.table([w.col('size'), w.col('level'), w.col('operators'), w.col('pct_operators'), w.col('value'), w.col('pct_value'), w.col('repeat_offenders'), w.col('without_control')],
     t.rows.map((r) => [
-      { text: r.size, bold: r.level === null }, { text: w.levelText(r.level), fill: w.levelColour(r.level) }, w.num(r.operators), w.pct(r.pctOperators), w.num(r.value), w.pct(r.pctValue),
+      { text: w.value(r.size), bold: r.level === null }, { text: w.levelText(r.level), fill: w.levelColour(r.level) }, w.num(r.operators), w.pct(r.pctOperators), w.num(r.value), w.pct(r.pctValue),
       w.num(r.repeatOffenders ?? null), w.num(r.withoutControl ?? null),
     ]));
   const sizes = ['large', 'medium', 'small'];
   const cell = (s: string, l: string) => t.rows.find((r) => r.size === s && r.level === l);
   const series = (k: 'operators' | 'pctValue') =>
     (['high', 'medium', 'low'] as const).map((l) => ({ name: w.levelText(l), colour: '#' + w.levelColour(l), values: sizes.map((s) => Math.round((cell(s, l)?.[k] ?? 0) * 10) / 10) }));
-  w.image(barChartPng({ title: w.t('chart_operators'), categories: sizes.map((s) => w.col('size') + ': ' + s), series: series('operators') }), 600, 280, w.t('chart_operators'));
-  w.image(barChartPng({ title: w.t('chart_value'), categories: sizes.map((s) => w.col('size') + ': ' + s), series: series('pctValue') }), 600, 280, w.t('chart_value'));
+  w.image(barChartPng({ title: w.t('chart_operators'), categories: sizes.map((s) => w.value(s)), series: series('operators') }), 600, 280, w.t('chart_operators'));
+  w.image(barChartPng({ title: w.t('chart_value'), categories: sizes.map((s) => w.value(s)), series: series('pctValue') }), 600, 280, w.t('chart_value'));
 }
 
 function treatments(w: Writer) {
@@ -109,7 +117,7 @@ function treatments(w: Writer) {
   const headings = ['low', 'medium', 'high'];
   w.table([w.col('size'), ...headings.map((h) => w.levelText(h))],
     ['large', 'medium', 'small'].map((s) => [
-      { text: `${s}\n(${p.matrix.find((c) => c.size === s)?.intervention ?? ''})`, bold: true },
+      { text: `${w.value(s)}\n(${w.intervention(p.matrix.find((c) => c.size === s)?.intervention ?? '')})`, bold: true },
       ...headings.map((h) => {
         const c = p.matrix.find((x) => x.size === s && x.risk === h)!;
         const extra = [c.how && `${w.col('how')}: ${c.how}`, c.when && `${w.col('when')}: ${c.when}`, c.responsibleUnit && `${w.col('responsible')}: ${c.responsibleUnit}`, c.monitoringUnit && `${w.col('monitoring')}: ${c.monitoringUnit}`].filter(Boolean);
@@ -172,7 +180,7 @@ function indicators(w: Writer) {
   }
   if (p.kpis && p.kpis.kpis.length) {
     w.heading(exportLabels().sheets.BOX2 ? label(exportLabels().sheets.BOX2, p.language) : 'Box 2', HeadingLevel.HEADING_2);
-    w.table([w.col('kpi_level'), w.col('kpi_name'), w.col('dimension'), w.col('period'), w.col('value'), w.col('variation')],
+    w.table([w.col('kpi_level'), w.col('kpi_name'), w.col('dimension'), w.col('period'), w.col('kpi_value'), w.col('variation')],
       p.kpis.kpis.flatMap((k) => {
         const last = new Map<string | null, (typeof k.points)[number]>();
         for (const pt of k.points) if (pt.value !== null) last.set(pt.dimension, pt);

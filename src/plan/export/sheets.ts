@@ -22,6 +22,7 @@ export interface Sheet {
 }
 
 interface ExportLabels {
+  values: Record<string, Labels>;
   sheets: Record<string, Labels>;
   columns: Record<string, Labels>;
   document: Record<string, Labels>;
@@ -157,7 +158,7 @@ export function buildSheets(p: PlanData): Sheet[] {
   }
 
   if (p.kpis) {
-    add('BOX2', cols(lang, [['kpi_level', 'text'], ['kpi_code', 'text'], ['kpi_name', 'text', undefined, 40], ['dimension', 'text'], ['period', 'text'], ['value', 'num'], ['numerator', 'num'], ['denominator', 'num'], ['variation', 'ratio']]),
+    add('BOX2', cols(lang, [['kpi_level', 'text'], ['kpi_code', 'text'], ['kpi_name', 'text', undefined, 40], ['dimension', 'text'], ['period', 'text'], ['value', 'num', 'kpi_value'], ['numerator', 'num'], ['denominator', 'num'], ['variation', 'ratio']]),
       p.kpis.kpis.flatMap((k) => k.points.map((pt) => ({ kpi_level: k.level, kpi_code: k.code, kpi_name: k.name, dimension: pt.dimension, period: pt.period, value: pt.value, numerator: pt.numerator, denominator: pt.denominator, variation: pt.variation }))));
     if (p.kpis.operational) {
       add('BOX2-OP', cols(lang, [['compliance_risk', 'text'], ['source', 'text'], ['period', 'text'], ['cases', 'int'], ['cases_var', 'ratio', 'variation'], ['reassessed', 'money'], ['reassessed_var', 'ratio', 'variation'], ['collected', 'money'], ['collected_var', 'ratio', 'variation']]),
