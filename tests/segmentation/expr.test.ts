@@ -1,6 +1,7 @@
 // Known answers: compiled indicators run in DuckDB over a hand-made `lines` relation (window 2024-01-01 ..
 // 2025-12-31, window_end 2025-12-31). Expected values are computed by hand in the comments.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Workspace } from '../../src/workspace/workspace.ts';
 import { compileIndicator, DECLARATION_LINE_COLUMNS, parseIndicator, type ExprContext } from '../../src/segmentation/expr/index.ts';
@@ -203,5 +204,19 @@ describe('compiled form', () => {
   it('parses into a tree that keeps positions', () => {
     const ast = parseIndicator('count(lines) > 3');
     expect(ast).toMatchObject({ kind: 'compare', op: { text: '>', pos: 13 }, left: { kind: 'aggregate', fn: 'count', pos: 0 }, right: { kind: 'number', value: 3, pos: 15 } });
+  });
+});
+
+describe('docs/cli/expr.md', () => {
+  it('every example in the reference compiles and runs', async () => {
+    const doc = readFileSync(new URL('../../docs/cli/expr.md', import.meta.url), 'utf8');
+    const examples = [...doc.matchAll(/^\| [^|]+ \| `([^`]+)` \|$/gm)].map((m) => m[1]);
+    expect(examples.length).toBe(15);
+    const docCtx: ExprContext = { columns: ctx.columns, lists: { ...ctx.lists, risky_hs: ['610910'], residual_hs: ['870899'] } };
+    for (const src of examples) {
+      const c = compileIndicator(src, docCtx, { paramPrefix: 'doc' });
+      const rows = await ws.all(c.sql, { ...c.params, window_end: '2025-12-31' });
+      expect(rows, src).toHaveLength(4);
+    }
   });
 });
