@@ -8,11 +8,19 @@ import { SegmentationPage } from './pages/Segmentation.tsx';
 import { OperatorPage } from './pages/Operator.tsx';
 import { GriPage } from './pages/Gri.tsx';
 import { HsPage } from './pages/Hs.tsx';
+import { DataPage } from './pages/Data.tsx';
+import { TreatmentsPage } from './pages/Treatments.tsx';
+import { RegisterPage } from './pages/Register.tsx';
+import { MeasuresPage } from './pages/Measures.tsx';
+import { KpisPage } from './pages/Kpis.tsx';
+import { EffectPage } from './pages/Effect.tsx';
+import { ExportsPage } from './pages/Exports.tsx';
 
 export interface PageDef {
   path: string;
   label: string;
-  permission: string;
+  /** Shown when the user has any of these permissions. */
+  permission: string | string[];
   component: ComponentType;
   /** Hidden from the menu (reached by drill-down). */
   hidden?: boolean;
@@ -20,10 +28,17 @@ export interface PageDef {
 
 export const PAGES: PageDef[] = [
   { path: '/', label: 'nav.overview', permission: 'overview.read', component: OverviewPage },
+  { path: '/data', label: 'nav.data', permission: 'data.read', component: DataPage },
   { path: '/segmentation', label: 'nav.segmentation', permission: 'segments.read', component: SegmentationPage },
   { path: '/operators/:id', label: 'nav.operator', permission: 'taxpayer.read', component: OperatorPage, hidden: true },
   { path: '/gri', label: 'nav.gri', permission: 'segments.read', component: GriPage },
   { path: '/hs', label: 'nav.hs', permission: 'taxpayer.read', component: HsPage },
+  { path: '/treatments', label: 'nav.treatments', permission: 'plan.read', component: TreatmentsPage },
+  { path: '/register', label: 'nav.register', permission: 'plan.read', component: RegisterPage },
+  { path: '/measures', label: 'nav.measures', permission: 'plan.read', component: MeasuresPage },
+  { path: '/kpis', label: 'nav.kpis', permission: 'measure.read', component: KpisPage },
+  { path: '/effect', label: 'nav.effect', permission: 'measure.read', component: EffectPage },
+  { path: '/exports', label: 'nav.exports', permission: ['exports.read', 'taxpayer.read'], component: ExportsPage },
   { path: '/history', label: 'nav.history', permission: 'history.read', component: HistoryPage },
   { path: '/users', label: 'nav.users', permission: 'users.manage', component: UsersPage },
   { path: '/account', label: 'nav.account', permission: 'overview.read', component: AccountPage, hidden: true },

@@ -19,4 +19,4 @@ export function useMe(): Me {
   return me;
 }
 
-export const can = (me: Me, permission: string) => me.permissions.includes(permission);
+export const can = (me: Me, permission: string | string[]) => (Array.isArray(permission) ? permission : [permission]).some((p) => me.permissions.includes(p));

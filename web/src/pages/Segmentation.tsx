@@ -109,8 +109,8 @@ function heatOption(data: Table4 | undefined, t: (k: string) => string): Record<
     grid: { left: 90, right: 20, top: 10, bottom: 60 },
     xAxis: { type: 'category', data: LEVELS.map((l) => t(`level.${l}`)), name: t('seg.level'), nameLocation: 'middle', nameGap: 28 },
     yAxis: { type: 'category', data: SIZES.map((s) => t(`size.${s}`)) },
-    visualMap: { min: 0, max: Math.max(1, ...cells.map((c) => c.operators)), calculable: false, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120, inRange: { color: ['#f2f7fb', '#f3c27a', '#c0392b'] }, show: false },
-    series: [{ type: 'heatmap', data: values, label: { show: true, formatter: (p: { value: number[] }) => `${fmtInt(p.value[2])}\n${fmtNum(p.value[3], 1)} %` }, emphasis: { itemStyle: { borderColor: '#333', borderWidth: 1 } } }],
+    visualMap: { min: 0, max: Math.max(1, ...cells.map((c) => c.operators)), calculable: false, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120, inRange: { color: ['#eef4fa', '#9cc3e4', '#2a6aa8'] }, show: false },
+    series: [{ type: 'heatmap', data: values, itemStyle: { borderColor: '#fff', borderWidth: 2 }, label: { show: true, lineHeight: 18, fontSize: 12, color: '#1d2733', textBorderColor: '#fff', textBorderWidth: 2, formatter: (p: { value: number[] }) => `${fmtInt(p.value[2])}\n${fmtNum(p.value[3], 1)} %` }, emphasis: { itemStyle: { borderColor: '#333', borderWidth: 1 } } }],
   };
 }
 

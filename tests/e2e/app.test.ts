@@ -1,0 +1,184 @@
+// End-to-end: a browser signs in, explores the segmentation, moves a threshold, edits a register entry,
+// switches language, downloads an export; screenshots of the main pages go to test-output/screenshots/.
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Workspace } from '../../src/workspace/workspace.ts';
+import { generateDemo } from '../../src/demo/index.ts';
+import { computeSegmentation } from '../../src/segmentation/index.ts';
+import { saveVulnerability } from '../../src/plan/register/store.ts';
+import { saveMeasure } from '../../src/plan/measures/store.ts';
+import { startServer, type RunningServer } from '../../src/server/index.ts';
+import { syncUnits } from '../../src/server/units.ts';
+import { addUser } from '../../src/server/users.ts';
+import { tmpDir } from '../helpers/tmp.ts';
+import { openBrowser, shot, type Session } from './browser.ts';
+
+const PASSWORD = 'e2e-password-1';
+let server: RunningServer;
+let b: Session;
+let office: string;
+let foreignOperator: string;
+
+beforeAll(async () => {
+  const dir = tmpDir('cip-e2e-');
+  const ws = await Workspace.open(dir, { create: true });
+  await generateDemo(ws, { rows: 20_000 });
+  await computeSegmentation(ws);
+  await syncUnits(ws);
+  // Note Annex 2, Example 1 (priority 40, High) and two measures, one depending on the other.
+  await saveVulnerability(ws, 'setup', {
+    processCode: '1.1.1', description: 'Insufficient and untimely sea manifest data', institutionalRisk: 'information',
+    complianceRisks: ['valuation'], effects: { institutional_image: 'medium', security_safety: 'high', tax_collection: 'high', trade_facilitation: 'medium' },
+    occurrence: [['2020', 'Y'], ['2021', 'Y'], ['2022', 'Y'], ['2023', 'Y']],
+  });
+  const base = { vulnId: 'V-001', supportingUnits: [], expectedComment: null, status: 'planned' as const, completedOn: null };
+  await saveMeasure(ws, 'setup', { ...base, description: 'Advance cargo manifest 24 hours before arrival', responsibleUnit: 'Legal division', expectedDate: '2026-03-31', dependsOn: [] });
+  await saveMeasure(ws, 'setup', { ...base, description: 'Risk rules on manifest data in the selectivity system', responsibleUnit: 'Risk management unit', expectedDate: '2026-02-28', dependsOn: ['M-001'] }).catch(() => undefined);
+  office = (await ws.scalar<string>("SELECT name FROM server_units WHERE level = 'office' ORDER BY name LIMIT 1"))!;
+  foreignOperator = (await ws.scalar<string>('SELECT s.operator_id FROM operator_segments s JOIN operators o USING (operator_id) WHERE o.office <> $o ORDER BY s.gri DESC LIMIT 1', { o: office }))!;
+  await addUser(ws, { username: 'ana', displayName: 'Ana Coordinator', roles: 'coordinator', password: PASSWORD });
+  await addUser(ws, { username: 'luis', roles: 'operational', unitId: `office:${office}`, password: PASSWORD });
+  ws.close();
+  server = await startServer({ workspace: dir, port: 0 });
+  b = await openBrowser();
+}, 120_000);
+
+afterAll(async () => {
+  await b?.close();
+  await server?.close();
+});
+
+async function signIn(username: string, heading = 'Overview') {
+  const { page } = b;
+  await page.goto(server.url + '/');
+  await page.getByLabel('User name').fill(username);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: heading }).waitFor();
+}
+
+const nav = async (name: string) => {
+  await b.page.getByRole('navigation').getByRole('link', { name }).click();
+};
+
+describe('web app', () => {
+  it('signs in and shows the overview', async () => {
+    const { page } = b;
+    await page.goto(server.url + '/');
+    await shot(page, '00-login');
+    await page.getByLabel('User name').fill('ana');
+    await page.getByLabel('Password').fill('wrong-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('Wrong user name or password.').waitFor();
+    await signIn('ana');
+    expect(await page.locator('.tile').first().textContent()).toContain('20,000');
+    await shot(page, '01-overview');
+  });
+
+  it('segmentation: heat map, tables, drill-down to an operator and its GRI explanation', async () => {
+    const { page } = b;
+    await nav('Segmentation');
+    await page.getByTestId('table4').waitFor();
+    await page.getByTestId('operators').locator('tbody tr a').first().waitFor();
+    await shot(page, '02-segmentation');
+    await page.getByTestId('table4').locator('tr.clickable').first().click(); // large × high
+    await expect.poll(() => page.getByTestId('operators').locator('tbody tr td:nth-child(5)').allTextContents()).toSatisfy((xs: string[]) => xs.length > 0 && xs.every((x) => x === 'High'));
+    const first = page.getByTestId('operators').locator('tbody tr a').first();
+    const tin = await first.textContent();
+    await first.click();
+    await page.getByRole('heading', { name: `Operator ${tin}` }).waitFor();
+    await page.getByTestId('explanation').waitFor();
+    await shot(page, '03-operator');
+  });
+
+  it('GRI workbench: changing the high bar re-scores at once and is recorded in the history', async () => {
+    const { page } = b;
+    await nav('GRI workbench');
+    await page.getByTestId('histogram').waitFor();
+    const before = await page.getByTestId('levels').textContent();
+    await page.getByTestId('bar-high').fill('0.9');
+    await page.getByTestId('apply-bars').click();
+    await expect.poll(() => page.getByTestId('levels').textContent()).not.toBe(before);
+    await shot(page, '04-gri');
+    await nav('History');
+    await page.getByRole('cell', { name: 'gri.config.set' }).first().waitFor();
+    expect(await page.getByRole('row').filter({ hasText: 'gri.config.set' }).first().textContent()).toContain('ana');
+    await shot(page, '05-history');
+  });
+
+  it('edits a register entry: the priority is re-computed and the change recorded', async () => {
+    const { page } = b;
+    await nav('Vulnerability register');
+    const row = page.getByTestId('register').getByRole('row').filter({ hasText: '1.1.1' });
+    expect(await row.textContent()).toContain('40'); // Example 1: expected effect 10 × probability 4
+    await row.getByRole('button', { name: 'Edit' }).click();
+    await page.getByTestId('effect-trade_facilitation').selectOption('high');
+    await page.getByTestId('reg-description').fill('Insufficient and untimely sea and air manifest data');
+    await page.getByTestId('reg-save').click();
+    await expect.poll(() => page.getByTestId('register').getByRole('row').filter({ hasText: 'air manifest' }).count()).toBe(1);
+    // Expected effect 2+3+3+3 = 11, probability 4 → priority 44.
+    expect(await page.getByTestId('register').getByRole('row').filter({ hasText: 'air manifest' }).textContent()).toContain('44');
+    await shot(page, '06-register');
+    await nav('Measures');
+    await page.getByTestId('timeline').waitFor();
+    await shot(page, '07-measures');
+  });
+
+  it('treatment matrix, KPIs and effect pages render', async () => {
+    const { page } = b;
+    await nav('Treatment matrix');
+    await page.getByTestId('treatments').waitFor();
+    await shot(page, '08-treatments');
+    await nav('Indicators (KPIs)');
+    await page.getByTestId('kpis').locator('.card').first().waitFor();
+    await shot(page, '09-kpis');
+    await nav('Effect of treatments');
+    await page.getByTestId('effect').waitFor({ timeout: 60_000 });
+    await shot(page, '10-effect');
+  });
+
+  it('downloads the Excel workbook and the selectivity list', async () => {
+    const { page } = b;
+    await nav('Exports');
+    await shot(page, '11-exports');
+    const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-xlsx').click()]);
+    expect(xlsx.suggestedFilename()).toMatch(/^cip-plan-\d{4}-\d{2}-\d{2}\.xlsx$/);
+    const bytes = readFileSync((await xlsx.path())!);
+    expect(bytes.subarray(0, 2).toString()).toBe('PK'); // a zip container, as xlsx files are
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-selectivity').click()]);
+    const text = readFileSync((await csv.path())!, 'utf8');
+    expect(text.split('\n')[0]).toBe('operator_id,size_segment,gri,risk_level,config_id,computed_at');
+  });
+
+  it('switches language, remembered for the user at the next sign-in', async () => {
+    const { page } = b;
+    await nav('History');
+    await page.getByTestId('language').selectOption('es');
+    await page.getByRole('heading', { name: 'Historial de cambios' }).waitFor();
+    await nav('Segmentación');
+    await page.getByRole('heading', { name: 'Segmentación por tamaño y riesgo' }).waitFor();
+    await page.getByTestId('operators').locator('tbody tr a').first().waitFor();
+    await shot(page, '12-segmentation-es');
+    await page.getByRole('button', { name: 'Cerrar sesión' }).click();
+    await page.evaluate(() => localStorage.clear());
+    await signIn('ana', 'Resumen');
+    for (const [lang, heading] of [['fr', 'Vue d\'ensemble'], ['pt', 'Visão geral'], ['en', 'Overview']]) {
+      await page.getByTestId('language').selectOption(lang);
+      await page.getByRole('heading', { name: heading }).waitFor();
+    }
+  });
+
+  it('an office user sees only the operators of their office, and not another office\'s operator page', async () => {
+    const { page } = b;
+    await page.context().clearCookies();
+    await signIn('luis');
+    await nav('Segmentation');
+    await page.getByTestId('operators').locator('tbody tr a').first().waitFor();
+    const offices = await page.getByTestId('operators').locator('tbody tr td:nth-child(3)').allTextContents();
+    expect(new Set(offices)).toEqual(new Set([office]));
+    await page.goto(`${server.url}/operators/${foreignOperator}`);
+    await page.getByRole('alert').waitFor();
+    expect(await page.getByRole('alert').textContent()).toContain(`no operator ${foreignOperator} in your unit (office:${office})`);
+    await shot(page, '13-other-office-refused');
+  });
+});

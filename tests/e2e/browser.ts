@@ -1,0 +1,56 @@
+// Debian's chromium driven by playwright-core (never a downloaded browser), against a real `startServer`.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'test-output', 'screenshots');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface Session {
+  browser: Browser | null;
+  context: BrowserContext;
+  page: Page;
+  close: () => Promise<void>;
+}
+
+export async function openBrowser(downloads?: string): Promise<Session> {
+  const profile = mkdtempSync(join(tmpdir(), 'cip-chromium-'));
+  // A fresh profile directory each run (playwright passes it as --user-data-dir).
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    downloadsPath: downloads,
+    viewport: { width: 1400, height: 900 },
+    acceptDownloads: true,
+    locale: 'en-GB',
+  });
+  const browser = context.browser();
+  // Nothing may leave the machine: any request to another host fails the test run.
+  const external: string[] = [];
+  await context.route('**/*', (route) => {
+    const url = new URL(route.request().url());
+    if (url.hostname !== '127.0.0.1' && url.hostname !== 'localhost' && url.protocol !== 'data:' && url.protocol !== 'blob:') {
+      external.push(url.href);
+      return route.abort();
+    }
+    return route.continue();
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    browser,
+    context,
+    page,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+      if (external.length) throw new Error(`external requests attempted: ${external.join(', ')}`);
+    },
+  };
+}
+
+export async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
