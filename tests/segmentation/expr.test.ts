@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Workspace } from '../../src/workspace/workspace.ts';
-import { compileIndicator, DECLARATION_LINE_COLUMNS, parseIndicator, type ExprContext } from '../../src/segmentation/expr/index.ts';
+import { compileIndicator, DECLARATION_LINE_COLUMNS, parseIndicator, thresholdOf, type ExprContext } from '../../src/segmentation/expr/index.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 
 const INJECTED_SUPPLIER = "x'; DROP TABLE lines; --";
@@ -199,6 +199,16 @@ describe('compiled form', () => {
 
   it('refuses a parameter prefix that is not a plain identifier (a programming error, not an expression error)', () => {
     expect(() => compileIndicator('any(lines where finding)', ctx, { paramPrefix: 'a;b' })).toThrow(TypeError);
+  });
+
+  it('reads the threshold for evidence, as written', () => {
+    const t = (src: string) => thresholdOf(parseIndicator(src));
+    expect(t('share(lines where origin_country in risky_origins) > 50%')).toEqual({ op: '>', value: 0.5, percent: true });
+    expect(t('0.5 <= share(lines where finding)')).toEqual({ op: '>=', value: 0.5, percent: false });
+    expect(t('growth(count(lines), 12 months) > -3')).toEqual({ op: '>', value: -3, percent: false });
+    expect(t('sum(value) not between 10 and 20%')).toEqual({ op: 'not between', low: 10, high: 0.2, percent: true });
+    expect(t('any(lines where finding)')).toBeUndefined();
+    expect(t('sum(duty) > sum(vat)')).toBeUndefined();
   });
 
   it('parses into a tree that keeps positions', () => {

@@ -23,7 +23,8 @@ export interface OpToken {
   pos: number;
 }
 
-export interface NumberLit extends Span { kind: 'number'; value: number }
+/** `percent`: written as 50% (value 0.5), so evidence can show it the same way. */
+export interface NumberLit extends Span { kind: 'number'; value: number; percent?: boolean }
 export interface StringLit extends Span { kind: 'string'; value: string }
 export interface BoolLit extends Span { kind: 'bool'; value: boolean }
 /** A column or a list name; which one is decided by the type checker against the context. */
@@ -101,4 +102,34 @@ export function children(node: Ast): Ast[] {
 
 export function containsAggregate(node: Ast): boolean {
   return node.kind === 'aggregate' || node.kind === 'period' || children(node).some(containsAggregate);
+}
+
+const FLIPPED: Record<CompareOp, CompareOp> = { '>': '<', '>=': '<=', '<': '>', '<=': '>=', '=': '=', '!=': '!=', '<>': '<>' };
+
+/** The threshold of an indicator, for evidence ("62% ... threshold 50%"). */
+export type Threshold =
+  | { op: CompareOp; value: number; percent: boolean }
+  | { op: 'between' | 'not between'; low: number; high: number; percent: boolean };
+
+/**
+ * The threshold when the indicator is one comparison of an aggregate with a number (either side; the operator
+ * is turned so it reads "value op threshold"), or `aggregate [not] between a and b`; otherwise undefined.
+ */
+export function thresholdOf(ast: Ast): Threshold | undefined {
+  const num = (n: Ast): NumberLit | undefined =>
+    n.kind === 'number' ? n : n.kind === 'neg' && n.operand.kind === 'number' ? { ...n.operand, value: -n.operand.value } : undefined;
+  if (ast.kind === 'compare') {
+    const right = num(ast.right);
+    if (right && containsAggregate(ast.left)) return { op: ast.op.text, value: right.value, percent: !!right.percent };
+    const left = num(ast.left);
+    if (left && containsAggregate(ast.right)) return { op: FLIPPED[ast.op.text], value: left.value, percent: !!left.percent };
+  }
+  if (ast.kind === 'between' && containsAggregate(ast.operand)) {
+    const low = num(ast.low);
+    const high = num(ast.high);
+    if (low && high) {
+      return { op: ast.negated ? 'not between' : 'between', low: low.value, high: high.value, percent: !!(low.percent || high.percent) };
+    }
+  }
+  return undefined;
 }

@@ -208,11 +208,11 @@ class Parser {
   private parseLiteral(): NumberLit | StringLit | BoolLit {
     const t = this.peek();
     if (t.kind === 'string') return this.next(), { kind: 'string', value: t.value as string, pos: t.pos, end: t.end };
-    if (t.kind === 'number') return this.next(), { kind: 'number', value: t.value as number, pos: t.pos, end: t.end };
+    if (t.kind === 'number') return this.next(), { kind: 'number', value: t.value as number, percent: t.percent, pos: t.pos, end: t.end };
     if (this.isOp('-') && this.peek(1).kind === 'number') {
       this.next();
       const n = this.next();
-      return { kind: 'number', value: -(n.value as number), pos: t.pos, end: n.end };
+      return { kind: 'number', value: -(n.value as number), percent: n.percent, pos: t.pos, end: n.end };
     }
     if (this.isKw('true') || this.isKw('false')) return this.next(), { kind: 'bool', value: t.word === 'true', pos: t.pos, end: t.end };
     return this.fail(`expected a value ('text', a number, true or false) in the list but found ${describe(t)}`, t);
@@ -260,7 +260,7 @@ class Parser {
     switch (t.kind) {
       case 'number':
         this.next();
-        return { kind: 'number', value: t.value as number, pos: t.pos, end: t.end };
+        return { kind: 'number', value: t.value as number, percent: t.percent, pos: t.pos, end: t.end };
       case 'string':
         this.next();
         return { kind: 'string', value: t.value as string, pos: t.pos, end: t.end };
