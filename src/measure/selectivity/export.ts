@@ -1,0 +1,97 @@
+// cip selectivity export: scores with reasons for a cargo-selectivity module, per line or per operator.
+// The CSV is written by DuckDB (COPY), so millions of lines never pass through JS.
+import type { Workspace } from '../../workspace/workspace.ts';
+import type { Lang, SelectivityConfig } from './config.ts';
+import { fitModel, scoreLines, type SelectivityModel } from './model.ts';
+import { topReasonsSql } from './reasons.ts';
+import { saveModel } from './store.ts';
+
+export interface ExportOptions {
+  out: string;
+  level: 'line' | 'operator';
+  /** Learn from labelled lines up to this date and score the lines after it; default: learn from all
+   *  labelled lines and score the lines without an outcome yet (finding empty). */
+  asOf?: string;
+  lang?: Lang;
+  reasons?: number;
+}
+
+export interface ExportResult {
+  file: string;
+  level: 'line' | 'operator';
+  rows: number;
+  scoredLines: number;
+  historyUntil: string;
+  historyLines: number;
+  model: SelectivityModel;
+  modelId: number;
+}
+
+export class SelectivityExportError extends Error {}
+
+export async function exportSelectivity(ws: Workspace, cfg: SelectivityConfig, o: ExportOptions): Promise<ExportResult> {
+  if (o.asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(o.asOf)) {
+    throw new SelectivityExportError(`--as-of: expected a date YYYY-MM-DD, got '${o.asOf}'`);
+  }
+  const lastLabelled = await ws.scalar<string | null>(`SELECT max(date)::VARCHAR FROM declaration_lines WHERE finding IS NOT NULL`);
+  if (!lastLabelled) {
+    throw new SelectivityExportError('no declaration line has a finding value (inspection outcome): import declarations with outcomes first (cip import declarations ...)');
+  }
+  const until = o.asOf ?? lastLabelled;
+  const model = await fitModel(ws, cfg, { history: { until } });
+  const target = o.asOf ? { from: nextDay(o.asOf) } : { unlabelledOnly: true };
+  const stats = await scoreLines(ws, cfg, model, target);
+  if (stats.targetLines === 0) {
+    throw new SelectivityExportError(
+      o.asOf
+        ? `no declaration lines dated after ${o.asOf} to score`
+        : `every declaration line already has an outcome (finding): pass --as-of DATE to learn from lines up to DATE and score the lines after it`,
+    );
+  }
+  const modelId = await saveModel(ws, cfg, model, { purpose: `export-${o.level}`, scoredLines: stats.targetLines });
+  const lang = o.lang ?? 'en';
+  const params: Record<string, unknown> = { out: o.out, b: model.intercept };
+  const reasons = topReasonsSql(cfg, lang, o.reasons ?? 3, params);
+  const F = cfg.factors;
+  await ws.run(
+    `CREATE OR REPLACE TEMP TABLE sel_export AS
+SELECT s.*, d.hs_code, d.origin_country, d.tax_type, d.declarant_id, d.supplier_id, d.office, ${reasons} AS reasons
+FROM sel_scores s
+JOIN (SELECT * EXCLUDE (y, date, operator_id, declaration_id, line_no, hs_code) FROM sel_feat) f USING (lid)
+JOIN declaration_lines d ON d.declaration_id = s.declaration_id AND d.line_no = s.line_no`,
+    params,
+  );
+  let rows: number;
+  if (o.level === 'line') {
+    await ws.run(
+      `COPY (SELECT declaration_id, line_no, date, operator_id, declarant_id, supplier_id, office, hs_code, origin_country, tax_type,
+        round(score, 4) AS score, round(p, 4) AS probability, level, reasons, round($b, 4) AS intercept,
+        ${F.map((f, j) => `round(c_${j}, 4) AS "${f.id}"`).join(', ')}
+      FROM sel_export ORDER BY score DESC, declaration_id, line_no) TO $out (HEADER, DELIMITER ',')`,
+      params,
+    );
+    rows = stats.targetLines;
+  } else {
+    const avg = F.map((f, j) => `{'o': -avg(c_${j}), 't': '${f.id} ' || printf('%+.2f', avg(c_${j}))}`);
+    await ws.run(
+      `COPY (SELECT e.operator_id, count(*) AS lines, round(sum(p), 3) AS expected_findings,
+        round(1 - exp(sum(ln(greatest(1 - p, 1e-12)))), 4) AS probability_any_finding, round(max(score), 4) AS max_score,
+        count(*) FILTER (WHERE level = 'high') AS high_lines,
+        CASE max(CASE level WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END) WHEN 3 THEN 'high' WHEN 2 THEN 'medium' ELSE 'low' END AS level,
+        any_value(g.gri) AS gri, any_value(g.risk_level) AS gri_level,
+        array_to_string(list_transform(list_slice(list_sort(list_filter([${avg.join(', ')}], x -> x.o <= -0.01)), 1, 3), x -> x.t), ' | ') AS mean_contributions,
+        ${F.map((f, j) => `round(avg(c_${j}), 4) AS "${f.id}"`).join(', ')}
+      FROM sel_export e LEFT JOIN operator_segments g ON g.operator_id = e.operator_id
+      GROUP BY e.operator_id ORDER BY probability_any_finding DESC, e.operator_id) TO $out (HEADER, DELIMITER ',')`,
+      params,
+    );
+    rows = Number(await ws.scalar('SELECT count(DISTINCT operator_id) FROM sel_scores'));
+  }
+  return { file: o.out, level: o.level, rows, scoredLines: stats.targetLines, historyUntil: until, historyLines: stats.historyLines, model, modelId };
+}
+
+function nextDay(d: string): string {
+  const t = new Date(`${d}T00:00:00Z`);
+  t.setUTCDate(t.getUTCDate() + 1);
+  return t.toISOString().slice(0, 10);
+}
