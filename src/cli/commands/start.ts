@@ -1,0 +1,93 @@
+// cip start (npm start): the demo. Builds a demo workspace from generated data when the workspace is empty,
+// runs the main job (segmentation by size and GRI), prints Tables 1 and 4, then serves the web application.
+import type { Command } from 'commander';
+import { Workspace, resolveWorkspaceDir } from '../../workspace/workspace.ts';
+import { generateDemo, DEFAULT_ROWS } from '../../demo/index.ts';
+import { computeSegmentation, table1, table4 } from '../../segmentation/index.ts';
+import { renderTable1, renderTable4 } from '../../segmentation/format.ts';
+import { ensureFirstAdmin, startServer } from '../../server/index.ts';
+import { updateUser } from '../../server/users.ts';
+import { generatePassword } from '../../server/passwords.ts';
+import { recordChange } from '../../history/history.ts';
+import { UserError } from '../output.ts';
+
+interface Opts {
+  workspace?: string;
+  rows: string;
+  port: string;
+  host: string;
+  serve: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('start')
+    .description('the demo (npm start): build a demo workspace if empty, show the segmentation, serve the web app')
+    .option('-w, --workspace <dir>', 'workspace directory (default $CIP_WORKSPACE or ./cip-workspace)')
+    .option('--rows <n>', 'declaration lines to generate when the workspace is empty', String(DEFAULT_ROWS))
+    .option('-p, --port <port>', 'TCP port of the web application', '8080')
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--no-serve', 'stop after printing the segmentation')
+    .action(async (opts: Opts) => {
+      const dir = resolveWorkspaceDir(opts.workspace);
+      const ws = await Workspace.open(dir, { create: true });
+      let credentials: { username: string; password: string } | null;
+      try {
+        const lines = Number(await ws.scalar('SELECT count(*) FROM declaration_lines'));
+        if (lines === 0) {
+          console.log(`Generating a demo workspace in ${dir} (${Number(opts.rows).toLocaleString('en')} declaration lines)...`);
+          const demo = await generateDemo(ws, { rows: Number(opts.rows) });
+          console.log(`Demo data: ${demo.rows.toLocaleString('en')} lines, seed ${demo.seed}.`);
+          await ws.setSetting('demo', 'true');
+        }
+        const run = await computeSegmentation(ws);
+        console.log(
+          `\nSegmentation of ${run.operators.toLocaleString('en')} operators over ${run.window.first} .. ${run.window.end} ` +
+            `(${run.indicators.length} indicators, ${run.timings.total} ms)\n`,
+        );
+        console.log(renderTable1(await table1(ws)));
+        console.log('');
+        console.log(renderTable4(await table4(ws), false));
+        credentials = await firstRunCredentials(ws);
+      } finally {
+        ws.close();
+      }
+      if (!opts.serve) return;
+
+      const port = Number(opts.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port: expected a TCP port 0-65535, got '${opts.port}'`);
+      const server = await startServer({ workspace: dir, port, host: opts.host, log: (m) => console.log(m) });
+      console.log(`\nCIP Workbench at ${server.url}  (API ${server.url}/api, OpenAPI ${server.url}/api/openapi.json)`);
+      if (credentials) console.log(`Sign in as '${credentials.username}' with password '${credentials.password}'.`);
+      else console.log('Sign in with your account (reset a password with: cip users set-password NAME).');
+      console.log('Press Ctrl+C to stop.');
+      const stop = async () => {
+        await server.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      await new Promise(() => undefined);
+    });
+}
+
+/**
+ * The first run creates 'admin' with a random password. On a demo workspace (made by npm start) the demo
+ * administrator's password is renewed at every start so it can always be printed; the reset is recorded
+ * in the history like any other change. Real workspaces keep their passwords.
+ */
+async function firstRunCredentials(ws: Workspace): Promise<{ username: string; password: string } | null> {
+  const first = await ensureFirstAdmin(ws);
+  if (first) return first;
+  if ((await ws.getSetting('demo')) !== 'true') return null;
+  const password = generatePassword();
+  try {
+    await ws.transaction(async () => {
+      const c = await updateUser(ws, 'admin', { password });
+      await recordChange(ws, { actor: 'system', action: 'users.password', entityType: 'user', entityId: 'admin', orgUnit: c.user.unit_id, before: c.before, after: c.after });
+    });
+  } catch {
+    return null; // the demo administrator was renamed or removed: nothing to print
+  }
+  return { username: 'admin', password };
+}
