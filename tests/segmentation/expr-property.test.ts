@@ -38,7 +38,7 @@ function assertSqlShape(c: CompiledIndicator): void {
     else if (tok.startsWith("'")) expect(tok).toBe("'\\'");
     else if (tok.startsWith('$')) expect(tok === '$window_end' || Object.prototype.hasOwnProperty.call(c.params, tok.slice(1))).toBe(true);
     else if (/^\d/.test(tok)) expect(['0', '1']).toContain(tok);
-    else if (/^[A-Za-z_]/.test(tok)) expect(SQL_WORDS.has(tok) || /^agg_\d+$/.test(tok), tok).toBe(true);
+    else if (/^[A-Za-z_]/.test(tok)) expect(SQL_WORDS.has(tok) || new RegExp(`^${PREFIX}_agg_\\d+$`).test(tok), tok).toBe(true);
   }
   for (const name of Object.keys(c.params)) {
     expect(name).toMatch(new RegExp(`^${PREFIX}_\\d+$`));

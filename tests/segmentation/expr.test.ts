@@ -192,9 +192,9 @@ describe('compiled form', () => {
   it('computes each distinct aggregate once, even when it appears in both the value and the flag', () => {
     const c = compileIndicator('growth(share(lines where origin_country in risky_origins), 12 months) > 0.1', ctx, { paramPrefix: 'g' });
     // recent and previous share: two aggregates, one list semi-join each.
-    expect(c.sql.match(/ AS agg_\d+/g)).toEqual([' AS agg_1', ' AS agg_2']);
+    expect(c.sql.match(/ AS g_agg_\d+/g)).toEqual([' AS g_agg_1', ' AS g_agg_2']);
     expect(c.sql.match(/UNNEST/g)).toHaveLength(2);
-    expect(c.sql.startsWith('SELECT operator_id, CAST((agg_1 - agg_2) AS DOUBLE) AS value, COALESCE(((agg_1 - agg_2) > CAST($g_4 AS DOUBLE)), FALSE) AS flag FROM (')).toBe(true);
+    expect(c.sql.startsWith('SELECT operator_id, CAST((g_agg_1 - g_agg_2) AS DOUBLE) AS value, COALESCE(((g_agg_1 - g_agg_2) > CAST($g_4 AS DOUBLE)), FALSE) AS flag FROM (')).toBe(true);
   });
 
   it('refuses a parameter prefix that is not a plain identifier (a programming error, not an expression error)', () => {
@@ -214,6 +214,24 @@ describe('compiled form', () => {
   it('parses into a tree that keeps positions', () => {
     const ast = parseIndicator('count(lines) > 3');
     expect(ast).toMatchObject({ kind: 'compare', op: { text: '>', pos: 13 }, left: { kind: 'aggregate', fn: 'count', pos: 0 }, right: { kind: 'number', value: 3, pos: 15 } });
+  });
+});
+
+describe('several indicators in one pass', () => {
+  it('fusing the parts of two indicators gives the same values and flags as running them apart', async () => {
+    const srcs = ['share(lines where origin_country in risky_origins) > 0.5', 'growth(count(lines), 12 months) >= 1'];
+    const compiled = srcs.map((s, i) => compileIndicator(s, ctx, { paramPrefix: `f${i}` }));
+    const aggregates = compiled.flatMap((c) => c.parts.aggregates.map((a) => `${a.sql} AS ${a.name}`)).join(', ');
+    const select = compiled.map((c, i) => `${c.parts.value} AS value_${i}, ${c.parts.flag} AS flag_${i}`).join(', ');
+    const sql = `SELECT operator_id, ${select} FROM (SELECT operator_id, ${aggregates} FROM lines GROUP BY operator_id) AS per_operator ORDER BY operator_id`;
+    const params = Object.assign({ window_end: '2025-12-31' }, ...compiled.map((c) => c.params));
+    const fused = await ws.all<Record<string, number | boolean>>(sql, params);
+    expect(fused.map((r) => [r.operator_id, r.value_0, r.flag_0, r.value_1, r.flag_1])).toEqual([
+      ['A', 0.6, true, 1, true],
+      ['B', 0.5, false, 2, true],
+      ['C', 2 / 3, true, 0, false],
+      ['D', 0, false, 1, true],
+    ]);
   });
 });
 

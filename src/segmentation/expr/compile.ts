@@ -7,12 +7,21 @@ import { containsAggregate, type Aggregate, type Ast, type Period } from './ast.
 import type { Checked, ExprContext } from './typecheck.ts';
 
 export interface CompiledIndicator {
-  /** SELECT operator_id, <value> AS value, <flag> AS flag FROM lines WHERE ... GROUP BY operator_id */
+  /**
+   * SELECT operator_id, <value> AS value, <flag> AS flag FROM (SELECT operator_id, <aggregates> FROM lines
+   * WHERE "date" <= CAST($window_end AS DATE) GROUP BY operator_id) AS per_operator
+   */
   sql: string;
   /** Every literal and list of the source, named <paramPrefix>_<n>; bind them together with $window_end. */
   params: Record<string, unknown>;
-  /** 'number' when the indicator is one comparison of an aggregate (value = its left-hand side), else 'boolean' (value = flag). */
+  /** 'number' when the indicator is one comparison of an aggregate (value = the aggregate side), else 'boolean' (value = flag). */
   valueType: 'number' | 'boolean';
+  /**
+   * The same statement in parts, to compute several indicators in one pass over the lines: put every
+   * indicator's aggregates (`<sql> AS <name>`, names unique per paramPrefix) in one GROUP BY operator_id over
+   * `lines`, then compute each indicator's value and flag from those columns.
+   */
+  parts: { aggregates: { name: string; sql: string }[]; value: string; flag: string };
 }
 
 const PREFIX_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -34,15 +43,16 @@ export function compileChecked(ast: Ast, checked: Checked, ctx: ExprContext, par
     value = `CAST(${g.expr(measured, undefined)} AS DOUBLE)`;
     valueType = 'number';
   }
-  // Two steps: one pass over the lines computes each distinct aggregate once (agg_1, agg_2, ...), then the
+  // Two steps: one pass over the lines computes each distinct aggregate once (<prefix>_agg_1, ...), then the
   // value and the flag are computed per operator from those. `lines` already holds the window only; the
   // date filter is a no-op that keeps $window_end always referenced, so the engine can bind it unconditionally.
-  const aggregates = [...g.aggregates].map(([expr, alias]) => `${expr} AS ${alias}`).join(', ');
+  const parts = { aggregates: [...g.aggregates].map(([sql, name]) => ({ name, sql })), value, flag };
+  const aggregates = parts.aggregates.map((a) => `${a.sql} AS ${a.name}`).join(', ');
   const sql =
     `SELECT operator_id, ${value} AS value, ${flag} AS flag FROM (` +
     `SELECT operator_id, ${aggregates} FROM lines WHERE ${quoteIdent(DATE_COLUMN)} <= ${WINDOW_END} GROUP BY operator_id` +
     `) AS per_operator`;
-  return { sql, params: g.params, valueType };
+  return { sql, params: g.params, valueType, parts };
 }
 
 /** The value shown as evidence: the aggregate side of a top-level comparison or between. */
@@ -172,7 +182,7 @@ class Generator {
     const sql = this.aggregateSql(node, win);
     let alias = this.aggregates.get(sql);
     if (!alias) {
-      alias = `agg_${this.aggregates.size + 1}`;
+      alias = `${this.prefix}_agg_${this.aggregates.size + 1}`;
       this.aggregates.set(sql, alias);
     }
     return alias;
