@@ -13,6 +13,8 @@ interface EffectCliOptions {
   postMonths?: string;
   reps?: string;
   seed?: string;
+  preRate?: string;
+  weighting?: string;
 }
 
 const int = (flag: string, v: string | undefined, min: number): number | undefined => {
@@ -33,9 +35,15 @@ export function register(program: Command): void {
     .option('--post-months <n>', 'months from the start compared (default 12)')
     .option('--reps <n>', 'bootstrap replicates (default 1000)')
     .option('--seed <n>', 'bootstrap seed (default in src/measure/effect/matching.yaml)')
+    .option('--pre-rate <source>', 'full: match on the whole pre-period rate (treatment chosen on the record); split: on one half, baseline from the other (treatment chosen on latent risk)')
+    .option('--weighting <w>', 'lines (harmonic mean of inspected lines before/after) | operators (one each)')
     .action(async (opts: EffectCliOptions) => {
       if (opts.start !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.start)) throw new UserError(`--start: expected a date YYYY-MM-DD, got '${opts.start}'`);
+      if (opts.preRate !== undefined && !['full', 'split'].includes(opts.preRate)) throw new UserError(`--pre-rate: expected full or split, got '${opts.preRate}'`);
+      if (opts.weighting !== undefined && !['lines', 'operators'].includes(opts.weighting)) throw new UserError(`--weighting: expected lines or operators, got '${opts.weighting}'`);
       const o = {
+        preRate: opts.preRate as 'full' | 'split' | undefined,
+        weighting: opts.weighting as 'lines' | 'operators' | undefined,
         treatment: opts.treatment,
         start: opts.start,
         preMonths: int('--pre-months', opts.preMonths, 2),
@@ -78,7 +86,8 @@ export function renderEffect(r: EffectReport): string {
   if (r.placebo) out.push('', `Pre-trend placebo (2nd vs 1st half of the pre-period): ${pp(r.placebo.did)} (CI ${pp(r.placebo.ci_low)} .. ${pp(r.placebo.ci_high)})`);
   out.push('', 'Finding rate of inspected lines per quarter (matched operators):');
   out.push(formatTable(['quarter', 'phase', 'treated', 'inspected', 'control', 'inspected'], r.trends.map((t) => [t.quarter, t.phase, pct(t.treated_rate), t.treated_inspected, pct(t.control_rate), t.control_inspected])));
-  out.push('', `Bootstrap: ${r.bootstrap.reps} replicates over operators (${r.bootstrap.unit}), seed ${r.bootstrap.seed}.`);
+  out.push('', `Matching on ${r.matching.pre_rate_source} pre-period rate, operators weighted by ${r.matching.weighting === 'lines' ? 'inspected lines' : 'one each'}; ${r.matching.segmentation}.`);
+  out.push(`Bootstrap: ${r.bootstrap.reps} replicates over operators (${r.bootstrap.unit}), seed ${r.bootstrap.seed}.`);
   for (const w of r.warnings) out.push(`warning: ${w}`);
   return out.join('\n');
 }

@@ -10,6 +10,8 @@ const schema = z.object({
     pre_rate_bands: z.array(z.number().min(0).max(1)).min(1).refine((a) => a[0] === 0 && a.every((v, i) => i === 0 || v > a[i - 1]), 'expected ascending bounds starting at 0'),
     size_large: z.number().positive(),
     size_medium: z.number().positive(),
+    pre_rate_source: z.enum(['full', 'split']),
+    weighting: z.enum(['operators', 'lines']),
   }),
   bootstrap: z.object({ reps: z.number().int().min(100), seed: z.number().int(), level: z.number().gt(0).lt(1) }),
   warnings: z.object({ min_group: z.number().int().min(1), staggered_days: z.number().int().min(0) }),

@@ -51,7 +51,7 @@ export async function dataRange(ws: Workspace): Promise<{ first: string | null; 
  * a finding not already in cases): 0 → low, 1 → medium, ≥ 2 → high (repeat offender), leaving out the
  * pre-period declarations of the baseline half (see BASELINE_HALF).
  */
-export async function preTreatmentSegments(ws: Workspace, w: Windows, m: EffectConfig['matching']): Promise<void> {
+export async function preTreatmentSegments(ws: Workspace, w: Windows, m: EffectConfig['matching'], split: boolean): Promise<void> {
   await ws.run(
     `CREATE OR REPLACE TEMP TABLE eff_seg AS
      WITH v AS NOT MATERIALIZED (
@@ -60,18 +60,18 @@ export async function preTreatmentSegments(ws: Workspace, w: Windows, m: EffectC
      off AS NOT MATERIALIZED (
        SELECT operator_id, count(*) AS n FROM (
          SELECT operator_id FROM cases c WHERE date >= $seg_start::DATE AND date < $start::DATE
-           AND NOT (c.declaration_id IS NOT NULL AND date >= $pre_start::DATE AND ${BASELINE_HALF('c.declaration_id')})
+           AND NOT ($split AND c.declaration_id IS NOT NULL AND date >= $pre_start::DATE AND ${BASELINE_HALF('c.declaration_id')})
          UNION ALL
          SELECT any_value(operator_id) FROM declaration_lines l
          WHERE finding AND date >= $seg_start::DATE AND date < $start::DATE
-           AND NOT (date >= $pre_start::DATE AND ${BASELINE_HALF('l.declaration_id')})
+           AND NOT ($split AND date >= $pre_start::DATE AND ${BASELINE_HALF('l.declaration_id')})
            AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.declaration_id = l.declaration_id)
          GROUP BY declaration_id) GROUP BY 1)
      SELECT v.operator_id,
        CASE WHEN v.value >= $large THEN 'large' WHEN v.value >= $medium THEN 'medium' ELSE 'small' END AS size_segment,
        CASE WHEN coalesce(off.n, 0) >= 2 THEN 'high' WHEN off.n = 1 THEN 'medium' ELSE 'low' END AS risk_level
      FROM v LEFT JOIN off USING (operator_id)`,
-    { seg_start: w.seg_start, pre_start: w.pre_start, start: w.start, large: m.size_large, medium: m.size_medium },
+    { seg_start: w.seg_start, pre_start: w.pre_start, start: w.start, large: m.size_large, medium: m.size_medium, split },
   );
 }
 
@@ -98,21 +98,23 @@ export async function operatorOutcomes(
   treatment: string,
   w: Windows,
   e: EffectConfig['eligibility'],
+  split: boolean,
 ): Promise<{ rows: OperatorOutcomes[]; excludedOtherTreatment: number }> {
-  const p = { t: treatment, pre_start: w.pre_start, mid: w.mid, start: w.start, post_end: w.post_end };
+  const p = { t: treatment, pre_start: w.pre_start, mid: w.mid, start: w.start, post_end: w.post_end, split };
   await ws.run(
     `CREATE OR REPLACE TEMP TABLE eff_ops AS
      WITH l AS NOT MATERIALIZED (
        SELECT operator_id, date, coalesce(inspected, false) OR coalesce(finding, false) AS insp,
-         coalesce(finding, false) AS fnd, coalesce(amount_reassessed, 0) AS amt, ${BASELINE_HALF('declaration_id')} AS b
+         coalesce(finding, false) AS fnd, coalesce(amount_reassessed, 0) AS amt,
+         CASE WHEN $split THEN ${BASELINE_HALF('declaration_id')} ELSE true END AS b
        FROM declaration_lines WHERE date >= $pre_start::DATE AND date < $post_end::DATE),
      tr AS NOT MATERIALIZED (SELECT DISTINCT operator_id FROM treatments_applied WHERE treatment = $t),
      other AS NOT MATERIALIZED (
        SELECT DISTINCT operator_id FROM treatments_applied
        WHERE treatment <> $t AND start_date < $post_end::DATE AND (end_date IS NULL OR end_date >= $pre_start::DATE))
      SELECT l.operator_id, tr.operator_id IS NOT NULL AS treated, other.operator_id IS NOT NULL AS other_treatment,
-       count(*) FILTER (WHERE insp AND date < $start::DATE AND NOT b) AS match_n,
-       count(*) FILTER (WHERE fnd AND insp AND date < $start::DATE AND NOT b) AS match_f,
+       count(*) FILTER (WHERE insp AND date < $start::DATE AND (NOT $split OR NOT b)) AS match_n,
+       count(*) FILTER (WHERE fnd AND insp AND date < $start::DATE AND (NOT $split OR NOT b)) AS match_f,
        count(*) FILTER (WHERE insp AND date < $start::DATE AND b) AS pre_n,
        count(*) FILTER (WHERE fnd AND insp AND date < $start::DATE AND b) AS pre_f,
        coalesce(sum(amt) FILTER (WHERE insp AND date < $start::DATE AND b), 0) AS pre_amt,

@@ -105,31 +105,33 @@ export interface BootstrapResult {
 }
 
 /**
- * Stratified bootstrap over operators: in each replicate, every matched stratum's treated and its
- * controls are resampled with replacement (sizes kept), and the ATT recomputed. Percentile interval.
+ * Bootstrap over operators: each replicate resamples the treated and the untreated operators with
+ * replacement (each group keeps its size), redoes the matching (a stratum left without controls drops
+ * its treated) and recomputes the ATT. Resampling the whole matching, rather than within fixed strata,
+ * keeps the uncertainty of strata with few controls. Percentile interval.
  */
 export function bootstrapAtt(units: Unit[], reps: number, seed: number, level: number): BootstrapResult | null {
-  const groups = new Map<string, { t: Unit[]; c: Unit[] }>();
-  for (const u of units) {
-    let g = groups.get(u.stratum);
-    if (!g) groups.set(u.stratum, (g = { t: [], c: [] }));
-    (u.treated ? g.t : g.c).push(u);
-  }
-  const matched = [...groups.values()].filter((g) => g.t.length > 0 && g.c.length > 0);
-  if (matched.length === 0) return null;
+  const matchedStrata = new Set<string>();
+  const tStrata = new Set(units.filter((u) => u.treated).map((u) => u.stratum));
+  for (const u of units) if (!u.treated && tStrata.has(u.stratum)) matchedStrata.add(u.stratum);
+  // Only treated with a potential match and controls in a treated stratum can ever enter an estimate.
+  const t = units.filter((u) => u.treated && matchedStrata.has(u.stratum));
+  const c = units.filter((u) => !u.treated && matchedStrata.has(u.stratum));
+  if (t.length === 0 || c.length === 0) return null;
   const rnd = seededRandom(seed);
   const draws: number[] = [];
   const rel: number[] = [];
   for (let b = 0; b < reps; b++) {
     const m = new Map<string, StratumSums>();
-    matched.forEach((g, k) => {
-      const s: StratumSums = { nt: 0, wt: 0, t0: 0, t1: 0, nc: 0, wc: 0, c0: 0, c1: 0 };
-      for (let i = 0; i < g.t.length; i++) add(s, g.t[Math.floor(rnd() * g.t.length)]);
-      for (let i = 0; i < g.c.length; i++) add(s, g.c[Math.floor(rnd() * g.c.length)]);
-      m.set(String(k), s);
-    });
+    const put = (u: Unit) => {
+      let s = m.get(u.stratum);
+      if (!s) m.set(u.stratum, (s = { nt: 0, wt: 0, t0: 0, t1: 0, nc: 0, wc: 0, c0: 0, c1: 0 }));
+      add(s, u);
+    };
+    for (let i = 0; i < t.length; i++) put(t[Math.floor(rnd() * t.length)]);
+    for (let i = 0; i < c.length; i++) put(c[Math.floor(rnd() * c.length)]);
     const e = fromSums(m);
-    if (!e) continue; // every resampled stratum lost its weight (only possible with zero weights)
+    if (!e) continue; // no stratum kept both groups in this replicate
     draws.push(e.att);
     if (e.relative !== null) rel.push(e.relative);
   }

@@ -23,6 +23,10 @@ export interface EffectOptions {
   postMonths?: number;
   reps?: number;
   seed?: number;
+  /** Where the pre-period rate used for matching comes from (default in matching.yaml). */
+  preRate?: 'full' | 'split';
+  /** How operators are weighted (default in matching.yaml). */
+  weighting?: 'operators' | 'lines';
 }
 
 export interface OutcomeEffect {
@@ -46,7 +50,7 @@ export interface OutcomeEffect {
 export interface EffectReport {
   treatment: string;
   windows: Windows & { pre_end: string };
-  matching: { on: string[]; pre_rate_bands: number[]; segmentation: string };
+  matching: { on: string[]; pre_rate_bands: number[]; pre_rate_source: 'full' | 'split'; weighting: 'operators' | 'lines'; segmentation: string };
   groups: {
     treated_total: number;
     treated_eligible: number;
@@ -92,12 +96,17 @@ export async function estimateEffect(ws: Workspace, opts: EffectOptions): Promis
   if (range.last && range.last < dayBefore(w.post_end)) warnings.push(`data end on ${range.last}, before the post-period end ${dayBefore(w.post_end)}: the post-period is shorter than ${win.post_months} months`);
 
   try {
-    await preTreatmentSegments(ws, w, cfg.matching);
-    const { rows, excludedOtherTreatment } = await operatorOutcomes(ws, opts.treatment, w, cfg.eligibility);
+    const split = (opts.preRate ?? cfg.matching.pre_rate_source) === 'split';
+    await preTreatmentSegments(ws, w, cfg.matching, split);
+    const { rows, excludedOtherTreatment } = await operatorOutcomes(ws, opts.treatment, w, cfg.eligibility, split);
     const bands = cfg.matching.pre_rate_bands;
     const stratum = (r: OperatorOutcomes) => `${r.size_segment}|${r.risk_level}|${r.match_n > 0 ? bandOf(r.match_f / r.match_n, bands) : 'none'}`;
-    const rate: Unit[] = rows.map((r) => ({ id: r.operator_id, treated: r.treated, stratum: stratum(r), y0: r.pre_f / r.pre_n, y1: r.post_f / r.post_n }));
-    const amount: Unit[] = rows.map((r) => ({ id: r.operator_id, treated: r.treated, stratum: stratum(r), y0: r.pre_amt / r.pre_n, y1: r.post_amt / r.post_n }));
+    const weighting = opts.weighting ?? cfg.matching.weighting;
+    // lines: an operator counts by the harmonic mean of its inspected lines before and after (the weight
+    // that minimises the variance of its rate change); operators: each counts once.
+    const weight = (r: OperatorOutcomes) => (weighting === 'lines' ? 2 / (1 / r.pre_n + 1 / r.post_n) : 1);
+    const rate: Unit[] = rows.map((r) => ({ id: r.operator_id, treated: r.treated, stratum: stratum(r), y0: r.pre_f / r.pre_n, y1: r.post_f / r.post_n, w: weight(r) }));
+    const amount: Unit[] = rows.map((r) => ({ id: r.operator_id, treated: r.treated, stratum: stratum(r), y0: r.pre_amt / r.pre_n, y1: r.post_amt / r.post_n, w: weight(r) }));
 
     const est = didEstimate(rate);
     const eligibleT = rows.filter((r) => r.treated).length;
@@ -121,7 +130,7 @@ export async function estimateEffect(ws: Workspace, opts: EffectOptions): Promis
     // Placebo: the same estimator between the two halves of the pre-period; should be ≈ 0.
     const placeboUnits: Unit[] = rows
       .filter((r) => r.pre1_n > 0 && r.pre2_n > 0)
-      .map((r) => ({ id: r.operator_id, treated: r.treated, stratum: stratum(r), y0: r.pre1_f / r.pre1_n, y1: r.pre2_f / r.pre2_n }));
+      .map((r) => ({ id: r.operator_id, treated: r.treated, stratum: stratum(r), y0: r.pre1_f / r.pre1_n, y1: r.pre2_f / r.pre2_n, w: weighting === 'lines' ? 2 / (1 / r.pre1_n + 1 / r.pre2_n) : 1 }));
     const pe = didEstimate(placeboUnits);
     const pb: BootstrapResult | null = pe ? bootstrapAtt(placeboUnits, reps, seed + 1, level) : null;
     const placebo = pe && pb ? { did: pe.att, ci_low: pb.ci_low, ci_high: pb.ci_high, treated: pe.treated_matched, controls: pe.controls_matched } : null;
@@ -146,7 +155,7 @@ export async function estimateEffect(ws: Workspace, opts: EffectOptions): Promis
     return {
       treatment: opts.treatment,
       windows: { ...w, pre_end: dayBefore(w.start) },
-      matching: { on: ['size_segment', 'risk_level', 'pre_rate_band'], pre_rate_bands: bands, segmentation: `pre-treatment: value and offences in [${w.seg_start}, ${w.start}); pre-rate band and risk level from the matching half of pre-period declarations, baseline from the other half` },
+      matching: { on: ['size_segment', 'risk_level', 'pre_rate_band'], pre_rate_bands: bands, pre_rate_source: split ? 'split' : 'full', weighting, segmentation: `pre-treatment: value and offences in [${w.seg_start}, ${w.start})${split ? '; pre-rate band and risk level from one half of the pre-period declarations, baseline from the other' : ''}` },
       groups: {
         treated_total: treated.length,
         treated_eligible: eligibleT,
@@ -160,7 +169,7 @@ export async function estimateEffect(ws: Workspace, opts: EffectOptions): Promis
       outcomes,
       placebo,
       trends,
-      bootstrap: { reps, seed, level, unit: 'operator, stratified by matching stratum and group' },
+      bootstrap: { reps, seed, level, unit: 'operator, within treated and untreated groups, matching redone in each replicate' },
       warnings,
     };
   } finally {
