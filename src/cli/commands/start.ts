@@ -31,7 +31,7 @@ export function register(program: Command): void {
     .action(async (opts: Opts) => {
       const dir = resolveWorkspaceDir(opts.workspace);
       const ws = await Workspace.open(dir, { create: true });
-      let credentials: { username: string; password: string } | null;
+      let credentials: { username: string; password: string } | null = null;
       try {
         const lines = Number(await ws.scalar('SELECT count(*) FROM declaration_lines'));
         if (lines === 0) {
@@ -48,7 +48,7 @@ export function register(program: Command): void {
         console.log(renderTable1(await table1(ws)));
         console.log('');
         console.log(renderTable4(await table4(ws), false));
-        credentials = await firstRunCredentials(ws);
+        if (opts.serve) credentials = await firstRunCredentials(ws);
       } finally {
         ws.close();
       }
