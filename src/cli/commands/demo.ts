@@ -29,6 +29,17 @@ interface DemoCliOptions {
   force?: boolean;
 }
 
+/** Reads and checks the command's options; a UserError names the option and what was expected. */
+export function demoOptionsFromCli(opts: { rows: string; seed: string; effect: string }): { rows: number; seed: number; effect: number } {
+  const rows = parseCount('--rows', opts.rows);
+  const seed = parseCount('--seed', opts.seed);
+  const effect = parseNumber('--effect', opts.effect);
+  if (rows < 1000) throw new UserError(`--rows: expected at least 1000 lines, got ${rows}`);
+  if (seed > 2 ** 31 - 1) throw new UserError(`--seed: expected a whole number from 0 to 2147483647, got ${seed}`);
+  if (effect < -1 || effect > 1) throw new UserError(`--effect: expected a number from -1 to 1 (e.g. -0.5 halves non-compliance), got ${effect}`);
+  return { rows, seed, effect };
+}
+
 export function register(program: Command): void {
   withCommonOptions(
     program
@@ -40,12 +51,7 @@ export function register(program: Command): void {
     .option('--effect <e>', "true effect of the treatment: relative change of treated operators' non-compliance from its start (-1..1; 0 = none)", String(DEFAULT_EFFECT))
     .option('--force', 'replace data imported into the workspace (demo data is always replaced)')
     .action(async (opts: DemoCliOptions) => {
-      const rows = parseCount('--rows', opts.rows);
-      const seed = parseCount('--seed', opts.seed);
-      const effect = parseNumber('--effect', opts.effect);
-      if (rows < 1000) throw new UserError(`--rows: expected at least 1000 lines, got ${rows}`);
-      if (seed > 2 ** 31 - 1) throw new UserError(`--seed: expected a whole number from 0 to 2147483647, got ${seed}`);
-      if (effect < -1 || effect > 1) throw new UserError(`--effect: expected a number from -1 to 1 (e.g. -0.5 halves non-compliance), got ${effect}`);
+      const { rows, seed, effect } = demoOptionsFromCli(opts);
 
       const dir = resolveWorkspaceDir(opts.workspace);
       const ws = await Workspace.open(dir, { create: true });
