@@ -170,6 +170,11 @@ describe('indicator expressions: known answers in DuckDB', () => {
     expect(values(await run('0.5 < share(lines where origin_country in risky_origins)'))).toEqual({ A: 0.6, B: 0.5, C: 0.666667, D: 0 });
   });
 
+  it('a long chain of alternatives is not nesting: 150 or-ed conditions compile and run', async () => {
+    const codes = Array.from({ length: 150 }, (_, i) => `hs_code = '${i === 77 ? '610910' : String(100000 + i)}'`);
+    expect(values(await run(`count(lines where ${codes.join(' or ')}) > 0`))).toEqual({ A: 2, B: 0, C: 0, D: 0 });
+  });
+
   it('keywords and functions are case-insensitive; columns resolve case-insensitively to the context spelling', async () => {
     const a = await run('SHARE(LINES WHERE Origin_Country IN risky_origins) > 0.5');
     expect(flags(a)).toEqual({ A: true, B: false, C: true, D: false });

@@ -99,29 +99,32 @@ class Parser {
   }
 
   parseOr(): Ast {
-    const start = this.depth;
-    let left = this.parseAnd();
-    while (this.isKw('or')) {
-      const op = this.next();
-      this.enter(op);
-      const right = this.parseAnd();
-      left = { kind: 'logic', op: { text: 'or', pos: op.pos }, left, right, pos: left.pos, end: right.end };
-    }
-    this.depth = start;
-    return left;
+    return this.parseChain('or', () => this.parseAnd());
   }
 
   private parseAnd(): Ast {
-    const start = this.depth;
-    let left = this.parseNot();
-    while (this.isKw('and')) {
-      const op = this.next();
-      this.enter(op);
-      const right = this.parseNot();
-      left = { kind: 'logic', op: { text: 'and', pos: op.pos }, left, right, pos: left.pos, end: right.end };
+    return this.parseChain('and', () => this.parseNot());
+  }
+
+  /**
+   * `a or b or c ...`: AND and OR are associative (also with NULLs), so a chain is built as a balanced tree —
+   * a long list of alternatives stays shallow and does not count as nesting.
+   */
+  private parseChain(word: 'and' | 'or', operand: () => Ast): Ast {
+    const items = [operand()];
+    const ops: Token[] = [];
+    while (this.isKw(word)) {
+      ops.push(this.next());
+      items.push(operand());
     }
-    this.depth = start;
-    return left;
+    const build = (from: number, to: number): Ast => {
+      if (to - from === 1) return items[from];
+      const mid = (from + to) >> 1;
+      const left = build(from, mid);
+      const right = build(mid, to);
+      return { kind: 'logic', op: { text: word, pos: ops[mid - 1].pos }, left, right, pos: left.pos, end: right.end };
+    };
+    return build(0, items.length);
   }
 
   private parseNot(): Ast {
