@@ -35,11 +35,11 @@ async function buildPatterns(ws: Workspace): Promise<void> {
   PATTERNS.forEach((sizes, p) => {
     let pos = 0;
     for (const size of sizes) {
-      for (let k = 0; k < size; k++) rows.push(`(${p}, ${pos + k}, ${pos}, ${k + 1})`);
+      for (let k = 0; k < size; k++) rows.push(`(${p * 8 + pos + k}, ${pos}, ${k + 1})`);
       pos += size;
     }
   });
-  await ws.run(`CREATE OR REPLACE TEMP TABLE demo_patterns (pattern INTEGER, pos INTEGER, start_pos INTEGER, line_no INTEGER);
+  await ws.run(`CREATE OR REPLACE TEMP TABLE demo_patterns (pkey INTEGER, start_pos INTEGER, line_no INTEGER);
     INSERT INTO demo_patterns VALUES ${rows.join(', ')}`);
 }
 

@@ -48,7 +48,7 @@ const TRUTH_TABLES = ['demo_truth', 'demo_truth_operators', 'demo_truth_brokers'
 const TEMP_TABLES = [
   'demo_c_offices', 'demo_c_countries', 'demo_c_chapters', 'demo_c_exemptions', 'demo_c_names', 'demo_patterns',
   'demo_hs', 'demo_hs_chapters', 'demo_b_chapters_all', 'demo_b_chapters_sens', 'demo_b_countries_all',
-  'demo_b_countries_risky', 'demo_b_offices', 'demo_ops', 'demo_opyear', 'demo_chunks', 'demo_pre', 'demo_tax_traits',
+  'demo_b_countries_risky', 'demo_b_offices', 'demo_ops', 'demo_opyear', 'demo_idx', 'demo_pre', 'demo_tax_traits',
 ];
 
 /**
@@ -77,17 +77,18 @@ export async function generateDemo(ws: Workspace, options: DemoOptions = {}): Pr
       n_exemptions: cat.exemptions.length,
     });
     progress('populations', 0.02);
-    // a table of 8-line chunks: a parallel scan source (range() is not), expanded to lines by the patterns join
-    await ws.run('CREATE OR REPLACE TEMP TABLE demo_chunks AS SELECT range AS c FROM range(0, $chunks)', { chunks: Math.ceil(n / 8) });
     // The lines are the probe side of every join (the populations are small): keep the joins as written.
     await ws.run(`SET disabled_optimizers = 'join_order,build_side_probe_side'`);
+    // line indexes as a table: a parallel scan source (range() is read by one thread)
+    await ws.run('CREATE OR REPLACE TEMP TABLE demo_idx AS SELECT range AS i FROM range(0, $hi)', { hi: Math.min(n, boundary + 8) });
     const pre = linesInsertSql('pre');
-    await ws.run(pre, usedParams(pre, { ...lineParams, lo: 0, hi: Math.min(n, boundary + 8) }));
+    await ws.run(pre, usedParams(pre, lineParams));
     progress('lines 2023-2024', 0.6);
     await aggregateOperatorYears(ws, null);
     await assignTreatment(ws, o.seed);
+    await ws.run('CREATE OR REPLACE TEMP TABLE demo_idx AS SELECT range AS i FROM range($lo, $hi)', { lo: Math.max(0, boundary - 8), hi: n });
     const post = linesInsertSql('post');
-    await ws.run(post, usedParams(post, { ...lineParams, lo: Math.max(0, boundary - 8), hi: n }));
+    await ws.run(post, usedParams(post, lineParams));
     await ws.run('RESET disabled_optimizers');
     progress('lines 2025', 0.9);
     await aggregateOperatorYears(ws, cat.treatment.start);

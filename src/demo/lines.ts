@@ -23,7 +23,7 @@ function daySql(d: string): string {
 }
 
 /**
- * SQL inserting the lines with index in [$lo, $hi) whose date falls in the period: 'pre' (before the treatment
+ * SQL inserting the lines listed in temp table demo_idx(i) whose date falls in the period: 'pre' (before the treatment
  * start) or 'post'. In 'post', lines of treated operators use the treated non-compliance probability.
  */
 export function linesInsertSql(period: 'pre' | 'post'): string {
@@ -42,9 +42,9 @@ INSERT INTO declaration_lines (declaration_id, line_no, date, flow, regime, offi
   amount_reassessed, amount_collected, release_hours, aeo_flag, source_row)
 WITH
 lp AS NOT MATERIALIZED (
-  SELECT ch.c * 8 + pt.pos AS i, ch.c * 8 + pt.start_pos AS d, pt.line_no
-  FROM demo_chunks ch JOIN demo_patterns pt ON pt.pattern = (hash(ch.c, 201, $seed::BIGINT) % ${PATTERN_COUNT})::INTEGER
-  WHERE ch.c * 8 + pt.pos >= $lo AND ch.c * 8 + pt.pos < $hi
+  SELECT ix.i, (ix.i // 8) * 8 + pt.start_pos AS d, pt.line_no
+  FROM demo_idx ix JOIN demo_patterns pt
+    ON pt.pkey = (hash(ix.i // 8, 201, $seed::BIGINT) % ${PATTERN_COUNT})::INTEGER * 8 + (ix.i % 8)::INTEGER
 ),
 ld AS NOT MATERIALIZED (
   SELECT i, d, line_no, ${daySql('d')} AS day, ${op(202)} AS op1, ${op(203)} AS op2, ${op(204)} AS op3
