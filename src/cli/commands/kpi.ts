@@ -61,8 +61,9 @@ export function renderKpiReport(r: KpiReport): string {
       ...(k.dimension ? [p.dimension ?? ''] : []),
       k.code === 'S2_collection_vs_trade' && p.dimension === 'buoyancy' ? (p.value === null ? '' : p.value.toFixed(2)) : fmt(p.value, k.unit),
       pct(p.variation),
+      ...(k.unit === 'ratio' ? [p.change === null ? '' : `${p.change >= 0 ? '+' : ''}${(p.change * 100).toFixed(1)}`] : []),
     ]);
-    out.push(formatTable(['period', ...(k.dimension ? [k.dimension] : []), 'value', 'var'], rows));
+    out.push(formatTable(['period', ...(k.dimension ? [k.dimension] : []), 'value', 'var', ...(k.unit === 'ratio' ? ['Δ pp'] : [])], rows));
   }
   if (r.operational) {
     out.push('', `[operational] Table per compliance risk (sources: ${r.operational.sources.join(' + ')})`);
