@@ -50,8 +50,8 @@ export async function exportSelectivity(ws: Workspace, cfg: SelectivityConfig, o
   }
   const modelId = await saveModel(ws, cfg, model, { purpose: `export-${o.level}`, scoredLines: stats.targetLines });
   const lang = o.lang ?? 'en';
-  const params: Record<string, unknown> = { out: o.out, b: model.intercept };
-  const reasons = topReasonsSql(cfg, lang, o.reasons ?? 3, params);
+  const rp: Record<string, unknown> = {};
+  const reasons = topReasonsSql(cfg, lang, o.reasons ?? 3, rp);
   const F = cfg.factors;
   await ws.run(
     `CREATE OR REPLACE TEMP TABLE sel_export AS
@@ -59,31 +59,30 @@ SELECT s.*, d.hs_code, d.origin_country, d.tax_type, d.declarant_id, d.supplier_
 FROM sel_scores s
 JOIN (SELECT * EXCLUDE (y, date, operator_id, declaration_id, line_no, hs_code) FROM sel_feat) f USING (lid)
 JOIN declaration_lines d ON d.declaration_id = s.declaration_id AND d.line_no = s.line_no`,
-    params,
+    rp,
   );
   let rows: number;
   if (o.level === 'line') {
     await ws.run(
       `COPY (SELECT declaration_id, line_no, date, operator_id, declarant_id, supplier_id, office, hs_code, origin_country, tax_type,
         round(score, 4) AS score, round(p, 4) AS probability, level, reasons, round($b, 4) AS intercept,
-        ${F.map((f, j) => `round(c_${j}, 4) AS "${f.id}"`).join(', ')}
+        ${F.map((f, j) => `round(c_${j}, 4) AS "c_${f.id}"`).join(', ')}
       FROM sel_export ORDER BY score DESC, declaration_id, line_no) TO $out (HEADER, DELIMITER ',')`,
-      params,
+      { out: o.out, b: model.intercept },
     );
     rows = stats.targetLines;
   } else {
-    const avg = F.map((f, j) => `{'o': -avg(c_${j}), 't': '${f.id} ' || printf('%+.2f', avg(c_${j}))}`);
     await ws.run(
       `COPY (SELECT e.operator_id, count(*) AS lines, round(sum(p), 3) AS expected_findings,
         round(1 - exp(sum(ln(greatest(1 - p, 1e-12)))), 4) AS probability_any_finding, round(max(score), 4) AS max_score,
         count(*) FILTER (WHERE level = 'high') AS high_lines,
         CASE max(CASE level WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END) WHEN 3 THEN 'high' WHEN 2 THEN 'medium' ELSE 'low' END AS level,
         any_value(g.gri) AS gri, any_value(g.risk_level) AS gri_level,
-        array_to_string(list_transform(list_slice(list_sort(list_filter([${avg.join(', ')}], x -> x.o <= -0.01)), 1, 3), x -> x.t), ' | ') AS mean_contributions,
-        ${F.map((f, j) => `round(avg(c_${j}), 4) AS "${f.id}"`).join(', ')}
+        arg_max(declaration_id || '/' || line_no, score) AS top_line, arg_max(reasons, score) AS top_line_reasons,
+        ${F.map((f, j) => `round(avg(c_${j}), 4) AS "c_${f.id}"`).join(', ')}
       FROM sel_export e LEFT JOIN operator_segments g ON g.operator_id = e.operator_id
       GROUP BY e.operator_id ORDER BY probability_any_finding DESC, e.operator_id) TO $out (HEADER, DELIMITER ',')`,
-      params,
+      { out: o.out },
     );
     rows = Number(await ws.scalar('SELECT count(DISTINCT operator_id) FROM sel_scores'));
   }
