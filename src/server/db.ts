@@ -67,7 +67,13 @@ export class ServerDb {
     });
   }
 
-  close(): void {
+  /** Waits for queued work on every connection (requests a client gave up on still run to the end). */
+  async drain(): Promise<void> {
+    await Promise.all([...this.readers.map((r) => r.lock.run(async () => undefined)), this.writeLock.run(async () => undefined)]);
+  }
+
+  async close(): Promise<void> {
+    await this.drain();
     for (const r of this.readers) r.ws.conn.closeSync();
     this.readers = [];
   }

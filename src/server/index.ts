@@ -38,7 +38,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       url,
       close: async () => {
         await app.close();
-        db.close();
+        await db.close();
         ws.close();
       },
     };

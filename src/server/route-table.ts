@@ -61,6 +61,11 @@ interface Base<P extends ZodType, Q extends ZodType, B extends ZodType> {
 
 export interface ReadRoute<P extends ZodType, Q extends ZodType, B extends ZodType, R extends ZodType> extends Base<P, Q, B> {
   response: R;
+  /**
+   * Keep answers until the next change (db.version): the server is the workspace's only writer while it runs,
+   * so an answer stays right until something is written through it. Keyed by URL, language and unit scope.
+   */
+  cache?: boolean;
   read: (ctx: Ctx<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<z.infer<R>>;
 }
 
@@ -116,7 +121,32 @@ export interface Guard {
 
 const users = new WeakMap<FastifyRequest, AuthUser>();
 
+/** Answers of cacheable reads, dropped as soon as anything changes. */
+class AnswerCache {
+  private map = new Map<string, unknown>();
+  private version = -1;
+  get(key: string, version: number): unknown {
+    if (version !== this.version) return undefined;
+    const v = this.map.get(key);
+    if (v !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, v); // most recently used last
+    }
+    return v;
+  }
+  set(key: string, version: number, value: unknown): void {
+    if (version < this.version) return; // computed before a change that has since landed
+    if (version !== this.version) {
+      this.map.clear();
+      this.version = version;
+    }
+    this.map.set(key, value);
+    if (this.map.size > 5000) this.map.delete(this.map.keys().next().value!);
+  }
+}
+
 export function registerRoutes(app: FastifyInstance, db: ServerDb, routes: RouteDef[], guard: Guard): void {
+  const answers = new AnswerCache();
   for (const route of routes) {
     const schema: Record<string, unknown> = {
       summary: route.summary,
@@ -171,7 +201,15 @@ export function registerRoutes(app: FastifyInstance, db: ServerDb, routes: Route
             return result;
           });
         }
-        return (route as ReadRoute<any, any, any, any>).read(ctx);
+        const read = route as ReadRoute<any, any, any, any>;
+        if (!read.cache || route.method !== 'GET') return read.read(ctx);
+        const key = `${req.url}\u0000${user?.language ?? ''}\u0000${user?.offices?.join('\u001f') ?? '*'}`;
+        const hit = answers.get(key, db.version);
+        if (hit !== undefined) return hit;
+        const version = db.version;
+        const result = await read.read(ctx);
+        answers.set(key, version, result);
+        return result;
       },
     });
   }

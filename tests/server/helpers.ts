@@ -77,7 +77,7 @@ export async function startTestServer(seed?: (ws: Workspace) => Promise<void>): 
     app,
     close: async () => {
       await app.close();
-      db.close();
+      await db.close();
       ws.close();
     },
   };

@@ -147,6 +147,16 @@ describe('GRI workbench: re-scoring is recorded once, by the user who made it', 
     expect(JSON.parse(run.after_json!).operators).toBe(60);
   });
 
+  it('cached answers are dropped by a change: Table 4 follows a new bar at once', async () => {
+    const highOf = async () => (await call(srv.app, coordinator, 'GET', '/api/segmentation/table4')).json().rows.filter((r: { level: string | null }) => r.level === 'high').reduce((a: number, r: { operators: number }) => a + r.operators, 0);
+    await call(srv.app, coordinator, 'PUT', '/api/gri/rescore', { levels: { method: 'manual', manual: { medium: 0.05, high: 0.1 } } });
+    const before = await highOf();
+    expect(await highOf()).toBe(before); // served from the cache
+    await call(srv.app, coordinator, 'PUT', '/api/gri/rescore', { levels: { method: 'manual', manual: { medium: 0.05, high: 5 } } });
+    expect(await highOf()).toBe(0);
+    expect(before).toBeGreaterThan(0);
+  });
+
   it('a director may read the workbench but not change it', async () => {
     const director = await login(srv.app, 'director');
     expect((await call(srv.app, director, 'GET', '/api/gri')).statusCode).toBe(200);

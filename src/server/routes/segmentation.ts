@@ -111,22 +111,22 @@ const WeightsPatch = z.object({
 
 export const segmentationRoutes: RouteDef[] = [
   readRoute({
-    method: 'GET', url: '/api/segmentation/risks', summary: 'Risks with a GRI configuration (general and risk-specific)', tag: 'segmentation', access: 'segments.read',
+    method: 'GET', url: '/api/segmentation/risks', cache: true, summary: 'Risks with a GRI configuration (general and risk-specific)', tag: 'segmentation', access: 'segments.read',
     response: z.array(z.string()),
     read: async ({ db }) => db.read(async (ws) => [...new Set(['general', ...(await listRisks(ws))])]),
   }),
   readRoute({
-    method: 'GET', url: '/api/segmentation/table1', summary: 'Table 1: operators and value by size', tag: 'segmentation', access: 'segments.read',
+    method: 'GET', url: '/api/segmentation/table1', cache: true, summary: 'Table 1: operators and value by size', tag: 'segmentation', access: 'segments.read',
     query: RiskQ, response: Table1Out,
     read: async ({ db, query }) => db.read((ws) => seg(() => table1(ws, query.risk))),
   }),
   readRoute({
-    method: 'GET', url: '/api/segmentation/table4', summary: 'Table 4: size × risk level (operators, value); extended=true adds VAT, duty, excise, repeat offenders, never controlled', tag: 'segmentation', access: 'segments.read',
+    method: 'GET', url: '/api/segmentation/table4', cache: true, summary: 'Table 4: size × risk level (operators, value); extended=true adds VAT, duty, excise, repeat offenders, never controlled', tag: 'segmentation', access: 'segments.read',
     query: z.object({ risk, extended: z.enum(['true', 'false']).default('false') }), response: Table4Out,
     read: async ({ db, query }) => db.read((ws) => seg(() => (query.extended === 'true' ? extendedTable(ws, query.risk) : table4(ws, query.risk)))),
   }),
   readRoute({
-    method: 'GET', url: '/api/segmentation/operators', summary: 'Operators of a segment (drill-down), sorted, filtered and paged on the server; limited to the user\'s unit', tag: 'segmentation', access: 'taxpayer.read',
+    method: 'GET', url: '/api/segmentation/operators', cache: true, summary: 'Operators of a segment (drill-down), sorted, filtered and paged on the server; limited to the user\'s unit', tag: 'segmentation', access: 'taxpayer.read',
     query: z.object({
       risk,
       size: z.enum(['large', 'medium', 'small']).optional(),
@@ -141,7 +141,7 @@ export const segmentationRoutes: RouteDef[] = [
     read: async ({ db, query, user }) => db.read((ws) => listOperators(ws, { ...query, offices: user.offices })),
   }),
   readRoute({
-    method: 'GET', url: '/api/operators/:id', summary: 'One operator: registry details and its GRI explained indicator by indicator', tag: 'segmentation', access: 'taxpayer.read',
+    method: 'GET', url: '/api/operators/:id', cache: true, summary: 'One operator: registry details and its GRI explained indicator by indicator', tag: 'segmentation', access: 'taxpayer.read',
     params: z.object({ id: z.string().min(1).max(64) }), query: RiskQ,
     response: z.object({
       details: z.object({ operator_id: z.string(), name: z.string().nullable(), office: z.string().nullable(), region: z.string().nullable(), isic_sector: z.string().nullable(), aeo_status: z.boolean().nullable(), registration_date: z.string().nullable() }),
@@ -157,7 +157,7 @@ export const segmentationRoutes: RouteDef[] = [
       }),
   }),
   readRoute({
-    method: 'GET', url: '/api/segmentation/hs/:code', summary: 'Table 5: operators trading a sensitive HS code, by size × level, with TINs and GRIs (limited to the user\'s unit)', tag: 'segmentation', access: 'taxpayer.read',
+    method: 'GET', url: '/api/segmentation/hs/:code', cache: true, summary: 'Table 5: operators trading a sensitive HS code, by size × level, with TINs and GRIs (limited to the user\'s unit)', tag: 'segmentation', access: 'taxpayer.read',
     params: z.object({ code: z.string().max(20) }), query: z.object({ risk, limit: z.coerce.number().int().min(1).max(200).default(20) }),
     response: z.object({
       hsCode: z.string(), window: z.record(z.string(), z.unknown()), importers: z.number(),
@@ -171,7 +171,7 @@ export const segmentationRoutes: RouteDef[] = [
       }),
   }),
   readRoute({
-    method: 'GET', url: '/api/segmentation/hs/:code/links', summary: 'Brokers and suppliers shared by operators trading a sensitive HS code (members limited to the user\'s unit)', tag: 'segmentation', access: 'taxpayer.read',
+    method: 'GET', url: '/api/segmentation/hs/:code/links', cache: true, summary: 'Brokers and suppliers shared by operators trading a sensitive HS code (members limited to the user\'s unit)', tag: 'segmentation', access: 'taxpayer.read',
     params: z.object({ code: z.string().max(20) }), query: z.object({ risk, limit: z.coerce.number().int().min(1).max(100).default(20) }),
     response: z.object({
       hsCode: z.string(),
@@ -187,7 +187,7 @@ export const segmentationRoutes: RouteDef[] = [
       }),
   }),
   readRoute({
-    method: 'GET', url: '/api/gri', summary: 'GRI workbench: configuration in force, indicators, weights, bars, histogram of the last run', tag: 'gri', access: 'segments.read',
+    method: 'GET', url: '/api/gri', cache: true, summary: 'GRI workbench: configuration in force, indicators, weights, bars, histogram of the last run', tag: 'gri', access: 'segments.read',
     query: RiskQ, response: WorkbenchOut,
     read: async ({ db, query }) => db.read((ws) => seg(() => workbench(ws, query.risk))),
   }),

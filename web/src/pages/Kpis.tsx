@@ -18,6 +18,12 @@ export function KpisPage() {
   const [period, setPeriod] = useState('quarter');
   const [level, setLevel] = useState('');
   const { data, error, loading } = useApi(() => get<Report>('/api/kpis', { period, level: level || undefined }), [period, level, i18n.language]);
+  // The operational table shows the latest period (its variation is against the one before).
+  const opRows = useMemo(() => {
+    const rows = data?.operational?.rows ?? [];
+    const last = rows.reduce((a, r) => (r.period > a ? r.period : a), '');
+    return rows.filter((r) => r.period === last && (r.cases > 0 || r.reassessed > 0 || r.collected > 0));
+  }, [data]);
   const groups = useMemo(() => {
     const m = new Map<string, Series[]>();
     for (const s of data?.kpis ?? []) m.set(s.code, [...(m.get(s.code) ?? []), s]);
@@ -59,13 +65,13 @@ export function KpisPage() {
           <ul className="small">{data.not_computed.map((n) => <li key={n.code}><b>{n.name}</b> — {n.needs}</li>)}</ul>
         </>
       )}
-      {data?.operational && data.operational.rows.length > 0 && (
+      {opRows.length > 0 && (
         <>
-          <h2>{t('kpi.operational')}</h2>
+          <h2>{t('kpi.operational')} — {opRows[0].period}</h2>
           <table className="compact">
             <thead><tr><th>{t('kpi.risk')}</th><th>{t('kpi.source')}</th><th>{t('kpi.period')}</th><th className="num">{t('kpi.cases')}</th><th className="num">Δ</th><th className="num">{t('kpi.reassessed')}</th><th className="num">Δ</th><th className="num">{t('kpi.collected')}</th><th className="num">Δ</th></tr></thead>
             <tbody>
-              {data.operational.rows.map((r, i) => (
+              {opRows.map((r, i) => (
                 <tr key={i}><td>{r.name}</td><td>{r.source}</td><td>{r.period}</td><td className="num">{fmtInt(r.cases)}</td><td className="num">{fmtPct(r.cases_variation)}</td><td className="num">{fmtMoney(r.reassessed)}</td><td className="num">{fmtPct(r.reassessed_variation)}</td><td className="num">{fmtMoney(r.collected)}</td><td className="num">{fmtPct(r.collected_variation)}</td></tr>
               ))}
             </tbody>

@@ -72,17 +72,17 @@ function timeline(ms: Measure[], t: (k: string) => string): Record<string, unkno
   const pts = (key: 'expected' | 'forecast') =>
     ms.flatMap((m) => {
       const d = key === 'expected' ? date(m.expectedDate) : date(m.schedule.forecastDate);
-      return d === null ? [] : [{ value: [d, m.id], itemStyle: { color: m.status === 'done' ? '#3c9d5d' : m.schedule.late ? '#c0392b' : '#1f5f99' } }];
+      return d === null ? [] : [{ value: [d, ids.indexOf(m.id)], itemStyle: { color: m.status === 'done' ? '#3c9d5d' : m.schedule.late ? '#c0392b' : '#1f5f99' } }];
     });
   const spans = ms.flatMap((m) => {
     const a = date(m.expectedDate), b = date(m.schedule.forecastDate);
-    return a !== null && b !== null && b > a ? [{ type: 'line', data: [[a, m.id], [b, m.id]], lineStyle: { color: '#c0392b', width: 4, opacity: 0.5 }, symbol: 'none', silent: true }] : [];
+    return a !== null && b !== null && b > a ? [{ type: 'line', data: [[a, ids.indexOf(m.id)], [b, ids.indexOf(m.id)]], lineStyle: { color: '#c0392b', width: 4, opacity: 0.5 }, symbol: 'none', silent: true }] : [];
   });
   const deps = ms.flatMap((m) =>
     m.dependsOn.flatMap((d) => {
       const dep = ms.find((x) => x.id === d);
       const a = dep && date(dep.schedule.forecastDate), b = date(m.schedule.forecastDate ?? m.expectedDate);
-      return a && b ? [{ type: 'line', data: [[a, d], [b, m.id]], lineStyle: { color: '#888', type: 'dashed' }, symbol: ['none', 'arrow'], symbolSize: 8, silent: true }] : [];
+      return a && b ? [{ type: 'line', data: [[a, ids.indexOf(d)], [b, ids.indexOf(m.id)]], lineStyle: { color: '#888', type: 'dashed' }, symbol: ['none', 'arrow'], symbolSize: 8, silent: true }] : [];
     }),
   );
   return {
@@ -90,13 +90,12 @@ function timeline(ms: Measure[], t: (k: string) => string): Record<string, unkno
     legend: { data: [t('meas.expected'), t('meas.forecast')], top: 0 },
     tooltip: { trigger: 'item' },
     xAxis: { type: 'time' },
-    yAxis: { type: 'category', data: ids, inverse: true },
+    yAxis: { type: 'value', inverse: true, min: -0.5, max: ids.length - 0.5, interval: 1, axisLabel: { formatter: (v: number) => ids[v] ?? '' }, splitLine: { show: false } },
     series: [
-      { name: t('meas.expected'), type: 'scatter', symbol: 'circle', symbolSize: 11, data: pts('expected') },
+      { name: t('meas.expected'), type: 'scatter', symbol: 'circle', symbolSize: 11, data: pts('expected'), markLine: { silent: true, symbol: 'none', data: [{ xAxis: Date.now() }], lineStyle: { color: '#16324f' }, label: { formatter: t('meas.today') } } },
       { name: t('meas.forecast'), type: 'scatter', symbol: 'diamond', symbolSize: 13, data: pts('forecast') },
       ...spans,
       ...deps,
-      { type: 'line', data: [], markLine: { silent: true, symbol: 'none', data: [{ xAxis: Date.now() }], lineStyle: { color: '#16324f' }, label: { formatter: t('meas.today') } } },
     ],
   };
 }

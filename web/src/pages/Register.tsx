@@ -65,7 +65,8 @@ export function RegisterPage() {
               {can(me, 'plan.write') && <button type="button" onClick={() => setDraft(blank())}>{t('reg.add')}</button>}
             </div>
           </div>
-          <table data-testid="register" style={{ marginTop: 16 }}>
+          <div className="scroll-x" style={{ marginTop: 16 }}>
+          <table data-testid="register">
             <thead>
               <tr>
                 <th>{t('reg.id')}</th><th>{t('reg.process')}</th><th>{t('reg.description')}</th><th>{t('reg.institutional')}</th><th>{t('reg.compliance')}</th>
@@ -87,6 +88,7 @@ export function RegisterPage() {
               {list.data.length === 0 && <tr><td colSpan={10 + s.objectives.length} className="empty">{t('reg.empty')}</td></tr>}
             </tbody>
           </table>
+          </div>
           {draft && <Editor draft={draft} setDraft={setDraft} scales={s} onSave={() => void save()} />}
         </>
       )}

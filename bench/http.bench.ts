@@ -1,0 +1,100 @@
+// HTTP load benchmark of the web server (issue #6): 50 concurrent connections on the segmentation and
+// operator endpoints over a demo workspace of 10M declaration lines (generateDemo + computeSegmentation).
+// `npm run bench http`; BENCH_HTTP_ROWS=200000 for a quick run. The workspace is kept in
+// bench-output/http-<rows> so a second run skips generation. Figures go to docs/benchmarks/server.md.
+import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { Workspace } from '../src/workspace/workspace.ts';
+import { generateDemo } from '../src/demo/index.ts';
+import { computeSegmentation } from '../src/segmentation/index.ts';
+import { startServer } from '../src/server/index.ts';
+import { syncUnits } from '../src/server/units.ts';
+import { addUser, getUserByName } from '../src/server/users.ts';
+
+interface Result {
+  requests: { average: number; total: number };
+  latency: { p50: number; p90: number; p99: number; max: number; average: number };
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  '2xx': number;
+}
+type Autocannon = (opts: Record<string, unknown>) => Promise<Result>;
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+const ROWS = Number(process.env.BENCH_HTTP_ROWS ?? 10_000_000);
+const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 20);
+const CONNECTIONS = 50;
+const PASSWORD = 'bench-password-1';
+
+async function prepare(dir: string): Promise<{ ids: string[] }> {
+  const fresh = !existsSync(join(dir, 'workspace.duckdb'));
+  mkdirSync(dir, { recursive: true });
+  const ws = await Workspace.open(dir, { create: true });
+  try {
+    if (fresh || Number(await ws.scalar('SELECT count(*) FROM operator_segments')) === 0) {
+      let t = performance.now();
+      const demo = await generateDemo(ws, { rows: ROWS });
+      console.log(`demo: ${demo.rows.toLocaleString('en')} lines, ${demo.operators.toLocaleString('en')} operators in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+      t = performance.now();
+      const run = await computeSegmentation(ws);
+      console.log(`GRI: ${run.operators.toLocaleString('en')} operators in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    }
+    await syncUnits(ws);
+    if (!(await getUserByName(ws, 'bench'))) await addUser(ws, { username: 'bench', roles: 'coordinator', password: PASSWORD });
+    const ids = (await ws.all<{ operator_id: string }>('SELECT operator_id FROM operator_segments USING SAMPLE 2000 ROWS (reservoir, 7)')).map((r) => r.operator_id);
+    console.log(`workspace ${dir}: ${Number(await ws.scalar('SELECT count(*) FROM declaration_lines')).toLocaleString('en')} lines, ${Number(await ws.scalar('SELECT count(*) FROM operator_segments')).toLocaleString('en')} scored operators`);
+    return { ids };
+  } finally {
+    ws.close();
+  }
+}
+
+async function login(url: string): Promise<string> {
+  const res = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench', password: PASSWORD }) });
+  if (!res.ok) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+  return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+}
+
+export async function main(): Promise<void> {
+  const dir = join(import.meta.dirname, '..', 'bench-output', `http-${ROWS}`);
+  const { ids } = await prepare(dir);
+  const server = await startServer({ workspace: dir, port: 0, web: false });
+  try {
+    const cookie = await login(server.url);
+    const sizes = ['large', 'medium', 'small'];
+    const levels = ['high', 'medium', 'low'];
+    const sorts = ['gri', 'total_value', 'lines', 'name'];
+    let k = 0;
+    const scenarios: { name: string; path: (i: number) => string }[] = [
+      { name: 'GET /api/segmentation/table4?extended=true (heat map, Tables 4 / extended)', path: () => '/api/segmentation/table4?extended=true' },
+      {
+        name: 'GET /api/segmentation/operators (drill-down: segment × sort × page)',
+        path: (i) => `/api/segmentation/operators?size=${sizes[i % 3]}&level=${levels[(i >> 2) % 3]}&sort=${sorts[i % 4]}&offset=${(i % 5) * 50}&limit=50`,
+      },
+      { name: 'GET /api/operators/:id (operator page with GRI explanation)', path: (i) => `/api/operators/${encodeURIComponent(ids[i % ids.length])}` },
+    ];
+    const rows: string[] = [];
+    for (const s of scenarios) {
+      // Warm-up (first queries compile and load pages), then the measured run.
+      await autocannon({ url: server.url, connections: 10, duration: 2, headers: { cookie }, requests: [{ setupRequest: (r: Record<string, unknown>) => ({ ...r, path: s.path(k++) }) }] });
+      const r = await autocannon({
+        url: server.url,
+        connections: CONNECTIONS,
+        duration: SECONDS,
+        headers: { cookie },
+        requests: [{ setupRequest: (r: Record<string, unknown>) => ({ ...r, path: s.path(k++) }) }],
+      });
+      const line = `| ${s.name} | ${r.requests.total.toLocaleString('en')} | ${r.requests.average.toFixed(0)} | ${r.latency.p50} | ${r.latency.p99} | ${r.latency.max} | ${r.errors + r.timeouts} | ${r.non2xx} |`;
+      rows.push(line);
+      console.log(line);
+    }
+    console.log(`\n${CONNECTIONS} connections, ${SECONDS} s per endpoint, ${ROWS.toLocaleString('en')} demo lines`);
+    console.log('| endpoint | requests | req/s | p50 ms | p99 ms | max ms | errors | non-2xx |\n|---|---|---|---|---|---|---|---|\n' + rows.join('\n'));
+  } finally {
+    await server.close();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();
