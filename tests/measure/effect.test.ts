@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { tmpDir } from '../helpers/tmp.ts';
-import { cip, cipJson } from '../helpers/cli.ts';
+import { cip } from '../helpers/cli.ts';
 import { bootstrapAtt, didEstimate, bandOf, estimateEffect, quantileSorted, seededRandom, type Unit, type EffectOptions } from '../../src/measure/effect/index.ts';
 import { Workspace } from '../../src/workspace/workspace.ts';
 import type { EffectReport } from '../../src/measure/effect/index.ts';
@@ -82,8 +82,8 @@ describe('effect on simulated workspaces with a known effect', () => {
     await buildEffectWorkspace(small, { operators: 40, linesPerMonth: 5, effect: -0.08 });
   });
 
-  it('recovers a −8 pp effect inside its 95% interval, which excludes 0 (cip effect --json)', () => {
-    const r = cipJson<EffectReport>(['effect', '-w', big, '--treatment', 'visit', '--reps', '300', '--pre-rate', 'split']);
+  it('recovers a −8 pp effect inside its 95% interval, which excludes 0', async () => {
+    const r = await effect(big);
     const o = r.outcomes.find((x) => x.outcome === 'finding_rate')!;
     expect(o.ci_low).toBeLessThan(-0.08);
     expect(o.ci_high).toBeGreaterThan(-0.08);
