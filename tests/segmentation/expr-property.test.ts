@@ -12,14 +12,14 @@ import { tmpDir } from '../helpers/tmp.ts';
 
 const ctx: ExprContext = {
   columns: { ...DECLARATION_LINE_COLUMNS },
-  lists: { risky_origins: ['CN', 'VN', "x'; DROP TABLE lines; --"], risky_brokers: [] },
+  lists: { risky_origins: ['CN', 'VN', "x'; DROP TABLE lines; --"], risky_brokers: [], hs_prefixes: ['87', '6109', '030617', '9'] },
 };
 const PREFIX = 'p9';
 
 /** Every word the compiler itself may write; anything else in the SQL would have come from the source. */
 const SQL_WORDS = new Set(
   ('SELECT FROM WHERE GROUP BY AS CAST DOUBLE DATE VARCHAR BOOLEAN COALESCE FALSE SUM CASE WHEN THEN ELSE END ' +
-    'COUNT DISTINCT AVG MIN MAX NULLIF AND OR NOT IN IS NULL BETWEEN LIKE ESCAPE UNNEST INTERVAL DAY MONTH ' +
+    'COUNT DISTINCT AVG MIN MAX NULLIF AND OR NOT IN IS NULL BETWEEN LIKE ESCAPE UNNEST INTERVAL DAY MONTH SUBSTRING INTEGER ' +
     'operator_id value flag lines per_operator').split(' '),
 );
 const SQL_TOKEN = /\s+|"(?:[^"]|"")*"|'(?:[^']|'')*'|\$[A-Za-z_][A-Za-z0-9_]*|[A-Za-z_][A-Za-z0-9_]*|\d+|<>|<=|>=|[(),*/+\-<>=]/y;
@@ -126,7 +126,7 @@ const rowCond: fc.Memo<string> = fc.memo((n) => {
     fc.tuple(pick(STR_COLS), fc.array(str, { minLength: 1, maxLength: 3 })).map(([c, xs]) => `${c} in (${xs.join(', ')})`),
     fc.tuple(pick(ALL_COLS), fc.constantFrom('is null', 'is not null')).map(([c, t]) => `${c} ${t}`),
     fc.tuple(pick(NUM_COLS), num, num).map(([c, a, b]) => `${c} between ${a} and ${b}`),
-    fc.tuple(pick(STR_COLS), str).map(([c, s]) => `starts_with(${c}, ${s})`),
+    fc.tuple(pick(STR_COLS), fc.oneof(str, pick(['hs_prefixes', 'risky_brokers']))).map(([c, s]) => `starts_with(${c}, ${s})`),
     pick(BOOL_COLS),
     fc.tuple(cmp, dateLit).map(([o, d]) => `date ${o} ${d}`),
     fc.tuple(pick(NUM_COLS), pick(NUM_COLS), cmp, num).map(([a, b, o, v]) => `${a} / ${b} ${o} ${v}`),

@@ -26,7 +26,7 @@ const ROWS: [string, string, string, string, string | null, string | null, strin
 
 const ctx: ExprContext = {
   columns: { ...DECLARATION_LINE_COLUMNS },
-  lists: { risky_origins: ['CN', 'VN'], risky_brokers: [] },
+  lists: { risky_origins: ['CN', 'VN'], risky_brokers: [], risky_headings: ['8703', '61', '9999999999', '8703'] },
 };
 
 let ws: Workspace;
@@ -140,6 +140,14 @@ describe('indicator expressions: known answers in DuckDB', () => {
     expect(values(await run("count(lines where starts_with(hs_code, '%')) > 0"))).toEqual({ A: 0, B: 0, C: 0, D: 0 });
   });
 
+  it('starts_with a list of prefixes of several lengths (one semi-join per length); an empty list matches nothing', async () => {
+    // A: 870321, 870322 (8703) and 610910 twice (61); D's 870899 is 8708, not 8703.
+    expect(values(await run('count(lines where starts_with(hs_code, risky_headings)) > 0'))).toEqual({ A: 4, B: 0, C: 0, D: 0 });
+    expect(values(await run('count(lines where not starts_with(hs_code, risky_brokers)) > 0'))).toEqual({ A: 5, B: 2, C: 3, D: 1 });
+    const c = compileIndicator('share(lines where starts_with(hs_code, risky_headings)) > 0.5', ctx, { paramPrefix: 'h' });
+    expect(c.sql.match(/SUBSTRING/g)).toHaveLength(3); // lengths 2, 4 and 10, each once
+  });
+
   it('a quote-and-semicolon literal is matched as plain text and the table survives', async () => {
     const o = await run("count(lines where supplier_id = 'x''; DROP TABLE lines; --') = 1");
     expect(flags(o)).toEqual({ A: false, B: true, C: false, D: false });
@@ -244,7 +252,7 @@ describe('docs/cli/expr.md', () => {
   it('every example in the reference compiles and runs', async () => {
     const doc = readFileSync(new URL('../../docs/cli/expr.md', import.meta.url), 'utf8');
     const examples = [...doc.matchAll(/^\| [^|]+ \| `([^`]+)` \|$/gm)].map((m) => m[1]);
-    expect(examples.length).toBe(15);
+    expect(examples.length).toBe(16);
     const docCtx: ExprContext = { columns: ctx.columns, lists: { ...ctx.lists, risky_hs: ['610910'], residual_hs: ['870899'] } };
     for (const src of examples) {
       const c = compileIndicator(src, docCtx, { paramPrefix: 'doc' });

@@ -54,7 +54,8 @@ export interface Aggregate extends Span {
   where?: Ast;
 }
 export interface Period extends Span { kind: 'period'; fn: PeriodFn; name: OpToken; inner: Ast; months: NumberLit }
-export interface StartsWith extends Span { kind: 'starts_with'; name: OpToken; operand: Ast; prefix: StringLit }
+/** `starts_with(hs_code, '87')`, or with a named list of prefixes: `starts_with(hs_code, risky_hs_headings)`. */
+export interface StartsWith extends Span { kind: 'starts_with'; name: OpToken; operand: Ast; prefix: StringLit | Ident }
 
 export type Ast =
   | NumberLit

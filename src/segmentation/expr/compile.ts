@@ -80,7 +80,7 @@ class Generator {
   readonly aggregates = new Map<string, string>();
   private n = 0;
   /** Placeholders already given to a node, so regenerating the value side reuses the same parameters. */
-  private readonly bound = new Map<object, string>();
+  private readonly bound = new Map<object, Map<string, string>>();
 
   constructor(
     private readonly checked: Checked,
@@ -88,13 +88,16 @@ class Generator {
     private readonly prefix: string,
   ) {}
 
-  private bind(node: object, value: unknown): string {
-    const have = this.bound.get(node);
+  /** The placeholder of (node, part), created once: regenerated SQL stays identical text. */
+  private bind(node: object, value: unknown, part = ''): string {
+    let parts = this.bound.get(node);
+    if (!parts) this.bound.set(node, (parts = new Map()));
+    const have = parts.get(part);
     if (have) return have;
     const name = `${this.prefix}_${++this.n}`;
     this.params[name] = value;
     const ph = `$${name}`;
-    this.bound.set(node, ph);
+    parts.set(part, ph);
     return ph;
   }
 
@@ -134,10 +137,8 @@ class Generator {
         return `(${this.expr(node.operand, win)} ${node.negated ? 'IS NOT NULL' : 'IS NULL'})`;
       case 'in':
         return this.inList(node, win);
-      case 'starts_with': {
-        const pattern = node.prefix.value.replace(/[\\%_]/g, (c) => '\\' + c) + '%';
-        return `(${this.expr(node.operand, win)} LIKE ${this.bind(node.prefix, pattern)} ESCAPE '\\')`;
-      }
+      case 'starts_with':
+        return this.startsWith(node, win);
       case 'aggregate':
         return this.aggregate(node, win);
       case 'period':
@@ -166,6 +167,30 @@ class Generator {
       test = `(${operand} IN (${node.list.items.map((i) => this.expr(i, win)).join(', ')}))`;
     }
     return node.negated ? `(NOT ${test})` : test;
+  }
+
+  /**
+   * One prefix: LIKE with _ % \\ escaped. A list of prefixes: one semi-join per prefix length
+   * (SUBSTRING(col, 1, L) IN (...)), so thousands of HS headings stay a hash lookup, not a scan of the list.
+   */
+  private startsWith(node: Ast & { kind: 'starts_with' }, win: Window | undefined): string {
+    const operand = this.expr(node.operand, win);
+    if (node.prefix.kind === 'string') {
+      const pattern = node.prefix.value.replace(/[\\%_]/g, (c) => '\\' + c) + '%';
+      return `(${operand} LIKE ${this.bind(node.prefix, pattern)} ESCAPE '\\')`;
+    }
+    const name = this.checked.lists.get(node.prefix);
+    if (name === undefined) throw new Error(`internal: unresolved list at ${node.prefix.pos}`);
+    const byLength = new Map<number, string[]>();
+    for (const p of this.listItems(name)) byLength.set(p.length, [...(byLength.get(p.length) ?? []), p]);
+    if (byLength.size === 0) return `(CASE WHEN ${operand} IS NULL THEN CAST(NULL AS BOOLEAN) ELSE FALSE END)`;
+    const tests = [...byLength]
+      .sort(([a], [b]) => a - b)
+      .map(([len, items]) => {
+        const l = this.bind(node.prefix, len, `length ${len}`);
+        return `(SUBSTRING(${operand}, 1, CAST(${l} AS INTEGER)) IN (SELECT UNNEST(${this.bind(node.prefix, listValue(items), `items ${len}`)})))`;
+      });
+    return `(${tests.join(' OR ')})`;
   }
 
   private listItems(name: string): string[] {

@@ -333,9 +333,14 @@ class Parser {
       const operand = this.parseAdditive();
       this.expectOp(',', `after the first argument of starts_with(`);
       const s = this.peek();
-      if (s.kind !== 'string') this.fail(`expected the prefix in single quotes, e.g. starts_with(hs_code, '8703'), but found ${describe(s)}`, s);
+      if (s.kind !== 'string' && !(s.kind === 'ident' && !this.isOp('(', 1))) {
+        this.fail(`expected the prefix in single quotes or a list name, e.g. starts_with(hs_code, '8703'), but found ${describe(s)}`, s);
+      }
       this.next();
-      const prefix: StringLit = { kind: 'string', value: s.value as string, pos: s.pos, end: s.end };
+      const prefix: StringLit | Ident =
+        s.kind === 'string'
+          ? { kind: 'string', value: s.value as string, pos: s.pos, end: s.end }
+          : { kind: 'ident', name: s.text, pos: s.pos, end: s.end };
       const close = this.expectOp(')', ctx);
       node = { kind: 'starts_with', name, operand, prefix, pos: nameTok.pos, end: close.end };
     } else {

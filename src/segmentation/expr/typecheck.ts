@@ -148,6 +148,7 @@ class Checker {
         }
         const t = this.check(node.operand, level, period);
         if (t !== 'string') this.failAt(`starts_with(...) needs a text column, got a ${t}`, node.operand);
+        if (node.prefix.kind === 'ident') this.listName(node.prefix);
         this.out.types.set(node.prefix, 'string');
         return 'boolean';
       }
@@ -194,17 +195,8 @@ class Checker {
     const t = this.check(node.operand, level, period);
     const word = node.negated ? 'not in' : 'in';
     if (node.list.kind === 'ident') {
-      const list = node.list;
-      const name = this.resolveName(list.name, this.ctx.lists);
-      if (name === undefined) {
-        if (this.resolveName(list.name, this.ctx.columns) !== undefined) {
-          this.failAt(`'${list.name}' is a column, not a list: compare columns with =`, list);
-        }
-        const known = Object.keys(this.ctx.lists).sort();
-        this.failAt(`unknown list '${list.name}'${known.length ? ` (lists: ${known.join(', ')})` : ' (no lists are defined)'}`, list);
-      }
+      const name = this.listName(node.list);
       if (t !== 'string') this.fail(`list '${name}' holds text but the value before '${word}' is a ${t}`, node.op.pos);
-      this.out.lists.set(list, name);
       return 'boolean';
     }
     for (const item of node.list.items) {
@@ -213,6 +205,20 @@ class Checker {
       if (it !== t) this.failAt(`the list holds a ${it} but the value before '${word}' is a ${t}`, item);
     }
     return 'boolean';
+  }
+
+  /** Resolves a list name (recorded for the compiler) or refuses it. */
+  private listName(list: Ident): string {
+    const name = this.resolveName(list.name, this.ctx.lists);
+    if (name === undefined) {
+      if (this.resolveName(list.name, this.ctx.columns) !== undefined) {
+        this.failAt(`'${list.name}' is a column, not a list: compare columns with =`, list);
+      }
+      const known = Object.keys(this.ctx.lists).sort();
+      this.failAt(`unknown list '${list.name}'${known.length ? ` (lists: ${known.join(', ')})` : ' (no lists are defined)'}`, list);
+    }
+    this.out.lists.set(list, name);
+    return name;
   }
 
   private aggregateType(node: Aggregate, level: Level, period: Period | undefined): ExprType {
