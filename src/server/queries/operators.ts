@@ -39,11 +39,14 @@ export function scopeParams(offices: string[] | null): { all: boolean; offices: 
 }
 export const SCOPE_SQL = `($all OR list_contains(string_split($offices, '${SEP}'), o.office))`;
 
-const OPS = `(SELECT operator_id, any_value(name) AS name, any_value(office) AS office, any_value(region) AS region,
+/** One row per operator (the registry may hold an operator more than once, e.g. from two imports). */
+const opsWhere = (where: string) => `(SELECT operator_id, any_value(name) AS name, any_value(office) AS office, any_value(region) AS region,
                      any_value(isic_sector) AS isic_sector, any_value(aeo_status) AS aeo_status, min(registration_date) AS registration_date
-              FROM operators GROUP BY operator_id)`;
+              FROM operators WHERE ${where} GROUP BY operator_id)`;
+const OPS = opsWhere('true');
 
 export async function listOperators(ws: Workspace, q: OperatorQuery): Promise<{ rows: OperatorRow[]; total: number }> {
+  if (q.offices === null && !q.q && q.sort !== 'name' && q.sort !== 'office') return listAllOperators(ws, q);
   const order = `${q.sort === 'name' || q.sort === 'office' ? 'o.' : 's.'}${q.sort} ${q.dir === 'asc' ? 'ASC' : 'DESC'} NULLS LAST, s.operator_id`;
   const rows = await ws.all<OperatorRow & { total: number }>(
     `SELECT s.operator_id, o.name, o.office, o.region, s.size_segment, s.risk_level, s.gri, s.total_value, s.lines::BIGINT AS lines,
@@ -67,6 +70,22 @@ export async function listOperators(ws: Workspace, q: OperatorQuery): Promise<{ 
   return { rows: rows.map(({ total: _t, ...r }) => r), total: rows[0]?.total ?? (q.offset > 0 ? await countOnly(ws, q) : 0) };
 }
 
+/** HQ without a text filter: page operator_segments first, then look up the registry for the page only. */
+async function listAllOperators(ws: Workspace, q: OperatorQuery): Promise<{ rows: OperatorRow[]; total: number }> {
+  const params = { ...(q.risk === 'general' ? {} : { risk: q.risk }), size: q.size ?? null, level: q.level ?? null };
+  const where = `${q.risk === 'general' ? 'true' : 's.risk = $risk'} AND ($size IS NULL OR s.size_segment = $size) AND ($level IS NULL OR s.risk_level = $level)`;
+  const total = Number(await ws.scalar(`SELECT count(*) FROM ${segTable(q.risk)} s WHERE ${where}`, params));
+  const rows = await ws.all<OperatorRow>(
+    `WITH page AS (SELECT s.operator_id, s.size_segment, s.risk_level, s.gri, s.total_value, s.lines::BIGINT AS lines FROM ${segTable(q.risk)} s
+                   WHERE ${where} ORDER BY s.${q.sort} ${q.dir === 'asc' ? 'ASC' : 'DESC'} NULLS LAST, s.operator_id LIMIT $limit OFFSET $offset)
+     SELECT p.operator_id, o.name, o.office, o.region, p.size_segment, p.risk_level, p.gri, p.total_value, p.lines
+     FROM page p LEFT JOIN ${opsWhere('operator_id IN (SELECT operator_id FROM page)')} o USING (operator_id)
+     ORDER BY p.${q.sort} ${q.dir === 'asc' ? 'ASC' : 'DESC'} NULLS LAST, p.operator_id`,
+    { ...params, limit: q.limit, offset: q.offset },
+  );
+  return { rows, total };
+}
+
 async function countOnly(ws: Workspace, q: OperatorQuery): Promise<number> {
   return (await listOperators(ws, { ...q, offset: 0, limit: 1 })).total;
 }
@@ -84,7 +103,7 @@ export interface OperatorDetails {
 /** The operator's registry details if it exists and lies inside the user's unit; otherwise undefined. */
 export async function operatorInScope(ws: Workspace, operatorId: string, offices: string[] | null): Promise<OperatorDetails | undefined> {
   const inRegistry = await ws.one<OperatorDetails>(
-    `SELECT o.* FROM ${OPS} o WHERE o.operator_id = $id AND ${SCOPE_SQL}`,
+    `SELECT o.* FROM ${opsWhere('operator_id = $id')} o WHERE ${SCOPE_SQL}`,
     { id: operatorId, ...scopeParams(offices) },
   );
   if (inRegistry) return inRegistry;
