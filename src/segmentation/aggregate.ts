@@ -18,6 +18,11 @@ const SEP = '\u001f';
 /** Lines of the window, as a NOT MATERIALIZED CTE body (bound $w_start, $w_end). */
 export const WINDOW_LINES = `SELECT * FROM declaration_lines WHERE date > $w_start::DATE AND date <= $w_end::DATE`;
 
+/** Only the parameters a statement uses (DuckDB refuses unused ones). */
+export function usedParams(sql: string, params: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(params).filter(([k]) => new RegExp(`\\$${k}\\b`).test(sql)));
+}
+
 export function windowParams(w: Window): Record<string, string> {
   return { w_start: w.start, w_end: w.end };
 }
@@ -38,6 +43,9 @@ export async function resolveWindow(ws: Workspace, cfg: GriConfig, endOverride?:
 
 /** SQL predicate of the findings that count for this GRI ($risk_filter bound, NULL = all). */
 export const FINDING_PRED = `(finding AND ($risk_filter::VARCHAR IS NULL OR compliance_risk = $risk_filter))`;
+/** The same, without the risk filter when the GRI counts every finding (the general GRI): cheaper per line. */
+export const findingPred = (cfg: GriConfig, alias = '') =>
+  cfg.complianceRisk === null ? `${alias}finding` : `(${alias}finding AND ${alias}compliance_risk = $risk_filter)`;
 
 export const basisPred = (basis: GriConfig['value']['basis']) =>
   basis === 'cif' ? `coalesce(flow, 'import') = 'import'` : basis === 'fob' ? `flow = 'export'` : 'TRUE';
@@ -47,6 +55,8 @@ export interface LineStats {
   nn: Record<string, number>;
   baseRate: number | null;
 }
+
+const NN_COLUMNS = ['declarant_id', 'supplier_id', 'origin_country', 'exemption_code', 'finding', 'vat', 'excise', 'inspected', 'flow'];
 
 const LIST_KINDS = [
   { kind: 'broker', col: 'declarant_id', given: 'brokers' },
@@ -61,23 +71,26 @@ const LIST_KINDS = [
  * the derived ones. Also returns the non-null counts used to decide which indicators have their data.
  */
 export async function riskyLists(ws: Workspace, cfg: GriConfig, w: Window): Promise<LineStats> {
-  const p = { ...windowParams(w), risk_filter: cfg.complianceRisk };
+  const p = { ...windowParams(w), ...(cfg.complianceRisk === null ? {} : { risk_filter: cfg.complianceRisk }) };
+  // One narrow GROUP BY per kind (UNION ALL): faster in DuckDB than GROUPING SETS over the wide rows.
+  const per = (kind: string, col: string) =>
+    `SELECT '${kind}' AS kind, ${col} AS code, count(*) AS n, count(finding) AS n_known, count(*) FILTER (WHERE ${findingPred(cfg)}) AS f
+     FROM l WHERE ${col} IS NOT NULL GROUP BY ${col}`;
   await ws.run(
     `CREATE OR REPLACE TEMP TABLE seg_dim AS
      WITH l AS NOT MATERIALIZED (${WINDOW_LINES})
-     SELECT CASE WHEN grouping(declarant_id) = 0 THEN 'broker' WHEN grouping(hs_code) = 0 THEN 'hs'
-                 WHEN grouping(origin_country) = 0 THEN 'origin' WHEN grouping(supplier_id) = 0 THEN 'supplier' ELSE 'all' END AS kind,
-            coalesce(declarant_id, hs_code, origin_country, supplier_id) AS code,
-            count(*) AS n, count(finding) AS n_known, count(*) FILTER (WHERE ${FINDING_PRED}) AS f,
-            count(declarant_id) AS nn_declarant_id, count(supplier_id) AS nn_supplier_id, count(origin_country) AS nn_origin_country,
-            count(exemption_code) AS nn_exemption_code, count(finding) AS nn_finding, count(vat) AS nn_vat,
-            count(excise) AS nn_excise, count(inspected) AS nn_inspected, count(flow) AS nn_flow
-     FROM l GROUP BY GROUPING SETS ((declarant_id), (hs_code), (origin_country), (supplier_id), ())`,
+     ${LIST_KINDS.map((k) => per(k.kind, k.col)).join(' UNION ALL ')}
+     UNION ALL SELECT 'all', NULL, count(*), count(finding), count(*) FILTER (WHERE ${findingPred(cfg)}) FROM l`,
     p,
   );
-  const all = await ws.one<Record<string, number>>(`SELECT * EXCLUDE (kind, code) FROM seg_dim WHERE kind = 'all'`);
+  const all = await ws.one<Record<string, number>>(`SELECT n, n_known, f FROM seg_dim WHERE kind = 'all'`);
+  // Non-null counts of the optional columns (one ungrouped pass over a few columns): which data is present.
+  const counts = await ws.one<Record<string, number>>(
+    `SELECT ${NN_COLUMNS.map((c) => `count(${c}) AS ${c}`).join(', ')} FROM (${WINDOW_LINES})`,
+    windowParams(w),
+  );
   const nn: Record<string, number> = {};
-  for (const [k, v] of Object.entries(all ?? {})) if (k.startsWith('nn_')) nn[k.slice(3)] = Number(v);
+  for (const c of NN_COLUMNS) nn[c] = Number(counts?.[c] ?? 0);
   const baseRate = all && Number(all.n_known) > 0 ? Number(all.f) / Number(all.n_known) : null;
 
   await ws.run(`CREATE OR REPLACE TEMP TABLE seg_risky (kind VARCHAR, code VARCHAR, n BIGINT, f BIGINT, rate DOUBLE, lift DOUBLE, source VARCHAR)`);
@@ -100,39 +113,97 @@ export async function riskyLists(ws: Workspace, cfg: GriConfig, w: Window): Prom
   return { lines: Number(all?.n ?? 0), nn, baseRate };
 }
 
+const KIND_COLS = { broker: 'declarant_id', hs: 'hs_code', origin: 'origin_country', supplier: 'supplier_id' } as const;
+export type ListKind = keyof typeof KIND_COLS;
+
+/**
+ * Per-line aggregates by name; only those the active indicators need are computed (see neededAggregates).
+ * Risky-list membership is a LEFT JOIN to a small table per kind (rk_<kind>: code, bit); the bits of the risky
+ * codes an operator used are OR-ed into one integer, decoded into names only for the evidence.
+ */
+function lineAggregates(cfg: GriConfig): Record<string, string> {
+  const basis = basisPred(cfg.value.basis);
+  const all = basis === 'TRUE';
+  const recent = 'l.date > $g_split::DATE';
+  const prev = 'l.date > $g_start::DATE AND l.date <= $g_split::DATE';
+  const residual = "substr(l.hs_code, 6, 1) = '9'";
+  const a: Record<string, string> = {
+    basis_lines: all ? 'count(*)' : `count(*) FILTER (WHERE ${basis})`,
+    lines: 'count(*)',
+    total_value: all ? 'coalesce(sum(l.value), 0)' : `coalesce(sum(l.value) FILTER (WHERE ${basis}), 0)`,
+    vat: 'sum(l.vat)', duty: 'sum(l.duty)', excise: 'sum(l.excise)',
+    finding_lines: `count(*) FILTER (WHERE ${findingPred(cfg, 'l.')})`,
+    inspected_lines: 'count(*) FILTER (WHERE l.inspected)',
+    recent_lines: `count(*) FILTER (WHERE ${recent})`, prev_lines: `count(*) FILTER (WHERE ${prev})`,
+    recent_exempt: `count(l.exemption_code) FILTER (WHERE ${recent})`, prev_exempt: `count(l.exemption_code) FILTER (WHERE ${prev})`,
+    recent_residual: `count(*) FILTER (WHERE ${recent} AND ${residual})`, prev_residual: `count(*) FILTER (WHERE ${prev} AND ${residual})`,
+    customs_import_value: "sum(l.value) FILTER (WHERE l.flow = 'import')",
+    customs_export_value: "sum(l.value) FILTER (WHERE l.flow = 'export')",
+    customs_import_vat: "sum(l.vat) FILTER (WHERE coalesce(l.flow, 'import') = 'import')",
+    customs_excise: 'sum(l.excise)',
+    main_hs: 'arg_max(l.hs_code, l.value)',
+  };
+  for (const k of Object.keys(KIND_COLS)) {
+    a[`${k}_risky_lines`] = `count(r_${k}.code)`;
+    a[`${k}_bits`] = `bit_or(r_${k}.bit)`;
+  }
+  return a;
+}
+
+const ALWAYS = ['basis_lines', 'lines', 'total_value', 'vat', 'duty', 'excise', 'finding_lines', 'inspected_lines'];
+
+/** The line aggregates the given measures refer to (items → the kind's bits; peer share → main HS code). */
+export function neededAggregates(cols: string[]): Set<string> {
+  const need = new Set(ALWAYS);
+  for (const c of cols) {
+    const m = /^(broker|hs|origin|supplier)_bits$/.exec(c);
+    if (m) need.add(`${m[1]}_bits`);
+    else if (c === 'isic_peer_share' || c === 'main_chapter') need.add('main_hs');
+    else need.add(c);
+  }
+  return need;
+}
+
 /** Scan 2 and the small joins: temp table seg_agg, one row per operator with at least one line of the value basis. */
-export async function operatorAggregates(ws: Workspace, cfg: GriConfig, w: Window): Promise<void> {
-  const inList = (kind: string, col: string) => `${col} IN (SELECT code FROM seg_risky WHERE kind = '${kind}')`;
+export async function operatorAggregates(ws: Workspace, cfg: GriConfig, w: Window, needed: Set<string>): Promise<void> {
+  const aggs = lineAggregates(cfg);
+  const kinds = (Object.keys(KIND_COLS) as ListKind[]).filter((k) => needed.has(`${k}_risky_lines`) || needed.has(`${k}_bits`));
+  for (const k of kinds) {
+    await ws.run(
+      `CREATE OR REPLACE TEMP TABLE seg_rk_${k} AS
+       SELECT code, CASE WHEN idx < 63 THEN (1::UBIGINT << idx::UBIGINT) ELSE 0::UBIGINT END AS bit, idx
+       FROM (SELECT code, (row_number() OVER (ORDER BY lift DESC NULLS LAST, code) - 1) AS idx FROM seg_risky WHERE kind = $kind)`,
+      { kind: k },
+    );
+  }
+  const cols = Object.entries(aggs).filter(([name]) => needed.has(name) || ALWAYS.includes(name));
+  const joins = kinds.map((k) => `LEFT JOIN seg_rk_${k} r_${k} ON r_${k}.code = l.${KIND_COLS[k]}`).join(' ');
+  const mainSql = `CREATE OR REPLACE TEMP TABLE seg_agg_lines AS
+     WITH l AS NOT MATERIALIZED (${WINDOW_LINES})
+     SELECT l.operator_id, ${cols.map(([n, sql]) => `${sql} AS ${n}`).join(', ')}
+     FROM l ${joins} GROUP BY l.operator_id`;
+  await ws.run(mainSql, usedParams(mainSql, { ...windowParams(w), g_split: w.growthSplit, g_start: w.growthStart, risk_filter: cfg.complianceRisk }));
+  // Declarations with a finding: only the finding lines are read (filter pushed into the scan).
   await ws.run(
-    `CREATE OR REPLACE TEMP TABLE seg_agg_lines AS
-     WITH l AS NOT MATERIALIZED (
-       SELECT *, ${inList('broker', 'declarant_id')} AS r_broker, ${inList('hs', 'hs_code')} AS r_hs,
-              ${inList('origin', 'origin_country')} AS r_origin, ${inList('supplier', 'supplier_id')} AS r_supplier,
-              date > $g_split::DATE AS recent, date > $g_start::DATE AND date <= $g_split::DATE AS prev,
-              substr(hs_code, 6, 1) = '9' AS residual, ${basisPred(cfg.value.basis)} AS in_basis
-       FROM (${WINDOW_LINES}))
-     SELECT operator_id,
-            count(*) FILTER (WHERE in_basis) AS basis_lines,
-            count(*) AS lines,
-            coalesce(sum(value) FILTER (WHERE in_basis), 0) AS total_value,
-            sum(vat) AS vat, sum(duty) AS duty, sum(excise) AS excise,
-            count(*) FILTER (WHERE r_broker) AS broker_risky_lines, list(DISTINCT declarant_id) FILTER (WHERE r_broker) AS broker_items,
-            count(*) FILTER (WHERE r_hs) AS hs_risky_lines, list(DISTINCT hs_code) FILTER (WHERE r_hs) AS hs_items,
-            count(*) FILTER (WHERE r_origin) AS origin_risky_lines, list(DISTINCT origin_country) FILTER (WHERE r_origin) AS origin_items,
-            count(*) FILTER (WHERE r_supplier) AS supplier_risky_lines, list(DISTINCT supplier_id) FILTER (WHERE r_supplier) AS supplier_items,
-            count(*) FILTER (WHERE recent) AS recent_lines, count(*) FILTER (WHERE prev) AS prev_lines,
-            count(exemption_code) FILTER (WHERE recent) AS recent_exempt, count(exemption_code) FILTER (WHERE prev) AS prev_exempt,
-            count(*) FILTER (WHERE recent AND residual) AS recent_residual, count(*) FILTER (WHERE prev AND residual) AS prev_residual,
-            count(*) FILTER (WHERE ${FINDING_PRED}) AS finding_lines,
-            count(DISTINCT declaration_id) FILTER (WHERE ${FINDING_PRED}) AS finding_decls,
-            count(*) FILTER (WHERE inspected) AS inspected_lines,
-            sum(value) FILTER (WHERE flow = 'import') AS customs_import_value,
-            sum(value) FILTER (WHERE flow = 'export') AS customs_export_value,
-            sum(vat) FILTER (WHERE coalesce(flow, 'import') = 'import') AS customs_import_vat,
-            sum(excise) AS customs_excise,
-            arg_max(substr(hs_code, 1, 2), value) AS main_chapter
-     FROM l GROUP BY operator_id`,
-    { ...windowParams(w), g_split: w.growthSplit, g_start: w.growthStart, risk_filter: cfg.complianceRisk },
+    `CREATE OR REPLACE TEMP TABLE seg_agg_findings AS
+     SELECT operator_id, count(DISTINCT declaration_id) AS finding_decls
+     FROM (${WINDOW_LINES}) l WHERE finding AND ($risk_filter::VARCHAR IS NULL OR compliance_risk = $risk_filter) GROUP BY operator_id`,
+    { ...windowParams(w), risk_filter: cfg.complianceRisk },
+  );
+  // Evidence names: the risky codes whose bits are set (at most 5 shown), decoded in SQL.
+  const named = kinds.filter((k) => needed.has(`${k}_bits`));
+  await ws.run(
+    `CREATE OR REPLACE TEMP TABLE seg_rk_names AS SELECT ${(Object.keys(KIND_COLS) as ListKind[])
+      .map((k) => (named.includes(k) ? `(SELECT list(code ORDER BY idx) FROM seg_rk_${k} WHERE idx < 63)` : 'NULL::VARCHAR[]') + ` AS ${k}_names`)
+      .join(', ')}`,
+  );
+  const missing = Object.keys(aggs).filter((n) => !cols.some(([c]) => c === n) && !n.endsWith('_bits') && n !== 'main_hs');
+  await ws.run(
+    `CREATE OR REPLACE TEMP TABLE seg_agg_lines2 AS
+     SELECT l.*, ${missing.map((n) => `NULL::DOUBLE AS ${n}`).concat(['0 AS _x']).join(', ')},
+            ${cols.some(([c]) => c === 'main_hs') ? 'substr(l.main_hs, 1, 2)' : 'NULL::VARCHAR'} AS main_chapter,
+            coalesce(f.finding_decls, 0) AS finding_decls
+     FROM seg_agg_lines l LEFT JOIN seg_agg_findings f USING (operator_id)`,
   );
   await ws.run(
     `CREATE OR REPLACE TEMP TABLE seg_agg AS
@@ -156,7 +227,7 @@ export async function operatorAggregates(ws: Workspace, cfg: GriConfig, w: Windo
        SELECT l.*, coalesce(c.cases, 0) AS cases, coalesce(c.serious_cases, 0) AS serious_cases,
               t.* EXCLUDE (operator_id), coalesce(a.audits, 0) AS audits, coalesce(a.audit_findings, 0) AS audit_findings,
               o.isic_sector, greatest(l.finding_decls, coalesce(c.cases, 0)) AS offences
-       FROM seg_agg_lines l LEFT JOIN c USING (operator_id) LEFT JOIN t USING (operator_id)
+       FROM seg_agg_lines2 l LEFT JOIN c USING (operator_id) LEFT JOIN t USING (operator_id)
        LEFT JOIN a USING (operator_id) LEFT JOIN o USING (operator_id)
        WHERE l.basis_lines > 0),
      peers AS (

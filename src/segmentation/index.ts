@@ -9,3 +9,4 @@ export {
 export { builtinIndicators, type IndicatorDef } from './catalogue.ts';
 export { levelOf, computeBars, quantileBar, histogram, type Bars, type RiskLevel } from './levels.ts';
 export { equalWeights, expertWeights, frequencyWeights, learnedWeights, gri, type Pattern, type Table3 } from './weights.ts';
+export { previewRescore } from './preview.ts';

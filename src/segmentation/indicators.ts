@@ -23,6 +23,24 @@ export interface ActiveIndicator {
   thresholdValue?: number | null;
 }
 
+/** Aggregate columns the available built-in indicators read (the one-pass computes only these). */
+export function measureColumns(inds: ActiveIndicator[]): string[] {
+  const defs = new Map(builtinIndicators().map((d) => [d.code, d]));
+  const cols: string[] = [];
+  for (const ind of inds) {
+    const d = defs.get(ind.code);
+    if (!d || !ind.available) continue;
+    const m = d.measure;
+    if (m.kind === 'share') cols.push(m.num, m.den, ...(m.items ? [m.items] : []));
+    else if (m.kind === 'growth') cols.push(m.recentNum, m.recentDen, m.prevNum, m.prevDen);
+    else if (m.kind === 'count') cols.push(m.col);
+    else if (m.kind === 'gap') cols.push(...m.pairs.flat());
+    else cols.push('isic_peer_share');
+    if (ind.threshold?.type === 'zscore' && ind.threshold.within === 'chapter') cols.push('main_chapter');
+  }
+  return cols;
+}
+
 /** The indicators a configuration uses, in bit order, with their data availability. */
 export function activeIndicators(cfg: GriConfig, have: Set<string>): ActiveIndicator[] {
   const defs = new Map(builtinIndicators().map((d) => [d.code, d]));
@@ -75,7 +93,7 @@ function thresholdSql(ind: ActiveIndicator, i: number, params: Record<string, un
 }
 
 /** Evidence template → SQL concat; literal text is bound, placeholders become formatted SQL expressions. */
-function evidenceSql(template: string, i: number, ind: ActiveIndicator, aFormat: string, method: string, params: Record<string, unknown>): string {
+function evidenceSql(template: string, i: number, ind: ActiveIndicator, aFormat: string, itemsSql: string, method: string, params: Record<string, unknown>): string {
   const parts: string[] = [];
   let k = 0;
   const lit = (s: string) => {
@@ -86,7 +104,7 @@ function evidenceSql(template: string, i: number, ind: ActiveIndicator, aFormat:
   const ph: Record<string, string> = {
     value: fmtSql(`v${i}`, fmt),
     threshold: fmtSql(`t${i}`, fmt),
-    items: `coalesce(items${i}, '')`,
+    items: `coalesce(${itemsSql}, '')`,
     a: fmtSql(`a${i}`, aFormat as never),
     b: fmtSql(`b${i}`, aFormat as never),
     n: fmtSql(`n${i}`, 'int'),
@@ -120,18 +138,18 @@ export async function computeFlags(
   const joins: string[] = [];
   for (const [i, ind] of inds.entries()) {
     if (!ind.available) {
-      cols.push(`NULL::DOUBLE AS v${i}`, `NULL::DOUBLE AS a${i}`, `NULL::DOUBLE AS b${i}`, `NULL::DOUBLE AS n${i}`, `NULL::VARCHAR AS items${i}`);
+      cols.push(`NULL::DOUBLE AS v${i}`, `NULL::DOUBLE AS a${i}`, `NULL::DOUBLE AS b${i}`, `NULL::DOUBLE AS n${i}`);
       continue;
     }
     if (ind.expr !== undefined) {
       const c = await customIndicatorSql(ws, ind.expr, `c${i}`, w);
       Object.assign(params, c.params);
       joins.push(`LEFT JOIN (${c.sql}) x${i} USING (operator_id)`);
-      cols.push(`x${i}.value::DOUBLE AS v${i}`, `NULL::DOUBLE AS a${i}`, `NULL::DOUBLE AS b${i}`, `NULL::DOUBLE AS n${i}`, `NULL::VARCHAR AS items${i}`, `coalesce(x${i}.flag, FALSE) AS cf${i}`);
+      cols.push(`x${i}.value::DOUBLE AS v${i}`, `NULL::DOUBLE AS a${i}`, `NULL::DOUBLE AS b${i}`, `NULL::DOUBLE AS n${i}`, `coalesce(x${i}.flag, FALSE) AS cf${i}`);
       continue;
     }
     const m = measureSql(defs.get(ind.code)!.measure);
-    cols.push(`(${m.value})::DOUBLE AS v${i}`, `(${m.a}) AS a${i}`, `(${m.b})::DOUBLE AS b${i}`, `(${m.n})::DOUBLE AS n${i}`, `(${m.items})::VARCHAR AS items${i}`);
+    cols.push(`(${m.value})::DOUBLE AS v${i}`, `(${m.a}) AS a${i}`, `(${m.b})::DOUBLE AS b${i}`, `(${m.n})::DOUBLE AS n${i}`);
   }
   if (joins.length) params.w_start = w.start, params.w_end = w.end;
   await ws.run(`CREATE OR REPLACE TEMP TABLE seg_v0 AS SELECT seg_agg.*, ${cols.join(', ')} FROM seg_agg ${joins.join(' ')}`, params);
@@ -168,6 +186,16 @@ export async function computeFlags(
     { risk: cfg.risk },
   );
 
+  await ws.run(`DELETE FROM seg_pattern_cube WHERE risk = $risk`, { risk: cfg.risk });
+  await ws.run(
+    `INSERT INTO seg_pattern_cube
+     SELECT risk, flags, size_segment, count(*), count(*) FILTER (WHERE noncompliant), sum(total_value),
+            coalesce(sum(vat), 0), coalesce(sum(duty), 0), coalesce(sum(excise), 0),
+            count(*) FILTER (WHERE repeat_offender), count(*) FILTER (WHERE NOT controlled)
+     FROM seg_operator_base WHERE risk = $risk GROUP BY risk, flags, size_segment`,
+    { risk: cfg.risk },
+  );
+
   // Evidence of each raised flag.
   const table = cfg.risk === 'general' ? 'operator_indicator_flags' : 'operator_risk_indicator_flags';
   const riskCol = cfg.risk === 'general' ? '' : '$risk, ';
@@ -182,10 +210,11 @@ export async function computeFlags(
       ev = `concat($ev::VARCHAR, ${fmtSql(`v${i}`, ind.format)}, $ev2::VARCHAR)`;
     } else {
       const d = defs.get(ind.code)!;
-      ev = evidenceSql(d.evidence[cfg.language], i, ind, measureSql(d.measure).aFormat, methods[i], eParams);
+      const ms = measureSql(d.measure);
+      ev = evidenceSql(d.evidence[cfg.language], i, ind, ms.aFormat, ms.items, methods[i], eParams);
     }
     eParams.code = ind.code;
-    await ws.run(`INSERT INTO ${table} SELECT ${riskCol}operator_id, $code, v${i}, TRUE, ${ev} FROM seg_vals WHERE f${i}`, eParams);
+    await ws.run(`INSERT INTO ${table} SELECT ${riskCol}operator_id, $code, v${i}, TRUE, ${ev} FROM seg_vals CROSS JOIN seg_rk_names n WHERE f${i}`, eParams);
   }
 
   const counts = await ws.one<Record<string, number>>(

@@ -5,7 +5,7 @@ import type { Measure } from './catalogue.ts';
 export const AGG_COLUMNS = [
   'lines', 'total_value', 'vat', 'duty', 'excise',
   'broker_risky_lines', 'hs_risky_lines', 'origin_risky_lines', 'supplier_risky_lines',
-  'broker_items', 'hs_items', 'origin_items', 'supplier_items',
+  'broker_bits', 'hs_bits', 'origin_bits', 'supplier_bits',
   'recent_lines', 'prev_lines', 'recent_exempt', 'prev_exempt', 'recent_residual', 'prev_residual',
   'finding_lines', 'finding_decls', 'inspected_lines', 'offences',
   'customs_import_value', 'customs_export_value', 'customs_import_vat', 'customs_excise',
@@ -26,6 +26,16 @@ export interface MeasureSql {
   aFormat: 'pct' | 'int' | 'num' | 'text';
 }
 
+/**
+ * Names of the risky codes whose bits are set (kind_bits, names in seg_rk_names n), at most 5 shown. Evaluated only
+ * for raised flags (in the evidence statement), never for every operator.
+ */
+function decodeItems(bitsCol: string): string {
+  const kind = bitsCol.replace(/_bits$/, '');
+  const l = `list_filter(n.${kind}_names, (x, i) -> (coalesce(${bitsCol}, 0::UBIGINT) >> (i - 1)::UBIGINT) & 1::UBIGINT = 1::UBIGINT)`;
+  return `array_to_string(${l}[1:5], ', ') || CASE WHEN len(${l}) > 5 THEN ' …' ELSE '' END`;
+}
+
 const ratio = (num: string, den: string) => `(${num}::DOUBLE / nullif(${den}, 0))`;
 
 export function measureSql(m: Measure): MeasureSql {
@@ -36,7 +46,7 @@ export function measureSql(m: Measure): MeasureSql {
         a: m.den,
         b: 'NULL',
         n: m.num,
-        items: m.items ? `array_to_string(${m.items}[1:5], ', ') || CASE WHEN len(${m.items}) > 5 THEN ' …' ELSE '' END` : "''",
+        items: m.items ? decodeItems(m.items) : "''",
         aFormat: 'int',
       };
     case 'growth': {

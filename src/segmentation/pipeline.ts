@@ -2,7 +2,8 @@
 import type { Workspace } from '../workspace/workspace.ts';
 import { dataAvailability, operatorAggregates, resolveWindow, riskyLists, FINDING_PRED, type Window } from './aggregate.ts';
 import { getConfig, setConfig, mergeConfig, type GriConfig, type GriConfigInput } from './config.ts';
-import { activeIndicators, computeFlags, type ActiveIndicator } from './indicators.ts';
+import { activeIndicators, computeFlags, measureColumns, type ActiveIndicator } from './indicators.ts';
+import { neededAggregates } from './aggregate.ts';
 import { scoreAndWrite, type Scoring } from './scoring.ts';
 import { learnedWeights, type LearnedFit, type Pattern } from './weights.ts';
 
@@ -38,7 +39,7 @@ async function fitLearned(ws: Workspace, cfg: GriConfig, w: Window, timings: Rec
   const tw = (await resolveWindow(ws, tcfg, trainEnd))!;
   const stats = await timed(timings, 'learned_risky', () => riskyLists(ws, tcfg, tw));
   const inds = activeIndicators(tcfg, await dataAvailability(ws, stats));
-  await timed(timings, 'learned_aggregate', () => operatorAggregates(ws, tcfg, tw));
+  await timed(timings, 'learned_aggregate', () => operatorAggregates(ws, tcfg, tw, neededAggregates(measureColumns(inds))));
   await timed(timings, 'learned_flags', () => computeFlags(ws, tcfg, tw, inds));
   const patterns = await ws.all<Pattern>(
     `WITH later AS (
@@ -80,7 +81,7 @@ export async function computeSegmentation(ws: Workspace, opts: ComputeOptions = 
   if (learned && inds.length !== learned.weights.length) throw new SegmentationError('learned weights: indicator set changed between training and scoring windows');
   const computedAt = new Date().toISOString();
   const result = await ws.transaction(async () => {
-    await timed(timings, 'aggregate', () => operatorAggregates(ws, cfg, w));
+    await timed(timings, 'aggregate', () => operatorAggregates(ws, cfg, w, neededAggregates(measureColumns(inds))));
     await timed(timings, 'flags', () => computeFlags(ws, cfg, w, inds));
     return timed(timings, 'score', () => scoreAndWrite(ws, cfg, inds, learned, stored.configId, computedAt));
   });

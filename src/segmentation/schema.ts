@@ -88,4 +88,21 @@ CREATE TABLE operator_risk_indicator_flags (
 );
 `,
   },
+  {
+    id: 'segmentation-002-pattern-cube',
+    description: 'operators per flag pattern and size: instant re-scoring previews without touching per-operator rows',
+    sql: `
+CREATE TABLE seg_pattern_cube (
+  risk VARCHAR NOT NULL,
+  flags UBIGINT NOT NULL,
+  size_segment VARCHAR NOT NULL,
+  operators BIGINT NOT NULL,
+  noncompliant BIGINT NOT NULL,
+  value DOUBLE NOT NULL,
+  vat DOUBLE NOT NULL, duty DOUBLE NOT NULL, excise DOUBLE NOT NULL,
+  repeat_offenders BIGINT NOT NULL,
+  without_control BIGINT NOT NULL
+);
+`,
+  },
 ];

@@ -3,7 +3,7 @@ import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { tmpDir } from '../helpers/tmp.ts';
 import type { Workspace } from '../../src/workspace/workspace.ts';
 import { listHistory } from '../../src/history/history.ts';
-import { computeSegmentation, explainOperator, getConfig, rescore, setConfig, table1, table4, configHistory, mergeConfig } from '../../src/segmentation/index.ts';
+import { computeSegmentation, explainOperator, getConfig, rescore, setConfig, table1, table4, configHistory, mergeConfig, previewRescore } from '../../src/segmentation/index.ts';
 import { addTaxRecords, buildFixture, CONFIG, levelsByOperator } from './fixture.ts';
 
 let ws: Workspace;
@@ -109,6 +109,27 @@ describe('Steps 2–6 on the fixture', () => {
     const after = await levelsByOperator(ws);
     expect(Object.keys(after).filter((k) => after[k] !== before[k])).toEqual(['O2', 'O4']);
     expect(after.O2).toBe('high');
+  });
+
+  it('a preview of new weights/bars (pattern cube, nothing written) equals the persisted re-scoring', async () => {
+    const patch = { weights: { method: 'expert' as const, expert: { TRX_BROKER: 2, CUS_REPEAT: 1 } }, levels: { manual: { medium: 0.4, high: 0.7 } } };
+    const before = await levelsByOperator(ws);
+    const preview = await previewRescore(ws, 'general', patch);
+    expect(await levelsByOperator(ws)).toEqual(before);
+    const run = await rescore(ws, 'general', patch, 'analyst');
+    expect(preview.scoring.levels).toEqual(run.scoring.levels);
+    expect(preview.table4).toEqual((await table4(ws, 'general', { extended: true })).rows);
+  });
+
+  it('a risk-specific GRI writes its own tables and leaves the general one alone', async () => {
+    const general = await levelsByOperator(ws);
+    await setConfig(ws, { ...(await getConfig(ws)).config, risk: 'valuation', complianceRisk: 'valuation' }, 'analyst');
+    const run = await computeSegmentation(ws, { risk: 'valuation' });
+    expect(run.risk).toBe('valuation');
+    expect(run.baseRate).toBe(0); // no finding of this risk in the fixture
+    expect(Number(await ws.scalar(`SELECT count(*) FROM operator_risk_segments WHERE risk = 'valuation'`))).toBe(6);
+    expect(await levelsByOperator(ws)).toEqual(general);
+    expect((await table4(ws, 'valuation')).rows.at(-1)!.operators).toBe(6);
   });
 
   it('frequency weights: Table 3 over the non-compliant operators (O1, O3, O6)', async () => {
