@@ -10,6 +10,9 @@ import { cycleIfAdded, schedule, type MeasureNode } from '../../src/plan/measure
 import { cip } from '../helpers/cli.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 
+// These tests spawn the real CLI; on a loaded 2-core machine each start can take many seconds.
+const CLI_TIMEOUT = 300_000;
+
 const node = (id: string, dependsOn: string[] = [], expectedDate: string | null = null): MeasureNode => ({ id, dependsOn, expectedDate, status: 'planned', completedOn: null });
 
 describe('dependency rules (pure)', () => {
@@ -94,13 +97,15 @@ describe('measures and indicators in a workspace', () => {
     ws.close();
   });
 
-  it('CLI: a cycle is rejected with a clear message and exit code 1', () => {
+  it('CLI: a cycle is rejected with a clear message and exit code 1; completion before a dependency refused', async () => {
     const dir = join(tmpDir(), 'c');
+    const ws = await Workspace.open(dir, { create: true });
+    await saveVulnerability(ws, 'ana', { processCode: '1.1.1', description: 'Manifest data', institutionalRisk: 'legal', complianceRisks: '', effects: 'medium,high,high,medium', occurrence: '' });
+    const m: MeasureFields = { vulnId: 'V-001', description: 'Procedures', responsibleUnit: 'Operations', supportingUnits: [], expectedDate: '2023-01-31', expectedComment: null, dependsOn: [], status: 'planned', completedOn: null };
+    await saveMeasure(ws, 'ana', m);
+    await saveMeasure(ws, 'ana', { ...m, description: 'Law', responsibleUnit: 'Legal', expectedDate: '2023-02-28', dependsOn: ['M-001'] });
+    ws.close();
     const w = ['--workspace', dir];
-    cip(['init', dir]);
-    cip(['register', 'add', ...w, '--process', '1.1.1', '--description', 'Manifest data', '--institutional-risk', 'legal', '--effects', 'medium,high,high,medium']);
-    cip(['measures', 'add', ...w, '--vuln', 'V-001', '--description', 'Procedures', '--responsible', 'Operations', '--expected', '2023-01']);
-    cip(['measures', 'add', ...w, '--vuln', 'V-001', '--description', 'Law', '--responsible', 'Legal', '--expected', '2023-02', '--depends-on', 'M-001']);
     const r = cip(['measures', 'depend', 'M-001', '--on', 'M-002', ...w]);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe("error: dependency refused: M-001 depending on M-002 would create a cycle (M-001 → M-002 → M-001); 'A → B' reads 'A depends on B'\n");
@@ -108,5 +113,5 @@ describe('measures and indicators in a workspace', () => {
     expect(done.stderr).toBe('error: M-002 cannot be completed before the measures it depends on: M-001 is not done yet\n');
     const list = cip(['measures', 'list', '--today', '2023-03-01', ...w]).stdout;
     expect(list).toMatch(/M-001 .* LATE; pushes back M-002/);
-  });
+  }, CLI_TIMEOUT);
 });

@@ -2,10 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { Workspace } from '../../src/workspace/workspace.ts';
 import { defaultTreatmentData, LANGUAGES } from '../../src/plan/config.ts';
-import { getMatrix } from '../../src/plan/treatments/matrix.ts';
+import { applyCell, getMatrix } from '../../src/plan/treatments/matrix.ts';
 import { cip, cipJson } from '../helpers/cli.ts';
 import { tmpDir } from '../helpers/tmp.ts';
-import type { RiskCip } from '../../src/plan/risk/annex3.ts';
+
+// These tests spawn the real CLI; on a loaded 2-core machine each start can take many seconds.
+const CLI_TIMEOUT = 300_000;
+import { riskCip, type RiskCip } from '../../src/plan/risk/annex3.ts';
+import { saveVulnerability } from '../../src/plan/register/store.ts';
 
 /** Hand-made lines with known answers (see the expectations below). */
 async function fixture(dir: string): Promise<void> {
@@ -58,9 +62,9 @@ describe('treatment matrix (Table 6)', () => {
     expect(cell.what).not.toContain('International information exchange');
     const r1 = cipJson<{ treatment: string; recorded: number; alreadyRecorded: number }>(['treatments', 'apply', 'large', 'high', '--start', '2025-01-01', ...w, '--user', 'ana']);
     expect(r1).toMatchObject({ treatment: 'large/high: Elevated engagement', recorded: 1, alreadyRecorded: 0 });
-    const r2 = cipJson<{ recorded: number; alreadyRecorded: number }>(['treatments', 'apply', 'large', 'high', '--start', '2025-01-01', ...w]);
-    expect(r2).toMatchObject({ recorded: 0, alreadyRecorded: 1 });
     const ws = await Workspace.open(dir);
+    const r2 = await applyCell(ws, 'bo', 'general', 'large', 'high', '2025-01-01');
+    expect(r2).toMatchObject({ recorded: 0, alreadyRecorded: 1 });
     expect(await ws.all(`SELECT operator_id, treatment, start_date, segment, applied_by FROM treatments_applied`)).toEqual([
       { operator_id: 'A', treatment: 'large/high: Elevated engagement', start_date: '2025-01-01', segment: 'large/high', applied_by: 'ana' },
     ]);
@@ -71,7 +75,7 @@ describe('treatment matrix (Table 6)', () => {
     ws.close();
     const bad = cip(['treatments', 'set', 'huge', 'high', ...w]);
     expect(bad.stderr).toBe("error: size 'huge': expected large, medium or small\n");
-  });
+  }, CLI_TIMEOUT);
 });
 
 describe('cip cip-risk (Annex 3)', () => {
@@ -79,8 +83,14 @@ describe('cip cip-risk (Annex 3)', () => {
     const dir = join(tmpDir(), 'a3');
     await fixture(dir);
     const w = ['--workspace', dir];
-    cip(['register', 'add', ...w, '--process', '1.3.5', '--description', 'Lack of electronic customs value declaration', '--institutional-risk', 'IT system', '--compliance-risks', 'valuation', '--effects', 'low,low,high,medium']);
-    cip(['register', 'add', ...w, '--process', '1.1.1', '--description', 'Insufficient and untimely sea manifest data', '--institutional-risk', 'legal', '--compliance-risks', 'contraband', '--effects', 'medium,high,high,medium']);
+    const ws = await Workspace.open(dir);
+    await saveVulnerability(ws, 'ana', { processCode: '1.3.5', description: 'Lack of electronic customs value declaration', institutionalRisk: 'IT system', complianceRisks: 'valuation', effects: 'low,low,high,medium', occurrence: '' });
+    await saveVulnerability(ws, 'ana', { processCode: '1.1.1', description: 'Insufficient and untimely sea manifest data', institutionalRisk: 'legal', complianceRisks: 'contraband', effects: 'medium,high,high,medium', occurrence: '' });
+    const given = await riskCip(ws, 'valuation', { hs: ['8471.30'] });
+    expect(given.hsCodes).toEqual(['847130']);
+    expect(given.indicators[0].cif).toEqual({ current: 500, previous: 0, variation: null });
+    await expect(riskCip(ws, 'valuation', {})).rejects.toThrow("no HS code has findings for 'valuation' with at least 30 inspected lines between 2022-12-31 and 2024-12-31");
+    ws.close();
     const r = cipJson<RiskCip>(['cip-risk', 'undervaluation', '--min-support', '1', ...w]);
     expect(r.risk).toBe('valuation');
     expect(r.windows.current).toEqual({ start: '2023-12-31', end: '2024-12-31' });
@@ -99,9 +109,6 @@ describe('cip cip-risk (Annex 3)', () => {
     expect(r.treatments.find((c) => c.size === 'large' && c.risk === 'high')!.what).toEqual(['PCA (on-site)']);
     expect(r.vulnerabilities.map((v) => [v.processCode, v.score.expectedEffect])).toEqual([['1.3.5', 7]]);
 
-    const given = cipJson<RiskCip>(['cip-risk', 'valuation', '--hs', '8471.30', ...w]);
-    expect(given.hsCodes).toEqual(['847130']);
-    expect(given.indicators[0].cif).toEqual({ current: 500, previous: 0, variation: null });
     expect(cip(['cip-risk', 'weather', ...w]).stderr).toContain("unknown compliance risk 'weather'");
-  });
+  }, CLI_TIMEOUT);
 });

@@ -2,10 +2,12 @@
 import type { Command } from 'commander';
 import { withWorkspace } from '../../workspace/workspace.ts';
 import { printJson, UserError, withCommonOptions } from '../output.ts';
-import { gatherPlan, type GatherOptions } from '../../plan/export/gather.ts';
-import { writeWorkbook } from '../../plan/export/xlsx.ts';
-import { writeDocument } from '../../plan/export/docx.ts';
+import type { GatherOptions } from '../../plan/export/gather.ts';
 import { parseDate } from '../../plan/measures/store.ts';
+
+// The writers pull in exceljs, docx, echarts and resvg: loaded only when an export runs, so that every
+// other `cip` command starts without them.
+const gatherPlan: typeof import('../../plan/export/gather.ts').gatherPlan = async (...a) => (await import('../../plan/export/gather.ts')).gatherPlan(...a);
 
 interface Opts {
   workspace?: string;
@@ -39,6 +41,7 @@ export function register(program: Command): void {
       if (!/\.xlsx$/i.test(out)) throw new UserError(`${out}: the workbook file name must end in .xlsx`);
       await withWorkspace(o.workspace, async (ws) => {
         const plan = await gatherPlan(ws, gatherOpts(o));
+        const { writeWorkbook } = await import('../../plan/export/xlsx.ts');
         const r = await writeWorkbook(plan, out);
         if (o.json) return printJson({ file: out, ...r, notes: plan.notes });
         console.log(`Workbook written to ${out}: ${r.sheets.map((s) => `${s.code} (${s.rows})`).join(', ')}.`);
@@ -51,6 +54,7 @@ export function register(program: Command): void {
       if (!/\.docx$/i.test(out)) throw new UserError(`${out}: the document file name must end in .docx`);
       await withWorkspace(o.workspace, async (ws) => {
         const plan = await gatherPlan(ws, gatherOpts(o));
+        const { writeDocument } = await import('../../plan/export/docx.ts');
         const r = await writeDocument(plan, out);
         if (o.json) return printJson({ file: out, ...r, notes: plan.notes });
         console.log(`Plan document written to ${out} (${Math.round(r.bytes / 1024)} KB, ${plan.language}): ${r.sections.join(' | ')}.`);
