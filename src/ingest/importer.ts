@@ -1,6 +1,7 @@
 // importFile: one file into one canonical table, in one transaction (all or nothing), idempotent on the
 // file's SHA-256 and on each row's natural key, streamed by DuckDB with a memory limit and spilling to
-// <workspace>/.tmp. Two passes over the source: a slim scan (keys + problems) then the insert of good rows.
+// <workspace>/.tmp. One pass inserts the rows without problems; a second pass over the source, only when
+// rows were left out, records their problems; repeated keys are then found in the table and taken out.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
@@ -115,50 +116,77 @@ export async function importFile(
     const started = new Date().toISOString();
     const result = await ws.transaction(async () => {
       const importId = Number(await ws.scalar("SELECT nextval('import_id_seq')"));
-      const key = def.key.map((k) => `f_${k}`);
-      const keyList = key.join(', ');
-      await ws.run('DROP TABLE IF EXISTS _ing_scan; DROP TABLE IF EXISTS _ing_rejects; DROP TABLE IF EXISTS _ing_skip');
+      const cols = def.fields.map((f) => f.name);
+      const keyList = def.key.join(', ');
+      await ws.run('DROP TABLE IF EXISTS _ing_rejects; DROP TABLE IF EXISTS _ing_dupkeys');
+
+      // Pass 1: every row without a problem goes in, in one streamed INSERT.
+      let inserted: number;
       try {
-        await runWithProgress(
+        inserted = await runWithProgress(
           ws,
-          `CREATE TEMP TABLE _ing_scan AS SELECT source_row, ${keyList}, errs FROM (${compiled.select})`,
+          `INSERT INTO ${def.table} (${cols.join(', ')}, extra, import_id, source_row)
+           SELECT ${cols.map((c) => `f_${c}`).join(', ')}, extra, ${importId}, source_row
+           FROM (${compiled.select}) WHERE errs IS NULL`,
           compiled.params,
           progress,
-          'checking',
+          'importing',
         );
       } catch (err) {
         throw new ImportError(`${basename(file)}: ${firstLine((err as Error).message)}`);
       }
-      const read = Number(await ws.scalar('SELECT count(*) FROM _ing_scan'));
+      const read = Number(await ws.scalar(`SELECT count(*) FROM ${src.relation}`, src.params));
 
-      // Keys already in the workspace: duplicates, skipped.
-      const targetHasRows = Number(await ws.scalar(`SELECT count(*) FROM (SELECT 1 FROM ${def.table} LIMIT 1)`)) > 0;
-      await ws.run(`CREATE TEMP TABLE _ing_skip (source_row BIGINT, existing BOOLEAN)`);
-      if (targetHasRows) {
-        const on = def.key.map((k) => `t.${k} = s.f_${k}`).join(' AND ');
-        await ws.run(
-          `INSERT INTO _ing_skip SELECT s.source_row, true FROM _ing_scan s SEMI JOIN ${def.table} t ON ${on} WHERE s.errs IS NULL`,
+      // Pass 2, only when some rows were left out: their problems, one reject row per problem.
+      await ws.run('CREATE TEMP TABLE _ing_rejects (source_row BIGINT, column_name VARCHAR, value VARCHAR, reason VARCHAR)');
+      if (inserted < read) {
+        await runWithProgress(
+          ws,
+          `INSERT INTO _ing_rejects SELECT source_row, e.column, e.value, e.reason
+           FROM (SELECT source_row, unnest(errs) AS e FROM (${compiled.select}) WHERE errs IS NOT NULL)`,
+          compiled.params,
+          progress,
+          'rejects',
         );
       }
-      // Keys repeated inside the file: the first occurrence is kept, the others are rejected.
-      await ws.run(`CREATE TEMP TABLE _ing_rejects AS
-        SELECT source_row, e.column AS column_name, e.value AS value, e.reason AS reason
-        FROM (SELECT source_row, unnest(errs) AS e FROM _ing_scan WHERE errs IS NOT NULL)`);
+
+      // Keys this import repeats: already in the workspace (duplicates, removed) or repeated inside the
+      // file (the first occurrence stays, the others are rejected).
+      // Candidates by key hash first (a cheap integer GROUP BY), then exact keys for those only.
+      const keyHash = `hash(${keyList})`;
+      await ws.run(
+        `CREATE TEMP TABLE _ing_dupkeys AS
+         WITH cand AS (
+           SELECT ${keyHash} AS h FROM ${def.table}
+           GROUP BY h HAVING count(*) > 1 AND bool_or(import_id = ${importId}))
+         SELECT ${keyList}, bool_or(import_id IS DISTINCT FROM ${importId}) AS existing,
+                min(source_row) FILTER (WHERE import_id = ${importId}) AS first_row
+         FROM ${def.table} WHERE ${keyHash} IN (SELECT h FROM cand)
+         GROUP BY ALL HAVING count(*) > 1 AND bool_or(import_id = ${importId})`,
+      );
+      const dupRows = `FROM ${def.table} t JOIN _ing_dupkeys d USING (${keyList}) WHERE t.import_id = ${importId}`;
+      const duplicates = Number(await ws.scalar(`SELECT count(*) ${dupRows} AND d.existing`));
       const keyLabel = def.key.join('+');
       await ws.run(
         `INSERT INTO _ing_rejects
-         WITH fresh AS NOT MATERIALIZED (
-           SELECT * FROM _ing_scan WHERE errs IS NULL AND source_row NOT IN (SELECT source_row FROM _ing_skip)),
-         dk AS (SELECT ${keyList}, min(source_row) AS first_row FROM fresh GROUP BY ALL HAVING count(*) > 1)
-         SELECT f.source_row, $keyLabel, concat_ws('|', ${def.key.map((k) => `CAST(f.f_${k} AS VARCHAR)`).join(', ')}),
-                'duplicate_key: ' || $keyLabel || ' already on row ' || dk.first_row
-         FROM fresh f JOIN dk USING (${keyList}) WHERE f.source_row <> dk.first_row`,
+         SELECT t.source_row, $keyLabel, concat_ws('|', ${def.key.map((k) => `CAST(t.${k} AS VARCHAR)`).join(', ')}),
+                'duplicate_key: ' || $keyLabel || ' already on row ' || d.first_row
+         ${dupRows} AND NOT d.existing AND t.source_row <> d.first_row`,
         { keyLabel },
       );
-      await ws.run(`INSERT INTO _ing_skip SELECT DISTINCT source_row, false FROM _ing_rejects`);
-      // The insert re-reads the source but leaves out the skipped rows by number instead of re-checking them.
+      if (Number(await ws.scalar('SELECT count(*) FROM _ing_dupkeys')) > 0) {
+        await ws.run(
+          `DELETE FROM ${def.table} WHERE import_id = ${importId} AND source_row IN (
+             SELECT t.source_row ${dupRows} AND (d.existing OR t.source_row <> d.first_row))`,
+        );
+      }
       const rejected = Number(await ws.scalar('SELECT count(DISTINCT source_row) FROM _ing_rejects'));
-      const duplicates = Number(await ws.scalar('SELECT count(*) FROM _ing_skip WHERE existing'));
+      const imported = Number(await ws.scalar(`SELECT count(*) FROM ${def.table} WHERE import_id = ${importId}`));
+      if (imported + rejected + duplicates !== read) {
+        throw new ImportError(
+          `${basename(file)}: internal check failed: read ${read} ≠ imported ${imported} + rejected ${rejected} + duplicates ${duplicates}`,
+        );
+      }
       const issues = await rejectIssues(ws, '_ing_rejects', basename(file), rejected);
       if (opts.strict && rejected > 0) {
         throw new ImportError(
@@ -167,21 +195,8 @@ export async function importFile(
           { read, imported: 0, rejected, duplicates },
         );
       }
-
-      const cols = def.fields.map((f) => f.name);
-      const skip = rejected + duplicates > 0 ? ' WHERE source_row NOT IN (SELECT source_row FROM _ing_skip)' : '';
-      await runWithProgress(
-        ws,
-        `INSERT INTO ${def.table} (${cols.join(', ')}, extra, import_id, source_row)
-         SELECT ${cols.map((c) => `f_${c}`).join(', ')}, extra, ${importId}, source_row
-         FROM (${compiled.select})${skip}`,
-        compiled.params,
-        progress,
-        'importing',
-      );
-      const imported = read - rejected - duplicates;
       await ws.run(
-        `INSERT INTO import_rejects SELECT $id, source_row, column_name, value, reason FROM _ing_rejects ORDER BY source_row`,
+        `INSERT INTO import_rejects SELECT $id, source_row, column_name, value, reason FROM _ing_rejects ORDER BY source_row, column_name`,
         { id: importId },
       );
       const mappingJson = JSON.stringify(mapping);
@@ -216,7 +231,7 @@ export async function importFile(
     return { kind, file, sha256, mapping, ...result };
   } finally {
     src.cleanup();
-    await ws.run('DROP TABLE IF EXISTS _ing_scan; DROP TABLE IF EXISTS _ing_rejects; DROP TABLE IF EXISTS _ing_skip').catch(() => undefined);
+    await ws.run('DROP TABLE IF EXISTS _ing_rejects; DROP TABLE IF EXISTS _ing_dupkeys').catch(() => undefined);
   }
 }
 

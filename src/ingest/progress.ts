@@ -41,7 +41,7 @@ export async function runWithProgress(
   params: Record<string, unknown>,
   reporter: ProgressReporter,
   label: string,
-): Promise<void> {
+): Promise<number> {
   reporter.phase(label);
   const pending = await ws.conn.start(sql, params as never);
   let lastPoll = 0;
@@ -57,6 +57,10 @@ export async function runWithProgress(
     if (state === DuckDBPendingResultState.NO_TASKS_AVAILABLE) await sleep(10);
     else await new Promise((r) => setImmediate(r));
   }
-  await pending.getResult();
+  const result = await pending.getResult();
   reporter.update(100);
+  // INSERT and CREATE TABLE AS return the number of rows written.
+  const rows = await result.getRowsJS();
+  const n = rows[0]?.[0];
+  return typeof n === 'bigint' || typeof n === 'number' ? Number(n) : 0;
 }

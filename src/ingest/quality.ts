@@ -117,19 +117,21 @@ export async function valueOutliers(ws: Workspace, importId?: number, valueColum
   return toIssues(rows, 'warning');
 }
 
-/** Operators that appear in declaration lines but not in the operator table. */
+/** Operators that appear in declaration lines but not in the operator table (count per file, first examples). */
 export async function missingOperators(ws: Workspace, importId?: number, operatorColumn = 'operator_id'): Promise<QualityIssue[]> {
-  const rows = await ws.all<GroupRow & { operators: number }>(
+  const rows = await ws.all<GroupRow>(
     `WITH miss AS NOT MATERIALIZED (
        SELECT d.import_id, d.source_row, d.operator_id FROM declaration_lines d
-       WHERE ($id IS NULL OR d.import_id = $id)
-         AND NOT EXISTS (SELECT 1 FROM operators o WHERE o.operator_id = d.operator_id))
-     SELECT coalesce(i.file_name, '(no import)') AS file, 'operator_not_in_operators' AS code, $col AS column_name,
-            count(DISTINCT m.operator_id) AS n,
-            list({'row': m.source_row, 'value': m.operator_id,
-                  'reason': 'operator_not_in_operators: operator ' || m.operator_id || ' is not in the operator table'}
-                 ORDER BY m.source_row)[1:$ex] AS examples
-     FROM miss m LEFT JOIN imports i USING (import_id) GROUP BY ALL ORDER BY file`,
+       WHERE ($id IS NULL OR d.import_id = $id) AND d.operator_id NOT IN (SELECT operator_id FROM operators)),
+     per_import AS (
+       SELECT import_id, count(DISTINCT operator_id) AS n,
+              min_by({'row': source_row, 'value': operator_id,
+                      'reason': 'operator_not_in_operators: operator ' || operator_id || ' is not in the operator table'},
+                     source_row, $ex) AS examples
+       FROM miss GROUP BY import_id)
+     SELECT coalesce(i.file_name, '(no import)') AS file, 'operator_not_in_operators' AS code, $col AS column_name, p.n,
+            list_sort(p.examples) AS examples
+     FROM per_import p LEFT JOIN imports i USING (import_id) ORDER BY file`,
     { id: importId ?? null, col: operatorColumn, ex: qualityRules().examples },
   );
   return toIssues(rows, 'warning');

@@ -57,7 +57,7 @@ describe('cip import killed with SIGKILL', () => {
       }
     });
     const { signal } = await exit;
-    expect(stderr).toContain('progress: checking 0%');
+    expect(stderr).toContain('progress: importing 0%');
     expect(killedAt, `the import ended before it could be killed:\n${stderr}`).toBeDefined();
     expect(signal).toBe('SIGKILL');
 
