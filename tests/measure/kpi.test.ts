@@ -11,12 +11,17 @@ import { periodLabel, periodSpine } from '../../src/measure/kpi/period.ts';
 
 const dir = join(tmpDir(), 'ws');
 let q: KpiReport;
+let withGri: KpiReport;
 
 beforeAll(async () => {
   await buildKpiWorkspace(dir);
   const ws = await Workspace.open(dir);
   try {
     q = await computeKpis(ws, { period: 'quarter' });
+    await ws.run(`INSERT INTO operator_segments VALUES ('A', 'large', 5000, 4, 0.2, 'medium', 'c1', now()),
+      ('B', 'medium', 4500, 5, 0.8, 'high', 'c1', now()), ('C', 'small', 5500, 4, 0.5, 'high', 'c1', now())`);
+    withGri = await computeKpis(ws, { period: 'quarter', level: 'tactical' });
+    await ws.run(`DELETE FROM operator_segments`);
   } finally {
     ws.close();
   }
@@ -118,6 +123,15 @@ describe('Box 2 KPIs on the hand-built workspace (quarters)', () => {
     const cls = q.operational!.rows.filter((r) => r.source === 'pca' && r.compliance_risk === 'classification');
     expect(cls.map((r) => [r.cases, r.reassessed, r.collected])).toEqual([[0, 0, 0], [1, 1000, 800], [0, 0, 0], [0, 0, 0]]);
     expect(new Set(q.operational!.rows.map((r) => r.compliance_risk))).toEqual(new Set(['classification', 'valuation', 'undeclared', 'origin', 'special_regimes']));
+  });
+  it('T10/T11 operators and collection share by risk level of the latest GRI', () => {
+    close(series(withGri, 'T10_operators_by_risk_level', 'high'), { '2024-Q1': [2, null], '2024-Q2': [2, 0], '2024-Q3': [0, -1], '2024-Q4': [2, null] });
+    close(series(withGri, 'T10_operators_by_risk_level', 'medium'), { '2024-Q1': [1, null], '2024-Q2': [1, 0], '2024-Q3': [0, -1], '2024-Q4': [0, null] });
+    close(series(withGri, 'T11_collection_share_by_risk_level', 'high'), {
+      '2024-Q1': [500 / 875, null], '2024-Q2': [625 / 1475, (625 / 1475 - 500 / 875) / (500 / 875)], '2024-Q3': [null, null], '2024-Q4': [1, null],
+    });
+    close(series(withGri, 'T11_collection_share_by_risk_level', 'medium'), { '2024-Q1': [375 / 875, null], '2024-Q2': [850 / 1475, (850 / 1475 - 375 / 875) / (375 / 875)], '2024-Q3': [null, null], '2024-Q4': [0, null] });
+    expect(withGri.not_computed.map((n) => n.code)).toEqual(['T12_advance_rulings', 'T13_single_window_share']);
   });
   it('lists what it cannot compute with the data each needs', () => {
     const codes = q.not_computed.map((n) => n.code);

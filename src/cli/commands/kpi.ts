@@ -32,6 +32,7 @@ export function register(program: Command): void {
       for (const [flag, v] of [['--from', opts.from], ['--to', opts.to]] as const) {
         if (v !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(v)) throw new UserError(`${flag}: expected a date YYYY-MM-DD, got '${v}'`);
       }
+      if (opts.from && opts.to && opts.from > opts.to) throw new UserError(`--from ${opts.from} is after --to ${opts.to}`);
       await withWorkspace(opts.workspace, async (ws) => {
         const report = await computeKpis(ws, {
           period: opts.period as PeriodUnit,
