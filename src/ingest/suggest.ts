@@ -104,16 +104,16 @@ export function shapeOf(values: (string | null | undefined)[]): Shape {
   return shape;
 }
 
-/** How well a column's values fit a field's type: a multiplier on the name score (0 vetoes). */
+/** How well a column's values fit a field's type: a multiplier on the name score (below 0.5 needs a better name). */
 function shapeFit(f: FieldDef, s: Shape): number {
   if (s.filled === 0) return 0.8;
   switch (f.type) {
     case 'date':
-      return s.date ? 1.15 : 0;
+      return s.date ? 1.15 : 0.5;
     case 'hs':
       return s.code ? 1.15 : 0.3;
     case 'number':
-      return s.number ? 1.05 : 0;
+      return s.number ? 1.05 : 0.5;
     case 'integer':
       return s.number && s.number.decimal === '.' ? 1 : 0.2;
     case 'boolean':
