@@ -53,67 +53,84 @@ const TEMP_TABLES = [
 
 /**
  * Fills the workspace's canonical tables with a generated, reproducible data set (same options → same data)
- * and writes the generator's truth. All or nothing: on error the workspace is left as it was.
+ * and writes the generator's truth. Whatever the canonical tables held is replaced, with the import bookkeeping
+ * (imports, import_rejects). All or nothing: on error the workspace is left as it was.
  */
 export async function generateDemo(ws: Workspace, options: DemoOptions = {}): Promise<DemoResult> {
   const { onProgress, ...rest } = options;
   const o = DemoOptionsSchema.parse(rest);
   const progress = onProgress ?? (() => undefined);
   const cat = loadCatalogue();
-  const sizes = populationSizes(o.rows);
   const started = Date.now();
+
+  const truth = await ws.transaction(async () => {
+    try {
+      return await runSteps(ws, o, progress);
+    } finally {
+      await ws.run('RESET disabled_optimizers');
+    }
+  });
+
+  const tables: Record<string, number> = {};
+  for (const t of CANONICAL_TABLES) tables[t] = Number(await ws.scalar(`SELECT count(*) FROM ${t}`));
+  return {
+    rows: o.rows, seed: o.seed, effect: o.effect, operators: populationSizes(o.rows).operators, treatment: cat.treatment.name,
+    treatmentStart: cat.treatment.start, tables, truth, seconds: (Date.now() - started) / 1000,
+  };
+}
+
+/** The generator's steps, inside the caller's transaction. */
+async function runSteps(
+  ws: Workspace,
+  o: z.output<typeof DemoOptionsSchema>,
+  progress: (step: string, done: number) => void,
+): Promise<TrueEffect> {
+  const cat = loadCatalogue();
+  const sizes = populationSizes(o.rows);
   const n = o.rows;
   const boundary = postBoundaryIndex(n);
   const lineParams = {
     seed: o.seed, n, n_ops: sizes.operators, nb: sizes.brokers, n_sup: sizes.riskySuppliers,
     home: cat.homeCountry, effect: o.effect,
   };
-
-  const truth = await ws.transaction(async () => {
-    for (const t of [...CANONICAL_TABLES, ...TRUTH_TABLES]) await ws.run(`DELETE FROM ${t}`);
-    await loadCatalogueTables(ws, cat);
-    await buildEntities(ws, {
-      seed: o.seed, n_ops: sizes.operators, nb: sizes.brokers, n_offices: cat.offices.length,
-      n_exemptions: cat.exemptions.length,
-    });
-    progress('populations', 0.02);
-    // The lines are the probe side of every join (the populations are small): keep the joins as written.
-    await ws.run(`SET disabled_optimizers = 'join_order,build_side_probe_side'`);
-    // line indexes as a table: a parallel scan source (range() is read by one thread)
-    await ws.run('CREATE OR REPLACE TEMP TABLE demo_idx AS SELECT range AS i FROM range(0, $hi)', { hi: Math.min(n, boundary + 8) });
-    const pre = linesInsertSql('pre');
-    await ws.run(pre, usedParams(pre, lineParams));
-    progress('lines 2023-2024', 0.6);
-    await aggregateOperatorYears(ws, null);
-    await assignTreatment(ws, o.seed);
-    await ws.run('CREATE OR REPLACE TEMP TABLE demo_idx AS SELECT range AS i FROM range($lo, $hi)', { lo: Math.max(0, boundary - 8), hi: n });
-    const post = linesInsertSql('post');
-    await ws.run(post, usedParams(post, lineParams));
-    await ws.run('RESET disabled_optimizers');
-    progress('lines 2025', 0.9);
-    await aggregateOperatorYears(ws, cat.treatment.start);
-    await insertOperators(ws, o.seed);
-    await insertTreatments(ws, cat.treatment.name, cat.treatment.start);
-    await buildTaxTraits(ws, o.seed);
-    await insertTaxRecords(ws, o.seed);
-    await insertCases(ws, o.seed);
-    await insertAudits(ws, o.seed, o.effect);
-    progress('operators, tax records, cases, audits', 0.95);
-    const t = await writeTruth(ws, {
-      seed: o.seed, rows: n, effect: o.effect, treatment: cat.treatment.name, treatmentStart: cat.treatment.start,
-      calendarStart: cat.calendar.start, calendarEnd: cat.calendar.end, nb: sizes.brokers,
-    });
-    for (const t of TEMP_TABLES) await ws.run(`DROP TABLE IF EXISTS ${t}`);
-    progress('truth', 1);
-    return t;
+  // the import bookkeeping describes data that is being replaced (and would make re-imports look like duplicates)
+  for (const t of [...CANONICAL_TABLES, ...TRUTH_TABLES, 'import_rejects', 'imports']) await ws.run(`DELETE FROM ${t}`);
+  await loadCatalogueTables(ws, cat);
+  await buildEntities(ws, {
+    seed: o.seed, n_ops: sizes.operators, nb: sizes.brokers, n_offices: cat.offices.length,
+    n_exemptions: cat.exemptions.length,
   });
-
-  const tables: Record<string, number> = {};
-  for (const t of CANONICAL_TABLES) tables[t] = Number(await ws.scalar(`SELECT count(*) FROM ${t}`));
-  return {
-    rows: n, seed: o.seed, effect: o.effect, operators: sizes.operators, treatment: cat.treatment.name,
-    treatmentStart: cat.treatment.start, tables, truth, seconds: (Date.now() - started) / 1000,
-  };
+  progress('populations', 0.02);
+  // The lines are the probe side of every join (the populations are small): keep the joins as written.
+  // (A session setting, not transactional: generateDemo resets it whatever happens.)
+  await ws.run(`SET disabled_optimizers = 'join_order,build_side_probe_side'`);
+  // line indexes as a table: a parallel scan source (range() is read by one thread)
+  await ws.run('CREATE OR REPLACE TEMP TABLE demo_idx AS SELECT range AS i FROM range(0, $hi)', { hi: Math.min(n, boundary + 8) });
+  const pre = linesInsertSql('pre');
+  await ws.run(pre, usedParams(pre, lineParams));
+  progress('lines 2023-2024', 0.6);
+  await aggregateOperatorYears(ws, null);
+  await assignTreatment(ws, o.seed);
+  await ws.run('CREATE OR REPLACE TEMP TABLE demo_idx AS SELECT range AS i FROM range($lo, $hi)', { lo: Math.max(0, boundary - 8), hi: n });
+  const post = linesInsertSql('post');
+  await ws.run(post, usedParams(post, lineParams));
+  await ws.run('RESET disabled_optimizers');
+  progress('lines 2025', 0.9);
+  await aggregateOperatorYears(ws, cat.treatment.start);
+  await insertOperators(ws, o.seed);
+  await insertTreatments(ws, cat.treatment.name, cat.treatment.start);
+  await buildTaxTraits(ws, o.seed);
+  await insertTaxRecords(ws, o.seed);
+  await insertCases(ws, o.seed);
+  await insertAudits(ws, o.seed, o.effect);
+  progress('operators, tax records, cases, audits', 0.95);
+  const t = await writeTruth(ws, {
+    seed: o.seed, rows: n, effect: o.effect, treatment: cat.treatment.name, treatmentStart: cat.treatment.start,
+    calendarStart: cat.calendar.start, calendarEnd: cat.calendar.end, nb: sizes.brokers,
+  });
+  for (const t of TEMP_TABLES) await ws.run(`DROP TABLE IF EXISTS ${t}`);
+  progress('truth', 1);
+  return t;
 }
 
 /** DuckDB refuses parameters a statement does not use: keep those that appear as $name. */

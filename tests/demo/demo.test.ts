@@ -188,6 +188,19 @@ describe('cip demo generator', () => {
     }
   }, 120_000);
 
+  it('is all or nothing: an error half-way leaves the previous data untouched', async () => {
+    const before = await checksums(main.ws);
+    const failing = generateDemo(main.ws, {
+      rows: 5000, seed: 1,
+      onProgress: (step) => {
+        if (step === 'lines 2025') throw new Error('interrupted');
+      },
+    });
+    await expect(failing).rejects.toThrow('interrupted');
+    expect(await checksums(main.ws)).toEqual(before);
+    expect(await num(`SELECT value FROM demo_truth WHERE key = 'seed'`)).toBe(7);
+  });
+
   it('rejects options out of range with a clear message', async () => {
     await expect(generateDemo(main.ws, { rows: 10 })).rejects.toThrow(/rows must be at least 1000/);
     await expect(generateDemo(main.ws, { effect: -2 })).rejects.toThrow(/effect must be between -1 and 1/);

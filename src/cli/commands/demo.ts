@@ -69,7 +69,6 @@ export function register(program: Command): void {
           rows, seed, effect,
           onProgress: (step, done) => bar?.update(Math.round(done * 100), { step }),
         });
-        if (imports > 0) await ws.run('DELETE FROM imports; DELETE FROM import_rejects');
         bar?.stop();
         if (opts.json) return printJson({ workspace: dir, ...r });
         console.log(`Demo workspace at ${dir}: seed ${r.seed}, ${r.rows.toLocaleString('en')} lines, 2023-01-01..2025-12-31, ` +
