@@ -5,7 +5,7 @@ import { Workspace } from '../../src/workspace/workspace.ts';
 import { listHistory } from '../../src/history/history.ts';
 import { defaultRegisterScales } from '../../src/plan/config.ts';
 import { score, indicatorPercent } from '../../src/plan/register/score.ts';
-import { saveVulnerability, listVulnerabilities, rescoreVulnerability } from '../../src/plan/register/store.ts';
+import { saveVulnerability, listVulnerabilities, rescoreVulnerability, retireVulnerability } from '../../src/plan/register/store.ts';
 import { parseEffects, parseOccurrence } from '../../src/plan/register/parse.ts';
 import { cip, cipJson } from '../helpers/cli.ts';
 import { saveMeasure } from '../../src/plan/measures/store.ts';
@@ -82,6 +82,11 @@ describe('register storage', () => {
     expect(JSON.parse(h[0].before_json!).occurrence).toEqual([['2020', 'Y'], ['2021', 'Y']]);
     // Unchanged input writes nothing.
     expect((await rescoreVulnerability(ws, 'bo', 'V-001', { effects: 'medium,high,high,medium' })).changed).toBe(false);
+    // Retiring keeps every version and drops it from the register.
+    await retireVulnerability(ws, 'ana', 'V-001', 'duplicate of V-007');
+    expect(await listVulnerabilities(ws)).toEqual([]);
+    expect(await ws.scalar('SELECT count(*) FROM plan_vulnerabilities')).toBe(3);
+    await expect(retireVulnerability(ws, 'ana', 'V-001', 'again')).rejects.toThrow('vulnerability V-001 is already retired');
     ws.close();
   });
 

@@ -19,7 +19,7 @@ async function fixture(dir: string): Promise<void> {
     ('D2', 1, '2024-06-01', 'import', 'A', '640399', 400, 40, 20, 0, true, true, 'valuation'),
     ('D3', 1, '2024-07-01', 'import', 'B', '640399', 200, 20, 10, 0, true, false, NULL),
     ('D4', 1, '2023-05-01', 'import', 'A', '640399', 500, 50, 25, 0, true, false, NULL),
-    ('D5', 1, '2023-06-01', 'import', 'C', '640399', 300, 30, 15, 0, true, true, 'valuation'),
+    ('D5', 1, '2023-06-01', 'import', 'C', '640399', 300, 30, 15, 0, true, true, 'Undervaluation'), -- alias, any case
     ('D6', 1, '2024-08-01', 'import', 'B', '847130', 400, 40, 0, 0, true, false, NULL),
     ('D7', 1, '2024-12-31', 'import', 'B', '847130', 100, 10, 0, 0, true, false, NULL)`);
   await ws.run(`INSERT INTO operator_segments VALUES

@@ -6,7 +6,7 @@ import { withWorkspace } from '../../workspace/workspace.ts';
 import { cliActor, recordChange } from '../../history/history.ts';
 import { formatTable, printJson, UserError, withCommonOptions } from '../output.ts';
 import { label, lookupCode, registerScales, registerScalesSchema, workspaceLanguage, type RegisterScales } from '../../plan/config.ts';
-import { getVulnerability, listVulnerabilities, rescoreVulnerability, saveVulnerability, type Vulnerability } from '../../plan/register/store.ts';
+import { getVulnerability, listVulnerabilities, rescoreVulnerability, retireVulnerability, saveVulnerability, type Vulnerability } from '../../plan/register/store.ts';
 import { exportCsv, exportYaml, importRegister } from '../../plan/register/io.ts';
 
 interface Opts {
@@ -115,6 +115,17 @@ export function register(program: Command): void {
         }
         if (o.json) return printJson(v);
         console.log(explain(await registerScales(ws), v, await workspaceLanguage(ws)));
+      });
+    });
+
+  withCommonOptions(reg.command('retire <id>').description('retire a vulnerability (kept in the history and in older versions; no longer listed or exported)'))
+    .requiredOption('--reason <text>', 'why it is retired')
+    .option('--user <name>', 'who makes the change')
+    .action(async (id: string, o: Opts & { reason: string }) => {
+      await withWorkspace(o.workspace, async (ws) => {
+        const v = await retireVulnerability(ws, cliActor(o.user), id, o.reason);
+        if (o.json) return printJson(v);
+        console.log(`${v.id} (${v.processCode}) retired.`);
       });
     });
 

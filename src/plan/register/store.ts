@@ -132,10 +132,11 @@ function stateOf(v: VulnerabilityFields) {
   };
 }
 
-async function insertVersion(ws: Workspace, id: string, version: number, v: VulnerabilityFields, actor: string): Promise<void> {
+async function insertVersion(ws: Workspace, id: string, version: number, v: VulnerabilityFields, actor: string, retired = false): Promise<void> {
   await ws.run(
-    `INSERT INTO plan_vulnerabilities VALUES ($id, $version, $pc, $d, $ir, $cr, $ef, $oc, false, $actor, now())`,
+    `INSERT INTO plan_vulnerabilities VALUES ($id, $version, $pc, $d, $ir, $cr, $ef, $oc, $retired, $actor, now())`,
     {
+      retired,
       id,
       version,
       pc: v.processCode,
@@ -175,6 +176,20 @@ export async function saveVulnerability(
       await recordChange(ws, { actor, action: 'register.add', entityType: 'vulnerability', entityId: id, after });
     }
     return { vulnerability: await getVulnerability(ws, id), changed: true };
+  });
+}
+
+/** Retires a vulnerability (entered by mistake, or no longer relevant): a new version marked retired. */
+export async function retireVulnerability(ws: Workspace, actor: string, id: string, reason: string): Promise<Vulnerability> {
+  if (!reason.trim()) throw new RegisterInputError('give a reason for retiring a vulnerability');
+  return ws.transaction(async () => {
+    const cur = await getVulnerability(ws, id);
+    if (await ws.scalar<boolean>('SELECT retired FROM plan_vulnerabilities WHERE vuln_id = $id ORDER BY version DESC LIMIT 1', { id })) {
+      throw new RegisterInputError(`vulnerability ${id} is already retired`);
+    }
+    await insertVersion(ws, id, cur.version + 1, cur, actor, true);
+    await recordChange(ws, { actor, action: 'register.retire', entityType: 'vulnerability', entityId: id, before: stateOf(cur), after: { retired: true, reason } });
+    return getVulnerability(ws, id);
   });
 }
 

@@ -106,17 +106,20 @@ async function resolveWindows(ws: Workspace, endOpt: string | undefined, months:
 }
 
 /** HS codes (at `digits` digits) with the highest finding rate for the risk among inspected lines of both periods. */
-export async function proposeHs(ws: Workspace, risk: string, w: Windows, top: number, digits: number, minSupport: number): Promise<ProposedHs[]> {
+/** A finding of the risk: compliance_risk equal to the code or one of its aliases (any case). */
+const RISK_PRED = `list_contains(string_split($risk_names, '|'), lower(trim(compliance_risk)))`;
+
+export async function proposeHs(ws: Workspace, riskNames: string, w: Windows, top: number, digits: number, minSupport: number): Promise<ProposedHs[]> {
   return ws.all<ProposedHs>(
     `SELECT left(hs_code, $digits) AS hs, count(*)::BIGINT AS inspected,
-            count(*) FILTER (WHERE finding AND lower(compliance_risk) = $risk)::BIGINT AS findings,
-            round(100.0 * count(*) FILTER (WHERE finding AND lower(compliance_risk) = $risk) / count(*), 1) AS "findingRate",
-            coalesce(sum(amount_reassessed) FILTER (WHERE finding AND lower(compliance_risk) = $risk), 0) AS reassessed
+            count(*) FILTER (WHERE finding AND ${RISK_PRED})::BIGINT AS findings,
+            round(100.0 * count(*) FILTER (WHERE finding AND ${RISK_PRED}) / count(*), 1) AS "findingRate",
+            coalesce(sum(amount_reassessed) FILTER (WHERE finding AND ${RISK_PRED}), 0) AS reassessed
      FROM declaration_lines
      WHERE date > $ps::DATE AND date <= $end::DATE AND (inspected OR finding) AND length(hs_code) >= $digits
-     GROUP BY 1 HAVING count(*) >= $min AND count(*) FILTER (WHERE finding AND lower(compliance_risk) = $risk) > 0
+     GROUP BY 1 HAVING count(*) >= $min AND count(*) FILTER (WHERE finding AND ${RISK_PRED}) > 0
      ORDER BY "findingRate" DESC, reassessed DESC, hs LIMIT $top`,
-    { digits, risk, ps: w.previous.start, end: w.end, min: minSupport, top },
+    { digits, risk_names: riskNames, ps: w.previous.start, end: w.end, min: minSupport, top },
   );
 }
 
@@ -125,6 +128,7 @@ export async function riskCip(ws: Workspace, riskInput: string, opts: RiskCipOpt
   const hit = lookupCode(scales.compliance_risks, riskInput);
   if (!hit) throw new RiskCipError(`unknown compliance risk '${riskInput}' (expected one of ${scales.compliance_risks.map((r) => r.code).join(', ')})`);
   const risk = hit.code;
+  const riskNames = [hit.code, ...hit.aliases].map((x) => x.toLowerCase()).join('|');
   const months = opts.months ?? 12;
   if (!Number.isInteger(months) || months < 1) throw new RiskCipError(`--months ${months}: expected a whole number of months ≥ 1`);
   const w = await resolveWindows(ws, opts.end, months);
@@ -132,7 +136,7 @@ export async function riskCip(ws: Workspace, riskInput: string, opts: RiskCipOpt
   let hsCodes: string[];
   if (opts.hs?.length) hsCodes = [...new Set(opts.hs.map(normaliseHsCode))];
   else {
-    proposed = await proposeHs(ws, risk, w, opts.top ?? 5, opts.digits ?? 6, opts.minSupport ?? 30);
+    proposed = await proposeHs(ws, riskNames, w, opts.top ?? 5, opts.digits ?? 6, opts.minSupport ?? 30);
     if (proposed.length === 0) {
       const tagged = await ws.scalar<number>('SELECT count(*) FROM declaration_lines WHERE finding AND compliance_risk IS NOT NULL');
       if (!tagged) {
@@ -178,7 +182,7 @@ export async function riskCip(ws: Workspace, riskInput: string, opts: RiskCipOpt
       `WITH ro AS NOT MATERIALIZED (
          SELECT operator_id, CASE WHEN date > $cs::DATE THEN 'cur' ELSE 'prev' END AS per
          FROM declaration_lines
-         WHERE date > $ps::DATE AND date <= $end::DATE AND finding AND lower(compliance_risk) = $risk
+         WHERE date > $ps::DATE AND date <= $end::DATE AND finding AND ${RISK_PRED}
          GROUP BY 1, 2 HAVING count(DISTINCT declaration_id) >= 2),
        imp AS (SELECT hs, operator_id, sum(value) AS cif, sum(vat + duty + excise) AS collection FROM plan_a3_lines WHERE per = 'cur' GROUP BY 1, 2)
        SELECT i.hs, s.size_segment AS size, s.risk_level AS level, count(*)::BIGINT AS importers,
@@ -187,7 +191,7 @@ export async function riskCip(ws: Workspace, riskInput: string, opts: RiskCipOpt
               sum(i.cif) AS cif, sum(i.collection) AS collection
        FROM imp i LEFT JOIN operator_segments s USING (operator_id)
        GROUP BY 1, 2, 3`,
-      { ...dates, risk },
+      { ...dates, risk_names: riskNames },
     );
     const segmentation: HsSegmentation[] = hsCodes.map((hs) => {
       const mine = seg.filter((r) => r.hs === hs);
