@@ -38,6 +38,7 @@ export async function main(): Promise<void> {
     }
     console.log(`import: ${((performance.now() - t) / 1000).toFixed(1)} s`);
     const cfg = loadSelectivityConfig();
+    const kcs = loadSelectivityConfig(join(root, 'src', 'measure', 'selectivity', 'factors.kcs.yaml'));
     const runs: [string, BacktestOptions][] = [
       ['train 2020 → test 2021-Q2 (weights out-of-fold on 2020)', { trainUntil: '2020-12-31', testFrom: '2021-04-01', testUntil: '2021-06-30' }],
       ['train 2020, validation 2021-Q1 → test 2021-Q2 (weights on Q1, profiles 2020 + Q1)', { trainUntil: '2020-12-31', validFrom: '2021-01-01', validUntil: '2021-03-31', testFrom: '2021-04-01', testUntil: '2021-06-30' }],
@@ -48,6 +49,9 @@ export async function main(): Promise<void> {
       const r = await runBacktest(ws, cfg, o);
       report(name, r, performance.now() - t);
     }
+    t = performance.now();
+    const r = await runBacktest(ws, kcs, runs[0][1]);
+    report('factors.kcs.yaml (+ HS6 × extra.Tax Rate): train 2020 → test 2021-Q2', r, performance.now() - t);
   } finally {
     ws.close();
     rmSync(dir, { recursive: true, force: true });

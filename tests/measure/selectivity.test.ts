@@ -84,6 +84,35 @@ describe('empirical-Bayes profiles and fixed-weight scores (hand-computed)', () 
   });
 });
 
+describe('factors over extra source fields', () => {
+  it('reads extra.<Field> from declaration_lines.extra, with the same shrinkage', async () => {
+    const ws = await Workspace.open(join(tmpDir(), 'ws'), { create: true });
+    try {
+      const rows: [string, string, string, boolean | null][] = [
+        ['E1', '2023-01-01', '8', true], ['E2', '2023-01-02', '8', true], ['E3', '2023-01-03', '8', false],
+        ['E4', '2023-01-04', '0', false], ['E5', '2023-01-05', '0', false], ['E6', '2023-01-06', "it's 0", false],
+        ['F1', '2024-01-01', '8', null], ['F2', '2024-01-01', '', null],
+      ];
+      for (const [id, date, rate, finding] of rows) {
+        await ws.run(
+          `INSERT INTO declaration_lines (declaration_id, line_no, date, operator_id, hs_code, value, finding, extra)
+           VALUES ($id, 1, CAST($date AS DATE), 'OP', '010121', 1, $finding, map(['Tax Rate'], [$rate]))`,
+          { id, date, rate, finding },
+        );
+      }
+      const cfg = config([{ id: 'tax_rate', keys: ['extra.Tax Rate'], k: 1 }]);
+      const model = await fitModel(ws, cfg, { history: { until: '2023-12-31' } });
+      await scoreLines(ws, cfg, model, { from: '2024-01-01' });
+      const r = await ws.all<{ declaration_id: string; c_0: number }>('SELECT declaration_id, c_0 FROM sel_scores ORDER BY 1');
+      const rate = (2 + 1 * (2 / 6)) / (3 + 1);
+      expect(r[0].c_0).toBeCloseTo(logit(rate) - logit(2 / 6), 12);
+      expect(r[1].c_0).toBe(0); // empty value = missing key
+    } finally {
+      ws.close();
+    }
+  });
+});
+
 describe('fitted weights on a structured synthetic history', () => {
   let ws: Workspace;
   beforeAll(async () => {
