@@ -178,10 +178,23 @@ export async function operatorAggregates(ws: Workspace, cfg: GriConfig, w: Windo
   }
   const cols = Object.entries(aggs).filter(([name]) => needed.has(name) || ALWAYS.includes(name));
   const joins = kinds.map((k) => `LEFT JOIN seg_rk_${k} r_${k} ON r_${k}.code = l.${KIND_COLS[k]}`).join(' ');
+  // Identical aggregates (e.g. lines and basis_lines when the basis is both) are computed once and copied.
+  const first = new Map<string, string>();
+  const computed: string[] = [];
+  const copies: string[] = [];
+  for (const [n, sql] of cols) {
+    const prev = first.get(sql);
+    if (prev) copies.push(`${prev} AS ${n}`);
+    else {
+      first.set(sql, n);
+      computed.push(`${sql} AS ${n}`);
+    }
+  }
   const mainSql = `CREATE OR REPLACE TEMP TABLE seg_agg_lines AS
-     WITH l AS NOT MATERIALIZED (${WINDOW_LINES})
-     SELECT l.operator_id, ${cols.map(([n, sql]) => `${sql} AS ${n}`).join(', ')}
-     FROM l ${joins} GROUP BY l.operator_id`;
+     SELECT *${copies.length ? ', ' + copies.join(', ') : ''} FROM (
+       WITH l AS NOT MATERIALIZED (${WINDOW_LINES})
+       SELECT l.operator_id, ${computed.join(', ')}
+       FROM l ${joins} GROUP BY l.operator_id)`;
   await ws.run(mainSql, usedParams(mainSql, { ...windowParams(w), g_split: w.growthSplit, g_start: w.growthStart, risk_filter: cfg.complianceRisk }));
   // Declarations with a finding: only the finding lines are read (filter pushed into the scan).
   await ws.run(
