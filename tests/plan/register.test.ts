@@ -61,6 +61,10 @@ describe('Annex 2 Example 2 (Table A2.5)', () => {
       ['3.1.1', 'legal_framework', 9],
     ]);
     expect(list.every((v) => v.score.priority === null && v.score.priorityLevel === null)).toBe(true);
+    // The same vulnerability again: updated in place when imported, refused by `register add`.
+    expect((await add('3.1.1', 'legal', 'High,Low,High,Medium')).changed).toBe(false);
+    await expect(saveVulnerability(ws, 'ana', { processCode: '3.1.1', description: 'x', institutionalRisk: 'legal', complianceRisks: '', effects: 'low,low,low,low', occurrence: '' }, 'option', { onDuplicate: 'error' }))
+      .rejects.toThrow("option: already in the register as V-003 (3.1.1, legal_framework); use 'cip register score V-003' to re-assess it");
     ws.close();
   });
 });

@@ -80,6 +80,7 @@ export function register(program: Command): void {
           cliActor(o.user),
           { id: o.id, processCode: o.process, description: o.description, institutionalRisk: o.institutionalRisk, complianceRisks: o.complianceRisks, effects: o.effects, occurrence: o.occurrence },
           'option',
+          { onDuplicate: 'error' },
         );
         if (o.json) return printJson(v);
         console.log(explain(await registerScales(ws), v, await workspaceLanguage(ws)));

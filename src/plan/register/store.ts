@@ -159,12 +159,21 @@ export async function saveVulnerability(
   actor: string,
   input: VulnerabilityInput,
   where = 'input',
+  opts: { onDuplicate?: 'update' | 'error' } = {},
 ): Promise<{ vulnerability: Vulnerability; changed: boolean }> {
   const scales = await registerScales(ws);
   const v = normalise(scales, input, where);
   return ws.transaction(async () => {
-    const id = v.id ?? (await nextId(ws));
-    const prev = (await listVulnerabilities(ws, { includeRetired: true })).find((x) => x.id === id);
+    const all = await listVulnerabilities(ws, { includeRetired: true });
+    // Without an id, the same process code, institutional risk and description is the same vulnerability.
+    const same = v.id === undefined
+      ? (await listVulnerabilities(ws)).find((x) => x.processCode === v.processCode && x.institutionalRisk === v.institutionalRisk && x.description === v.description)
+      : undefined;
+    if (same && opts.onDuplicate === 'error') {
+      throw new RegisterInputError(`${where}: already in the register as ${same.id} (${same.processCode}, ${same.institutionalRisk}); use 'cip register score ${same.id}' to re-assess it`);
+    }
+    const id = v.id ?? same?.id ?? (await nextId(ws));
+    const prev = all.find((x) => x.id === id);
     const after = stateOf(v);
     if (prev) {
       const before = stateOf(prev);
