@@ -30,7 +30,8 @@ const CSP = [
 ].join('; ');
 
 export async function buildApp(db: ServerDb, opts: AppOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: opts.logger ?? false, trustProxy: opts.trustProxy ?? true, bodyLimit: 2 * 1024 * 1024 });
+  // Client addresses (login throttling) come from X-Forwarded-For only when told a proxy is in front.
+  const app = Fastify({ logger: opts.logger ?? false, trustProxy: opts.trustProxy ?? process.env.CIP_TRUST_PROXY === '1', bodyLimit: 2 * 1024 * 1024 });
   useZod(app);
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
@@ -58,7 +59,7 @@ export async function buildApp(db: ServerDb, opts: AppOptions = {}): Promise<Fas
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return reply.code(err.statusCode).send({ error: err.message });
     req.log.error(err);
     if (!opts.logger) process.stderr.write(`[cip serve] ${req.method} ${req.url}: ${err.stack ?? err.message}\n`);
-    return reply.code(500).send({ error: `internal error: ${err.message}` });
+    return reply.code(500).send({ error: 'internal error (details in the server log)' });
   });
 
   registerRoutes(app, db, allRoutes, makeGuard(db));

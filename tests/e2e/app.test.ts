@@ -18,6 +18,7 @@ let server: RunningServer;
 let b: Session;
 let office: string;
 let foreignOperator: string;
+let hsCode: string;
 
 beforeAll(async () => {
   const dir = tmpDir('cip-e2e-');
@@ -36,6 +37,7 @@ beforeAll(async () => {
   await saveMeasure(ws, 'setup', { ...base, description: 'Risk rules on manifest data in the selectivity system', responsibleUnit: 'Risk management unit', expectedDate: '2026-02-28', dependsOn: ['M-001'] }).catch(() => undefined);
   office = (await ws.scalar<string>("SELECT name FROM server_units WHERE level = 'office' ORDER BY name LIMIT 1"))!;
   foreignOperator = (await ws.scalar<string>('SELECT s.operator_id FROM operator_segments s JOIN operators o USING (operator_id) WHERE o.office <> $o ORDER BY s.gri DESC LIMIT 1', { o: office }))!;
+  hsCode = (await ws.scalar<string>('SELECT left(hs_code, 4) FROM declaration_lines GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1'))!;
   await addUser(ws, { username: 'ana', displayName: 'Ana Coordinator', roles: 'coordinator', password: PASSWORD });
   await addUser(ws, { username: 'luis', roles: 'operational', unitId: `office:${office}`, password: PASSWORD });
   ws.close();
@@ -124,8 +126,16 @@ describe('web app', () => {
     await shot(page, '07-measures');
   });
 
-  it('treatment matrix, KPIs and effect pages render', async () => {
+  it('data, sensitive HS code, treatment matrix, KPIs and effect pages render', async () => {
     const { page } = b;
+    await nav('Data');
+    await page.getByRole('heading', { name: 'Data-quality report' }).waitFor();
+    await shot(page, '08-data');
+    await nav('Sensitive HS codes');
+    await page.getByTestId('hs-code').fill(hsCode);
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.getByTestId('table5').locator('tbody tr').first().waitFor();
+    await shot(page, '08-hs');
     await nav('Treatment matrix');
     await page.getByTestId('treatments').waitFor();
     await shot(page, '08-treatments');

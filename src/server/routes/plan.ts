@@ -7,6 +7,7 @@ import { getMatrix, resolveMatrix, setCell, SIZES, RISKS, INTERVENTIONS, Treatme
 import { getVulnerability, listVulnerabilities, saveVulnerability } from '../../plan/register/store.ts';
 import { completeMeasure, getMeasure, listMeasuresWithSchedule, MeasureInputError, reopenMeasure, saveMeasure } from '../../plan/measures/store.ts';
 import { listIndicators, recordIndicatorValue } from '../../plan/measures/indicators.ts';
+import { riskCip, RiskCipError } from '../../plan/risk/annex3.ts';
 import { changeRoute, HttpError, readRoute, type RouteDef } from '../route-table.ts';
 import { LANGUAGES } from '../users.ts';
 
@@ -19,7 +20,7 @@ async function plan<T>(fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (e) {
     const err = e as Error;
-    if (/InputError$|ScoreError|DependencyError/.test(err.constructor?.name ?? '') || err instanceof TreatmentInputError || err instanceof MeasureInputError) {
+    if (err instanceof RiskCipError || /InputError$|ScoreError|DependencyError/.test(err.constructor?.name ?? '') || err instanceof TreatmentInputError || err instanceof MeasureInputError) {
       throw new HttpError(/^no (vulnerability|measure|indicator) /.test(err.message) ? 404 : 400, err.message);
     }
     throw e;
@@ -27,6 +28,13 @@ async function plan<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 export const planRoutes: RouteDef[] = [
+  readRoute({
+    method: 'GET', url: '/api/plan/annex3', cache: true, summary: 'Risk-specific CIP (Annex 3): sensitive HS codes (given or proposed from finding rates), their indicators with variation, importers by size × risk, treatments, vulnerabilities', tag: 'plan', access: 'plan.read',
+    query: z.object({ risk: z.string().min(1).max(60), hs: z.string().max(200).optional(), months: z.coerce.number().int().min(1).max(60).optional() }),
+    response: json,
+    read: async ({ db, query }) =>
+      db.read(async (ws) => (await plan(() => riskCip(ws, query.risk, { hs: query.hs ? query.hs.split(',').map((x) => x.trim()).filter(Boolean) : undefined, months: query.months }))) as unknown as Record<string, unknown>),
+  }),
   readRoute({
     method: 'GET', url: '/api/plan/scales', summary: 'Register scales: effect levels, objectives, institutional and compliance risks, bands (with labels in four languages)', tag: 'plan', access: 'plan.read',
     response: json,

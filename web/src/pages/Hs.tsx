@@ -7,6 +7,9 @@ import { ErrorBox, Loading } from '../components/Status.tsx';
 import { useApi } from '../components/useApi.ts';
 import { fmtInt, fmtMoney, fmtNum } from '../format.ts';
 import { navigate, useLocation } from '../router.ts';
+import { Annex3 } from '../components/Annex3.tsx';
+import { lbl, type Scales } from '../components/labels.ts';
+import { can, useMe } from '../session.tsx';
 
 interface Table5 { hsCode: string; window: { first?: string; start?: string; end: string }; importers: number; cells: { size: string; level: string; importers: number; operators: { tin: string; gri: number; lines: number; value: number }[] }[] }
 interface Hub { id: string; operators: number; highRiskOperators: number; lines: number; value: number; members: { tin: string; gri: number; level: string; lines: number }[] }
@@ -18,6 +21,15 @@ export function HsPage() {
   const risk = useRisk();
   const code = search.get('code') ?? '';
   const [input, setInput] = useState(code);
+  const me = useMe();
+  const compliance = search.get('compliance') ?? 'valuation';
+  const scales = useApi(() => get<Scales>('/api/plan/scales'), []);
+  const pick = (hs: string) => {
+    const s = new URLSearchParams(search);
+    s.set('code', hs);
+    setInput(hs);
+    navigate(`/hs?${s}`);
+  };
   const t5 = useApi(() => (code ? get<Table5>(`/api/segmentation/hs/${encodeURIComponent(code)}`, { risk }) : Promise.resolve(undefined)), [code, risk]);
   const links = useApi(() => (code ? get<Links>(`/api/segmentation/hs/${encodeURIComponent(code)}/links`, { risk }) : Promise.resolve(undefined)), [code, risk]);
   const submit = (e: FormEvent) => {
@@ -30,7 +42,17 @@ export function HsPage() {
   return (
     <section>
       <div className="row spread"><h1>{t('hs.title')}</h1><RiskPicker /></div>
-      <form className="filters" onSubmit={submit}>
+      {can(me, 'plan.read') && (
+        <>
+          <label className="inline">{t('hs.complianceRisk')}{' '}
+            <select value={compliance} onChange={(e) => { const s = new URLSearchParams(search); s.set('compliance', e.target.value); navigate(`/hs?${s}`); }}>
+              {(scales.data?.compliance_risks ?? []).map((c) => <option key={c.code} value={c.code}>{lbl(c.labels)}</option>)}
+            </select>
+          </label>
+          <Annex3 risk={compliance} onPick={pick} />
+        </>
+      )}
+      <form className="filters" onSubmit={submit} style={{ marginTop: 16 }}>
         <label>{t('hs.code')}<input value={input} onChange={(e) => setInput(e.target.value)} placeholder="8471.30" data-testid="hs-code" /></label>
         <button type="submit">{t('hs.show')}</button>
       </form>
