@@ -5,6 +5,7 @@ import { fitModel, scoreLines } from '../../src/measure/selectivity/model.ts';
 import { fitLogistic } from '../../src/measure/selectivity/logistic.ts';
 import { loadSelectivityConfig, validateSelectivityConfig } from '../../src/measure/selectivity/config.ts';
 import { buildFeatures } from '../../src/measure/selectivity/profiles.ts';
+import { griAsOf } from '../../src/measure/selectivity/gri.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { config, insertLines, insertSynthetic } from './selectivity-fixtures.ts';
 
@@ -144,6 +145,27 @@ describe('fitted weights on a structured synthetic history', () => {
   });
 });
 
+describe('operator GRI as a factor (segmentation API)', () => {
+  it('computes the GRI as of the history end without touching the stored run, and keys lines by its level', async () => {
+    const ws = await Workspace.open(join(tmpDir(), 'ws'), { create: true });
+    try {
+      await insertSynthetic(ws, 3000);
+      const n = await griAsOf(ws, '2023-06-30');
+      expect(n).toBeGreaterThan(100);
+      expect(await ws.scalar('SELECT count(*) FROM operator_segments')).toBe(0);
+      expect(await ws.scalar('SELECT count(*) FROM seg_runs')).toBe(0);
+      const levels = (await ws.all<{ l: string }>('SELECT DISTINCT gri_level AS l FROM sel_gri ORDER BY 1')).map((r) => r.l);
+      expect(levels.every((l) => ['high', 'medium', 'low'].includes(l))).toBe(true);
+      const cfg = config([{ id: 'operator_gri', keys: ['gri_level'], k: 20 }]);
+      await buildFeatures(ws, cfg, { history: { until: '2023-06-30' }, target: { from: '2023-07-01' } });
+      const missing = await ws.scalar(`SELECT count(*) FROM sel_lines l JOIN sel_gri g USING (operator_id) WHERE l.k_0 IS DISTINCT FROM g.gri_level`);
+      expect(missing).toBe(0);
+    } finally {
+      ws.close();
+    }
+  });
+});
+
 describe('logistic fit (known answers)', () => {
   it('one binary factor, no penalty: intercept = logit(1/4), weight = logit(3/4) − logit(1/4) = 2·ln 3', () => {
     const X = [[0], [0], [0], [0], [1], [1], [1], [1]];
@@ -177,7 +199,7 @@ describe('factor configuration errors', () => {
   it('names an unknown key with the vocabulary', () => {
     const c = base();
     expect(() => validateSelectivityConfig({ ...c, factors: [{ ...c.factors[0], keys: ['hs7'] }] }, 'my.yaml')).toThrow(
-      /^my\.yaml: factors\.0\.keys\.0: expected hs2\|hs4\|hs6\|unit_value_band, a canonical column/,
+      /^my\.yaml: factors\.0\.keys\.0: expected hs2\|hs4\|hs6\|unit_value_band\|gri_level, a canonical column/,
     );
   });
   it('requires a parent to be listed first', () => {

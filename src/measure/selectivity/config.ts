@@ -10,9 +10,9 @@ const label = z.object({ en: z.string(), es: z.string(), fr: z.string(), pt: z.s
 
 const keyName = z
   .string()
-  .regex(/^(hs2|hs4|hs6|unit_value_band|office|operator_id|declarant_id|supplier_id|origin_country|departure_country|transport_mode|tax_type|exemption_code|preference_code|regime|flow|extra\.[A-Za-z0-9_ .%()/-]{1,64})$/, {
+  .regex(/^(hs2|hs4|hs6|unit_value_band|gri_level|office|operator_id|declarant_id|supplier_id|origin_country|departure_country|transport_mode|tax_type|exemption_code|preference_code|regime|flow|extra\.[A-Za-z0-9_ .%()/-]{1,64})$/, {
     message:
-      'expected hs2|hs4|hs6|unit_value_band, a canonical column (office, operator_id, declarant_id, supplier_id, origin_country, departure_country, transport_mode, tax_type, exemption_code, preference_code, regime, flow) or extra.<Field>',
+      'expected hs2|hs4|hs6|unit_value_band|gri_level, a canonical column (office, operator_id, declarant_id, supplier_id, origin_country, departure_country, transport_mode, tax_type, exemption_code, preference_code, regime, flow) or extra.<Field>',
   });
 
 const factor = z.object({
@@ -106,7 +106,7 @@ export function keySql(key: string, paramName: string, params: Record<string, un
     const n = Number(key.slice(2));
     return `CASE WHEN length(${hs}) >= ${n} THEN left(${hs}, ${n}) END`;
   }
-  if (key === 'unit_value_band') return 'NULL::VARCHAR'; // filled in a later step against the norms
+  if (key === 'unit_value_band' || key === 'gri_level') return 'NULL::VARCHAR'; // filled in a later step
   if (key.startsWith('extra.')) {
     params[paramName] = key.slice('extra.'.length);
     return `nullif(trim(d.extra[$${paramName}]), '')`;

@@ -6,6 +6,7 @@
 //   sel_feat   per line: lines n_j, rate r_j and lift l_j of every factor (history lines out-of-fold)
 import type { Workspace } from '../../workspace/workspace.ts';
 import { keyColumn, keyNames, keySql, type SelectivityConfig } from './config.ts';
+import { griAsOf } from './gri.ts';
 
 export interface Window {
   from?: string;
@@ -89,6 +90,10 @@ WHERE (${hist}) OR (${target})`,
   stats.priorRate = stats.historyFindings / stats.historyLines;
 
   await buildUnitValueBands(ws, cfg);
+  if (keyNames(cfg).includes('gri_level')) {
+    await griAsOf(ws, spec.history.until);
+    await ws.run(`UPDATE sel_lines l SET ${keyColumn(cfg, 'gri_level')} = g.gri_level FROM sel_gri g WHERE g.operator_id = l.operator_id`);
+  }
   await buildFactorCounts(ws, cfg);
   await buildFactorLifts(ws, cfg);
   return stats;
