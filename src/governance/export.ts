@@ -1,0 +1,110 @@
+// Exports of the committee's record: a meeting's minutes and the decision log, to Word (docx) and Excel (xlsx).
+// Corrections to a signed-off meeting are printed after the entry they correct, marked as corrections.
+import ExcelJS from 'exceljs';
+import { Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
+import type { Workspace } from '../workspace/workspace.ts';
+import { getMeeting, listMinutes, type MinuteEntry } from './meetings.ts';
+import { agendaOf, listActions, listDecisions, type Decision } from './decisions.ts';
+import { roleLabel } from './committee.ts';
+
+export interface MinutesData {
+  meeting: Awaited<ReturnType<typeof getMeeting>>;
+  items: { key: string; no: number; title: string; minutes: MinuteEntry[] }[];
+  general: MinuteEntry[];
+  decisions: Decision[];
+  actions: { id: string; description: string; ownerUnit: string; dueDate: string; status: string; origin: string }[];
+}
+
+export async function gatherMinutes(ws: Workspace, ref: string): Promise<MinutesData> {
+  const meeting = await getMeeting(ws, ref);
+  const minutes = await listMinutes(ws, ref);
+  const agenda = await agendaOf(ws, ref);
+  const all = await listActions(ws);
+  const carried = new Set(agenda.filter((i) => i.action).map((i) => i.action!.id));
+  return {
+    meeting,
+    items: agenda.map((i) => ({ key: i.key, no: i.itemNo, title: i.title, minutes: minutes.filter((m) => m.itemKey === i.key) })),
+    general: minutes.filter((m) => !agenda.some((i) => i.key === m.itemKey)),
+    decisions: await listDecisions(ws, { ref }),
+    actions: all
+      .filter((a) => a.ref === ref || carried.has(a.id))
+      .map((a) => {
+        const here = a.updates.filter((u) => u.ref === ref).at(-1);
+        return { id: a.id, description: a.description, ownerUnit: a.ownerUnit, dueDate: a.dueDate, status: here?.status ?? (a.ref === ref ? 'open' : 'carried'), origin: a.ref === ref ? 'assigned' : `carried from ${a.ref}` };
+      }),
+  };
+}
+
+const cell = (t: string | number | null, bold = false) => new TableCell({ children: [new Paragraph({ children: [new TextRun({ text: String(t ?? ''), bold })] })] });
+const table = (head: string[], rows: (string | number | null)[][]) =>
+  new Table({ width: { size: 100, type: WidthType.PERCENTAGE }, rows: [new TableRow({ children: head.map((h) => cell(h, true)), tableHeader: true }), ...rows.map((r) => new TableRow({ children: r.map((c) => cell(c)) }))] });
+const entryParagraph = (m: MinuteEntry) =>
+  new Paragraph({ children: [new TextRun({ text: m.kind === 'correction' ? `Correction (${m.author}, ${m.writtenAt.slice(0, 10)}): ` : '', bold: true, italics: m.kind === 'correction' }), new TextRun(m.body)] });
+
+export async function minutesDocx(ws: Workspace, ref: string): Promise<Buffer> {
+  const d = await gatherMinutes(ws, ref);
+  const m = d.meeting;
+  const children: (Paragraph | Table)[] = [
+    new Paragraph({ text: `Risk-Management Committee — minutes of meeting ${m.ref}`, heading: HeadingLevel.TITLE }),
+    new Paragraph(`Date: ${m.heldOn}. Chair: ${m.chair}.${m.title ? ' ' + m.title : ''}`),
+    new Paragraph(m.status === 'signed' ? `Signed off by ${m.signedBy} on ${m.signedAt?.slice(0, 10)}.` : 'Draft: not signed off.'),
+    new Paragraph({ text: 'Attendees', heading: HeadingLevel.HEADING_1 }),
+    table(['Name', 'Role', 'Unit'], m.attendees.map((a) => [a.name, roleLabel(a.role), a.unit])),
+    new Paragraph({ text: 'Agenda and minutes', heading: HeadingLevel.HEADING_1 }),
+  ];
+  for (const i of d.items) {
+    children.push(new Paragraph({ text: `${i.no}. ${i.title}`, heading: HeadingLevel.HEADING_2 }));
+    for (const e of i.minutes) children.push(entryParagraph(e));
+    for (const dec of d.decisions.filter((x) => x.itemKey === i.key)) children.push(new Paragraph({ children: [new TextRun({ text: `Decision ${dec.id} (${dec.outcome}): `, bold: true }), new TextRun(dec.text)] }));
+  }
+  if (d.general.length) {
+    children.push(new Paragraph({ text: 'Other business', heading: HeadingLevel.HEADING_2 }));
+    for (const e of d.general) children.push(entryParagraph(e));
+  }
+  children.push(new Paragraph({ text: 'Decisions', heading: HeadingLevel.HEADING_1 }));
+  children.push(table(['Decision', 'Subject', 'Outcome', 'Text'], d.decisions.map((x) => [x.id, `${x.subjectType} ${x.subjectId ?? ''}`.trim(), x.outcome, x.text])));
+  children.push(new Paragraph({ text: 'Actions', heading: HeadingLevel.HEADING_1 }));
+  children.push(table(['Action', 'Description', 'Owner unit', 'Due', 'Status', 'Origin'], d.actions.map((a) => [a.id, a.description, a.ownerUnit, a.dueDate, a.status, a.origin])));
+  const doc = new Document({ creator: 'CIP Workbench', title: `Minutes ${m.ref}`, sections: [{ children }] });
+  return Packer.toBuffer(doc);
+}
+
+function sheet(wb: ExcelJS.Workbook, name: string, head: string[], rows: (string | number | null)[][]) {
+  const s = wb.addWorksheet(name);
+  s.addRow(head).font = { bold: true };
+  for (const r of rows) s.addRow(r);
+  s.views = [{ state: 'frozen', ySplit: 1 }];
+  s.columns.forEach((c, i) => (c.width = Math.min(60, Math.max(10, head[i].length + 2, ...rows.map((r) => String(r[i] ?? '').length)))));
+}
+
+export async function minutesXlsx(ws: Workspace, ref: string): Promise<Buffer> {
+  const d = await gatherMinutes(ws, ref);
+  const wb = new ExcelJS.Workbook();
+  sheet(wb, 'Meeting', ['Reference', 'Date', 'Chair', 'Status', 'Signed by', 'Signed at'], [[d.meeting.ref, d.meeting.heldOn, d.meeting.chair, d.meeting.status, d.meeting.signedBy, d.meeting.signedAt]]);
+  sheet(wb, 'Attendees', ['Member', 'Name', 'Role', 'Unit'], d.meeting.attendees.map((a) => [a.memberId, a.name, roleLabel(a.role), a.unit]));
+  sheet(wb, 'Minutes', ['Item', 'Title', 'Entry', 'Kind', 'Text', 'Author', 'Written at'], [
+    ...d.items.flatMap((i) => (i.minutes.length ? i.minutes : [null]).map((e) => [i.no, i.title, e?.entryNo ?? null, e?.kind ?? null, e?.body ?? null, e?.author ?? null, e?.writtenAt ?? null])),
+    ...d.general.map((e) => [e.itemKey, '', e.entryNo, e.kind, e.body, e.author, e.writtenAt]),
+  ]);
+  sheet(wb, 'Decisions', ['Decision', 'Item', 'Subject type', 'Subject', 'Outcome', 'Text', 'Recorded by'], d.decisions.map((x) => [x.id, x.itemKey, x.subjectType, x.subjectId, x.outcome, x.text, x.recordedBy]));
+  sheet(wb, 'Actions', ['Action', 'Description', 'Owner unit', 'Due', 'Status', 'Origin'], d.actions.map((a) => [a.id, a.description, a.ownerUnit, a.dueDate, a.status, a.origin]));
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+const logRows = (ds: Decision[]) => ds.map((x) => [x.id, x.ref, x.heldOn, `${x.subjectType} ${x.subjectId ?? ''}`.trim(), x.outcome, x.text, x.recordedBy]);
+const LOG_HEAD = ['Decision', 'Meeting', 'Date', 'Subject', 'Outcome', 'Text', 'Recorded by'];
+
+export async function decisionLogXlsx(ws: Workspace): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  sheet(wb, 'Decision log', LOG_HEAD, logRows(await listDecisions(ws)));
+  sheet(wb, 'Actions', ['Action', 'Meeting', 'Description', 'Owner unit', 'Due', 'Status', 'Closed in'], (await listActions(ws)).map((a) => [a.id, a.ref, a.description, a.ownerUnit, a.dueDate, a.status, a.closedIn ?? a.closedOn]));
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+export async function decisionLogDocx(ws: Workspace): Promise<Buffer> {
+  const doc = new Document({
+    creator: 'CIP Workbench', title: 'Decision log',
+    sections: [{ children: [new Paragraph({ text: 'Risk-Management Committee — decision log', heading: HeadingLevel.TITLE }), table(LOG_HEAD, logRows(await listDecisions(ws)))] }],
+  });
+  return Packer.toBuffer(doc);
+}

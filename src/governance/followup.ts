@@ -1,0 +1,133 @@
+// Follow-up: overdue actions and measures per unit, reminders before and after due dates (in-app; an e-mail
+// hook that is off by default writes messages to an outbox folder for the mail system to pick up), and the
+// report to the head of customs.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import type { Workspace } from '../workspace/workspace.ts';
+import { recordChange } from '../history/history.ts';
+import { listMeasuresWithSchedule } from '../plan/measures/store.ts';
+import { listIndicators } from '../plan/measures/indicators.ts';
+import { listActions, type Action } from './decisions.ts';
+import { getSettings, listProposals } from './approvals.ts';
+import { listMembers } from './committee.ts';
+import { GovernanceInputError } from './errors.ts';
+
+const days = (from: string, to: string) => Math.round((Date.parse(to + 'T00:00:00Z') - Date.parse(from + 'T00:00:00Z')) / 86_400_000);
+
+export interface UnitOverdue {
+  unit: string;
+  overdueActions: { id: string; description: string; dueDate: string; daysLate: number; ref: string }[];
+  overdueMeasures: { id: string; description: string; expectedDate: string; daysLate: number }[];
+}
+
+/** Open actions and planned measures past their due date on `today`, grouped by owner/responsible unit. */
+export async function overdueByUnit(ws: Workspace, today: string): Promise<UnitOverdue[]> {
+  const units = new Map<string, UnitOverdue>();
+  const unit = (u: string) => units.get(u) ?? units.set(u, { unit: u, overdueActions: [], overdueMeasures: [] }).get(u)!;
+  for (const a of await listActions(ws)) {
+    if (a.status !== 'closed' && a.dueDate < today) unit(a.ownerUnit).overdueActions.push({ id: a.id, description: a.description, dueDate: a.dueDate, daysLate: days(a.dueDate, today), ref: a.ref });
+  }
+  for (const m of await listMeasuresWithSchedule(ws, today)) {
+    if (m.status !== 'done' && m.expectedDate && m.expectedDate < today) {
+      unit(m.responsibleUnit).overdueMeasures.push({ id: m.id, description: m.description, expectedDate: m.expectedDate, daysLate: days(m.expectedDate, today) });
+    }
+  }
+  return [...units.values()].sort((a, b) => b.overdueActions.length + b.overdueMeasures.length - (a.overdueActions.length + a.overdueMeasures.length) || a.unit.localeCompare(b.unit));
+}
+
+export interface Reminder {
+  actionId: string;
+  kind: 'due_soon' | 'overdue';
+  ownerUnit: string;
+  dueDate: string;
+  /** days until due (due_soon) or days late (overdue) */
+  days: number;
+  description: string;
+  message: string;
+}
+
+function reminderOf(a: Action, today: string, before: number): Reminder | null {
+  if (a.status === 'closed') return null;
+  const d = days(today, a.dueDate);
+  if (d < 0) return { actionId: a.id, kind: 'overdue', ownerUnit: a.ownerUnit, dueDate: a.dueDate, days: -d, description: a.description, message: `Action ${a.id} (${a.ownerUnit}) is ${-d} day(s) overdue (due ${a.dueDate}): ${a.description}` };
+  if (d <= before) return { actionId: a.id, kind: 'due_soon', ownerUnit: a.ownerUnit, dueDate: a.dueDate, days: d, description: a.description, message: `Action ${a.id} (${a.ownerUnit}) is due in ${d} day(s), on ${a.dueDate}: ${a.description}` };
+  return null;
+}
+
+/** In-app reminders on `today`: actions due within the configured days, and overdue actions. */
+export async function reminders(ws: Workspace, today: string, f: { unit?: string } = {}): Promise<Reminder[]> {
+  const before = Number((await getSettings(ws))['reminders.days_before']);
+  return (await listActions(ws, { unit: f.unit }))
+    .map((a) => reminderOf(a, today, before))
+    .filter((r): r is Reminder => r !== null)
+    .sort((a, b) => (a.kind === b.kind ? a.dueDate.localeCompare(b.dueDate) : a.kind === 'overdue' ? -1 : 1));
+}
+
+/**
+ * The e-mail hook: when 'email.enabled' is true, writes one .eml per reminder not yet sent (to the members of
+ * the owner unit that have an address) into the outbox folder. Off by default: refused with a clear message.
+ */
+export async function sendEmailReminders(ws: Workspace, actor: string, today: string): Promise<{ written: string[]; skipped: number }> {
+  const s = await getSettings(ws);
+  if (s['email.enabled'] !== true) {
+    throw new GovernanceInputError("e-mail reminders are off (the default); turn them on with 'cip committee settings set email.enabled true'");
+  }
+  const outbox = String(s['email.outbox']);
+  const dir = isAbsolute(outbox) ? outbox : join(ws.dir, outbox);
+  const members = await listMembers(ws);
+  const written: string[] = [];
+  let skipped = 0;
+  for (const r of await reminders(ws, today)) {
+    if (await ws.one("SELECT 1 FROM gov_reminders_sent WHERE action_id = $a AND kind = $k AND channel = 'email'", { a: r.actionId, k: r.kind })) { skipped++; continue; }
+    const to = members.filter((m) => m.unit === r.ownerUnit && m.email).map((m) => m.email!);
+    if (!to.length) { skipped++; continue; }
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `${today}-${r.actionId}-${r.kind}.eml`);
+    writeFileSync(file, `To: ${to.join(', ')}\r\nSubject: [RMC] ${r.kind === 'overdue' ? 'Overdue' : 'Due soon'}: action ${r.actionId}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${r.message}\r\n`);
+    await ws.transaction(async () => {
+      await ws.run("INSERT INTO gov_reminders_sent VALUES ($a, $k, 'email', $d::DATE)", { a: r.actionId, k: r.kind, d: today });
+      await recordChange(ws, { actor, action: 'action.remind', entityType: 'action', entityId: r.actionId, orgUnit: r.ownerUnit, after: { kind: r.kind, to } });
+    });
+    written.push(file);
+  }
+  return { written, skipped };
+}
+
+export interface HeadReport {
+  asOf: string;
+  measures: { total: number; done: number; planned: number; late: number; byUnit: { unit: string; total: number; done: number; late: number }[] };
+  indicators: { id: string; name: string; period: string | null; value: number | null; goal: number | null; onTarget: boolean | null }[];
+  pending: {
+    proposals: { id: string; kind: string; summary: string; proposedBy: string }[];
+    openActions: number;
+    overdueActions: number;
+  };
+}
+
+/** The report for the head of customs: progress of measures, indicators against goals, decisions pending. */
+export async function headReport(ws: Workspace, today: string): Promise<HeadReport> {
+  const ms = await listMeasuresWithSchedule(ws, today);
+  const isLate = (m: (typeof ms)[number]) => m.status !== 'done' && !!m.expectedDate && m.expectedDate < today;
+  const units = [...new Set(ms.map((m) => m.responsibleUnit))].sort();
+  const actions = await listActions(ws);
+  return {
+    asOf: today,
+    measures: {
+      total: ms.length, done: ms.filter((m) => m.status === 'done').length, planned: ms.filter((m) => m.status !== 'done').length, late: ms.filter(isLate).length,
+      byUnit: units.map((u) => {
+        const x = ms.filter((m) => m.responsibleUnit === u);
+        return { unit: u, total: x.length, done: x.filter((m) => m.status === 'done').length, late: x.filter(isLate).length };
+      }),
+    },
+    indicators: (await listIndicators(ws)).map((i) => {
+      const last = i.values.at(-1);
+      const value = last?.value ?? null;
+      return { id: i.id, name: i.name, period: last?.period ?? null, value, goal: i.goal, onTarget: value === null || i.goal === null ? null : value >= i.goal };
+    }),
+    pending: {
+      proposals: (await listProposals(ws, { status: 'pending' })).map((p) => ({ id: p.id, kind: p.kind, summary: p.summary, proposedBy: p.proposedBy })),
+      openActions: actions.filter((a) => a.status !== 'closed').length,
+      overdueActions: actions.filter((a) => a.status !== 'closed' && a.dueDate < today).length,
+    },
+  };
+}

@@ -1,0 +1,9 @@
+// Governance (Annex 4): the committee, its meetings, decisions, actions, approvals, follow-up and exports.
+export * from './errors.ts';
+export * from './committee.ts';
+export * from './meetings.ts';
+export * from './agenda.ts';
+export * from './decisions.ts';
+export * from './approvals.ts';
+export * from './followup.ts';
+export * from './export.ts';
