@@ -38,6 +38,23 @@ describe('Annex 2 Example 1 (Tables A2.1, A2.2)', () => {
   });
 });
 
+describe('configurable scales and bands (data, not code)', () => {
+  it('a 1–5 scale with absolute priority bands', () => {
+    const five = {
+      ...scales,
+      effect_scale: [1, 2, 3, 4, 5].map((n) => ({ code: `p${n}`, points: n, colour: '#FFFFFF', labels: { en: String(n) } })),
+      priority_bands: { basis: 'absolute' as const, bands: [
+        { code: 'critical', min: 60, colour: '#C00000', labels: { en: 'Critical' } },
+        { code: 'high', min: 30, colour: '#F8696B', labels: { en: 'High' } },
+        { code: 'low', min: 0, colour: '#63BE7B', labels: { en: 'Low' } },
+      ] },
+    };
+    const s = score(five, { effects: parseEffects(five, '4,5,5,3', 'test'), occurrence: parseOccurrence('2021=Y,2022=Y,2023=Y,2024=N', 'test') });
+    expect([s.expectedEffect, s.probability, s.priority, s.priorityLevel, s.maxPriority]).toEqual([17, 3, 51, 'high', 80]);
+    expect(() => parseEffects(five, '4,5,6,3', 'cell')).toThrow("cell (tax): unknown effect level '6' (expected p1/1, p2/2, p3/3, p4/4, p5/5)");
+  });
+});
+
 describe('Annex 2 Step 4 indicators (Table A2.4)', () => {
   it('5,478 / 16,392 → 33.4% and 12 / 43 → 27.9%', () => {
     expect(indicatorPercent(5478, 16392)).toBe(33.4);
