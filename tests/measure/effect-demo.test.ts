@@ -4,7 +4,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { tmpDir } from '../helpers/tmp.ts';
-import { cipJson } from '../helpers/cli.ts';
 import { Workspace } from '../../src/workspace/workspace.ts';
 import { generateDemo, type DemoResult } from '../../src/demo/index.ts';
 import { estimateEffect, type EffectReport } from '../../src/measure/effect/index.ts';
@@ -22,14 +21,24 @@ async function demo(dir: string, effect: number): Promise<DemoResult> {
   }
 }
 
+/** The API behind `cip effect` (the CLI adds only option parsing and rendering, tested in effect.test.ts). */
+async function effect(dir: string, treatment: string): Promise<EffectReport> {
+  const ws = await Workspace.open(dir);
+  try {
+    return await estimateEffect(ws, { treatment });
+  } finally {
+    ws.close();
+  }
+}
+
 beforeAll(async () => {
   truthBig = await demo(big, -0.5);
   truthNone = await demo(none, 0);
 });
 
 describe('cip effect on the demo workspace', () => {
-  it('recovers the true effect (−50% non-compliance) inside its interval, which excludes 0', () => {
-    const r = cipJson<EffectReport>(['effect', '-w', big, '--treatment', truthBig.treatment]);
+  it('recovers the true effect (−50% non-compliance) inside its interval, which excludes 0', async () => {
+    const r = await effect(big, truthBig.treatment);
     const o = r.outcomes.find((x) => x.outcome === 'finding_rate')!;
     const truth = truthBig.truth.trueEffect; // line-weighted, like the estimator's default weighting
     expect(truth).toBeLessThan(-0.05);
@@ -41,13 +50,8 @@ describe('cip effect on the demo workspace', () => {
   });
   it('includes 0 when the generator has no effect', async () => {
     expect(truthNone.truth.trueEffect).toBe(0);
-    const ws = await Workspace.open(none);
-    try {
-      const o = (await estimateEffect(ws, { treatment: truthNone.treatment })).outcomes[0];
-      expect(o.ci_low).toBeLessThan(0);
-      expect(o.ci_high).toBeGreaterThan(0);
-    } finally {
-      ws.close();
-    }
+    const o = (await effect(none, truthNone.treatment)).outcomes[0];
+    expect(o.ci_low).toBeLessThan(0);
+    expect(o.ci_high).toBeGreaterThan(0);
   });
 });
