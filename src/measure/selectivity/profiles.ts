@@ -151,26 +151,25 @@ FROM sel_lines l WHERE role = 'hist' AND ${factorKeySql(cfg, j)} IS NOT NULL GRO
 async function buildFactorLifts(ws: Workspace, cfg: SelectivityConfig): Promise<void> {
   const F = cfg.factors;
   const idx = new Map(F.map((f, j) => [f.id, j]));
-  // Step 1: counts per line and factor in long form — history lines out-of-fold (their own fold's lines
-  // removed), target lines in full — then pivoted to one row per line.
-  const parts = F.map(
-    (_, j) => `SELECT l.lid, ${j} AS f, t.n - coalesce(fo.n, 0) AS n, t.s - coalesce(fo.s, 0) AS s
-FROM sel_lines l JOIN sel_tot_${j} t ON t.key = ${factorKeySql(cfg, j)}
-LEFT JOIN sel_fold_${j} fo ON fo.key = t.key AND fo.fold = l.hfold`,
-  );
-  await ws.run(`CREATE OR REPLACE TEMP TABLE sel_long AS ${parts.join('\nUNION ALL\n')}`);
+  // Step 1: counts per line and factor — history lines out-of-fold (their own fold's lines removed, joined on
+  // hfold, which is -1 for target lines so they keep the full counts). Hash joins only.
+  const cols: string[] = [];
+  const joins: string[] = [];
+  for (let j = 0; j < F.length; j++) {
+    joins.push(`LEFT JOIN sel_tot_${j} t${j} ON t${j}.key = ${factorKeySql(cfg, j)}`);
+    joins.push(`LEFT JOIN sel_fold_${j} f${j} ON f${j}.key = ${factorKeySql(cfg, j)} AND f${j}.fold = l.hfold`);
+    cols.push(`coalesce(t${j}.n, 0) - coalesce(f${j}.n, 0) AS n_${j}, coalesce(t${j}.s, 0) - coalesce(f${j}.s, 0) AS s_${j}`);
+  }
   await ws.run(
     `CREATE OR REPLACE TEMP TABLE sel_counts AS
 SELECT l.lid,
   CASE WHEN l.role = 'hist' THEN (pt.s - coalesce(pf.s, 0)) / (pt.n - coalesce(pf.n, 0)) ELSE pt.s / pt.n END AS p0,
-  ${F.map((_, j) => `coalesce(c.n_${j}, 0) AS n_${j}, coalesce(c.s_${j}, 0) AS s_${j}`).join(',\n  ')}
+  ${cols.join(',\n  ')}
 FROM sel_lines l
 CROSS JOIN (SELECT sum(n) AS n, sum(s) AS s FROM sel_prior) pt
 LEFT JOIN sel_prior pf ON pf.fold = l.hfold
-LEFT JOIN (SELECT lid, ${F.map((_, j) => `sum(n) FILTER (WHERE f = ${j}) AS n_${j}, sum(s) FILTER (WHERE f = ${j}) AS s_${j}`).join(', ')}
-           FROM sel_long GROUP BY lid) c ON c.lid = l.lid`,
+${joins.join('\n')}`,
   );
-  await ws.run('DROP TABLE sel_long');
   // Step 2: shrunk rates down each factor's parent chain, then lifts in log-odds. One step per depth of
   // the parent chains, so each step only reads rates of the previous steps.
   const depth: number[] = [];
