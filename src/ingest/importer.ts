@@ -9,7 +9,7 @@ import type { Workspace } from '../workspace/workspace.ts';
 import { recordChange } from '../history/history.ts';
 import { kindDef, requiredFields, type ImportKind, type KindDef } from './fields.ts';
 import { loadMappingFile, validateMapping, type Mapping } from './mapping.ts';
-import { openSource, sampleRows, workspaceTmpDir, firstLine, type Source } from './source.ts';
+import { openSource, sampleRows, workspaceTmpDir, describeReadError, type Source } from './source.ts';
 import { compileMapping } from './compile.ts';
 import { suggestMapping } from './suggest.ts';
 import { runWithProgress, silentProgress, type ProgressReporter } from './progress.ts';
@@ -133,7 +133,7 @@ export async function importFile(
           'importing',
         );
       } catch (err) {
-        throw new ImportError(`${basename(file)}: ${firstLine((err as Error).message)}`);
+        throw new ImportError(describeReadError(file, err).message);
       }
       const read = Number(await ws.scalar(`SELECT count(*) FROM ${src.relation}`, src.params));
 

@@ -79,6 +79,61 @@ export function detectEncoding(file: string): 'utf-8' | 'latin-1' {
   }
 }
 
+/** The delimiter of a CSV: the candidate (, ; tab |) found most often in the header line, outside quotes. */
+export function detectDelimiter(file: string): string {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    const text = buf.subarray(0, n).toString('latin1');
+    const header = text.split(/\r?\n/, 1)[0].replace(/"[^"]*"/g, '');
+    const counts = [',', ';', '\t', '|'].map((d) => ({ d, n: header.split(d).length - 1 }));
+    counts.sort((a, b) => b.n - a.n);
+    return counts[0].n > 0 ? counts[0].d : ',';
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Column names of a CSV header line (quotes honoured, BOM removed, repeated names made unique). */
+export function readCsvHeader(file: string, delimiter: string, encoding: 'utf-8' | 'latin-1'): string[] {
+  const fd = openSync(file, 'r');
+  let text: string;
+  try {
+    const buf = Buffer.alloc(256 * 1024);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    text = buf.subarray(0, n).toString(encoding === 'latin-1' ? 'latin1' : 'utf8').replace(/^\uFEFF/, '');
+  } finally {
+    closeSync(fd);
+  }
+  const names: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') (cur += '"'), i++;
+      else if (ch === '"') quoted = false;
+      else cur += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === delimiter) names.push(cur.trim()), (cur = '');
+    else if (ch === '\n' || ch === '\r') break;
+    else cur += ch;
+  }
+  names.push(cur.trim());
+  const seen = new Map<string, number>();
+  return names.map((raw, i) => {
+    const base = raw === '' ? `column${i + 1}` : raw;
+    const k = seen.get(base) ?? 0;
+    seen.set(base, k + 1);
+    return k === 0 ? base : `${base}_${k}`;
+  });
+}
+
+function sqlLiteral(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
 export function workspaceTmpDir(ws: Pick<Workspace, 'dir'>): string {
   const dir = join(ws.dir, '.tmp');
   mkdirSync(dir, { recursive: true });
@@ -109,12 +164,15 @@ export async function openSource(ws: SourceReader, file: string, opts: SourceOpt
   } else {
     encoding = format === 'xlsx' ? 'utf-8' : (opts.encoding ?? detectEncoding(file));
     params.src_encoding = encoding;
-    let options = `all_varchar = true, header = true, encoding = $src_encoding`;
-    const delim = opts.delimiter ?? (format === 'xlsx' ? ',' : undefined);
-    if (delim) {
-      params.src_delim = delim;
-      options += ', delim = $src_delim';
-    }
+    // Explicit dialect (no sniffing): header names read here, every column VARCHAR, RFC 4180 quotes, so a
+    // malformed row fails with DuckDB's line number instead of confusing the dialect detection.
+    const delim = opts.delimiter ?? (format === 'xlsx' ? ',' : detectDelimiter(csvFile));
+    params.src_delim = delim;
+    const header = readCsvHeader(csvFile, delim, encoding);
+    const columns = `{${header.map((h) => `${sqlLiteral(h)}: 'VARCHAR'`).join(', ')}}`;
+    const options =
+      `auto_detect = false, header = true, delim = $src_delim, quote = '"', escape = '"', ` +
+      `encoding = $src_encoding, columns = ${columns}`;
     relation = `(SELECT row_number() OVER () AS source_row, * FROM read_csv($src_file, ${options}))`;
   }
   let columns: { name: string; type: string }[];
@@ -124,7 +182,7 @@ export async function openSource(ws: SourceReader, file: string, opts: SourceOpt
       .filter((c) => c.name !== 'source_row');
   } catch (err) {
     cleanup();
-    throw new SourceError(`${basename(file)}: cannot read as ${format.toUpperCase()}: ${firstLine((err as Error).message)}`);
+    throw describeReadError(file, err);
   }
   return { file, format, encoding, relation, params, columns, cleanup };
 }
@@ -133,10 +191,30 @@ export function firstLine(s: string): string {
   return s.split('\n').slice(0, 3).join(' ').trim();
 }
 
+/** A reading error in user terms: file, line, what was expected, the offending line. */
+export function describeReadError(file: string, err: unknown): SourceError {
+  const msg = err instanceof Error ? err.message : String(err);
+  const csv = /CSV Error on Line: (\d+)\s*\n(?:Original Line: (.*)\n)?(.*)/.exec(msg);
+  if (csv) {
+    const [, line, original, problem] = csv;
+    return new SourceError(
+      `${basename(file)}: line ${line}: ${problem.trim()}${original !== undefined ? ` — the line reads: ${original.slice(0, 200)}` : ''}`,
+    );
+  }
+  if (/Invalid unicode|not utf-8 encoded/i.test(msg)) {
+    return new SourceError(`${basename(file)}: not valid UTF-8 past the first megabytes; set source.encoding: latin-1 in the mapping`);
+  }
+  return new SourceError(`${basename(file)}: ${firstLine(msg)}`);
+}
+
 /** The first rows as strings, for `mapping suggest`. */
 export async function sampleRows(ws: SourceReader, src: Source, n = 500): Promise<Record<string, string | null>[]> {
   const cols = src.columns.map((c) => `CAST(${quoteIdent(c.name)} AS VARCHAR) AS ${quoteIdent(c.name)}`).join(', ');
-  return ws.all<Record<string, string | null>>(`SELECT ${cols} FROM ${src.relation} LIMIT ${Math.floor(n)}`, src.params);
+  try {
+    return await ws.all<Record<string, string | null>>(`SELECT ${cols} FROM ${src.relation} LIMIT ${Math.floor(n)}`, src.params);
+  } catch (err) {
+    throw describeReadError(src.file, err);
+  }
 }
 
 export function quoteIdent(name: string): string {

@@ -5,10 +5,10 @@ import ExcelJS from 'exceljs';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { cip, cipJson } from '../helpers/cli.ts';
 import { tmpDir } from '../helpers/tmp.ts';
-import { query, snapshot } from './snapshot.ts';
+import { importInProcess, KCS_DIR, query, snapshot } from './snapshot.ts';
 
 const FIX = join(import.meta.dirname, '..', 'fixtures', 'ingest');
-const KCS = '/work/shared/data/kcs-synthetic';
+const KCS = KCS_DIR;
 const KCS_MAPPING = join(import.meta.dirname, '..', '..', 'examples', 'mappings', 'kcs.yaml');
 
 type Summary = { read: number; imported: number; rejected: number; duplicates: number };
@@ -24,8 +24,13 @@ describe('cip import: the public Korean set with the committed mapping', () => {
   const files = { train: 37_385, valid: 8_134, test: 8_481 };
 
   it('imports all 54,000 lines of the three files, values converted at 1,180 KRW per USD', async () => {
+    // The first file through the CLI, the others through the programmatic API (same code path, no process start).
     for (const [name, n] of Object.entries(files)) {
-      const s = cipJson<Summary>(['import', 'declarations', join(KCS, `df_syn_${name}_eng.csv`), '--mapping', KCS_MAPPING, '-w', ws]);
+      const file = join(KCS, `df_syn_${name}_eng.csv`);
+      const s =
+        name === 'train'
+          ? cipJson<Summary>(['import', 'declarations', file, '--mapping', KCS_MAPPING, '-w', ws])
+          : await importInProcess(ws, 'declarations', file, KCS_MAPPING);
       expect(s).toEqual({ read: n, imported: n, rejected: 0, duplicates: 0 });
     }
     const [agg] = await query<{ n: number; decls: number; findings: number; inspected: number; first: string; last: string }>(
@@ -84,7 +89,7 @@ describe('cip import: the public Korean set with the committed mapping', () => {
     const copy = join(tmpDir(), 'valid-crlf.csv');
     const text = readFileSync(join(KCS, 'df_syn_valid_eng.csv'), 'utf8').replace(/\n/g, '\r\n');
     (await import('node:fs')).writeFileSync(copy, text);
-    const s = cipJson<Summary>(['import', 'declarations', copy, '--mapping', KCS_MAPPING, '-w', ws]);
+    const s = await importInProcess(ws, 'declarations', copy, KCS_MAPPING);
     expect(s).toEqual({ read: 8_134, imported: 0, rejected: 0, duplicates: 8_134 });
     const [{ n }] = await query<{ n: number }>(ws, 'SELECT count(*) AS n FROM declaration_lines');
     expect(n).toBe(54_000);
@@ -143,7 +148,7 @@ describe('cip import: broken rows', () => {
 
   it('--strict exits non-zero and leaves the workspace unchanged', async () => {
     const ws = newWorkspace('strict');
-    cipJson(['import', 'declarations', join(FIX, 'dua-es-latin1.csv'), '-m', join(FIX, 'dua-es.yaml'), '-w', ws]);
+    await importInProcess(ws, 'declarations', join(FIX, 'dua-es-latin1.csv'), join(FIX, 'dua-es.yaml'));
     const before = await snapshot(ws);
     const r = cip(['import', 'declarations', file, '--strict', '-w', ws]);
     expect(r.code).toBe(2);
@@ -157,7 +162,7 @@ describe('cip import: broken rows', () => {
 describe('cip import: formats', () => {
   it('a Spanish Latin-1 semicolon CSV with decimal commas, dd/mm/yyyy dates and ROJO/VERDE channels', async () => {
     const ws = newWorkspace('es');
-    const s = cipJson<Summary>(['import', 'declarations', join(FIX, 'dua-es-latin1.csv'), '-m', join(FIX, 'dua-es.yaml'), '-w', ws]);
+    const s = await importInProcess(ws, 'declarations', join(FIX, 'dua-es-latin1.csv'), join(FIX, 'dua-es.yaml'));
     expect(s).toEqual({ read: 4, imported: 4, rejected: 0, duplicates: 0 });
     const rows = await query(
       ws,
@@ -197,7 +202,7 @@ describe('cip import: formats', () => {
       ].join('\n'),
     );
     const ws = newWorkspace('xlsx');
-    const s = cipJson<Summary>(['import', 'declarations', file, '-m', mapping, '-w', ws]);
+    const s = await importInProcess(ws, 'declarations', file, mapping);
     expect(s).toEqual({ read: 3, imported: 3, rejected: 0, duplicates: 0 });
     const rows = await query(ws, "SELECT declaration_id, line_no, date, hs_code, value, channel, extra['Remarks'] AS remarks FROM declaration_lines ORDER BY source_row");
     expect(rows).toEqual([
@@ -219,11 +224,11 @@ describe('cip import: formats', () => {
     c.closeSync();
     db.closeSync();
     const ws = newWorkspace('parquet');
-    const so = cipJson<Summary>(['import', 'operators', ops, '-w', ws]);
+    const so = await importInProcess(ws, 'operators', ops);
     expect(so).toEqual({ read: 3, imported: 3, rejected: 0, duplicates: 0 });
     const map = join(dir, 'pq.yaml');
     (await import('node:fs')).writeFileSync(map, 'fields: { declaration_id: decl, date: fecha, operator_id: tin, hs_code: hs, value: cif }\n');
-    const s = cipJson<Summary>(['import', 'declarations', pq, '-m', map, '-w', ws]);
+    const s = await importInProcess(ws, 'declarations', pq, map);
     expect(s).toEqual({ read: 6, imported: 6, rejected: 0, duplicates: 0 });
     const rows = await query(ws, 'SELECT declaration_id, line_no, date, operator_id, value, source_row FROM declaration_lines ORDER BY source_row');
     expect(rows.map((r) => [r.declaration_id, r.line_no, r.date, r.operator_id, r.value, r.source_row])).toEqual([

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { cip, cipJson } from '../helpers/cli.ts';
 import { tmpDir } from '../helpers/tmp.ts';
-import { query } from './snapshot.ts';
+import { importInProcess, query } from './snapshot.ts';
 
 const FIX = join(import.meta.dirname, '..', 'fixtures', 'ingest');
 
@@ -14,7 +14,7 @@ describe('cip import of tax records, cases and operators', () => {
   cipJson(['init', ws]);
 
   it('tax records from a Spanish CSV with the suggested mapping: dates, S/N, decimal commas', async () => {
-    const s = cipJson(['import', 'tax', join(FIX, 'tax-es.csv'), '-w', ws]);
+    const s = await importInProcess(ws, 'tax', join(FIX, 'tax-es.csv'));
     expect(s).toEqual({ read: 3, imported: 3, rejected: 0, duplicates: 0 });
     const rows = await query(ws, 'SELECT operator_id, period_start, period_end, return_filed, vat_on_imports_declared, imports_declared FROM tax_records ORDER BY source_row');
     expect(rows).toEqual([
@@ -40,13 +40,23 @@ describe('cip import of tax records, cases and operators', () => {
     const b = join(dir, 'ops2.csv');
     writeFileSync(a, 'NIT,RAZON_SOCIAL,OEA\nTIN001,Importadora Uno,S\nTIN004,Comercial Cuatro,N\n');
     writeFileSync(b, 'NIT,RAZON_SOCIAL,OEA\nTIN004,Comercial Cuatro SA,N\nTIN005,Quinta Ltda,N\n');
-    expect(cipJson(['import', 'operators', a, '-w', ws])).toEqual({ read: 2, imported: 2, rejected: 0, duplicates: 0 });
-    expect(cipJson(['import', 'operators', b, '-w', ws])).toEqual({ read: 2, imported: 1, rejected: 0, duplicates: 1 });
+    expect(await importInProcess(ws, 'operators', a)).toEqual({ read: 2, imported: 2, rejected: 0, duplicates: 0 });
+    expect(await importInProcess(ws, 'operators', b)).toEqual({ read: 2, imported: 1, rejected: 0, duplicates: 1 });
     const rows = await query(ws, 'SELECT operator_id, name, aeo_status FROM operators ORDER BY operator_id');
     expect(rows).toEqual([
       { operator_id: 'TIN001', name: 'Importadora Uno', aeo_status: true },
       { operator_id: 'TIN004', name: 'Comercial Cuatro', aeo_status: false },
       { operator_id: 'TIN005', name: 'Quinta Ltda', aeo_status: false },
     ]);
+  });
+
+  it('a malformed CSV line stops the import with its line number and nothing stored', async () => {
+    const f = join(dir, 'ragged.csv');
+    writeFileSync(f, 'case_id,tin,date\nC-9,TIN001,2024-01-01\nC-10,TIN001,2024-01-02,EXTRA\n');
+    const before = await query(ws, 'SELECT count(*) AS n FROM cases');
+    await expect(importInProcess(ws, 'cases', f)).rejects.toThrow(
+      'ragged.csv: line 3: Expected Number of Columns: 3 Found: 4 — the line reads: C-10,TIN001,2024-01-02,EXTRA',
+    );
+    expect(await query(ws, 'SELECT count(*) AS n FROM cases')).toEqual(before);
   });
 });

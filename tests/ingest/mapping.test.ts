@@ -6,9 +6,10 @@ import { validateMapping, MappingError } from '../../src/ingest/mapping.ts';
 import { shapeOf, suggestMapping, nameScore } from '../../src/ingest/suggest.ts';
 import { cip, cipJson } from '../helpers/cli.ts';
 import { tmpDir } from '../helpers/tmp.ts';
+import { importInProcess, KCS_DIR } from './snapshot.ts';
 
 const FIX = join(import.meta.dirname, '..', 'fixtures', 'ingest');
-const KCS = '/work/shared/data/kcs-synthetic';
+const KCS = KCS_DIR;
 
 function mappingError(raw: unknown): string {
   try {
@@ -97,7 +98,7 @@ describe('cip mapping suggest', () => {
     });
   });
 
-  it('prints a YAML mapping that imports as it is', () => {
+  it('prints a YAML mapping that imports as it is', async () => {
     const dir = tmpDir();
     const r = cip(['mapping', 'suggest', join(FIX, 'dua-es-latin1.csv')]);
     expect(r.code).toBe(0);
@@ -111,7 +112,7 @@ describe('cip mapping suggest', () => {
     writeFileSync(file, r.stdout);
     const ws = join(dir, 'ws');
     cipJson(['init', ws]);
-    expect(cipJson(['import', 'declarations', join(FIX, 'dua-es-latin1.csv'), '-m', file, '-w', ws])).toEqual({
+    expect(await importInProcess(ws, 'declarations', join(FIX, 'dua-es-latin1.csv'), file)).toEqual({
       read: 4,
       imported: 4,
       rejected: 0,

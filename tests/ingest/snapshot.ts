@@ -1,6 +1,17 @@
 // A fingerprint of everything a workspace holds: row count and an order-independent hash per table,
 // so a test can prove an import left the workspace exactly as it was.
 import { Workspace } from '../../src/workspace/workspace.ts';
+import { importFile, type ImportKind } from '../../src/ingest/index.ts';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The public Korean set: $CIP_KCS_DIR, else ../shared/data/kcs-synthetic beside the repo, else /work/shared/... */
+export const KCS_DIR =
+  process.env.CIP_KCS_DIR ??
+  [join(import.meta.dirname, '..', '..', '..', 'shared', 'data', 'kcs-synthetic'), '/work/shared/data/kcs-synthetic'].find((d) =>
+    existsSync(d),
+  ) ??
+  '/work/shared/data/kcs-synthetic';
 
 export async function snapshot(dir: string): Promise<Record<string, string>> {
   const ws = await Workspace.open(dir);
@@ -25,6 +36,21 @@ export async function query<T = Record<string, unknown>>(dir: string, sql: strin
   const ws = await Workspace.open(dir);
   try {
     return await ws.all<T>(sql, params);
+  } finally {
+    ws.close();
+  }
+}
+
+/** Imports in-process through the programmatic API (faster than spawning the CLI for format tests). */
+export async function importInProcess(
+  dir: string,
+  kind: ImportKind,
+  file: string,
+  mappingFile?: string,
+): Promise<{ read: number; imported: number; rejected: number; duplicates: number }> {
+  const ws = await Workspace.open(dir);
+  try {
+    return (await importFile(ws, kind, file, { mappingFile })).summary;
   } finally {
     ws.close();
   }
