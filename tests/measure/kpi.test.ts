@@ -149,8 +149,9 @@ describe('cip kpi', () => {
     close(series(r, 'T7_repeat_offender_cases'), { '2024': [3, null] });
     close(series(r, 'T4_selectivity_hit_rate'), { '2024': [3 / 7, null] });
   });
-  it('--from/--to restricts the window; the names follow --lang', () => {
-    const r = cipJson<KpiReport>(['kpi', '-w', dir, '--from', '2024-04-01', '--to', '2024-06-30', '--lang', 'es', '--level', 'strategic']);
+  it('from/to restrict the window; the names follow the language', async () => {
+    const ws = await Workspace.open(dir);
+    const r = await computeKpis(ws, { from: '2024-04-01', to: '2024-06-30', lang: 'es', level: 'strategic' }).finally(() => ws.close());
     expect(r.periods).toEqual(['2024-Q2']);
     expect(r.kpis[0].name).toBe('Recaudación aduanera respecto del valor CIF importado');
   });
