@@ -29,7 +29,7 @@ export function barChartSvg(c: BarChart): string {
     backgroundColor: '#FFFFFF',
     textStyle: { fontFamily: 'DejaVu Sans, Arial, sans-serif' },
     title: { text: c.title, left: 'center', textStyle: { fontSize: 16 } },
-    legend: { top: 32, show: c.series.length > 1 },
+    legend: { top: 32, itemGap: 30, show: c.series.length > 1 },
     grid: { left: c.horizontal ? 140 : 70, right: 30, top: 70, bottom: 40 },
     xAxis: c.horizontal ? val : cat,
     yAxis: c.horizontal ? { ...cat, inverse: true } : val,
@@ -50,4 +50,51 @@ export function barChartSvg(c: BarChart): string {
 export function barChartPng(c: BarChart): Buffer {
   const png = new Resvg(barChartSvg(c), { background: 'white', font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } }).render().asPng();
   return Buffer.from(png);
+}
+
+export interface TimelineItem {
+  label: string;
+  /** YYYY-MM-DD */
+  expected: string | null;
+  forecast: string | null;
+  done: string | null;
+}
+
+const DAY = 86_400_000;
+const toDay = (d: string) => Date.parse(`${d}T00:00:00Z`) / DAY;
+const fromDay = (n: number) => new Date(Math.round(n) * DAY).toISOString().slice(0, 10);
+
+/**
+ * Measures on a time axis: a bar up to the expected completion (green when done), extended in red up to the
+ * forecast when the measure is late or pushed back by a measure it depends on.
+ */
+export function timelinePng(title: string, items: TimelineItem[], legend: { planned: string; delay: string; done: string }): Buffer | null {
+  const dated = items.filter((i) => i.expected || i.forecast || i.done);
+  if (dated.length === 0) return null;
+  const all = dated.flatMap((i) => [i.expected, i.forecast, i.done]).filter((d): d is string => !!d).map(toDay);
+  const base = Math.min(...all) - 30;
+  const height = 110 + 30 * dated.length;
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: 900, height });
+  const end = (i: TimelineItem) => toDay(i.done ?? i.expected ?? i.forecast!) - base;
+  chart.setOption({
+    animation: false,
+    backgroundColor: '#FFFFFF',
+    textStyle: { fontFamily: 'DejaVu Sans, Arial, sans-serif' },
+    title: { text: title, left: 'center', textStyle: { fontSize: 16 } },
+    legend: { top: 32, itemGap: 40 },
+    grid: { left: 90, right: 40, top: 70, bottom: 40 },
+    xAxis: { type: 'value', min: 0, axisLabel: { formatter: (v: number) => fromDay(v + base).slice(0, 7), fontSize: 11 } },
+    yAxis: { type: 'category', inverse: true, data: dated.map((i) => i.label) },
+    series: [
+      { name: legend.planned, type: 'bar', stack: 't', itemStyle: { color: '#5B9BD5' }, data: dated.map((i) => (i.done ? 0 : end(i))) },
+      { name: legend.done, type: 'bar', stack: 't', itemStyle: { color: '#63BE7B' }, data: dated.map((i) => (i.done ? end(i) : 0)) },
+      {
+        name: legend.delay, type: 'bar', stack: 't', itemStyle: { color: '#F8696B' },
+        data: dated.map((i) => (!i.done && i.forecast && i.expected && i.forecast > i.expected ? toDay(i.forecast) - toDay(i.expected) : 0)),
+      },
+    ],
+  });
+  const svg = chart.renderToSVGString();
+  chart.dispose();
+  return Buffer.from(new Resvg(svg, { background: 'white', font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } }).render().asPng());
 }

@@ -6,7 +6,7 @@ import {
 } from 'docx';
 import { defaultTreatmentData, label } from '../config.ts';
 import type { PlanData } from './gather.ts';
-import { barChartPng } from './charts.ts';
+import { barChartPng, timelinePng } from './charts.ts';
 import { docText, exportLabels } from './sheets.ts';
 
 const LOCALES: Record<string, string> = { en: 'en-US', es: 'es-ES', fr: 'fr-FR', pt: 'pt-BR' };
@@ -159,6 +159,12 @@ function measures(w: Writer) {
       code.get(m.vulnId) ?? m.vulnId, m.id, m.description, m.responsibleUnit, m.supportingUnits.join(', '), m.expectedDate ?? m.expectedComment ?? '',
       { text: m.schedule.forecastDate ?? '', fill: m.schedule.late || m.schedule.delayedBy.length ? 'F8696B' : undefined }, m.status === 'done' ? `${m.status} ${m.completedOn}` : m.status, m.dependsOn.join(', '),
     ]));
+  const timeline = timelinePng(w.t('chart_timeline'), p.measures.map((m) => ({ label: m.id, expected: m.expectedDate, forecast: m.schedule.forecastDate, done: m.status === 'done' ? m.completedOn : null })),
+    { planned: w.col('expected'), delay: w.col('late'), done: w.col('completed_on') });
+  if (timeline) {
+    const n = p.measures.filter((m) => m.expectedDate || m.schedule.forecastDate || m.completedOn).length;
+    w.image(timeline, 600, Math.round((110 + 30 * n) * 600 / 900), w.t('chart_timeline'));
+  }
   const late = p.measures.filter((m) => m.schedule.late || m.schedule.pushesBack.length);
   if (late.length) {
     w.heading(w.t('late_text'), HeadingLevel.HEADING_2);
