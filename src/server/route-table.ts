@@ -147,6 +147,7 @@ class AnswerCache {
 
 export function registerRoutes(app: FastifyInstance, db: ServerDb, routes: RouteDef[], guard: Guard): void {
   const answers = new AnswerCache();
+  const inFlight = new Map<string, Promise<unknown>>();
   for (const route of routes) {
     const schema: Record<string, unknown> = {
       summary: route.summary,
@@ -206,10 +207,16 @@ export function registerRoutes(app: FastifyInstance, db: ServerDb, routes: Route
         const key = `${req.url}\u0000${user?.language ?? ''}\u0000${user?.offices?.join('\u001f') ?? '*'}`;
         const hit = answers.get(key, db.version);
         if (hit !== undefined) return hit;
+        // Single flight: identical requests arriving while the first is computed wait for its answer.
         const version = db.version;
-        const result = await read.read(ctx);
-        answers.set(key, version, result);
-        return result;
+        const flightKey = `${version}\u0000${key}`;
+        let flight = inFlight.get(flightKey);
+        if (!flight) {
+          flight = read.read(ctx).finally(() => inFlight.delete(flightKey));
+          inFlight.set(flightKey, flight);
+          flight.then((result) => answers.set(key, version, result), () => undefined);
+        }
+        return flight;
       },
     });
   }

@@ -97,10 +97,17 @@ describe('web app', () => {
     const { page } = b;
     await nav('GRI workbench');
     await page.getByTestId('histogram').waitFor();
+    await expect.poll(() => page.getByTestId('bar-high').inputValue()).toBe('0.3'); // bars of the run loaded
     const before = await page.getByTestId('levels').textContent();
     await page.getByTestId('bar-high').fill('0.9');
     await page.getByTestId('apply-bars').click();
-    await expect.poll(() => page.getByTestId('levels').textContent()).not.toBe(before);
+    try {
+      await expect.poll(() => page.getByTestId('levels').textContent(), { timeout: 20_000 }).not.toBe(before);
+    } catch (e) {
+      await shot(page, 'failed-gri');
+      throw e;
+    }
+    expect(await page.getByTestId('levels').textContent()).toMatch(/^High: 0/);
     await shot(page, '04-gri');
     await nav('History');
     await page.getByRole('cell', { name: 'gri.config.set' }).first().waitFor();

@@ -12,6 +12,8 @@ import { operatorUnitId } from '../units.ts';
 const risk = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'a risk code such as general or valuation').default('general');
 const RiskQ = z.object({ risk });
 const anyObj = z.record(z.string(), z.unknown());
+/** Counts inside DuckDB structs and lists arrive as bigint. */
+const count = z.union([z.number(), z.bigint()]).transform((v) => Number(v));
 
 /** Domain errors are the user's to fix: 400 with the domain's message; a missing run is 404. */
 async function seg<T>(fn: () => Promise<T>): Promise<T> {
@@ -161,7 +163,7 @@ export const segmentationRoutes: RouteDef[] = [
     params: z.object({ code: z.string().max(20) }), query: z.object({ risk, limit: z.coerce.number().int().min(1).max(200).default(20) }),
     response: z.object({
       hsCode: z.string(), window: z.record(z.string(), z.unknown()), importers: z.number(),
-      cells: z.array(z.object({ size: z.string(), level: z.string(), importers: z.number(), operators: z.array(z.object({ tin: z.string(), gri: z.number(), lines: z.number(), value: z.number() })) })),
+      cells: z.array(z.object({ size: z.string(), level: z.string(), importers: z.number(), operators: z.array(z.object({ tin: z.string(), gri: z.number(), lines: count, value: z.number() })) })),
     }),
     read: async ({ db, params, query, user }) =>
       db.read(async (ws) => {
@@ -175,8 +177,8 @@ export const segmentationRoutes: RouteDef[] = [
     params: z.object({ code: z.string().max(20) }), query: z.object({ risk, limit: z.coerce.number().int().min(1).max(100).default(20) }),
     response: z.object({
       hsCode: z.string(),
-      brokers: z.array(z.object({ id: z.string(), operators: z.number(), highRiskOperators: z.number(), lines: z.number(), value: z.number(), members: z.array(z.object({ tin: z.string(), gri: z.number(), level: z.string(), lines: z.number() })) })),
-      suppliers: z.array(z.object({ id: z.string(), operators: z.number(), highRiskOperators: z.number(), lines: z.number(), value: z.number(), members: z.array(z.object({ tin: z.string(), gri: z.number(), level: z.string(), lines: z.number() })) })),
+      brokers: z.array(z.object({ id: z.string(), operators: z.number(), highRiskOperators: z.number(), lines: z.number(), value: z.number(), members: z.array(z.object({ tin: z.string(), gri: z.number(), level: z.string(), lines: count })) })),
+      suppliers: z.array(z.object({ id: z.string(), operators: z.number(), highRiskOperators: z.number(), lines: z.number(), value: z.number(), members: z.array(z.object({ tin: z.string(), gri: z.number(), level: z.string(), lines: count })) })),
     }),
     read: async ({ db, params, query, user }) =>
       db.read(async (ws) => {
