@@ -3,7 +3,7 @@ import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { tmpDir } from '../helpers/tmp.ts';
 import type { Workspace } from '../../src/workspace/workspace.ts';
 import { listHistory } from '../../src/history/history.ts';
-import { computeSegmentation, explainOperator, getConfig, rescore, setConfig, table1, table4, configHistory, mergeConfig, previewRescore } from '../../src/segmentation/index.ts';
+import { computeSegmentation, explainOperator, getConfig, rescore, setConfig, table1, table4, configHistory, mergeConfig, previewRescore, normaliseHs } from '../../src/segmentation/index.ts';
 import { addTaxRecords, buildFixture, CONFIG, levelsByOperator } from './fixture.ts';
 
 let ws: Workspace;
@@ -12,6 +12,13 @@ beforeAll(async () => {
   await setConfig(ws, mergeConfig((await getConfig(ws)).config, CONFIG), 'tester', 'fixture');
 });
 afterAll(() => ws?.close());
+
+describe('HS codes of Table 5 and links', () => {
+  it('accepts 2–10 digits with dots, refuses anything else with the expected format', () => {
+    expect(normaliseHs('8471.30')).toBe('847130');
+    expect(() => normaliseHs("84'; DROP")).toThrow("HS code '84'; DROP': expected 2 to 10 digits (dots allowed), e.g. 8471.30 or 847130");
+  });
+});
 
 describe('Step 1: size (Table 1)', () => {
   it('classifies by the value in the 24-month window with the 500,000 / 100,000 bars', async () => {
