@@ -35,6 +35,9 @@ describe('ranking metrics (hand-computed)', () => {
       // All tied: AUC is exactly 0.5.
       await ws.run(`CREATE TEMP TABLE t2 AS SELECT id, 1.0 AS s, y FROM t`);
       expect((await rankingMetrics(ws, { table: 't2', score: 's', label: 'y', tie: 'id' })).auc).toBe(0.5);
+      // Large counts (P·(P+1) beyond 32-bit): scores = id, findings on even ids → AUC = 0.5 + 1/(2N).
+      await ws.run(`CREATE TEMP TABLE t3 AS SELECT i AS id, i::DOUBLE AS s, i % 2 = 0 AS y FROM range(200000) r(i)`);
+      expect((await rankingMetrics(ws, { table: 't3', score: 's', label: 'y', tie: 'id' })).auc).toBeCloseTo(0.5 - 1 / 200000, 12);
     } finally {
       ws.close();
     }

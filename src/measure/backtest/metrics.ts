@@ -79,7 +79,7 @@ FROM (${base})`,
     top.push({ share, selected, findings, precision, recall: P ? findings / P : 0, lift: baseRate ? precision / baseRate : 0 });
   }
   const aucRow = await ws.one<{ auc: number | null }>(
-    `SELECT CASE WHEN $p > 0 AND $p < $n THEN (sum(arank) FILTER (WHERE y = 1) - $p * ($p + 1) / 2.0) / ($p * ($n - $p)) END AS auc FROM bt_ranked`,
+    `SELECT CASE WHEN $p > 0 AND $p < $n THEN (sum(arank) FILTER (WHERE y = 1) - CAST($p AS DOUBLE) * ($p + 1) / 2.0) / (CAST($p AS DOUBLE) * ($n - $p)) END AS auc FROM bt_ranked`,
     { p: P, n },
   );
   const byLevel = (
