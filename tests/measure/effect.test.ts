@@ -107,6 +107,23 @@ describe('effect on simulated workspaces with a known effect', () => {
     expect(a.warnings.some((w) => w.startsWith('groups too small'))).toBe(true);
     expect((await effect(small, { seed: 3 })).outcomes).toEqual(a.outcomes);
   });
+  it('uses the GRI risk levels only when the GRI window ended before the start', async () => {
+    const ws = await Workspace.open(small);
+    const run = (end: string) => ws.run(`INSERT OR REPLACE INTO seg_runs VALUES ('general', 'c1', now(), $j)`, { j: JSON.stringify({ window: { end } }) });
+    try {
+      await ws.run(`INSERT INTO operator_segments SELECT operator_id, 'medium', 1, 1, 0.5, 'high', 'c1', now() FROM (SELECT DISTINCT operator_id FROM declaration_lines)`);
+      await run('2022-12-31');
+      const before = await estimateEffect(ws, { treatment: 'visit', reps: 100 });
+      expect(before.matching.segmentation).toBe('size segment and risk level of the latest GRI run (window ending 2022-12-31, before the start)');
+      await run('2023-06-30');
+      const after = await estimateEffect(ws, { treatment: 'visit', reps: 100 });
+      expect(after.matching.segmentation).toBe('pre-treatment: value and offences in [2021-01-01, 2023-01-01)');
+    } finally {
+      await ws.run(`DELETE FROM operator_segments`);
+      await ws.run(`DELETE FROM seg_runs`);
+      ws.close();
+    }
+  });
   it('names the treatments there when the one asked for is unknown', () => {
     const bad = cip(['effect', '-w', small, '--treatment', 'audit']);
     expect(bad.code).toBe(1);

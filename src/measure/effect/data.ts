@@ -75,6 +75,21 @@ export async function preTreatmentSegments(ws: Workspace, w: Windows, m: EffectC
   );
 }
 
+/**
+ * When the latest general GRI run used only data before the treatment start (its window ends before it),
+ * its size segments and risk levels are pre-treatment and are used as they are: eff_seg from
+ * operator_segments. Returns the run's window end, or null when there is no such run.
+ */
+export async function griSegmentsBefore(ws: Workspace, start: string): Promise<string | null> {
+  const exists = Number(await ws.scalar(`SELECT count(*) FROM information_schema.tables WHERE table_name IN ('seg_runs', 'operator_segments')`)) === 2;
+  if (!exists) return null;
+  const json = await ws.scalar<string | null>(`SELECT run_json FROM seg_runs WHERE risk = 'general'`);
+  const end = json ? (JSON.parse(json) as { window?: { end?: string } }).window?.end ?? null : null;
+  if (!end || end >= start) return null;
+  await ws.run(`CREATE OR REPLACE TEMP TABLE eff_seg AS SELECT operator_id, size_segment, risk_level FROM operator_segments`);
+  return end;
+}
+
 export interface OperatorOutcomes {
   operator_id: string;
   treated: boolean;

@@ -6,7 +6,7 @@ import type { Workspace } from '../../workspace/workspace.ts';
 import { effectDefaults, type EffectConfig } from './config.ts';
 import { bandOf, bootstrapAtt, didEstimate, type BootstrapResult, type Unit } from './did.ts';
 import {
-  dataRange, dropEffectTables, operatorOutcomes, preTreatmentSegments, quarterlyTrends, treatedOperators, treatmentNames, windows,
+  dataRange, dropEffectTables, griSegmentsBefore, operatorOutcomes, preTreatmentSegments, quarterlyTrends, treatedOperators, treatmentNames, windows,
   type OperatorOutcomes, type TrendRow, type Windows,
 } from './data.ts';
 
@@ -97,7 +97,10 @@ export async function estimateEffect(ws: Workspace, opts: EffectOptions): Promis
 
   try {
     const split = (opts.preRate ?? cfg.matching.pre_rate_source) === 'split';
-    await preTreatmentSegments(ws, w, cfg.matching, split);
+    // The GRI's risk levels are used only when computed before the start (no post-treatment leakage) and
+    // when matching on the full record (split mode keeps the baseline half out of every matching variable).
+    const griEnd = split ? null : await griSegmentsBefore(ws, w.start);
+    if (!griEnd) await preTreatmentSegments(ws, w, cfg.matching, split);
     const { rows, excludedOtherTreatment } = await operatorOutcomes(ws, opts.treatment, w, cfg.eligibility, split);
     const bands = cfg.matching.pre_rate_bands;
     const stratum = (r: OperatorOutcomes) => `${r.size_segment}|${r.risk_level}|${r.match_n > 0 ? bandOf(r.match_f / r.match_n, bands) : 'none'}`;
@@ -155,7 +158,9 @@ export async function estimateEffect(ws: Workspace, opts: EffectOptions): Promis
     return {
       treatment: opts.treatment,
       windows: { ...w, pre_end: dayBefore(w.start) },
-      matching: { on: ['size_segment', 'risk_level', 'pre_rate_band'], pre_rate_bands: bands, pre_rate_source: split ? 'split' : 'full', weighting, segmentation: `pre-treatment: value and offences in [${w.seg_start}, ${w.start})${split ? '; pre-rate band and risk level from one half of the pre-period declarations, baseline from the other' : ''}` },
+      matching: { on: ['size_segment', 'risk_level', 'pre_rate_band'], pre_rate_bands: bands, pre_rate_source: split ? 'split' : 'full', weighting, segmentation: griEnd
+          ? `size segment and risk level of the latest GRI run (window ending ${griEnd}, before the start)`
+          : `pre-treatment: value and offences in [${w.seg_start}, ${w.start})${split ? '; pre-rate band and risk level from one half of the pre-period declarations, baseline from the other' : ''}` },
       groups: {
         treated_total: treated.length,
         treated_eligible: eligibleT,
