@@ -43,7 +43,7 @@ fields:
   vat: VAT
 `;
 
-async function ensureFiles(n: number): Promise<{ csv: string; parquet: string }> {
+export async function ensureFiles(n: number): Promise<{ csv: string; parquet: string }> {
   mkdirSync(OUT, { recursive: true });
   const csv = join(OUT, `lines-${n}.csv`);
   const parquet = join(OUT, `lines-${n}.parquet`);

@@ -97,9 +97,11 @@ export async function storedRejectIssues(ws: Workspace, importId?: number): Prom
 export async function valueOutliers(ws: Workspace, importId?: number, valueColumn = 'value'): Promise<QualityIssue[]> {
   const r = qualityRules();
   const rows = await ws.all<GroupRow & { file: string }>(
-    `WITH stats AS (
+    `WITH big AS (
+       SELECT hs_code FROM declaration_lines WHERE value > 0 GROUP BY hs_code HAVING count(*) >= $min),
+     stats AS (
        SELECT hs_code, quantile_cont(log10(value), 0.25) AS q1, quantile_cont(log10(value), 0.75) AS q3
-       FROM declaration_lines WHERE value > 0 GROUP BY hs_code HAVING count(*) >= $min),
+       FROM declaration_lines SEMI JOIN big USING (hs_code) WHERE value > 0 GROUP BY hs_code),
      out AS NOT MATERIALIZED (
        SELECT d.import_id, d.source_row, d.hs_code, d.value, s.q1, s.q3
        FROM declaration_lines d JOIN stats s USING (hs_code)
