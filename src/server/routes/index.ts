@@ -8,5 +8,6 @@ import { planRoutes } from './plan.ts';
 import { measureRoutes } from './measure.ts';
 import { exportRoutes } from './exports.ts';
 import { dataRoutes } from './data.ts';
+import { governanceRoutes } from './governance.ts';
 
-export const allRoutes: RouteDef[] = [...authRoutes, ...overviewRoutes, ...adminRoutes, ...dataRoutes, ...segmentationRoutes, ...planRoutes, ...measureRoutes, ...exportRoutes];
+export const allRoutes: RouteDef[] = [...authRoutes, ...overviewRoutes, ...adminRoutes, ...dataRoutes, ...segmentationRoutes, ...planRoutes, ...measureRoutes, ...exportRoutes, ...governanceRoutes];

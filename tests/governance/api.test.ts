@@ -1,0 +1,49 @@
+// The HTTP API: a signed-off meeting refuses edits (409, clear message) and accepts corrections; a proposed
+// treatment change shows no effect until a meeting approves it; exports are real docx/xlsx files.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACCOUNTS, call, login, startTestServer, type Session, type TestServer } from '../server/helpers.ts';
+
+let srv: TestServer;
+let coord: Session;
+let auditor: Session;
+
+beforeAll(async () => {
+  srv = await startTestServer();
+  coord = await login(srv.app, ACCOUNTS.coordinator.username);
+  auditor = await login(srv.app, ACCOUNTS.auditor.username);
+});
+afterAll(() => srv.close());
+
+const cell = async () => ((await call(srv.app, coord, 'GET', '/api/plan/treatments')).json().cells as { size: string; risk: string; package: string; version: number }[]).find((c) => c.size === 'medium' && c.risk === 'high')!;
+
+describe('governance API', () => {
+  it('holds a meeting, approves a proposal, signs off, refuses edits, accepts a correction', async () => {
+    const m = await call(srv.app, coord, 'POST', '/api/governance/members', { name: 'Marta Ruiz', role: 'head', unit: 'HQ' });
+    expect(m.statusCode).toBe(200);
+    const before = await cell();
+    const p = await call(srv.app, coord, 'POST', '/api/governance/proposals', { kind: 'treatment', summary: 'Medium/high: desk audits', payload: { size: 'medium', risk: 'high', patch: { package: 'Desk audits and targeted controls' } } });
+    expect(p.json()).toMatchObject({ id: 'P-001', status: 'pending' });
+    expect(await cell()).toEqual(before);
+    const mt = await call(srv.app, coord, 'POST', '/api/governance/meetings', { heldOn: '2026-04-15', chair: 'Marta Ruiz' });
+    expect(mt.statusCode).toBe(200);
+    expect(mt.json()).toMatchObject({ ref: 'RMC-2026-01', attendees: [{ name: 'Marta Ruiz', role: 'head' }], agenda: [{ key: 'item:1', kind: 'approval', subjectId: 'P-001' }] });
+    const d = await call(srv.app, coord, 'POST', '/api/governance/meetings/RMC-2026-01/decisions', { itemKey: 'item:1', subjectType: 'proposal', subjectId: 'P-001', outcome: 'approved', text: 'Approved.' });
+    expect(d.statusCode).toBe(200);
+    expect(await cell()).toMatchObject({ package: 'Desk audits and targeted controls', version: before.version + 1 });
+    expect((await call(srv.app, coord, 'GET', '/api/governance/proposals')).json()[0]).toMatchObject({ status: 'approved', decidedBy: 'coordinator', meetingRef: 'RMC-2026-01' });
+    expect((await call(srv.app, coord, 'POST', '/api/governance/meetings/RMC-2026-01/signoff')).statusCode).toBe(200);
+    const refused = await call(srv.app, coord, 'POST', '/api/governance/meetings/RMC-2026-01/minutes', { itemKey: 'item:1', text: 'rewrite' });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error).toMatch(/^meeting RMC-2026-01 was signed off by coordinator on \d{4}-\d{2}-\d{2}: its record cannot be edited; add a correction entry instead/);
+    expect((await call(srv.app, coord, 'POST', '/api/governance/meetings/RMC-2026-01/actions', { description: 'x', ownerUnit: 'HQ', dueDate: '2026-05-01' })).statusCode).toBe(409);
+    const corr = await call(srv.app, coord, 'POST', '/api/governance/meetings/RMC-2026-01/corrections', { itemKey: 'item:1', text: 'Approved unanimously.' });
+    expect(corr.json()).toMatchObject({ kind: 'correction', author: 'coordinator' });
+    // the auditor may read and export but not change
+    expect((await call(srv.app, auditor, 'POST', '/api/governance/meetings/RMC-2026-01/corrections', { itemKey: 'item:1', text: 'x' })).statusCode).toBe(403);
+    const docx = await call(srv.app, auditor, 'GET', '/api/governance/meetings/RMC-2026-01/minutes.docx');
+    expect(docx.statusCode).toBe(200);
+    expect(docx.rawPayload.subarray(0, 2).toString()).toBe('PK');
+    const hist = (await call(srv.app, coord, 'GET', '/api/history?limit=3')).json();
+    expect(JSON.stringify(hist)).toContain('meeting.correct');
+  });
+});
