@@ -83,6 +83,11 @@ export function renderEffect(r: EffectReport): string {
       : [o.description, amt(o.treated_pre), amt(o.treated_post), amt(o.control_pre), amt(o.control_post), amt(o.did), `${amt(o.ci_low)} .. ${amt(o.ci_high)}`],
   );
   out.push(formatTable(['outcome', 'treated pre', 'treated post', 'control pre', 'control post', 'DiD', `${Math.round(r.bootstrap.level * 100)}% CI`], rows));
+  const fr = r.outcomes.find((o) => o.outcome === 'finding_rate');
+  if (fr?.relative != null) {
+    const rel = (v: number | null) => (v === null ? '?' : `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)}%`);
+    out.push(`Relative to the treated group's counterfactual finding rate: ${rel(fr.relative)} (CI ${rel(fr.rel_ci_low)} .. ${rel(fr.rel_ci_high)})`);
+  }
   if (r.placebo) out.push('', `Pre-trend placebo (2nd vs 1st half of the pre-period): ${pp(r.placebo.did)} (CI ${pp(r.placebo.ci_low)} .. ${pp(r.placebo.ci_high)})`);
   out.push('', 'Finding rate of inspected lines per quarter (matched operators):');
   out.push(formatTable(['quarter', 'phase', 'treated', 'inspected', 'control', 'inspected'], r.trends.map((t) => [t.quarter, t.phase, pct(t.treated_rate), t.treated_inspected, pct(t.control_rate), t.control_inspected])));
