@@ -14,3 +14,4 @@ export const fmtMoney = (n: number | null | undefined) =>
 export const fmtDate = (iso: string | null | undefined) => (iso ? new Intl.DateTimeFormat(loc(), { dateStyle: 'medium' }).format(new Date(iso.length === 10 ? iso + 'T00:00:00Z' : iso)) : '');
 export const fmtDateTime = (iso: string | null | undefined) =>
   iso ? new Intl.DateTimeFormat(loc(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)) : '';
+export const fmtMonth = (ms: number) => new Intl.DateTimeFormat(loc(), { month: 'short', year: '2-digit', timeZone: 'UTC' }).format(ms);

@@ -15,6 +15,7 @@ import { MeasuresPage } from './pages/Measures.tsx';
 import { KpisPage } from './pages/Kpis.tsx';
 import { EffectPage } from './pages/Effect.tsx';
 import { ExportsPage } from './pages/Exports.tsx';
+import { GovernancePage } from './pages/Governance.tsx';
 
 export interface PageDef {
   path: string;
@@ -38,6 +39,7 @@ export const PAGES: PageDef[] = [
   { path: '/measures', label: 'nav.measures', permission: 'plan.read', component: MeasuresPage },
   { path: '/kpis', label: 'nav.kpis', permission: 'measure.read', component: KpisPage },
   { path: '/effect', label: 'nav.effect', permission: 'measure.read', component: EffectPage },
+  { path: '/governance', label: 'nav.governance', permission: 'plan.read', component: GovernancePage },
   { path: '/exports', label: 'nav.exports', permission: ['exports.read', 'taxpayer.read'], component: ExportsPage },
   { path: '/history', label: 'nav.history', permission: 'history.read', component: HistoryPage },
   { path: '/users', label: 'nav.users', permission: 'users.manage', component: UsersPage },

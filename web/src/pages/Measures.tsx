@@ -1,11 +1,9 @@
-// Measures: a timeline of expected and forecast completion, with dependencies drawn between measures.
-import { useMemo } from 'react';
+// Measures: a timeline of expected and forecast completion, with the dependencies that hold measures back.
 import { useTranslation } from 'react-i18next';
 import { get, post } from '../api.ts';
-import { Chart } from '../components/Chart.tsx';
 import { ErrorBox, Loading } from '../components/Status.tsx';
 import { useApi } from '../components/useApi.ts';
-import { fmtDate, fmtNum } from '../format.ts';
+import { fmtDate, fmtMonth, fmtNum } from '../format.ts';
 import { can, useMe } from '../session.tsx';
 
 interface Measure {
@@ -20,7 +18,6 @@ export function MeasuresPage() {
   const me = useMe();
   const { data, error, loading, reload } = useApi(() => get<Measure[]>('/api/plan/measures'), []);
   const inds = useApi(() => get<Indicator[]>('/api/plan/indicators'), []);
-  const option = useMemo(() => timeline(data ?? [], t), [data, t]);
   const toggle = async (m: Measure) => {
     await post(`/api/plan/measures/${encodeURIComponent(m.id)}/status`, { done: m.status !== 'done' }).catch((e: Error) => alert(e.message));
     reload();
@@ -30,7 +27,7 @@ export function MeasuresPage() {
       <h1>{t('meas.title')}</h1>
       <ErrorBox error={error} />
       <Loading show={loading && !data} />
-      {data && data.length > 0 && <div className="card"><Chart option={option} height={Math.max(200, 40 + data.length * 28)} testId="timeline" /></div>}
+      {data && data.length > 0 && <div className="card"><Timeline ms={data} /></div>}
       {data && (
         <table style={{ marginTop: 16 }} data-testid="measures">
           <thead><tr><th>{t('meas.id')}</th><th>{t('meas.vuln')}</th><th>{t('meas.description')}</th><th>{t('meas.responsible')}</th><th>{t('meas.expected')}</th><th>{t('meas.forecast')}</th><th>{t('meas.dependsOn')}</th><th>{t('meas.status')}</th><th /></tr></thead>
@@ -66,36 +63,46 @@ export function MeasuresPage() {
   );
 }
 
-function timeline(ms: Measure[], t: (k: string) => string): Record<string, unknown> {
-  const ids = ms.map((m) => m.id);
-  const date = (d: string | null) => (d ? new Date(d + 'T00:00:00Z').getTime() : null);
-  const pts = (key: 'expected' | 'forecast') =>
-    ms.flatMap((m) => {
-      const d = key === 'expected' ? date(m.expectedDate) : date(m.schedule.forecastDate);
-      return d === null ? [] : [{ value: [d, ids.indexOf(m.id)], itemStyle: { color: m.status === 'done' ? '#3c9d5d' : m.schedule.late ? '#c0392b' : '#1f5f99' } }];
-    });
-  const spans = ms.flatMap((m) => {
-    const a = date(m.expectedDate), b = date(m.schedule.forecastDate);
-    return a !== null && b !== null && b > a ? [{ type: 'line', data: [[a, ids.indexOf(m.id)], [b, ids.indexOf(m.id)]], lineStyle: { color: '#c0392b', width: 4, opacity: 0.5 }, symbol: 'none', silent: true }] : [];
-  });
-  const deps = ms.flatMap((m) =>
-    m.dependsOn.flatMap((d) => {
-      const dep = ms.find((x) => x.id === d);
-      const a = dep && date(dep.schedule.forecastDate), b = date(m.schedule.forecastDate ?? m.expectedDate);
-      return a && b ? [{ type: 'line', data: [[a, ids.indexOf(d)], [b, ids.indexOf(m.id)]], lineStyle: { color: '#888', type: 'dashed' }, symbol: ['none', 'arrow'], symbolSize: 8, silent: true }] : [];
-    }),
+/** A Gantt-like timeline in plain HTML: expected date (circle), forecast (diamond), the delay between them,
+ *  and for each dependency a note of the measure that holds it back. */
+function Timeline({ ms }: { ms: Measure[] }) {
+  const { t } = useTranslation();
+  const ts = (d: string | null) => (d ? Date.parse(d + 'T00:00:00Z') : null);
+  const today = Date.now();
+  const all = ms.flatMap((m) => [ts(m.expectedDate), ts(m.schedule.forecastDate), ts(m.completedOn)]).filter((x): x is number => x !== null);
+  if (all.length === 0) return null;
+  const lo = Math.min(today, ...all) - 15 * 864e5;
+  const hi = Math.max(today, ...all) + 15 * 864e5;
+  const pos = (x: number) => `${(((x - lo) / (hi - lo)) * 100).toFixed(2)}%`;
+  const months: number[] = [];
+  for (let d = new Date(lo); d.getTime() <= hi; d = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1))) {
+    const first = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+    if (first >= lo) months.push(first);
+  }
+  return (
+    <div className="timeline" data-testid="timeline">
+      <div className="tl-row tl-axis">
+        <div className="tl-label" />
+        <div className="tl-track">
+          {months.map((m) => <span key={m} className="tl-month" style={{ left: pos(m) }}>{fmtMonth(m)}</span>)}
+          <span className="tl-today" style={{ left: pos(today) }} title={t('meas.today')} />
+        </div>
+      </div>
+      {ms.map((m) => {
+        const e = ts(m.expectedDate), f = ts(m.completedOn ?? m.schedule.forecastDate);
+        const cls = m.status === 'done' ? 'done' : m.schedule.late ? 'late' : 'planned';
+        return (
+          <div className="tl-row" key={m.id}>
+            <div className="tl-label"><b>{m.id}</b>{m.dependsOn.length > 0 && <span className="muted small"> ← {m.dependsOn.join(', ')}</span>}</div>
+            <div className="tl-track">
+              {e !== null && f !== null && f > e && <span className="tl-delay" style={{ left: pos(e), width: `calc(${pos(f)} - ${pos(e)})` }} />}
+              {e !== null && <span className={`tl-expected ${cls}`} style={{ left: pos(e) }} title={`${t('meas.expected')}: ${fmtDate(m.expectedDate)}`} />}
+              {f !== null && <span className={`tl-forecast ${cls}`} style={{ left: pos(f) }} title={`${t('meas.forecast')}: ${fmtDate(m.schedule.forecastDate)}`} />}
+            </div>
+          </div>
+        );
+      })}
+      <div className="muted small">● {t('meas.expected')} · ◆ {t('meas.forecast')} · | {t('meas.today')}</div>
+    </div>
   );
-  return {
-    grid: { left: 70, right: 30, top: 30, bottom: 30 },
-    legend: { data: [t('meas.expected'), t('meas.forecast')], top: 0 },
-    tooltip: { trigger: 'item' },
-    xAxis: { type: 'time' },
-    yAxis: { type: 'value', inverse: true, min: -0.5, max: ids.length - 0.5, interval: 1, axisLabel: { formatter: (v: number) => ids[v] ?? '' }, splitLine: { show: false } },
-    series: [
-      { name: t('meas.expected'), type: 'scatter', symbol: 'circle', symbolSize: 11, data: pts('expected'), markLine: { silent: true, symbol: 'none', data: [{ xAxis: Date.now() }], lineStyle: { color: '#16324f' }, label: { formatter: t('meas.today') } } },
-      { name: t('meas.forecast'), type: 'scatter', symbol: 'diamond', symbolSize: 13, data: pts('forecast') },
-      ...spans,
-      ...deps,
-    ],
-  };
 }
