@@ -161,7 +161,7 @@ function MeetingPanel({ refId, write, onChange }: { refId: string; write: boolea
                   <button type="button" onClick={() => void decide(i, 'rejected')}>{t('gov.reject')}</button>
                 </>}
                 {open && i.kind !== 'approval' && <button type="button" onClick={() => void decide(i, 'noted')}>{t('gov.recordDecision')}</button>}
-                {open && i.action && i.action.status !== 'closed' && <button type="button" onClick={() => void act(post(`/api/governance/actions/${encodeURIComponent(i.action!.id)}/updates`, { status: 'closed', ref: v.ref, note: text[i.key] || null }))}>{t('gov.closeAction')}</button>}
+                {open && i.action && i.action.status !== 'closed' && <button type="button" onClick={() => void act((text[i.key] ? post(`${base}/minutes`, { itemKey: i.key, text: text[i.key] }) : Promise.resolve()).then(() => post(`/api/governance/actions/${encodeURIComponent(i.action!.id)}/updates`, { status: 'closed', ref: v.ref, note: text[i.key] || null })).then(() => setText({ ...text, [i.key]: '' })))}>{t('gov.closeAction')}</button>}
                 {v.status === 'signed' && write && <button type="button" onClick={() => void act(post(`${base}/corrections`, { itemKey: i.key, text: text[i.key] ?? '' }))}>{t('gov.addCorrection')}</button>}
               </td>
             </tr>
