@@ -149,7 +149,7 @@ export async function settleProposal(ws: Workspace, actor: string, id: string, d
 
 // Settings: which kinds of change need approval, and the e-mail reminder hook (off by default).
 export const SETTING_DEFAULTS: Record<string, unknown> = {
-  'approval.treatment': true,
+  'approval.treatment': false,
   'approval.gri_config': false,
   'approval.register': false,
   'email.enabled': false,
