@@ -10,6 +10,7 @@ import { Workspace } from '../src/workspace/workspace.ts';
 import { importFile } from '../src/ingest/index.ts';
 import { loadSelectivityConfig } from '../src/measure/selectivity/config.ts';
 import { runBacktest, type BacktestOptions, type BacktestResult } from '../src/measure/backtest/backtest.ts';
+import { insertSynthetic } from '../tests/measure/selectivity-fixtures.ts';
 
 const root = join(import.meta.dirname, '..');
 const DATA = process.env.KCS_DATA ?? join(root, '..', 'shared', 'data', 'kcs-synthetic');
@@ -27,7 +28,28 @@ function report(name: string, r: BacktestResult, ms: number): void {
   console.log(`  weights: ${Object.entries(r.model.weights).map(([k, w]) => `${k} ${w.toFixed(2)}`).join(', ')}; intercept ${r.model.intercept.toFixed(3)}`);
 }
 
+/** SEL_SCALE_LINES=N: also backtest N synthetic lines (2 years, default factors) to measure time and memory. */
+async function scale(n: number): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'cip-bench-sel-scale-'));
+  const ws = await Workspace.open(join(dir, 'ws'), { create: true });
+  try {
+    let t = performance.now();
+    await insertSynthetic(ws, n);
+    console.log(`\nscale: ${n} synthetic lines generated in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    t = performance.now();
+    const cpu = process.cpuUsage();
+    const r = await runBacktest(ws, loadSelectivityConfig(), { trainUntil: '2023-06-30', testFrom: '2023-07-01', testUntil: '2023-12-31' });
+    const c = process.cpuUsage(cpu);
+    console.log(`scale: backtest ${((performance.now() - t) / 1000).toFixed(1)} s wall, JS CPU ${((c.user + c.system) / 1e6).toFixed(1)} s, rss ${Math.round(process.memoryUsage().rss / 1e6)} MB; ` +
+      `test ${r.periods.test.lines} lines, top 5% ${r.lines.top[2].precision.toFixed(3)}, AUC ${r.lines.auc?.toFixed(3)}`);
+  } finally {
+    ws.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function main(): Promise<void> {
+  if (process.env.SEL_SCALE_LINES) await scale(Number(process.env.SEL_SCALE_LINES));
   const dir = mkdtempSync(join(tmpdir(), 'cip-bench-kcs-'));
   const ws = await Workspace.open(join(dir, 'ws'), { create: true });
   try {

@@ -152,6 +152,6 @@ describe('cip backtest and cip selectivity export (real CLI)', () => {
   it('explains why it cannot export when every line has an outcome', () => {
     const r = cip(['selectivity', 'export', join(dir, 'x.csv'), '-w', wsDir]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('error: every declaration line already has an outcome (finding): pass --as-of DATE to learn from lines up to DATE and score the lines after it\n');
+    expect(r.stderr).toBe('error: every declaration line already has an outcome (inspected, with a finding value): pass --as-of DATE to learn from lines up to DATE and score the lines after it\n');
   });
 });

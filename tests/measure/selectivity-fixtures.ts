@@ -12,14 +12,15 @@ export interface Line {
   tax?: string;
   value?: number;
   mass?: number;
+  inspected?: boolean;
 }
 
 export async function insertLines(ws: Workspace, lines: Line[]): Promise<void> {
   for (const l of lines) {
     await ws.run(
-      `INSERT INTO declaration_lines (declaration_id, line_no, date, operator_id, hs_code, origin_country, tax_type, value, net_mass_kg, finding)
-       VALUES ($id, 1, CAST($date AS DATE), $op, $hs, $origin, $tax, $value, $mass, $finding)`,
-      { id: l.id, date: l.date, op: l.op ?? 'OP1', hs: l.hs, origin: l.origin ?? null, tax: l.tax ?? null, value: l.value ?? 100, mass: l.mass ?? null, finding: l.finding },
+      `INSERT INTO declaration_lines (declaration_id, line_no, date, operator_id, hs_code, origin_country, tax_type, value, net_mass_kg, finding, inspected)
+       VALUES ($id, 1, CAST($date AS DATE), $op, $hs, $origin, $tax, $value, $mass, $finding, $inspected)`,
+      { inspected: l.inspected ?? null, id: l.id, date: l.date, op: l.op ?? 'OP1', hs: l.hs, origin: l.origin ?? null, tax: l.tax ?? null, value: l.value ?? 100, mass: l.mass ?? null, finding: l.finding },
     );
   }
 }

@@ -50,6 +50,25 @@ describe('empirical-Bayes profiles and fixed-weight scores (hand-computed)', () 
     expect(rows[1].p).toBeCloseTo(3 / 8, 12);
   });
 
+  it('ignores lines marked uninspected: their finding column is no outcome', async () => {
+    const cfg = config([{ id: 'hs6', keys: ['hs6'], k: 2 }]);
+    await insertLines(ws, [
+      { id: 'U1', date: '2023-02-01', hs: '010121', finding: false, inspected: false },
+      { id: 'U2', date: '2023-02-02', hs: '010121', finding: false, inspected: false },
+      { id: 'U3', date: '2024-02-02', hs: '010121', finding: false, inspected: false },
+    ]);
+    try {
+      const model = await fitModel(ws, cfg, { history: { until: '2023-12-31' } });
+      expect(model.priorRate).toBe(3 / 8);
+      await scoreLines(ws, cfg, model, { from: '2024-01-01' });
+      const r = await ws.all<{ declaration_id: string; p: number; y: number | null }>('SELECT declaration_id, p, y FROM sel_scores ORDER BY 1');
+      expect(r.map((x) => [x.declaration_id, x.y])).toEqual([['T1', null], ['T2', 1], ['T3', 0], ['U3', null]]);
+      expect(r[0].p).toBeCloseTo(0.625, 12);
+    } finally {
+      await ws.run(`DELETE FROM declaration_lines WHERE declaration_id LIKE 'U%'`);
+    }
+  });
+
   it('shrinks a subheading toward its heading, and the heading toward the prior', async () => {
     const cfg = config([
       { id: 'hs4', keys: ['hs4'], k: 4 },

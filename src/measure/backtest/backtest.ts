@@ -66,7 +66,7 @@ export async function runBacktest(ws: Workspace, cfg: SelectivityConfig, o: Back
   const model = await fitModel(ws, cfg, { history: { from: o.trainFrom, until: o.trainUntil }, validation });
   const s = await scoreLines(ws, cfg, model, { from: o.testFrom, until: o.testUntil });
   const labelled = Number(await ws.scalar('SELECT count(*) FROM sel_scores WHERE y IS NOT NULL'));
-  if (labelled === 0) throw new BacktestError(`no labelled declaration lines (finding set) between ${o.testFrom} and ${o.testUntil}: nothing to evaluate`);
+  if (labelled === 0) throw new BacktestError(`no labelled declaration lines (inspected, with a finding value) between ${o.testFrom} and ${o.testUntil}: nothing to evaluate`);
   const lines = await rankingMetrics(ws, { table: 'sel_scores', score: 'score', label: 'y', tie: 'hash(declaration_id, line_no)', level: 'level' });
   // Operators: probability of at least one finding over their test lines; level = their highest line level.
   await ws.run(

@@ -4,13 +4,14 @@ import type { Workspace } from '../../workspace/workspace.ts';
 import type { Lang, SelectivityConfig } from './config.ts';
 import { fitModel, scoreLines, type SelectivityModel } from './model.ts';
 import { topReasonsSql } from './reasons.ts';
+import { LABELLED } from './profiles.ts';
 import { saveModel } from './store.ts';
 
 export interface ExportOptions {
   out: string;
   level: 'line' | 'operator';
   /** Learn from labelled lines up to this date and score the lines after it; default: learn from all
-   *  labelled lines and score the lines without an outcome yet (finding empty). */
+   *  labelled lines and score the lines without an outcome (finding empty, or not inspected). */
   asOf?: string;
   lang?: Lang;
   reasons?: number;
@@ -33,9 +34,9 @@ export async function exportSelectivity(ws: Workspace, cfg: SelectivityConfig, o
   if (o.asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(o.asOf)) {
     throw new SelectivityExportError(`--as-of: expected a date YYYY-MM-DD, got '${o.asOf}'`);
   }
-  const lastLabelled = await ws.scalar<string | null>(`SELECT max(date)::VARCHAR FROM declaration_lines WHERE finding IS NOT NULL`);
+  const lastLabelled = await ws.scalar<string | null>(`SELECT max(date)::VARCHAR FROM declaration_lines d WHERE ${LABELLED}`);
   if (!lastLabelled) {
-    throw new SelectivityExportError('no declaration line has a finding value (inspection outcome): import declarations with outcomes first (cip import declarations ...)');
+    throw new SelectivityExportError('no declaration line has an inspection outcome (inspected, with a finding value): import declarations with outcomes first (cip import declarations ...)');
   }
   const until = o.asOf ?? lastLabelled;
   const model = await fitModel(ws, cfg, { history: { until } });
@@ -45,7 +46,7 @@ export async function exportSelectivity(ws: Workspace, cfg: SelectivityConfig, o
     throw new SelectivityExportError(
       o.asOf
         ? `no declaration lines dated after ${o.asOf} to score`
-        : `every declaration line already has an outcome (finding): pass --as-of DATE to learn from lines up to DATE and score the lines after it`,
+        : `every declaration line already has an outcome (inspected, with a finding value): pass --as-of DATE to learn from lines up to DATE and score the lines after it`,
     );
   }
   const modelId = await saveModel(ws, cfg, model, { purpose: `export-${o.level}`, scoredLines: stats.targetLines });

@@ -14,9 +14,9 @@ export interface Window {
 }
 
 export interface FeatureSpec {
-  /** Labelled lines (finding not null) dated in this window are the history the profiles learn from. */
+  /** Labelled lines (finding set, not marked uninspected) dated in this window are the history the profiles learn from. */
   history: Window & { until: string };
-  /** Lines to score: dated in this window and not part of the history; unlabelledOnly keeps lines without a finding value. */
+  /** Lines to score: dated in this window and not part of the history; unlabelledOnly keeps lines without a known outcome. */
   target?: Window & { unlabelledOnly?: boolean };
 }
 
@@ -30,6 +30,9 @@ export interface FeatureStats {
 export class SelectivityDataError extends Error {}
 
 const SEP = "chr(31)";
+
+/** Lines whose outcome is known: a finding value, and not marked as uninspected. */
+export const LABELLED = '(d.finding IS NOT NULL AND d.inspected IS NOT FALSE)';
 
 function windowSql(w: Window, p: Record<string, unknown>, prefix: string): string {
   const parts: string[] = [];
@@ -49,15 +52,17 @@ export async function buildFeatures(ws: Workspace, cfg: SelectivityConfig, spec:
   const p: Record<string, unknown> = { folds: cfg.folds };
   const keys = keyNames(cfg);
   const keyCols = keys.map((k, i) => `${keySql(k, `x${i}`, p)} AS k_${i}`).join(',\n  ');
-  const hist = `d.finding IS NOT NULL AND ${windowSql(spec.history, p, 'h')}`;
+  // An outcome is known when the line has a finding value and was not marked uninspected (a line never
+  // inspected has no finding to learn from, whatever its finding column says).
+  const hist = `${LABELLED} AND ${windowSql(spec.history, p, 'h')}`;
   const target = spec.target
-    ? `${windowSql(spec.target, p, 't')}${spec.target.unlabelledOnly ? ' AND d.finding IS NULL' : ''}`
+    ? `${windowSql(spec.target, p, 't')}${spec.target.unlabelledOnly ? ` AND NOT (${LABELLED})` : ''}`
     : 'FALSE';
   await ws.run(
     `CREATE OR REPLACE TEMP TABLE sel_lines AS
 SELECT row_number() OVER () AS lid, d.declaration_id, d.line_no, d.date, d.operator_id, d.hs_code,
   CASE WHEN ${hist} THEN 'hist' ELSE 'target' END AS role,
-  CAST(d.finding AS INTEGER) AS y,
+  CASE WHEN ${LABELLED} THEN CAST(d.finding AS INTEGER) END AS y,
   CAST(hash(d.declaration_id) % $folds AS INTEGER) AS fold,
   CASE WHEN ${hist} THEN CAST(hash(d.declaration_id) % $folds AS INTEGER) ELSE -1 END AS hfold, -- fold of history lines (-1: none)
   CASE WHEN d.value > 0 AND d.net_mass_kg > 0 THEN d.value / d.net_mass_kg END AS uv,
@@ -79,7 +84,7 @@ WHERE (${hist}) OR (${target})`,
   };
   if (stats.historyLines === 0) {
     throw new SelectivityDataError(
-      `no labelled declaration lines (finding set) dated ${spec.history.from ?? 'any time'} .. ${spec.history.until}: nothing to learn risk profiles from`,
+      `no labelled declaration lines (inspected, with a finding value) dated ${spec.history.from ?? 'any time'} .. ${spec.history.until}: nothing to learn risk profiles from`,
     );
   }
   if (stats.historyFindings === 0 || stats.historyFindings === stats.historyLines) {
