@@ -1,10 +1,8 @@
 // The server's access to the workspace: one DuckDB instance, several connections.
 // Reads run on a small pool of connections (DuckDB gives each its own MVCC snapshot); changes run one at a
 // time on the main connection, inside ws.transaction, so a change and its history entry commit together.
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { Workspace } from '../workspace/workspace.ts';
 
-type WorkspaceCtor = new (dir: string, instance: Workspace['instance'], conn: DuckDBConnection) => Workspace;
 
 class Mutex {
   private tail: Promise<unknown> = Promise.resolve();
@@ -23,16 +21,11 @@ export class ServerDb {
 
   private constructor(readonly main: Workspace) {}
 
-  /**
-   * Wraps an open workspace. Extra read connections share its DuckDB instance. (Workspace has no public
-   * way to add a connection, so its constructor is called directly; see the report to the lead.)
-   */
+  /** Wraps an open workspace. Extra read connections share its DuckDB instance. */
   static async attach(main: Workspace, readers = 4): Promise<ServerDb> {
     const db = new ServerDb(main);
-    const Ctor = Workspace as unknown as WorkspaceCtor;
     for (let i = 0; i < readers; i++) {
-      const conn = await main.instance.connect();
-      db.readers.push({ ws: new Ctor(main.dir, main.instance, conn), lock: new Mutex(), busy: 0 });
+      db.readers.push({ ws: await main.connect(), lock: new Mutex(), busy: 0 });
     }
     return db;
   }
@@ -74,7 +67,7 @@ export class ServerDb {
 
   async close(): Promise<void> {
     await this.drain();
-    for (const r of this.readers) r.ws.conn.closeSync();
+    for (const r of this.readers) r.ws.close();
     this.readers = [];
   }
 }

@@ -31,7 +31,14 @@ export class Workspace {
     readonly dir: string,
     readonly instance: DuckDBInstance,
     readonly conn: DuckDBConnection,
+    /** False for extra connections made by connect(): closing them leaves the database open. */
+    private readonly ownsInstance = true,
   ) {}
+
+  /** Another connection to the same open database (e.g. a server's pool of readers). */
+  async connect(): Promise<Workspace> {
+    return new Workspace(this.dir, this.instance, await this.instance.connect(), false);
+  }
 
   get dbPath(): string {
     return join(this.dir, DB_FILE);
@@ -119,7 +126,7 @@ export class Workspace {
 
   close(): void {
     this.conn.closeSync();
-    this.instance.closeSync();
+    if (this.ownsInstance) this.instance.closeSync();
   }
 }
 
