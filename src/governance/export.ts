@@ -6,6 +6,17 @@ import type { Workspace } from '../workspace/workspace.ts';
 import { getMeeting, listMinutes, type MinuteEntry } from './meetings.ts';
 import { agendaOf, listActions, listDecisions, type Decision } from './decisions.ts';
 import { roleLabel } from './committee.ts';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { workspaceLanguage } from '../plan/config.ts';
+
+const LABELS = parse(readFileSync(new URL('./export-labels.yaml', import.meta.url), 'utf8')) as Record<string, Record<string, string>>;
+/** An export text in the workspace language (English when missing), with {name} placeholders filled in. */
+export function exportText(key: string, lang: string, vars: Record<string, string | number | null | undefined> = {}): string {
+  const l = LABELS[key];
+  if (!l) throw new Error(`no export label '${key}'`);
+  return (l[lang] ?? l.en).replace(/\{(\w+)\}/g, (_m, k: string) => String(vars[k] ?? ''));
+}
 
 export interface MinutesData {
   meeting: Awaited<ReturnType<typeof getMeeting>>;
@@ -38,34 +49,38 @@ export async function gatherMinutes(ws: Workspace, ref: string): Promise<Minutes
 const cell = (t: string | number | null, bold = false) => new TableCell({ children: [new Paragraph({ children: [new TextRun({ text: String(t ?? ''), bold })] })] });
 const table = (head: string[], rows: (string | number | null)[][]) =>
   new Table({ width: { size: 100, type: WidthType.PERCENTAGE }, rows: [new TableRow({ children: head.map((h) => cell(h, true)), tableHeader: true }), ...rows.map((r) => new TableRow({ children: r.map((c) => cell(c)) }))] });
-const entryParagraph = (m: MinuteEntry) =>
-  new Paragraph({ children: [new TextRun({ text: m.kind === 'correction' ? `Correction (${m.author}, ${m.writtenAt.slice(0, 10)}): ` : '', bold: true, italics: m.kind === 'correction' }), new TextRun(m.body)] });
+type L = (key: string, vars?: Record<string, string | number | null | undefined>) => string;
+const entryParagraph = (m: MinuteEntry, L: L) =>
+  new Paragraph({ children: [new TextRun({ text: m.kind === 'correction' ? `${L('correction', { user: m.author, date: m.writtenAt.slice(0, 10) })}: ` : '', bold: true, italics: m.kind === 'correction' }), new TextRun(m.body)] });
 
+/** The minutes as a Word document, in the workspace language. */
 export async function minutesDocx(ws: Workspace, ref: string): Promise<Buffer> {
   const d = await gatherMinutes(ws, ref);
+  const lang = await workspaceLanguage(ws);
+  const L: L = (k, v) => exportText(k, lang, v);
   const m = d.meeting;
   const children: (Paragraph | Table)[] = [
-    new Paragraph({ text: `Risk-Management Committee — minutes of meeting ${m.ref}`, heading: HeadingLevel.TITLE }),
-    new Paragraph(`Date: ${m.heldOn}. Chair: ${m.chair}.${m.title ? ' ' + m.title : ''}`),
-    new Paragraph(m.status === 'signed' ? `Signed off by ${m.signedBy} on ${m.signedAt?.slice(0, 10)}.` : 'Draft: not signed off.'),
-    new Paragraph({ text: 'Attendees', heading: HeadingLevel.HEADING_1 }),
-    table(['Name', 'Role', 'Unit'], m.attendees.map((a) => [a.name, roleLabel(a.role), a.unit])),
-    new Paragraph({ text: 'Agenda and minutes', heading: HeadingLevel.HEADING_1 }),
+    new Paragraph({ text: L('title_minutes', { ref: m.ref }), heading: HeadingLevel.TITLE }),
+    new Paragraph(`${L('date_chair', { date: m.heldOn, chair: m.chair })}${m.title ? ' ' + m.title : ''}`),
+    new Paragraph(m.status === 'signed' ? L('signed', { user: m.signedBy, date: m.signedAt?.slice(0, 10) }) : L('draft')),
+    new Paragraph({ text: L('attendees'), heading: HeadingLevel.HEADING_1 }),
+    table([L('name'), L('role'), L('unit')], m.attendees.map((a) => [a.name, roleLabel(a.role, lang), a.unit])),
+    new Paragraph({ text: L('agenda'), heading: HeadingLevel.HEADING_1 }),
   ];
   for (const i of d.items) {
     children.push(new Paragraph({ text: `${i.no}. ${i.title}`, heading: HeadingLevel.HEADING_2 }));
-    for (const e of i.minutes) children.push(entryParagraph(e));
-    for (const dec of d.decisions.filter((x) => x.itemKey === i.key)) children.push(new Paragraph({ children: [new TextRun({ text: `Decision ${dec.id} (${dec.outcome}): `, bold: true }), new TextRun(dec.text)] }));
+    for (const e of i.minutes) children.push(entryParagraph(e, L));
+    for (const dec of d.decisions.filter((x) => x.itemKey === i.key)) children.push(new Paragraph({ children: [new TextRun({ text: `${L('decision')} ${dec.id} (${dec.outcome}): `, bold: true }), new TextRun(dec.text)] }));
   }
   if (d.general.length) {
-    children.push(new Paragraph({ text: 'Other business', heading: HeadingLevel.HEADING_2 }));
-    for (const e of d.general) children.push(entryParagraph(e));
+    children.push(new Paragraph({ text: L('other'), heading: HeadingLevel.HEADING_2 }));
+    for (const e of d.general) children.push(entryParagraph(e, L));
   }
-  children.push(new Paragraph({ text: 'Decisions', heading: HeadingLevel.HEADING_1 }));
-  children.push(table(['Decision', 'Subject', 'Outcome', 'Text'], d.decisions.map((x) => [x.id, `${x.subjectType} ${x.subjectId ?? ''}`.trim(), x.outcome, x.text])));
-  children.push(new Paragraph({ text: 'Actions', heading: HeadingLevel.HEADING_1 }));
-  children.push(table(['Action', 'Description', 'Owner unit', 'Due', 'Status', 'Origin'], d.actions.map((a) => [a.id, a.description, a.ownerUnit, a.dueDate, a.status, a.origin])));
-  const doc = new Document({ creator: 'CIP Workbench', title: `Minutes ${m.ref}`, sections: [{ children }] });
+  children.push(new Paragraph({ text: L('decisions'), heading: HeadingLevel.HEADING_1 }));
+  children.push(table([L('decision'), L('subject'), L('outcome'), L('text')], d.decisions.map((x) => [x.id, `${x.subjectType} ${x.subjectId ?? ''}`.trim(), x.outcome, x.text])));
+  children.push(new Paragraph({ text: L('actions'), heading: HeadingLevel.HEADING_1 }));
+  children.push(table([L('action'), L('description'), L('owner'), L('due'), L('status'), L('origin')], d.actions.map((a) => [a.id, a.description, a.ownerUnit, a.dueDate, a.status, a.origin === 'assigned' ? L('assigned') : L('carried_from', { ref: a.origin.slice('carried from '.length) })])));
+  const doc = new Document({ creator: 'CIP Workbench', title: L('title_minutes', { ref: m.ref }), sections: [{ children }] });
   return Packer.toBuffer(doc);
 }
 
@@ -102,9 +117,12 @@ export async function decisionLogXlsx(ws: Workspace): Promise<Buffer> {
 }
 
 export async function decisionLogDocx(ws: Workspace): Promise<Buffer> {
+  const lang = await workspaceLanguage(ws);
+  const L: L = (k, v) => exportText(k, lang, v);
+  const head = [L('decision'), L('meeting'), L('date'), L('subject'), L('outcome'), L('text'), L('recorded_by')];
   const doc = new Document({
-    creator: 'CIP Workbench', title: 'Decision log',
-    sections: [{ children: [new Paragraph({ text: 'Risk-Management Committee — decision log', heading: HeadingLevel.TITLE }), table(LOG_HEAD, logRows(await listDecisions(ws)))] }],
+    creator: 'CIP Workbench', title: L('title_log'),
+    sections: [{ children: [new Paragraph({ text: L('title_log'), heading: HeadingLevel.TITLE }), table(head, logRows(await listDecisions(ws)))] }],
   });
   return Packer.toBuffer(doc);
 }
