@@ -188,3 +188,22 @@ export async function setSetting(ws: Workspace, actor: string, key: string, raw:
     return getSettings(ws);
   });
 }
+
+const DIRECT_EDIT: Record<ProposalKind, string> = {
+  treatment: 'the treatment matrix',
+  gri_config: 'the GRI configuration',
+  register: 'the vulnerability register',
+};
+
+/**
+ * The one-line hook for the plan and GRI editors (CLI and API): refuses a direct change while the committee
+ * requires approval for that kind, and says how to propose it instead. A no-op when approval is not required.
+ */
+export async function assertDirectChangeAllowed(ws: Workspace, kind: ProposalKind): Promise<void> {
+  if (await approvalRequired(ws, kind)) {
+    throw new GovernanceInputError(
+      `changes to ${DIRECT_EDIT[kind]} need the committee's approval (setting approval.${kind}): propose it with 'cip approvals propose ${kind}' ` +
+        'and it takes effect when a meeting decision approves it',
+    );
+  }
+}

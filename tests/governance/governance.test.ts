@@ -11,7 +11,7 @@ import { recordIndicatorValue, saveIndicator } from '../../src/plan/measures/ind
 import { getMatrix } from '../../src/plan/treatments/matrix.ts';
 import { getConfig } from '../../src/segmentation/config.ts';
 import {
-  addCorrection, agendaOf, assignAction, createMeeting, decisionLogXlsx, getProposal, headReport, listMinutes, minutesXlsx, overdueByUnit,
+  addCorrection, agendaOf, assertDirectChangeAllowed, assignAction, createMeeting, decisionLogXlsx, getProposal, headReport, listMinutes, minutesXlsx, overdueByUnit,
   propose, recordDecision, reminders, saveMember, saveSubcommittee, sendEmailReminders, setSetting, signOff, updateAction, writeMinutes,
 } from '../../src/governance/index.ts';
 import { tmpDir } from '../helpers/tmp.ts';
@@ -122,6 +122,13 @@ describe('approval gating', () => {
     const g = await propose(ws, 'kim', 'gri_config', { patch: { weights: { method: 'frequency' } } }, 'Frequency weights');
     const r = await propose(ws, 'kim', 'register', { vulnerability: { processCode: '1.1.2', description: 'Manifest data filed late', institutionalRisk: 'processes', complianceRisks: 'contraband', effects: 'high,high,high,high', occurrence: '2024=Y,2025=Y' } }, 'New vulnerability: late manifests');
     expect(r.target).toBe('register:new');
+    // the hook for the editors: direct changes allowed until the committee requires approval
+    await assertDirectChangeAllowed(ws, 'register');
+    await setSetting(ws, 'ana', 'approval.register', 'true');
+    await expect(assertDirectChangeAllowed(ws, 'register')).rejects.toThrow(
+      "changes to the vulnerability register need the committee's approval (setting approval.register): propose it with 'cip approvals propose register' and it takes effect when a meeting decision approves it",
+    );
+    await expect(setSetting(ws, 'ana', 'approval.register', 'yes')).rejects.toThrow("setting 'approval.register' = 'yes': expected true or false");
     expect((await getConfig(ws)).version).toBe(v0);
     expect(await ws.scalar('SELECT count(*) FROM plan_vulnerabilities')).toBe(0);
     const m = await createMeeting(ws, 'ana', { heldOn: '2026-06-01', chair: 'Marta Ruiz' });
