@@ -93,7 +93,8 @@ export async function gatherPlan(ws: Workspace, opts: GatherOptions = {}): Promi
       }
     }
   }
-  const kpis = data.lines ? await attempt(notes, 'Box 2 KPIs', () => computeKpis(ws, { period: opts.kpiPeriod ?? 'year', lang: undefined })) : null;
+  const language = await workspaceLanguage(ws);
+  const kpis = data.lines ? await attempt(notes, 'Box 2 KPIs', () => computeKpis(ws, { period: opts.kpiPeriod ?? 'year', lang: language })) : null;
   const applied = await ws.all<PlanData['applied'][number]>(
     `SELECT treatment, any_value(segment) AS segment, count(DISTINCT operator_id)::BIGINT AS operators, min(start_date)::VARCHAR AS start
      FROM treatments_applied GROUP BY treatment ORDER BY treatment`,
@@ -104,7 +105,7 @@ export async function gatherPlan(ws: Workspace, opts: GatherOptions = {}): Promi
   return {
     generatedAt: new Date().toISOString(),
     today,
-    language: await workspaceLanguage(ws),
+    language,
     pseudonymised: !!opts.pseudonymise,
     scales: await registerScales(ws),
     data,
