@@ -75,6 +75,13 @@ describe('governance in the web app', () => {
       await page.getByTestId('gov-members').getByRole('cell', { name, exact: true }).waitFor();
     }
 
+    const sub = page.getByTestId('gov-add-subcommittee');
+    await sub.getByPlaceholder('Code').fill('SEL');
+    await sub.getByPlaceholder('Name').fill('Selectivity subcommittee');
+    await sub.getByPlaceholder('Theme').fill('Updating cargo selectivity criteria');
+    await sub.getByRole('button', { name: 'Add subcommittee' }).click();
+    await page.getByTestId('gov-subcommittees').getByRole('cell', { name: 'Updating cargo selectivity criteria' }).waitFor();
+
     // a treatment plan proposed: no effect yet
     const before = (await (await page.request.get(server.url + '/api/plan/treatments')).json()).cells.find((c: { size: string; risk: string }) => c.size === 'large' && c.risk === 'high');
     const prop = page.getByTestId('gov-propose');

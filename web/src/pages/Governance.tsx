@@ -9,7 +9,7 @@ import { navigate, useLocation } from '../router.ts';
 import { can, useMe } from '../session.tsx';
 
 interface Member { id: string; name: string; role: string; roleLabel: string; unit: string | null; active: boolean }
-interface Committee { members: Member[]; subcommittees: { code: string; name: string; theme: string; reportsTo: string }[]; roles: { code: string; label: string }[] }
+interface Committee { members: Member[]; subcommittees: { code: string; name: string; theme: string; reportsTo: string }[]; roles: { code: string; label: string }[]; terms: { title: string; body: string; version: number; changedBy: string } | null }
 interface Meeting { ref: string; heldOn: string; chair: string; status: 'open' | 'signed'; signedBy: string | null; signedAt: string | null; attendees: { memberId: string; name: string; role: string; unit: string | null }[] }
 interface Action { id: string; ref: string; description: string; ownerUnit: string; dueDate: string; status: string; closedIn: string | null }
 interface Item { key: string; itemNo: number; kind: string; subjectType: string | null; subjectId: string | null; title: string; from?: string; action?: Action }
@@ -60,6 +60,22 @@ export function GovernancePage() {
           <button type="submit">{t('gov.addMember')}</button>
         </form>
       )}
+
+      <h3>{t('gov.subcommittees')}</h3>
+      <table className="compact" data-testid="gov-subcommittees">
+        <thead><tr><th>{t('gov.code')}</th><th>{t('gov.name')}</th><th>{t('gov.theme')}</th><th>{t('gov.reportsTo')}</th></tr></thead>
+        <tbody>{(committee.data?.subcommittees ?? []).map((s) => <tr key={s.code}><td>{s.code}</td><td>{s.name}</td><td>{s.theme}</td><td>{s.reportsTo}</td></tr>)}</tbody>
+      </table>
+      {write && (
+        <form className="inline" data-testid="gov-add-subcommittee" onSubmit={submit((f) => post('/api/governance/subcommittees', { code: val(f, 'code'), name: val(f, 'name'), theme: val(f, 'theme') }))}>
+          <input name="code" placeholder={t('gov.code')} required />
+          <input name="name" placeholder={t('gov.name')} required />
+          <input name="theme" placeholder={t('gov.theme')} required />
+          <button type="submit">{t('gov.addSubcommittee')}</button>
+        </form>
+      )}
+      <h3>{t('gov.terms')}</h3>
+      {committee.data?.terms ? <details><summary>{committee.data.terms.title} (v{committee.data.terms.version}, {committee.data.terms.changedBy})</summary><pre className="small">{committee.data.terms.body}</pre></details> : <p className="muted">{t('gov.noTerms')}</p>}
 
       <h2>{t('gov.proposals')}</h2>
       <table className="compact" data-testid="gov-proposals">
