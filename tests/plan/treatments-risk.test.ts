@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Workspace } from '../../src/workspace/workspace.ts';
 import { defaultTreatmentData, LANGUAGES } from '../../src/plan/config.ts';
 import { applyCell, getMatrix } from '../../src/plan/treatments/matrix.ts';
+import { setSetting } from '../../src/governance/approvals.ts';
 import { cip, cipJson } from '../helpers/cli.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 
@@ -75,6 +76,13 @@ describe('treatment matrix (Table 6)', () => {
     ws.close();
     const bad = cip(['treatments', 'set', 'huge', 'high', ...w]);
     expect(bad.stderr).toBe("error: size 'huge': expected large, medium or small\n");
+    // When the committee requires approval, a direct edit is refused and says how to propose it.
+    const ws2 = await Workspace.open(dir);
+    await setSetting(ws2, 'chair', 'approval.treatment', true);
+    ws2.close();
+    const gated = cip(['treatments', 'set', 'large', 'high', ...w, '--when', 'Q2 2025']);
+    expect(gated.code).toBe(1);
+    expect(gated.stderr).toContain("changes to the treatment matrix need the committee's approval (setting approval.treatment): propose it with 'cip approvals propose treatment'");
   }, CLI_TIMEOUT);
 });
 

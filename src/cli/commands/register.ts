@@ -8,6 +8,7 @@ import { formatTable, printJson, UserError, withCommonOptions } from '../output.
 import { label, lookupCode, registerScales, registerScalesSchema, workspaceLanguage, type RegisterScales } from '../../plan/config.ts';
 import { getVulnerability, listVulnerabilities, rescoreVulnerability, retireVulnerability, saveVulnerability, type Vulnerability } from '../../plan/register/store.ts';
 import { exportCsv, exportYaml, importRegister } from '../../plan/register/io.ts';
+import { assertDirectChangeAllowed } from '../../governance/approvals.ts';
 
 interface Opts {
   workspace?: string;
@@ -72,6 +73,7 @@ export function register(program: Command): void {
     .option('--user <name>', 'who makes the change (default $CIP_USER or OS user)')
     .action(async (o: Opts & { process: string; description: string; institutionalRisk: string; complianceRisks: string; effects: string; occurrence: string; id?: string }) => {
       await withWorkspace(o.workspace, async (ws) => {
+        await assertDirectChangeAllowed(ws, 'register');
         if (o.id && (await listVulnerabilities(ws, { includeRetired: true })).some((v) => v.id === o.id)) {
           throw new UserError(`vulnerability ${o.id} exists already; use 'cip register score ${o.id}' or import a corrected file`);
         }
@@ -112,6 +114,7 @@ export function register(program: Command): void {
       await withWorkspace(o.workspace, async (ws) => {
         let v = await getVulnerability(ws, id);
         if (o.effects || o.occurrence !== undefined || o.addOccurrence) {
+          await assertDirectChangeAllowed(ws, 'register');
           v = (await rescoreVulnerability(ws, cliActor(o.user), id, { effects: o.effects, occurrence: o.occurrence, addOccurrence: o.addOccurrence })).vulnerability;
         }
         if (o.json) return printJson(v);
@@ -124,6 +127,7 @@ export function register(program: Command): void {
     .option('--user <name>', 'who makes the change')
     .action(async (id: string, o: Opts & { reason: string }) => {
       await withWorkspace(o.workspace, async (ws) => {
+        await assertDirectChangeAllowed(ws, 'register');
         const v = await retireVulnerability(ws, cliActor(o.user), id, o.reason);
         if (o.json) return printJson(v);
         console.log(`${v.id} (${v.processCode}) retired.`);
@@ -134,6 +138,7 @@ export function register(program: Command): void {
     .option('--user <name>', 'who makes the change')
     .action(async (file: string, o: Opts) => {
       await withWorkspace(o.workspace, async (ws) => {
+        await assertDirectChangeAllowed(ws, 'register');
         const r = await importRegister(ws, cliActor(o.user), file);
         if (o.json) return printJson(r);
         console.log(

@@ -6,6 +6,7 @@ import { printJson, UserError, withCommonOptions } from '../output.ts';
 import { defaultTreatmentData, label, workspaceLanguage } from '../../plan/config.ts';
 import { applyCell, getMatrix, parseRisk, parseSize, resolveMatrix, setCell, type TreatmentCell } from '../../plan/treatments/matrix.ts';
 import { parseDate } from '../../plan/measures/store.ts';
+import { assertDirectChangeAllowed } from '../../governance/approvals.ts';
 
 interface Opts {
   workspace?: string;
@@ -60,6 +61,7 @@ export function register(program: Command): void {
     .option('--user <name>', 'who makes the change')
     .action(async (size: string, risk: string, o: Opts & { riskMatrix?: string; package?: string; intervention?: string; what?: string; add?: string; remove?: string; how?: string; when?: string; responsible?: string; monitoring?: string }) => {
       await withWorkspace(o.workspace, async (ws) => {
+        await assertDirectChangeAllowed(ws, 'treatment');
         const matrix = await resolveMatrix(ws, o.riskMatrix);
         const { cell, changed } = await setCell(ws, cliActor(o.user), matrix, parseSize(size), parseRisk(risk), {
           package: o.package, intervention: o.intervention, what: list(o.what), addWhat: list(o.add), removeWhat: list(o.remove),
