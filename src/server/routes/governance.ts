@@ -48,7 +48,7 @@ export const governanceRoutes: RouteDef[] = [
     })),
   }),
   changeRoute({
-    method: 'POST', url: '/api/governance/members', summary: 'Add a committee member (or a new version of one, with id)', tag: 'governance', access: 'plan.write',
+    method: 'POST', url: '/api/governance/members', summary: 'Add a committee member (or a new version of one, with id)', tag: 'governance', access: 'governance.write',
     audit: { action: 'committee.member.add', entityType: 'committee_member' },
     body: z.object({ id: z.string().max(20).optional(), name: z.string().max(200), role: z.enum(COMMITTEE_ROLES), unit: z.string().max(200).nullable().optional(), subcommittee: z.string().max(30).nullable().optional(), email: z.string().max(200).nullable().optional(), active: z.boolean().optional() }),
     response: json,
@@ -59,7 +59,7 @@ export const governanceRoutes: RouteDef[] = [
     },
   }),
   changeRoute({
-    method: 'POST', url: '/api/governance/subcommittees', summary: 'Add or change a technical subcommittee (theme, reports to)', tag: 'governance', access: 'plan.write',
+    method: 'POST', url: '/api/governance/subcommittees', summary: 'Add or change a technical subcommittee (theme, reports to)', tag: 'governance', access: 'governance.write',
     audit: { action: 'committee.subcommittee.set', entityType: 'subcommittee' },
     body: z.object({ code: z.string().max(30), name: z.string().max(200), theme: z.string().max(500), reportsTo: z.string().max(30).optional() }),
     response: json,
@@ -69,7 +69,7 @@ export const governanceRoutes: RouteDef[] = [
     },
   }),
   changeRoute({
-    method: 'PUT', url: '/api/governance/terms', summary: 'Attach a new version of the terms of reference', tag: 'governance', access: 'plan.write',
+    method: 'PUT', url: '/api/governance/terms', summary: 'Attach a new version of the terms of reference', tag: 'governance', access: 'governance.write',
     audit: { action: 'committee.terms.set', entityType: 'committee_terms' },
     body: z.object({ title: z.string().max(300), body: z.string().max(200_000), fileName: z.string().max(200).nullable().optional() }),
     response: json,
@@ -84,7 +84,7 @@ export const governanceRoutes: RouteDef[] = [
     read: async ({ db }) => db.read(async (ws) => (await listMeetings(ws)).map(obj)),
   }),
   changeRoute({
-    method: 'POST', url: '/api/governance/meetings', summary: 'Hold a meeting: reference RMC-<year>-<nn>, attendees frozen, agenda proposed from the plan', tag: 'governance', access: 'plan.write',
+    method: 'POST', url: '/api/governance/meetings', summary: 'Hold a meeting: reference RMC-<year>-<nn>, attendees frozen, agenda proposed from the plan', tag: 'governance', access: 'governance.write',
     audit: { action: 'meeting.create', entityType: 'meeting' },
     body: z.object({ heldOn: isoDate, chair: z.string().max(200), title: z.string().max(300).nullable().optional(), ref: z.string().max(40).optional(), attendees: z.array(z.string().max(20)).max(200).optional() }),
     response: json,
@@ -100,7 +100,7 @@ export const governanceRoutes: RouteDef[] = [
     read: async ({ db, params }) => db.read((ws) => meetingView(ws, params.ref)),
   }),
   changeRoute({
-    method: 'POST', url: '/api/governance/meetings/:ref/agenda', summary: 'Add an agenda item by hand (open meetings only)', tag: 'governance', access: 'plan.write',
+    method: 'POST', url: '/api/governance/meetings/:ref/agenda', summary: 'Add an agenda item by hand (open meetings only)', tag: 'governance', access: 'governance.write',
     audit: { action: 'meeting.agenda.add', entityType: 'meeting' },
     params: ref,
     body: z.object({ title: z.string().max(500), subjectType: z.string().max(30).nullable().optional(), subjectId: z.string().max(60).nullable().optional() }),
@@ -111,7 +111,7 @@ export const governanceRoutes: RouteDef[] = [
     },
   }),
   changeRoute({
-    method: 'POST', url: '/api/governance/meetings/:ref/minutes', summary: 'Minutes of an agenda item (refused once the meeting is signed off: 409)', tag: 'governance', access: 'plan.write',
+    method: 'POST', url: '/api/governance/meetings/:ref/minutes', summary: 'Minutes of an agenda item (refused once the meeting is signed off: 409)', tag: 'governance', access: 'governance.write',
     audit: { action: 'meeting.minutes', entityType: 'meeting' },
     params: ref,
     body: z.object({ itemKey: z.string().max(60), text: z.string().max(20_000) }),
@@ -122,7 +122,7 @@ export const governanceRoutes: RouteDef[] = [
     },
   }),
   changeRoute({
-    method: 'POST', url: '/api/governance/meetings/:ref/corrections', summary: 'A correction to a signed-off meeting: a new entry', tag: 'governance', access: 'plan.write',
+    method: 'POST', url: '/api/governance/meetings/:ref/corrections', summary: 'A correction to a signed-off meeting: a new entry', tag: 'governance', access: 'governance.write',
     audit: { action: 'meeting.correct', entityType: 'meeting' },
     params: ref,
     body: z.object({ itemKey: z.string().max(60), text: z.string().max(20_000) }),
@@ -133,7 +133,7 @@ export const governanceRoutes: RouteDef[] = [
     },
   }),
   changeRoute({
-    method: 'POST', url: '/api/governance/meetings/:ref/decisions', summary: 'Record a decision linked to what it decides on; approving a proposal applies it', tag: 'governance', access: 'plan.write',
+    method: 'POST', url: '/api/governance/meetings/:ref/decisions', summary: 'Record a decision linked to what it decides on; approving a proposal applies it', tag: 'governance', access: 'governance.write',
     audit: { action: 'meeting.decision', entityType: 'decision' },
     params: ref,
     body: z.object({ itemKey: z.string().max(60).nullable().optional(), subjectType: z.string().max(30), subjectId: z.string().max(80).nullable().optional(), outcome: z.enum(OUTCOMES), text: z.string().max(20_000) }),
@@ -144,7 +144,7 @@ export const governanceRoutes: RouteDef[] = [
     },
   }),
   changeRoute({
-    method: 'POST', url: '/api/governance/meetings/:ref/actions', summary: 'Assign an action (owner unit, due date) at an open meeting', tag: 'governance', access: 'plan.write',
+    method: 'POST', url: '/api/governance/meetings/:ref/actions', summary: 'Assign an action (owner unit, due date) at an open meeting', tag: 'governance', access: 'governance.write',
     audit: { action: 'action.assign', entityType: 'action' },
     params: ref,
     body: z.object({ description: z.string().max(2000), ownerUnit: z.string().max(200), dueDate: isoDate, decisionId: z.string().max(60).nullable().optional() }),
@@ -155,7 +155,7 @@ export const governanceRoutes: RouteDef[] = [
     },
   }),
   changeRoute({
-    method: 'POST', url: '/api/governance/meetings/:ref/signoff', summary: 'Sign the record off: locked from then on', tag: 'governance', access: 'plan.write',
+    method: 'POST', url: '/api/governance/meetings/:ref/signoff', summary: 'Sign the record off: locked from then on', tag: 'governance', access: 'governance.write',
     audit: { action: 'meeting.signoff', entityType: 'meeting' },
     params: ref,
     response: json,
@@ -171,7 +171,7 @@ export const governanceRoutes: RouteDef[] = [
     read: async ({ db, query }) => db.read(async (ws) => (await listActions(ws, query)).map(obj)),
   }),
   changeRoute({
-    method: 'POST', url: '/api/governance/actions/:id/updates', summary: 'A new status for an action (at a meeting, or in between)', tag: 'governance', access: 'plan.write',
+    method: 'POST', url: '/api/governance/actions/:id/updates', summary: 'A new status for an action (at a meeting, or in between)', tag: 'governance', access: 'governance.write',
     audit: { action: 'action.update', entityType: 'action' },
     params: z.object({ id: z.string().max(20) }),
     body: z.object({ status: z.enum(ACTION_STATUSES), note: z.string().max(2000).nullable().optional(), ref: z.string().max(40).nullable().optional(), onDate: isoDate.optional() }),
@@ -212,7 +212,7 @@ export const governanceRoutes: RouteDef[] = [
     read: async ({ db }) => db.read((ws) => getSettings(ws)),
   }),
   changeRoute({
-    method: 'PUT', url: '/api/governance/settings/:key', summary: 'Change a governance setting', tag: 'governance', access: 'plan.write',
+    method: 'PUT', url: '/api/governance/settings/:key', summary: 'Change a governance setting', tag: 'governance', access: 'governance.write',
     audit: { action: 'governance.setting', entityType: 'governance_setting' },
     params: z.object({ key: z.string().max(60) }),
     body: z.object({ value: z.union([z.string().max(300), z.boolean(), z.number()]) }),

@@ -25,7 +25,8 @@ const val = (f: FormData, k: string) => String(f.get(k) ?? '');
 export function GovernancePage() {
   const { t } = useTranslation();
   const me = useMe();
-  const write = can(me, 'plan.write');
+  const write = can(me, 'governance.write');
+  const propose = can(me, 'plan.write');
   const { search } = useLocation();
   const sel = search.get('ref');
   const committee = useApi(() => get<Committee>('/api/governance/committee'), []);
@@ -88,7 +89,7 @@ export function GovernancePage() {
           {proposals.data?.length === 0 && <tr><td colSpan={6} className="empty">{t('gov.noProposals')}</td></tr>}
         </tbody>
       </table>
-      {write && (
+      {propose && (
         <form className="inline" data-testid="gov-propose" onSubmit={submit((f) => post('/api/governance/proposals', {
           kind: 'treatment', summary: val(f, 'summary'), payload: { size: val(f, 'size'), risk: val(f, 'risk'), patch: { package: val(f, 'package') } },
         }))}>
