@@ -65,6 +65,7 @@ interface Run {
   seconds: number;
   linesPerSecond: number;
   peakMiB: number;
+  cpuSeconds: number;
   summary: unknown;
 }
 
@@ -82,10 +83,11 @@ function runImport(format: string, file: string, mapping: string, n: number): Ru
   const seconds = (performance.now() - t) / 1000;
   if (r.status !== 0) throw new Error(`import of ${file} failed:\n${r.stderr}`);
   const kb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1] ?? NaN);
+  const cpu = ['User', 'System'].reduce((a, k) => a + Number(new RegExp(`${k} time \\(seconds\\): ([\\d.]+)`).exec(r.stderr)?.[1] ?? NaN), 0);
   const summary = JSON.parse(r.stdout) as { imported: number };
   if (summary.imported !== n) throw new Error(`expected ${n} lines imported, got ${JSON.stringify(summary)}`);
   rmSync(ws, { recursive: true, force: true });
-  return { format, lines: n, seconds, linesPerSecond: n / seconds, peakMiB: kb / 1024, summary };
+  return { format, lines: n, seconds, linesPerSecond: n / seconds, peakMiB: kb / 1024, cpuSeconds: cpu, summary };
 }
 
 export async function main(): Promise<void> {
@@ -94,11 +96,11 @@ export async function main(): Promise<void> {
   const mapping = join(OUT, 'mapping.yaml');
   writeFileSync(mapping, MAPPING);
   const runs = [runImport('parquet', parquet, mapping, n), runImport('csv', csv, mapping, n)];
-  console.log('format   lines        seconds  lines/s     peak MiB');
+  console.log('format   lines        seconds  lines/s     peak MiB  CPU s (user+sys)');
   for (const r of runs) {
     console.log(
       `${r.format.padEnd(8)} ${r.lines.toLocaleString('en').padEnd(12)} ${r.seconds.toFixed(1).padStart(7)}  ` +
-        `${Math.round(r.linesPerSecond).toLocaleString('en').padStart(10)}  ${r.peakMiB.toFixed(0).padStart(8)}`,
+        `${Math.round(r.linesPerSecond).toLocaleString('en').padStart(10)}  ${r.peakMiB.toFixed(0).padStart(8)}  ${r.cpuSeconds.toFixed(1).padStart(8)}`,
     );
   }
   console.log('targets: parquet >= 1,000,000 lines/s, csv >= 500,000 lines/s, peak < 2048 MiB');
