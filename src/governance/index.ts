@@ -6,4 +6,4 @@ export * from './agenda.ts';
 export * from './decisions.ts';
 export * from './approvals.ts';
 export * from './followup.ts';
-export * from './export.ts';
+// Exports (docx, exceljs: heavy to load) are imported from './export.ts' where needed.

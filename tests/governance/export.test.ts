@@ -5,7 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Workspace } from '../../src/workspace/workspace.ts';
-import { addCorrection, assignAction, createMeeting, decisionLogDocx, minutesDocx, recordDecision, saveMember, signOff, updateAction, writeMinutes } from '../../src/governance/index.ts';
+import { addCorrection, assignAction, createMeeting, recordDecision, saveMember, signOff, updateAction, writeMinutes } from '../../src/governance/index.ts';
+import { decisionLogDocx, minutesDocx } from '../../src/governance/export.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 
 const text = (buf: Buffer, dir: string, name: string) => {

@@ -11,9 +11,10 @@ import { recordIndicatorValue, saveIndicator } from '../../src/plan/measures/ind
 import { getMatrix } from '../../src/plan/treatments/matrix.ts';
 import { getConfig } from '../../src/segmentation/config.ts';
 import {
-  addCorrection, agendaOf, assertDirectChangeAllowed, assignAction, createMeeting, decisionLogXlsx, getProposal, headReport, listMinutes, minutesXlsx, overdueByUnit,
+  addCorrection, agendaOf, assertDirectChangeAllowed, assignAction, createMeeting, getProposal, headReport, listMinutes, overdueByUnit,
   propose, recordDecision, reminders, saveMember, saveSubcommittee, sendEmailReminders, setSetting, signOff, updateAction, writeMinutes,
 } from '../../src/governance/index.ts';
+import { decisionLogXlsx, minutesXlsx } from '../../src/governance/export.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 
 async function committee(ws: Workspace) {

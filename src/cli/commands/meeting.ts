@@ -6,8 +6,8 @@ import { withWorkspace } from '../../workspace/workspace.ts';
 import { cliActor } from '../../history/history.ts';
 import { formatTable, printJson, UserError, withCommonOptions } from '../output.ts';
 import {
-  addAgendaItem, addCorrection, agendaOf, createMeeting, decisionLogDocx, decisionLogXlsx, getMeeting, listDecisions, listMeetings, listMinutes,
-  minutesDocx, minutesXlsx, recordDecision, signOff, writeMinutes,
+  addAgendaItem, addCorrection, agendaOf, createMeeting, getMeeting, listDecisions, listMeetings, listMinutes,
+  recordDecision, signOff, writeMinutes,
 } from '../../governance/index.ts';
 
 interface Opts {
@@ -140,6 +140,7 @@ export function register(program: Command): void {
     .action(async (ref: string, o: Opts & { output: string; format?: string }) => {
       await withWorkspace(o.workspace, async (ws) => {
         const f = formatOf(o.output, o.format);
+        const { minutesDocx, minutesXlsx } = await import('../../governance/export.ts');
         const buf = f === 'docx' ? await minutesDocx(ws, ref) : await minutesXlsx(ws, ref);
         writeFileSync(o.output, buf);
         if (o.json) return printJson({ ref, file: o.output, format: f, bytes: buf.length });
@@ -153,6 +154,7 @@ export function register(program: Command): void {
       await withWorkspace(o.workspace, async (ws) => {
         if (o.output) {
           const f = formatOf(o.output);
+          const { decisionLogDocx, decisionLogXlsx } = await import('../../governance/export.ts');
           const buf = f === 'docx' ? await decisionLogDocx(ws) : await decisionLogXlsx(ws);
           writeFileSync(o.output, buf);
           if (o.json) return printJson({ file: o.output, format: f, bytes: buf.length });

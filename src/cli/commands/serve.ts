@@ -1,7 +1,6 @@
 // cip serve: the web application and its HTTP API, from one process.
 import type { Command } from 'commander';
 import { withWorkspace } from '../../workspace/workspace.ts';
-import { ensureFirstAdmin, startServer } from '../../server/index.ts';
 import { UserError, withCommonOptions } from '../output.ts';
 
 export function register(program: Command): void {
@@ -12,6 +11,7 @@ export function register(program: Command): void {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port: expected a TCP port 0-65535, got '${opts.port}'`);
       // First run: no account yet → create the administrator and print its password once.
+      const { ensureFirstAdmin, startServer } = await import('../../server/index.ts');
       const first = await withWorkspace(opts.workspace, (ws) => ensureFirstAdmin(ws));
       const server = await startServer({ workspace: opts.workspace, port, host: opts.host, log: (m) => console.log(m) });
       console.log(`CIP Workbench at ${server.url}  (API ${server.url}/api, OpenAPI ${server.url}/api/openapi.json)`);

@@ -5,9 +5,6 @@ import { Workspace, resolveWorkspaceDir } from '../../workspace/workspace.ts';
 import { generateDemo, DEFAULT_ROWS } from '../../demo/index.ts';
 import { computeSegmentation, table1, table4 } from '../../segmentation/index.ts';
 import { renderTable1, renderTable4 } from '../../segmentation/format.ts';
-import { ensureFirstAdmin, startServer } from '../../server/index.ts';
-import { updateUser } from '../../server/users.ts';
-import { generatePassword } from '../../server/passwords.ts';
 import { recordChange } from '../../history/history.ts';
 import { UserError } from '../output.ts';
 
@@ -56,6 +53,7 @@ export function register(program: Command): void {
 
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port: expected a TCP port 0-65535, got '${opts.port}'`);
+      const { startServer } = await import('../../server/index.ts');
       const server = await startServer({ workspace: dir, port, host: opts.host, log: (m) => console.log(m) });
       console.log(`\nCIP Workbench at ${server.url}  (API ${server.url}/api, OpenAPI ${server.url}/api/openapi.json)`);
       if (credentials) console.log(`Sign in as '${credentials.username}' with password '${credentials.password}'.`);
@@ -77,6 +75,9 @@ export function register(program: Command): void {
  * in the history like any other change. Real workspaces keep their passwords.
  */
 async function firstRunCredentials(ws: Workspace): Promise<{ username: string; password: string } | null> {
+  const { ensureFirstAdmin } = await import('../../server/index.ts');
+  const { updateUser } = await import('../../server/users.ts');
+  const { generatePassword } = await import('../../server/passwords.ts');
   const first = await ensureFirstAdmin(ws);
   if (first) return first;
   if ((await ws.getSetting('demo')) !== 'true') return null;

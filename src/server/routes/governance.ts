@@ -3,11 +3,9 @@
 // declaration names the entity type the framework checks for. Reads need plan.read, changes plan.write.
 import { z } from 'zod';
 import {
-  addAgendaItem, addCorrection, agendaOf, assignAction, COMMITTEE_ROLES, createMeeting, decisionLogDocx, decisionLogXlsx, getMeeting, getSettings,
-  getTerms, GovernanceInputError, headReport, listActions, listDecisions, listMeetings, listMembers, listMinutes, listProposals, listSubcommittees,
-  MeetingLockedError, minutesDocx, minutesXlsx, overdueByUnit, OUTCOMES, propose, PROPOSAL_KINDS, recordDecision, reminders, roleLabel, saveMember,
-  saveSubcommittee, setSetting, setTerms, signOff, updateAction, writeMinutes, ACTION_STATUSES,
+  addAgendaItem, addCorrection, agendaOf, assignAction, COMMITTEE_ROLES, createMeeting, getMeeting, getSettings, getTerms, GovernanceInputError, headReport, listActions, listDecisions, listMeetings, listMembers, listMinutes, listProposals, listSubcommittees, MeetingLockedError, overdueByUnit, OUTCOMES, propose, PROPOSAL_KINDS, recordDecision, reminders, roleLabel, saveMember, saveSubcommittee, setSetting, setTerms, signOff, updateAction, writeMinutes, ACTION_STATUSES,
 } from '../../governance/index.ts';
+import { decisionLogDocx, decisionLogXlsx, minutesDocx, minutesXlsx } from '../../governance/export.ts';
 import { changeRoute, fileRoute, HttpError, readRoute, type RouteDef } from '../route-table.ts';
 
 const json = z.record(z.string(), z.unknown());
