@@ -46,4 +46,21 @@ describe('governance API', () => {
     const hist = (await call(srv.app, coord, 'GET', '/api/history?limit=3')).json();
     expect(JSON.stringify(hist)).toContain('meeting.correct');
   });
+
+  it('direct edits of what the committee must approve are refused with 409 while approval is required', async () => {
+    const cases: [string, 'PUT' | 'POST', string, Record<string, unknown>][] = [
+      ['approval.gri_config', 'PUT', '/api/gri/rescore', { levels: { method: 'manual', manual: { medium: 0.05, high: 0.2 } } }],
+      ['approval.treatment', 'PUT', '/api/plan/treatments/small/low', { package: 'General information only' }],
+      ['approval.register', 'POST', '/api/plan/register', { processCode: '9.9.9', description: 'x', institutionalRisk: 'legal_framework', complianceRisks: [], effects: {}, occurrence: [] }],
+    ];
+    for (const [key, method, url, body] of cases) {
+      expect((await call(srv.app, coord, 'PUT', `/api/governance/settings/${key}`, { value: true })).statusCode).toBe(200);
+      const r = await call(srv.app, coord, method, url, body);
+      expect(r.statusCode, url).toBe(409);
+      expect(r.json().error).toContain(`need the committee's approval (setting ${key})`);
+      expect((await call(srv.app, coord, 'PUT', `/api/governance/settings/${key}`, { value: false })).statusCode).toBe(200);
+    }
+    // approval off again: the same direct edit goes through
+    expect((await call(srv.app, coord, 'PUT', '/api/plan/treatments/small/low', cases[1][3])).statusCode).toBe(200);
+  });
 });

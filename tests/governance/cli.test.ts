@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { Workspace } from '../../src/workspace/workspace.ts';
-import { createMeeting, saveMember, signOff, writeMinutes } from '../../src/governance/index.ts';
+import { createMeeting, saveMember, setSetting, signOff, writeMinutes } from '../../src/governance/index.ts';
+import { writeFileSync } from 'node:fs';
 import { cip, cipJson } from '../helpers/cli.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 
@@ -25,5 +26,22 @@ describe('cip meeting on a signed-off record', () => {
     const shown = cipJson<{ status: string; minutes: { kind: string; body: string }[] }>(['meeting', 'show', 'RMC-2026-04', '-w', dir]);
     expect(shown.status).toBe('signed');
     expect(shown.minutes.map((m) => `${m.kind}: ${m.body}`)).toEqual(['minute: Quorum reached.', 'correction: Quorum reached at 10:15.']);
+  }, CLI_TIMEOUT);
+
+  it('cip gri config set is refused while GRI configurations need the committee\'s approval, accepted once it is off', async () => {
+    const dir = join(tmpDir(), 'g');
+    const ws = await Workspace.open(dir, { create: true });
+    await setSetting(ws, 'ana', 'approval.gri_config', 'true');
+    ws.close();
+    const file = join(dir, 'weights.yaml');
+    writeFileSync(file, 'weights:\n  method: frequency\n');
+    const r = cip(['gri', 'config', 'set', file, '-w', dir, '--user', 'ana']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("need the committee's approval (setting approval.gri_config): propose it with 'cip approvals propose gri_config'");
+    expect(cipJson<unknown[]>(['gri', 'config', 'history', '-w', dir])).toEqual([]);
+    const off = await Workspace.open(dir);
+    await setSetting(off, 'ana', 'approval.gri_config', 'false');
+    off.close();
+    expect(cip(['gri', 'config', 'set', file, '-w', dir, '--user', 'ana']).code).toBe(0);
   }, CLI_TIMEOUT);
 });

@@ -8,6 +8,7 @@ import {
 import { configFromFile } from '../../segmentation/config-file.ts';
 import { renderRun, renderTable3 } from '../../segmentation/format.ts';
 import { formatTable, printJson, UserError, withCommonOptions } from '../output.ts';
+import { assertDirectChangeAllowed } from '../../governance/approvals.ts';
 import { stringify } from 'yaml';
 
 interface Opts {
@@ -48,6 +49,7 @@ export function register(program: Command): void {
         let cfg = opts.config ? await configFromFile(ws, opts.config, opts.risk) : (await getConfig(ws, opts.risk)).config;
         const method = weightMethod(opts.weights);
         if (method) cfg = { ...cfg, weights: { ...cfg.weights, method } };
+        if (opts.config || method) await assertDirectChangeAllowed(ws, 'gri_config');
         await setConfig(ws, cfg, cliActor(opts.user), opts.config ? `from ${opts.config}` : null);
         const run = await computeSegmentation(ws, { risk: cfg.risk });
         if (opts.json) printJson(run);
@@ -70,6 +72,7 @@ export function register(program: Command): void {
         if (method || opts.tolerance) patch.weights = { ...(method ? { method } : {}), ...(opts.tolerance ? { tolerance: Number(opts.tolerance) } : {}) };
         if (opts.bars) patch.levels = { method: 'manual', manual: barsOption(opts.bars) };
         else if (opts.levels) patch.levels = { method: opts.levels as 'manual' };
+        if (patch.weights || patch.levels) await assertDirectChangeAllowed(ws, 'gri_config');
         const run = await rescore(ws, opts.risk, patch, cliActor(opts.user), opts.comment ?? null);
         if (opts.json) printJson(run);
         else console.log(renderRun(run));
@@ -125,6 +128,7 @@ export function register(program: Command): void {
     .action(async (file: string, opts: Opts & { risk?: string }) =>
       withWorkspace(opts.workspace, async (ws) => {
         const cfg = await configFromFile(ws, file, opts.risk);
+        await assertDirectChangeAllowed(ws, 'gri_config');
         const s = await setConfig(ws, mergeConfig(cfg, {}), cliActor(opts.user), opts.comment ?? `from ${file}`);
         if (opts.json) return printJson(s);
         console.log(`Saved ${s.configId}. Run 'cip gri compute${s.config.risk === 'general' ? '' : ` --risk ${s.config.risk}`}' (or 'cip gri rescore' for weights/bars only).`);

@@ -9,6 +9,7 @@ import { completeMeasure, getMeasure, listMeasuresWithSchedule, MeasureInputErro
 import { listIndicators, recordIndicatorValue } from '../../plan/measures/indicators.ts';
 import { riskCip, RiskCipError } from '../../plan/risk/annex3.ts';
 import { changeRoute, HttpError, readRoute, type RouteDef } from '../route-table.ts';
+import { directChangeAllowed } from './approval-gate.ts';
 import { LANGUAGES } from '../users.ts';
 
 const json = z.record(z.string(), z.unknown());
@@ -67,6 +68,7 @@ export const planRoutes: RouteDef[] = [
     }),
     response: json,
     change: async ({ params, body, user }, ws) => {
+      await directChangeAllowed(ws, 'treatment');
       const { matrix: m, ...patch } = body;
       const matrix = await plan(() => resolveMatrix(ws, m));
       const r = await plan(() => setCell(ws, user.username, matrix, params.size, params.risk, patch));
@@ -88,6 +90,7 @@ export const planRoutes: RouteDef[] = [
     }),
     response: json,
     change: async ({ body, user }, ws) => {
+      await directChangeAllowed(ws, 'register');
       const r = await plan(() => saveVulnerability(ws, user.username, body, 'request'));
       return { result: r.vulnerability as unknown as Record<string, unknown>, change: { entityId: r.vulnerability.id, after: r.vulnerability } };
     },
@@ -102,6 +105,7 @@ export const planRoutes: RouteDef[] = [
     }),
     response: json,
     change: async ({ params, body, user }, ws) => {
+      await directChangeAllowed(ws, 'register');
       const cur = await plan(() => getVulnerability(ws, params.id));
       const r = await plan(() =>
         saveVulnerability(ws, user.username, {

@@ -7,6 +7,7 @@ import {
 } from '../../segmentation/index.ts';
 import { listOperators, OPERATOR_SORTS, operatorInScope, visibleTins } from '../queries/operators.ts';
 import { changeRoute, HttpError, readRoute, type RouteDef } from '../route-table.ts';
+import { directChangeAllowed } from './approval-gate.ts';
 import { operatorUnitId } from '../units.ts';
 
 const risk = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'a risk code such as general or valuation').default('general');
@@ -199,6 +200,7 @@ export const segmentationRoutes: RouteDef[] = [
     body: z.object({ risk, weights: WeightsPatch.optional(), levels: LevelsPatch.optional(), comment: z.string().max(500).optional() }),
     response: WorkbenchOut,
     change: async ({ body, user }, ws) => {
+      await directChangeAllowed(ws, 'gri_config');
       const before = await getConfig(ws, body.risk);
       await seg(() => rescore(ws, body.risk, { weights: body.weights, levels: body.levels } as never, user.username, body.comment ?? null));
       const out = await workbench(ws, body.risk);
@@ -212,6 +214,7 @@ export const segmentationRoutes: RouteDef[] = [
     response: WorkbenchOut,
     change: async ({ body, user }, ws) => {
       if (body.config) {
+        await directChangeAllowed(ws, 'gri_config');
         const cur = await getConfig(ws, body.risk);
         await seg(() => setConfig(ws, mergeConfig(cur.config, { ...body.config, risk: body.risk }), user.username, body.comment ?? null));
       }
