@@ -152,10 +152,9 @@ export async function computeFlags(
     cols.push(`(${m.value})::DOUBLE AS v${i}`, `(${m.a}) AS a${i}`, `(${m.b})::DOUBLE AS b${i}`, `(${m.n})::DOUBLE AS n${i}`);
   }
   if (joins.length) params.w_start = w.start, params.w_end = w.end;
-  await ws.run(`CREATE OR REPLACE TEMP TABLE seg_v0 AS SELECT seg_agg.*, ${cols.join(', ')} FROM seg_agg ${joins.join(' ')}`, params);
 
-  // Thresholds and flags.
-  const tParams: Record<string, unknown> = {};
+  // Thresholds and flags, over the values as a NOT MATERIALIZED CTE: one CTAS of the operators instead of two.
+  const tParams: Record<string, unknown> = params;
   const tCols: string[] = [];
   const methods: string[] = [];
   for (const [i, ind] of inds.entries()) {
@@ -172,7 +171,12 @@ export async function computeFlags(
       methods.push(t.method);
     }
   }
-  await ws.run(`CREATE OR REPLACE TEMP TABLE seg_vals AS SELECT *, ${tCols.join(', ')} FROM seg_v0`, tParams);
+  await ws.run(
+    `CREATE OR REPLACE TEMP TABLE seg_vals AS
+     WITH v0 AS NOT MATERIALIZED (SELECT seg_agg.*, ${cols.join(', ')} FROM seg_agg ${joins.join(' ')})
+     SELECT *, ${tCols.join(', ')} FROM v0`,
+    tParams,
+  );
 
   const flagsExpr = inds.length ? inds.map((_, i) => `(CASE WHEN f${i} THEN ${2 ** i}::UBIGINT ELSE 0::UBIGINT END)`).join(' | ') : '0::UBIGINT';
   const list = (p: string) => `[${inds.map((_, i) => `${p}${i}::DOUBLE`).join(', ')}]::DOUBLE[]`;
@@ -200,22 +204,25 @@ export async function computeFlags(
   const table = cfg.risk === 'general' ? 'operator_indicator_flags' : 'operator_risk_indicator_flags';
   const riskCol = cfg.risk === 'general' ? '' : '$risk, ';
   await ws.run(`DELETE FROM ${table}${riskCol ? ' WHERE risk = $risk' : ''}`, riskCol ? { risk: cfg.risk } : undefined);
+  // One INSERT for all indicators (UNION ALL of the raised flags of each), not one statement per indicator.
+  const eParams: Record<string, unknown> = riskCol ? { risk: cfg.risk } : {};
+  const parts: string[] = [];
   for (const [i, ind] of inds.entries()) {
     if (!ind.available) continue;
-    const eParams: Record<string, unknown> = riskCol ? { risk: cfg.risk } : {};
     let ev: string;
     if (ind.expr !== undefined) {
-      eParams.ev = `${ind.name}: value `;
-      eParams.ev2 = `; rule ${ind.expr}`;
-      ev = `concat($ev::VARCHAR, ${fmtSql(`v${i}`, ind.format)}, $ev2::VARCHAR)`;
+      eParams[`ev${i}`] = `${ind.name}: value `;
+      eParams[`evr${i}`] = `; rule ${ind.expr}`;
+      ev = `concat($ev${i}::VARCHAR, ${fmtSql(`v${i}`, ind.format)}, $evr${i}::VARCHAR)`;
     } else {
       const d = defs.get(ind.code)!;
       const ms = measureSql(d.measure);
       ev = evidenceSql(d.evidence[cfg.language], i, ind, ms.aFormat, ms.items, methods[i], eParams);
     }
-    eParams.code = ind.code;
-    await ws.run(`INSERT INTO ${table} SELECT ${riskCol}operator_id, $code, v${i}, TRUE, ${ev} FROM seg_vals CROSS JOIN seg_rk_names n WHERE f${i}`, eParams);
+    eParams[`code${i}`] = ind.code;
+    parts.push(`SELECT ${riskCol}operator_id, $code${i}::VARCHAR, v${i}, TRUE, ${ev} FROM seg_vals CROSS JOIN seg_rk_names n WHERE f${i}`);
   }
+  if (parts.length) await ws.run(`INSERT INTO ${table} ${parts.join(' UNION ALL ')}`, eParams);
 
   const counts = await ws.one<Record<string, number>>(
     `SELECT ${inds.map((_, i) => `count(*) FILTER (WHERE f${i}) AS f${i}, max(t${i}) AS t${i}, min(t${i}) AS tmin${i}`).join(', ') || '1 AS x'} FROM seg_vals`,
