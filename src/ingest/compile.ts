@@ -32,6 +32,7 @@ class Params {
 
 const NUMERIC_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL.*)$/;
 const DATE_TYPES = /^(DATE|TIMESTAMP.*)$/;
+const INTEGER_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT)$/;
 
 /** dd/mm/yyyy → %d/%m/%Y (strptime format). */
 export function strptimeFormat(fmt: string): string {
@@ -98,6 +99,11 @@ export function compileMapping(def: KindDef, mapping: Mapping, src: Source): Com
     }
     let label: string;
     let typed: string | undefined;
+    // The source text of the value, for checks and reject messages. For a column already typed in the source
+    // (Parquet), the text is made only for rejected rows: formatting every number as text cost more than the
+    // rest of the parsing.
+    let rawValue = raw;
+    let rawIsNull = `${raw} IS NULL`;
     if (rule.column !== undefined) {
       const type = colTypes.get(rule.column);
       if (type === undefined) {
@@ -108,26 +114,34 @@ export function compileMapping(def: KindDef, mapping: Mapping, src: Source): Com
       columnOf[rule.column] = f.name;
       label = rule.column;
       const q = quoteIdent(rule.column);
-      level1.push(`NULLIF(trim(CAST(${q} AS VARCHAR)), '') AS ${raw}`);
       const useTyped =
-        !rule.map && ((f.type === 'number' && NUMERIC_TYPES.test(type)) || (f.type === 'date' && DATE_TYPES.test(type)));
+        !rule.map &&
+        ((f.type === 'number' && NUMERIC_TYPES.test(type)) ||
+          (f.type === 'integer' && INTEGER_TYPES.test(type)) ||
+          (f.type === 'date' && DATE_TYPES.test(type)));
       if (useTyped) {
-        level1.push(`${q} AS t_${f.name}`);
+        // A number or date is never blank as text, so "empty" is exactly "NULL".
         typed = `t_${f.name}`;
+        level1.push(`${q} AS ${typed}`);
+        rawValue = `NULLIF(trim(CAST(${typed} AS VARCHAR)), '')`;
+        rawIsNull = `${typed} IS NULL`;
+      } else {
+        level1.push(`NULLIF(trim(CAST(${q} AS VARCHAR)), '') AS ${raw}`);
       }
     } else {
       label = `${f.name} (constant)`;
       level1.push(`CAST(${p.add(String(rule.constant))} AS VARCHAR) AS ${raw}`);
     }
-    level2.push(`${raw}`, `${parseExpr(f, rule, raw, typed, defaults, p)} AS ${fcol}`);
-    level3.push(raw, fcol);
+    const carried = typed ?? raw;
+    level2.push(carried, `${parseExpr(f, rule, raw, typed, defaults, p)} AS ${fcol}`);
+    level3.push(carried, fcol);
 
     const col = p.add(label);
-    const entry = (code: string, msg: string) => `{'column': ${col}, 'value': ${raw}, 'reason': ${p.add(`${code}: ${msg}`)}}`;
-    if (f.required) checks.push({ cond: `${raw} IS NULL`, entry: entry('missing_required', `${f.name} is required but empty`) });
+    const entry = (code: string, msg: string) => `{'column': ${col}, 'value': ${rawValue}, 'reason': ${p.add(`${code}: ${msg}`)}}`;
+    if (f.required) checks.push({ cond: rawIsNull, entry: entry('missing_required', `${f.name} is required but empty`) });
     const formats = f.type === 'date' ? (asArray(rule.format) ?? asArray(defaults.format) ?? ['yyyy-mm-dd']) : [];
     const expected = f.type === 'date' ? `expected a date as ${formats.join(' or ')}` : `expected ${EXPECTED[f.type]}`;
-    checks.push({ cond: `${raw} IS NOT NULL AND ${fcol} IS NULL`, entry: entry(UNPARSEABLE[f.type], `${f.name}: ${expected}`) });
+    checks.push({ cond: `NOT (${rawIsNull}) AND ${fcol} IS NULL`, entry: entry(UNPARSEABLE[f.type], `${f.name}: ${expected}`) });
     if (f.nonNegative) checks.push({ cond: `${fcol} < 0`, entry: entry('negative_value', `${f.name} must not be negative`) });
     if (f.type === 'hs') {
       checks.push({
@@ -180,7 +194,7 @@ function parseExpr(
     case 'string':
       return m;
     case 'integer':
-      return `TRY_CAST(${m} AS INTEGER)`;
+      return `TRY_CAST(${typed ?? m} AS INTEGER)`;
     case 'number': {
       let e: string;
       if (typed) e = `CAST(${typed} AS DOUBLE)`;

@@ -249,4 +249,32 @@ describe('cip import: formats', () => {
     const q = cipJson<{ totals: { missingOperators: number } }>(['quality', '-w', ws]);
     expect(q.totals.missingOperators).toBe(0);
   });
+
+  it('a Parquet file with typed columns: a missing date, a negative value and an integer line number, as text in the rejects', async () => {
+    const dir = tmpDir();
+    const db = await DuckDBInstance.create(':memory:');
+    const c = await db.connect();
+    const pq = join(dir, 'typed.parquet');
+    await c.run(`COPY (SELECT 'DEC' || i AS decl, CAST(i + 1 AS INTEGER) AS item,
+                        CASE WHEN i = 1 THEN NULL ELSE DATE '2024-03-01' + CAST(i AS INTEGER) END AS fecha, 'OP1' AS tin,
+                        '8471300000' AS hs, CASE WHEN i = 2 THEN -250.5 ELSE 10.25 * (i + 1) END::DOUBLE AS cif
+                      FROM range(4) t(i) ORDER BY i) TO '${pq}' (FORMAT parquet)`);
+    c.closeSync();
+    db.closeSync();
+    const ws = newWorkspace('parquet-typed');
+    const map = join(dir, 'typed.yaml');
+    (await import('node:fs')).writeFileSync(map, 'fields: { declaration_id: decl, line_no: item, date: fecha, operator_id: tin, hs_code: hs, value: cif }\n');
+    const s = await importInProcess(ws, 'declarations', pq, map);
+    expect(s).toEqual({ read: 4, imported: 2, rejected: 2, duplicates: 0 });
+    const rows = await query(ws, 'SELECT declaration_id, line_no, date, value FROM declaration_lines ORDER BY source_row');
+    expect(rows.map((r) => [r.declaration_id, r.line_no, r.date, r.value])).toEqual([
+      ['DEC0', 1, '2024-03-01', 10.25],
+      ['DEC3', 4, '2024-03-04', 41],
+    ]);
+    const rejects = await query(ws, 'SELECT row_no, column_name, value, reason FROM import_rejects ORDER BY row_no, column_name');
+    expect(rejects).toEqual([
+      { row_no: 2, column_name: 'fecha', value: null, reason: 'missing_required: date is required but empty' },
+      { row_no: 3, column_name: 'cif', value: '-250.5', reason: 'negative_value: value must not be negative' },
+    ]);
+  });
 });
