@@ -211,16 +211,15 @@ export async function operatorAggregates(ws: Workspace, cfg: GriConfig, w: Windo
       .join(', ')}`,
   );
   const missing = Object.keys(aggs).filter((n) => !cols.some(([c]) => c === n) && !n.endsWith('_bits') && n !== 'main_hs');
-  await ws.run(
-    `CREATE OR REPLACE TEMP TABLE seg_agg_lines2 AS
-     SELECT l.*, ${missing.map((n) => `NULL::DOUBLE AS ${n}`).concat(['0 AS _x']).join(', ')},
+  // The line aggregates with the findings per operator, as a NOT MATERIALIZED CTE (no extra copy of every operator).
+  const lines2 = `SELECT l.*, ${missing.map((n) => `NULL::DOUBLE AS ${n}`).concat(['0 AS _x']).join(', ')},
             ${cols.some(([c]) => c === 'main_hs') ? 'substr(l.main_hs, 1, 2)' : 'NULL::VARCHAR'} AS main_chapter,
             coalesce(f.finding_decls, 0) AS finding_decls
-     FROM seg_agg_lines l LEFT JOIN seg_agg_findings f USING (operator_id)`,
-  );
+     FROM seg_agg_lines l LEFT JOIN seg_agg_findings f USING (operator_id)`;
   await ws.run(
     `CREATE OR REPLACE TEMP TABLE seg_agg AS
-     WITH c AS (
+     WITH l2 AS NOT MATERIALIZED (${lines2}),
+     c AS (
        SELECT operator_id, count(*) AS cases, count(*) FILTER (WHERE serious) AS serious_cases
        FROM cases WHERE date > $w_start::DATE AND date <= $w_end::DATE
          AND ($risk_filter::VARCHAR IS NULL OR compliance_risk = $risk_filter) GROUP BY operator_id),
@@ -240,7 +239,7 @@ export async function operatorAggregates(ws: Workspace, cfg: GriConfig, w: Windo
        SELECT l.*, coalesce(c.cases, 0) AS cases, coalesce(c.serious_cases, 0) AS serious_cases,
               t.* EXCLUDE (operator_id), coalesce(a.audits, 0) AS audits, coalesce(a.audit_findings, 0) AS audit_findings,
               o.isic_sector, greatest(l.finding_decls, coalesce(c.cases, 0)) AS offences
-       FROM seg_agg_lines2 l LEFT JOIN c USING (operator_id) LEFT JOIN t USING (operator_id)
+       FROM l2 l LEFT JOIN c USING (operator_id) LEFT JOIN t USING (operator_id)
        LEFT JOIN a USING (operator_id) LEFT JOIN o USING (operator_id)
        WHERE l.basis_lines > 0),
      peers AS (

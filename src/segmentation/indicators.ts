@@ -171,10 +171,16 @@ export async function computeFlags(
       methods.push(t.method);
     }
   }
+  // Only what the base rows and the evidence read: a narrow table, not a copy of every aggregate of seg_agg.
+  const bits = [...new Set(measureColumns(inds).filter((c) => /^(broker|hs|origin|supplier)_bits$/.test(c)))];
+  const keep = [
+    'operator_id', 'size_segment', 'total_value', 'basis_lines', 'vat', 'duty', 'excise', 'offences', 'inspected_lines', 'audits',
+    'audit_findings', 'isic_sector', 'main_chapter', ...bits, ...inds.flatMap((_, i) => [`v${i}`, `a${i}`, `b${i}`, `n${i}`]),
+  ];
   await ws.run(
     `CREATE OR REPLACE TEMP TABLE seg_vals AS
      WITH v0 AS NOT MATERIALIZED (SELECT seg_agg.*, ${cols.join(', ')} FROM seg_agg ${joins.join(' ')})
-     SELECT *, ${tCols.join(', ')} FROM v0`,
+     SELECT ${keep.join(', ')}, ${tCols.join(', ')} FROM v0`,
     tParams,
   );
 
