@@ -187,7 +187,9 @@ describe('web app', () => {
 
   it('an office user sees only the operators of their office, and not another office\'s operator page', async () => {
     const { page } = b;
-    await page.context().clearCookies();
+    // Sign out as a person would (the session ends on the server), then sign in as the office user.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('User name').waitFor();
     await signIn('luis');
     await nav('Segmentation');
     await page.getByTestId('operators').locator('tbody tr a').first().waitFor();

@@ -8,13 +8,18 @@ import { matchPage, PAGES } from './pages.ts';
 import { navigate, useLocation } from './router.ts';
 import { can, MeContext, type Me } from './session.tsx';
 
+/** The language switch being saved, if any, and the chain of saves (see Shell.setLanguage). */
+let languageSaving: Language | null = null;
+let languageQueue: Promise<unknown> = Promise.resolve();
+
 export function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const load = useCallback(async () => {
     try {
       const m = await get<Me>('/api/me');
       setMe(m);
-      if (m.language !== i18n.language) await i18n.changeLanguage(m.language);
+      // The stored language wins, except while a switch the user just made is still being saved.
+      if (m.language !== i18n.language && languageSaving === null) await i18n.changeLanguage(m.language);
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) setMe(null);
       else throw e;
@@ -38,9 +43,18 @@ function Shell({ me, onSignedOut, onChanged }: { me: Me; onSignedOut: () => void
   const { path } = useLocation();
   const match = matchPage(path);
   const setLanguage = async (lang: Language) => {
+    languageSaving = lang;
     await i18n.changeLanguage(lang);
-    await put('/api/me/language', { language: lang });
-    onChanged();
+    // Saves are chained so the server ends with the last choice even when the user switches quickly.
+    languageQueue = languageQueue
+      .then(() => put('/api/me/language', { language: lang }))
+      .catch(() => undefined)
+      .then(() => {
+        if (languageSaving !== lang) return;
+        languageSaving = null;
+        onChanged();
+      });
+    await languageQueue;
   };
   const signOut = async () => {
     await post('/api/auth/logout');
