@@ -6,7 +6,7 @@ import { generateDemo, DEFAULT_ROWS } from '../../demo/index.ts';
 import { computeSegmentation, table1, table4 } from '../../segmentation/index.ts';
 import { renderTable1, renderTable4 } from '../../segmentation/format.ts';
 import { recordChange } from '../../history/history.ts';
-import { UserError } from '../output.ts';
+import { parsePort, serveUntilStopped } from './serve.ts';
 
 interface Opts {
   workspace?: string;
@@ -51,21 +51,13 @@ export function register(program: Command): void {
       }
       if (!opts.serve) return;
 
-      const port = Number(opts.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port: expected a TCP port 0-65535, got '${opts.port}'`);
-      const { startServer } = await import('../../server/index.ts');
-      const server = await startServer({ workspace: dir, port, host: opts.host, log: (m) => console.log(m) });
-      console.log(`\nCIP Workbench at ${server.url}  (API ${server.url}/api, OpenAPI ${server.url}/api/openapi.json)`);
-      if (credentials) console.log(`Sign in as '${credentials.username}' with password '${credentials.password}'.`);
-      else console.log('Sign in with your account (reset a password with: cip users set-password NAME).');
-      console.log('Press Ctrl+C to stop.');
-      const stop = async () => {
-        await server.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      await new Promise(() => undefined);
+      console.log('');
+      await serveUntilStopped(
+        { workspace: dir, port: parsePort(opts.port), host: opts.host },
+        credentials
+          ? `Sign in as '${credentials.username}' with password '${credentials.password}'.`
+          : 'Sign in with your account (reset a password with: cip users set-password NAME).',
+      );
     });
 }
 
