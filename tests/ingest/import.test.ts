@@ -277,4 +277,35 @@ describe('cip import: formats', () => {
       { row_no: 3, column_name: 'cif', value: '-250.5', reason: 'negative_value: value must not be negative' },
     ]);
   });
+
+  it('operators present in lines but absent from the operator table: counted once each, first rows as examples', async () => {
+    const dir = tmpDir();
+    const db = await DuckDBInstance.create(':memory:');
+    const c = await db.connect();
+    const pq = join(dir, 'lines.parquet');
+    await c.run(`COPY (SELECT 'DEC' || i AS decl, DATE '2024-01-01' AS fecha, 'OP' || (i % 3) AS tin, '8471300000' AS hs,
+                        100.0 AS cif FROM range(6) t(i) ORDER BY i) TO '${pq}' (FORMAT parquet)`);
+    const ops = join(dir, 'operators.parquet');
+    await c.run(`COPY (SELECT 'OP0' AS tin) TO '${ops}' (FORMAT parquet)`);
+    c.closeSync();
+    db.closeSync();
+    const ws = newWorkspace('missing-ops');
+    expect(await importInProcess(ws, 'operators', ops)).toEqual({ read: 1, imported: 1, rejected: 0, duplicates: 0 });
+    const map = join(dir, 'pq.yaml');
+    (await import('node:fs')).writeFileSync(map, 'fields: { declaration_id: decl, date: fecha, operator_id: tin, hs_code: hs, value: cif }\n');
+    expect(await importInProcess(ws, 'declarations', pq, map)).toEqual({ read: 6, imported: 6, rejected: 0, duplicates: 0 });
+    const q = cipJson<{
+      totals: { missingOperators: number };
+      warnings: { code: string; count: number; examples: { row: number; value: string }[] }[];
+    }>(['quality', '-w', ws]);
+    expect(q.totals.missingOperators).toBe(2);
+    const w = q.warnings.find((x) => x.code === 'operator_not_in_operators');
+    expect(w?.count).toBe(2);
+    expect(w?.examples.map((e) => [e.row, e.value])).toEqual([
+      [2, 'OP1'],
+      [3, 'OP2'],
+      [5, 'OP1'],
+      [6, 'OP2'],
+    ]);
+  });
 });
