@@ -32,7 +32,7 @@ export async function table1(ws: Workspace, risk = 'general'): Promise<Table1> {
     `WITH l AS NOT MATERIALIZED (${WINDOW_LINES}),
      o AS (SELECT operator_id, sum(value) AS v FROM l WHERE ${basisPred(cfg.value.basis)} GROUP BY operator_id)
      SELECT CASE WHEN v >= $large THEN 'large' WHEN v >= $medium THEN 'medium' ELSE 'small' END AS size,
-            count(*)::BIGINT AS operators, sum(v) AS value FROM o GROUP BY 1`,
+            count(*)::BIGINT AS operators, round(sum(v), 2) AS value FROM o GROUP BY 1 ORDER BY 1`,
     { ...windowParams(w), large: cfg.size.large, medium: cfg.size.medium },
   );
   const totalOps = rows.reduce((a, r) => a + r.operators, 0);
@@ -70,13 +70,15 @@ const segTable = (risk: string) => (risk === 'general' ? 'operator_segments' : '
 /** Table 4 (size × GRI level); extended adds VAT, duty, excise, repeat offenders and operators without control. */
 export async function table4(ws: Workspace, risk = 'general', opts: { extended?: boolean } = {}): Promise<Table4> {
   const run = await requireRun(ws, risk);
+  // Money sums rounded to cents and cells in a fixed order: parallel floating-point sums otherwise differ in
+  // the last digit from one call to the next (an exported workbook must equal the CLI's numbers).
   const cells = await ws.all<Required<Omit<Table4Row, 'pctOperators' | 'pctValue'>>>(
-    `SELECT s.size_segment AS size, s.risk_level AS level, count(*)::BIGINT AS operators, sum(s.total_value) AS value,
-            coalesce(sum(b.vat), 0) AS vat, coalesce(sum(b.duty), 0) AS duty, coalesce(sum(b.excise), 0) AS excise,
+    `SELECT s.size_segment AS size, s.risk_level AS level, count(*)::BIGINT AS operators, round(sum(s.total_value), 2) AS value,
+            round(coalesce(sum(b.vat), 0), 2) AS vat, round(coalesce(sum(b.duty), 0), 2) AS duty, round(coalesce(sum(b.excise), 0), 2) AS excise,
             count(*) FILTER (WHERE b.repeat_offender)::BIGINT AS "repeatOffenders", count(*) FILTER (WHERE NOT b.controlled)::BIGINT AS "withoutControl"
      FROM ${segTable(risk)} s JOIN seg_operator_base b ON b.risk = $risk AND b.operator_id = s.operator_id
      ${risk === 'general' ? '' : 'WHERE s.risk = $risk'}
-     GROUP BY 1, 2`,
+     GROUP BY 1, 2 ORDER BY 1, 2`,
     { risk },
   );
   const keys = ['operators', 'value', 'vat', 'duty', 'excise', 'repeatOffenders', 'withoutControl'] as const;
