@@ -4,19 +4,13 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { withWorkspace } from '../../workspace/workspace.ts';
 import { loadSelectivityConfig } from '../../measure/selectivity/index.ts';
-import { runBacktest } from '../../measure/backtest/backtest.ts';
+import { runBacktest, type BacktestOptions } from '../../measure/backtest/backtest.ts';
 import type { RankingMetrics } from '../../measure/backtest/metrics.ts';
 import { formatTable, printJson, withCommonOptions } from '../output.ts';
 
-interface Opts {
+interface Opts extends BacktestOptions {
   workspace?: string;
   json?: boolean;
-  trainFrom?: string;
-  trainUntil: string;
-  validFrom?: string;
-  validUntil?: string;
-  testFrom: string;
-  testUntil: string;
   factors?: string;
 }
 

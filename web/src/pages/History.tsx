@@ -4,19 +4,10 @@ import { get } from '../api.ts';
 import { useApi } from '../components/useApi.ts';
 import { ErrorBox } from '../components/Status.tsx';
 import { fmtDateTime, fmtInt } from '../format.ts';
+import type { HistoryEntry } from '../../../src/history/history.ts';
 
-interface Entry {
-  seq: number;
-  changed_at: string;
-  actor: string;
-  action: string;
-  entity_type: string;
-  entity_id: string | null;
-  org_unit: string | null;
-  before_json: string | null;
-  after_json: string | null;
-  hash: string;
-}
+/** The API returns the shared history entries (src/history/history.ts). */
+type Entry = Omit<HistoryEntry, 'prev_hash'>;
 
 export function HistoryPage() {
   const { t } = useTranslation();
