@@ -15,15 +15,9 @@ import {
   type VulnerabilityInput,
 } from './parse.ts';
 
-export interface Vulnerability {
+export interface Vulnerability extends Omit<VulnerabilityFields, 'id'> {
   id: string;
   version: number;
-  processCode: string;
-  description: string;
-  institutionalRisk: string;
-  complianceRisks: string[];
-  effects: Record<string, string>;
-  occurrence: Occurrence[];
   changedBy: string;
   changedAt: string;
   score: Score;
