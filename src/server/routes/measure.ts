@@ -1,10 +1,15 @@
-// Measuring progress (issue #4 domain: src/measure): Box 2 KPIs with trends, treated-vs-control effect, PCA plan.
+// Measuring progress (issue #4 domain: src/measure): Box 2 KPIs with trends, treated-vs-control effect, PCA plan,
+// backtest of the selectivity score.
 import { z } from 'zod';
 import { computeKpis, PERIODS, LEVELS as KPI_LEVELS } from '../../measure/kpi/index.ts';
 import { estimateEffect, EffectInputError } from '../../measure/effect/index.ts';
 import { pcaPlan, PcaPlanError } from '../../measure/pca/index.ts';
 import { visibleTins } from '../queries/operators.ts';
 import { HttpError, readRoute, type RouteDef } from '../route-table.ts';
+import { BacktestError, checkPeriods, runBacktest, type BacktestOptions } from '../../measure/backtest/backtest.ts';
+import { loadSelectivityConfig, type Lang } from '../../measure/selectivity/index.ts';
+import { LABELLED } from '../../measure/selectivity/profiles.ts';
+import type { Workspace } from '../../workspace/workspace.ts';
 
 const json = z.record(z.string(), z.unknown());
 
@@ -12,11 +17,121 @@ async function domain<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
+    if (e instanceof BacktestError) throw new HttpError(400, apiNames(e.message));
     if (e instanceof EffectInputError || e instanceof PcaPlanError || /InputError|DataError|SegmentationError/.test((e as Error).constructor?.name ?? '')) {
       throw new HttpError(400, (e as Error).message);
     }
     throw e;
   }
+}
+
+// ---- Backtest of the selectivity score (domain: src/measure/backtest; CLI: cip backtest) ----
+
+const DAY = 86_400_000;
+const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+/** The same calendar day `months` earlier, clamped to the month's last day (2025-05-31 − 3 → 2025-02-28). */
+function monthsBefore(date: string, months: number): number {
+  const [y, m, d] = date.split('-').map(Number);
+  const first = Date.UTC(y, m - 1 - months, 1);
+  const last = new Date(Date.UTC(y, m - months, 0)).getUTCDate();
+  return first + (Math.min(d, last) - 1) * DAY;
+}
+
+export interface ProposedPeriods { train_until: string; test_from: string; test_until: string }
+
+/**
+ * The split offered to a first-time user, from the first and last dates of lines with a known outcome.
+ * With a year or more: test = the last 3 months with outcomes; training = everything up to 6 months before
+ * the end. The 3-month gap stands for the delay with which findings (post-clearance audits, cases) become
+ * known: when the score is put in service, the latest months' outcomes are not yet available to learn from.
+ * With less than a year: test = the last quarter of the span, training = all before it (no gap to spare).
+ * Null when there are not two distinct days with outcomes.
+ */
+export function proposePeriods(first: string, last: string): ProposedPeriods | null {
+  if (first >= last) return null;
+  if (monthsBefore(last, 12) >= Date.parse(first)) {
+    return { train_until: iso(monthsBefore(last, 6)), test_from: iso(monthsBefore(last, 3) + DAY), test_until: last };
+  }
+  const days = Math.round((Date.parse(last) - Date.parse(first)) / DAY);
+  const testFrom = Date.parse(last) - Math.max(0, Math.ceil(days / 4) - 1) * DAY;
+  return { train_until: iso(testFrom - DAY), test_from: iso(testFrom), test_until: last };
+}
+
+const range = z.object({ first: z.string().nullable(), last: z.string().nullable(), count: z.number() });
+const backtestPeriodsSchema = z.object({
+  lines: range,
+  /** Lines with a known outcome (inspected, with a finding value): the only ones learned from or evaluated. */
+  labelled: range,
+  proposal: z.object({ train_until: z.string(), test_from: z.string(), test_until: z.string() }).nullable(),
+});
+
+async function backtestPeriods(ws: Workspace): Promise<z.infer<typeof backtestPeriodsSchema>> {
+  const r = await ws.one<Record<string, string | number | bigint | null>>(
+    `SELECT min(d.date)::VARCHAR AS lf, max(d.date)::VARCHAR AS ll, count(*) AS ln,
+            min(d.date) FILTER (WHERE ${LABELLED})::VARCHAR AS yf, max(d.date) FILTER (WHERE ${LABELLED})::VARCHAR AS yl,
+            count(*) FILTER (WHERE ${LABELLED}) AS yn
+     FROM declaration_lines d`,
+  );
+  const s = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  const labelled = { first: s(r?.yf), last: s(r?.yl), count: Number(r?.yn ?? 0) };
+  return {
+    lines: { first: s(r?.lf), last: s(r?.ll), count: Number(r?.ln ?? 0) },
+    labelled,
+    proposal: labelled.first && labelled.last ? proposePeriods(labelled.first, labelled.last) : null,
+  };
+}
+
+const date = z.string().max(40).describe('YYYY-MM-DD');
+const backtestQuery = z.object({
+  train_from: date.optional(), train_until: date, valid_from: date.optional(), valid_until: date.optional(), test_from: date, test_until: date,
+});
+/** checkPeriods names the CLI options; the API answers with its own parameter names. */
+const apiNames = (msg: string) => msg.replace(/--(train|valid|test)-(from|until)/g, '$1_$2');
+
+const ranking = z.object({
+  rows: z.number(), findings: z.number(), baseRate: z.number(), auc: z.number().nullable(),
+  top: z.array(z.object({ share: z.number(), selected: z.number(), findings: z.number(), precision: z.number(), recall: z.number(), lift: z.number() })),
+  byLevel: z.array(z.object({ level: z.string(), rows: z.number(), findings: z.number(), rate: z.number() })),
+  lift: z.array(z.object({ decile: z.number(), rows: z.number(), findings: z.number(), rate: z.number(), lift: z.number(), cumulativeRecall: z.number(), minScore: z.number(), maxScore: z.number() })),
+});
+const backtestResponse = z.object({
+  periods: z.object({
+    train: z.object({ from: z.string().nullable(), until: z.string() }),
+    validation: z.object({ from: z.string(), until: z.string() }).nullable(),
+    test: z.object({ from: z.string(), until: z.string(), lines: z.number(), labelled: z.number() }),
+  }),
+  history: z.object({ until: z.string(), lines: z.number(), findings: z.number() }),
+  fit: z.object({ on: z.enum(['history-out-of-fold', 'validation', 'fixed']), lines: z.number(), findings: z.number() }),
+  model: z.object({ intercept: z.number(), priorRate: z.number(), thresholds: z.object({ high: z.number(), medium: z.number() }), levels: z.object({ high: z.number(), medium: z.number() }) }),
+  /** The factors of the score in the configuration's order, labelled in the user's language. */
+  factors: z.array(z.object({ id: z.string(), label: z.string(), keys: z.array(z.string()), weight: z.number() })),
+  lines: ranking,
+  operators: ranking,
+});
+
+async function backtestForApi(ws: Workspace, q: z.infer<typeof backtestQuery>, lang: Lang): Promise<z.infer<typeof backtestResponse>> {
+  const o: BacktestOptions = { trainFrom: q.train_from, trainUntil: q.train_until, validFrom: q.valid_from, validUntil: q.valid_until, testFrom: q.test_from, testUntil: q.test_until };
+  try {
+    checkPeriods(o);
+  } catch (e) {
+    throw new HttpError(400, apiNames((e as Error).message));
+  }
+  if (o.validFrom && o.validUntil) {
+    // fitModel would fail with a plain error; say which period is empty instead.
+    const n = Number(await ws.scalar(`SELECT count(*) FROM declaration_lines d WHERE ${LABELLED} AND d.date BETWEEN CAST($f AS DATE) AND CAST($u AS DATE)`, { f: o.validFrom, u: o.validUntil }));
+    if (n === 0) throw new HttpError(400, `no labelled declaration lines (inspected, with a finding value) between valid_from ${o.validFrom} and valid_until ${o.validUntil}: nothing to fit the weights on`);
+  }
+  const cfg = loadSelectivityConfig();
+  const r = await runBacktest(ws, cfg, o);
+  return {
+    periods: r.periods,
+    history: r.history,
+    fit: r.fit,
+    model: { intercept: r.model.intercept, priorRate: r.model.priorRate, thresholds: r.model.thresholds, levels: cfg.levels },
+    factors: cfg.factors.map((f) => ({ id: f.id, label: f.label[lang] ?? f.label.en, keys: f.keys, weight: r.model.weights[f.id] ?? 0 })),
+    lines: r.lines,
+    operators: r.operators,
+  };
 }
 
 export const measureRoutes: RouteDef[] = [
@@ -52,5 +167,18 @@ export const measureRoutes: RouteDef[] = [
         const ok = await visibleTins(ws, plan.candidates.map((c) => c.operator_id), user.offices);
         return { ...plan, candidates: plan.candidates.filter((c) => ok.has(c.operator_id)) } as unknown as Record<string, unknown>;
       }),
+  }),
+  readRoute({
+    method: 'GET', url: '/api/backtest/periods', cache: true, summary: 'Date range of the declaration lines and of those with a known outcome, and a proposed training / test split for the backtest', tag: 'measure', access: 'measure.read',
+    response: backtestPeriodsSchema,
+    read: async ({ db }) => db.read((ws) => backtestPeriods(ws)),
+  }),
+  readRoute({
+    // A read: it fits on temp tables of a read connection and stores nothing. The result is a pure function of the
+    // workspace data, the periods and the factor file, so the answer is cached until the next change.
+    method: 'GET', url: '/api/backtest', cache: true, summary: 'Backtest of the selectivity score: fitted on the training (and validation) period only, its ranking of a later test period evaluated for lines and operators', tag: 'measure', access: 'measure.read',
+    query: backtestQuery,
+    response: backtestResponse,
+    read: async ({ db, query, user }) => db.read((ws) => domain(() => backtestForApi(ws, query, user.language))),
   }),
 ];
