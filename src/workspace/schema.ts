@@ -142,4 +142,9 @@ CREATE TABLE treatments_applied (
 );
 `,
   },
+  {
+    id: 'workspace-002-operator-lookup',
+    description: 'index on operators.operator_id: the web app looks operators up one at a time',
+    sql: `CREATE INDEX operators_operator_id ON operators (operator_id);`,
+  },
 ];

@@ -100,13 +100,25 @@ export interface OperatorDetails {
   registration_date: string | null;
 }
 
-/** The operator's registry details if it exists and lies inside the user's unit; otherwise undefined. */
+/**
+ * The operator's registry details if it exists and lies inside the user's unit; otherwise undefined.
+ * One lookup on the operator_id index (the operator page calls this on every request); the registry may hold
+ * an operator more than once, so rows are merged here as opsWhere does: first non-null value, earliest registration.
+ */
 export async function operatorInScope(ws: Workspace, operatorId: string, offices: string[] | null): Promise<OperatorDetails | undefined> {
-  const inRegistry = await ws.one<OperatorDetails>(
-    `SELECT o.* FROM ${opsWhere('operator_id = $id')} o WHERE ${SCOPE_SQL}`,
-    { id: operatorId, ...scopeParams(offices) },
+  const rows = await ws.all<Omit<OperatorDetails, 'operator_id'>>(
+    'SELECT name, office, region, isic_sector, aeo_status, registration_date FROM operators WHERE operator_id = $id',
+    { id: operatorId },
   );
-  if (inRegistry) return inRegistry;
+  if (rows.length > 0) {
+    const first = <K extends keyof typeof rows[number]>(k: K) => rows.find((r) => r[k] !== null)?.[k] ?? null;
+    const dates = rows.map((r) => r.registration_date).filter((d): d is string => d !== null).sort();
+    const details: OperatorDetails = {
+      operator_id: operatorId, name: first('name'), office: first('office'), region: first('region'),
+      isic_sector: first('isic_sector'), aeo_status: first('aeo_status'), registration_date: dates[0] ?? null,
+    };
+    return offices === null || (details.office !== null && offices.includes(details.office)) ? details : undefined;
+  }
   // Operators seen only in declarations (no registry row) are visible to HQ only.
   if (offices !== null) return undefined;
   const seen = await ws.scalar<number>('SELECT count(*) FROM operator_segments WHERE operator_id = $id', { id: operatorId });
