@@ -154,6 +154,45 @@ describe('web app', () => {
     await shot(page, '10-effect');
   });
 
+  it('backtest page: runs on the proposed periods at once, shows the server\'s figures, reports a bad period', async () => {
+    const { page } = b;
+    await nav('Backtest');
+    await page.getByRole('heading', { name: 'Backtest of the selectivity score' }).waitFor();
+    const headline = page.getByTestId('bt-headline');
+    await headline.waitFor({ timeout: 60_000 });
+    // The form holds the server's proposal and the figures are those of the API for the same periods.
+    const api = await page.evaluate(async () => {
+      const p = (await (await fetch('/api/backtest/periods')).json()) as { proposal: Record<string, string> };
+      const r = await (await fetch(`/api/backtest?${new URLSearchParams(p.proposal)}`)).json();
+      return { proposal: p.proposal, lines: r.lines, operators: r.operators };
+    });
+    for (const k of ['train_until', 'test_from', 'test_until']) expect(await page.getByTestId(`bt-${k}`).inputValue()).toBe(api.proposal[k]);
+    const int = new Intl.NumberFormat('en-GB');
+    const auc = new Intl.NumberFormat('en', { minimumFractionDigits: 3, maximumFractionDigits: 3 });
+    for (const [i, m] of [api.lines, api.operators].entries()) {
+      const cells = await headline.locator('tbody tr').nth(i).locator('td').allTextContents();
+      expect(cells[0]).toBe(int.format(m.rows));
+      expect(cells[3]).toBe(auc.format(m.auc));
+    }
+    expect(api.lines.rows).toBeGreaterThan(100);
+    await expect.poll(() => page.getByTestId('bt-lift').locator('canvas').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('bt-top').locator('tbody tr').count()).toBe(5);
+    expect(await page.getByTestId('bt-factors').locator('tbody tr').count()).toBeGreaterThan(5);
+    await page.waitForTimeout(1000); // let the chart's entry animation finish before the screenshot
+    await shot(page, '10-backtest');
+    await page.getByRole('button', { name: 'Operators' }).click();
+    expect(await page.getByTestId('bt-top').locator('tbody tr').first().locator('td').nth(1).textContent()).toBe(int.format(api.operators.top[0].selected));
+    // A test period that overlaps the training period: the server's message, and no stale figures.
+    await page.getByTestId('bt-test_from').fill(api.proposal.train_until);
+    await page.getByRole('button', { name: 'Run backtest' }).click();
+    await page.getByRole('alert').waitFor();
+    expect(await page.getByRole('alert').textContent()).toContain(`test_from ${api.proposal.train_until} must be after train_until ${api.proposal.train_until}`);
+    expect(await headline.count()).toBe(0);
+    await shot(page, '10-backtest-refused');
+    await page.getByRole('button', { name: 'Proposed periods' }).click();
+    await headline.waitFor();
+  });
+
   it('downloads the Excel workbook and the selectivity list', async () => {
     const { page } = b;
     await nav('Exports');

@@ -14,6 +14,7 @@ import { RegisterPage } from './pages/Register.tsx';
 import { MeasuresPage } from './pages/Measures.tsx';
 import { KpisPage } from './pages/Kpis.tsx';
 import { EffectPage } from './pages/Effect.tsx';
+import { BacktestPage } from './pages/Backtest.tsx';
 import { ExportsPage } from './pages/Exports.tsx';
 import { GovernancePage } from './pages/Governance.tsx';
 
@@ -39,6 +40,7 @@ export const PAGES: PageDef[] = [
   { path: '/measures', label: 'nav.measures', permission: 'plan.read', component: MeasuresPage },
   { path: '/kpis', label: 'nav.kpis', permission: 'measure.read', component: KpisPage },
   { path: '/effect', label: 'nav.effect', permission: 'measure.read', component: EffectPage },
+  { path: '/backtest', label: 'nav.backtest', permission: 'measure.read', component: BacktestPage },
   { path: '/governance', label: 'nav.governance', permission: 'plan.read', component: GovernancePage },
   { path: '/exports', label: 'nav.exports', permission: ['exports.read', 'taxpayer.read'], component: ExportsPage },
   { path: '/history', label: 'nav.history', permission: 'history.read', component: HistoryPage },
