@@ -45,11 +45,11 @@ export function BacktestPage() {
   // The periods of the result on screen: set by the proposal on arrival, then by "Run backtest".
   const [run, setRun] = useState<Form>();
   useEffect(() => {
-    if (proposal && !form) {
-      setForm(fromProposal(proposal));
-      setRun(fromProposal(proposal));
-    }
-  }, [proposal, form]);
+    if (form || !periods.data || periods.data.lines.count === 0) return;
+    // Without a proposal (too few days with outcomes) the form starts empty and nothing runs by itself.
+    setForm(proposal ? fromProposal(proposal) : { train_from: '', train_until: '', valid_from: '', valid_until: '', test_from: '', test_until: '' });
+    if (proposal) setRun(fromProposal(proposal));
+  }, [periods.data, proposal, form]);
   const result = useApi(() => (run ? get<Result>('/api/backtest', run) : Promise.resolve(undefined)), [run, i18n.language]);
   const [unit, setUnit] = useState<'lines' | 'operators'>('lines');
   const submit = (e: FormEvent) => {
@@ -63,6 +63,7 @@ export function BacktestPage() {
       <h1>{t('bt.title')}</h1>
       <p className="muted small">{t('bt.intro')}</p>
       <ErrorBox error={periods.error} />
+      <Loading show={periods.loading} />
       {d && (
         <p className="small" data-testid="bt-range">
           {d.lines.count === 0
@@ -107,6 +108,7 @@ export function BacktestPage() {
             {t('bt.testLines', { lines: fmtInt(r.periods.test.lines), labelled: fmtInt(r.periods.test.labelled) })}
           </p>
           <h2>{t('bt.headline')}</h2>
+          <div className="scroll-x">
           <table className="compact" data-testid="bt-headline">
             <thead>
               <tr>
@@ -127,6 +129,7 @@ export function BacktestPage() {
               })}
             </tbody>
           </table>
+          </div>
           <p className="muted small">{t('bt.headlineHint')}</p>
 
           <div className="tabs" style={{ marginTop: '1.2rem' }}>
