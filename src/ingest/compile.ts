@@ -49,6 +49,21 @@ export function strptimeFormat(fmt: string): string {
     .replace('HH:MM', '%H:%M');
 }
 
+/**
+ * NULLIF(trim(x), '') for a VARCHAR expression, with a fast path: trim() copies every string, and on a CSV
+ * (13 columns) that cost ≈ 40% of reading the file. Among ASCII characters trim() removes only the space, so an
+ * ASCII string (byte length = character length) that neither starts nor ends with a space is returned as is;
+ * anything else (non-ASCII, e.g. a no-break space) goes through trim().
+ */
+export function blankToNull(x: string): string {
+  return `CASE WHEN strlen(${x}) = length(${x}) AND NOT prefix(${x}, ' ') AND NOT suffix(${x}, ' ') THEN NULLIF(${x}, '') ELSE NULLIF(trim(${x}), '') END`;
+}
+
+/** The text of a source column: as is for VARCHAR (no cast), else cast to VARCHAR. */
+function asText(q: string, type: string | undefined): string {
+  return type === 'VARCHAR' ? q : `CAST(${q} AS VARCHAR)`;
+}
+
 function asArray<T>(v: T | T[] | undefined): T[] | undefined {
   return v === undefined ? undefined : Array.isArray(v) ? v : [v];
 }
@@ -127,10 +142,10 @@ export function compileMapping(def: KindDef, mapping: Mapping, src: Source): Com
         // A number or date is never blank as text, so "empty" is exactly "NULL".
         typed = `t_${f.name}`;
         level1.push(`${q} AS ${typed}`);
-        rawValue = `NULLIF(trim(CAST(${typed} AS VARCHAR)), '')`;
+        rawValue = blankToNull(`CAST(${typed} AS VARCHAR)`);
         rawIsNull = `${typed} IS NULL`;
       } else {
-        level1.push(`NULLIF(trim(CAST(${q} AS VARCHAR)), '') AS ${raw}`);
+        level1.push(`${blankToNull(asText(q, type))} AS ${raw}`);
       }
     } else {
       label = `${f.name} (constant)`;
@@ -267,6 +282,7 @@ function extraExpr(mapping: Mapping, src: Source, columnOf: Record<string, strin
     if (!known.has(c)) throw new CompileError(`extra: column '${c}' is not in ${src.file}`);
   }
   if (wanted.length === 0) return 'NULL::MAP(VARCHAR, VARCHAR)';
-  const entries = wanted.map((c) => `{'k': ${p.add(c)}, 'v': NULLIF(trim(CAST(${quoteIdent(c)} AS VARCHAR)), '')}`);
+  const types = new Map(src.columns.map((c) => [c.name, c.type]));
+  const entries = wanted.map((c) => `{'k': ${p.add(c)}, 'v': ${blankToNull(asText(quoteIdent(c), types.get(c)))}}`);
   return `map_from_entries(list_filter([${entries.join(', ')}], lambda e: e.v IS NOT NULL))`;
 }
