@@ -2,8 +2,8 @@
 // file's SHA-256 and on each row's natural key, streamed by DuckDB with a memory limit and spilling to
 // <workspace>/.tmp. One pass inserts the rows without problems; a second pass over the source, only when
 // rows were left out, records their problems; repeated keys are then found in the table and taken out.
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+// The SHA-256 is computed on a worker thread while DuckDB imports and checked just before COMMIT; a file whose
+// size and first/last MiB match an earlier import is hashed first, so a plain re-import costs no import.
 import { basename } from 'node:path';
 import type { Workspace } from '../workspace/workspace.ts';
 import { recordChange } from '../history/history.ts';
@@ -14,6 +14,7 @@ import { compileMapping } from './compile.ts';
 import { suggestMapping } from './suggest.ts';
 import { runWithProgress, silentProgress, type ProgressReporter } from './progress.ts';
 import { importWarnings, rejectIssues, type QualityIssue } from './quality.ts';
+import { fileFingerprint, sha256File, sha256InBackground } from './hash.ts';
 
 export interface ImportOptions {
   /** A parsed mapping, or the path of a mapping file; without either the suggested mapping is used. */
@@ -56,10 +57,27 @@ export class ImportError extends Error {
   }
 }
 
-export async function sha256File(file: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(file, { highWaterMark: 4 * 1024 * 1024 })) h.update(chunk as Buffer);
-  return h.digest('hex');
+export { sha256File };
+
+interface PriorImport {
+  import_id: number;
+  finished_at: string;
+  rows_read: number;
+  rows_rejected: number;
+}
+
+/** Thrown inside the transaction when the file turns out to be imported already: roll back, report it. */
+class AlreadyImported extends Error {
+  constructor(readonly prior: PriorImport) {
+    super('already imported');
+  }
+}
+
+async function priorImport(ws: Workspace, sha256: string, kind: ImportKind): Promise<PriorImport | undefined> {
+  return ws.one<PriorImport>(
+    'SELECT import_id, finished_at, rows_read, rows_rejected FROM imports WHERE file_sha256 = $sha AND kind = $kind ORDER BY import_id LIMIT 1',
+    { sha: sha256, kind },
+  );
 }
 
 function sqlString(s: string): string {
@@ -88,27 +106,37 @@ export async function importFile(
 ): Promise<ImportResult> {
   const def = kindDef(kind);
   const progress = opts.progress ?? silentProgress;
-  const sha256 = await sha256File(file);
-  const prior = await ws.one<{ import_id: number; finished_at: string; rows_read: number; rows_rejected: number }>(
-    'SELECT import_id, finished_at, rows_read, rows_rejected FROM imports WHERE file_sha256 = $sha AND kind = $kind ORDER BY import_id LIMIT 1',
-    { sha: sha256, kind },
-  );
   // A mapping given for a file already imported is still validated, so a bad one never passes silently.
   const preMapping = opts.mappingFile ? loadMappingFile(opts.mappingFile, kind) : opts.mapping;
-  if (prior) {
-    return {
-      kind,
-      file,
-      sha256,
-      importId: null,
-      alreadyImported: { importId: prior.import_id, finishedAt: prior.finished_at },
-      summary: { read: prior.rows_read, imported: 0, rejected: prior.rows_rejected, duplicates: prior.rows_read - prior.rows_rejected },
-      issues: [],
-      mapping: preMapping ?? { fields: {} },
-    };
-  }
+  const alreadyImported = (sha256: string, prior: PriorImport): ImportResult => ({
+    kind,
+    file,
+    sha256,
+    importId: null,
+    alreadyImported: { importId: prior.import_id, finishedAt: prior.finished_at },
+    summary: { read: prior.rows_read, imported: 0, rejected: prior.rows_rejected, duplicates: prior.rows_read - prior.rows_rejected },
+    issues: [],
+    mapping: preMapping ?? { fields: {} },
+  });
 
-  const src = await openSource(ws, file, preMapping?.source ?? {});
+  const fp = fileFingerprint(file);
+  const lookalike = await ws.one(
+    'SELECT import_id FROM imports WHERE kind = $kind AND file_size = $size AND file_fingerprint = $fp LIMIT 1',
+    { kind, size: fp.size, fp: fp.fingerprint },
+  );
+  let knownSha: string | undefined;
+  if (lookalike) {
+    knownSha = await sha256File(file);
+    const prior = await priorImport(ws, knownSha, kind);
+    if (prior) return alreadyImported(knownSha, prior);
+  }
+  const hashing = knownSha === undefined ? sha256InBackground(file) : undefined;
+  const fileSha = async () => knownSha ?? (await hashing!.result);
+
+  const src = await openSource(ws, file, preMapping?.source ?? {}).catch((err: unknown) => {
+    hashing?.cancel();
+    throw err;
+  });
   try {
     const mapping = await resolveMapping(ws, def, src, { ...opts, mapping: preMapping, mappingFile: undefined });
     const compiled = compileMapping(def, mapping, src);
@@ -195,13 +223,20 @@ export async function importFile(
           { read, imported: 0, rejected, duplicates },
         );
       }
+      // The whole file's SHA-256 (hashed meanwhile): a file imported before adds nothing after all.
+      const sha256 = await fileSha();
+      const prior = await priorImport(ws, sha256, kind);
+      if (prior) throw new AlreadyImported(prior);
       await ws.run(
         `INSERT INTO import_rejects SELECT $id, source_row, column_name, value, reason FROM _ing_rejects ORDER BY source_row, column_name`,
         { id: importId },
       );
       const mappingJson = JSON.stringify(mapping);
       await ws.run(
-        `INSERT INTO imports VALUES ($id, $kind, $file, $sha, $mapping, $by, $started::TIMESTAMP, now()::TIMESTAMP, $read, $imported, $rejected, $duplicates)`,
+        `INSERT INTO imports (import_id, kind, file_name, file_sha256, mapping_json, imported_by, started_at, finished_at,
+                              rows_read, rows_imported, rows_rejected, rows_duplicate, file_size, file_fingerprint)
+         VALUES ($id, $kind, $file, $sha, $mapping, $by, $started::TIMESTAMP, now()::TIMESTAMP, $read, $imported, $rejected, $duplicates,
+                 $size, $fp)`,
         {
           id: importId,
           kind,
@@ -214,6 +249,8 @@ export async function importFile(
           imported,
           rejected,
           duplicates,
+          size: fp.size,
+          fp: fp.fingerprint,
         },
       );
       const fieldColumn = Object.fromEntries(Object.entries(compiled.columnOf).map(([c, f]) => [f, c]));
@@ -226,10 +263,14 @@ export async function importFile(
         entityId: String(importId),
         after: { kind, file: basename(file), sha256, ...summary },
       });
-      return { importId, summary, issues };
+      return { importId, summary, issues, sha256 };
     });
-    return { kind, file, sha256, mapping, ...result };
+    return { kind, file, mapping, ...result };
+  } catch (err) {
+    if (err instanceof AlreadyImported) return alreadyImported(await fileSha(), err.prior);
+    throw err;
   } finally {
+    hashing?.cancel();
     src.cleanup();
     await ws.run('DROP TABLE IF EXISTS _ing_rejects; DROP TABLE IF EXISTS _ing_dupkeys').catch(() => undefined);
   }

@@ -1,5 +1,12 @@
 // Known answers for the shortcuts the import takes for speed: they must give exactly what the slow path gives.
 import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Workspace } from '../../src/workspace/workspace.ts';
+import { importFile } from '../../src/ingest/importer.ts';
+import { fileFingerprint, sha256File, sha256InBackground } from '../../src/ingest/hash.ts';
+import { tmpDir } from '../helpers/tmp.ts';
 import { memoryReader } from '../../src/ingest/source.ts';
 import { blankToNull } from '../../src/ingest/compile.ts';
 
@@ -17,6 +24,43 @@ describe('import shortcuts', () => {
       expect(rows.map((r) => r.fast)).toEqual(['a', 'a', 'a', 'a', null, null, '\ta\t', 'a b', 'é', 'é', 'é', 'a', 'a', null, 'x', null]);
     } finally {
       db.close();
+    }
+  });
+});
+
+describe('import idempotency with the SHA-256 computed during the import', () => {
+  const fixture = join(import.meta.dirname, '..', 'fixtures', 'ingest', 'broken.csv');
+
+  it('the worker thread gives the same SHA-256 as hashing in the main thread', async () => {
+    const expected = createHash('sha256').update(readFileSync(fixture)).digest('hex');
+    expect(await sha256InBackground(fixture).result).toBe(expected);
+    expect(await sha256File(fixture)).toBe(expected);
+  });
+
+  it('a re-import the fingerprint cannot spot (an import recorded without one) is caught before COMMIT', async () => {
+    const dir = join(tmpDir(), 'late-sha');
+    const ws = await Workspace.open(dir, { create: true });
+    try {
+      const first = await importFile(ws, 'declarations', fixture);
+      expect(first.importId).not.toBeNull();
+      expect(first.sha256).toBe(createHash('sha256').update(readFileSync(fixture)).digest('hex'));
+      const [row] = await ws.all<{ file_size: number; file_fingerprint: string }>('SELECT file_size, file_fingerprint FROM imports');
+      expect(row.file_size).toBe(readFileSync(fixture).length);
+      expect(row.file_fingerprint).toBe(fileFingerprint(fixture).fingerprint);
+
+      // As an import made before fingerprints were stored.
+      await ws.run('UPDATE imports SET file_size = NULL, file_fingerprint = NULL');
+      const count = async () => Number(await ws.scalar('SELECT count(*) FROM declaration_lines'));
+      const lines = await count();
+      const again = await importFile(ws, 'declarations', fixture);
+      expect(again.importId).toBeNull();
+      expect(again.alreadyImported?.importId).toBe(first.importId);
+      expect(again.summary).toEqual({ ...first.summary, imported: 0, duplicates: first.summary.read - first.summary.rejected });
+      expect(await count()).toBe(lines);
+      expect(Number(await ws.scalar('SELECT count(*) FROM imports'))).toBe(1);
+      expect(Number(await ws.scalar('SELECT count(*) FROM import_rejects WHERE import_id <> $id', { id: first.importId }))).toBe(0);
+    } finally {
+      ws.close();
     }
   });
 });
