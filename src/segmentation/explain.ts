@@ -1,7 +1,9 @@
 // `cip explain OPERATOR`: why an operator has its GRI — every indicator with value, threshold, flag, weight,
 // contribution and evidence (or why it is unavailable).
+import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api';
 import type { Workspace } from '../workspace/workspace.ts';
-import { requireRun, SegmentationError } from './pipeline.ts';
+import { requireRun, SegmentationError, type Run } from './pipeline.ts';
+import { indicatorSql, operatorTable } from './evidence.ts';
 
 export interface ExplainedIndicator {
   code: string;
@@ -34,32 +36,113 @@ export interface Explanation {
   indicators: ExplainedIndicator[];
 }
 
+interface Prepared {
+  runAt: string;
+  run: Run;
+  lookup: string;
+  evidence: string[];
+  /** Per flag pattern of the last scoring: GRI, level and rank (1 + operators of patterns with a higher GRI). */
+  patterns: Map<number, { gri: number; level: string; rank: number }>;
+  statements: WeakMap<DuckDBConnection, Map<string, Statement>>;
+}
+/** Per database file and risk: the stored run, its scored patterns and queries, until the run changes (computed_at). */
+const cache = new Map<string, Prepared>();
+
+async function prepare(ws: Workspace, risk: string): Promise<Prepared> {
+  const row = await ws.one<{ run_json: string; run_at: string }>(`SELECT run_json, computed_at::VARCHAR AS run_at FROM seg_runs WHERE risk = $risk`, { risk });
+  if (!row) await requireRun(ws, risk); // throws the usual "no GRI computed yet"
+  const run = JSON.parse(row!.run_json) as Run;
+  if (run.indicators.some((ind) => ind.method === undefined))
+    throw new SegmentationError(`the stored GRI run of '${risk}' predates this version: recompute it (cip gri compute)`);
+  const scored = await ws.all<{ flags: number; gri: number; level: string; operators: number }>(
+    `SELECT flags::DOUBLE AS flags, gri, risk_level AS level, operators FROM seg_pattern_scores WHERE risk = $risk ORDER BY gri DESC`,
+    { risk },
+  );
+  const patterns = new Map<number, { gri: number; level: string; rank: number }>();
+  let higher = 0;
+  for (let k = 0; k < scored.length; ) {
+    let j = k;
+    for (; j < scored.length && scored[j].gri === scored[k].gri; j++) patterns.set(scored[j].flags, { gri: scored[j].gri, level: scored[j].level, rank: 1 + higher });
+    for (; k < j; k++) higher += scored[k].operators;
+  }
+  const sql = run.indicators.map((ind, i) => indicatorSql(ind, i));
+  // An index on operator_id turns the lookups into index probes (~1 ms instead of a row-group scan). Built on the
+  // first explanation after a run (the run's table is replaced, index included, by the next run), not by the
+  // pipeline; a read-only or concurrent caller simply goes without it.
+  await ws.run(`CREATE INDEX IF NOT EXISTS ${operatorTable(risk)}_id ON ${operatorTable(risk)} (operator_id)`).catch(() => undefined);
+  // One point lookup on the run's table; run_at tells
+  // whether the cached run is still the stored one.
+  const lookup = `SELECT size_segment, total_value, basis_lines AS lines, flags::DOUBLE AS flags, repeat_offender, controlled,
+      (SELECT computed_at::VARCHAR FROM seg_runs WHERE risk = $risk) AS run_at${sql.map((s, i) => `, ${s.value} AS v${i}, ${s.threshold} AS t${i}`).join('')}
+    FROM ${operatorTable(risk)} WHERE operator_id = $op`;
+  const p: Prepared = {
+    runAt: row!.run_at, run, lookup, evidence: sql.map((s) => s.evidence),
+    patterns,
+    statements: new WeakMap(),
+  };
+  cache.set(`${ws.dbPath}\u0000${risk}`, p);
+  return p;
+}
+
+interface Statement {
+  st: DuckDBPreparedStatement;
+  /** bind + run must not interleave between concurrent calls on one connection */
+  tail: Promise<unknown>;
+}
+
+/** Runs one of a run's queries as a statement prepared once per connection (planning costs more than the lookup). */
+async function query(ws: Workspace, p: Prepared, sql: string, params: Record<string, string>): Promise<Record<string, unknown> | undefined> {
+  let byConn = p.statements.get(ws.conn);
+  if (!byConn) p.statements.set(ws.conn, (byConn = new Map()));
+  let s = byConn.get(sql);
+  if (!s) {
+    if (byConn.size >= 200) byConn.clear(); // one per raised-flag combination seen: bounded
+    s = { st: await ws.conn.prepare(sql), tail: Promise.resolve() };
+    byConn.set(sql, s);
+  }
+  const { st } = s;
+  const run = s.tail.then(async () => {
+    st.bind(params);
+    return (await st.runAndReadAll()).getRowObjectsJS()[0] as Record<string, unknown> | undefined;
+  });
+  s.tail = run.catch(() => undefined);
+  return run;
+}
+
+async function lookup(ws: Workspace, risk: string, op: string): Promise<{ p: Prepared; b: Record<string, unknown> | undefined }> {
+  const cached = cache.get(`${ws.dbPath}\u0000${risk}`);
+  if (cached) {
+    const b = await query(ws, cached, cached.lookup, { risk, op }).catch(() => undefined);
+    if (b && b.run_at === cached.runAt && cached.patterns.has(Number(b.flags))) return { p: cached, b };
+  }
+  const p = await prepare(ws, risk);
+  try {
+    return { p, b: await query(ws, p, p.lookup, { risk, op }) };
+  } catch (err) {
+    if (/Catalog Error/.test(String(err))) throw new SegmentationError(`the stored GRI run of '${risk}' predates this version: recompute it (cip gri compute)`);
+    throw err;
+  }
+}
+
 export async function explainOperator(ws: Workspace, operatorId: string, risk = 'general'): Promise<Explanation> {
-  const run = await requireRun(ws, risk);
-  const segTable = risk === 'general' ? 'operator_segments' : 'operator_risk_segments';
-  const flagsTable = risk === 'general' ? 'operator_indicator_flags' : 'operator_risk_indicator_flags';
-  const riskWhere = risk === 'general' ? '' : ' AND risk = $risk';
-  const b = await ws.one<{
-    size_segment: string; total_value: number; lines: number; vals: (number | null)[]; thr: (number | null)[]; flags: number;
-    repeat_offender: boolean; controlled: boolean; gri: number; risk_level: string;
-  }>(
-    `SELECT b.size_segment, b.total_value, b.lines, b.vals, b.thr, b.flags::DOUBLE AS flags, b.repeat_offender, b.controlled, s.gri, s.risk_level
-     FROM seg_operator_base b JOIN ${segTable} s ON s.operator_id = b.operator_id ${risk === 'general' ? '' : 'AND s.risk = b.risk'}
-     WHERE b.risk = $risk AND b.operator_id = $op`,
-    { risk, op: operatorId },
-  );
+  const { p, b } = await lookup(ws, risk, operatorId);
+  const run = p.run;
   if (!b) throw new SegmentationError(`operator ${operatorId} has no lines in the window ${run.window.first} .. ${run.window.end} (or is unknown)`);
-  const rank = Number(await ws.scalar(`SELECT count(*) + 1 FROM ${segTable} WHERE gri > $g${riskWhere}`, { g: b.gri, ...(riskWhere ? { risk } : {}) }));
-  const ev = new Map(
-    (await ws.all<{ code: string; evidence: string }>(`SELECT indicator_code AS code, evidence FROM ${flagsTable} WHERE operator_id = $op${riskWhere}`, { op: operatorId, ...(riskWhere ? { risk } : {}) })).map((r) => [r.code, r.evidence]),
-  );
+  const flags = Number(b.flags);
+  const raised = run.indicators.flatMap((ind, i) => (ind.available && Math.floor(flags / 2 ** i) % 2 === 1 ? [i] : []));
+  // The evidence of the raised flags only (formatting expressions cost even where they are not evaluated).
+  const ev = raised.length
+    ? ((await query(ws, p, `SELECT ${raised.map((i) => `${p.evidence[i]} AS e${i}`).join(', ')} FROM ${operatorTable(risk)} WHERE operator_id = $op`, { op: operatorId })) ?? {})
+    : {};
+  const score = p.patterns.get(flags);
+  if (!score) throw new SegmentationError(`operator ${operatorId}: its flag pattern has no score; recompute the GRI (cip gri compute)`);
   const weights = new Map(run.scoring.weights.map((w) => [w.code, w.weight]));
   const indicators = run.indicators.map((ind, i): ExplainedIndicator => {
-    const flag = Math.floor(b.flags / 2 ** i) % 2 === 1;
-    const value = b.vals[i] ?? null;
-    const threshold = b.thr[i] ?? null;
+    const flag = Math.floor(flags / 2 ** i) % 2 === 1;
+    const value = (b[`v${i}`] as number | null) ?? null;
+    const threshold = (b[`t${i}`] as number | null) ?? null;
     const weight = weights.get(ind.code) ?? 0;
-    let evidence = ev.get(ind.code) ?? '';
+    let evidence = (ev[`e${i}`] as string | null) ?? '';
     if (!ind.available) evidence = `unavailable: no data in ${ind.missing.join(', ')}`;
     else if (!flag) evidence = value === null ? 'no data for this operator' : `not raised (value ${round(value)}${threshold === null ? '' : `, threshold ${round(threshold)}`})`;
     return {
@@ -68,9 +151,9 @@ export async function explainOperator(ws: Workspace, operatorId: string, risk = 
     };
   });
   return {
-    operatorId, risk, configId: run.configId, sizeSegment: b.size_segment, totalValue: b.total_value, lines: b.lines,
-    gri: b.gri, riskLevel: b.risk_level, bars: run.scoring.bars, rank, operators: run.operators,
-    repeatOffender: b.repeat_offender, controlled: b.controlled, indicators,
+    operatorId, risk, configId: run.configId, sizeSegment: b.size_segment as string, totalValue: b.total_value as number, lines: Number(b.lines),
+    gri: score.gri, riskLevel: score.level, bars: run.scoring.bars, rank: score.rank, operators: run.operators,
+    repeatOffender: b.repeat_offender as boolean, controlled: b.controlled as boolean, indicators,
   };
 }
 

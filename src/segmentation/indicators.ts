@@ -3,9 +3,10 @@
 import type { Workspace } from '../workspace/workspace.ts';
 import { builtinIndicators, type IndicatorDef, type Lang, type Threshold } from './catalogue.ts';
 import type { GriConfig } from './config.ts';
-import { fmtSql, measureSql } from './measures.ts';
+import { measureInputs, measureSql } from './measures.ts';
 import { customIndicatorSql } from './custom.ts';
 import type { Window } from './aggregate.ts';
+import { indicatorSql, operatorTable, publishGeneralFlags, raisedFlagsSql, storedThreshold } from './evidence.ts';
 
 export interface ActiveIndicator {
   code: string;
@@ -21,6 +22,11 @@ export interface ActiveIndicator {
   expr?: string;
   flagged?: number;
   thresholdValue?: number | null;
+  /** Evidence of a raised flag, formatted when read (evidence.ts): template in the run's language, threshold method. */
+  template?: string;
+  method?: string;
+  /** Risky codes of the items' bits (bit i = itemNames[i]), for share measures that list them. */
+  itemNames?: string[];
 }
 
 /** Aggregate columns the available built-in indicators read (the one-pass computes only these). */
@@ -92,151 +98,118 @@ function thresholdSql(ind: ActiveIndicator, i: number, params: Record<string, un
   }
 }
 
-/** Evidence template → SQL concat; literal text is bound, placeholders become formatted SQL expressions. */
-function evidenceSql(template: string, i: number, ind: ActiveIndicator, aFormat: string, itemsSql: string, method: string, params: Record<string, unknown>): string {
-  const parts: string[] = [];
-  let k = 0;
-  const lit = (s: string) => {
-    params[`e${i}_${k}`] = s;
-    parts.push(`$e${i}_${k++}::VARCHAR`);
-  };
-  const fmt = ind.format;
-  const ph: Record<string, string> = {
-    value: fmtSql(`v${i}`, fmt),
-    threshold: fmtSql(`t${i}`, fmt),
-    items: `coalesce(${itemsSql}, '')`,
-    a: fmtSql(`a${i}`, aFormat as never),
-    b: fmtSql(`b${i}`, aFormat as never),
-    n: fmtSql(`n${i}`, 'int'),
-  };
-  const re = /\{(\w+)\}/g;
-  let last = 0;
-  for (let m = re.exec(template); m; m = re.exec(template)) {
-    if (m.index > last) lit(template.slice(last, m.index));
-    if (m[1] === 'method') lit(method);
-    else if (ph[m[1]]) parts.push(ph[m[1]]);
-    else throw new Error(`evidence template of ${ind.code}: unknown placeholder {${m[1]}}`);
-    last = m.index + m[0].length;
-  }
-  if (last < template.length) lit(template.slice(last));
-  return parts.length ? `concat(${parts.join(', ')})` : "''";
-}
+/** Base columns of the per-run operator table (seg_agg names, plus the three booleans of the base rows). */
+const BASE = [
+  'operator_id', 'size_segment', 'total_value', 'basis_lines', 'vat', 'duty', 'excise',
+  'offences >= 2 AS repeat_offender', 'inspected_lines > 0 OR audits > 0 AS controlled', 'offences > 0 OR audit_findings > 0 AS noncompliant',
+  'isic_sector', 'main_chapter',
+];
 
 /**
- * Computes values, thresholds and flags of every active indicator for every operator of seg_agg into temp table
- * seg_vals, then stores the per-operator base rows (flags bitmask, values) and the evidence of each raised flag.
+ * Values, thresholds and flags of every active indicator for every operator of seg_agg, in one pass that writes the
+ * run's table (operatorTable(risk): the aggregates the values and evidence are made of, per-operator thresholds and
+ * the flags bitmask, sorted by operator_id for point lookups), then the base rows and the pattern cube. No evidence
+ * text is formatted here: the general run publishes the operator_indicator_flags view; a risk-specific run fills
+ * operator_risk_indicator_flags from the same expressions (`evidence: false` skips it, for a training run).
  */
 export async function computeFlags(
   ws: Workspace,
   cfg: GriConfig,
   w: Window,
   inds: ActiveIndicator[],
+  opts: { evidence?: boolean } = {},
 ): Promise<void> {
   const defs = new Map(builtinIndicators().map((d) => [d.code, d]));
+  const names = (await ws.one<Record<string, string[] | null>>(`SELECT * FROM seg_rk_names`)) ?? {};
   const params: Record<string, unknown> = {};
-  const cols: string[] = [];
+  const vals: string[] = [];
   const joins: string[] = [];
+  const inputs = new Set<string>();
+  const stored: string[] = [];
   for (const [i, ind] of inds.entries()) {
-    if (!ind.available) {
-      cols.push(`NULL::DOUBLE AS v${i}`, `NULL::DOUBLE AS a${i}`, `NULL::DOUBLE AS b${i}`, `NULL::DOUBLE AS n${i}`);
-      continue;
-    }
+    if (!ind.available) continue;
     if (ind.expr !== undefined) {
       const c = await customIndicatorSql(ws, ind.expr, `c${i}`, w);
       Object.assign(params, c.params);
       joins.push(`LEFT JOIN (${c.sql}) x${i} USING (operator_id)`);
-      cols.push(`x${i}.value::DOUBLE AS v${i}`, `NULL::DOUBLE AS a${i}`, `NULL::DOUBLE AS b${i}`, `NULL::DOUBLE AS n${i}`, `coalesce(x${i}.flag, FALSE) AS cf${i}`);
+      vals.push(`x${i}.value::DOUBLE AS v${i}`, `coalesce(x${i}.flag, FALSE) AS cf${i}`);
+      stored.push(`v${i} AS c${i}`);
       continue;
     }
-    const m = measureSql(defs.get(ind.code)!.measure);
-    cols.push(`(${m.value})::DOUBLE AS v${i}`, `(${m.a}) AS a${i}`, `(${m.b})::DOUBLE AS b${i}`, `(${m.n})::DOUBLE AS n${i}`);
+    const d = defs.get(ind.code)!;
+    if (d.measure.kind === 'share' && d.measure.items) ind.itemNames = names[`${d.measure.items.replace(/_bits$/, '')}_names`] ?? [];
+    vals.push(`(${measureSql(d.measure).value})::DOUBLE AS v${i}`);
+    for (const c of measureInputs(d.measure)) inputs.add(c);
+    ind.template = d.evidence[cfg.language];
   }
   if (joins.length) params.w_start = w.start, params.w_end = w.end;
 
-  // Thresholds and flags, over the values as a NOT MATERIALIZED CTE: one CTAS of the operators instead of two.
-  const tParams: Record<string, unknown> = params;
-  const tCols: string[] = [];
-  const methods: string[] = [];
+  const flags: string[] = [];
   for (const [i, ind] of inds.entries()) {
-    if (!ind.available) {
-      tCols.push(`NULL::DOUBLE AS t${i}`, `FALSE AS f${i}`);
-      methods.push('');
-    } else if (ind.threshold === null) {
-      tCols.push(`NULL::DOUBLE AS t${i}`, `cf${i} AS f${i}`);
-      methods.push('');
-    } else {
-      const t = thresholdSql(ind, i, tParams);
-      const cmp = ind.direction === 'above' ? '>=' : '<=';
-      tCols.push(`${t.expr} AS t${i}`, `coalesce(v${i} ${cmp} ${t.expr}, FALSE) AS f${i}`);
-      methods.push(t.method);
+    ind.method = '';
+    if (!ind.available) continue;
+    let f = `cf${i}`;
+    if (ind.threshold !== null) {
+      const t = thresholdSql(ind, i, params);
+      ind.method = t.method;
+      f = `coalesce(v${i} ${ind.direction === 'above' ? '>=' : '<='} ${t.expr}, FALSE)`;
+      if (storedThreshold(ind)) stored.push(`${t.expr} AS t${i}`);
     }
+    flags.push(`(CASE WHEN ${f} THEN ${2 ** i}::UBIGINT ELSE 0::UBIGINT END)`);
   }
-  // Only what the base rows and the evidence read: a narrow table, not a copy of every aggregate of seg_agg.
-  const bits = [...new Set(measureColumns(inds).filter((c) => /^(broker|hs|origin|supplier)_bits$/.test(c)))];
-  const keep = [
-    'operator_id', 'size_segment', 'total_value', 'basis_lines', 'vat', 'duty', 'excise', 'offences', 'inspected_lines', 'audits',
-    'audit_findings', 'isic_sector', 'main_chapter', ...bits, ...inds.flatMap((_, i) => [`v${i}`, `a${i}`, `b${i}`, `n${i}`]),
-  ];
+  const base = new Set(BASE.map((b) => b.replace(/^.* AS /, '')));
+  const table = operatorTable(cfg.risk);
   await ws.run(
-    `CREATE OR REPLACE TEMP TABLE seg_vals AS
-     WITH v0 AS NOT MATERIALIZED (SELECT seg_agg.*, ${cols.join(', ')} FROM seg_agg ${joins.join(' ')})
-     SELECT ${keep.join(', ')}, ${tCols.join(', ')} FROM v0`,
-    tParams,
+    `CREATE OR REPLACE TABLE ${table} AS
+     WITH v AS NOT MATERIALIZED (SELECT seg_agg.*${vals.map((c) => `, ${c}`).join('')} FROM seg_agg ${joins.join(' ')})
+     SELECT ${[...BASE, ...[...inputs].filter((c) => !base.has(c)), ...stored].join(', ')},
+            ${flags.length ? flags.join(' | ') : '0::UBIGINT'} AS flags
+     FROM v ORDER BY operator_id`,
+    params,
   );
 
-  const flagsExpr = inds.length ? inds.map((_, i) => `(CASE WHEN f${i} THEN ${2 ** i}::UBIGINT ELSE 0::UBIGINT END)`).join(' | ') : '0::UBIGINT';
-  const list = (p: string) => `[${inds.map((_, i) => `${p}${i}::DOUBLE`).join(', ')}]::DOUBLE[]`;
   await ws.run(`DELETE FROM seg_operator_base WHERE risk = $risk`, { risk: cfg.risk });
   await ws.run(
     `INSERT INTO seg_operator_base
-     SELECT $risk, operator_id, size_segment, total_value, basis_lines, vat, duty, excise,
-            offences >= 2, inspected_lines > 0 OR audits > 0, offences > 0 OR audit_findings > 0,
-            isic_sector, main_chapter, ${flagsExpr}, ${list('v')}, ${list('t')}
-     FROM seg_vals`,
+     SELECT $risk, operator_id, size_segment, total_value, basis_lines, vat, duty, excise, repeat_offender, controlled, noncompliant,
+            isic_sector, main_chapter, flags, []::DOUBLE[], []::DOUBLE[]
+     FROM ${table}`,
     { risk: cfg.risk },
   );
-
   await ws.run(`DELETE FROM seg_pattern_cube WHERE risk = $risk`, { risk: cfg.risk });
   await ws.run(
     `INSERT INTO seg_pattern_cube
-     SELECT risk, flags, size_segment, count(*), count(*) FILTER (WHERE noncompliant), sum(total_value),
+     SELECT $risk, flags, size_segment, count(*), count(*) FILTER (WHERE noncompliant), sum(total_value),
             coalesce(sum(vat), 0), coalesce(sum(duty), 0), coalesce(sum(excise), 0),
             count(*) FILTER (WHERE repeat_offender), count(*) FILTER (WHERE NOT controlled)
-     FROM seg_operator_base WHERE risk = $risk GROUP BY risk, flags, size_segment`,
+     FROM ${table} GROUP BY flags, size_segment`,
     { risk: cfg.risk },
   );
 
-  // Evidence of each raised flag.
-  const table = cfg.risk === 'general' ? 'operator_indicator_flags' : 'operator_risk_indicator_flags';
-  const riskCol = cfg.risk === 'general' ? '' : '$risk, ';
-  await ws.run(`DELETE FROM ${table}${riskCol ? ' WHERE risk = $risk' : ''}`, riskCol ? { risk: cfg.risk } : undefined);
-  // One INSERT for all indicators (UNION ALL of the raised flags of each), not one statement per indicator.
-  const eParams: Record<string, unknown> = riskCol ? { risk: cfg.risk } : {};
-  const parts: string[] = [];
-  for (const [i, ind] of inds.entries()) {
-    if (!ind.available) continue;
-    let ev: string;
-    if (ind.expr !== undefined) {
-      eParams[`ev${i}`] = `${ind.name}: value `;
-      eParams[`evr${i}`] = `; rule ${ind.expr}`;
-      ev = `concat($ev${i}::VARCHAR, ${fmtSql(`v${i}`, ind.format)}, $evr${i}::VARCHAR)`;
-    } else {
-      const d = defs.get(ind.code)!;
-      const ms = measureSql(d.measure);
-      ev = evidenceSql(d.evidence[cfg.language], i, ind, ms.aFormat, ms.items, methods[i], eParams);
-    }
-    eParams[`code${i}`] = ind.code;
-    parts.push(`SELECT ${riskCol}operator_id, $code${i}::VARCHAR, v${i}, TRUE, ${ev} FROM seg_vals CROSS JOIN seg_rk_names n WHERE f${i}`);
+  if (cfg.risk === 'general') await publishGeneralFlags(ws, inds);
+  else if (opts.evidence !== false) {
+    await ws.run(`DELETE FROM operator_risk_indicator_flags WHERE risk = $risk`, { risk: cfg.risk });
+    await ws.run(`INSERT INTO operator_risk_indicator_flags SELECT $risk, * FROM (${raisedFlagsSql(inds, cfg.risk)})`, { risk: cfg.risk });
   }
-  if (parts.length) await ws.run(`INSERT INTO ${table} ${parts.join(' UNION ALL ')}`, eParams);
 
-  const counts = await ws.one<Record<string, number>>(
-    `SELECT ${inds.map((_, i) => `count(*) FILTER (WHERE f${i}) AS f${i}, max(t${i}) AS t${i}, min(t${i}) AS tmin${i}`).join(', ') || '1 AS x'} FROM seg_vals`,
-  );
+  const sel = inds.map((ind, i) => {
+    const s = indicatorSql(ind, i);
+    return `count(*) FILTER (WHERE ${s.flag}) AS f${i}` + (storedThreshold(ind) ? `, max(t${i}) AS t${i}, min(t${i}) AS tmin${i}` : '');
+  });
+  const counts = await ws.one<Record<string, number | null>>(`SELECT count(*) AS n${sel.map((c) => `, ${c}`).join('')} FROM ${table}`);
   inds.forEach((ind, i) => {
     ind.flagged = Number(counts?.[`f${i}`] ?? 0);
-    const lo = counts?.[`tmin${i}`] ?? null;
-    const hi = counts?.[`t${i}`] ?? null;
-    ind.thresholdValue = lo !== null && lo === hi ? Number(lo) : null; // a single population threshold
+    if (!ind.available || ind.threshold === null) ind.thresholdValue = null;
+    else if (ind.threshold.type === 'absolute') ind.thresholdValue = Number(counts?.n ?? 0) > 0 ? ind.threshold.value : null;
+    else {
+      const lo = counts?.[`tmin${i}`] ?? null;
+      const hi = counts?.[`t${i}`] ?? null;
+      ind.thresholdValue = lo !== null && lo === hi ? Number(lo) : null; // a single population threshold
+    }
   });
+}
+
+/** Drops a run's operator table (a training run's, once its patterns are read). */
+export async function dropOperatorTable(ws: Workspace, risk: string): Promise<void> {
+  await ws.run(`DROP TABLE IF EXISTS ${operatorTable(risk)}`);
 }

@@ -26,19 +26,39 @@ export interface MeasureSql {
   aFormat: 'pct' | 'int' | 'num' | 'text';
 }
 
+/** A string as a SQL literal (quotes doubled): evidence SQL is stored in views, so text cannot be bound. */
+export const sqlText = (v: string): string => `'${v.replace(/'/g, "''")}'`;
+
 /**
- * Names of the risky codes whose bits are set (kind_bits, names in seg_rk_names n), at most 5 shown. Evaluated only
- * for raised flags (in the evidence statement), never for every operator.
+ * Names of the risky codes whose bits are set (bit i = names[i]), at most 5 shown. Evaluated only for raised flags
+ * (when evidence is read), never for every operator.
  */
-function decodeItems(bitsCol: string): string {
-  const kind = bitsCol.replace(/_bits$/, '');
-  const l = `list_filter(n.${kind}_names, (x, i) -> (coalesce(${bitsCol}, 0::UBIGINT) >> (i - 1)::UBIGINT) & 1::UBIGINT = 1::UBIGINT)`;
+function decodeItems(bitsCol: string, names: string[]): string {
+  const list = names.length ? `[${names.map(sqlText).join(', ')}]` : '[]::VARCHAR[]';
+  const l = `list_filter(${list}, (x, i) -> (coalesce(${bitsCol}, 0::UBIGINT) >> (i - 1)::UBIGINT) & 1::UBIGINT = 1::UBIGINT)`;
   return `array_to_string(${l}[1:5], ', ') || CASE WHEN len(${l}) > 5 THEN ' …' ELSE '' END`;
 }
 
 const ratio = (num: string, den: string) => `(${num}::DOUBLE / nullif(${den}, 0))`;
 
-export function measureSql(m: Measure): MeasureSql {
+/** The aggregate columns (of seg_agg) a measure's value and evidence read. */
+export function measureInputs(m: Measure): string[] {
+  switch (m.kind) {
+    case 'share':
+      return [m.num, m.den, ...(m.items ? [m.items] : [])];
+    case 'growth':
+      return [m.recentNum, m.recentDen, m.prevNum, m.prevDen];
+    case 'count':
+      return [m.col];
+    case 'gap':
+      return m.pairs.flat();
+    case 'peer_share':
+      return ['isic_peer_share', 'isic_peers', 'isic_sector', 'main_chapter'];
+  }
+}
+
+/** SQL of a measure over columns named as in seg_agg; `itemNames` are the risky codes of the items' bits, in bit order. */
+export function measureSql(m: Measure, itemNames: string[] = []): MeasureSql {
   switch (m.kind) {
     case 'share':
       return {
@@ -46,7 +66,7 @@ export function measureSql(m: Measure): MeasureSql {
         a: m.den,
         b: 'NULL',
         n: m.num,
-        items: m.items ? decodeItems(m.items) : "''",
+        items: m.items ? decodeItems(m.items, itemNames) : "''",
         aFormat: 'int',
       };
     case 'growth': {

@@ -2,7 +2,7 @@
 import type { Workspace } from '../workspace/workspace.ts';
 import { dataAvailability, operatorAggregates, resolveWindow, riskyLists, FINDING_PRED, type Window } from './aggregate.ts';
 import { getConfig, setConfig, mergeConfig, type GriConfig, type GriConfigInput } from './config.ts';
-import { activeIndicators, computeFlags, measureColumns, type ActiveIndicator } from './indicators.ts';
+import { activeIndicators, computeFlags, dropOperatorTable, measureColumns, type ActiveIndicator } from './indicators.ts';
 import { neededAggregates } from './aggregate.ts';
 import { scoreAndWrite, type Scoring } from './scoring.ts';
 import { learnedWeights, type LearnedFit, type Pattern } from './weights.ts';
@@ -40,7 +40,7 @@ async function fitLearned(ws: Workspace, cfg: GriConfig, w: Window, timings: Rec
   const stats = await timed(timings, 'learned_risky', () => riskyLists(ws, tcfg, tw));
   const inds = activeIndicators(tcfg, await dataAvailability(ws, stats));
   await timed(timings, 'learned_aggregate', () => operatorAggregates(ws, tcfg, tw, neededAggregates(measureColumns(inds))));
-  await timed(timings, 'learned_flags', () => computeFlags(ws, tcfg, tw, inds));
+  await timed(timings, 'learned_flags', () => computeFlags(ws, tcfg, tw, inds, { evidence: false }));
   const patterns = await ws.all<Pattern>(
     `WITH later AS (
        SELECT DISTINCT operator_id FROM declaration_lines WHERE date > $t::DATE AND date <= $e::DATE AND ${FINDING_PRED}
@@ -53,6 +53,7 @@ async function fitLearned(ws: Workspace, cfg: GriConfig, w: Window, timings: Rec
   );
   await ws.run(`DELETE FROM seg_operator_base WHERE risk = $risk`, { risk: tcfg.risk });
   await ws.run(`DELETE FROM operator_risk_indicator_flags WHERE risk = $risk`, { risk: tcfg.risk });
+  await dropOperatorTable(ws, tcfg.risk);
   const l = learnedWeights(inds.map((i) => i.code), inds.map((i) => i.available), patterns, cfg.weights.learned.lambda);
   return { ...l, inds };
 }

@@ -105,4 +105,20 @@ CREATE TABLE seg_pattern_cube (
 );
 `,
   },
+  {
+    id: 'segmentation-003-pattern-scores',
+    description: 'GRI and level of each flag pattern of the last scoring: ranks and levels without scanning operators',
+    sql: `
+-- Written with operator_segments by every (re-)scoring. An operator's rank = 1 + operators of patterns with a higher GRI.
+-- Since this version the indicator values of a run live in a per-run table seg_op_<risk> (one row per operator,
+-- sorted by operator_id, written by computeFlags) and seg_operator_base.vals / thr are left empty.
+CREATE TABLE seg_pattern_scores (
+  risk VARCHAR NOT NULL,
+  flags UBIGINT NOT NULL,
+  operators BIGINT NOT NULL,
+  gri DOUBLE NOT NULL,
+  risk_level VARCHAR NOT NULL
+);
+`,
+  },
 ];

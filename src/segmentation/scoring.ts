@@ -65,28 +65,27 @@ export async function scoreAndWrite(
   const rows = scored.map((p) => {
     const level = levelOf(p.gri, bars);
     levels[level] += p.operators;
-    return { flags: p.flags, gri: p.gri, level };
+    return { flags: p.flags, operators: p.operators, gri: p.gri, level };
   });
   const table = cfg.risk === 'general' ? 'operator_segments' : 'operator_risk_segments';
   await ws.transaction(async () => {
-    await ws.run(`CREATE OR REPLACE TEMP TABLE seg_scores (flags UBIGINT, gri DOUBLE, risk_level VARCHAR)`);
-    for (let k = 0; k < rows.length; k += 500) {
-      const chunk = rows.slice(k, k + 500);
-      const params: Record<string, unknown> = {};
-      const values = chunk.map((r, j) => {
-        params[`f${j}`] = r.flags;
-        params[`g${j}`] = r.gri;
-        params[`l${j}`] = r.level;
-        return `($f${j}::UBIGINT, $g${j}::DOUBLE, $l${j}::VARCHAR)`;
-      });
-      await ws.run(`INSERT INTO seg_scores VALUES ${values.join(', ')}`, params);
-    }
+    // The score of each flag pattern is kept (seg_pattern_scores): explain reads an operator's GRI, level and rank there.
+    await ws.run(`DELETE FROM seg_pattern_scores WHERE risk = $risk`, { risk: cfg.risk });
+    // One statement whatever the number of patterns: the columns travel as separated lists (numbers round-trip as text).
+    const list = (xs: (number | string)[]) => xs.map(String).join(',');
+    await ws.run(
+      `INSERT INTO seg_pattern_scores
+       SELECT $risk, unnest(string_split($f, ','))::UBIGINT, unnest(string_split($n, ','))::BIGINT,
+              unnest(string_split($g, ','))::DOUBLE, unnest(string_split($l, ','))
+       WHERE $f <> ''`,
+      { risk: cfg.risk, f: list(rows.map((r) => r.flags)), n: list(rows.map((r) => r.operators)), g: list(rows.map((r) => r.gri)), l: list(rows.map((r) => r.level)) },
+    );
     const riskCol = table === 'operator_segments' ? '' : 'b.risk, ';
     await ws.run(`DELETE FROM ${table}${riskCol ? ' WHERE risk = $risk' : ''}`, riskCol ? { risk: cfg.risk } : undefined);
     await ws.run(
       `INSERT INTO ${table}
        SELECT ${riskCol}b.operator_id, b.size_segment, b.total_value, b.lines, s.gri, s.risk_level, $cid, $at::TIMESTAMP
-       FROM seg_operator_base b JOIN seg_scores s USING (flags) WHERE b.risk = $risk`,
+       FROM seg_operator_base b JOIN seg_pattern_scores s ON s.risk = b.risk AND s.flags = b.flags WHERE b.risk = $risk`,
       { cid: configId, at: computedAt, risk: cfg.risk },
     );
   });
