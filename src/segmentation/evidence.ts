@@ -6,7 +6,7 @@ import { builtinIndicators } from './catalogue.ts';
 import type { ActiveIndicator } from './indicators.ts';
 import { fmtSql, measureSql, sqlText } from './measures.ts';
 
-/** The per-run table of a risk's operators (aggregate inputs, per-operator thresholds, flags), sorted by operator_id. */
+/** The per-run table of a risk's operators (aggregate inputs, per-operator thresholds, flags). */
 export function operatorTable(risk: string): string {
   return risk === 'general' ? 'seg_op_general' : `seg_op_${Buffer.from(risk, 'utf8').toString('hex')}`;
 }

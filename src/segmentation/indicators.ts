@@ -108,7 +108,7 @@ const BASE = [
 /**
  * Values, thresholds and flags of every active indicator for every operator of seg_agg, in one pass that writes the
  * run's table (operatorTable(risk): the aggregates the values and evidence are made of, per-operator thresholds and
- * the flags bitmask, sorted by operator_id for point lookups), then the base rows and the pattern cube. No evidence
+ * the flags bitmask, explain adds an index on operator_id), then the base rows and the pattern cube. No evidence
  * text is formatted here: the general run publishes the operator_indicator_flags view; a risk-specific run fills
  * operator_risk_indicator_flags from the same expressions (`evidence: false` skips it, for a training run).
  */
@@ -164,7 +164,7 @@ export async function computeFlags(
      WITH v AS NOT MATERIALIZED (SELECT seg_agg.*${vals.map((c) => `, ${c}`).join('')} FROM seg_agg ${joins.join(' ')})
      SELECT ${[...BASE, ...[...inputs].filter((c) => !base.has(c)), ...stored].join(', ')},
             ${flags.length ? flags.join(' | ') : '0::UBIGINT'} AS flags
-     FROM v ORDER BY operator_id`,
+     FROM v`,
     params,
   );
 

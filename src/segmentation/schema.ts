@@ -111,7 +111,7 @@ CREATE TABLE seg_pattern_cube (
     sql: `
 -- Written with operator_segments by every (re-)scoring. An operator's rank = 1 + operators of patterns with a higher GRI.
 -- Since this version the indicator values of a run live in a per-run table seg_op_<risk> (one row per operator,
--- sorted by operator_id, written by computeFlags) and seg_operator_base.vals / thr are left empty.
+-- written by computeFlags, indexed on operator_id by explain) and seg_operator_base.vals / thr are left empty.
 CREATE TABLE seg_pattern_scores (
   risk VARCHAR NOT NULL,
   flags UBIGINT NOT NULL,
