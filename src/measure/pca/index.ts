@@ -96,12 +96,16 @@ export async function pcaPlan(ws: Workspace, opts: PcaOptions): Promise<PcaPlan>
   try {
     const eligible = Number(await ws.scalar(`SELECT count(*) FROM pca_ranked`));
     const rows = await ws.all<Row>(`SELECT * FROM pca_ranked ORDER BY priority DESC, gri DESC, operator_id LIMIT $cap`, { cap: opts.capacity });
-    const flags = await ws.all<{ operator_id: string; indicator_code: string; evidence: string }>(
-      `SELECT f.operator_id, f.indicator_code, f.evidence FROM operator_indicator_flags f
-       WHERE f.flag AND f.operator_id IN (SELECT operator_id FROM pca_ranked ORDER BY priority DESC, gri DESC, operator_id LIMIT $cap)
-       ORDER BY f.operator_id, f.indicator_code`,
-      { cap: opts.capacity },
-    );
+    // The candidates' ids as constants: the filter goes below the operator_indicator_flags view, whose evidence text
+    // is then formatted for these operators only (segmentation formats evidence when it is read).
+    const flags = rows.length
+      ? await ws.all<{ operator_id: string; indicator_code: string; evidence: string }>(
+          `SELECT f.operator_id, f.indicator_code, f.evidence FROM operator_indicator_flags f
+           WHERE f.flag AND f.operator_id IN (${rows.map(() => '?').join(', ')})
+           ORDER BY f.operator_id, f.indicator_code`,
+          rows.map((r) => r.operator_id),
+        )
+      : [];
     const candidates = rows.map((r, i) => ({
       rank: i + 1,
       ...r,
