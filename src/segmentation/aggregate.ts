@@ -82,10 +82,13 @@ export async function riskyLists(ws: Workspace, cfg: GriConfig, w: Window): Prom
      ${LIST_KINDS.map((k) => per(k.kind, k.col)).join(' UNION ALL ')}`,
     p,
   );
-  // Totals and the non-null counts of the optional columns (which data is present): one ungrouped pass.
+  // Totals and the non-null counts of the optional columns (which data is present): one ungrouped pass. The
+  // list columns' counts are the sums of seg_dim's n (their strings are not read again).
+  const listCols: string[] = LIST_KINDS.map((k) => k.col);
   const all = await ws.one<Record<string, number>>(
     `SELECT count(*) AS n, count(finding) AS n_known, count(*) FILTER (WHERE ${findingPred(cfg)}) AS f,
-            ${NN_COLUMNS.map((c) => `count(${c}) AS ${c}`).join(', ')}
+            ${NN_COLUMNS.filter((c) => !listCols.includes(c)).map((c) => `count(${c}) AS ${c}`).join(', ')},
+            ${LIST_KINDS.filter((k) => NN_COLUMNS.includes(k.col)).map((k) => `(SELECT coalesce(sum(n), 0) FROM seg_dim WHERE kind = '${k.kind}') AS ${k.col}`).join(', ')}
      FROM (${WINDOW_LINES})`,
     p,
   );
