@@ -9,7 +9,7 @@ import type { Workspace } from '../workspace/workspace.ts';
 import { recordChange } from '../history/history.ts';
 import { kindDef, requiredFields, type ImportKind, type KindDef } from './fields.ts';
 import { loadMappingFile, validateMapping, type Mapping } from './mapping.ts';
-import { openSource, sampleRows, workspaceTmpDir, describeReadError, type Source } from './source.ts';
+import { openSource, sampleRows, stageAsParquet, workspaceTmpDir, describeReadError, type Source } from './source.ts';
 import { compileMapping } from './compile.ts';
 import { suggestMapping } from './suggest.ts';
 import { runWithProgress, silentProgress, type ProgressReporter } from './progress.ts';
@@ -133,14 +133,19 @@ export async function importFile(
   const hashing = knownSha === undefined ? sha256InBackground(file) : undefined;
   const fileSha = async () => knownSha ?? (await hashing!.result);
 
-  const src = await openSource(ws, file, preMapping?.source ?? {}).catch((err: unknown) => {
+  let src = await openSource(ws, file, preMapping?.source ?? {}).catch((err: unknown) => {
     hashing?.cancel();
     throw err;
   });
   try {
     const mapping = await resolveMapping(ws, def, src, { ...opts, mapping: preMapping, mappingFile: undefined });
-    const compiled = compileMapping(def, mapping, src);
     await configureSession(ws, opts.memoryLimit);
+    try {
+      src = await stageAsParquet(ws, src, (sql, params) => runWithProgress(ws, sql, params, progress, 'reading'));
+    } catch (err) {
+      throw new ImportError((err as Error).message);
+    }
+    const compiled = compileMapping(def, mapping, src);
     const started = new Date().toISOString();
     const result = await ws.transaction(async () => {
       const importId = Number(await ws.scalar("SELECT nextval('import_id_seq')"));

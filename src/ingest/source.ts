@@ -44,6 +44,8 @@ export interface Source {
   /** A parenthesised SELECT usable in FROM; binds the parameters in `params`. */
   relation: string;
   params: Record<string, string>;
+  /** CSV: the bare reader (no row numbers, reads in parallel), for stageAsParquet. */
+  scan?: string;
   columns: { name: string; type: string }[];
   cleanup(): void;
 }
@@ -157,6 +159,7 @@ export async function openSource(ws: SourceReader, file: string, opts: SourceOpt
     }
   }
   let relation: string;
+  let scan: string | undefined;
   const params: Record<string, string> = { src_file: csvFile };
   if (format === 'parquet') {
     relation = `(SELECT file_row_number + 1 AS source_row, * EXCLUDE (file_row_number)
@@ -173,7 +176,8 @@ export async function openSource(ws: SourceReader, file: string, opts: SourceOpt
     const options =
       `auto_detect = false, header = true, delim = $src_delim, quote = '"', escape = '"', ` +
       `encoding = $src_encoding, columns = ${columns}`;
-    relation = `(SELECT row_number() OVER () AS source_row, * FROM read_csv($src_file, ${options}))`;
+    scan = `read_csv($src_file, ${options})`;
+    relation = `(SELECT row_number() OVER () AS source_row, * FROM ${scan})`;
   }
   let columns: { name: string; type: string }[];
   try {
@@ -184,7 +188,44 @@ export async function openSource(ws: SourceReader, file: string, opts: SourceOpt
     cleanup();
     throw describeReadError(file, err);
   }
-  return { file, format, encoding, relation, params, columns, cleanup };
+  return { file, format, encoding, relation, scan, params, columns, cleanup };
+}
+
+/**
+ * A CSV (or converted XLSX) source re-read from a Parquet copy in <workspace>/.tmp, row numbers included.
+ * Numbering CSV rows needs `row_number() OVER ()`, which runs the whole INSERT pipeline (parsing, checks and
+ * DuckDB's compression of the stored columns) on one thread; the copy is written in parallel, in file order,
+ * and its file_row_number numbers rows as the CSV did (1-based, header not counted). Uncompressed: the copy
+ * lives only for the import, and compressing it cost more than it saved. Values stay VARCHAR as read.
+ */
+export async function stageAsParquet(
+  ws: SourceReader & Pick<Workspace, 'run'>,
+  src: Source,
+  copy: (sql: string, params: Record<string, unknown>) => Promise<unknown> = (sql, params) => ws.run(sql, params),
+): Promise<Source> {
+  if (src.scan === undefined) return src;
+  const staged = join(workspaceTmpDir(ws), `${randomUUID()}.parquet`);
+  const cleanup = () => {
+    rmSync(staged, { force: true });
+    src.cleanup();
+  };
+  try {
+    await copy(
+      `COPY (SELECT * FROM ${src.scan}) TO ${sqlLiteral(staged)} (FORMAT parquet, COMPRESSION uncompressed)`,
+      src.params,
+    );
+  } catch (err) {
+    cleanup();
+    throw describeReadError(src.file, err);
+  }
+  return {
+    ...src,
+    scan: undefined,
+    relation: `(SELECT file_row_number + 1 AS source_row, * EXCLUDE (file_row_number)
+                FROM read_parquet($src_file, file_row_number = true))`,
+    params: { src_file: staged },
+    cleanup,
+  };
 }
 
 export function firstLine(s: string): string {
