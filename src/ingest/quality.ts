@@ -126,13 +126,12 @@ export async function missingOperators(ws: Workspace, importId?: number, operato
        SELECT d.import_id, d.source_row, d.operator_id FROM declaration_lines d
        WHERE ($id IS NULL OR d.import_id = $id) AND d.operator_id NOT IN (SELECT operator_id FROM operators)),
      per_import AS (
-       SELECT import_id, count(DISTINCT operator_id) AS n,
-              min_by({'row': source_row, 'value': operator_id,
-                      'reason': 'operator_not_in_operators: operator ' || operator_id || ' is not in the operator table'},
-                     source_row, $ex) AS examples
+       SELECT import_id, count(DISTINCT operator_id) AS n, min_by({'row': source_row, 'value': operator_id}, source_row, $ex) AS firsts
        FROM miss GROUP BY import_id)
      SELECT coalesce(i.file_name, '(no import)') AS file, 'operator_not_in_operators' AS code, $col AS column_name, p.n,
-            list_sort(p.examples) AS examples
+            -- the message is made for the examples only, not for every line (half the cost of the query)
+            list_transform(list_sort(p.firsts), lambda e: {'row': e.row, 'value': e.value,
+              'reason': 'operator_not_in_operators: operator ' || e.value || ' is not in the operator table'}) AS examples
      FROM per_import p LEFT JOIN imports i USING (import_id) ORDER BY file`,
     { id: importId ?? null, col: operatorColumn, ex: qualityRules().examples },
   );
