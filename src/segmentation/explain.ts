@@ -4,6 +4,9 @@ import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api
 import type { Workspace } from '../workspace/workspace.ts';
 import { requireRun, SegmentationError, type Run } from './pipeline.ts';
 import { indicatorSql, operatorTable } from './evidence.ts';
+import { builtinIndicators } from './catalogue.ts';
+import type { ActiveIndicator } from './indicators.ts';
+import { measureValue } from './measures.ts';
 
 export interface ExplainedIndicator {
   code: string;
@@ -70,11 +73,10 @@ async function prepare(ws: Workspace, risk: string): Promise<Prepared> {
   // first explanation after a run (the run's table is replaced, index included, by the next run), not by the
   // pipeline; a read-only or concurrent caller simply goes without it.
   await ws.run(`CREATE INDEX IF NOT EXISTS ${operatorTable(risk)}_id ON ${operatorTable(risk)} (operator_id)`).catch(() => undefined);
-  // One point lookup on the run's table; run_at tells
-  // whether the cached run is still the stored one.
-  const lookup = `SELECT size_segment, total_value, basis_lines AS lines, flags::DOUBLE AS flags, repeat_offender, controlled,
-      (SELECT computed_at::VARCHAR FROM seg_runs WHERE risk = $risk) AS run_at${sql.map((s, i) => `, ${s.value} AS v${i}, ${s.threshold} AS t${i}`).join('')}
-    FROM ${operatorTable(risk)} WHERE operator_id = $op`;
+  // The operator's stored row by an index probe; run_at tells whether the cached run is still the stored one.
+  // Values are evaluated in JS from the row (measureValue): value expressions in the query would cost more to plan
+  // on every call than the probe itself.
+  const lookup = `SELECT *, (SELECT computed_at::VARCHAR FROM seg_runs WHERE risk = $risk) AS run_at FROM ${operatorTable(risk)} WHERE operator_id = $op`;
   const p: Prepared = {
     runAt: row!.run_at, run, lookup, evidence: sql.map((s) => s.evidence),
     patterns,
@@ -114,6 +116,7 @@ async function lookup(ws: Workspace, risk: string, op: string): Promise<{ p: Pre
   if (cached) {
     const b = await query(ws, cached, cached.lookup, { risk, op }).catch(() => undefined);
     if (b && b.run_at === cached.runAt && cached.patterns.has(Number(b.flags))) return { p: cached, b };
+    if (!b && (await ws.scalar(`SELECT computed_at::VARCHAR FROM seg_runs WHERE risk = $risk`, { risk })) === cached.runAt) return { p: cached, b };
   }
   const p = await prepare(ws, risk);
   try {
@@ -139,8 +142,9 @@ export async function explainOperator(ws: Workspace, operatorId: string, risk = 
   const weights = new Map(run.scoring.weights.map((w) => [w.code, w.weight]));
   const indicators = run.indicators.map((ind, i): ExplainedIndicator => {
     const flag = Math.floor(flags / 2 ** i) % 2 === 1;
-    const value = (b[`v${i}`] as number | null) ?? null;
-    const threshold = (b[`t${i}`] as number | null) ?? null;
+    const value = valueOf(ind, i, b);
+    const t = ind.available ? ind.threshold : null;
+    const threshold = !t ? null : t.type === 'absolute' ? t.value : (b[`t${i}`] as number | null) ?? null;
     const weight = weights.get(ind.code) ?? 0;
     let evidence = (ev[`e${i}`] as string | null) ?? '';
     if (!ind.available) evidence = `unavailable: no data in ${ind.missing.join(', ')}`;
@@ -151,10 +155,19 @@ export async function explainOperator(ws: Workspace, operatorId: string, risk = 
     };
   });
   return {
-    operatorId, risk, configId: run.configId, sizeSegment: b.size_segment as string, totalValue: b.total_value as number, lines: Number(b.lines),
+    operatorId, risk, configId: run.configId, sizeSegment: b.size_segment as string, totalValue: b.total_value as number, lines: Number(b.basis_lines),
     gri: score.gri, riskLevel: score.level, bars: run.scoring.bars, rank: score.rank, operators: run.operators,
     repeatOffender: b.repeat_offender as boolean, controlled: b.controlled as boolean, indicators,
   };
+}
+
+const defs = new Map(builtinIndicators().map((d) => [d.code, d]));
+
+/** An indicator's value for one operator, from its stored row (custom indicators store theirs as c<i>). */
+function valueOf(ind: ActiveIndicator, i: number, row: Record<string, unknown>): number | null {
+  if (!ind.available) return null;
+  const v = ind.expr !== undefined ? row[`c${i}`] : measureValue(defs.get(ind.code)!.measure, row);
+  return v === null || v === undefined ? null : Number(v);
 }
 
 const round = (x: number) => (Math.abs(x) >= 100 ? Math.round(x).toLocaleString('en') : String(Math.round(x * 1000) / 1000));

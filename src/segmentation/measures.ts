@@ -36,7 +36,9 @@ export const sqlText = (v: string): string => `'${v.replace(/'/g, "''")}'`;
 function decodeItems(bitsCol: string, names: string[]): string {
   const list = names.length ? `[${names.map(sqlText).join(', ')}]` : '[]::VARCHAR[]';
   const l = `list_filter(${list}, (x, i) -> (coalesce(${bitsCol}, 0::UBIGINT) >> (i - 1)::UBIGINT) & 1::UBIGINT = 1::UBIGINT)`;
-  return `array_to_string(${l}[1:5], ', ') || CASE WHEN len(${l}) > 5 THEN ' …' ELSE '' END`;
+  // How many names are set = the set bits among the first names.length (not a second list_filter: cheaper to plan).
+  const mask = names.length ? `${(2n ** BigInt(names.length) - 1n).toString()}::UBIGINT` : '0::UBIGINT';
+  return `array_to_string(${l}[1:5], ', ') || CASE WHEN bit_count(coalesce(${bitsCol}, 0::UBIGINT) & ${mask}) > 5 THEN ' …' ELSE '' END`;
 }
 
 const ratio = (num: string, den: string) => `(${num}::DOUBLE / nullif(${den}, 0))`;
@@ -117,5 +119,44 @@ export function fmtSql(expr: string, format: 'pct' | 'pp' | 'int' | 'num' | 'tex
       return `coalesce(format('{:,.0f}', ${expr}), 'n/a')`;
     case 'text':
       return `coalesce((${expr})::VARCHAR, 'n/a')`;
+  }
+}
+
+/**
+ * measureSql(m).value evaluated in JS over one operator's stored aggregates (for the operator page: expressions
+ * in a query cost more to plan than the lookup itself). Same IEEE operations as the SQL, so the same doubles;
+ * tests/segmentation/lazy-evidence.test.ts checks both agree for every operator and indicator.
+ */
+export function measureValue(m: Measure, row: Record<string, unknown>): number | null {
+  const n = (c: string): number | null => (row[c] === null || row[c] === undefined ? null : Number(row[c]));
+  const ratio = (num: string, den: string): number | null => {
+    const a = n(num);
+    const b = n(den);
+    return a === null || b === null || b === 0 ? null : a / b;
+  };
+  switch (m.kind) {
+    case 'share':
+      return ratio(m.num, m.den);
+    case 'growth': {
+      const r = ratio(m.recentNum, m.recentDen);
+      const p = ratio(m.prevNum, m.prevDen);
+      return r === null || p === null ? null : r - p;
+    }
+    case 'count':
+      return n(m.col);
+    case 'gap': {
+      const gaps = m.pairs
+        .map(([tax, cus]) => {
+          const t = n(tax);
+          const c = n(cus) ?? 0;
+          return t === null ? null : c > 0 ? Math.abs(t - c) / c : t > 0 ? 1 : 0;
+        })
+        .filter((g): g is number => g !== null);
+      return gaps.length ? Math.max(...gaps) : null; // greatest() skips NULLs
+    }
+    case 'peer_share': {
+      const peers = n('isic_peers');
+      return peers !== null && peers >= Number(m.minPeers) ? n('isic_peer_share') : null;
+    }
   }
 }

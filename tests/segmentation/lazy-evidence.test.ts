@@ -1,8 +1,12 @@
 // Evidence formatted on read (src/segmentation/evidence.ts) and the operator page as a point lookup, on the fixture.
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { tmpDir } from '../helpers/tmp.ts';
-import type { Workspace } from '../../src/workspace/workspace.ts';
-import { computeSegmentation, explainOperator, getConfig, mergeConfig, rescore, setConfig } from '../../src/segmentation/index.ts';
+import { Workspace } from '../../src/workspace/workspace.ts';
+import { generateDemo } from '../../src/demo/index.ts';
+import { builtinIndicators } from '../../src/segmentation/catalogue.ts';
+import { measureValue } from '../../src/segmentation/measures.ts';
+import { computeSegmentation, explainOperator, getConfig, lastRun, mergeConfig, rescore, setConfig } from '../../src/segmentation/index.ts';
+import { indicatorSql, operatorTable } from '../../src/segmentation/evidence.ts';
 import { buildFixture, CONFIG } from './fixture.ts';
 
 let ws: Workspace;
@@ -70,6 +74,19 @@ describe('lazy evidence', () => {
     expect((await explainOperator(ws, 'O4')).indicators.find((i) => i.code === 'MY_B')!.evidence).toBe(rows[1].evidence);
   });
 
+  it('values and thresholds on the operator page equal the SQL ones (every operator, every indicator)', async () => {
+    const run = (await lastRun(ws))!;
+    const sql = run.indicators.map((ind, i) => indicatorSql(ind, i));
+    const rows = await ws.all<Record<string, number | null>>(
+      `SELECT operator_id, ${sql.map((s, i) => `${s.value} AS v${i}, ${s.threshold} AS t${i}`).join(', ')} FROM ${operatorTable('general')} ORDER BY operator_id`,
+    );
+    expect(rows).toHaveLength(6);
+    for (const r of rows) {
+      const e = await explainOperator(ws, r.operator_id as unknown as string);
+      expect(e.indicators.map((x) => [x.value, x.threshold])).toEqual(run.indicators.map((_, i) => [r[`v${i}`], r[`t${i}`]]));
+    }
+  });
+
   it('a run stored by an earlier version asks for a recomputation instead of failing in SQL', async () => {
     const json = await ws.scalar<string>(`SELECT run_json FROM seg_runs WHERE risk = 'general'`);
     const old = JSON.parse(json);
@@ -79,5 +96,41 @@ describe('lazy evidence', () => {
     await expect(explainOperator(ws, 'O1')).rejects.toThrow("the stored GRI run of 'general' predates this version: recompute it (cip gri compute)");
     await ws.run(`UPDATE seg_runs SET run_json = $j, computed_at = computed_at + INTERVAL 1 SECOND WHERE risk = 'general'`, { j: json });
     expect((await explainOperator(ws, 'O1')).gri).toBeGreaterThan(0);
+  });
+});
+
+describe('lazy evidence on the demo workspace (all 16 indicators)', () => {
+  it('JS values, SQL values and the view agree for every operator', async () => {
+    const demo = await Workspace.open(tmpDir(), { create: true });
+    try {
+      await generateDemo(demo, { rows: 20_000, seed: 7 });
+      const run = await computeSegmentation(demo);
+      expect(run.indicators.filter((i) => i.available).length).toBeGreaterThanOrEqual(12);
+      const sql = run.indicators.map((ind, i) => indicatorSql(ind, i));
+      const rows = await demo.all<Record<string, unknown>>(
+        `SELECT *, ${sql.map((s, i) => `${s.value} AS v_${i}, ${s.threshold} AS t_${i}`).join(', ')} FROM ${operatorTable('general')} ORDER BY operator_id`,
+      );
+      const defs = new Map(builtinIndicators().map((d) => [d.code, d]));
+      let compared = 0;
+      for (const r of rows)
+        run.indicators.forEach((ind, i) => {
+          if (!ind.available || ind.expr !== undefined) return;
+          expect([ind.code, r.operator_id, measureValue(defs.get(ind.code)!.measure, r)]).toEqual([ind.code, r.operator_id, r[`v_${i}`]]);
+          compared++;
+        });
+      expect(compared).toBeGreaterThan(1000);
+      const view = await demo.all<{ operator_id: string; indicator_code: string; value: number; evidence: string }>(
+        `SELECT operator_id, indicator_code, value, evidence FROM operator_indicator_flags WHERE operator_id IN (SELECT operator_id FROM operator_segments ORDER BY gri DESC, operator_id LIMIT 40) ORDER BY 1, 2`,
+      );
+      expect(view.length).toBeGreaterThan(40);
+      for (const op of new Set(view.map((v) => v.operator_id))) {
+        const e = await explainOperator(demo, op);
+        const raised = e.indicators.filter((x) => x.flag).map((x) => ({ operator_id: op, indicator_code: x.code, value: x.value, evidence: x.evidence }));
+        expect(raised.sort((a, b) => a.indicator_code.localeCompare(b.indicator_code))).toEqual(view.filter((v) => v.operator_id === op));
+        e.indicators.forEach((x, i) => expect([x.code, x.threshold]).toEqual([x.code, rows.find((r) => r.operator_id === op)![`t_${i}`]]));
+      }
+    } finally {
+      demo.close();
+    }
   });
 });
