@@ -195,8 +195,9 @@ export async function openSource(ws: SourceReader, file: string, opts: SourceOpt
  * A CSV (or converted XLSX) source re-read from a Parquet copy in <workspace>/.tmp, row numbers included.
  * Numbering CSV rows needs `row_number() OVER ()`, which runs the whole INSERT pipeline (parsing, checks and
  * DuckDB's compression of the stored columns) on one thread; the copy is written in parallel, in file order,
- * and its file_row_number numbers rows as the CSV did (1-based, header not counted). Uncompressed: the copy
- * lives only for the import, and compressing it cost more than it saved. Values stay VARCHAR as read.
+ * and its file_row_number numbers rows as the CSV did (1-based, header not counted). The copy lives only for the
+ * import: written uncompressed and without dictionaries (≈ 11 CPU s per 10M lines instead of ≈ 19; the file is
+ * ≈ 1.4× the CSV). Values stay VARCHAR as read.
  */
 export async function stageAsParquet(
   ws: SourceReader & Pick<Workspace, 'run'>,
@@ -211,7 +212,7 @@ export async function stageAsParquet(
   };
   try {
     await copy(
-      `COPY (SELECT * FROM ${src.scan}) TO ${sqlLiteral(staged)} (FORMAT parquet, COMPRESSION uncompressed)`,
+      `COPY (SELECT * FROM ${src.scan}) TO ${sqlLiteral(staged)} (FORMAT parquet, COMPRESSION uncompressed, DICTIONARY_SIZE_LIMIT 1)`,
       src.params,
     );
   } catch (err) {
