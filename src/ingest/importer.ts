@@ -153,8 +153,12 @@ export async function importFile(
       const keyList = def.key.join(', ');
       await ws.run('DROP TABLE IF EXISTS _ing_rejects; DROP TABLE IF EXISTS _ing_dupkeys');
 
-      // Pass 1: every row without a problem goes in, in one streamed INSERT.
+      // Pass 1: every row without a problem goes in, in one streamed INSERT. Rows carry their source_row, so
+      // the table need not keep the file's order: in order, DuckDB merges source batches that are not whole
+      // row groups (a Parquet file from another tool, the CSV copy) and leaves them to be compressed again at
+      // the next checkpoint (≈ 13 s of 10M CSV lines); unordered, each thread writes its row groups once.
       let inserted: number;
+      await ws.run('SET preserve_insertion_order = false');
       try {
         inserted = await runWithProgress(
           ws,
@@ -167,6 +171,8 @@ export async function importFile(
         );
       } catch (err) {
         throw new ImportError(describeReadError(file, err).message);
+      } finally {
+        await ws.run('RESET preserve_insertion_order');
       }
       const read = Number(await ws.scalar(`SELECT count(*) FROM ${src.relation}`, src.params));
 
