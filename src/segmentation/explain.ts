@@ -3,10 +3,11 @@
 import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api';
 import type { Workspace } from '../workspace/workspace.ts';
 import { requireRun, SegmentationError, type Run } from './pipeline.ts';
-import { indicatorSql, operatorTable } from './evidence.ts';
+import { operatorTable } from './evidence.ts';
 import { builtinIndicators } from './catalogue.ts';
 import type { ActiveIndicator } from './indicators.ts';
 import { measureValue } from './measures.ts';
+import { evidenceText } from './evidence-text.ts';
 
 export interface ExplainedIndicator {
   code: string;
@@ -43,7 +44,6 @@ interface Prepared {
   runAt: string;
   run: Run;
   lookup: string;
-  evidence: string[];
   /** Per flag pattern of the last scoring: GRI, level and rank (1 + operators of patterns with a higher GRI). */
   patterns: Map<number, { gri: number; level: string; rank: number }>;
   statements: WeakMap<DuckDBConnection, Map<string, Statement>>;
@@ -68,7 +68,6 @@ async function prepare(ws: Workspace, risk: string): Promise<Prepared> {
     for (; j < scored.length && scored[j].gri === scored[k].gri; j++) patterns.set(scored[j].flags, { gri: scored[j].gri, level: scored[j].level, rank: 1 + higher });
     for (; k < j; k++) higher += scored[k].operators;
   }
-  const sql = run.indicators.map((ind, i) => indicatorSql(ind, i));
   // An index on operator_id turns the lookups into index probes (~1 ms instead of a row-group scan). Built on the
   // first explanation after a run (the run's table is replaced, index included, by the next run), not by the
   // pipeline; a read-only or concurrent caller simply goes without it.
@@ -78,7 +77,7 @@ async function prepare(ws: Workspace, risk: string): Promise<Prepared> {
   // on every call than the probe itself.
   const lookup = `SELECT *, (SELECT computed_at::VARCHAR FROM seg_runs WHERE risk = $risk) AS run_at FROM ${operatorTable(risk)} WHERE operator_id = $op`;
   const p: Prepared = {
-    runAt: row!.run_at, run, lookup, evidence: sql.map((s) => s.evidence),
+    runAt: row!.run_at, run, lookup,
     patterns,
     statements: new WeakMap(),
   };
@@ -98,7 +97,7 @@ async function query(ws: Workspace, p: Prepared, sql: string, params: Record<str
   if (!byConn) p.statements.set(ws.conn, (byConn = new Map()));
   let s = byConn.get(sql);
   if (!s) {
-    if (byConn.size >= 200) byConn.clear(); // one per raised-flag combination seen: bounded
+    if (byConn.size >= 200) byConn.clear(); // bounded (one statement per query text)
     s = { st: await ws.conn.prepare(sql), tail: Promise.resolve() };
     byConn.set(sql, s);
   }
@@ -132,11 +131,6 @@ export async function explainOperator(ws: Workspace, operatorId: string, risk = 
   const run = p.run;
   if (!b) throw new SegmentationError(`operator ${operatorId} has no lines in the window ${run.window.first} .. ${run.window.end} (or is unknown)`);
   const flags = Number(b.flags);
-  const raised = run.indicators.flatMap((ind, i) => (ind.available && Math.floor(flags / 2 ** i) % 2 === 1 ? [i] : []));
-  // The evidence of the raised flags only (formatting expressions cost even where they are not evaluated).
-  const ev = raised.length
-    ? ((await query(ws, p, `SELECT ${raised.map((i) => `${p.evidence[i]} AS e${i}`).join(', ')} FROM ${operatorTable(risk)} WHERE operator_id = $op`, { op: operatorId })) ?? {})
-    : {};
   const score = p.patterns.get(flags);
   if (!score) throw new SegmentationError(`operator ${operatorId}: its flag pattern has no score; recompute the GRI (cip gri compute)`);
   const weights = new Map(run.scoring.weights.map((w) => [w.code, w.weight]));
@@ -146,9 +140,10 @@ export async function explainOperator(ws: Workspace, operatorId: string, risk = 
     const t = ind.available ? ind.threshold : null;
     const threshold = !t ? null : t.type === 'absolute' ? t.value : (b[`t${i}`] as number | null) ?? null;
     const weight = weights.get(ind.code) ?? 0;
-    let evidence = (ev[`e${i}`] as string | null) ?? '';
+    let evidence = '';
     if (!ind.available) evidence = `unavailable: no data in ${ind.missing.join(', ')}`;
     else if (!flag) evidence = value === null ? 'no data for this operator' : `not raised (value ${round(value)}${threshold === null ? '' : `, threshold ${round(threshold)}`})`;
+    else evidence = evidenceText(ind, i, b);
     return {
       code: ind.code, name: ind.name, family: ind.family, available: ind.available, missingData: ind.missing,
       value, threshold, flag, weight, contribution: flag ? weight : 0, evidence,
