@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Workspace } from '../src/workspace/workspace.ts';
 import { generateDemo } from '../src/demo/index.ts';
-import { computeSegmentation } from '../src/segmentation/index.ts';
+import { computeSegmentation, explainOperator } from '../src/segmentation/index.ts';
 import { startServer } from '../src/server/index.ts';
 import { syncUnits } from '../src/server/units.ts';
 import { addUser, getUserByName } from '../src/server/users.ts';
@@ -27,23 +27,29 @@ const ROWS = Number(process.env.BENCH_HTTP_ROWS ?? 10_000_000);
 const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 20);
 const CONNECTIONS = 50;
 const PASSWORD = 'bench-password-1';
+/** Operators the operator-page run cycles through: more than it requests, so answers come from the database, not the answer cache. */
+const IDS = 50_000;
 
 async function prepare(dir: string): Promise<{ ids: string[] }> {
   const fresh = !existsSync(join(dir, 'workspace.duckdb'));
   mkdirSync(dir, { recursive: true });
   const ws = await Workspace.open(dir, { create: true });
   try {
-    if (fresh || Number(await ws.scalar('SELECT count(*) FROM operator_segments')) === 0) {
-      let t = performance.now();
+    if (fresh || Number(await ws.scalar('SELECT count(*) FROM declaration_lines')) === 0) {
+      const t = performance.now();
       const demo = await generateDemo(ws, { rows: ROWS });
       console.log(`demo: ${demo.rows.toLocaleString('en')} lines, ${demo.operators.toLocaleString('en')} operators in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-      t = performance.now();
+    }
+    // A kept workspace may hold a GRI run of an older version (the operator page then asks for a recompute).
+    const probe = await ws.scalar<string | null>('SELECT any_value(operator_id) FROM operator_segments');
+    if (!probe || !(await explainOperator(ws, probe).then(() => true, () => false))) {
+      const t = performance.now();
       const run = await computeSegmentation(ws);
       console.log(`GRI: ${run.operators.toLocaleString('en')} operators in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     }
     await syncUnits(ws);
     if (!(await getUserByName(ws, 'bench'))) await addUser(ws, { username: 'bench', roles: 'coordinator', password: PASSWORD });
-    const ids = (await ws.all<{ operator_id: string }>('SELECT operator_id FROM operator_segments USING SAMPLE 2000 ROWS (reservoir, 7)')).map((r) => r.operator_id);
+    const ids = (await ws.all<{ operator_id: string }>(`SELECT operator_id FROM operator_segments USING SAMPLE ${IDS} ROWS (reservoir, 7)`)).map((r) => r.operator_id);
     console.log(`workspace ${dir}: ${Number(await ws.scalar('SELECT count(*) FROM declaration_lines')).toLocaleString('en')} lines, ${Number(await ws.scalar('SELECT count(*) FROM operator_segments')).toLocaleString('en')} scored operators`);
     return { ids };
   } finally {
