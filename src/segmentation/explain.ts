@@ -3,10 +3,10 @@
 import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api';
 import type { Workspace } from '../workspace/workspace.ts';
 import { requireRun, SegmentationError, type Run } from './pipeline.ts';
-import { operatorTable } from './evidence.ts';
+import { operatorTable, storedThreshold } from './evidence.ts';
 import { builtinIndicators } from './catalogue.ts';
 import type { ActiveIndicator } from './indicators.ts';
-import { measureValue } from './measures.ts';
+import { measureInputs, measureValue } from './measures.ts';
 import { evidenceText } from './evidence-text.ts';
 
 export interface ExplainedIndicator {
@@ -75,7 +75,15 @@ async function prepare(ws: Workspace, risk: string): Promise<Prepared> {
   // The operator's stored row by an index probe; run_at tells whether the cached run is still the stored one.
   // Values are evaluated in JS from the row (measureValue): value expressions in the query would cost more to plan
   // on every call than the probe itself.
-  const lookup = `SELECT *, (SELECT computed_at::VARCHAR FROM seg_runs WHERE risk = $risk) AS run_at FROM ${operatorTable(risk)} WHERE operator_id = $op`;
+  // Only the columns the page reads (turning a whole row of the run's table into JS costs as much as the probe).
+  const cols = new Set(['flags', 'size_segment', 'total_value', 'basis_lines', 'repeat_offender', 'controlled']);
+  run.indicators.forEach((ind, i) => {
+    if (!ind.available) return;
+    if (ind.expr !== undefined) cols.add(`c${i}`);
+    else for (const c of measureInputs(defs.get(ind.code)!.measure)) cols.add(c);
+    if (storedThreshold(ind)) cols.add(`t${i}`);
+  });
+  const lookup = `SELECT ${[...cols].join(', ')}, (SELECT computed_at::VARCHAR FROM seg_runs WHERE risk = $risk) AS run_at FROM ${operatorTable(risk)} WHERE operator_id = $op`;
   const p: Prepared = {
     runAt: row!.run_at, run, lookup,
     patterns,
