@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { loadavg } from 'node:os';
 import { DuckDBInstance } from '@duckdb/node-api';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -95,6 +96,8 @@ export async function main(): Promise<void> {
   const { csv, parquet } = await ensureFiles(n);
   const mapping = join(OUT, 'mapping.yaml');
   writeFileSync(mapping, MAPPING);
+  const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+  const loadBefore = load();
   const runs = [runImport('parquet', parquet, mapping, n), runImport('csv', csv, mapping, n)];
   console.log('format   lines        seconds  lines/s     peak MiB  CPU s (user+sys)');
   for (const r of runs) {
@@ -104,4 +107,5 @@ export async function main(): Promise<void> {
     );
   }
   console.log('targets: parquet >= 1,000,000 lines/s, csv >= 500,000 lines/s, peak < 2048 MiB');
+  console.log(`load average (1, 5, 15 min): before ${loadBefore}, after ${load()}`);
 }
