@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Workspace } from '../src/workspace/workspace.ts';
 import { computeSegmentation, rescore, previewRescore } from '../src/segmentation/index.ts';
 import { table4, extendedTable } from '../src/segmentation/index.ts';
+import { operatorTable } from '../src/segmentation/evidence.ts';
 
 /**
  * Synthetic lines with DuckDB range(): `operators` importers, brokers/suppliers/origins/HS codes with
@@ -87,18 +88,22 @@ async function bench(lines: number): Promise<void> {
   }
 }
 
-/** Re-scoring 1M operators: base rows generated directly (flags over 16 indicators), then new weights and bars. */
+/**
+ * Re-scoring 1M operators: the run's operator table (what re-scoring reads: operator, size, value, lines, flags over
+ * 16 indicators) generated directly in place of a real run's, then new weights and bars.
+ */
 async function benchRescore(operators: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'cip-gri-rescore-'));
   const ws = await Workspace.open(dir, { create: true });
   try {
     await generateLines(ws, 200_000, 5000);
     await computeSegmentation(ws, { risk: 'general' });
-    await ws.run(`DELETE FROM seg_operator_base`);
     await ws.run(`
-      INSERT INTO seg_operator_base SELECT 'general', 'OP' || range, CASE WHEN range % 10 = 0 THEN 'large' WHEN range % 3 = 0 THEN 'medium' ELSE 'small' END,
-        range % 1000000, 10, 0, 0, 0, false, true, hash(range) % 5 = 0, NULL, NULL,
-        (hash(range, 1) % 65536)::UBIGINT & (hash(range, 2) % 65536)::UBIGINT & (hash(range, 3) % 65536)::UBIGINT, [], []
+      CREATE OR REPLACE TABLE ${operatorTable('general')} AS
+      SELECT 'OP' || range AS operator_id, CASE WHEN range % 10 = 0 THEN 'large' WHEN range % 3 = 0 THEN 'medium' ELSE 'small' END AS size_segment,
+        (range % 1000000)::DOUBLE AS total_value, 10::BIGINT AS basis_lines, 0::DOUBLE AS vat, 0::DOUBLE AS duty, 0::DOUBLE AS excise,
+        false AS repeat_offender, true AS controlled, hash(range) % 5 = 0 AS noncompliant,
+        (hash(range, 1) % 65536)::UBIGINT & (hash(range, 2) % 65536)::UBIGINT & (hash(range, 3) % 65536)::UBIGINT AS flags
       FROM range($n)`, { n: operators });
     const patches = [
       { weights: { method: 'frequency' as const } },
@@ -106,10 +111,10 @@ async function benchRescore(operators: number): Promise<void> {
       { levels: { method: 'manual' as const, manual: { medium: 0.05, high: 0.2 } } },
       { weights: { method: 'equal' as const } },
     ];
-    // The cube is rebuilt from the generated base rows, as computeFlags does after a full run.
+    // The cube is rebuilt from the generated operator rows, as computeFlags does after a full run.
     await ws.run(`DELETE FROM seg_pattern_cube`);
-    await ws.run(`INSERT INTO seg_pattern_cube SELECT risk, flags, size_segment, count(*), count(*) FILTER (WHERE noncompliant), sum(total_value), 0, 0, 0, 0, 0
-                  FROM seg_operator_base GROUP BY ALL`);
+    await ws.run(`INSERT INTO seg_pattern_cube SELECT 'general', flags, size_segment, count(*), count(*) FILTER (WHERE noncompliant), sum(total_value), 0, 0, 0, 0, 0
+                  FROM ${operatorTable('general')} GROUP BY ALL`);
     const preview: number[] = [];
     const persist: number[] = [];
     for (const [k, patch] of patches.entries()) {

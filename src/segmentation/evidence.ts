@@ -11,6 +11,22 @@ export function operatorTable(risk: string): string {
   return risk === 'general' ? 'seg_op_general' : `seg_op_${Buffer.from(risk, 'utf8').toString('hex')}`;
 }
 
+/** The message for a run stored by an earlier version. */
+export const predates = (risk: string): string =>
+  `the stored GRI run of '${risk}' predates this version: recompute it (cip gri compute${risk === 'general' ? '' : ` --risk ${risk}`})`;
+
+/**
+ * Whether a risk's run table exists. Runs stored before it existed (and before the pattern cube and scores that are
+ * written with it) cannot be re-scored or tabulated: they are recomputed.
+ */
+export async function hasOperatorTable(ws: Workspace, risk: string): Promise<boolean> {
+  const n = await ws.scalar<number>(
+    `SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = $t AND table_type = 'BASE TABLE'`,
+    { t: operatorTable(risk) },
+  );
+  return Number(n) > 0;
+}
+
 /** True when an indicator's threshold differs between operators or depends on the population: stored per operator. */
 export const storedThreshold = (ind: ActiveIndicator): boolean => ind.available && ind.threshold !== null && ind.threshold.type !== 'absolute';
 

@@ -98,17 +98,21 @@ function thresholdSql(ind: ActiveIndicator, i: number, params: Record<string, un
   }
 }
 
-/** Base columns of the per-run operator table (seg_agg names, plus the three booleans of the base rows). */
+/**
+ * Base columns of the per-run operator table (seg_agg names, plus three booleans): what operator_segments, the pattern
+ * cube and the operator page read. Sector and chapter are stored only where a measure reads them (zscore thresholds
+ * are computed from seg_agg within the same statement).
+ */
 const BASE = [
   'operator_id', 'size_segment', 'total_value', 'basis_lines', 'vat', 'duty', 'excise',
   'offences >= 2 AS repeat_offender', 'inspected_lines > 0 OR audits > 0 AS controlled', 'offences > 0 OR audit_findings > 0 AS noncompliant',
-  'isic_sector', 'main_chapter',
 ];
 
 /**
  * Values, thresholds and flags of every active indicator for every operator of seg_agg, in one pass that writes the
  * run's table (operatorTable(risk): the aggregates the values and evidence are made of, per-operator thresholds and
- * the flags bitmask, explain adds an index on operator_id), then the base rows and the pattern cube. No evidence
+ * the flags bitmask; explain adds an index on operator_id; re-scoring, operator_segments and learned weights read it
+ * too), then the pattern cube (operators per flag pattern and size: weights, Table 4, previews). No evidence
  * text is formatted here: the general run publishes the operator_indicator_flags view; a risk-specific run fills
  * operator_risk_indicator_flags from the same expressions (`evidence: false` skips it, for a training run).
  */
@@ -119,6 +123,19 @@ export async function computeFlags(
   inds: ActiveIndicator[],
   opts: { evidence?: boolean } = {},
 ): Promise<void> {
+  await stageFlags(ws, cfg, w, inds);
+  await publishFlags(ws, cfg, inds, opts);
+}
+
+/** Where stageFlags writes a run's table before publishFlags renames it (not a hex name: no risk's table). */
+const stagedTable = (risk: string) => `${operatorTable(risk)}_next`;
+
+/**
+ * The pass of computeFlags that writes the run's table, under a staging name. Meant to run before the run's
+ * transaction: a table written inside a transaction is read by one thread until it commits, and the cube,
+ * operator_segments and the flag counts read it (the pass itself reads seg_agg, also best committed).
+ */
+export async function stageFlags(ws: Workspace, cfg: GriConfig, w: Window, inds: ActiveIndicator[]): Promise<void> {
   const defs = new Map(builtinIndicators().map((d) => [d.code, d]));
   const names = (await ws.one<Record<string, string[] | null>>(`SELECT * FROM seg_rk_names`)) ?? {};
   const params: Record<string, unknown> = {};
@@ -158,24 +175,24 @@ export async function computeFlags(
     flags.push(`(CASE WHEN ${f} THEN ${2 ** i}::UBIGINT ELSE 0::UBIGINT END)`);
   }
   const base = new Set(BASE.map((b) => b.replace(/^.* AS /, '')));
-  const table = operatorTable(cfg.risk);
   await ws.run(
-    `CREATE OR REPLACE TABLE ${table} AS
+    `CREATE OR REPLACE TABLE ${stagedTable(cfg.risk)} AS
      WITH v AS NOT MATERIALIZED (SELECT seg_agg.*${vals.map((c) => `, ${c}`).join('')} FROM seg_agg ${joins.join(' ')})
      SELECT ${[...BASE, ...[...inputs].filter((c) => !base.has(c)), ...stored].join(', ')},
             ${flags.length ? flags.join(' | ') : '0::UBIGINT'} AS flags
      FROM v`,
     params,
   );
+}
 
-  await ws.run(`DELETE FROM seg_operator_base WHERE risk = $risk`, { risk: cfg.risk });
-  await ws.run(
-    `INSERT INTO seg_operator_base
-     SELECT $risk, operator_id, size_segment, total_value, basis_lines, vat, duty, excise, repeat_offender, controlled, noncompliant,
-            isic_sector, main_chapter, flags, []::DOUBLE[], []::DOUBLE[]
-     FROM ${table}`,
-    { risk: cfg.risk },
-  );
+/**
+ * The rest of computeFlags, in the run's transaction: the staged table replaces the run's table (and its index),
+ * then the pattern cube, the evidence and the counts of raised flags.
+ */
+export async function publishFlags(ws: Workspace, cfg: GriConfig, inds: ActiveIndicator[], opts: { evidence?: boolean } = {}): Promise<void> {
+  const table = operatorTable(cfg.risk);
+  await ws.run(`DROP TABLE IF EXISTS ${table}`);
+  await ws.run(`ALTER TABLE ${stagedTable(cfg.risk)} RENAME TO ${table}`);
   await ws.run(`DELETE FROM seg_pattern_cube WHERE risk = $risk`, { risk: cfg.risk });
   await ws.run(
     `INSERT INTO seg_pattern_cube
@@ -192,11 +209,14 @@ export async function computeFlags(
     await ws.run(`INSERT INTO operator_risk_indicator_flags SELECT $risk, * FROM (${raisedFlagsSql(inds, cfg.risk)})`, { risk: cfg.risk });
   }
 
-  const sel = inds.map((ind, i) => {
-    const s = indicatorSql(ind, i);
-    return `count(*) FILTER (WHERE ${s.flag}) AS f${i}` + (storedThreshold(ind) ? `, max(t${i}) AS t${i}, min(t${i}) AS tmin${i}` : '');
-  });
-  const counts = await ws.one<Record<string, number | null>>(`SELECT count(*) AS n${sel.map((c) => `, ${c}`).join('')} FROM ${table}`);
+  // Operators per raised flag from the cube (a few hundred rows); per-operator thresholds from the table, if any.
+  const sel = inds.map((ind, i) => `sum(operators) FILTER (WHERE ${indicatorSql(ind, i).flag}) AS f${i}`);
+  const counts = (await ws.one<Record<string, number | null>>(
+    `SELECT sum(operators) AS n${sel.map((c) => `, ${c}`).join('')} FROM seg_pattern_cube WHERE risk = $risk`,
+    { risk: cfg.risk },
+  )) ?? {};
+  const thr = inds.flatMap((ind, i) => (storedThreshold(ind) ? [`max(t${i}) AS t${i}, min(t${i}) AS tmin${i}`] : []));
+  if (thr.length) Object.assign(counts, await ws.one<Record<string, number | null>>(`SELECT ${thr.join(', ')} FROM ${table}`));
   inds.forEach((ind, i) => {
     ind.flagged = Number(counts?.[`f${i}`] ?? 0);
     if (!ind.available || ind.threshold === null) ind.thresholdValue = null;

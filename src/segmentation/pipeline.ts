@@ -2,9 +2,10 @@
 import type { Workspace } from '../workspace/workspace.ts';
 import { dataAvailability, operatorAggregates, resolveWindow, riskyLists, FINDING_PRED, type Window } from './aggregate.ts';
 import { getConfig, setConfig, mergeConfig, type GriConfig, type GriConfigInput } from './config.ts';
-import { activeIndicators, computeFlags, dropOperatorTable, measureColumns, type ActiveIndicator } from './indicators.ts';
+import { activeIndicators, computeFlags, dropOperatorTable, measureColumns, publishFlags, stageFlags, type ActiveIndicator } from './indicators.ts';
 import { neededAggregates } from './aggregate.ts';
 import { scoreAndWrite, type Scoring } from './scoring.ts';
+import { hasOperatorTable, operatorTable, predates } from './evidence.ts';
 import { learnedWeights, type LearnedFit, type Pattern } from './weights.ts';
 
 export class SegmentationError extends Error {}
@@ -48,10 +49,10 @@ async function fitLearned(ws: Workspace, cfg: GriConfig, w: Window, timings: Rec
          AND ($risk_filter::VARCHAR IS NULL OR compliance_risk = $risk_filter))
      SELECT b.flags::DOUBLE AS flags, count(*)::INTEGER AS operators, count(*) FILTER (WHERE b.noncompliant)::INTEGER AS noncompliant,
             count(later.operator_id)::INTEGER AS outcome
-     FROM seg_operator_base b LEFT JOIN later USING (operator_id) WHERE b.risk = $risk GROUP BY b.flags`,
-    { t: trainEnd, e: w.end, risk: tcfg.risk, risk_filter: cfg.complianceRisk },
+     FROM ${operatorTable(tcfg.risk)} b LEFT JOIN later USING (operator_id) GROUP BY b.flags ORDER BY b.flags`,
+    { t: trainEnd, e: w.end, risk_filter: cfg.complianceRisk },
   );
-  await ws.run(`DELETE FROM seg_operator_base WHERE risk = $risk`, { risk: tcfg.risk });
+  await ws.run(`DELETE FROM seg_pattern_cube WHERE risk = $risk`, { risk: tcfg.risk });
   await ws.run(`DELETE FROM operator_risk_indicator_flags WHERE risk = $risk`, { risk: tcfg.risk });
   await dropOperatorTable(ws, tcfg.risk);
   const l = learnedWeights(inds.map((i) => i.code), inds.map((i) => i.available), patterns, cfg.weights.learned.lambda);
@@ -81,9 +82,14 @@ export async function computeSegmentation(ws: Workspace, opts: ComputeOptions = 
   const inds = activeIndicators(cfg, await dataAvailability(ws, stats));
   if (learned && inds.length !== learned.weights.length) throw new SegmentationError('learned weights: indicator set changed between training and scoring windows');
   const computedAt = new Date().toISOString();
+  // Temp tables and the staged run table before the transaction: a table written in a transaction is scanned by one
+  // thread until it commits (the flags pass reads seg_agg, the cube and operator_segments read the run's table).
+  await timed(timings, 'aggregate', () => operatorAggregates(ws, cfg, w, neededAggregates(measureColumns(inds))));
+  const tf = performance.now();
+  await stageFlags(ws, cfg, w, inds);
   const result = await ws.transaction(async () => {
-    await timed(timings, 'aggregate', () => operatorAggregates(ws, cfg, w, neededAggregates(measureColumns(inds))));
-    await timed(timings, 'flags', () => computeFlags(ws, cfg, w, inds));
+    await publishFlags(ws, cfg, inds);
+    timings.flags = Math.round(performance.now() - tf);
     return timed(timings, 'score', () => scoreAndWrite(ws, cfg, inds, learned, stored.configId, computedAt));
   });
   const risky = await ws.all<{ kind: string; count: number; examples: string[] }>(
@@ -125,6 +131,7 @@ export interface RescorePatch {
  */
 export async function rescore(ws: Workspace, risk: string, patch: RescorePatch, actor: string, comment: string | null = null): Promise<Run> {
   const run = await requireRun(ws, risk);
+  if (!(await hasOperatorTable(ws, risk))) throw new SegmentationError(predates(risk));
   const cur = await getConfig(ws, risk);
   const stored = await setConfig(ws, mergeConfig(cur.config, patch as Record<string, unknown>), actor, comment);
   const cfg = stored.config;

@@ -3,6 +3,7 @@
 import type { Workspace } from '../workspace/workspace.ts';
 import type { GriConfig } from './config.ts';
 import type { ActiveIndicator } from './indicators.ts';
+import { operatorTable } from './evidence.ts';
 import { computeBars, histogram, levelOf, type Bars, type Histogram, type RiskLevel } from './levels.ts';
 import { equalWeights, expertWeights, frequencyWeights, gri, type LearnedFit, type Pattern, type Table3 } from './weights.ts';
 
@@ -16,10 +17,11 @@ export interface Scoring {
   histogram: Histogram;
 }
 
+/** Operators and non-compliant operators per flag pattern, from the run's pattern cube (not the operator rows). */
 export async function loadPatterns(ws: Workspace, risk: string): Promise<Pattern[]> {
   return ws.all<Pattern>(
-    `SELECT flags::DOUBLE AS flags, count(*)::INTEGER AS operators, count(*) FILTER (WHERE noncompliant)::INTEGER AS noncompliant
-     FROM seg_operator_base WHERE risk = $risk GROUP BY flags`,
+    `SELECT flags::DOUBLE AS flags, sum(operators)::INTEGER AS operators, sum(noncompliant)::INTEGER AS noncompliant
+     FROM seg_pattern_cube WHERE risk = $risk GROUP BY flags ORDER BY flags`,
     { risk },
   );
 }
@@ -80,12 +82,12 @@ export async function scoreAndWrite(
        WHERE $f <> ''`,
       { risk: cfg.risk, f: list(rows.map((r) => r.flags)), n: list(rows.map((r) => r.operators)), g: list(rows.map((r) => r.gri)), l: list(rows.map((r) => r.level)) },
     );
-    const riskCol = table === 'operator_segments' ? '' : 'b.risk, ';
+    const riskCol = table === 'operator_segments' ? '' : '$risk, ';
     await ws.run(`DELETE FROM ${table}${riskCol ? ' WHERE risk = $risk' : ''}`, riskCol ? { risk: cfg.risk } : undefined);
     await ws.run(
       `INSERT INTO ${table}
-       SELECT ${riskCol}b.operator_id, b.size_segment, b.total_value, b.lines, s.gri, s.risk_level, $cid, $at::TIMESTAMP
-       FROM seg_operator_base b JOIN seg_pattern_scores s ON s.risk = b.risk AND s.flags = b.flags WHERE b.risk = $risk`,
+       SELECT ${riskCol}b.operator_id, b.size_segment, b.total_value, b.basis_lines, s.gri, s.risk_level, $cid, $at::TIMESTAMP
+       FROM ${operatorTable(cfg.risk)} b JOIN seg_pattern_scores s ON s.risk = $risk AND s.flags = b.flags`,
       { cid: configId, at: computedAt, risk: cfg.risk },
     );
   });

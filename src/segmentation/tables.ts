@@ -4,6 +4,7 @@ import type { Workspace } from '../workspace/workspace.ts';
 import { basisPred, resolveWindow, WINDOW_LINES, windowParams } from './aggregate.ts';
 import { getConfig } from './config.ts';
 import { requireRun, SegmentationError } from './pipeline.ts';
+import { hasOperatorTable, predates } from './evidence.ts';
 
 export const SIZES = ['large', 'medium', 'small'] as const;
 export const LEVELS = ['high', 'medium', 'low'] as const;
@@ -72,18 +73,14 @@ export async function table4(ws: Workspace, risk = 'general', opts: { extended?:
   const run = await requireRun(ws, risk);
   // Money sums rounded to cents and cells in a fixed order: parallel floating-point sums otherwise differ in
   // the last digit from one call to the next (an exported workbook must equal the CLI's numbers).
-  // The level of each base row comes from its flag pattern's score (the same the scoring wrote into
-  // operator_segments): a join with a few hundred patterns instead of one operator table with another.
-  // Runs scored before seg_pattern_scores existed join operator_segments.
-  const byPattern = Number(await ws.scalar(`SELECT count(*) FROM seg_pattern_scores WHERE risk = $risk`, { risk })) > 0;
-  const from = byPattern
-    ? `seg_operator_base b JOIN seg_pattern_scores s ON s.risk = b.risk AND s.flags = b.flags WHERE b.risk = $risk`
-    : `${segTable(risk)} s JOIN seg_operator_base b ON b.risk = $risk AND b.operator_id = s.operator_id ${risk === 'general' ? '' : 'WHERE s.risk = $risk'}`;
+  // Cells from the run's pattern cube (operators and sums per flag pattern and size) joined with the scores of the
+  // patterns (the same levels the scoring wrote into operator_segments): a few hundred rows, not one per operator.
+  if (!(await hasOperatorTable(ws, risk))) throw new SegmentationError(predates(risk));
   const cells = await ws.all<Required<Omit<Table4Row, 'pctOperators' | 'pctValue'>>>(
-    `SELECT b.size_segment AS size, s.risk_level AS level, count(*)::BIGINT AS operators, round(sum(b.total_value), 2) AS value,
-            round(coalesce(sum(b.vat), 0), 2) AS vat, round(coalesce(sum(b.duty), 0), 2) AS duty, round(coalesce(sum(b.excise), 0), 2) AS excise,
-            count(*) FILTER (WHERE b.repeat_offender)::BIGINT AS "repeatOffenders", count(*) FILTER (WHERE NOT b.controlled)::BIGINT AS "withoutControl"
-     FROM ${from}
+    `SELECT c.size_segment AS size, s.risk_level AS level, sum(c.operators)::BIGINT AS operators, round(sum(c.value), 2) AS value,
+            round(sum(c.vat), 2) AS vat, round(sum(c.duty), 2) AS duty, round(sum(c.excise), 2) AS excise,
+            sum(c.repeat_offenders)::BIGINT AS "repeatOffenders", sum(c.without_control)::BIGINT AS "withoutControl"
+     FROM seg_pattern_cube c JOIN seg_pattern_scores s ON s.risk = c.risk AND s.flags = c.flags WHERE c.risk = $risk
      GROUP BY 1, 2 ORDER BY 1, 2`,
     { risk },
   );
