@@ -22,7 +22,9 @@ export class ServerDb {
   private constructor(readonly main: Workspace) {}
 
   /** Wraps an open workspace. Extra read connections share its DuckDB instance. */
-  static async attach(main: Workspace, readers = 4): Promise<ServerDb> {
+  // 8 read connections: an operator page is two short index lookups with JS in between; with 4 connections the cores
+  // idled between them (50 clients, 10M lines: 300 → 340 req/s, p99 270 → 230 ms).
+  static async attach(main: Workspace, readers = 8): Promise<ServerDb> {
     const db = new ServerDb(main);
     for (let i = 0; i < readers; i++) {
       db.readers.push({ ws: await main.connect(), lock: new Mutex(), busy: 0 });
