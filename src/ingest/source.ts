@@ -1,7 +1,7 @@
 // A source file as a DuckDB relation: CSV (any delimiter, UTF-8 or Latin-1), Parquet or XLSX (via a temp CSV).
 // Every source yields `source_row` (1-based data row, header not counted) and its columns; CSV columns are
 // all VARCHAR so nothing is lost before the mapping parses them.
-import { closeSync, existsSync, mkdirSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -191,6 +191,8 @@ export async function openSource(ws: SourceReader, file: string, opts: SourceOpt
   return { file, format, encoding, relation, scan, params, columns, cleanup };
 }
 
+const STAGED_COPY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.parquet$/;
+
 /**
  * A CSV (or converted XLSX) source re-read from a Parquet copy in <workspace>/.tmp, row numbers included.
  * Numbering CSV rows needs `row_number() OVER ()`, which runs the whole INSERT pipeline (parsing, checks and
@@ -205,7 +207,11 @@ export async function stageAsParquet(
   copy: (sql: string, params: Record<string, unknown>) => Promise<unknown> = (sql, params) => ws.run(sql, params),
 ): Promise<Source> {
   if (src.scan === undefined) return src;
-  const staged = join(workspaceTmpDir(ws), `${randomUUID()}.parquet`);
+  const dir = workspaceTmpDir(ws);
+  // Copies left by an import that was killed: one process opens a workspace and imports one file at a time,
+  // so a copy found here belongs to no running import.
+  for (const f of readdirSync(dir)) if (STAGED_COPY.test(f)) rmSync(join(dir, f), { force: true });
+  const staged = join(dir, `${randomUUID()}.parquet`);
   const cleanup = () => {
     rmSync(staged, { force: true });
     src.cleanup();

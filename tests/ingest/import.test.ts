@@ -309,3 +309,24 @@ describe('cip import: formats', () => {
     ]);
   });
 });
+
+describe('cip import: staging copies of CSV files', () => {
+  it('a copy left in <workspace>/.tmp by a killed import is removed by the next import; nothing else there is touched', async () => {
+    const fs = await import('node:fs');
+    const ws = newWorkspace('staging');
+    const tmp = join(ws, '.tmp');
+    fs.mkdirSync(tmp, { recursive: true });
+    const stale = join(tmp, '0f8fad5b-d9cb-469f-a165-70867728950e.parquet');
+    const other = join(tmp, 'notes.parquet');
+    fs.writeFileSync(stale, 'left by a killed import');
+    fs.writeFileSync(other, 'not a staging copy');
+    const csv = join(tmpDir(), 'lines.csv');
+    fs.writeFileSync(csv, 'decl;fecha;tin;hs;cif\nD1;01/02/2024;OP1;847130;100\nD2;02/02/2024;OP2;847130;200\n');
+    const map = join(tmpDir(), 'm.yaml');
+    fs.writeFileSync(map, "fields: { declaration_id: decl, date: { column: fecha, format: 'dd/mm/yyyy' }, operator_id: tin, hs_code: hs, value: cif }\n");
+    expect(await importInProcess(ws, 'declarations', csv, map)).toEqual({ read: 2, imported: 2, rejected: 0, duplicates: 0 });
+    expect(fs.existsSync(stale)).toBe(false);
+    expect(fs.existsSync(other)).toBe(true);
+    expect(fs.readdirSync(tmp).filter((f) => f.endsWith('.parquet'))).toEqual(['notes.parquet']); // its own copy is gone too
+  });
+});
