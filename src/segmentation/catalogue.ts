@@ -67,3 +67,10 @@ export function builtinIndicators(): IndicatorDef[] {
   cached ??= parseCatalogue(readFileSync(CATALOGUE_FILE, 'utf8'));
   return cached;
 }
+
+let byCode: Map<string, IndicatorDef> | undefined;
+/** A built-in indicator by code (undefined for custom or unknown codes). */
+export function builtinIndicator(code: string): IndicatorDef | undefined {
+  byCode ??= new Map(builtinIndicators().map((d) => [d.code, d]));
+  return byCode.get(code);
+}

@@ -4,7 +4,7 @@ import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api
 import type { Workspace } from '../workspace/workspace.ts';
 import { requireRun, SegmentationError, type Run } from './pipeline.ts';
 import { operatorTable, storedThreshold } from './evidence.ts';
-import { builtinIndicators } from './catalogue.ts';
+import { builtinIndicator } from './catalogue.ts';
 import type { ActiveIndicator } from './indicators.ts';
 import { measureInputs, measureValue } from './measures.ts';
 import { evidenceText } from './evidence-text.ts';
@@ -80,7 +80,7 @@ async function prepare(ws: Workspace, risk: string): Promise<Prepared> {
   run.indicators.forEach((ind, i) => {
     if (!ind.available) return;
     if (ind.expr !== undefined) cols.add(`c${i}`);
-    else for (const c of measureInputs(defs.get(ind.code)!.measure)) cols.add(c);
+    else for (const c of measureInputs(builtinIndicator(ind.code)!.measure)) cols.add(c);
     if (storedThreshold(ind)) cols.add(`t${i}`);
   });
   const lookup = `SELECT ${[...cols].join(', ')}, (SELECT computed_at::VARCHAR FROM seg_runs WHERE risk = $risk) AS run_at FROM ${operatorTable(risk)} WHERE operator_id = $op`;
@@ -164,12 +164,10 @@ export async function explainOperator(ws: Workspace, operatorId: string, risk = 
   };
 }
 
-const defs = new Map(builtinIndicators().map((d) => [d.code, d]));
-
 /** An indicator's value for one operator, from its stored row (custom indicators store theirs as c<i>). */
 function valueOf(ind: ActiveIndicator, i: number, row: Record<string, unknown>): number | null {
   if (!ind.available) return null;
-  const v = ind.expr !== undefined ? row[`c${i}`] : measureValue(defs.get(ind.code)!.measure, row);
+  const v = ind.expr !== undefined ? row[`c${i}`] : measureValue(builtinIndicator(ind.code)!.measure, row);
   return v === null || v === undefined ? null : Number(v);
 }
 

@@ -1,7 +1,7 @@
 // Steps 2–3: indicator values per operator from the one-pass aggregates, thresholds (absolute or relative to
 // the population), binary flags with evidence. Everything set-based in DuckDB over temp table seg_agg.
 import type { Workspace } from '../workspace/workspace.ts';
-import { builtinIndicators, type IndicatorDef, type Lang, type Threshold } from './catalogue.ts';
+import { builtinIndicator, builtinIndicators, type IndicatorDef, type Lang, type Threshold } from './catalogue.ts';
 import type { GriConfig } from './config.ts';
 import { measureInputs, measureSql } from './measures.ts';
 import { customIndicatorSql } from './custom.ts';
@@ -31,10 +31,9 @@ export interface ActiveIndicator {
 
 /** Aggregate columns the available built-in indicators read (the one-pass computes only these). */
 export function measureColumns(inds: ActiveIndicator[]): string[] {
-  const defs = new Map(builtinIndicators().map((d) => [d.code, d]));
   const cols: string[] = [];
   for (const ind of inds) {
-    const d = defs.get(ind.code);
+    const d = builtinIndicator(ind.code);
     if (!d || !ind.available) continue;
     const m = d.measure;
     if (m.kind === 'share') cols.push(m.num, m.den, ...(m.items ? [m.items] : []));
@@ -49,12 +48,11 @@ export function measureColumns(inds: ActiveIndicator[]): string[] {
 
 /** The indicators a configuration uses, in bit order, with their data availability. */
 export function activeIndicators(cfg: GriConfig, have: Set<string>): ActiveIndicator[] {
-  const defs = new Map(builtinIndicators().map((d) => [d.code, d]));
   const chosen = cfg.indicators ?? builtinIndicators().map((d) => ({ code: d.code, enabled: true, threshold: undefined }));
   const out: ActiveIndicator[] = [];
   for (const c of chosen) {
     if (!c.enabled) continue;
-    const d = defs.get(c.code)!;
+    const d = builtinIndicator(c.code)!;
     const missing = d.requires.filter((r) => !have.has(r));
     if (!have.has('declaration_lines.hs_code')) missing.unshift('declaration_lines');
     out.push({
@@ -136,7 +134,6 @@ const stagedTable = (risk: string) => `${operatorTable(risk)}_next`;
  * operator_segments and the flag counts read it (the pass itself reads seg_agg, also best committed).
  */
 export async function stageFlags(ws: Workspace, cfg: GriConfig, w: Window, inds: ActiveIndicator[]): Promise<void> {
-  const defs = new Map(builtinIndicators().map((d) => [d.code, d]));
   const names = (await ws.one<Record<string, string[] | null>>(`SELECT * FROM seg_rk_names`)) ?? {};
   const params: Record<string, unknown> = {};
   const vals: string[] = [];
@@ -153,7 +150,7 @@ export async function stageFlags(ws: Workspace, cfg: GriConfig, w: Window, inds:
       stored.push(`v${i} AS c${i}`);
       continue;
     }
-    const d = defs.get(ind.code)!;
+    const d = builtinIndicator(ind.code)!;
     if (d.measure.kind === 'share' && d.measure.items) ind.itemNames = names[`${d.measure.items.replace(/_bits$/, '')}_names`] ?? [];
     vals.push(`(${measureSql(d.measure).value})::DOUBLE AS v${i}`);
     for (const c of measureInputs(d.measure)) inputs.add(c);

@@ -122,41 +122,71 @@ export function fmtSql(expr: string, format: 'pct' | 'pp' | 'int' | 'num' | 'tex
   }
 }
 
+const rowNum = (row: Record<string, unknown>, c: string): number | null => (row[c] === null || row[c] === undefined ? null : Number(row[c]));
+const rowRatio = (row: Record<string, unknown>, num: string, den: string): number | null => {
+  const a = rowNum(row, num);
+  const b = rowNum(row, den);
+  return a === null || b === null || b === 0 ? null : a / b;
+};
+
 /**
  * measureSql(m).value evaluated in JS over one operator's stored aggregates (for the operator page: expressions
  * in a query cost more to plan than the lookup itself). Same IEEE operations as the SQL, so the same doubles;
  * tests/segmentation/lazy-evidence.test.ts checks both agree for every operator and indicator.
  */
 export function measureValue(m: Measure, row: Record<string, unknown>): number | null {
-  const n = (c: string): number | null => (row[c] === null || row[c] === undefined ? null : Number(row[c]));
-  const ratio = (num: string, den: string): number | null => {
-    const a = n(num);
-    const b = n(den);
-    return a === null || b === null || b === 0 ? null : a / b;
-  };
   switch (m.kind) {
     case 'share':
-      return ratio(m.num, m.den);
+      return rowRatio(row, m.num, m.den);
     case 'growth': {
-      const r = ratio(m.recentNum, m.recentDen);
-      const p = ratio(m.prevNum, m.prevDen);
+      const r = rowRatio(row, m.recentNum, m.recentDen);
+      const p = rowRatio(row, m.prevNum, m.prevDen);
       return r === null || p === null ? null : r - p;
     }
     case 'count':
-      return n(m.col);
+      return rowNum(row, m.col);
     case 'gap': {
       const gaps = m.pairs
         .map(([tax, cus]) => {
-          const t = n(tax);
-          const c = n(cus) ?? 0;
+          const t = rowNum(row, tax);
+          const c = rowNum(row, cus) ?? 0;
           return t === null ? null : c > 0 ? Math.abs(t - c) / c : t > 0 ? 1 : 0;
         })
         .filter((g): g is number => g !== null);
       return gaps.length ? Math.max(...gaps) : null; // greatest() skips NULLs
     }
     case 'peer_share': {
-      const peers = n('isic_peers');
-      return peers !== null && peers >= Number(m.minPeers) ? n('isic_peer_share') : null;
+      const peers = rowNum(row, 'isic_peers');
+      return peers !== null && peers >= Number(m.minPeers) ? rowNum(row, 'isic_peer_share') : null;
     }
+  }
+}
+
+/** decodeItems in JS: the names whose bits are set (bit i = names[i]), at most 5 shown, ' …' when more are set. */
+function decodeItemsValue(bits: unknown, names: string[]): string {
+  const b = bits === null || bits === undefined ? 0n : BigInt(bits as bigint | number);
+  const set = names.filter((_, i) => ((b >> BigInt(i)) & 1n) === 1n);
+  return set.slice(0, 5).join(', ') + (set.length > 5 ? ' …' : '');
+}
+
+/** measureSql(m)'s a, b, n and items evaluated in JS over one operator's stored aggregates (the evidence details). */
+export function measureDetails(
+  m: Measure,
+  row: Record<string, unknown>,
+  itemNames: string[],
+): { a: unknown; b: number | null; n: number | null; items: string; aFormat: MeasureSql['aFormat'] } {
+  switch (m.kind) {
+    case 'share':
+      return { a: rowNum(row, m.den), b: null, n: rowNum(row, m.num), items: m.items ? decodeItemsValue(row[m.items], itemNames) : '', aFormat: 'int' };
+    case 'growth':
+      return { a: rowRatio(row, m.recentNum, m.recentDen), b: rowRatio(row, m.prevNum, m.prevDen), n: rowNum(row, m.recentNum), items: '', aFormat: 'pct' };
+    case 'count':
+      return { a: null, b: null, n: rowNum(row, m.col), items: '', aFormat: 'int' };
+    case 'gap': {
+      const sum = (cols: string[]) => cols.reduce((s, c) => s + (rowNum(row, c) ?? 0), 0);
+      return { a: rowNum(row, m.pairs[0][0]) === null ? null : sum(m.pairs.map((p) => p[0])), b: sum(m.pairs.map((p) => p[1])), n: null, items: '', aFormat: 'num' };
+    }
+    case 'peer_share':
+      return { a: row.isic_sector ?? null, b: null, n: rowNum(row, 'isic_peers'), items: (row.main_chapter as string | null) ?? '', aFormat: 'text' };
   }
 }
