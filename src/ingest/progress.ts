@@ -1,7 +1,7 @@
 // Runs a long statement as a pending DuckDB query, polling its progress for a reporter (a bar on a
 // terminal, plain lines in logs, or nothing).
 import { DuckDBPendingResultState } from '@duckdb/node-api';
-import type { Workspace } from '../workspace/workspace.ts';
+import { traceSql, type Workspace } from '../workspace/workspace.ts';
 
 export interface ProgressReporter {
   /** Called with a phase label, then with percentages 0..100 while the phase runs. */
@@ -43,6 +43,7 @@ export async function runWithProgress(
   label: string,
 ): Promise<number> {
   reporter.phase(label);
+  const t0 = performance.now();
   const pending = await ws.conn.start(sql, params as never);
   let lastPoll = 0;
   for (;;) {
@@ -58,6 +59,7 @@ export async function runWithProgress(
     else await new Promise((r) => setImmediate(r));
   }
   const result = await pending.getResult();
+  traceSql(sql, t0);
   reporter.update(100);
   // INSERT and CREATE TABLE AS return the number of rows written.
   const rows = await result.getRowsJS();

@@ -1,4 +1,5 @@
 // The full segmentation pipeline (Steps 1–6) and re-scoring without rescanning lines.
+import { ensureLinesClustered } from '../workspace/layout.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { dataAvailability, operatorAggregates, resolveWindow, riskyLists, FINDING_PRED, type Window } from './aggregate.ts';
 import { getConfig, setConfig, mergeConfig, type GriConfig, type GriConfigInput } from './config.ts';
@@ -71,6 +72,9 @@ export async function computeSegmentation(ws: Workspace, opts: ComputeOptions = 
   const cfg = opts.config ?? stored.config;
   const timings: Record<string, number> = {};
   const t0 = performance.now();
+  // Once after the lines changed (and only for ≥ 1M lines): rewrite them in operator order (workspace/layout.ts).
+  const clustered = await ensureLinesClustered(ws);
+  if (clustered) timings.cluster_lines = Math.round(clustered.seconds * 1000);
   const w = await resolveWindow(ws, cfg);
   if (!w) throw new SegmentationError('no declaration lines in the workspace: import declarations first (cip import ...)');
   let learned: { weights: number[]; fit: LearnedFit } | null = null;
