@@ -1,7 +1,7 @@
 // Runs a long statement as a pending DuckDB query, polling its progress for a reporter (a bar on a
 // terminal, plain lines in logs, or nothing).
 import { DuckDBPendingResultState } from '@duckdb/node-api';
-import { traceSql, type Workspace } from '../workspace/workspace.ts';
+import { traceSql, traceStart, type Workspace } from '../workspace/workspace.ts';
 
 export interface ProgressReporter {
   /** Called with a phase label, then with percentages 0..100 while the phase runs. */
@@ -43,7 +43,7 @@ export async function runWithProgress(
   label: string,
 ): Promise<number> {
   reporter.phase(label);
-  const t0 = performance.now();
+  const t0 = traceStart();
   const pending = await ws.conn.start(sql, params as never);
   let lastPoll = 0;
   for (;;) {

@@ -231,9 +231,10 @@ export async function operatorAggregates(ws: Workspace, cfg: GriConfig, w: Windo
   );
   const missing = Object.keys({ ...aggs, ...riskyAggregates(Object.keys(KIND_COLS) as ListKind[]) })
     .filter((n) => !cols.some(([c]) => c === n) && !riskyCols.some(([c]) => c === n) && !n.endsWith('_bits') && n !== 'main_hs');
+  const mainChapter = cols.some(([c]) => c === 'main_hs') ? 'substr(l.main_hs, 1, 2)' : 'NULL::VARCHAR';
   // The line aggregates with the findings per operator, as a NOT MATERIALIZED CTE (no extra copy of every operator).
   const lines2 = `SELECT l.*, ${missing.map((n) => `NULL::DOUBLE AS ${n}`).concat(['0 AS _x']).join(', ')},
-            ${cols.some(([c]) => c === 'main_hs') ? 'substr(l.main_hs, 1, 2)' : 'NULL::VARCHAR'} AS main_chapter,
+            ${mainChapter} AS main_chapter,
             coalesce(f.finding_decls, 0) AS finding_decls
      FROM seg_agg_lines l LEFT JOIN seg_agg_findings f USING (operator_id)`;
   await ws.run(
@@ -255,17 +256,19 @@ export async function operatorAggregates(ws: Workspace, cfg: GriConfig, w: Windo
               count(*) FILTER (WHERE finding AND ($risk_filter::VARCHAR IS NULL OR compliance_risk = $risk_filter)) AS audit_findings
        FROM audits WHERE coalesce(end_date, start_date) > $w_start::DATE AND start_date <= $w_end::DATE GROUP BY operator_id),
      o AS (SELECT operator_id, any_value(isic_sector) AS isic_sector FROM operators GROUP BY operator_id),
-     base AS (
+     base AS NOT MATERIALIZED (
        SELECT l.*, coalesce(c.cases, 0) AS cases, coalesce(c.serious_cases, 0) AS serious_cases,
               t.* EXCLUDE (operator_id), coalesce(a.audits, 0) AS audits, coalesce(a.audit_findings, 0) AS audit_findings,
               o.isic_sector, greatest(l.finding_decls, coalesce(c.cases, 0)) AS offences
        FROM l2 l LEFT JOIN c USING (operator_id) LEFT JOIN t USING (operator_id)
        LEFT JOIN a USING (operator_id) LEFT JOIN o USING (operator_id)
        WHERE l.basis_lines > 0),
+     -- Operators per (sector, main chapter) from the two narrow inputs, not from base (which would be materialised).
      peers AS (
-       SELECT isic_sector, main_chapter, count(*)::DOUBLE / sum(count(*)) OVER (PARTITION BY isic_sector) AS isic_peer_share,
-              sum(count(*)) OVER (PARTITION BY isic_sector) AS isic_peers
-       FROM base WHERE isic_sector IS NOT NULL GROUP BY isic_sector, main_chapter)
+       SELECT o.isic_sector, ${mainChapter} AS main_chapter,
+              count(*)::DOUBLE / sum(count(*)) OVER (PARTITION BY o.isic_sector) AS isic_peer_share,
+              sum(count(*)) OVER (PARTITION BY o.isic_sector) AS isic_peers
+       FROM seg_agg_lines l JOIN o USING (operator_id) WHERE l.basis_lines > 0 AND o.isic_sector IS NOT NULL GROUP BY 1, 2)
      SELECT base.*, peers.isic_peer_share, peers.isic_peers,
             CASE WHEN total_value >= $large THEN 'large' WHEN total_value >= $medium THEN 'medium' ELSE 'small' END AS size_segment
      FROM base LEFT JOIN peers USING (isic_sector, main_chapter)`,

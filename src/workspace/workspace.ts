@@ -13,12 +13,20 @@ export type Row = Record<string, unknown>;
 
 export class WorkspaceError extends Error {}
 
-/** CIP_TRACE_SQL=1: each statement's wall time and first words on stderr (for profiling, not for users). */
+/** CIP_TRACE_SQL=1: each statement's wall and process CPU time on stderr (for profiling, not for users). */
 const TRACE = process.env.CIP_TRACE_SQL === '1';
+let traceCpu = TRACE ? process.cpuUsage() : undefined;
+export function traceStart(): number {
+  traceCpu = process.cpuUsage();
+  return performance.now();
+}
 export function traceSql(sql: string, startedAt: number): void {
   if (!TRACE) return;
   const ms = performance.now() - startedAt;
-  process.stderr.write(`sql ${ms.toFixed(0).padStart(6)} ms  ${sql.replace(/\s+/g, ' ').trim().slice(0, Number(process.env.CIP_TRACE_LEN ?? 110))}\n`);
+  const cpu = process.cpuUsage(traceCpu);
+  traceCpu = process.cpuUsage();
+  const text = sql.replace(/\s+/g, ' ').trim().slice(0, Number(process.env.CIP_TRACE_LEN ?? 110));
+  process.stderr.write(`sql ${ms.toFixed(0).padStart(6)} ms ${((cpu.user + cpu.system) / 1000).toFixed(0).padStart(6)} cpu-ms  ${text}\n`);
 }
 
 /** --workspace DIR, else $CIP_WORKSPACE, else ./cip-workspace. */
@@ -77,14 +85,14 @@ export class Workspace {
 
   /** Runs a statement (or several, without params) and discards the result. */
   async run(sql: string, params?: SqlParams): Promise<void> {
-    const t = TRACE ? performance.now() : 0;
+    const t = TRACE ? traceStart() : 0;
     await this.conn.run(sql, params as never);
     if (TRACE) traceSql(sql, t);
   }
 
   /** Runs a query and returns plain JS rows: BIGINT → number, DATE → 'YYYY-MM-DD', TIMESTAMP → ISO string. */
   async all<T = Row>(sql: string, params?: SqlParams): Promise<T[]> {
-    const t = TRACE ? performance.now() : 0;
+    const t = TRACE ? traceStart() : 0;
     const reader = await this.conn.runAndReadAll(sql, params as never);
     if (TRACE) traceSql(sql, t);
     const names = reader.columnNames();
