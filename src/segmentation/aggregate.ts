@@ -72,9 +72,14 @@ const LIST_KINDS = [
  */
 export async function riskyLists(ws: Workspace, cfg: GriConfig, w: Window): Promise<LineStats> {
   const p = { ...windowParams(w), ...(cfg.complianceRisk === null ? {} : { risk_filter: cfg.complianceRisk }) };
-  // One narrow GROUP BY per kind (UNION ALL): faster in DuckDB than GROUPING SETS over the wide rows.
+  // One narrow GROUP BY per kind (UNION ALL): faster in DuckDB than GROUPING SETS over the wide rows. hs_code is
+  // never NULL, so the HS branch sees every line once: it also counts the optional columns' values (which data is
+  // present) and gives the totals, instead of another pass over the lines.
+  const listCols: string[] = LIST_KINDS.map((k) => k.col);
+  const otherNn = NN_COLUMNS.filter((c) => !listCols.includes(c));
   const per = (kind: string, col: string) =>
-    `SELECT '${kind}' AS kind, ${col} AS code, count(*) AS n, count(finding) AS n_known, count(*) FILTER (WHERE ${findingPred(cfg)}) AS f
+    `SELECT '${kind}' AS kind, ${col} AS code, count(*) AS n, count(finding) AS n_known, count(*) FILTER (WHERE ${findingPred(cfg)}) AS f,
+            ${otherNn.map((c) => (kind === 'hs' ? `count(${c})` : 'NULL::BIGINT') + ` AS nn_${c}`).join(', ')}
      FROM l WHERE ${col} IS NOT NULL GROUP BY ${col}`;
   await ws.run(
     `CREATE OR REPLACE TEMP TABLE seg_dim AS
@@ -82,15 +87,12 @@ export async function riskyLists(ws: Workspace, cfg: GriConfig, w: Window): Prom
      ${LIST_KINDS.map((k) => per(k.kind, k.col)).join(' UNION ALL ')}`,
     p,
   );
-  // Totals and the non-null counts of the optional columns (which data is present): one ungrouped pass. The
-  // list columns' counts are the sums of seg_dim's n (their strings are not read again).
-  const listCols: string[] = LIST_KINDS.map((k) => k.col);
+  // The list columns' non-null counts are the sums of their kind's n (their strings are not read again).
   const all = await ws.one<Record<string, number>>(
-    `SELECT count(*) AS n, count(finding) AS n_known, count(*) FILTER (WHERE ${findingPred(cfg)}) AS f,
-            ${NN_COLUMNS.filter((c) => !listCols.includes(c)).map((c) => `count(${c}) AS ${c}`).join(', ')},
+    `SELECT coalesce(sum(n), 0) AS n, coalesce(sum(n_known), 0) AS n_known, coalesce(sum(f), 0) AS f,
+            ${otherNn.map((c) => `coalesce(sum(nn_${c}), 0) AS ${c}`).join(', ')},
             ${LIST_KINDS.filter((k) => NN_COLUMNS.includes(k.col)).map((k) => `(SELECT coalesce(sum(n), 0) FROM seg_dim WHERE kind = '${k.kind}') AS ${k.col}`).join(', ')}
-     FROM (${WINDOW_LINES})`,
-    p,
+     FROM seg_dim WHERE kind = 'hs'`,
   );
   const nn: Record<string, number> = {};
   for (const c of NN_COLUMNS) nn[c] = Number(all?.[c] ?? 0);
