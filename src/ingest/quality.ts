@@ -95,9 +95,10 @@ export async function storedRejectIssues(ws: Workspace, importId?: number): Prom
  * always use every line in the workspace.
  */
 export async function valueOutliers(ws: Workspace, importId?: number, valueColumn = 'value'): Promise<QualityIssue[]> {
-  const r = qualityRules();
-  const rows = await ws.all<GroupRow & { file: string }>(
-    `WITH big AS (
+  return toIssues(await ws.all<GroupRow>(VALUE_OUTLIERS, outlierParams(importId, valueColumn)), 'warning');
+}
+
+const VALUE_OUTLIERS = `WITH big AS (
        SELECT hs_code FROM declaration_lines WHERE value > 0 GROUP BY hs_code HAVING count(*) >= $min),
      stats AS (
        SELECT hs_code, quantile_cont(log10(value), 0.25) AS q1, quantile_cont(log10(value), 0.75) AS q3
@@ -108,37 +109,41 @@ export async function valueOutliers(ws: Workspace, importId?: number, valueColum
        WHERE ($id IS NULL OR d.import_id = $id) AND d.value > 0
          AND (log10(d.value) < s.q1 - greatest($k * (s.q3 - s.q1), $dist)
               OR log10(d.value) > s.q3 + greatest($k * (s.q3 - s.q1), $dist)))
-     SELECT coalesce(i.file_name, '(no import)') AS file, 'value_outlier' AS code, $col AS column_name, count(*) AS n,
+     SELECT coalesce(i.file_name, '(no import)') AS file, 'value_outlier' AS code, $vcol AS column_name, count(*) AS n,
             list({'row': o.source_row, 'value': CAST(round(o.value, 2) AS VARCHAR),
                   'reason': 'value_outlier: value ' || round(o.value, 2) || ' (as stored) is far outside the usual range of HS ' || o.hs_code ||
                             ' (quartiles ' || round(10 ^ o.q1, 2) || ' .. ' || round(10 ^ o.q3, 2) || ')'}
                  ORDER BY o.source_row)[1:$ex] AS examples
-     FROM out o LEFT JOIN imports i USING (import_id) GROUP BY ALL ORDER BY file`,
-    { min: r.outliers.min_lines, k: r.outliers.iqr_factor, dist: r.outliers.min_distance_log10, id: importId ?? null, col: valueColumn, ex: r.examples },
-  );
-  return toIssues(rows, 'warning');
+     FROM out o LEFT JOIN imports i USING (import_id) GROUP BY ALL ORDER BY file`;
+
+function outlierParams(importId: number | undefined, valueColumn: string): Record<string, unknown> {
+  const r = qualityRules();
+  return { min: r.outliers.min_lines, k: r.outliers.iqr_factor, dist: r.outliers.min_distance_log10, id: importId ?? null, vcol: valueColumn, ex: r.examples };
 }
 
 /** Operators that appear in declaration lines but not in the operator table (count per file, first examples). */
 export async function missingOperators(ws: Workspace, importId?: number, operatorColumn = 'operator_id'): Promise<QualityIssue[]> {
-  const rows = await ws.all<GroupRow>(
-    `WITH miss AS NOT MATERIALIZED (
+  const rows = await ws.all<GroupRow>(MISSING_OPERATORS, { id: importId ?? null, ocol: operatorColumn, ex: qualityRules().examples });
+  return toIssues(rows, 'warning');
+}
+
+const MISSING_OPERATORS = `WITH miss AS NOT MATERIALIZED (
        SELECT d.import_id, d.source_row, d.operator_id FROM declaration_lines d
        WHERE ($id IS NULL OR d.import_id = $id) AND d.operator_id NOT IN (SELECT operator_id FROM operators)),
      per_import AS (
        SELECT import_id, count(DISTINCT operator_id) AS n, min_by({'row': source_row, 'value': operator_id}, source_row, $ex) AS firsts
        FROM miss GROUP BY import_id)
-     SELECT coalesce(i.file_name, '(no import)') AS file, 'operator_not_in_operators' AS code, $col AS column_name, p.n,
+     SELECT coalesce(i.file_name, '(no import)') AS file, 'operator_not_in_operators' AS code, $ocol AS column_name, p.n,
             -- the message is made for the examples only, not for every line (half the cost of the query)
             list_transform(list_sort(p.firsts), lambda e: {'row': e.row, 'value': e.value,
               'reason': 'operator_not_in_operators: operator ' || e.value || ' is not in the operator table'}) AS examples
-     FROM per_import p LEFT JOIN imports i USING (import_id) ORDER BY file`,
-    { id: importId ?? null, col: operatorColumn, ex: qualityRules().examples },
-  );
-  return toIssues(rows, 'warning');
-}
+     FROM per_import p LEFT JOIN imports i USING (import_id) ORDER BY file`;
 
-/** Warnings about the rows one import just added (declarations only). */
+/**
+ * Warnings about the rows one import just added (declarations only): value outliers, then missing operators.
+ * One statement: inside the import's transaction its new rows are scanned by one thread per scan, and the two
+ * checks' scans then run side by side (≈ 0.63 s instead of 0.55 + 0.63 s per 10M lines).
+ */
 export async function importWarnings(
   ws: Workspace,
   def: KindDef,
@@ -146,10 +151,11 @@ export async function importWarnings(
   columnOfField: Record<string, string> = {},
 ): Promise<QualityIssue[]> {
   if (def.kind !== 'declarations') return [];
-  return [
-    ...(await valueOutliers(ws, importId, columnOfField.value ?? 'value')),
-    ...(await missingOperators(ws, importId, columnOfField.operator_id ?? 'operator_id')),
-  ];
+  const rows = await ws.all<GroupRow & { part: number }>(
+    `SELECT 1 AS part, * FROM (${VALUE_OUTLIERS}) UNION ALL SELECT 2 AS part, * FROM (${MISSING_OPERATORS}) ORDER BY part, file`,
+    { ...outlierParams(importId, columnOfField.value ?? 'value'), ocol: columnOfField.operator_id ?? 'operator_id' },
+  );
+  return toIssues(rows, 'warning');
 }
 
 export interface QualityReport {
