@@ -59,6 +59,19 @@ export function blankToNull(x: string): string {
   return `CASE WHEN strlen(${x}) = length(${x}) AND NOT prefix(${x}, ' ') AND NOT suffix(${x}, ' ') THEN NULLIF(${x}, '') ELSE NULLIF(trim(${x}), '') END`;
 }
 
+/**
+ * NULLIF(regexp_replace(x, '[^0-9]', '', 'g'), '') (the ASCII digits of x, NULL when none), with fast paths for
+ * an x made of ASCII digits only, returned as is: equal to its number printed back (no leading zero; a cast and
+ * a print cost half a full match), else a full match; the replace runs only for the other rows.
+ * ltrim(x, '0123456789') = '' would be ≈ 3× slower than the replace.
+ */
+export function hsDigits(x: string): string {
+  return (
+    `CASE WHEN CAST(TRY_CAST(${x} AS UBIGINT) AS VARCHAR) = ${x} OR regexp_full_match(${x}, '[0-9]+') THEN ${x} ` +
+    `ELSE NULLIF(regexp_replace(${x}, '[^0-9]', '', 'g'), '') END`
+  );
+}
+
 /** The text of a source column: as is for VARCHAR (no cast), else cast to VARCHAR. */
 function asText(q: string, type: string | undefined): string {
   return type === 'VARCHAR' ? q : `CAST(${q} AS VARCHAR)`;
@@ -265,7 +278,7 @@ function parseExpr(
       return `CAST(CASE ${whens} END AS VARCHAR)`;
     }
     case 'hs': {
-      let h = `NULLIF(regexp_replace(${m}, '[^0-9]', '', 'g'), '')`;
+      let h = hsDigits(m);
       if (rule.pad) h = `lpad(${h}, CAST(greatest(length(${h}), ${p.add(rule.pad)}) AS INTEGER), '0')`;
       if (rule.truncate) h = `left(${h}, CAST(${p.add(rule.truncate)} AS INTEGER))`;
       return h;

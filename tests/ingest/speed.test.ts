@@ -8,7 +8,7 @@ import { importFile } from '../../src/ingest/importer.ts';
 import { fileFingerprint, sha256File, sha256InBackground } from '../../src/ingest/hash.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { memoryReader } from '../../src/ingest/source.ts';
-import { blankToNull } from '../../src/ingest/compile.ts';
+import { blankToNull, hsDigits } from '../../src/ingest/compile.ts';
 
 describe('import shortcuts', () => {
   it("blankToNull(x) equals NULLIF(trim(x), '') for ASCII, non-ASCII and whitespace edge cases", async () => {
@@ -22,6 +22,26 @@ describe('import shortcuts', () => {
       expect(rows).toHaveLength(values.length);
       for (const r of rows) expect(r.fast, JSON.stringify(r.x)).toBe(r.slow);
       expect(rows.map((r) => r.fast)).toEqual(['a', 'a', 'a', 'a', null, null, '\ta\t', 'a b', 'é', 'é', 'é', 'a', 'a', null, 'x', null]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("hsDigits(x) equals NULLIF(regexp_replace(x, '[^0-9]', '', 'g'), '') for digits, separators, empty, NULL and non-ASCII digits", async () => {
+    const db = await memoryReader();
+    try {
+      const values = ['8471300000', '0', '000000', '', ' ', '0847.13', '84-71-30', ' 847130', '847130 ', 'abc', '12a', 'a12',
+        '\u0663\u0664\u0665', '\uff18\uff14\uff17\uff11', '847\u00a0130', '\u09e9', 'é12', '1é', '+12', '-0', '1_000', '1.5', '1e3',
+        '0x1F', '12\n', '18446744073709551615', '18446744073709551616', '0847130000', null];
+      const rows = await db.all<{ x: string | null; fast: string | null; slow: string | null }>(
+        `SELECT x, ${hsDigits('x')} AS fast, NULLIF(regexp_replace(x, '[^0-9]', '', 'g'), '') AS slow
+         FROM (VALUES ${values.map((v, i) => `(${i}, ${v === null ? 'NULL' : `'${v}'`})`).join(', ')}) t(i, x) ORDER BY i`,
+      );
+      expect(rows).toHaveLength(values.length);
+      for (const r of rows) expect(r.fast, JSON.stringify(r.x)).toBe(r.slow);
+      expect(rows.map((r) => r.fast)).toEqual(['8471300000', '0', '000000', null, null, '084713', '847130', '847130', '847130', null,
+        '12', '12', null, null, '847130', null, '12', '1', '12', '0', '1000', '15', '13', '01', '12', '18446744073709551615',
+        '18446744073709551616', '0847130000', null]);
     } finally {
       db.close();
     }
