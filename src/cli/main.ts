@@ -1,10 +1,12 @@
 // The `cip` command. Each file in ./commands exports register(program) and owns its sub-commands,
-// so bounded contexts add commands without touching this file.
+// so bounded contexts add commands without touching this file. `cip COMMAND ...` loads only the file
+// registering COMMAND (COMMAND_FILES); anything else (--help, help, an unknown command) loads them all.
 import { Command } from 'commander';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { reportError } from './output.ts';
+import { COMMAND_FILES } from './command-files.ts';
 
 const program = new Command();
 program
@@ -15,7 +17,10 @@ program
   .configureOutput({ outputError: (str, write) => write(str) });
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), 'commands');
-for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts')).sort()) {
+const first = process.argv[2];
+const only = first !== undefined && Object.hasOwn(COMMAND_FILES, first) ? COMMAND_FILES[first] : undefined;
+const files = only ? [only] : readdirSync(dir).filter((f) => f.endsWith('.ts')).sort();
+for (const file of files) {
   const mod = (await import(pathToFileURL(join(dir, file)).href)) as { register?: (p: Command) => void };
   mod.register?.(program);
 }
