@@ -20,6 +20,7 @@ export const COMMAND_FILES: Record<string, string> = {
   mapping: 'mapping.ts',
   measures: 'measures.ts',
   meeting: 'meeting.ts',
+  optimize: 'workspace.ts',
   'pca-plan': 'pca-plan.ts',
   quality: 'quality.ts',
   register: 'register.ts',

@@ -5,6 +5,7 @@ import { clusterLines, ensureLinesClustered, linesLayout, CLUSTER_MIN_LINES } fr
 import { generateDemo } from '../../src/demo/index.ts';
 import { computeSegmentation } from '../../src/segmentation/index.ts';
 import { tmpDir } from '../helpers/tmp.ts';
+import { cip, cipJson } from '../helpers/cli.ts';
 
 /** Order-independent digest of every column of the lines. */
 const DIGEST = `SELECT count(*) AS n, bit_xor(hash(declaration_id, line_no, date, flow, operator_id, declarant_id, supplier_id, hs_code,
@@ -67,5 +68,22 @@ describe('lines clustered by operator', () => {
     expect(done?.lines).toBe(20_001);
     expect(Number(await ws.scalar(OUT_OF_ORDER))).toBe(0);
     expect(await ensureLinesClustered(ws, 0)).toBeNull();
+  });
+});
+
+describe('cip optimize', () => {
+  it('rewrites the lines when they changed since the last rewrite, or always with --force', async () => {
+    const dir = join(tmpDir(), 'ws');
+    const ws = await Workspace.open(dir, { create: true });
+    await ws.run(`INSERT INTO declaration_lines (declaration_id, line_no, date, operator_id, hs_code, value)
+                  SELECT 'D' || range, 1, DATE '2024-01-01', 'OP' || (range % 7), '010101', 10 FROM range(50)`);
+    ws.close();
+    expect(cipJson(['optimize', '-w', dir])).toMatchObject({ lines: 50, rewritten: true });
+    expect(cipJson(['optimize', '-w', dir])).toEqual({ lines: 50, rewritten: false, seconds: 0 });
+    expect(cip(['optimize', '-w', dir]).stdout).toMatch(/^The 50 declaration lines are already in operator order \(since 20\d\d-/);
+    expect(cip(['optimize', '--force', '-w', dir]).stdout).toMatch(/^Rewrote 50 declaration lines in operator order in \d+\.\d s\./);
+    const again = await Workspace.open(dir);
+    expect(Number(await again.scalar(OUT_OF_ORDER))).toBe(0);
+    again.close();
   });
 });

@@ -1,8 +1,9 @@
-// cip init, cip info: create a workspace and summarise what it holds.
+// cip init, cip info, cip optimize: create a workspace, summarise what it holds, keep its lines in operator order.
 import type { Command } from 'commander';
 import { Workspace, resolveWorkspaceDir, withWorkspace } from '../../workspace/workspace.ts';
 import { schemaVersion } from '../../workspace/migrations.ts';
 import { dataSummary } from '../../workspace/summary.ts';
+import { clusterLines, linesLayout } from '../../workspace/layout.ts';
 import { formatTable, printJson, withCommonOptions } from '../output.ts';
 
 export function register(program: Command): void {
@@ -34,6 +35,21 @@ export function register(program: Command): void {
             `${d.hsCodes} HS codes, total value ${Math.round(d.totalValue).toLocaleString('en')}`,
         );
       }
+    });
+  });
+
+  withCommonOptions(
+    program
+      .command('optimize')
+      .description('rewrite the declaration lines in operator order (segmentation runs read them operator by operator)')
+      .option('--force', 'rewrite even when the lines have not changed since the last rewrite'),
+  ).action(async (opts: { workspace?: string; json?: boolean; force?: boolean }) => {
+    await withWorkspace(opts.workspace, async (ws) => {
+      const before = await linesLayout(ws);
+      const done = opts.force || !before.clustered ? await clusterLines(ws) : null;
+      if (opts.json) return printJson({ lines: before.lines, rewritten: done !== null, seconds: done?.seconds ?? 0 });
+      if (done) console.log(`Rewrote ${done.lines.toLocaleString('en')} declaration lines in operator order in ${done.seconds.toFixed(1)} s.`);
+      else console.log(`The ${before.lines.toLocaleString('en')} declaration lines are already in operator order (since ${before.clusteredAt}).`);
     });
   });
 }
