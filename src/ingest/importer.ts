@@ -13,7 +13,7 @@ import { openSource, sampleRows, stageAsParquet, workspaceTmpDir, describeReadEr
 import { compileMapping } from './compile.ts';
 import { suggestMapping } from './suggest.ts';
 import { runWithProgress, silentProgress, type ProgressReporter } from './progress.ts';
-import { importWarnings, rejectIssues, type QualityIssue } from './quality.ts';
+import { importWarnings, importWarningsQuery, rejectIssues, warningIssues, type QualityIssue } from './quality.ts';
 import { fileFingerprint, sha256File, sha256InBackground } from './hash.ts';
 
 export interface ImportOptions {
@@ -151,7 +151,7 @@ export async function importFile(
       const importId = Number(await ws.scalar("SELECT nextval('import_id_seq')"));
       const cols = def.fields.map((f) => f.name);
       const keyList = def.key.join(', ');
-      await ws.run('DROP TABLE IF EXISTS _ing_rejects; DROP TABLE IF EXISTS _ing_dupkeys; DROP TABLE IF EXISTS _ing_cand');
+      await ws.run('DROP TABLE IF EXISTS _ing_rejects; DROP TABLE IF EXISTS _ing_dupkeys');
 
       // Pass 1: every row without a problem goes in, in one streamed INSERT. Rows carry their source_row, so
       // the table need not keep the file's order: in order, DuckDB merges source batches that are not whole
@@ -192,37 +192,33 @@ export async function importFile(
       // Keys this import repeats: already in the workspace (duplicates, removed) or repeated inside the
       // file (the first occurrence stays, the others are rejected).
       // Candidates by key hash first (hashes equal to their neighbour once sorted: ≈ 40% cheaper than a GROUP BY
-      // over millions of distinct hashes), then, only when there are candidates, exact keys for those. The new
-      // keys are read again from the source, not from the table: rows written inside the open transaction are
-      // scanned by one thread, the source in parallel (≈ 0.8 instead of 1.1 s per 10M lines). Source rows with
-      // errors are left out; keys are cast to the table's types, so they hash as stored.
-      const types = new Map(
-        (
-          await ws.all<{ name: string; type: string }>(
-            "SELECT column_name AS name, data_type AS type FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = $t",
-            { t: def.table },
-          )
-        ).map((c) => [c.name, c.type]),
-      );
-      const kept = inserted === read ? '' : ' WHERE source_row NOT IN (SELECT source_row FROM _ing_rejects)';
+      // over millions of distinct hashes), then, only when there are candidates, exact keys for those.
+      // Rows written inside the open transaction are scanned by one thread: counting the candidates in the same
+      // statement as the warnings (valid when no row is taken out) runs their scans side by side (10M lines:
+      // 1.1 s instead of 1.0 + 0.6 s; hashing the new keys from the source instead cost more CPU than it saved).
       const keyHash = `hash(${keyList})`;
-      await ws.run(
-        `CREATE TEMP TABLE _ing_cand AS
-         SELECT DISTINCT h FROM (SELECT h, lag(h) OVER (ORDER BY h) AS prev FROM (
-           SELECT ${keyHash} AS h FROM ${def.table} WHERE import_id IS DISTINCT FROM ${importId}
-           UNION ALL SELECT hash(${def.key.map((k) => `CAST(f_${k} AS ${types.get(k)})`).join(', ')}) FROM (${compiled.select})${kept}))
-         WHERE h = prev`,
-        compiled.params,
+      const candidates = `SELECT DISTINCT h FROM (SELECT h, lag(h) OVER (ORDER BY h) AS prev FROM (SELECT ${keyHash} AS h FROM ${def.table}))
+           WHERE h = prev`;
+      const fieldColumn = Object.fromEntries(Object.entries(compiled.columnOf).map(([c, f]) => [f, c]));
+      const w = importWarningsQuery(def, importId, fieldColumn, basename(file));
+      const checked = await ws.all<{ part: number; n: number }>(
+        `SELECT 0 AS part, NULL AS file, NULL AS code, NULL AS column_name, count(*) AS n, NULL AS examples FROM (${candidates})
+         ${w ? `UNION ALL SELECT * FROM (${w.sql})` : ''} ORDER BY part, file`,
+        w?.params,
       );
-      const candidates = Number(await ws.scalar('SELECT count(*) FROM _ing_cand')) > 0;
-      await ws.run(
-        `CREATE TEMP TABLE _ing_dupkeys AS
-         SELECT ${keyList}, bool_or(import_id IS DISTINCT FROM ${importId}) AS existing,
-                min(source_row) FILTER (WHERE import_id = ${importId}) AS first_row
-         FROM ${def.table} WHERE ${candidates ? `${keyHash} IN (SELECT h FROM _ing_cand)` : 'false'}
-         GROUP BY ALL HAVING count(*) > 1 AND bool_or(import_id = ${importId})`,
-      );
-      const repeats = candidates && Number(await ws.scalar('SELECT count(*) FROM _ing_dupkeys')) > 0;
+      let warnings = warningIssues(checked.slice(1));
+      const candidateCount = Number(checked[0].n);
+      if (candidateCount > 0) {
+        await ws.run(
+          `CREATE TEMP TABLE _ing_dupkeys AS
+           WITH cand AS (${candidates})
+           SELECT ${keyList}, bool_or(import_id IS DISTINCT FROM ${importId}) AS existing,
+                  min(source_row) FILTER (WHERE import_id = ${importId}) AS first_row
+           FROM ${def.table} WHERE ${keyHash} IN (SELECT h FROM cand)
+           GROUP BY ALL HAVING count(*) > 1 AND bool_or(import_id = ${importId})`,
+        );
+      }
+      const repeats = candidateCount > 0 && Number(await ws.scalar('SELECT count(*) FROM _ing_dupkeys')) > 0;
       let duplicates = 0;
       if (repeats) {
         const dupRows = `FROM ${def.table} t JOIN _ing_dupkeys d USING (${keyList}) WHERE t.import_id = ${importId}`;
@@ -285,8 +281,9 @@ export async function importFile(
           fp: fp.fingerprint,
         },
       );
-      const fieldColumn = Object.fromEntries(Object.entries(compiled.columnOf).map(([c, f]) => [f, c]));
-      issues.push(...(await importWarnings(ws, def, importId, fieldColumn)));
+      // Rows taken out as repeats: the warnings are made again without them.
+      if (repeats) warnings = await importWarnings(ws, def, importId, fieldColumn);
+      issues.push(...warnings);
       const summary: ImportSummary = { read, imported, rejected, duplicates };
       await recordChange(ws, {
         actor: opts.actor ?? 'system',
@@ -304,7 +301,7 @@ export async function importFile(
   } finally {
     hashing?.cancel();
     src.cleanup();
-    await ws.run('DROP TABLE IF EXISTS _ing_rejects; DROP TABLE IF EXISTS _ing_dupkeys; DROP TABLE IF EXISTS _ing_cand').catch(() => undefined);
+    await ws.run('DROP TABLE IF EXISTS _ing_rejects; DROP TABLE IF EXISTS _ing_dupkeys').catch(() => undefined);
   }
 }
 
