@@ -46,9 +46,9 @@ describe('lines clustered by operator', () => {
     await ws.run('CHECKPOINT');
     const comp = await ws.all<{ column_name: string; compression: string }>(
       `SELECT DISTINCT column_name, compression FROM pragma_storage_info('declaration_lines')
-       WHERE column_name IN ('hs_code', 'supplier_id', 'declaration_id') AND segment_type = 'VARCHAR'`,
+       WHERE column_name IN ('hs_code', 'supplier_id', 'declaration_id', 'operator_id') AND segment_type = 'VARCHAR'`,
     );
-    expect(comp.map((c) => c.compression)).toEqual(['Uncompressed', 'Uncompressed', 'Uncompressed']);
+    expect(comp.map((c) => c.compression)).toEqual(['Uncompressed', 'Uncompressed', 'Uncompressed', 'Uncompressed']);
     // Not-null constraints too.
     await expect(ws.run(`INSERT INTO declaration_lines (declaration_id, line_no, date, operator_id, hs_code) VALUES ('X', 1, DATE '2024-01-01', 'OP', '010101')`)).rejects.toThrow(/NOT NULL constraint failed: declaration_lines.value/);
 
