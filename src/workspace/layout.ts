@@ -35,7 +35,8 @@ async function fingerprint(ws: Workspace): Promise<{ lines: number; key: string 
 
 /**
  * Rewrites declaration_lines in operator order, in one transaction (a crash leaves the table as it was). Needs
- * about the table's size in free disk space while it runs.
+ * about the table's size in free disk space while it runs. The table is created anew from DECLARATION_LINES_COLUMNS:
+ * an index or constraint added to declaration_lines by a later migration must be recreated here too.
  */
 export async function clusterLines(ws: Workspace): Promise<{ lines: number; seconds: number }> {
   const t = performance.now();
