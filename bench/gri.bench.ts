@@ -1,7 +1,8 @@
 // Benchmark of the segmentation pipeline (issue #3): full pipeline at 10M and 50M lines vs one plain
 // GROUP BY operator_id pass, and re-scoring (new weights / bars) without rescanning lines for 1M operators.
 // `npm run bench gri` (BENCH_GRI_SIZES=1000000 for a quick run). Figures go to docs/benchmarks/segmentation.md.
-// Generated workspaces are kept in bench-output/gri-<lines> (≈ 5 min to generate 50M lines) and reused.
+// Generated workspaces are kept in bench-output/gri-<lines> (≈ 5 min to generate 50M lines) and reused while their
+// line count matches: delete them after changing generateLines.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

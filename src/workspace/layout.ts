@@ -44,6 +44,8 @@ export async function clusterLines(ws: Workspace): Promise<{ lines: number; seco
   await ws.transaction(async () => {
     await ws.run('DROP TABLE IF EXISTS declaration_lines_clustered');
     await ws.run(`CREATE TABLE declaration_lines_clustered (${DECLARATION_LINES_COLUMNS})`);
+    // The ORDER BY holds only with insertion order preserved (the import turns it off for its own INSERT).
+    await ws.run('SET preserve_insertion_order = true');
     await ws.run('INSERT INTO declaration_lines_clustered SELECT * FROM declaration_lines ORDER BY operator_id, date');
     await ws.run('DROP TABLE declaration_lines');
     await ws.run('ALTER TABLE declaration_lines_clustered RENAME TO declaration_lines');
