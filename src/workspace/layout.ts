@@ -1,6 +1,6 @@
 // Physical order of declaration_lines. Every segmentation run groups the lines by operator; lines stored in import
 // order (operators interleaved) make each GROUP BY hop across a hash table of all operators, lines stored
-// operator by operator make it sequential (10M lines: the GRI pipeline 4.1 → 2.7 s). Imports append in file order
+// operator by operator make it sequential (10M-line bench: the GRI pipeline 4.1 → 2.9 s). Imports append in file order
 // (sorting there would double their cost), so the table is rewritten in operator order once the lines have changed:
 // by the next segmentation run (ensureLinesClustered) or by `cip optimize`. Results never depend on the order.
 import type { Workspace } from './workspace.ts';
@@ -26,7 +26,7 @@ export async function linesLayout(ws: Workspace): Promise<LinesLayout> {
   return { lines: now.lines, clusteredLines: s?.lines ?? null, clusteredAt: s?.at ?? null, clustered: s?.fingerprint === now.key };
 }
 
-/** What changes with any import, deletion or direct insert: the row count and the highest import id. */
+/** Changes with every import and with nearly any other write (an order that went stale only costs speed). */
 async function fingerprint(ws: Workspace): Promise<{ lines: number; key: string }> {
   const r = await ws.one<{ n: number; i: number | null }>('SELECT count(*) AS n, max(import_id) AS i FROM declaration_lines');
   const lines = Number(r?.n ?? 0);
