@@ -1,10 +1,9 @@
 // The full segmentation pipeline (Steps 1–6) and re-scoring without rescanning lines.
 import { ensureLinesClustered } from '../workspace/layout.ts';
 import type { Workspace } from '../workspace/workspace.ts';
-import { dataAvailability, operatorAggregates, resolveWindow, riskyLists, FINDING_PRED, type Window } from './aggregate.ts';
+import { dataAvailability, neededAggregates, operatorAggregates, resolveWindow, riskyLists, FINDING_PRED, type Window } from './aggregate.ts';
 import { getConfig, setConfig, mergeConfig, type GriConfig, type GriConfigInput } from './config.ts';
 import { activeIndicators, computeFlags, dropOperatorTable, measureColumns, publishFlags, stageFlags, type ActiveIndicator } from './indicators.ts';
-import { neededAggregates } from './aggregate.ts';
 import { scoreAndWrite, type Scoring } from './scoring.ts';
 import { hasOperatorTable, operatorTable, predates } from './evidence.ts';
 import { learnedWeights, type LearnedFit, type Pattern } from './weights.ts';

@@ -42,7 +42,6 @@ export async function clusterLines(ws: Workspace): Promise<{ lines: number; seco
   const t = performance.now();
   let lines = 0;
   await ws.transaction(async () => {
-    await ws.run('DROP TABLE IF EXISTS declaration_lines_clustered');
     await ws.run(`CREATE TABLE declaration_lines_clustered (${DECLARATION_LINES_COLUMNS})`);
     // The ORDER BY holds only with insertion order preserved (the import turns it off for its own INSERT).
     await ws.run('SET preserve_insertion_order = true');
