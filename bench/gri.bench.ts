@@ -21,7 +21,8 @@ const ROOT = resolve(import.meta.dirname, '..');
  * operator-dependent risk so findings cluster; 3 years of dates. Also tax records, cases and operators.
  */
 export async function generateLines(ws: Workspace, lines: number, operators: number): Promise<void> {
-  await ws.run(`
+  await ws.run(
+    `
     INSERT INTO declaration_lines (declaration_id, line_no, date, flow, operator_id, declarant_id, supplier_id, hs_code,
       origin_country, value, duty, vat, excise, exemption_code, inspected, finding, compliance_risk)
     SELECT 'D' || (i // 3), (i % 3)::INTEGER + 1,
@@ -38,20 +39,30 @@ export async function generateLines(ws: Workspace, lines: number, operators: num
       hash(i, 9) % 10 = 0 AND hash(i, 10) % 100 < (CASE WHEN op % 7 = 0 OR op % 11 = 0 OR op % 13 = 0 THEN 40 ELSE 5 END),
       'valuation'
     FROM (SELECT range AS i, (hash(range, 0) % $ops)::BIGINT AS op, 100 + (hash(range, 11) % 20000)::DOUBLE AS v FROM range($n))`,
-    { n: lines, ops: operators });
-  await ws.run(`
+    { n: lines, ops: operators },
+  );
+  await ws.run(
+    `
     INSERT INTO operators (operator_id, name, isic_sector)
-    SELECT 'OP' || lpad(range::VARCHAR, 7, '0'), 'Operator ' || range, (4600 + range % 40)::VARCHAR FROM range($ops)`, { ops: operators });
-  await ws.run(`
+    SELECT 'OP' || lpad(range::VARCHAR, 7, '0'), 'Operator ' || range, (4600 + range % 40)::VARCHAR FROM range($ops)`,
+    { ops: operators },
+  );
+  await ws.run(
+    `
     INSERT INTO tax_records (operator_id, period_start, period_end, return_filed, vat_on_imports_declared, imports_declared,
       audit_irregularities, transfer_pricing_finding)
     SELECT 'OP' || lpad((range // 3)::VARCHAR, 7, '0'), DATE '2023-01-01' + to_months((range % 3) * 12), DATE '2023-12-31' + to_months((range % 3) * 12),
       hash(range, 1) % 20 <> 0, NULL, NULL, hash(range, 2) % 30 = 0, hash(range, 3) % 50 = 0
-    FROM range($n)`, { n: operators * 3 });
-  await ws.run(`
+    FROM range($n)`,
+    { n: operators * 3 },
+  );
+  await ws.run(
+    `
     INSERT INTO cases (case_id, operator_id, date, compliance_risk, serious, amount)
     SELECT 'C' || range, 'OP' || lpad(((hash(range, 1) % $ops) // 7 * 7)::VARCHAR, 7, '0'), DATE '2023-01-01' + (hash(range, 2) % 1095)::INTEGER,
-      'valuation', hash(range, 3) % 4 = 0, 1000 FROM range($c)`, { ops: operators, c: Math.round(operators / 5) });
+      'valuation', hash(range, 3) % 4 = 0, 1000 FROM range($c)`,
+    { ops: operators, c: Math.round(operators / 5) },
+  );
 }
 
 function peakRss(): number {
@@ -70,10 +81,15 @@ async function setup(dir: string, lines: number, operators: number): Promise<voi
       const t = performance.now();
       await generateLines(ws, lines, operators);
       await ws.run('CHECKPOINT');
-      console.log(`generated ${lines.toLocaleString('en')} lines, ${operators.toLocaleString('en')} operators in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+      console.log(
+        `generated ${lines.toLocaleString('en')} lines, ${operators.toLocaleString('en')} operators in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+      );
     }
     const c = await ensureLinesClustered(ws);
-    if (c) console.log(`  clustered the lines by operator (once after the lines change): ${c.seconds.toFixed(2)} s, peak RSS ${peakRss()} MiB`);
+    if (c)
+      console.log(
+        `  clustered the lines by operator (once after the lines change): ${c.seconds.toFixed(2)} s, peak RSS ${peakRss()} MiB`,
+      );
   } finally {
     ws.close();
   }
@@ -85,7 +101,9 @@ async function pipeline(dir: string, lines: number): Promise<void> {
   try {
     let t = performance.now();
     const pc0 = process.cpuUsage();
-    await ws.run(`CREATE OR REPLACE TEMP TABLE plain AS SELECT operator_id, count(*) n, sum(value) v FROM declaration_lines GROUP BY operator_id`);
+    await ws.run(
+      `CREATE OR REPLACE TEMP TABLE plain AS SELECT operator_id, count(*) n, sum(value) v FROM declaration_lines GROUP BY operator_id`,
+    );
     const plain = performance.now() - t;
     const plainCpu = process.cpuUsage(pc0);
 
@@ -110,7 +128,9 @@ async function pipeline(dir: string, lines: number): Promise<void> {
 }
 
 function child(...args: string[]): void {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'run-ts.js'), fileURLToPath(import.meta.url), ...args], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'run-ts.js'), fileURLToPath(import.meta.url), ...args], {
+    stdio: 'inherit',
+  });
   if (r.status !== 0) throw new Error(`gri bench ${args[0]} failed (exit ${r.status})`);
 }
 
@@ -131,13 +151,16 @@ async function benchRescore(operators: number): Promise<void> {
   try {
     await generateLines(ws, 200_000, 5000);
     await computeSegmentation(ws, { risk: 'general' });
-    await ws.run(`
+    await ws.run(
+      `
       CREATE OR REPLACE TABLE ${operatorTable('general')} AS
       SELECT 'OP' || range AS operator_id, CASE WHEN range % 10 = 0 THEN 'large' WHEN range % 3 = 0 THEN 'medium' ELSE 'small' END AS size_segment,
         (range % 1000000)::DOUBLE AS total_value, 10::BIGINT AS basis_lines, 0::DOUBLE AS vat, 0::DOUBLE AS duty, 0::DOUBLE AS excise,
         false AS repeat_offender, true AS controlled, hash(range) % 5 = 0 AS noncompliant,
         (hash(range, 1) % 65536)::UBIGINT & (hash(range, 2) % 65536)::UBIGINT & (hash(range, 3) % 65536)::UBIGINT AS flags
-      FROM range($n)`, { n: operators });
+      FROM range($n)`,
+      { n: operators },
+    );
     const patches = [
       { weights: { method: 'frequency' as const } },
       { levels: { method: 'quantile' as const } },
@@ -160,9 +183,11 @@ async function benchRescore(operators: number): Promise<void> {
     }
     const n = Number(await ws.scalar(`SELECT count(*) FROM operator_segments`));
     const patterns = Number(await ws.scalar(`SELECT count(DISTINCT flags) FROM seg_pattern_cube`));
-    console.log(`re-scoring ${n.toLocaleString('en')} operators (${patterns} flag patterns) without rescanning lines:` +
-      `\n  preview (levels, histogram, Table 4 from the pattern cube): ${preview.map((x) => x.toFixed(0) + ' ms').join(', ')}` +
-      `\n  applied (new config version + operator_segments rewritten): ${persist.map((x) => x.toFixed(0) + ' ms').join(', ')}`);
+    console.log(
+      `re-scoring ${n.toLocaleString('en')} operators (${patterns} flag patterns) without rescanning lines:` +
+        `\n  preview (levels, histogram, Table 4 from the pattern cube): ${preview.map((x) => x.toFixed(0) + ' ms').join(', ')}` +
+        `\n  applied (new config version + operator_segments rewritten): ${persist.map((x) => x.toFixed(0) + ' ms').join(', ')}`,
+    );
   } finally {
     ws.close();
     rmSync(dir, { recursive: true, force: true });

@@ -38,19 +38,36 @@ async function prepare(dir: string): Promise<{ ids: string[] }> {
     if (fresh || Number(await ws.scalar('SELECT count(*) FROM declaration_lines')) === 0) {
       const t = performance.now();
       const demo = await generateDemo(ws, { rows: ROWS });
-      console.log(`demo: ${demo.rows.toLocaleString('en')} lines, ${demo.operators.toLocaleString('en')} operators in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+      console.log(
+        `demo: ${demo.rows.toLocaleString('en')} lines, ${demo.operators.toLocaleString('en')} operators in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+      );
     }
     // A kept workspace may hold a GRI run of an older version (the operator page then asks for a recompute).
     const probe = await ws.scalar<string | null>('SELECT any_value(operator_id) FROM operator_segments');
-    if (!probe || !(await explainOperator(ws, probe).then(() => true, () => false))) {
+    if (
+      !probe ||
+      !(await explainOperator(ws, probe).then(
+        () => true,
+        () => false,
+      ))
+    ) {
       const t = performance.now();
       const run = await computeSegmentation(ws);
-      console.log(`GRI: ${run.operators.toLocaleString('en')} operators in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+      console.log(
+        `GRI: ${run.operators.toLocaleString('en')} operators in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+      );
     }
     await syncUnits(ws);
-    if (!(await getUserByName(ws, 'bench'))) await addUser(ws, { username: 'bench', roles: 'coordinator', password: PASSWORD });
-    const ids = (await ws.all<{ operator_id: string }>(`SELECT operator_id FROM operator_segments USING SAMPLE ${IDS} ROWS (reservoir, 7)`)).map((r) => r.operator_id);
-    console.log(`workspace ${dir}: ${Number(await ws.scalar('SELECT count(*) FROM declaration_lines')).toLocaleString('en')} lines, ${Number(await ws.scalar('SELECT count(*) FROM operator_segments')).toLocaleString('en')} scored operators`);
+    if (!(await getUserByName(ws, 'bench')))
+      await addUser(ws, { username: 'bench', roles: 'coordinator', password: PASSWORD });
+    const ids = (
+      await ws.all<{ operator_id: string }>(
+        `SELECT operator_id FROM operator_segments USING SAMPLE ${IDS} ROWS (reservoir, 7)`,
+      )
+    ).map((r) => r.operator_id);
+    console.log(
+      `workspace ${dir}: ${Number(await ws.scalar('SELECT count(*) FROM declaration_lines')).toLocaleString('en')} lines, ${Number(await ws.scalar('SELECT count(*) FROM operator_segments')).toLocaleString('en')} scored operators`,
+    );
     return { ids };
   } finally {
     ws.close();
@@ -58,9 +75,16 @@ async function prepare(dir: string): Promise<{ ids: string[] }> {
 }
 
 async function login(url: string): Promise<string> {
-  const res = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench', password: PASSWORD }) });
+  const res = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'bench', password: PASSWORD }),
+  });
   if (!res.ok) throw new Error(`login failed: ${res.status} ${await res.text()}`);
-  return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
 }
 
 export async function main(): Promise<void> {
@@ -74,17 +98,30 @@ export async function main(): Promise<void> {
     const sorts = ['gri', 'total_value', 'lines', 'name'];
     let k = 0;
     const scenarios: { name: string; path: (i: number) => string }[] = [
-      { name: 'GET /api/segmentation/table4?extended=true (heat map, Tables 4 / extended)', path: () => '/api/segmentation/table4?extended=true' },
+      {
+        name: 'GET /api/segmentation/table4?extended=true (heat map, Tables 4 / extended)',
+        path: () => '/api/segmentation/table4?extended=true',
+      },
       {
         name: 'GET /api/segmentation/operators (drill-down: segment × sort × page)',
-        path: (i) => `/api/segmentation/operators?size=${sizes[i % 3]}&level=${levels[(i >> 2) % 3]}&sort=${sorts[i % 4]}&offset=${(i % 5) * 50}&limit=50`,
+        path: (i) =>
+          `/api/segmentation/operators?size=${sizes[i % 3]}&level=${levels[(i >> 2) % 3]}&sort=${sorts[i % 4]}&offset=${(i % 5) * 50}&limit=50`,
       },
-      { name: 'GET /api/operators/:id (operator page with GRI explanation)', path: (i) => `/api/operators/${encodeURIComponent(ids[i % ids.length])}` },
+      {
+        name: 'GET /api/operators/:id (operator page with GRI explanation)',
+        path: (i) => `/api/operators/${encodeURIComponent(ids[i % ids.length])}`,
+      },
     ];
     const rows: string[] = [];
     for (const s of scenarios) {
       // Warm-up (first queries compile and load pages), then the measured run.
-      await autocannon({ url: server.url, connections: 10, duration: 2, headers: { cookie }, requests: [{ setupRequest: (r: Record<string, unknown>) => ({ ...r, path: s.path(k++) }) }] });
+      await autocannon({
+        url: server.url,
+        connections: 10,
+        duration: 2,
+        headers: { cookie },
+        requests: [{ setupRequest: (r: Record<string, unknown>) => ({ ...r, path: s.path(k++) }) }],
+      });
       const r = await autocannon({
         url: server.url,
         connections: CONNECTIONS,
@@ -97,7 +134,10 @@ export async function main(): Promise<void> {
       console.log(line);
     }
     console.log(`\n${CONNECTIONS} connections, ${SECONDS} s per endpoint, ${ROWS.toLocaleString('en')} demo lines`);
-    console.log('| endpoint | requests | req/s | p50 ms | p99 ms | max ms | errors | non-2xx |\n|---|---|---|---|---|---|---|---|\n' + rows.join('\n'));
+    console.log(
+      '| endpoint | requests | req/s | p50 ms | p99 ms | max ms | errors | non-2xx |\n|---|---|---|---|---|---|---|---|\n' +
+        rows.join('\n'),
+    );
   } finally {
     await server.close();
   }

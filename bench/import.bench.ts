@@ -56,7 +56,9 @@ export async function ensureFiles(n: number): Promise<{ csv: string; parquet: st
   if (!existsSync(parquet)) await c.run(`COPY (${generatorSql(n)}) TO '${parquet}' (FORMAT parquet)`);
   c.closeSync();
   db.closeSync();
-  console.log(`generated ${n.toLocaleString('en')} lines as CSV and Parquet in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  console.log(
+    `generated ${n.toLocaleString('en')} lines as CSV and Parquet in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
   return { csv, parquet };
 }
 
@@ -84,7 +86,10 @@ function runImport(format: string, file: string, mapping: string, n: number): Ru
   const seconds = (performance.now() - t) / 1000;
   if (r.status !== 0) throw new Error(`import of ${file} failed:\n${r.stderr}`);
   const kb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1] ?? NaN);
-  const cpu = ['User', 'System'].reduce((a, k) => a + Number(new RegExp(`${k} time \\(seconds\\): ([\\d.]+)`).exec(r.stderr)?.[1] ?? NaN), 0);
+  const cpu = ['User', 'System'].reduce(
+    (a, k) => a + Number(new RegExp(`${k} time \\(seconds\\): ([\\d.]+)`).exec(r.stderr)?.[1] ?? NaN),
+    0,
+  );
   const summary = JSON.parse(r.stdout) as { imported: number };
   if (summary.imported !== n) throw new Error(`expected ${n} lines imported, got ${JSON.stringify(summary)}`);
   rmSync(ws, { recursive: true, force: true });
@@ -96,7 +101,10 @@ export async function main(): Promise<void> {
   const { csv, parquet } = await ensureFiles(n);
   const mapping = join(OUT, 'mapping.yaml');
   writeFileSync(mapping, MAPPING);
-  const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+  const load = () =>
+    loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
   const loadBefore = load();
   const runs = [runImport('parquet', parquet, mapping, n), runImport('csv', csv, mapping, n)];
   console.log('format   lines        seconds  lines/s     peak MiB  CPU s (user+sys)');

@@ -20,12 +20,26 @@ const PUBLISHED = { p5: 0.762, p10: 0.641 };
 function report(name: string, r: BacktestResult, ms: number): void {
   const at = (s: number) => r.lines.top.find((t) => t.share === s)!.precision;
   console.log(`\n${name}  (${(ms / 1000).toFixed(1)} s)`);
-  console.log(`  history ≤ ${r.history.until}: ${r.history.lines} lines; weights fitted on ${r.fit.lines} lines (${r.fit.on}); test ${r.periods.test.labelled} lines`);
-  console.log(`  lines:     ${r.lines.top.map((t) => `top ${t.share * 100}% ${t.precision.toFixed(3)}`).join('  ')}  AUC ${r.lines.auc?.toFixed(3)}`);
-  console.log(`             recall at 10%: ${r.lines.top[3].recall.toFixed(3)};  levels: ${r.lines.byLevel.map((l) => `${l.level} ${l.rows} lines ${(100 * l.rate).toFixed(1)}%`).join(', ')}`);
-  console.log(`  operators: ${r.operators.top.map((t) => `top ${t.share * 100}% ${t.precision.toFixed(3)}`).join('  ')}  AUC ${r.operators.auc?.toFixed(3)}`);
-  console.log(`  vs LightGBM (published): top 5% ${at(0.05).toFixed(3)} vs ${PUBLISHED.p5}, top 10% ${at(0.1).toFixed(3)} vs ${PUBLISHED.p10}`);
-  console.log(`  weights: ${Object.entries(r.model.weights).map(([k, w]) => `${k} ${w.toFixed(2)}`).join(', ')}; intercept ${r.model.intercept.toFixed(3)}`);
+  console.log(
+    `  history ≤ ${r.history.until}: ${r.history.lines} lines; weights fitted on ${r.fit.lines} lines (${r.fit.on}); test ${r.periods.test.labelled} lines`,
+  );
+  console.log(
+    `  lines:     ${r.lines.top.map((t) => `top ${t.share * 100}% ${t.precision.toFixed(3)}`).join('  ')}  AUC ${r.lines.auc?.toFixed(3)}`,
+  );
+  console.log(
+    `             recall at 10%: ${r.lines.top[3].recall.toFixed(3)};  levels: ${r.lines.byLevel.map((l) => `${l.level} ${l.rows} lines ${(100 * l.rate).toFixed(1)}%`).join(', ')}`,
+  );
+  console.log(
+    `  operators: ${r.operators.top.map((t) => `top ${t.share * 100}% ${t.precision.toFixed(3)}`).join('  ')}  AUC ${r.operators.auc?.toFixed(3)}`,
+  );
+  console.log(
+    `  vs LightGBM (published): top 5% ${at(0.05).toFixed(3)} vs ${PUBLISHED.p5}, top 10% ${at(0.1).toFixed(3)} vs ${PUBLISHED.p10}`,
+  );
+  console.log(
+    `  weights: ${Object.entries(r.model.weights)
+      .map(([k, w]) => `${k} ${w.toFixed(2)}`)
+      .join(', ')}; intercept ${r.model.intercept.toFixed(3)}`,
+  );
 }
 
 /** SEL_SCALE_LINES=N: also backtest N synthetic lines (2 years, default factors) to measure time and memory. */
@@ -38,10 +52,16 @@ async function scale(n: number): Promise<void> {
     console.log(`\nscale: ${n} synthetic lines generated in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     t = performance.now();
     const cpu = process.cpuUsage();
-    const r = await runBacktest(ws, loadSelectivityConfig(), { trainUntil: '2023-06-30', testFrom: '2023-07-01', testUntil: '2023-12-31' });
+    const r = await runBacktest(ws, loadSelectivityConfig(), {
+      trainUntil: '2023-06-30',
+      testFrom: '2023-07-01',
+      testUntil: '2023-12-31',
+    });
     const c = process.cpuUsage(cpu);
-    console.log(`scale: backtest ${((performance.now() - t) / 1000).toFixed(1)} s wall, JS CPU ${((c.user + c.system) / 1e6).toFixed(1)} s, rss ${Math.round(process.memoryUsage().rss / 1e6)} MB; ` +
-      `test ${r.periods.test.lines} lines, top 5% ${r.lines.top[2].precision.toFixed(3)}, AUC ${r.lines.auc?.toFixed(3)}`);
+    console.log(
+      `scale: backtest ${((performance.now() - t) / 1000).toFixed(1)} s wall, JS CPU ${((c.user + c.system) / 1e6).toFixed(1)} s, rss ${Math.round(process.memoryUsage().rss / 1e6)} MB; ` +
+        `test ${r.periods.test.lines} lines, top 5% ${r.lines.top[2].precision.toFixed(3)}, AUC ${r.lines.auc?.toFixed(3)}`,
+    );
   } finally {
     ws.close();
     rmSync(dir, { recursive: true, force: true });
@@ -62,9 +82,24 @@ export async function main(): Promise<void> {
     const cfg = loadSelectivityConfig();
     const kcs = loadSelectivityConfig(join(root, 'src', 'measure', 'selectivity', 'factors.kcs.yaml'));
     const runs: [string, BacktestOptions][] = [
-      ['train 2020 → test 2021-Q2 (weights out-of-fold on 2020)', { trainUntil: '2020-12-31', testFrom: '2021-04-01', testUntil: '2021-06-30' }],
-      ['train 2020, validation 2021-Q1 → test 2021-Q2 (weights on Q1, profiles 2020 + Q1)', { trainUntil: '2020-12-31', validFrom: '2021-01-01', validUntil: '2021-03-31', testFrom: '2021-04-01', testUntil: '2021-06-30' }],
-      ['train 2020 → validation 2021-Q1 (as a test)', { trainUntil: '2020-12-31', testFrom: '2021-01-01', testUntil: '2021-03-31' }],
+      [
+        'train 2020 → test 2021-Q2 (weights out-of-fold on 2020)',
+        { trainUntil: '2020-12-31', testFrom: '2021-04-01', testUntil: '2021-06-30' },
+      ],
+      [
+        'train 2020, validation 2021-Q1 → test 2021-Q2 (weights on Q1, profiles 2020 + Q1)',
+        {
+          trainUntil: '2020-12-31',
+          validFrom: '2021-01-01',
+          validUntil: '2021-03-31',
+          testFrom: '2021-04-01',
+          testUntil: '2021-06-30',
+        },
+      ],
+      [
+        'train 2020 → validation 2021-Q1 (as a test)',
+        { trainUntil: '2020-12-31', testFrom: '2021-01-01', testUntil: '2021-03-31' },
+      ],
     ];
     for (const [name, o] of runs) {
       t = performance.now();

@@ -25,16 +25,27 @@ async function bench(lines: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'cip-plan-bench-'));
   const ws = await Workspace.open(dir, { create: true, memoryLimit: '3GB' });
   try {
-    console.log(`${lines.toLocaleString('en')} lines, ${operators.toLocaleString('en')} operators (load average ${loadavg()[0].toFixed(1)})`);
+    console.log(
+      `${lines.toLocaleString('en')} lines, ${operators.toLocaleString('en')} operators (load average ${loadavg()[0].toFixed(1)})`,
+    );
     await timed('generate lines', () => generateLines(ws, lines, operators));
     await timed('segmentation (cip gri compute)', () => computeSegmentation(ws));
-    await saveVulnerability(ws, 'bench', { processCode: '1.3.5', description: 'Lack of electronic customs value declaration', institutionalRisk: 'it_systems', complianceRisks: 'valuation', effects: 'low,low,high,medium', occurrence: '2023=Y,2024=Y' });
+    await saveVulnerability(ws, 'bench', {
+      processCode: '1.3.5',
+      description: 'Lack of electronic customs value declaration',
+      institutionalRisk: 'it_systems',
+      complianceRisks: 'valuation',
+      effects: 'low,low,high,medium',
+      occurrence: '2023=Y,2024=Y',
+    });
     const r = await timed('cip-risk valuation (proposed HS)', () => riskCip(ws, 'valuation', { top: 5 }));
     console.log(`    → HS ${r.hsCodes.join(', ')}; ${r.operators} importers`);
     const plan = await timed('gather plan (all tables)', () => gatherPlan(ws, { risks: ['valuation'] }));
     await timed('write xlsx', () => writeWorkbook(plan, join(dir, 'plan.xlsx')));
     await timed('write docx (with charts)', () => writeDocument(plan, join(dir, 'plan.docx')));
-    console.log(`    → xlsx ${Math.round(statSync(join(dir, 'plan.xlsx')).size / 1024)} KB, docx ${Math.round(statSync(join(dir, 'plan.docx')).size / 1024)} KB; peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+    console.log(
+      `    → xlsx ${Math.round(statSync(join(dir, 'plan.xlsx')).size / 1024)} KB, docx ${Math.round(statSync(join(dir, 'plan.docx')).size / 1024)} KB; peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`,
+    );
   } finally {
     ws.close();
     rmSync(dir, { recursive: true, force: true });

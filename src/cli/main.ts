@@ -19,7 +19,11 @@ program
 const dir = join(dirname(fileURLToPath(import.meta.url)), 'commands');
 const first = process.argv[2];
 const only = first !== undefined && Object.hasOwn(COMMAND_FILES, first) ? COMMAND_FILES[first] : undefined;
-const files = only ? [only] : readdirSync(dir).filter((f) => f.endsWith('.ts')).sort();
+const files = only
+  ? [only]
+  : readdirSync(dir)
+      .filter((f) => f.endsWith('.ts'))
+      .sort();
 for (const file of files) {
   const mod = (await import(pathToFileURL(join(dir, file)).href)) as { register?: (p: Command) => void };
   mod.register?.(program);

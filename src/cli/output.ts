@@ -39,7 +39,7 @@ export function reportError(err: unknown): number {
   }
   if (err instanceof Error) {
     const code = (err as { exitCode?: number }).exitCode ?? 1;
-    const known = err instanceof UserError || err.constructor.name.endsWith('Error') && err.name !== 'Error';
+    const known = err instanceof UserError || (err.constructor.name.endsWith('Error') && err.name !== 'Error');
     process.stderr.write(`error: ${err.message}\n`);
     if (!known && process.env.CIP_DEBUG) process.stderr.write(`${err.stack}\n`);
     return code;
@@ -52,7 +52,13 @@ export function reportError(err: unknown): number {
 export function formatTable(headers: string[], rows: (string | number | null | undefined)[][]): string {
   const cells = [headers, ...rows.map((r) => r.map((c) => (c === null || c === undefined ? '' : String(c))))];
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
-  const numeric = headers.map((_, i) => rows.length > 0 && rows.every((r) => r[i] === null || r[i] === undefined || typeof r[i] === 'number' || /^-?[\d.,%\s]+$/.test(String(r[i]))));
+  const numeric = headers.map(
+    (_, i) =>
+      rows.length > 0 &&
+      rows.every(
+        (r) => r[i] === null || r[i] === undefined || typeof r[i] === 'number' || /^-?[\d.,%\s]+$/.test(String(r[i])),
+      ),
+  );
   const line = (r: string[]) => r.map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
   return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }

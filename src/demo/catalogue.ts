@@ -42,7 +42,11 @@ export const CatalogueSchema = z.object({
   countries: z.array(Country).min(2),
   chapters: z.array(Chapter).min(2),
   exemptions: z.array(z.object({ code: z.string(), name: z.string() })).min(1),
-  names: z.object({ prefix: z.array(z.string()).min(1), stem: z.array(z.string()).min(1), suffix: z.array(z.string()).min(1) }),
+  names: z.object({
+    prefix: z.array(z.string()).min(1),
+    stem: z.array(z.string()).min(1),
+    suffix: z.array(z.string()).min(1),
+  }),
 });
 export type Catalogue = z.infer<typeof CatalogueSchema>;
 
@@ -79,17 +83,48 @@ export async function loadCatalogueTables(ws: Workspace, cat: Catalogue): Promis
       vat DOUBLE, excise DOUBLE, sens DOUBLE, usd_per_kg DOUBLE, value_mu DOUBLE, headings INTEGER, isic VARCHAR);
     CREATE OR REPLACE TEMP TABLE demo_c_exemptions (ex_idx INTEGER, code VARCHAR);
     CREATE OR REPLACE TEMP TABLE demo_c_names (part VARCHAR, idx INTEGER, text VARCHAR);`);
-  await insertRows(ws, 'demo_c_offices', ['office_idx', 'code', 'directorate', 'weight', 'mode', 'mode2', 'p_mode'],
-    cat.offices.map((o, i) => [i, o.code, o.directorate, o.weight, o.mode, o.mode2, o.pMode]));
+  await insertRows(
+    ws,
+    'demo_c_offices',
+    ['office_idx', 'code', 'directorate', 'weight', 'mode', 'mode2', 'p_mode'],
+    cat.offices.map((o, i) => [i, o.code, o.directorate, o.weight, o.mode, o.mode2, o.pMode]),
+  );
   // The home country is appended last with weight 0: never drawn as an import origin, but exports carry it.
-  const countries = [...cat.countries.map((c) => [c.code, c.weight, c.risk, c.fta, c.hub]),
-    [cat.homeCountry, 0, 0.5, null, cat.homeCountry]];
-  await insertRows(ws, 'demo_c_countries', ['ctry_idx', 'code', 'weight', 'risk', 'fta', 'hub'],
-    countries.map((c, i) => [i, ...c]));
-  await insertRows(ws, 'demo_c_chapters',
+  const countries = [
+    ...cat.countries.map((c) => [c.code, c.weight, c.risk, c.fta, c.hub]),
+    [cat.homeCountry, 0, 0.5, null, cat.homeCountry],
+  ];
+  await insertRows(
+    ws,
+    'demo_c_countries',
+    ['ctry_idx', 'code', 'weight', 'risk', 'fta', 'hub'],
+    countries.map((c, i) => [i, ...c]),
+  );
+  await insertRows(
+    ws,
+    'demo_c_chapters',
     ['ch_idx', 'ch', 'name', 'weight', 'duty', 'vat', 'excise', 'sens', 'usd_per_kg', 'value_mu', 'headings', 'isic'],
-    cat.chapters.map((c, i) => [i, c.ch, c.name, c.weight, c.duty, c.vat, c.excise, c.sens, c.usdPerKg, c.valueMu, c.headings, c.isic]));
-  await insertRows(ws, 'demo_c_exemptions', ['ex_idx', 'code'], cat.exemptions.map((e, i) => [i, e.code]));
+    cat.chapters.map((c, i) => [
+      i,
+      c.ch,
+      c.name,
+      c.weight,
+      c.duty,
+      c.vat,
+      c.excise,
+      c.sens,
+      c.usdPerKg,
+      c.valueMu,
+      c.headings,
+      c.isic,
+    ]),
+  );
+  await insertRows(
+    ws,
+    'demo_c_exemptions',
+    ['ex_idx', 'code'],
+    cat.exemptions.map((e, i) => [i, e.code]),
+  );
   const names: unknown[][] = [];
   for (const part of ['prefix', 'stem', 'suffix'] as const) cat.names[part].forEach((t, i) => names.push([part, i, t]));
   await insertRows(ws, 'demo_c_names', ['part', 'idx', 'text'], names);

@@ -25,8 +25,20 @@ export const brokerCodeSql = (idx: string): string => `('AG' || lpad((${idx} + 1
 
 /** Declarations are cut from chunks of 8 lines by one of these patterns (sizes of consecutive declarations). */
 const PATTERNS = [
-  [1, 1, 1, 1, 1, 1, 1, 1], [2, 1, 1, 2, 1, 1], [1, 3, 1, 1, 2], [4, 1, 1, 1, 1], [1, 1, 6], [2, 2, 2, 2],
-  [8], [1, 2, 1, 4], [3, 3, 1, 1], [1, 1, 1, 5], [5, 2, 1], [1, 1, 2, 1, 1, 1, 1], [2, 3, 3], [1, 1, 1, 1, 4],
+  [1, 1, 1, 1, 1, 1, 1, 1],
+  [2, 1, 1, 2, 1, 1],
+  [1, 3, 1, 1, 2],
+  [4, 1, 1, 1, 1],
+  [1, 1, 6],
+  [2, 2, 2, 2],
+  [8],
+  [1, 2, 1, 4],
+  [3, 3, 1, 1],
+  [1, 1, 1, 5],
+  [5, 2, 1],
+  [1, 1, 2, 1, 1, 1, 1],
+  [2, 3, 3],
+  [1, 1, 1, 1, 4],
 ];
 export const PATTERN_COUNT = PATTERNS.length;
 
@@ -52,7 +64,8 @@ async function buildBuckets(ws: Workspace, name: string, source: string, idx: st
 
 /** The HS nomenclature: 8-digit national codes under the catalogue's chapters, residual codes ending 90/99. */
 async function buildHs(ws: Workspace, seed: number): Promise<void> {
-  await ws.run(`
+  await ws.run(
+    `
     CREATE OR REPLACE TEMP TABLE demo_hs AS
     WITH hd AS (
       SELECT c.*, unnest(range(1, c.headings + 1)) AS hh FROM demo_c_chapters c
@@ -79,7 +92,9 @@ async function buildHs(ws: Workspace, seed: number): Promise<void> {
       round(usd_per_kg * exp(0.5 * ${normal(u('hash(hs_code) % 4294967291', 406), u('hash(hs_code) % 4294967291', 407))}), 4) AS usd_per_kg,
       CASE WHEN usd_per_kg < 2 THEN 1.0
            ELSE round(exp(-0.5 + 1.2 * ${normal(u('hash(hs_code) % 4294967291', 408), u('hash(hs_code) % 4294967291', 409))}), 3) END AS kg_per_unit
-    FROM codes`, { seed });
+    FROM codes`,
+    { seed },
+  );
   await ws.run(`CREATE OR REPLACE TEMP TABLE demo_hs_chapters AS
     SELECT ch_idx, min(hs_idx) AS first_idx, count(*)::INTEGER AS n_codes FROM demo_hs GROUP BY ch_idx`);
 }
@@ -90,7 +105,8 @@ async function buildHs(ws: Workspace, seed: number): Promise<void> {
  * exemptions and residual codes, and tax mismatches — so the note's indicators carry signal.
  */
 async function buildOperators(ws: Workspace, params: EntityParams): Promise<void> {
-  await ws.run(`
+  await ws.run(
+    `
     CREATE OR REPLACE TEMP TABLE demo_ops AS
     WITH base AS NOT MATERIALIZED (
       SELECT range::INTEGER AS op_pos, (range + 0.5) / $n_ops AS x,
@@ -163,7 +179,9 @@ async function buildOperators(ws: Workspace, params: EntityParams): Promise<void
     JOIN demo_b_countries_all c2 ON c2.b = a.b_c2
     JOIN demo_b_countries_all c3 ON c3.b = a.b_c3
     JOIN demo_b_offices of1 ON of1.b = a.b_off1
-    JOIN demo_b_offices of2 ON of2.b = a.b_off2`, { ...params });
+    JOIN demo_b_offices of2 ON of2.b = a.b_off2`,
+    { ...params },
+  );
 }
 
 export interface EntityParams {
@@ -181,7 +199,12 @@ export async function buildEntities(ws: Workspace, p: EntityParams): Promise<voi
   await buildBuckets(ws, 'demo_b_chapters_all', 'demo_c_chapters', 'ch_idx');
   await buildBuckets(ws, 'demo_b_chapters_sens', '(SELECT * FROM demo_c_chapters WHERE sens >= 1.4)', 'ch_idx');
   await buildBuckets(ws, 'demo_b_countries_all', '(SELECT * FROM demo_c_countries WHERE weight > 0)', 'ctry_idx');
-  await buildBuckets(ws, 'demo_b_countries_risky', '(SELECT * FROM demo_c_countries WHERE weight > 0 AND risk >= 1.3)', 'ctry_idx');
+  await buildBuckets(
+    ws,
+    'demo_b_countries_risky',
+    '(SELECT * FROM demo_c_countries WHERE weight > 0 AND risk >= 1.3)',
+    'ctry_idx',
+  );
   await buildBuckets(ws, 'demo_b_offices', 'demo_c_offices', 'office_idx');
   await buildOperators(ws, p);
 }

@@ -10,8 +10,14 @@ import { buildEntities } from './entities.ts';
 import { linesInsertSql, postBoundaryIndex } from './lines.ts';
 import { populationSizes } from './model.ts';
 import {
-  aggregateOperatorYears, assignTreatment, buildTaxTraits, insertAudits, insertCases, insertOperators,
-  insertTaxRecords, insertTreatments,
+  aggregateOperatorYears,
+  assignTreatment,
+  buildTaxTraits,
+  insertAudits,
+  insertCases,
+  insertOperators,
+  insertTaxRecords,
+  insertTreatments,
 } from './records.ts';
 import { writeTruth, type TrueEffect } from './truth.ts';
 
@@ -24,8 +30,17 @@ export const DEFAULT_EFFECT = -0.5;
 
 export const DemoOptionsSchema = z.object({
   rows: z.number().int().min(1000, 'rows must be at least 1000').max(1_000_000_000).default(DEFAULT_ROWS),
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(DEFAULT_SEED),
-  effect: z.number().min(-1, 'effect must be between -1 and 1').max(1, 'effect must be between -1 and 1').default(DEFAULT_EFFECT),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(DEFAULT_SEED),
+  effect: z
+    .number()
+    .min(-1, 'effect must be between -1 and 1')
+    .max(1, 'effect must be between -1 and 1')
+    .default(DEFAULT_EFFECT),
 });
 export type DemoOptions = z.input<typeof DemoOptionsSchema> & {
   /** Called after each step with its name and the fraction of the work done (0..1). */
@@ -44,11 +59,32 @@ export interface DemoResult {
   seconds: number;
 }
 
-const TRUTH_TABLES = ['demo_truth', 'demo_truth_operators', 'demo_truth_brokers', 'demo_truth_countries', 'demo_truth_hs_codes'];
+const TRUTH_TABLES = [
+  'demo_truth',
+  'demo_truth_operators',
+  'demo_truth_brokers',
+  'demo_truth_countries',
+  'demo_truth_hs_codes',
+];
 const TEMP_TABLES = [
-  'demo_c_offices', 'demo_c_countries', 'demo_c_chapters', 'demo_c_exemptions', 'demo_c_names', 'demo_patterns',
-  'demo_hs', 'demo_hs_chapters', 'demo_b_chapters_all', 'demo_b_chapters_sens', 'demo_b_countries_all',
-  'demo_b_countries_risky', 'demo_b_offices', 'demo_ops', 'demo_opyear', 'demo_idx', 'demo_pre', 'demo_tax_traits',
+  'demo_c_offices',
+  'demo_c_countries',
+  'demo_c_chapters',
+  'demo_c_exemptions',
+  'demo_c_names',
+  'demo_patterns',
+  'demo_hs',
+  'demo_hs_chapters',
+  'demo_b_chapters_all',
+  'demo_b_chapters_sens',
+  'demo_b_countries_all',
+  'demo_b_countries_risky',
+  'demo_b_offices',
+  'demo_ops',
+  'demo_opyear',
+  'demo_idx',
+  'demo_pre',
+  'demo_tax_traits',
 ];
 
 /**
@@ -74,8 +110,15 @@ export async function generateDemo(ws: Workspace, options: DemoOptions = {}): Pr
   const tables: Record<string, number> = {};
   for (const t of CANONICAL_TABLES) tables[t] = Number(await ws.scalar(`SELECT count(*) FROM ${t}`));
   return {
-    rows: o.rows, seed: o.seed, effect: o.effect, operators: populationSizes(o.rows).operators, treatment: cat.treatment.name,
-    treatmentStart: cat.treatment.start, tables, truth, seconds: (Date.now() - started) / 1000,
+    rows: o.rows,
+    seed: o.seed,
+    effect: o.effect,
+    operators: populationSizes(o.rows).operators,
+    treatment: cat.treatment.name,
+    treatmentStart: cat.treatment.start,
+    tables,
+    truth,
+    seconds: (Date.now() - started) / 1000,
   };
 }
 
@@ -90,14 +133,22 @@ async function runSteps(
   const n = o.rows;
   const boundary = postBoundaryIndex(n);
   const lineParams = {
-    seed: o.seed, n, n_ops: sizes.operators, nb: sizes.brokers, n_sup: sizes.riskySuppliers,
-    home: cat.homeCountry, effect: o.effect,
+    seed: o.seed,
+    n,
+    n_ops: sizes.operators,
+    nb: sizes.brokers,
+    n_sup: sizes.riskySuppliers,
+    home: cat.homeCountry,
+    effect: o.effect,
   };
   // the import bookkeeping describes data that is being replaced (and would make re-imports look like duplicates)
   for (const t of [...CANONICAL_TABLES, ...TRUTH_TABLES, 'import_rejects', 'imports']) await ws.run(`DELETE FROM ${t}`);
   await loadCatalogueTables(ws, cat);
   await buildEntities(ws, {
-    seed: o.seed, n_ops: sizes.operators, nb: sizes.brokers, n_offices: cat.offices.length,
+    seed: o.seed,
+    n_ops: sizes.operators,
+    nb: sizes.brokers,
+    n_offices: cat.offices.length,
     n_exemptions: cat.exemptions.length,
   });
   progress('populations', 0.02);
@@ -105,13 +156,18 @@ async function runSteps(
   // (A session setting, not transactional: generateDemo resets it whatever happens.)
   await ws.run(`SET disabled_optimizers = 'join_order,build_side_probe_side'`);
   // line indexes as a table: a parallel scan source (range() is read by one thread)
-  await ws.run('CREATE OR REPLACE TEMP TABLE demo_idx AS SELECT range AS i FROM range(0, $hi)', { hi: Math.min(n, boundary + 8) });
+  await ws.run('CREATE OR REPLACE TEMP TABLE demo_idx AS SELECT range AS i FROM range(0, $hi)', {
+    hi: Math.min(n, boundary + 8),
+  });
   const pre = linesInsertSql('pre');
   await ws.run(pre, usedParams(pre, lineParams));
   progress('lines 2023-2024', 0.6);
   await aggregateOperatorYears(ws, null);
   await assignTreatment(ws, o.seed);
-  await ws.run('CREATE OR REPLACE TEMP TABLE demo_idx AS SELECT range AS i FROM range($lo, $hi)', { lo: Math.max(0, boundary - 8), hi: n });
+  await ws.run('CREATE OR REPLACE TEMP TABLE demo_idx AS SELECT range AS i FROM range($lo, $hi)', {
+    lo: Math.max(0, boundary - 8),
+    hi: n,
+  });
   const post = linesInsertSql('post');
   await ws.run(post, usedParams(post, lineParams));
   await ws.run('RESET disabled_optimizers');
@@ -125,8 +181,14 @@ async function runSteps(
   await insertAudits(ws, o.seed, o.effect);
   progress('operators, tax records, cases, audits', 0.95);
   const t = await writeTruth(ws, {
-    seed: o.seed, rows: n, effect: o.effect, treatment: cat.treatment.name, treatmentStart: cat.treatment.start,
-    calendarStart: cat.calendar.start, calendarEnd: cat.calendar.end, nb: sizes.brokers,
+    seed: o.seed,
+    rows: n,
+    effect: o.effect,
+    treatment: cat.treatment.name,
+    treatmentStart: cat.treatment.start,
+    calendarStart: cat.calendar.start,
+    calendarEnd: cat.calendar.end,
+    nb: sizes.brokers,
   });
   for (const t of TEMP_TABLES) await ws.run(`DROP TABLE IF EXISTS ${t}`);
   progress('truth', 1);

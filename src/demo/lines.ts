@@ -3,10 +3,30 @@
 // Declaration-level draws hash the declaration index, line-level draws the line index, so the same seed
 // always gives the same lines whatever the order DuckDB evaluates them in.
 import {
-  ANNUAL_GROWTH, CALENDAR_DAYS, CALENDAR_START, TREATMENT_START_DAY, bell, detection, h, hi, lo,
-  pNonCompliant0, pNonCompliantTreated, sigmoid, sizeRankDraw, u,
+  ANNUAL_GROWTH,
+  CALENDAR_DAYS,
+  CALENDAR_START,
+  TREATMENT_START_DAY,
+  bell,
+  detection,
+  h,
+  hi,
+  lo,
+  pNonCompliant0,
+  pNonCompliantTreated,
+  sigmoid,
+  sizeRankDraw,
+  u,
 } from './model.ts';
-import { brokerBadSql, brokerCodeSql, brokerRiskSql, badBrokerSql, goodBrokerSql, PATTERN_COUNT, startDaySql } from './entities.ts';
+import {
+  brokerBadSql,
+  brokerCodeSql,
+  brokerRiskSql,
+  badBrokerSql,
+  goodBrokerSql,
+  PATTERN_COUNT,
+  startDaySql,
+} from './entities.ts';
 
 const K = Math.log(1 + ANNUAL_GROWTH) / 365.25;
 const G = Math.exp(K * CALENDAR_DAYS) - 1;
@@ -30,11 +50,14 @@ export function linesInsertSql(period: 'pre' | 'post'): string {
   const dayFilter = period === 'pre' ? `day < ${TREATMENT_START_DAY}` : `day >= ${TREATMENT_START_DAY}`;
   const op = (k: number) => sizeRankDraw(u('d', k), '$n_ops');
   const p0 = pNonCompliant0({
-    propensity: 'propensity', sensitivity: 'sens', countryRisk: 'ctry_risk', brokerRisk: 'broker_risk', aeo: 'aeo',
+    propensity: 'propensity',
+    sensitivity: 'sens',
+    countryRisk: 'ctry_risk',
+    brokerRisk: 'broker_risk',
+    aeo: 'aeo',
   });
-  const pNc = period === 'post'
-    ? `CASE WHEN treated THEN ${pNonCompliantTreated('p_nc0', '$effect')} ELSE p_nc0 END`
-    : 'p_nc0';
+  const pNc =
+    period === 'post' ? `CASE WHEN treated THEN ${pNonCompliantTreated('p_nc0', '$effect')} ELSE p_nc0 END` : 'p_nc0';
   return `
 INSERT INTO declaration_lines (declaration_id, line_no, date, flow, regime, office, operator_id, declarant_id,
   supplier_id, hs_code, origin_country, departure_country, transport_mode, quantity, net_mass_kg, value, duty, vat,

@@ -63,8 +63,10 @@ export const AEO_FACTOR = 0.6;
  * untreated operators follow parallel paths and a difference-in-differences recovers the effect.
  */
 export function pNonCompliant0(x: NcInputs): string {
-  return `least(${P_NC_CAP}, ${x.propensity} * ${x.sensitivity} * ${x.countryRisk} * ${x.brokerRisk}` +
-    ` * CASE WHEN ${x.aeo} THEN ${AEO_FACTOR} ELSE 1.0 END)`;
+  return (
+    `least(${P_NC_CAP}, ${x.propensity} * ${x.sensitivity} * ${x.countryRisk} * ${x.brokerRisk}` +
+    ` * CASE WHEN ${x.aeo} THEN ${AEO_FACTOR} ELSE 1.0 END)`
+  );
 }
 
 /** Probability under treatment: the counterfactual times (1 + effect), effect ∈ [-1, 1]; capped at 0.95. */

@@ -8,11 +8,14 @@ export async function aggregateOperatorYears(ws: Workspace, from: string | null)
   await ws.run(`CREATE TEMP TABLE IF NOT EXISTS demo_opyear (operator_id VARCHAR, yr INTEGER, lines BIGINT,
     imp_value DOUBLE, exp_value DOUBLE, total_value DOUBLE, vat DOUBLE, excise DOUBLE, duty DOUBLE,
     inspected BIGINT, findings BIGINT, first_date DATE)`);
-  await ws.run(`INSERT INTO demo_opyear
+  await ws.run(
+    `INSERT INTO demo_opyear
     SELECT operator_id, year(date), count(*), coalesce(sum(value) FILTER (flow = 'import'), 0),
       coalesce(sum(value) FILTER (flow = 'export'), 0), sum(value), sum(vat), sum(excise), sum(duty),
       count(*) FILTER (inspected), count(*) FILTER (finding), min(date)
-    FROM declaration_lines ${from ? 'WHERE date >= $from::DATE' : ''} GROUP BY ALL`, from ? { from } : undefined);
+    FROM declaration_lines ${from ? 'WHERE date >= $from::DATE' : ''} GROUP BY ALL`,
+    from ? { from } : undefined,
+  );
 }
 
 /**
@@ -29,7 +32,8 @@ export async function assignTreatment(ws: Workspace, seed: number): Promise<void
     SELECT operator_id, sum(total_value) AS value, sum(inspected)::INTEGER AS inspected, sum(findings)::INTEGER AS findings,
       CASE WHEN sum(total_value) >= 500000 THEN 'large' WHEN sum(total_value) >= 100000 THEN 'medium' ELSE 'small' END AS segment
     FROM demo_opyear GROUP BY operator_id`);
-  await ws.run(`
+  await ws.run(
+    `
     UPDATE demo_ops SET
       treat_prob = p.prob,
       treated = ${u('demo_ops.op_pos', 130)} < p.prob
@@ -37,11 +41,14 @@ export async function assignTreatment(ws: Workspace, seed: number): Promise<void
             CASE pre.segment WHEN 'large' THEN 0.3 WHEN 'medium' THEN 0.15 ELSE 0.05 END
             * CASE WHEN of.directorate IN ('DR03', 'DR04') THEN 1.6 ELSE 0.5 END AS prob
           FROM demo_pre pre JOIN demo_ops o USING (operator_id) JOIN demo_c_offices of ON of.office_idx = o.office1) p
-    WHERE p.operator_id = demo_ops.operator_id`, { seed });
+    WHERE p.operator_id = demo_ops.operator_id`,
+    { seed },
+  );
 }
 
 export async function insertOperators(ws: Workspace, seed: number): Promise<void> {
-  await ws.run(`
+  await ws.run(
+    `
     INSERT INTO operators (operator_id, name, registration_date, isic_sector, aeo_status, region, office)
     SELECT o.operator_id,
       np.text || ' ' || ns.text || ' ' || nx.text AS name,
@@ -57,32 +64,41 @@ export async function insertOperators(ws: Workspace, seed: number): Promise<void
     JOIN demo_c_names nx ON nx.part = 'suffix' AND nx.idx = floor(${u('o.op_pos', 134)} * (SELECT count(*) FROM demo_c_names WHERE part = 'suffix'))
     JOIN demo_c_chapters ci ON ci.ch_idx = floor(${u('o.op_pos', 135)} * (SELECT count(*) FROM demo_c_chapters))
     LEFT JOIN (SELECT operator_id, min(first_date) AS first_date FROM demo_opyear GROUP BY ALL) f ON f.operator_id = o.operator_id
-    ORDER BY o.op_pos`, { seed });
+    ORDER BY o.op_pos`,
+    { seed },
+  );
 }
 
 export async function insertTreatments(ws: Workspace, treatment: string, start: string): Promise<void> {
-  await ws.run(`
+  await ws.run(
+    `
     INSERT INTO treatments_applied (operator_id, treatment, start_date, end_date, segment, applied_by, applied_at)
     SELECT o.operator_id, $treatment, $start::DATE, NULL, p.segment, 'risk-management-committee',
       $start::TIMESTAMP - INTERVAL 16 DAY + INTERVAL 10 HOUR
-    FROM demo_ops o JOIN demo_pre p USING (operator_id) WHERE o.treated ORDER BY o.op_pos`, { treatment, start });
+    FROM demo_ops o JOIN demo_pre p USING (operator_id) WHERE o.treated ORDER BY o.op_pos`,
+    { treatment, start },
+  );
 }
 
 /** Tax-return traits of each operator (persistent, tied to its latent propensity). */
 export async function buildTaxTraits(ws: Workspace, seed: number): Promise<void> {
-  await ws.run(`
+  await ws.run(
+    `
     CREATE OR REPLACE TEMP TABLE demo_tax_traits AS
     SELECT operator_id, op_pos, x, z,
       ${u('op_pos', 140)} < 0.03 + 0.5 * ${sigmoid('1.5 * z - 2.0')} AS vat_mismatch,
       ${u('op_pos', 141)} < 0.03 + 0.5 * ${sigmoid('1.5 * z - 2.0')} AS imports_mismatch,
       ${u('op_pos', 142)} < 0.05 + 0.5 * ${sigmoid('1.5 * z - 2.0')} AS excise_mismatch,
       ${u('op_pos', 143)} < 0.02 + 0.3 * ${sigmoid('1.5 * z - 2.5')} AS non_filer
-    FROM demo_ops`, { seed });
+    FROM demo_ops`,
+    { seed },
+  );
 }
 
 export async function insertTaxRecords(ws: Workspace, seed: number): Promise<void> {
   const k = 't.op_pos * 8 + (y.yr - 2023)';
-  await ws.run(`
+  await ws.run(
+    `
     INSERT INTO tax_records (operator_id, period_start, period_end, return_filed, vat_on_imports_declared,
       imports_declared, exports_declared, excise_declared, audit_irregularities, transfer_pricing_finding)
     WITH base AS (
@@ -99,12 +115,15 @@ export async function insertTaxRecords(ws: Workspace, seed: number): Promise<voi
       CASE WHEN filed THEN round(excise * CASE WHEN excise_mismatch AND excise > 0 AND u6 < 0.8 THEN 0.4 + 0.4 * u5 ELSE 1.0 END, 2) END,
       u7 < 0.01 + 0.25 * ${sigmoid('1.5 * z - 2.0')},
       x < 0.05 AND u6 < 0.3 * ${sigmoid('1.5 * z - 1.0')}
-    FROM base ORDER BY op_pos, yr`, { seed });
+    FROM base ORDER BY op_pos, yr`,
+    { seed },
+  );
 }
 
 /** One offence case per declaration with findings, plus intelligence-led cases without a declaration. */
 export async function insertCases(ws: Workspace, seed: number): Promise<void> {
-  await ws.run(`
+  await ws.run(
+    `
     INSERT INTO cases (case_id, operator_id, date, declaration_id, compliance_risk, serious, amount)
     WITH f AS (
       SELECT declaration_id, any_value(operator_id) AS operator_id, min(date) AS date,
@@ -125,13 +144,16 @@ export async function insertCases(ws: Workspace, seed: number): Promise<void> {
     )
     SELECT 'CASE-' || year(date) || '-' || lpad(row_number() OVER (PARTITION BY year(date) ORDER BY date, declaration_id NULLS LAST, operator_id)::VARCHAR, 6, '0'),
       operator_id, date, declaration_id, compliance_risk, serious, amount
-    FROM all_cases ORDER BY date, declaration_id NULLS LAST, operator_id`, { seed });
+    FROM all_cases ORDER BY date, declaration_id NULLS LAST, operator_id`,
+    { seed },
+  );
 }
 
 /** Post-clearance audits: selected by size, profile and recent findings; results follow the propensity. */
 export async function insertAudits(ws: Workspace, seed: number, effect: number): Promise<void> {
   const k = 'o.op_pos * 8 + (y.yr - 2023)';
-  await ws.run(`
+  await ws.run(
+    `
     INSERT INTO audits (audit_id, operator_id, start_date, end_date, scope, compliance_risk, finding, amount_assessed, amount_collected)
     WITH sel AS (
       SELECT o.operator_id, o.op_pos, o.propensity, o.treated, y.yr, y.total_value,
@@ -154,6 +176,7 @@ export async function insertAudits(ws: Workspace, seed: number, effect: number):
       CASE WHEN end0 <= DATE '2025-12-31' THEN found END,
       CASE WHEN end0 <= DATE '2025-12-31' THEN CASE WHEN found THEN round(greatest(1000, total_value * (0.01 + 0.05 * u_amt)), 2) ELSE 0.0 END END,
       CASE WHEN end0 <= DATE '2025-12-31' THEN CASE WHEN found THEN round(CASE WHEN u_col < 0.2 THEN 0.0 ELSE greatest(1000, total_value * (0.01 + 0.05 * u_amt)) * (0.5 + 0.5 * u_col) END, 2) ELSE 0.0 END END
-    FROM res ORDER BY start_date, op_pos`, { seed, effect });
+    FROM res ORDER BY start_date, op_pos`,
+    { seed, effect },
+  );
 }
-

@@ -4,8 +4,11 @@ import type { Migration } from '../workspace/migrations.ts';
 import { detection, pNonCompliant0, pNonCompliantTreated } from './model.ts';
 
 const p0 = pNonCompliant0({
-  propensity: 'o.propensity', sensitivity: 'coalesce(hs.sensitivity, 1.0)', countryRisk: 'coalesce(c.risk, 1.0)',
-  brokerRisk: 'coalesce(b.risk, 1.0)', aeo: 'o.aeo',
+  propensity: 'o.propensity',
+  sensitivity: 'coalesce(hs.sensitivity, 1.0)',
+  countryRisk: 'coalesce(c.risk, 1.0)',
+  brokerRisk: 'coalesce(b.risk, 1.0)',
+  aeo: 'o.aeo',
 });
 
 export const demoMigrations: Migration[] = [

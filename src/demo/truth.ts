@@ -44,10 +44,12 @@ export async function writeTruth(ws: Workspace, p: TruthParams): Promise<TrueEff
       pre.segment, coalesce(pre.inspected, 0), coalesce(pre.findings, 0), o.treat_prob, o.treated
     FROM demo_ops o JOIN demo_tax_traits t USING (operator_id) LEFT JOIN demo_pre pre USING (operator_id)
     ORDER BY o.op_pos`);
-  await ws.run(`
+  await ws.run(
+    `
     INSERT INTO demo_truth_brokers
     SELECT ${brokerCodeSql('range')}, ${brokerBadSql('range')}, ${brokerRiskSql('range')} FROM range($nb)`,
-    { seed: p.seed, nb: p.nb });
+    { seed: p.seed, nb: p.nb },
+  );
   await ws.run(`INSERT INTO demo_truth_countries SELECT code, risk FROM demo_c_countries`);
   await ws.run(`INSERT INTO demo_truth_hs_codes SELECT hs_code, heading, sens, is_residual FROM demo_hs
     UNION SELECT residual_code, heading, sens, true FROM demo_hs`);
@@ -56,7 +58,10 @@ export async function writeTruth(ws: Workspace, p: TruthParams): Promise<TrueEff
     ['seed', String(p.seed)],
     ['rows', String(p.rows)],
     ['effect', String(p.effect)],
-    ['effect_definition', 'relative change of the non-compliance probability of treated operators from treatment_start: p_nc = min(0.95, p_nc0 * (1 + effect))'],
+    [
+      'effect_definition',
+      'relative change of the non-compliance probability of treated operators from treatment_start: p_nc = min(0.95, p_nc0 * (1 + effect))',
+    ],
     ['treatment', p.treatment],
     ['treatment_start', p.treatmentStart],
     ['calendar_start', p.calendarStart],
@@ -77,7 +82,10 @@ export async function writeTruth(ws: Workspace, p: TruthParams): Promise<TrueEff
       (SELECT count(*) FROM demo_truth_operators WHERE treated) AS "treatedOperators"`))!;
   await insertKv(ws, [
     ['true_effect', String(t.trueEffect)],
-    ['true_effect_definition', 'avg(p_find - p_find0) over inspected lines of treated operators dated on or after treatment_start (view demo_truth_lines)'],
+    [
+      'true_effect_definition',
+      'avg(p_find - p_find0) over inspected lines of treated operators dated on or after treatment_start (view demo_truth_lines)',
+    ],
     ['true_effect_operator_mean', String(t.trueEffectOperatorMean)],
     ['true_effect_all_lines', String(t.trueEffectAllLines)],
     ['counterfactual_finding_rate', String(t.counterfactualFindingRate)],

@@ -14,23 +14,33 @@ import { GovernanceInputError } from './errors.ts';
 export const PROPOSAL_KINDS = ['treatment', 'gri_config', 'register'] as const;
 export type ProposalKind = (typeof PROPOSAL_KINDS)[number];
 
-const treatmentPayload = z.object({
-  matrix: z.string().default('general'),
-  size: z.string(),
-  risk: z.string(),
-  patch: z.object({
-    package: z.string().optional(),
-    intervention: z.enum(INTERVENTIONS).optional(),
-    what: z.array(z.string()).optional(),
-    addWhat: z.array(z.string()).optional(),
-    removeWhat: z.array(z.string()).optional(),
-    how: z.string().nullable().optional(),
-    when: z.string().nullable().optional(),
-    responsibleUnit: z.string().nullable().optional(),
-    monitoringUnit: z.string().nullable().optional(),
-  }).strict(),
-}).strict();
-const griPayload = z.object({ risk: z.string().default('general'), patch: z.record(z.string(), z.unknown()), comment: z.string().nullable().optional() }).strict();
+const treatmentPayload = z
+  .object({
+    matrix: z.string().default('general'),
+    size: z.string(),
+    risk: z.string(),
+    patch: z
+      .object({
+        package: z.string().optional(),
+        intervention: z.enum(INTERVENTIONS).optional(),
+        what: z.array(z.string()).optional(),
+        addWhat: z.array(z.string()).optional(),
+        removeWhat: z.array(z.string()).optional(),
+        how: z.string().nullable().optional(),
+        when: z.string().nullable().optional(),
+        responsibleUnit: z.string().nullable().optional(),
+        monitoringUnit: z.string().nullable().optional(),
+      })
+      .strict(),
+  })
+  .strict();
+const griPayload = z
+  .object({
+    risk: z.string().default('general'),
+    patch: z.record(z.string(), z.unknown()),
+    comment: z.string().nullable().optional(),
+  })
+  .strict();
 const registerPayload = z.object({ vulnerability: z.record(z.string(), z.unknown()) }).strict();
 
 export interface Proposal {
@@ -53,7 +63,9 @@ function parsePayload(kind: ProposalKind, payload: unknown) {
   const schema = kind === 'treatment' ? treatmentPayload : kind === 'gri_config' ? griPayload : registerPayload;
   const r = schema.safeParse(payload);
   if (!r.success) {
-    throw new GovernanceInputError(`${kind} proposal: ` + r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
+    throw new GovernanceInputError(
+      `${kind} proposal: ` + r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '),
+    );
   }
   return r.data as Record<string, unknown>;
 }
@@ -71,7 +83,11 @@ async function targetOf(ws: Workspace, kind: ProposalKind, p: Record<string, unk
       parseConfig(mergeConfig(cur.config, g.patch));
       return `gri:${g.risk}`;
     }
-    const v = normalise(await registerScales(ws), (p as { vulnerability: VulnerabilityInput }).vulnerability, 'proposed vulnerability');
+    const v = normalise(
+      await registerScales(ws),
+      (p as { vulnerability: VulnerabilityInput }).vulnerability,
+      'proposed vulnerability',
+    );
     return `register:${v.id ?? 'new'}`;
   } catch (e) {
     if (e instanceof GovernanceInputError) throw e;
@@ -79,25 +95,60 @@ async function targetOf(ws: Workspace, kind: ProposalKind, p: Record<string, unk
   }
 }
 
-export async function propose(ws: Workspace, actor: string, kind: string, payload: unknown, summary: string): Promise<Proposal> {
-  if (!(PROPOSAL_KINDS as readonly string[]).includes(kind)) throw new GovernanceInputError(`proposal kind '${kind}': expected ${PROPOSAL_KINDS.join(', ')}`);
-  if (!summary.trim()) throw new GovernanceInputError('a proposal needs a summary (what the committee is asked to approve)');
+export async function propose(
+  ws: Workspace,
+  actor: string,
+  kind: string,
+  payload: unknown,
+  summary: string,
+): Promise<Proposal> {
+  if (!(PROPOSAL_KINDS as readonly string[]).includes(kind))
+    throw new GovernanceInputError(`proposal kind '${kind}': expected ${PROPOSAL_KINDS.join(', ')}`);
+  if (!summary.trim())
+    throw new GovernanceInputError('a proposal needs a summary (what the committee is asked to approve)');
   const k = kind as ProposalKind;
   const p = parsePayload(k, payload);
   const target = await targetOf(ws, k, p);
   return ws.transaction(async () => {
-    const n = Number(await ws.scalar(`SELECT coalesce(max(TRY_CAST(substr(proposal_id, 3) AS INTEGER)), 0) FROM gov_proposals`)) + 1;
+    const n =
+      Number(
+        await ws.scalar(`SELECT coalesce(max(TRY_CAST(substr(proposal_id, 3) AS INTEGER)), 0) FROM gov_proposals`),
+      ) + 1;
     const id = `P-${String(n).padStart(3, '0')}`;
-    await ws.run('INSERT INTO gov_proposals VALUES ($id, $k, $t, $s, $p, $actor, now())', { id, k, t: target, s: summary.trim(), p: JSON.stringify(p), actor });
-    await recordChange(ws, { actor, action: 'approval.propose', entityType: 'proposal', entityId: id, after: { kind: k, target, summary, payload: p } });
+    await ws.run('INSERT INTO gov_proposals VALUES ($id, $k, $t, $s, $p, $actor, now())', {
+      id,
+      k,
+      t: target,
+      s: summary.trim(),
+      p: JSON.stringify(p),
+      actor,
+    });
+    await recordChange(ws, {
+      actor,
+      action: 'approval.propose',
+      entityType: 'proposal',
+      entityId: id,
+      after: { kind: k, target, summary, payload: p },
+    });
     return getProposal(ws, id);
   });
 }
 
 export async function listProposals(ws: Workspace, f: { status?: Proposal['status'] } = {}): Promise<Proposal[]> {
   const rows = await ws.all<{
-    proposal_id: string; kind: ProposalKind; target: string; summary: string; payload_json: string; proposed_by: string; proposed_at: string;
-    decision_id: string | null; outcome: string | null; result_json: string | null; decided_by: string | null; decided_at: string | null; ref: string | null;
+    proposal_id: string;
+    kind: ProposalKind;
+    target: string;
+    summary: string;
+    payload_json: string;
+    proposed_by: string;
+    proposed_at: string;
+    decision_id: string | null;
+    outcome: string | null;
+    result_json: string | null;
+    decided_by: string | null;
+    decided_at: string | null;
+    ref: string | null;
   }>(
     `SELECT p.*, strftime(p.proposed_at, '%Y-%m-%dT%H:%M:%SZ') AS proposed_at, o.decision_id, o.outcome, o.result_json, o.decided_by,
             strftime(o.decided_at, '%Y-%m-%dT%H:%M:%SZ') AS decided_at, d.ref
@@ -106,8 +157,18 @@ export async function listProposals(ws: Workspace, f: { status?: Proposal['statu
   );
   return rows
     .map((r) => ({
-      id: r.proposal_id, kind: r.kind, target: r.target, summary: r.summary, payload: JSON.parse(r.payload_json), proposedBy: r.proposed_by, proposedAt: r.proposed_at,
-      status: (r.outcome ?? 'pending') as Proposal['status'], decisionId: r.decision_id, meetingRef: r.ref, decidedBy: r.decided_by, decidedAt: r.decided_at,
+      id: r.proposal_id,
+      kind: r.kind,
+      target: r.target,
+      summary: r.summary,
+      payload: JSON.parse(r.payload_json),
+      proposedBy: r.proposed_by,
+      proposedAt: r.proposed_at,
+      status: (r.outcome ?? 'pending') as Proposal['status'],
+      decisionId: r.decision_id,
+      meetingRef: r.ref,
+      decidedBy: r.decided_by,
+      decidedAt: r.decided_at,
       result: r.result_json ? JSON.parse(r.result_json) : null,
     }))
     .filter((p) => !f.status || p.status === f.status);
@@ -123,14 +184,28 @@ export async function getProposal(ws: Workspace, id: string): Promise<Proposal> 
  * Called by recordDecision, inside its transaction, when a decision on a proposal is 'approved' or 'rejected'.
  * Approval applies the payload through the owning module (its own history entry, actor = who recorded it).
  */
-export async function settleProposal(ws: Workspace, actor: string, id: string, decisionId: string, outcome: 'approved' | 'rejected'): Promise<Proposal> {
+export async function settleProposal(
+  ws: Workspace,
+  actor: string,
+  id: string,
+  decisionId: string,
+  outcome: 'approved' | 'rejected',
+): Promise<Proposal> {
   const p = await getProposal(ws, id);
-  if (p.status !== 'pending') throw new GovernanceInputError(`proposal ${id} was already ${p.status} by decision ${p.decisionId}`);
+  if (p.status !== 'pending')
+    throw new GovernanceInputError(`proposal ${id} was already ${p.status} by decision ${p.decisionId}`);
   let result: unknown = null;
   if (outcome === 'approved') {
     if (p.kind === 'treatment') {
       const t = p.payload as z.infer<typeof treatmentPayload>;
-      const r = await setCell(ws, actor, await resolveMatrix(ws, t.matrix), parseSize(t.size), parseRisk(t.risk), t.patch);
+      const r = await setCell(
+        ws,
+        actor,
+        await resolveMatrix(ws, t.matrix),
+        parseSize(t.size),
+        parseRisk(t.risk),
+        t.patch,
+      );
       result = { cell: `${r.cell.matrix}:${r.cell.size}/${r.cell.risk}`, version: r.cell.version, changed: r.changed };
     } else if (p.kind === 'gri_config') {
       const g = p.payload as z.infer<typeof griPayload>;
@@ -138,12 +213,29 @@ export async function settleProposal(ws: Workspace, actor: string, id: string, d
       const r = await setConfig(ws, mergeConfig(cur.config, g.patch), actor, g.comment ?? `approved by ${decisionId}`);
       result = { configId: r.configId };
     } else {
-      const r = await saveVulnerability(ws, actor, (p.payload as { vulnerability: VulnerabilityInput }).vulnerability, `proposal ${id}`);
+      const r = await saveVulnerability(
+        ws,
+        actor,
+        (p.payload as { vulnerability: VulnerabilityInput }).vulnerability,
+        `proposal ${id}`,
+      );
       result = { vulnerability: r.vulnerability.id, version: r.vulnerability.version, changed: r.changed };
     }
   }
-  await ws.run('INSERT INTO gov_proposal_outcomes VALUES ($id, $d, $o, $r, $actor, now())', { id, d: decisionId, o: outcome, r: JSON.stringify(result), actor });
-  await recordChange(ws, { actor, action: `approval.${outcome === 'approved' ? 'approve' : 'reject'}`, entityType: 'proposal', entityId: id, after: { decision: decisionId, outcome, result } });
+  await ws.run('INSERT INTO gov_proposal_outcomes VALUES ($id, $d, $o, $r, $actor, now())', {
+    id,
+    d: decisionId,
+    o: outcome,
+    r: JSON.stringify(result),
+    actor,
+  });
+  await recordChange(ws, {
+    actor,
+    action: `approval.${outcome === 'approved' ? 'approve' : 'reject'}`,
+    entityType: 'proposal',
+    entityId: id,
+    after: { decision: decisionId, outcome, result },
+  });
   return getProposal(ws, id);
 }
 
@@ -169,22 +261,43 @@ export async function approvalRequired(ws: Workspace, kind: ProposalKind): Promi
   return (await getSettings(ws))[`approval.${kind}`] === true;
 }
 
-export async function setSetting(ws: Workspace, actor: string, key: string, raw: string | boolean | number): Promise<Record<string, unknown>> {
-  if (!(key in SETTING_DEFAULTS)) throw new GovernanceInputError(`setting '${key}': expected one of ${Object.keys(SETTING_DEFAULTS).join(', ')}`);
+export async function setSetting(
+  ws: Workspace,
+  actor: string,
+  key: string,
+  raw: string | boolean | number,
+): Promise<Record<string, unknown>> {
+  if (!(key in SETTING_DEFAULTS))
+    throw new GovernanceInputError(`setting '${key}': expected one of ${Object.keys(SETTING_DEFAULTS).join(', ')}`);
   const def = SETTING_DEFAULTS[key];
   let value: unknown = raw;
   if (typeof def === 'boolean' && typeof raw === 'string') {
-    if (!/^(true|false)$/.test(raw)) throw new GovernanceInputError(`setting '${key}' = '${raw}': expected true or false`);
+    if (!/^(true|false)$/.test(raw))
+      throw new GovernanceInputError(`setting '${key}' = '${raw}': expected true or false`);
     value = raw === 'true';
   } else if (typeof def === 'number' && typeof raw === 'string') {
-    if (!/^\d+$/.test(raw)) throw new GovernanceInputError(`setting '${key}' = '${raw}': expected a whole number of days`);
+    if (!/^\d+$/.test(raw))
+      throw new GovernanceInputError(`setting '${key}' = '${raw}': expected a whole number of days`);
     value = Number(raw);
   }
   return ws.transaction(async () => {
     const before = (await getSettings(ws))[key];
-    const v = Number(await ws.scalar('SELECT coalesce(max(version), 0) FROM gov_settings WHERE key = $k', { k: key })) + 1;
-    await ws.run('INSERT INTO gov_settings VALUES ($k, $v, $j, $actor, now())', { k: key, v, j: JSON.stringify(value), actor });
-    await recordChange(ws, { actor, action: 'governance.setting', entityType: 'governance_setting', entityId: key, before, after: value });
+    const v =
+      Number(await ws.scalar('SELECT coalesce(max(version), 0) FROM gov_settings WHERE key = $k', { k: key })) + 1;
+    await ws.run('INSERT INTO gov_settings VALUES ($k, $v, $j, $actor, now())', {
+      k: key,
+      v,
+      j: JSON.stringify(value),
+      actor,
+    });
+    await recordChange(ws, {
+      actor,
+      action: 'governance.setting',
+      entityType: 'governance_setting',
+      entityId: key,
+      before,
+      after: value,
+    });
     return getSettings(ws);
   });
 }

@@ -49,12 +49,29 @@ const latest = (table: string, key: string) =>
   `SELECT * EXCLUDE (rn) FROM (SELECT *, row_number() OVER (PARTITION BY ${key} ORDER BY version DESC) AS rn FROM ${table}) WHERE rn = 1`;
 
 export async function listMembers(ws: Workspace, opts: { includeInactive?: boolean } = {}): Promise<Member[]> {
-  const rows = await ws.all<{ member_id: string; version: number; name: string; role: CommitteeRole; unit: string | null; subcommittee: string | null; email: string | null; active: boolean }>(
-    `${latest('gov_members', 'member_id')} ORDER BY member_id`,
-  );
+  const rows = await ws.all<{
+    member_id: string;
+    version: number;
+    name: string;
+    role: CommitteeRole;
+    unit: string | null;
+    subcommittee: string | null;
+    email: string | null;
+    active: boolean;
+  }>(`${latest('gov_members', 'member_id')} ORDER BY member_id`);
   return rows
     .filter((r) => opts.includeInactive || r.active)
-    .map((r) => ({ id: r.member_id, version: r.version, name: r.name, role: r.role, roleLabel: roleLabel(r.role), unit: r.unit, subcommittee: r.subcommittee, email: r.email, active: r.active }));
+    .map((r) => ({
+      id: r.member_id,
+      version: r.version,
+      name: r.name,
+      role: r.role,
+      roleLabel: roleLabel(r.role),
+      unit: r.unit,
+      subcommittee: r.subcommittee,
+      email: r.email,
+      active: r.active,
+    }));
 }
 
 export async function getMember(ws: Workspace, id: string): Promise<Member> {
@@ -75,15 +92,35 @@ export async function saveMember(ws: Workspace, actor: string, input: MemberInpu
     const n = Math.max(0, ...all.map((m) => Number(m.id.slice(4)) || 0)) + 1;
     const mid = prev?.id ?? `MEM-${String(n).padStart(3, '0')}`;
     const next = {
-      name: input.name.trim(), role, unit: input.unit ?? prev?.unit ?? null, subcommittee: input.subcommittee ?? prev?.subcommittee ?? null,
-      email: input.email ?? prev?.email ?? null, active: input.active ?? prev?.active ?? true,
+      name: input.name.trim(),
+      role,
+      unit: input.unit ?? prev?.unit ?? null,
+      subcommittee: input.subcommittee ?? prev?.subcommittee ?? null,
+      email: input.email ?? prev?.email ?? null,
+      active: input.active ?? prev?.active ?? true,
     };
-    await ws.run(`INSERT INTO gov_members VALUES ($id, $v, $name, $role, $unit, $sub, $email, $active, $actor, now())`, {
-      id: mid, v: (prev?.version ?? 0) + 1, name: next.name, role: next.role, unit: next.unit, sub: next.subcommittee, email: next.email, active: next.active, actor,
-    });
+    await ws.run(
+      `INSERT INTO gov_members VALUES ($id, $v, $name, $role, $unit, $sub, $email, $active, $actor, now())`,
+      {
+        id: mid,
+        v: (prev?.version ?? 0) + 1,
+        name: next.name,
+        role: next.role,
+        unit: next.unit,
+        sub: next.subcommittee,
+        email: next.email,
+        active: next.active,
+        actor,
+      },
+    );
     await recordChange(ws, {
-      actor, action: prev ? 'committee.member.update' : 'committee.member.add', entityType: 'committee_member', entityId: mid,
-      before: prev ? { name: prev.name, role: prev.role, unit: prev.unit, subcommittee: prev.subcommittee, active: prev.active } : null,
+      actor,
+      action: prev ? 'committee.member.update' : 'committee.member.add',
+      entityType: 'committee_member',
+      entityId: mid,
+      before: prev
+        ? { name: prev.name, role: prev.role, unit: prev.unit, subcommittee: prev.subcommittee, active: prev.active }
+        : null,
       after: next,
     });
     return getMember(ws, mid);
@@ -99,7 +136,9 @@ export interface Subcommittee {
 }
 
 export async function listSubcommittees(ws: Workspace): Promise<Subcommittee[]> {
-  const rows = await ws.all<{ code: string; version: number; name: string; theme: string; reports_to: string }>(`${latest('gov_subcommittees', 'code')} ORDER BY code`);
+  const rows = await ws.all<{ code: string; version: number; name: string; theme: string; reports_to: string }>(
+    `${latest('gov_subcommittees', 'code')} ORDER BY code`,
+  );
   return rows.map((r) => ({ code: r.code, version: r.version, name: r.name, theme: r.theme, reportsTo: r.reports_to }));
 }
 
@@ -110,9 +149,15 @@ export async function getSubcommittee(ws: Workspace, code: string): Promise<Subc
 }
 
 /** A technical subcommittee with its theme; it reports to the committee ('RMC') or to another subcommittee. */
-export async function saveSubcommittee(ws: Workspace, actor: string, s: { code: string; name: string; theme: string; reportsTo?: string }): Promise<Subcommittee> {
-  if (!/^[A-Za-z0-9_-]{1,30}$/.test(s.code)) throw new GovernanceInputError(`subcommittee code '${s.code}': letters, digits, '_' and '-' only (at most 30)`);
-  if (!s.name.trim() || !s.theme.trim()) throw new GovernanceInputError(`subcommittee '${s.code}' needs a name and a theme`);
+export async function saveSubcommittee(
+  ws: Workspace,
+  actor: string,
+  s: { code: string; name: string; theme: string; reportsTo?: string },
+): Promise<Subcommittee> {
+  if (!/^[A-Za-z0-9_-]{1,30}$/.test(s.code))
+    throw new GovernanceInputError(`subcommittee code '${s.code}': letters, digits, '_' and '-' only (at most 30)`);
+  if (!s.name.trim() || !s.theme.trim())
+    throw new GovernanceInputError(`subcommittee '${s.code}' needs a name and a theme`);
   const reportsTo = s.reportsTo ?? 'RMC';
   if (reportsTo !== 'RMC') {
     if (reportsTo === s.code) throw new GovernanceInputError(`subcommittee '${s.code}' cannot report to itself`);
@@ -120,8 +165,22 @@ export async function saveSubcommittee(ws: Workspace, actor: string, s: { code: 
   }
   return ws.transaction(async () => {
     const prev = (await listSubcommittees(ws)).find((x) => x.code === s.code);
-    await ws.run(`INSERT INTO gov_subcommittees VALUES ($c, $v, $n, $t, $r, $actor, now())`, { c: s.code, v: (prev?.version ?? 0) + 1, n: s.name, t: s.theme, r: reportsTo, actor });
-    await recordChange(ws, { actor, action: 'committee.subcommittee.set', entityType: 'subcommittee', entityId: s.code, before: prev ?? null, after: { name: s.name, theme: s.theme, reportsTo } });
+    await ws.run(`INSERT INTO gov_subcommittees VALUES ($c, $v, $n, $t, $r, $actor, now())`, {
+      c: s.code,
+      v: (prev?.version ?? 0) + 1,
+      n: s.name,
+      t: s.theme,
+      r: reportsTo,
+      actor,
+    });
+    await recordChange(ws, {
+      actor,
+      action: 'committee.subcommittee.set',
+      entityType: 'subcommittee',
+      entityId: s.code,
+      before: prev ?? null,
+      after: { name: s.name, theme: s.theme, reportsTo },
+    });
     return getSubcommittee(ws, s.code);
   });
 }
@@ -136,19 +195,50 @@ export interface Terms {
 }
 
 export async function getTerms(ws: Workspace): Promise<Terms | null> {
-  const r = await ws.one<{ version: number; title: string; body: string; file_name: string | null; changed_by: string; changed_at: string }>(
-    'SELECT * FROM gov_terms ORDER BY version DESC LIMIT 1',
-  );
-  return r ? { version: r.version, title: r.title, body: r.body, fileName: r.file_name, changedBy: r.changed_by, changedAt: r.changed_at } : null;
+  const r = await ws.one<{
+    version: number;
+    title: string;
+    body: string;
+    file_name: string | null;
+    changed_by: string;
+    changed_at: string;
+  }>('SELECT * FROM gov_terms ORDER BY version DESC LIMIT 1');
+  return r
+    ? {
+        version: r.version,
+        title: r.title,
+        body: r.body,
+        fileName: r.file_name,
+        changedBy: r.changed_by,
+        changedAt: r.changed_at,
+      }
+    : null;
 }
 
 /** Attaches (a new version of) the committee's terms of reference: the text of the document. */
-export async function setTerms(ws: Workspace, actor: string, t: { title: string; body: string; fileName?: string | null }): Promise<Terms> {
+export async function setTerms(
+  ws: Workspace,
+  actor: string,
+  t: { title: string; body: string; fileName?: string | null },
+): Promise<Terms> {
   if (!t.body.trim()) throw new GovernanceInputError('the terms of reference are empty');
   return ws.transaction(async () => {
     const prev = await getTerms(ws);
-    await ws.run('INSERT INTO gov_terms VALUES ($v, $title, $body, $f, $actor, now())', { v: (prev?.version ?? 0) + 1, title: t.title, body: t.body, f: t.fileName ?? null, actor });
-    await recordChange(ws, { actor, action: 'committee.terms.set', entityType: 'committee_terms', entityId: String((prev?.version ?? 0) + 1), before: prev ? { title: prev.title } : null, after: { title: t.title, chars: t.body.length, file: t.fileName ?? null } });
+    await ws.run('INSERT INTO gov_terms VALUES ($v, $title, $body, $f, $actor, now())', {
+      v: (prev?.version ?? 0) + 1,
+      title: t.title,
+      body: t.body,
+      f: t.fileName ?? null,
+      actor,
+    });
+    await recordChange(ws, {
+      actor,
+      action: 'committee.terms.set',
+      entityType: 'committee_terms',
+      entityId: String((prev?.version ?? 0) + 1),
+      before: prev ? { title: prev.title } : null,
+      after: { title: t.title, chars: t.body.length, file: t.fileName ?? null },
+    });
     return (await getTerms(ws))!;
   });
 }

@@ -12,7 +12,8 @@ import { getSettings, listProposals } from './approvals.ts';
 import { listMembers } from './committee.ts';
 import { GovernanceInputError } from './errors.ts';
 
-const days = (from: string, to: string) => Math.round((Date.parse(to + 'T00:00:00Z') - Date.parse(from + 'T00:00:00Z')) / 86_400_000);
+const days = (from: string, to: string) =>
+  Math.round((Date.parse(to + 'T00:00:00Z') - Date.parse(from + 'T00:00:00Z')) / 86_400_000);
 
 export interface UnitOverdue {
   unit: string;
@@ -23,16 +24,33 @@ export interface UnitOverdue {
 /** Open actions and planned measures past their due date on `today`, grouped by owner/responsible unit. */
 export async function overdueByUnit(ws: Workspace, today: string): Promise<UnitOverdue[]> {
   const units = new Map<string, UnitOverdue>();
-  const unit = (u: string) => units.get(u) ?? units.set(u, { unit: u, overdueActions: [], overdueMeasures: [] }).get(u)!;
+  const unit = (u: string) =>
+    units.get(u) ?? units.set(u, { unit: u, overdueActions: [], overdueMeasures: [] }).get(u)!;
   for (const a of await listActions(ws)) {
-    if (a.status !== 'closed' && a.dueDate < today) unit(a.ownerUnit).overdueActions.push({ id: a.id, description: a.description, dueDate: a.dueDate, daysLate: days(a.dueDate, today), ref: a.ref });
+    if (a.status !== 'closed' && a.dueDate < today)
+      unit(a.ownerUnit).overdueActions.push({
+        id: a.id,
+        description: a.description,
+        dueDate: a.dueDate,
+        daysLate: days(a.dueDate, today),
+        ref: a.ref,
+      });
   }
   for (const m of await listMeasuresWithSchedule(ws, today)) {
     if (m.status !== 'done' && m.expectedDate && m.expectedDate < today) {
-      unit(m.responsibleUnit).overdueMeasures.push({ id: m.id, description: m.description, expectedDate: m.expectedDate, daysLate: days(m.expectedDate, today) });
+      unit(m.responsibleUnit).overdueMeasures.push({
+        id: m.id,
+        description: m.description,
+        expectedDate: m.expectedDate,
+        daysLate: days(m.expectedDate, today),
+      });
     }
   }
-  return [...units.values()].sort((a, b) => b.overdueActions.length + b.overdueMeasures.length - (a.overdueActions.length + a.overdueMeasures.length) || a.unit.localeCompare(b.unit));
+  return [...units.values()].sort(
+    (a, b) =>
+      b.overdueActions.length + b.overdueMeasures.length - (a.overdueActions.length + a.overdueMeasures.length) ||
+      a.unit.localeCompare(b.unit),
+  );
 }
 
 export interface Reminder {
@@ -49,8 +67,26 @@ export interface Reminder {
 function reminderOf(a: Action, today: string, before: number): Reminder | null {
   if (a.status === 'closed') return null;
   const d = days(today, a.dueDate);
-  if (d < 0) return { actionId: a.id, kind: 'overdue', ownerUnit: a.ownerUnit, dueDate: a.dueDate, days: -d, description: a.description, message: `Action ${a.id} (${a.ownerUnit}) is ${-d} day(s) overdue (due ${a.dueDate}): ${a.description}` };
-  if (d <= before) return { actionId: a.id, kind: 'due_soon', ownerUnit: a.ownerUnit, dueDate: a.dueDate, days: d, description: a.description, message: `Action ${a.id} (${a.ownerUnit}) is due in ${d} day(s), on ${a.dueDate}: ${a.description}` };
+  if (d < 0)
+    return {
+      actionId: a.id,
+      kind: 'overdue',
+      ownerUnit: a.ownerUnit,
+      dueDate: a.dueDate,
+      days: -d,
+      description: a.description,
+      message: `Action ${a.id} (${a.ownerUnit}) is ${-d} day(s) overdue (due ${a.dueDate}): ${a.description}`,
+    };
+  if (d <= before)
+    return {
+      actionId: a.id,
+      kind: 'due_soon',
+      ownerUnit: a.ownerUnit,
+      dueDate: a.dueDate,
+      days: d,
+      description: a.description,
+      message: `Action ${a.id} (${a.ownerUnit}) is due in ${d} day(s), on ${a.dueDate}: ${a.description}`,
+    };
   return null;
 }
 
@@ -67,10 +103,16 @@ export async function reminders(ws: Workspace, today: string, f: { unit?: string
  * The e-mail hook: when 'email.enabled' is true, writes one .eml per reminder not yet sent (to the members of
  * the owner unit that have an address) into the outbox folder. Off by default: refused with a clear message.
  */
-export async function sendEmailReminders(ws: Workspace, actor: string, today: string): Promise<{ written: string[]; skipped: number }> {
+export async function sendEmailReminders(
+  ws: Workspace,
+  actor: string,
+  today: string,
+): Promise<{ written: string[]; skipped: number }> {
   const s = await getSettings(ws);
   if (s['email.enabled'] !== true) {
-    throw new GovernanceInputError("e-mail reminders are off (the default); turn them on with 'cip committee settings set email.enabled true'");
+    throw new GovernanceInputError(
+      "e-mail reminders are off (the default); turn them on with 'cip committee settings set email.enabled true'",
+    );
   }
   const outbox = String(s['email.outbox']);
   const dir = isAbsolute(outbox) ? outbox : join(ws.dir, outbox);
@@ -78,15 +120,40 @@ export async function sendEmailReminders(ws: Workspace, actor: string, today: st
   const written: string[] = [];
   let skipped = 0;
   for (const r of await reminders(ws, today)) {
-    if (await ws.one("SELECT 1 FROM gov_reminders_sent WHERE action_id = $a AND kind = $k AND channel = 'email'", { a: r.actionId, k: r.kind })) { skipped++; continue; }
+    if (
+      await ws.one("SELECT 1 FROM gov_reminders_sent WHERE action_id = $a AND kind = $k AND channel = 'email'", {
+        a: r.actionId,
+        k: r.kind,
+      })
+    ) {
+      skipped++;
+      continue;
+    }
     const to = members.filter((m) => m.unit === r.ownerUnit && m.email).map((m) => m.email!);
-    if (!to.length) { skipped++; continue; }
+    if (!to.length) {
+      skipped++;
+      continue;
+    }
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `${today}-${r.actionId}-${r.kind}.eml`);
-    writeFileSync(file, `To: ${to.join(', ')}\r\nSubject: [RMC] ${r.kind === 'overdue' ? 'Overdue' : 'Due soon'}: action ${r.actionId}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${r.message}\r\n`);
+    writeFileSync(
+      file,
+      `To: ${to.join(', ')}\r\nSubject: [RMC] ${r.kind === 'overdue' ? 'Overdue' : 'Due soon'}: action ${r.actionId}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${r.message}\r\n`,
+    );
     await ws.transaction(async () => {
-      await ws.run("INSERT INTO gov_reminders_sent VALUES ($a, $k, 'email', $d::DATE)", { a: r.actionId, k: r.kind, d: today });
-      await recordChange(ws, { actor, action: 'action.remind', entityType: 'action', entityId: r.actionId, orgUnit: r.ownerUnit, after: { kind: r.kind, to } });
+      await ws.run("INSERT INTO gov_reminders_sent VALUES ($a, $k, 'email', $d::DATE)", {
+        a: r.actionId,
+        k: r.kind,
+        d: today,
+      });
+      await recordChange(ws, {
+        actor,
+        action: 'action.remind',
+        entityType: 'action',
+        entityId: r.actionId,
+        orgUnit: r.ownerUnit,
+        after: { kind: r.kind, to },
+      });
     });
     written.push(file);
   }
@@ -95,8 +162,21 @@ export async function sendEmailReminders(ws: Workspace, actor: string, today: st
 
 export interface HeadReport {
   asOf: string;
-  measures: { total: number; done: number; planned: number; late: number; byUnit: { unit: string; total: number; done: number; late: number }[] };
-  indicators: { id: string; name: string; period: string | null; value: number | null; goal: number | null; onTarget: boolean | null }[];
+  measures: {
+    total: number;
+    done: number;
+    planned: number;
+    late: number;
+    byUnit: { unit: string; total: number; done: number; late: number }[];
+  };
+  indicators: {
+    id: string;
+    name: string;
+    period: string | null;
+    value: number | null;
+    goal: number | null;
+    onTarget: boolean | null;
+  }[];
   pending: {
     proposals: { id: string; kind: string; summary: string; proposedBy: string }[];
     openActions: number;
@@ -113,19 +193,39 @@ export async function headReport(ws: Workspace, today: string): Promise<HeadRepo
   return {
     asOf: today,
     measures: {
-      total: ms.length, done: ms.filter((m) => m.status === 'done').length, planned: ms.filter((m) => m.status !== 'done').length, late: ms.filter(isLate).length,
+      total: ms.length,
+      done: ms.filter((m) => m.status === 'done').length,
+      planned: ms.filter((m) => m.status !== 'done').length,
+      late: ms.filter(isLate).length,
       byUnit: units.map((u) => {
         const x = ms.filter((m) => m.responsibleUnit === u);
-        return { unit: u, total: x.length, done: x.filter((m) => m.status === 'done').length, late: x.filter(isLate).length };
+        return {
+          unit: u,
+          total: x.length,
+          done: x.filter((m) => m.status === 'done').length,
+          late: x.filter(isLate).length,
+        };
       }),
     },
     indicators: (await listIndicators(ws)).map((i) => {
       const last = i.values.at(-1);
       const value = last?.value ?? null;
-      return { id: i.id, name: i.name, period: last?.period ?? null, value, goal: i.goal, onTarget: value === null || i.goal === null ? null : value >= i.goal };
+      return {
+        id: i.id,
+        name: i.name,
+        period: last?.period ?? null,
+        value,
+        goal: i.goal,
+        onTarget: value === null || i.goal === null ? null : value >= i.goal,
+      };
     }),
     pending: {
-      proposals: (await listProposals(ws, { status: 'pending' })).map((p) => ({ id: p.id, kind: p.kind, summary: p.summary, proposedBy: p.proposedBy })),
+      proposals: (await listProposals(ws, { status: 'pending' })).map((p) => ({
+        id: p.id,
+        kind: p.kind,
+        summary: p.summary,
+        proposedBy: p.proposedBy,
+      })),
       openActions: actions.filter((a) => a.status !== 'closed').length,
       overdueActions: actions.filter((a) => a.status !== 'closed' && a.dueDate < today).length,
     },

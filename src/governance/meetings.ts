@@ -45,7 +45,11 @@ export interface MinuteEntry {
 }
 
 export function parseIsoDate(v: string, what: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(v + 'T00:00:00Z')) || new Date(v + 'T00:00:00Z').toISOString().slice(0, 10) !== v) {
+  if (
+    !/^\d{4}-\d{2}-\d{2}$/.test(v) ||
+    Number.isNaN(Date.parse(v + 'T00:00:00Z')) ||
+    new Date(v + 'T00:00:00Z').toISOString().slice(0, 10) !== v
+  ) {
     throw new GovernanceInputError(`${what} '${v}': expected a date as YYYY-MM-DD`);
   }
   return v;
@@ -62,17 +66,44 @@ export async function nextRef(ws: Workspace, heldOn: string): Promise<string> {
 }
 
 export async function listMeetings(ws: Workspace): Promise<Meeting[]> {
-  const rows = await ws.all<{ ref: string; held_on: string; chair: string; title: string | null; created_by: string; signed_by: string | null; signed_at: string | null }>(
+  const rows = await ws.all<{
+    ref: string;
+    held_on: string;
+    chair: string;
+    title: string | null;
+    created_by: string;
+    signed_by: string | null;
+    signed_at: string | null;
+  }>(
     `SELECT m.ref, m.held_on, m.chair, m.title, m.created_by, s.signed_by, strftime(s.signed_at, '%Y-%m-%dT%H:%M:%SZ') AS signed_at
        FROM gov_meetings m LEFT JOIN gov_signoffs s USING (ref) ORDER BY m.held_on, m.ref`,
   );
-  const att = await ws.all<{ ref: string; member_id: string; name: string; role: string; unit: string | null; member_version: number }>(
-    'SELECT * FROM gov_attendees ORDER BY ref, member_id',
-  );
+  const att = await ws.all<{
+    ref: string;
+    member_id: string;
+    name: string;
+    role: string;
+    unit: string | null;
+    member_version: number;
+  }>('SELECT * FROM gov_attendees ORDER BY ref, member_id');
   return rows.map((r) => ({
-    ref: r.ref, heldOn: r.held_on, chair: r.chair, title: r.title, createdBy: r.created_by, signedBy: r.signed_by, signedAt: r.signed_at,
+    ref: r.ref,
+    heldOn: r.held_on,
+    chair: r.chair,
+    title: r.title,
+    createdBy: r.created_by,
+    signedBy: r.signed_by,
+    signedAt: r.signed_at,
     status: r.signed_by ? 'signed' : 'open',
-    attendees: att.filter((a) => a.ref === r.ref).map((a) => ({ memberId: a.member_id, name: a.name, role: a.role, unit: a.unit, memberVersion: a.member_version })),
+    attendees: att
+      .filter((a) => a.ref === r.ref)
+      .map((a) => ({
+        memberId: a.member_id,
+        name: a.name,
+        role: a.role,
+        unit: a.unit,
+        memberVersion: a.member_version,
+      })),
   }));
 }
 
@@ -110,20 +141,45 @@ export async function createMeeting(ws: Workspace, actor: string, input: Meeting
   const heldOn = parseIsoDate(input.heldOn, 'meeting date');
   if (!input.chair?.trim()) throw new GovernanceInputError('a meeting needs a chair');
   const ref = input.ref ?? (await nextRef(ws, heldOn));
-  if (!/^[A-Za-z0-9_-]{3,40}$/.test(ref)) throw new GovernanceInputError(`meeting reference '${ref}': letters, digits, '-' and '_' only`);
-  if (await ws.one('SELECT 1 FROM gov_meetings WHERE ref = $ref', { ref })) throw new GovernanceInputError(`meeting ${ref} already exists`);
-  const members = input.attendees ? await Promise.all(input.attendees.map((id) => getMember(ws, id))) : await listMembers(ws);
+  if (!/^[A-Za-z0-9_-]{3,40}$/.test(ref))
+    throw new GovernanceInputError(`meeting reference '${ref}': letters, digits, '-' and '_' only`);
+  if (await ws.one('SELECT 1 FROM gov_meetings WHERE ref = $ref', { ref }))
+    throw new GovernanceInputError(`meeting ${ref} already exists`);
+  const members = input.attendees
+    ? await Promise.all(input.attendees.map((id) => getMember(ws, id)))
+    : await listMembers(ws);
   const proposals: AgendaProposal[] = input.planItems === false ? [] : await planItems(ws, heldOn);
   return ws.transaction(async () => {
-    await ws.run('INSERT INTO gov_meetings VALUES ($ref, $d::DATE, $chair, $title, $actor, now())', { ref, d: heldOn, chair: input.chair.trim(), title: input.title ?? null, actor });
+    await ws.run('INSERT INTO gov_meetings VALUES ($ref, $d::DATE, $chair, $title, $actor, now())', {
+      ref,
+      d: heldOn,
+      chair: input.chair.trim(),
+      title: input.title ?? null,
+      actor,
+    });
     for (const m of members) {
-      await ws.run('INSERT INTO gov_attendees VALUES ($ref, $id, $name, $role, $unit, $v)', { ref, id: m.id, name: m.name, role: m.role, unit: m.unit, v: m.version });
+      await ws.run('INSERT INTO gov_attendees VALUES ($ref, $id, $name, $role, $unit, $v)', {
+        ref,
+        id: m.id,
+        name: m.name,
+        role: m.role,
+        unit: m.unit,
+        v: m.version,
+      });
     }
     let no = 0;
     for (const p of proposals) await insertItem(ws, actor, ref, ++no, p);
     await recordChange(ws, {
-      actor, action: 'meeting.create', entityType: 'meeting', entityId: ref,
-      after: { held_on: heldOn, chair: input.chair, attendees: members.map((m) => m.id), agenda: proposals.map((p) => `${p.kind}:${p.subjectId ?? ''}`) },
+      actor,
+      action: 'meeting.create',
+      entityType: 'meeting',
+      entityId: ref,
+      after: {
+        held_on: heldOn,
+        chair: input.chair,
+        attendees: members.map((m) => m.id),
+        agenda: proposals.map((p) => `${p.kind}:${p.subjectId ?? ''}`),
+      },
     });
     return getMeeting(ws, ref);
   });
@@ -131,16 +187,33 @@ export async function createMeeting(ws: Workspace, actor: string, input: Meeting
 
 async function insertItem(ws: Workspace, actor: string, ref: string, no: number, p: AgendaProposal): Promise<void> {
   await ws.run('INSERT INTO gov_agenda_items VALUES ($ref, $no, $kind, $st, $sid, $title, $actor, now())', {
-    ref, no, kind: p.kind, st: p.subjectType, sid: p.subjectId, title: p.title, actor,
+    ref,
+    no,
+    kind: p.kind,
+    st: p.subjectType,
+    sid: p.subjectId,
+    title: p.title,
+    actor,
   });
 }
 
 export async function storedItems(ws: Workspace, ref: string): Promise<StoredItem[]> {
-  const rows = await ws.all<{ item_no: number; kind: string; subject_type: string | null; subject_id: string | null; title: string }>(
-    'SELECT item_no, kind, subject_type, subject_id, title FROM gov_agenda_items WHERE ref = $ref ORDER BY item_no',
-    { ref },
-  );
-  return rows.map((r) => ({ itemNo: r.item_no, kind: r.kind, subjectType: r.subject_type, subjectId: r.subject_id, title: r.title }));
+  const rows = await ws.all<{
+    item_no: number;
+    kind: string;
+    subject_type: string | null;
+    subject_id: string | null;
+    title: string;
+  }>('SELECT item_no, kind, subject_type, subject_id, title FROM gov_agenda_items WHERE ref = $ref ORDER BY item_no', {
+    ref,
+  });
+  return rows.map((r) => ({
+    itemNo: r.item_no,
+    kind: r.kind,
+    subjectType: r.subject_type,
+    subjectId: r.subject_id,
+    title: r.title,
+  }));
 }
 
 /** Adds an agenda item by hand (an open meeting only); refused when the same subject is already on it. */
@@ -154,42 +227,97 @@ export async function addAgendaItem(ws: Workspace, actor: string, ref: string, p
     }
     const no = Math.max(0, ...items.map((i) => i.itemNo)) + 1;
     await insertItem(ws, actor, ref, no, p);
-    await recordChange(ws, { actor, action: 'meeting.agenda.add', entityType: 'meeting', entityId: ref, after: { item: no, ...p } });
+    await recordChange(ws, {
+      actor,
+      action: 'meeting.agenda.add',
+      entityType: 'meeting',
+      entityId: ref,
+      after: { item: no, ...p },
+    });
     return (await storedItems(ws, ref)).find((i) => i.itemNo === no)!;
   });
 }
 
 export async function listMinutes(ws: Workspace, ref: string): Promise<MinuteEntry[]> {
-  const rows = await ws.all<{ entry_no: number; item_key: string; kind: 'minute' | 'correction'; body: string; author: string; written_at: string }>(
+  const rows = await ws.all<{
+    entry_no: number;
+    item_key: string;
+    kind: 'minute' | 'correction';
+    body: string;
+    author: string;
+    written_at: string;
+  }>(
     `SELECT entry_no, item_key, kind, body, author, strftime(written_at, '%Y-%m-%dT%H:%M:%SZ') AS written_at FROM gov_minutes WHERE ref = $ref ORDER BY entry_no`,
     { ref },
   );
-  return rows.map((r) => ({ entryNo: r.entry_no, itemKey: r.item_key, kind: r.kind, body: r.body, author: r.author, writtenAt: r.written_at }));
+  return rows.map((r) => ({
+    entryNo: r.entry_no,
+    itemKey: r.item_key,
+    kind: r.kind,
+    body: r.body,
+    author: r.author,
+    writtenAt: r.written_at,
+  }));
 }
 
-async function appendMinute(ws: Workspace, actor: string, ref: string, itemKey: string, kind: 'minute' | 'correction', body: string): Promise<MinuteEntry> {
+async function appendMinute(
+  ws: Workspace,
+  actor: string,
+  ref: string,
+  itemKey: string,
+  kind: 'minute' | 'correction',
+  body: string,
+): Promise<MinuteEntry> {
   if (!body.trim()) throw new GovernanceInputError(`the ${kind} for ${itemKey} is empty`);
   if (!/^(general|item:\d+|action:[A-Za-z0-9-]+|decision:[A-Za-z0-9/-]+)$/.test(itemKey)) {
     throw new GovernanceInputError(`item '${itemKey}': expected general, item:<n>, action:<id> or decision:<id>`);
   }
   return ws.transaction(async () => {
     const n = Number(await ws.scalar('SELECT coalesce(max(entry_no), 0) FROM gov_minutes')) + 1;
-    await ws.run('INSERT INTO gov_minutes VALUES ($n, $ref, $key, $kind, $body, $actor, now())', { n, ref, key: itemKey, kind, body, actor });
-    await recordChange(ws, { actor, action: kind === 'minute' ? 'meeting.minutes' : 'meeting.correct', entityType: 'meeting', entityId: ref, after: { item: itemKey, entry: n, body } });
+    await ws.run('INSERT INTO gov_minutes VALUES ($n, $ref, $key, $kind, $body, $actor, now())', {
+      n,
+      ref,
+      key: itemKey,
+      kind,
+      body,
+      actor,
+    });
+    await recordChange(ws, {
+      actor,
+      action: kind === 'minute' ? 'meeting.minutes' : 'meeting.correct',
+      entityType: 'meeting',
+      entityId: ref,
+      after: { item: itemKey, entry: n, body },
+    });
     return (await listMinutes(ws, ref)).find((e) => e.entryNo === n)!;
   });
 }
 
 /** Minutes of one agenda item ('item:3', 'action:A-001', 'general'); the latest entry per item is current. */
-export async function writeMinutes(ws: Workspace, actor: string, ref: string, itemKey: string, body: string): Promise<MinuteEntry> {
+export async function writeMinutes(
+  ws: Workspace,
+  actor: string,
+  ref: string,
+  itemKey: string,
+  body: string,
+): Promise<MinuteEntry> {
   await assertOpen(ws, ref);
   return appendMinute(ws, actor, ref, itemKey, 'minute', body);
 }
 
 /** A correction to a signed-off record: a new entry, shown with the minutes; the signed text stays. */
-export async function addCorrection(ws: Workspace, actor: string, ref: string, itemKey: string, body: string): Promise<MinuteEntry> {
+export async function addCorrection(
+  ws: Workspace,
+  actor: string,
+  ref: string,
+  itemKey: string,
+  body: string,
+): Promise<MinuteEntry> {
   const m = await getMeeting(ws, ref);
-  if (m.status !== 'signed') throw new GovernanceInputError(`meeting ${ref} is not signed off yet: edit its minutes instead (cip meeting minutes ${ref} --item ${itemKey} --text …)`);
+  if (m.status !== 'signed')
+    throw new GovernanceInputError(
+      `meeting ${ref} is not signed off yet: edit its minutes instead (cip meeting minutes ${ref} --item ${itemKey} --text …)`,
+    );
   return appendMinute(ws, actor, ref, itemKey, 'correction', body);
 }
 
@@ -198,7 +326,13 @@ export async function signOff(ws: Workspace, actor: string, ref: string): Promis
   await assertOpen(ws, ref);
   return ws.transaction(async () => {
     await ws.run('INSERT INTO gov_signoffs VALUES ($ref, $actor, now())', { ref, actor });
-    await recordChange(ws, { actor, action: 'meeting.signoff', entityType: 'meeting', entityId: ref, after: { signed_by: actor } });
+    await recordChange(ws, {
+      actor,
+      action: 'meeting.signoff',
+      entityType: 'meeting',
+      entityId: ref,
+      after: { signed_by: actor },
+    });
     return getMeeting(ws, ref);
   });
 }

@@ -6,7 +6,8 @@ import type { Migration } from '../workspace/migrations.ts';
 export const governanceMigrations: Migration[] = [
   {
     id: 'governance-001-committee',
-    description: 'Risk-management committee (Annex 4): members, subcommittees, terms of reference, meetings, minutes, decisions, actions, approvals',
+    description:
+      'Risk-management committee (Annex 4): members, subcommittees, terms of reference, meetings, minutes, decisions, actions, approvals',
     sql: `
       CREATE TABLE gov_members (
         member_id VARCHAR NOT NULL, version INTEGER NOT NULL, name VARCHAR NOT NULL, role VARCHAR NOT NULL,

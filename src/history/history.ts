@@ -151,7 +151,8 @@ export async function verifyHistory(ws: Workspace): Promise<VerifyResult> {
   let prevHash = '';
   let expectedSeq = 1;
   for (const r of rows) {
-    if (r.seq !== expectedSeq) problems.push({ seq: r.seq, problem: `entries ${expectedSeq}..${r.seq - 1} are missing` });
+    if (r.seq !== expectedSeq)
+      problems.push({ seq: r.seq, problem: `entries ${expectedSeq}..${r.seq - 1} are missing` });
     if (r.prev_hash !== prevHash) problems.push({ seq: r.seq, problem: 'does not link to the entry before it' });
     const { hash, ...rest } = r;
     if (entryHash(rest) !== hash) problems.push({ seq: r.seq, problem: 'content does not match its hash (edited)' });

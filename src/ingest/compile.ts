@@ -34,7 +34,8 @@ class Params {
   }
 }
 
-const NUMERIC_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL.*)$/;
+const NUMERIC_TYPES =
+  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL.*)$/;
 const DATE_TYPES = /^(DATE|TIMESTAMP.*)$/;
 const INTEGER_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT)$/;
 
@@ -169,12 +170,18 @@ export function compileMapping(def: KindDef, mapping: Mapping, src: Source): Com
     level3.push(carried, fcol);
 
     const col = p.add(label);
-    const entry = (code: string, msg: string) => `{'column': ${col}, 'value': ${rawValue}, 'reason': ${p.add(`${code}: ${msg}`)}}`;
-    if (f.required) checks.push({ cond: rawIsNull, entry: entry('missing_required', `${f.name} is required but empty`) });
+    const entry = (code: string, msg: string) =>
+      `{'column': ${col}, 'value': ${rawValue}, 'reason': ${p.add(`${code}: ${msg}`)}}`;
+    if (f.required)
+      checks.push({ cond: rawIsNull, entry: entry('missing_required', `${f.name} is required but empty`) });
     const formats = f.type === 'date' ? (asArray(rule.format) ?? asArray(defaults.format) ?? ['yyyy-mm-dd']) : [];
     const expected = f.type === 'date' ? `expected a date as ${formats.join(' or ')}` : `expected ${EXPECTED[f.type]}`;
-    checks.push({ cond: `NOT (${rawIsNull}) AND ${fcol} IS NULL`, entry: entry(UNPARSEABLE[f.type], `${f.name}: ${expected}`) });
-    if (f.nonNegative) checks.push({ cond: `${fcol} < 0`, entry: entry('negative_value', `${f.name} must not be negative`) });
+    checks.push({
+      cond: `NOT (${rawIsNull}) AND ${fcol} IS NULL`,
+      entry: entry(UNPARSEABLE[f.type], `${f.name}: ${expected}`),
+    });
+    if (f.nonNegative)
+      checks.push({ cond: `${fcol} < 0`, entry: entry('negative_value', `${f.name} must not be negative`) });
     if (f.type === 'hs') {
       checks.push({
         cond: `${fcol} IS NOT NULL AND length(${fcol}) NOT BETWEEN 6 AND 10`,
@@ -206,7 +213,10 @@ FROM (SELECT ${level3.join(', ')}
 function mapped(raw: string, rule: FieldRuleObject, p: Params): string {
   if (!rule.map || Object.keys(rule.map).length === 0) return raw;
   const whens = Object.entries(rule.map)
-    .map(([k, v]) => `WHEN ${p.add(k.trim().toUpperCase())} THEN ${v === null ? 'NULL' : `CAST(${p.add(String(v))} AS VARCHAR)`}`)
+    .map(
+      ([k, v]) =>
+        `WHEN ${p.add(k.trim().toUpperCase())} THEN ${v === null ? 'NULL' : `CAST(${p.add(String(v))} AS VARCHAR)`}`,
+    )
     .join(' ');
   return `(CASE upper(${raw}) ${whens} ELSE ${raw} END)`;
 }

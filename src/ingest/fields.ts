@@ -69,7 +69,15 @@ export const KINDS: Record<ImportKind, KindDef> = {
     kind: 'operators',
     table: 'operators',
     key: ['operator_id'],
-    fields: [s('operator_id', true), s('name'), d('registration_date'), s('isic_sector'), b('aeo_status'), s('region'), s('office')],
+    fields: [
+      s('operator_id', true),
+      s('name'),
+      d('registration_date'),
+      s('isic_sector'),
+      b('aeo_status'),
+      s('region'),
+      s('office'),
+    ],
   },
   tax: {
     kind: 'tax',
@@ -92,7 +100,15 @@ export const KINDS: Record<ImportKind, KindDef> = {
     kind: 'cases',
     table: 'cases',
     key: ['case_id'],
-    fields: [s('case_id', true), s('operator_id', true), d('date', true), s('declaration_id'), s('compliance_risk'), b('serious'), n('amount')],
+    fields: [
+      s('case_id', true),
+      s('operator_id', true),
+      d('date', true),
+      s('declaration_id'),
+      s('compliance_risk'),
+      b('serious'),
+      n('amount'),
+    ],
   },
   audits: {
     kind: 'audits',
@@ -114,7 +130,14 @@ export const KINDS: Record<ImportKind, KindDef> = {
     kind: 'treatments',
     table: 'treatments_applied',
     key: ['operator_id', 'treatment', 'start_date'],
-    fields: [s('operator_id', true), s('treatment', true), d('start_date', true), d('end_date'), s('segment'), s('applied_by')],
+    fields: [
+      s('operator_id', true),
+      s('treatment', true),
+      d('start_date', true),
+      d('end_date'),
+      s('segment'),
+      s('applied_by'),
+    ],
   },
 };
 

@@ -87,7 +87,11 @@ function sqlString(s: string): string {
 async function resolveMapping(ws: Workspace, def: KindDef, src: Source, opts: ImportOptions): Promise<Mapping> {
   if (opts.mapping) return validateMapping(opts.mapping, def.kind, '(given)');
   if (opts.mappingFile) return loadMappingFile(opts.mappingFile, def.kind);
-  const s = suggestMapping(def.kind, src.columns.map((c) => c.name), await sampleRows(ws, src));
+  const s = suggestMapping(
+    def.kind,
+    src.columns.map((c) => c.name),
+    await sampleRows(ws, src),
+  );
   if (s.missing.length) {
     throw new ImportError(
       `${basename(src.file)}: no mapping given and the required field(s) ${s.missing.join(', ')} could not be placed ` +
@@ -114,7 +118,12 @@ export async function importFile(
     sha256,
     importId: null,
     alreadyImported: { importId: prior.import_id, finishedAt: prior.finished_at },
-    summary: { read: prior.rows_read, imported: 0, rejected: prior.rows_rejected, duplicates: prior.rows_read - prior.rows_rejected },
+    summary: {
+      read: prior.rows_read,
+      imported: 0,
+      rejected: prior.rows_rejected,
+      duplicates: prior.rows_read - prior.rows_rejected,
+    },
     issues: [],
     mapping: preMapping ?? { fields: {} },
   });
@@ -177,7 +186,9 @@ export async function importFile(
       const read = Number(await ws.scalar(`SELECT count(*) FROM ${src.relation}`, src.params));
 
       // Pass 2, only when some rows were left out: their problems, one reject row per problem.
-      await ws.run('CREATE TEMP TABLE _ing_rejects (source_row BIGINT, column_name VARCHAR, value VARCHAR, reason VARCHAR)');
+      await ws.run(
+        'CREATE TEMP TABLE _ing_rejects (source_row BIGINT, column_name VARCHAR, value VARCHAR, reason VARCHAR)',
+      );
       if (inserted < read) {
         await runWithProgress(
           ws,

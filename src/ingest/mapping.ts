@@ -101,7 +101,8 @@ function kindProblems(raw: unknown, kind: ImportKind): string[] {
     }
   }
   for (const f of def.fields) {
-    if (f.required && !(f.name in fields)) problems.push(`  fields.${f.name}: required field for ${kind} is not mapped`);
+    if (f.required && !(f.name in fields))
+      problems.push(`  fields.${f.name}: required field for ${kind} is not mapped`);
   }
   return problems;
 }
@@ -111,7 +112,9 @@ export function validateMapping(raw: unknown, kind: ImportKind, where = ''): Map
   const r = MappingSchema.safeParse(raw);
   const problems = kindProblems(raw, kind);
   if (!r.success) {
-    throw new MappingError(`${formatIssues(where, r.error.issues)}${problems.length ? '\n' + problems.join('\n') : ''}`);
+    throw new MappingError(
+      `${formatIssues(where, r.error.issues)}${problems.length ? '\n' + problems.join('\n') : ''}`,
+    );
   }
   if (problems.length) throw new MappingError(`invalid mapping ${where}:\n${problems.join('\n')}`);
   return r.data;

@@ -65,7 +65,12 @@ function toIssues(rows: GroupRow[], severity: QualityIssue['severity']): Quality
 }
 
 /** Groups the rejects of an import being run (a temp table: source_row, column_name, value, reason). */
-export async function rejectIssues(ws: Workspace, table: string, file: string, rejected: number): Promise<QualityIssue[]> {
+export async function rejectIssues(
+  ws: Workspace,
+  table: string,
+  file: string,
+  rejected: number,
+): Promise<QualityIssue[]> {
   if (rejected === 0) return [];
   const rows = await ws.all<GroupRow>(
     `SELECT $file AS file, split_part(reason, ':', 1) AS code, column_name, count(*) AS n,
@@ -95,7 +100,10 @@ export async function storedRejectIssues(ws: Workspace, importId?: number): Prom
  * always use every line in the workspace.
  */
 export async function valueOutliers(ws: Workspace, importId?: number, valueColumn = 'value'): Promise<QualityIssue[]> {
-  return toIssues(await ws.all<GroupRow>(VALUE_OUTLIERS, { ...outlierParams(importId, valueColumn), nofile: NO_IMPORT }), 'warning');
+  return toIssues(
+    await ws.all<GroupRow>(VALUE_OUTLIERS, { ...outlierParams(importId, valueColumn), nofile: NO_IMPORT }),
+    'warning',
+  );
 }
 
 const NO_IMPORT = '(no import)';
@@ -120,12 +128,28 @@ const VALUE_OUTLIERS = `WITH big AS (
 
 function outlierParams(importId: number | undefined, valueColumn: string): Record<string, unknown> {
   const r = qualityRules();
-  return { min: r.outliers.min_lines, k: r.outliers.iqr_factor, dist: r.outliers.min_distance_log10, id: importId ?? null, vcol: valueColumn, ex: r.examples };
+  return {
+    min: r.outliers.min_lines,
+    k: r.outliers.iqr_factor,
+    dist: r.outliers.min_distance_log10,
+    id: importId ?? null,
+    vcol: valueColumn,
+    ex: r.examples,
+  };
 }
 
 /** Operators that appear in declaration lines but not in the operator table (count per file, first examples). */
-export async function missingOperators(ws: Workspace, importId?: number, operatorColumn = 'operator_id'): Promise<QualityIssue[]> {
-  const rows = await ws.all<GroupRow>(MISSING_OPERATORS, { id: importId ?? null, ocol: operatorColumn, ex: qualityRules().examples, nofile: NO_IMPORT });
+export async function missingOperators(
+  ws: Workspace,
+  importId?: number,
+  operatorColumn = 'operator_id',
+): Promise<QualityIssue[]> {
+  const rows = await ws.all<GroupRow>(MISSING_OPERATORS, {
+    id: importId ?? null,
+    ocol: operatorColumn,
+    ex: qualityRules().examples,
+    nofile: NO_IMPORT,
+  });
   return toIssues(rows, 'warning');
 }
 
@@ -156,7 +180,11 @@ export function importWarningsQuery(
   if (def.kind !== 'declarations') return undefined;
   return {
     sql: `SELECT 1 AS part, * FROM (${VALUE_OUTLIERS}) UNION ALL SELECT 2 AS part, * FROM (${MISSING_OPERATORS})`,
-    params: { ...outlierParams(importId, columnOfField.value ?? 'value'), ocol: columnOfField.operator_id ?? 'operator_id', nofile: fileName },
+    params: {
+      ...outlierParams(importId, columnOfField.value ?? 'value'),
+      ocol: columnOfField.operator_id ?? 'operator_id',
+      nofile: fileName,
+    },
   };
 }
 
@@ -205,7 +233,9 @@ export async function qualityReport(ws: Workspace): Promise<QualityReport> {
 /** Writes the stored rejects (optionally of one import) to a CSV file; returns the number of rows written. */
 export async function exportRejects(ws: Workspace, outFile: string, importId?: number): Promise<number> {
   const n = Number(
-    await ws.scalar('SELECT count(*) FROM import_rejects WHERE $id IS NULL OR import_id = $id', { id: importId ?? null }),
+    await ws.scalar('SELECT count(*) FROM import_rejects WHERE $id IS NULL OR import_id = $id', {
+      id: importId ?? null,
+    }),
   );
   await ws.run(
     `COPY (SELECT r.import_id, i.file_name AS file, r.row_no AS row, r.column_name AS "column", r.value,

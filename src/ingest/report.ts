@@ -41,6 +41,10 @@ export function formatImport(r: ImportResult): string {
   );
   const issues = formatIssues(r.issues);
   if (issues) lines.push('', issues);
-  if (s.rejected > 0) lines.push('', `Rejected rows are kept with their reasons: cip quality --rejects rejects.csv --import ${r.importId}`);
+  if (s.rejected > 0)
+    lines.push(
+      '',
+      `Rejected rows are kept with their reasons: cip quality --rejects rejects.csv --import ${r.importId}`,
+    );
   return lines.join('\n');
 }

@@ -4,7 +4,8 @@ import type { Migration } from '../workspace/migrations.ts';
 export const ingestMigrations: Migration[] = [
   {
     id: 'ingest-001-imports-fingerprint',
-    description: "imports: the file's size and the SHA-256 of its first and last MiB, to spot a re-import without hashing the whole file first",
+    description:
+      "imports: the file's size and the SHA-256 of its first and last MiB, to spot a re-import without hashing the whole file first",
     sql: `ALTER TABLE imports ADD COLUMN file_size BIGINT;
           ALTER TABLE imports ADD COLUMN file_fingerprint VARCHAR;`,
   },

@@ -103,7 +103,10 @@ export function readCsvHeader(file: string, delimiter: string, encoding: 'utf-8'
   try {
     const buf = Buffer.alloc(256 * 1024);
     const n = readSync(fd, buf, 0, buf.length, 0);
-    text = buf.subarray(0, n).toString(encoding === 'latin-1' ? 'latin1' : 'utf8').replace(/^\uFEFF/, '');
+    text = buf
+      .subarray(0, n)
+      .toString(encoding === 'latin-1' ? 'latin1' : 'utf8')
+      .replace(/^\uFEFF/, '');
   } finally {
     closeSync(fd);
   }
@@ -113,11 +116,11 @@ export function readCsvHeader(file: string, delimiter: string, encoding: 'utf-8'
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (cur += '"'), i++;
+      if (ch === '"' && text[i + 1] === '"') ((cur += '"'), i++);
       else if (ch === '"') quoted = false;
       else cur += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === delimiter) names.push(cur.trim()), (cur = '');
+    else if (ch === delimiter) (names.push(cur.trim()), (cur = ''));
     else if (ch === '\n' || ch === '\r') break;
     else cur += ch;
   }
@@ -251,7 +254,9 @@ export function describeReadError(file: string, err: unknown): SourceError {
     );
   }
   if (/Invalid unicode|not utf-8 encoded/i.test(msg)) {
-    return new SourceError(`${basename(file)}: not valid UTF-8 past the first megabytes; set source.encoding: latin-1 in the mapping`);
+    return new SourceError(
+      `${basename(file)}: not valid UTF-8 past the first megabytes; set source.encoding: latin-1 in the mapping`,
+    );
   }
   return new SourceError(`${basename(file)}: ${firstLine(msg)}`);
 }
@@ -260,7 +265,10 @@ export function describeReadError(file: string, err: unknown): SourceError {
 export async function sampleRows(ws: SourceReader, src: Source, n = 500): Promise<Record<string, string | null>[]> {
   const cols = src.columns.map((c) => `CAST(${quoteIdent(c.name)} AS VARCHAR) AS ${quoteIdent(c.name)}`).join(', ');
   try {
-    return await ws.all<Record<string, string | null>>(`SELECT ${cols} FROM ${src.relation} LIMIT ${Math.floor(n)}`, src.params);
+    return await ws.all<Record<string, string | null>>(
+      `SELECT ${cols} FROM ${src.relation} LIMIT ${Math.floor(n)}`,
+      src.params,
+    );
   } catch (err) {
     throw describeReadError(src.file, err);
   }

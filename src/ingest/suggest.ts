@@ -6,7 +6,26 @@ import { IMPORT_KINDS, kindDef, type FieldDef, type ImportKind } from './fields.
 import type { FieldRuleObject, Mapping } from './mapping.ts';
 import { tokens, vocabulary } from './vocabulary.ts';
 
-const STOPWORDS = new Set(['of', 'de', 'du', 'da', 'do', 'des', 'la', 'le', 'el', 'the', 'd', 'l', 'del', 'en', 'no', 'nr', 'nro', 'num']);
+const STOPWORDS = new Set([
+  'of',
+  'de',
+  'du',
+  'da',
+  'do',
+  'des',
+  'la',
+  'le',
+  'el',
+  'the',
+  'd',
+  'l',
+  'del',
+  'en',
+  'no',
+  'nr',
+  'nro',
+  'num',
+]);
 
 function nameTokens(s: string): string[] {
   const t = tokens(s).filter((x) => !STOPWORDS.has(x));
@@ -58,7 +77,11 @@ export function nameScore(column: string, synonyms: string[]): { score: number; 
 const DATE_SHAPES: { re: RegExp; formats: (v: string[]) => string | undefined }[] = [
   { re: /^\d{4}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?$/, formats: () => 'yyyy-mm-dd' },
   { re: /^\d{4}\/\d{1,2}\/\d{1,2}$/, formats: () => 'yyyy/mm/dd' },
-  { re: /^\d{8}$/, formats: (v) => (v.every((x) => /^(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$/.test(x)) ? 'yyyymmdd' : undefined) },
+  {
+    re: /^\d{8}$/,
+    formats: (v) =>
+      v.every((x) => /^(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$/.test(x)) ? 'yyyymmdd' : undefined,
+  },
   {
     re: /^\d{1,2}([/.-])\d{1,2}\1\d{2,4}( \d{1,2}:\d{2}(:\d{2})?)?$/,
     formats: (v) => {
@@ -100,7 +123,8 @@ export function shapeOf(values: (string | null | undefined)[]): Shape {
   else if (all(/^-?\d{1,3}(,\d{3})+(\.\d+)?$|^-?\d+(\.\d+)?$/)) shape.number = { decimal: '.', thousands: ',' };
   else if (all(/^-?\d+(,\d+)?$/)) shape.number = { decimal: ',', thousands: '' };
   else if (all(/^-?\d{1,3}(\.\d{3})+(,\d+)?$|^-?\d+(,\d+)?$/)) shape.number = { decimal: ',', thousands: '.' };
-  else if (all(/^-?\d{1,3}([\s\u00a0\u202f]\d{3})+(,\d+)?$|^-?\d+(,\d+)?$/)) shape.number = { decimal: ',', thousands: ' ' };
+  else if (all(/^-?\d{1,3}([\s\u00a0\u202f]\d{3})+(,\d+)?$|^-?\d+(,\d+)?$/))
+    shape.number = { decimal: ',', thousands: ' ' };
   return shape;
 }
 
@@ -135,12 +159,17 @@ function ruleFor(f: FieldDef, column: string, s: Shape): FieldRuleObject | strin
   if (f.type === 'hs' && s.codeLengths.size > 0) {
     const max = Math.max(...s.codeLengths);
     const target = [6, 8, 10].find((l) => l >= max);
-    if (target && [...s.codeLengths].some((l) => l < target) && [...s.codeLengths].every((l) => l >= target - 1)) r.pad = target;
+    if (target && [...s.codeLengths].some((l) => l < target) && [...s.codeLengths].every((l) => l >= target - 1))
+      r.pad = target;
   }
   return Object.keys(r).length === 1 ? column : r;
 }
 
-export function suggestMapping(kind: ImportKind, header: string[], sample: Record<string, string | null>[]): Suggestion {
+export function suggestMapping(
+  kind: ImportKind,
+  header: string[],
+  sample: Record<string, string | null>[],
+): Suggestion {
   if (!IMPORT_KINDS.includes(kind)) throw new Error(`unknown kind ${kind}`);
   const def = kindDef(kind);
   const synonyms = vocabulary().fields[kind] ?? {};
@@ -162,9 +191,18 @@ export function suggestMapping(kind: ImportKind, header: string[], sample: Recor
   for (const f of def.fields.filter((x) => x.required && !placed.has(x.name))) {
     const free = header.filter((c) => !usedCols.has(c));
     const pick =
-      f.type === 'date' ? free.filter((c) => shapes.get(c)!.date) : f.type === 'hs' ? free.filter((c) => shapes.get(c)!.code) : [];
+      f.type === 'date'
+        ? free.filter((c) => shapes.get(c)!.date)
+        : f.type === 'hs'
+          ? free.filter((c) => shapes.get(c)!.code)
+          : [];
     if (pick.length === 1) {
-      placements.push({ field: f.name, column: pick[0], score: 0.5, why: `only column whose values look like ${f.type === 'hs' ? 'HS codes' : 'dates'}` });
+      placements.push({
+        field: f.name,
+        column: pick[0],
+        score: 0.5,
+        why: `only column whose values look like ${f.type === 'hs' ? 'HS codes' : 'dates'}`,
+      });
       usedCols.add(pick[0]);
       placed.add(f.name);
     }

@@ -16,9 +16,7 @@ const band = z.object({ code: z.string(), min: z.number(), colour: z.string(), l
 const bands = z.object({ basis: z.string(), bands: z.array(band).min(1) });
 
 export const registerScalesSchema = z.object({
-  effect_scale: z
-    .array(z.object({ code: z.string(), points: z.number(), colour: z.string(), labels }))
-    .min(2),
+  effect_scale: z.array(z.object({ code: z.string(), points: z.number(), colour: z.string(), labels })).min(2),
   objectives: z.array(z.object({ code: z.string(), short: z.string(), labels })).min(1),
   institutional_risks: z.array(z.object({ code: z.string(), aliases: z.array(z.string()).default([]), labels })).min(1),
   compliance_risks: z.array(z.object({ code: z.string(), aliases: z.array(z.string()).default([]), labels })).min(1),

@@ -28,7 +28,10 @@ export function windowParams(w: Window): Record<string, string> {
 }
 
 export async function resolveWindow(ws: Workspace, cfg: GriConfig, endOverride?: string): Promise<Window | null> {
-  const end = endOverride ?? cfg.window.end ?? (await ws.scalar<string | null>(`SELECT max(date)::VARCHAR FROM declaration_lines`));
+  const end =
+    endOverride ??
+    cfg.window.end ??
+    (await ws.scalar<string | null>(`SELECT max(date)::VARCHAR FROM declaration_lines`));
   if (!end) return null;
   const r = await ws.one<Window>(
     `SELECT $end::DATE::VARCHAR AS "end",
@@ -56,7 +59,17 @@ export interface LineStats {
   baseRate: number | null;
 }
 
-const NN_COLUMNS = ['declarant_id', 'supplier_id', 'origin_country', 'exemption_code', 'finding', 'vat', 'excise', 'inspected', 'flow'];
+const NN_COLUMNS = [
+  'declarant_id',
+  'supplier_id',
+  'origin_country',
+  'exemption_code',
+  'finding',
+  'vat',
+  'excise',
+  'inspected',
+  'flow',
+];
 
 const LIST_KINDS = [
   { kind: 'broker', col: 'declarant_id', given: 'brokers' },
@@ -91,14 +104,18 @@ export async function riskyLists(ws: Workspace, cfg: GriConfig, w: Window): Prom
   const all = await ws.one<Record<string, number>>(
     `SELECT coalesce(sum(n), 0) AS n, coalesce(sum(n_known), 0) AS n_known, coalesce(sum(f), 0) AS f,
             ${otherNn.map((c) => `coalesce(sum(nn_${c}), 0) AS ${c}`).join(', ')},
-            ${LIST_KINDS.filter((k) => NN_COLUMNS.includes(k.col)).map((k) => `(SELECT coalesce(sum(n), 0) FROM seg_dim WHERE kind = '${k.kind}') AS ${k.col}`).join(', ')}
+            ${LIST_KINDS.filter((k) => NN_COLUMNS.includes(k.col))
+              .map((k) => `(SELECT coalesce(sum(n), 0) FROM seg_dim WHERE kind = '${k.kind}') AS ${k.col}`)
+              .join(', ')}
      FROM seg_dim WHERE kind = 'hs'`,
   );
   const nn: Record<string, number> = {};
   for (const c of NN_COLUMNS) nn[c] = Number(all?.[c] ?? 0);
   const baseRate = all && Number(all.n_known) > 0 ? Number(all.f) / Number(all.n_known) : null;
 
-  await ws.run(`CREATE OR REPLACE TEMP TABLE seg_risky (kind VARCHAR, code VARCHAR, n BIGINT, f BIGINT, rate DOUBLE, lift DOUBLE, source VARCHAR)`);
+  await ws.run(
+    `CREATE OR REPLACE TEMP TABLE seg_risky (kind VARCHAR, code VARCHAR, n BIGINT, f BIGINT, rate DOUBLE, lift DOUBLE, source VARCHAR)`,
+  );
   for (const k of LIST_KINDS) {
     const given = cfg.riskyLists.given[k.given];
     if (given) {
@@ -136,12 +153,17 @@ function lineAggregates(cfg: GriConfig): Record<string, string> {
     basis_lines: all ? 'count(*)' : `count(*) FILTER (WHERE ${basis})`,
     lines: 'count(*)',
     total_value: all ? 'coalesce(sum(l.value), 0)' : `coalesce(sum(l.value) FILTER (WHERE ${basis}), 0)`,
-    vat: 'sum(l.vat)', duty: 'sum(l.duty)', excise: 'sum(l.excise)',
+    vat: 'sum(l.vat)',
+    duty: 'sum(l.duty)',
+    excise: 'sum(l.excise)',
     finding_lines: `count(*) FILTER (WHERE ${findingPred(cfg, 'l.')})`,
     inspected_lines: 'count(*) FILTER (WHERE l.inspected)',
-    recent_lines: `count(*) FILTER (WHERE ${recent})`, prev_lines: `count(*) FILTER (WHERE ${prev})`,
-    recent_exempt: `count(l.exemption_code) FILTER (WHERE ${recent})`, prev_exempt: `count(l.exemption_code) FILTER (WHERE ${prev})`,
-    recent_residual: `count(*) FILTER (WHERE ${recent} AND ${residual})`, prev_residual: `count(*) FILTER (WHERE ${prev} AND ${residual})`,
+    recent_lines: `count(*) FILTER (WHERE ${recent})`,
+    prev_lines: `count(*) FILTER (WHERE ${prev})`,
+    recent_exempt: `count(l.exemption_code) FILTER (WHERE ${recent})`,
+    prev_exempt: `count(l.exemption_code) FILTER (WHERE ${prev})`,
+    recent_residual: `count(*) FILTER (WHERE ${recent} AND ${residual})`,
+    prev_residual: `count(*) FILTER (WHERE ${prev} AND ${residual})`,
     customs_import_value: "sum(l.value) FILTER (WHERE l.flow = 'import')",
     customs_export_value: "sum(l.value) FILTER (WHERE l.flow = 'export')",
     customs_import_vat: "sum(l.vat) FILTER (WHERE coalesce(l.flow, 'import') = 'import')",
@@ -179,7 +201,9 @@ export function neededAggregates(cols: string[]): Set<string> {
 /** Scan 2 and the small joins: temp table seg_agg, one row per operator with at least one line of the value basis. */
 export async function operatorAggregates(ws: Workspace, cfg: GriConfig, w: Window, needed: Set<string>): Promise<void> {
   const aggs = lineAggregates(cfg);
-  const kinds = (Object.keys(KIND_COLS) as ListKind[]).filter((k) => needed.has(`${k}_risky_lines`) || needed.has(`${k}_bits`));
+  const kinds = (Object.keys(KIND_COLS) as ListKind[]).filter(
+    (k) => needed.has(`${k}_risky_lines`) || needed.has(`${k}_bits`),
+  );
   for (const k of kinds) {
     await ws.run(
       `CREATE OR REPLACE TEMP TABLE seg_rk_${k} AS
@@ -216,7 +240,15 @@ export async function operatorAggregates(ws: Workspace, cfg: GriConfig, w: Windo
      SELECT *${copies.length ? ', ' + copies.join(', ') : ''} FROM (
        SELECT l.operator_id, ${computed.join(', ')} FROM l GROUP BY l.operator_id) a
      ${risky}`;
-  await ws.run(mainSql, usedParams(mainSql, { ...windowParams(w), g_split: w.growthSplit, g_start: w.growthStart, risk_filter: cfg.complianceRisk }));
+  await ws.run(
+    mainSql,
+    usedParams(mainSql, {
+      ...windowParams(w),
+      g_split: w.growthSplit,
+      g_start: w.growthStart,
+      risk_filter: cfg.complianceRisk,
+    }),
+  );
   // Declarations with a finding: only the finding lines are read (filter pushed into the scan).
   await ws.run(
     `CREATE OR REPLACE TEMP TABLE seg_agg_findings AS
@@ -228,14 +260,22 @@ export async function operatorAggregates(ws: Workspace, cfg: GriConfig, w: Windo
   const named = kinds.filter((k) => needed.has(`${k}_bits`));
   await ws.run(
     `CREATE OR REPLACE TEMP TABLE seg_rk_names AS SELECT ${(Object.keys(KIND_COLS) as ListKind[])
-      .map((k) => (named.includes(k) ? `(SELECT list(code ORDER BY idx) FROM seg_rk_${k} WHERE idx < 63)` : 'NULL::VARCHAR[]') + ` AS ${k}_names`)
+      .map(
+        (k) =>
+          (named.includes(k) ? `(SELECT list(code ORDER BY idx) FROM seg_rk_${k} WHERE idx < 63)` : 'NULL::VARCHAR[]') +
+          ` AS ${k}_names`,
+      )
       .join(', ')}`,
   );
-  const missing = Object.keys({ ...aggs, ...riskyAggregates(Object.keys(KIND_COLS) as ListKind[]) })
-    .filter((n) => !cols.some(([c]) => c === n) && !riskyCols.some(([c]) => c === n) && !n.endsWith('_bits') && n !== 'main_hs');
+  const missing = Object.keys({ ...aggs, ...riskyAggregates(Object.keys(KIND_COLS) as ListKind[]) }).filter(
+    (n) => !cols.some(([c]) => c === n) && !riskyCols.some(([c]) => c === n) && !n.endsWith('_bits') && n !== 'main_hs',
+  );
   const mainChapter = cols.some(([c]) => c === 'main_hs') ? 'substr(l.main_hs, 1, 2)' : 'NULL::VARCHAR';
   // The line aggregates with the findings per operator, as a NOT MATERIALIZED CTE (no extra copy of every operator).
-  const lines2 = `SELECT l.*, ${missing.map((n) => `NULL::DOUBLE AS ${n}`).concat(['0 AS _x']).join(', ')},
+  const lines2 = `SELECT l.*, ${missing
+    .map((n) => `NULL::DOUBLE AS ${n}`)
+    .concat(['0 AS _x'])
+    .join(', ')},
             ${mainChapter} AS main_chapter,
             coalesce(f.finding_decls, 0) AS finding_decls
      FROM seg_agg_lines l LEFT JOIN seg_agg_findings f USING (operator_id)`;
@@ -287,12 +327,23 @@ export async function dataAvailability(ws: Workspace, stats: LineStats): Promise
   }
   const checks: Record<string, string[]> = {
     operators: ['isic_sector'],
-    tax_records: ['period_end', 'return_filed', 'vat_on_imports_declared', 'imports_declared', 'exports_declared', 'excise_declared', 'audit_irregularities', 'transfer_pricing_finding'],
+    tax_records: [
+      'period_end',
+      'return_filed',
+      'vat_on_imports_declared',
+      'imports_declared',
+      'exports_declared',
+      'excise_declared',
+      'audit_irregularities',
+      'transfer_pricing_finding',
+    ],
     cases: ['serious', 'date'],
     audits: ['finding'],
   };
   for (const [table, cols] of Object.entries(checks)) {
-    const r = await ws.one<Record<string, number>>(`SELECT ${cols.map((c) => `count(${c}) AS ${c}`).join(', ')} FROM ${table}`);
+    const r = await ws.one<Record<string, number>>(
+      `SELECT ${cols.map((c) => `count(${c}) AS ${c}`).join(', ')} FROM ${table}`,
+    );
     for (const c of cols) if (Number(r?.[c] ?? 0) > 0) have.add(`${table}.${c}`);
   }
   return have;

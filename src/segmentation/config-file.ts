@@ -15,7 +15,10 @@ export async function configFromFile(ws: Workspace, file: string, risk?: string)
   } catch (e) {
     throw new ConfigFileError(`${file}: cannot read a YAML/JSON configuration: ${(e as Error).message}`);
   }
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigFileError(`${file}: expected a mapping of settings (window, size, indicators, weights, levels, ...)`);
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw new ConfigFileError(
+      `${file}: expected a mapping of settings (window, size, indicators, weights, levels, ...)`,
+    );
   const r = (raw as Record<string, unknown>).risk;
   const target = risk ?? (typeof r === 'string' ? r : 'general');
   const cur = await getConfig(ws, target);
@@ -23,7 +26,10 @@ export async function configFromFile(ws: Workspace, file: string, risk?: string)
     return parseConfig(mergeConfig(cur.config, { ...(raw as Record<string, unknown>), risk: target }));
   } catch (e) {
     if (e instanceof ZodError)
-      throw new ConfigFileError(`${file}: invalid configuration\n` + e.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n'));
+      throw new ConfigFileError(
+        `${file}: invalid configuration\n` +
+          e.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n'),
+      );
     throw e;
   }
 }

@@ -21,7 +21,9 @@ export const configSchema = z
     /** Findings that count for this GRI (frequency subsample, risky lists, learned outcome). null = all. */
     complianceRisk: z.string().min(1).nullable().default(null),
     language: z.enum(LANGS).default('en'),
-    window: z.object({ months: z.number().int().min(1).max(120).default(24), end: isoDate.nullable().default(null) }).prefault({}),
+    window: z
+      .object({ months: z.number().int().min(1).max(120).default(24), end: isoDate.nullable().default(null) })
+      .prefault({}),
     value: z.object({ basis: z.enum(['cif', 'fob', 'both']).default('both') }).prefault({}),
     size: z
       .object({ large: z.number().positive().default(500_000), medium: z.number().positive().default(100_000) })
@@ -63,7 +65,9 @@ export const configSchema = z
       .object({
         method: z.enum(['manual', 'quantile', 'meanSd']).default('manual'),
         manual: z.object({ medium: z.number().min(0).default(0.1), high: z.number().min(0).default(0.3) }).prefault({}),
-        quantile: z.object({ medium: z.number().min(0).max(1).default(0.7), high: z.number().min(0).max(1).default(0.9) }).prefault({}),
+        quantile: z
+          .object({ medium: z.number().min(0).max(1).default(0.7), high: z.number().min(0).max(1).default(0.9) })
+          .prefault({}),
         meanSd: z.object({ medium: z.number().default(0.5), high: z.number().default(1.5) }).prefault({}),
       })
       .prefault({}),
@@ -73,8 +77,13 @@ export const configSchema = z
     const seen = new Set<string>();
     (c.indicators ?? []).forEach((i, n) => {
       if (!known.has(i.code))
-        ctx.addIssue({ code: 'custom', path: ['indicators', n, 'code'], message: `unknown indicator ${i.code}; built-ins are ${[...known].join(', ')}` });
-      if (seen.has(i.code)) ctx.addIssue({ code: 'custom', path: ['indicators', n, 'code'], message: `indicator ${i.code} listed twice` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['indicators', n, 'code'],
+          message: `unknown indicator ${i.code}; built-ins are ${[...known].join(', ')}`,
+        });
+      if (seen.has(i.code))
+        ctx.addIssue({ code: 'custom', path: ['indicators', n, 'code'], message: `indicator ${i.code} listed twice` });
       seen.add(i.code);
     });
     c.custom.forEach((i, n) => {
@@ -121,11 +130,25 @@ export const configId = (risk: string, version: number) => `${risk}@v${version}`
 
 export async function getConfig(ws: Workspace, risk = 'general'): Promise<StoredConfig> {
   riskName.parse(risk);
-  const row = await ws.one<{ version: number; config_json: string; created_at: string; created_by: string; comment: string | null }>(
+  const row = await ws.one<{
+    version: number;
+    config_json: string;
+    created_at: string;
+    created_by: string;
+    comment: string | null;
+  }>(
     `SELECT version, config_json, created_at, created_by, comment FROM seg_configs WHERE risk = $risk ORDER BY version DESC LIMIT 1`,
     { risk },
   );
-  if (!row) return { configId: configId(risk, 0), version: 0, config: defaultConfig(risk), createdAt: null, createdBy: null, comment: 'default' };
+  if (!row)
+    return {
+      configId: configId(risk, 0),
+      version: 0,
+      config: defaultConfig(risk),
+      createdAt: null,
+      createdBy: null,
+      comment: 'default',
+    };
   return {
     configId: configId(risk, row.version),
     version: row.version,
@@ -161,10 +184,13 @@ export async function setConfig(
     const before = await getConfig(ws, config.risk);
     if (before.version > 0 && JSON.stringify(before.config) === JSON.stringify(config)) return before;
     const version = before.version + 1;
-    await ws.run(
-      `INSERT INTO seg_configs VALUES ($risk, $version, $json, now()::TIMESTAMP, $actor, $comment)`,
-      { risk: config.risk, version, json: JSON.stringify(config), actor, comment },
-    );
+    await ws.run(`INSERT INTO seg_configs VALUES ($risk, $version, $json, now()::TIMESTAMP, $actor, $comment)`, {
+      risk: config.risk,
+      version,
+      json: JSON.stringify(config),
+      actor,
+      comment,
+    });
     await recordChange(ws, {
       actor,
       action: 'gri.config.set',
@@ -178,7 +204,13 @@ export async function setConfig(
 }
 
 export async function configHistory(ws: Workspace, risk = 'general'): Promise<StoredConfig[]> {
-  const rows = await ws.all<{ version: number; created_at: string; created_by: string; comment: string | null; config_json: string }>(
+  const rows = await ws.all<{
+    version: number;
+    created_at: string;
+    created_by: string;
+    comment: string | null;
+    config_json: string;
+  }>(
     `SELECT version, created_at, created_by, comment, config_json FROM seg_configs WHERE risk = $risk ORDER BY version DESC`,
     { risk },
   );

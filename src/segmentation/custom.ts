@@ -15,7 +15,9 @@ export const LIST_NAMES: Record<string, string> = {
 };
 
 export async function riskyListValues(ws: Workspace): Promise<Record<string, string[]>> {
-  const rows = await ws.all<{ kind: string; codes: string[] }>(`SELECT kind, list(code ORDER BY code) AS codes FROM seg_risky GROUP BY kind`);
+  const rows = await ws.all<{ kind: string; codes: string[] }>(
+    `SELECT kind, list(code ORDER BY code) AS codes FROM seg_risky GROUP BY kind`,
+  );
   const out: Record<string, string[]> = {};
   for (const [name, kind] of Object.entries(LIST_NAMES)) out[name] = rows.find((r) => r.kind === kind)?.codes ?? [];
   return out;
@@ -23,7 +25,14 @@ export async function riskyListValues(ws: Workspace): Promise<Record<string, str
 
 /** Checks an expression without data (for config validation): throws ExprError pointing at the token. */
 export function checkExpression(src: string): void {
-  compileIndicator(src, { columns: { ...DECLARATION_LINE_COLUMNS }, lists: Object.fromEntries(Object.keys(LIST_NAMES).map((k) => [k, []])) }, { paramPrefix: 'chk' });
+  compileIndicator(
+    src,
+    {
+      columns: { ...DECLARATION_LINE_COLUMNS },
+      lists: Object.fromEntries(Object.keys(LIST_NAMES).map((k) => [k, []])),
+    },
+    { paramPrefix: 'chk' },
+  );
 }
 
 /** SQL `SELECT operator_id, value, flag` of one expression over the window's lines (binds $w_start, $w_end, $window_end). */
@@ -33,7 +42,11 @@ export async function customIndicatorSql(
   prefix: string,
   w: Window,
 ): Promise<{ sql: string; params: Record<string, unknown> }> {
-  const c = compileIndicator(src, { columns: { ...DECLARATION_LINE_COLUMNS }, lists: await riskyListValues(ws) }, { paramPrefix: prefix });
+  const c = compileIndicator(
+    src,
+    { columns: { ...DECLARATION_LINE_COLUMNS }, lists: await riskyListValues(ws) },
+    { paramPrefix: prefix },
+  );
   return {
     sql: `WITH lines AS NOT MATERIALIZED (SELECT * FROM declaration_lines WHERE date > $w_start::DATE AND date <= $w_end::DATE) ${c.sql}`,
     params: { ...c.params, window_end: w.end },

@@ -49,7 +49,8 @@ export function evidenceText(ind: ActiveIndicator, i: number, row: Row): string 
   if (ind.expr !== undefined) return `${ind.name}: value ${fmtText(row[`c${i}`], ind.format)}; rule ${ind.expr}`;
   const def = builtinIndicator(ind.code);
   if (!def) throw new Error(`indicator ${ind.code} is not in the catalogue`);
-  if (ind.template === undefined) throw new Error('the stored GRI run predates lazy evidence: recompute it (cip gri compute)');
+  if (ind.template === undefined)
+    throw new Error('the stored GRI run predates lazy evidence: recompute it (cip gri compute)');
   const d = measureDetails(def.measure, row, ind.itemNames ?? []);
   const t = ind.threshold!;
   const threshold = t.type === 'absolute' ? t.value : row[`t${i}`];

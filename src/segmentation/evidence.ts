@@ -28,7 +28,8 @@ export async function hasOperatorTable(ws: Workspace, risk: string): Promise<boo
 }
 
 /** True when an indicator's threshold differs between operators or depends on the population: stored per operator. */
-export const storedThreshold = (ind: ActiveIndicator): boolean => ind.available && ind.threshold !== null && ind.threshold.type !== 'absolute';
+export const storedThreshold = (ind: ActiveIndicator): boolean =>
+  ind.available && ind.threshold !== null && ind.threshold.type !== 'absolute';
 
 const num = (x: number) => `CAST(${sqlText(String(x))} AS DOUBLE)`;
 const bitTest = (i: number) => `(flags & ${2 ** i}::UBIGINT) <> 0::UBIGINT`;
@@ -56,7 +57,8 @@ export function indicatorSql(ind: ActiveIndicator, i: number): IndicatorSql {
   }
   const def = builtinIndicators().find((d) => d.code === ind.code);
   if (!def) throw new Error(`indicator ${ind.code} is not in the catalogue`);
-  if (ind.template === undefined) throw new Error('the stored GRI run predates lazy evidence: recompute it (cip gri compute)');
+  if (ind.template === undefined)
+    throw new Error('the stored GRI run predates lazy evidence: recompute it (cip gri compute)');
   const m = measureSql(def.measure, ind.itemNames ?? []);
   const value = `((${m.value})::DOUBLE)`;
   const t = ind.threshold!;
@@ -89,7 +91,9 @@ export function raisedFlagsSql(inds: ActiveIndicator[], risk: string): string {
   const parts = inds.flatMap((ind, i) => {
     if (!ind.available) return [];
     const s = indicatorSql(ind, i);
-    return [`SELECT operator_id, ${sqlText(ind.code)}::VARCHAR AS indicator_code, ${s.value} AS value, TRUE AS flag, ${s.evidence} AS evidence FROM ${table} WHERE ${s.flag}`];
+    return [
+      `SELECT operator_id, ${sqlText(ind.code)}::VARCHAR AS indicator_code, ${s.value} AS value, TRUE AS flag, ${s.evidence} AS evidence FROM ${table} WHERE ${s.flag}`,
+    ];
   });
   return parts.length
     ? parts.join('\nUNION ALL ')

@@ -52,26 +52,34 @@ interface Prepared {
 const cache = new Map<string, Prepared>();
 
 async function prepare(ws: Workspace, risk: string): Promise<Prepared> {
-  const row = await ws.one<{ run_json: string; run_at: string }>(`SELECT run_json, computed_at::VARCHAR AS run_at FROM seg_runs WHERE risk = $risk`, { risk });
+  const row = await ws.one<{ run_json: string; run_at: string }>(
+    `SELECT run_json, computed_at::VARCHAR AS run_at FROM seg_runs WHERE risk = $risk`,
+    { risk },
+  );
   if (!row) await requireRun(ws, risk); // throws the usual "no GRI computed yet"
   const run = JSON.parse(row!.run_json) as Run;
   if (run.indicators.some((ind) => ind.method === undefined))
-    throw new SegmentationError(`the stored GRI run of '${risk}' predates this version: recompute it (cip gri compute)`);
+    throw new SegmentationError(
+      `the stored GRI run of '${risk}' predates this version: recompute it (cip gri compute)`,
+    );
   const scored = await ws.all<{ flags: number; gri: number; level: string; operators: number }>(
     `SELECT flags::DOUBLE AS flags, gri, risk_level AS level, operators FROM seg_pattern_scores WHERE risk = $risk ORDER BY gri DESC`,
     { risk },
   );
   const patterns = new Map<number, { gri: number; level: string; rank: number }>();
   let higher = 0;
-  for (let k = 0; k < scored.length; ) {
+  for (let k = 0; k < scored.length;) {
     let j = k;
-    for (; j < scored.length && scored[j].gri === scored[k].gri; j++) patterns.set(scored[j].flags, { gri: scored[j].gri, level: scored[j].level, rank: 1 + higher });
+    for (; j < scored.length && scored[j].gri === scored[k].gri; j++)
+      patterns.set(scored[j].flags, { gri: scored[j].gri, level: scored[j].level, rank: 1 + higher });
     for (; k < j; k++) higher += scored[k].operators;
   }
   // An index on operator_id turns the lookups into index probes (~1 ms instead of a row-group scan). Built on the
   // first explanation after a run (the run's table is replaced, index included, by the next run), not by the
   // pipeline; a read-only or concurrent caller simply goes without it.
-  await ws.run(`CREATE INDEX IF NOT EXISTS ${operatorTable(risk)}_id ON ${operatorTable(risk)} (operator_id)`).catch(() => undefined);
+  await ws
+    .run(`CREATE INDEX IF NOT EXISTS ${operatorTable(risk)}_id ON ${operatorTable(risk)} (operator_id)`)
+    .catch(() => undefined);
   // The operator's stored row by an index probe; run_at tells whether the cached run is still the stored one.
   // Values are evaluated in JS from the row (measureValue): value expressions in the query would cost more to plan
   // on every call than the probe itself.
@@ -85,7 +93,9 @@ async function prepare(ws: Workspace, risk: string): Promise<Prepared> {
   });
   const lookup = `SELECT ${[...cols].join(', ')}, (SELECT computed_at::VARCHAR FROM seg_runs WHERE risk = $risk) AS run_at FROM ${operatorTable(risk)} WHERE operator_id = $op`;
   const p: Prepared = {
-    runAt: row!.run_at, run, lookup,
+    runAt: row!.run_at,
+    run,
+    lookup,
     patterns,
     statements: new WeakMap(),
   };
@@ -100,7 +110,12 @@ interface Statement {
 }
 
 /** Runs one of a run's queries as a statement prepared once per connection (planning costs more than the lookup). */
-async function query(ws: Workspace, p: Prepared, sql: string, params: Record<string, string>): Promise<Record<string, unknown> | undefined> {
+async function query(
+  ws: Workspace,
+  p: Prepared,
+  sql: string,
+  params: Record<string, string>,
+): Promise<Record<string, unknown> | undefined> {
   let byConn = p.statements.get(ws.conn);
   if (!byConn) p.statements.set(ws.conn, (byConn = new Map()));
   let s = byConn.get(sql);
@@ -118,18 +133,29 @@ async function query(ws: Workspace, p: Prepared, sql: string, params: Record<str
   return run;
 }
 
-async function lookup(ws: Workspace, risk: string, op: string): Promise<{ p: Prepared; b: Record<string, unknown> | undefined }> {
+async function lookup(
+  ws: Workspace,
+  risk: string,
+  op: string,
+): Promise<{ p: Prepared; b: Record<string, unknown> | undefined }> {
   const cached = cache.get(`${ws.dbPath}\u0000${risk}`);
   if (cached) {
     const b = await query(ws, cached, cached.lookup, { risk, op }).catch(() => undefined);
     if (b && b.run_at === cached.runAt && cached.patterns.has(Number(b.flags))) return { p: cached, b };
-    if (!b && (await ws.scalar(`SELECT computed_at::VARCHAR FROM seg_runs WHERE risk = $risk`, { risk })) === cached.runAt) return { p: cached, b };
+    if (
+      !b &&
+      (await ws.scalar(`SELECT computed_at::VARCHAR FROM seg_runs WHERE risk = $risk`, { risk })) === cached.runAt
+    )
+      return { p: cached, b };
   }
   const p = await prepare(ws, risk);
   try {
     return { p, b: await query(ws, p, p.lookup, { risk, op }) };
   } catch (err) {
-    if (/Catalog Error/.test(String(err))) throw new SegmentationError(`the stored GRI run of '${risk}' predates this version: recompute it (cip gri compute)`);
+    if (/Catalog Error/.test(String(err)))
+      throw new SegmentationError(
+        `the stored GRI run of '${risk}' predates this version: recompute it (cip gri compute)`,
+      );
     throw err;
   }
 }
@@ -137,30 +163,60 @@ async function lookup(ws: Workspace, risk: string, op: string): Promise<{ p: Pre
 export async function explainOperator(ws: Workspace, operatorId: string, risk = 'general'): Promise<Explanation> {
   const { p, b } = await lookup(ws, risk, operatorId);
   const run = p.run;
-  if (!b) throw new SegmentationError(`operator ${operatorId} has no lines in the window ${run.window.first} .. ${run.window.end} (or is unknown)`);
+  if (!b)
+    throw new SegmentationError(
+      `operator ${operatorId} has no lines in the window ${run.window.first} .. ${run.window.end} (or is unknown)`,
+    );
   const flags = Number(b.flags);
   const score = p.patterns.get(flags);
-  if (!score) throw new SegmentationError(`operator ${operatorId}: its flag pattern has no score; recompute the GRI (cip gri compute)`);
+  if (!score)
+    throw new SegmentationError(
+      `operator ${operatorId}: its flag pattern has no score; recompute the GRI (cip gri compute)`,
+    );
   const weights = new Map(run.scoring.weights.map((w) => [w.code, w.weight]));
   const indicators = run.indicators.map((ind, i): ExplainedIndicator => {
     const flag = Math.floor(flags / 2 ** i) % 2 === 1;
     const value = valueOf(ind, i, b);
     const t = ind.available ? ind.threshold : null;
-    const threshold = !t ? null : t.type === 'absolute' ? t.value : (b[`t${i}`] as number | null) ?? null;
+    const threshold = !t ? null : t.type === 'absolute' ? t.value : ((b[`t${i}`] as number | null) ?? null);
     const weight = weights.get(ind.code) ?? 0;
     let evidence = '';
     if (!ind.available) evidence = `unavailable: no data in ${ind.missing.join(', ')}`;
-    else if (!flag) evidence = value === null ? 'no data for this operator' : `not raised (value ${round(value)}${threshold === null ? '' : `, threshold ${round(threshold)}`})`;
+    else if (!flag)
+      evidence =
+        value === null
+          ? 'no data for this operator'
+          : `not raised (value ${round(value)}${threshold === null ? '' : `, threshold ${round(threshold)}`})`;
     else evidence = evidenceText(ind, i, b);
     return {
-      code: ind.code, name: ind.name, family: ind.family, available: ind.available, missingData: ind.missing,
-      value, threshold, flag, weight, contribution: flag ? weight : 0, evidence,
+      code: ind.code,
+      name: ind.name,
+      family: ind.family,
+      available: ind.available,
+      missingData: ind.missing,
+      value,
+      threshold,
+      flag,
+      weight,
+      contribution: flag ? weight : 0,
+      evidence,
     };
   });
   return {
-    operatorId, risk, configId: run.configId, sizeSegment: b.size_segment as string, totalValue: b.total_value as number, lines: Number(b.basis_lines),
-    gri: score.gri, riskLevel: score.level, bars: run.scoring.bars, rank: score.rank, operators: run.operators,
-    repeatOffender: b.repeat_offender as boolean, controlled: b.controlled as boolean, indicators,
+    operatorId,
+    risk,
+    configId: run.configId,
+    sizeSegment: b.size_segment as string,
+    totalValue: b.total_value as number,
+    lines: Number(b.basis_lines),
+    gri: score.gri,
+    riskLevel: score.level,
+    bars: run.scoring.bars,
+    rank: score.rank,
+    operators: run.operators,
+    repeatOffender: b.repeat_offender as boolean,
+    controlled: b.controlled as boolean,
+    indicators,
   };
 }
 
@@ -171,4 +227,5 @@ function valueOf(ind: ActiveIndicator, i: number, row: Record<string, unknown>):
   return v === null || v === undefined ? null : Number(v);
 }
 
-const round = (x: number) => (Math.abs(x) >= 100 ? Math.round(x).toLocaleString('en') : String(Math.round(x * 1000) / 1000));
+const round = (x: number) =>
+  Math.abs(x) >= 100 ? Math.round(x).toLocaleString('en') : String(Math.round(x * 1000) / 1000);

@@ -5,7 +5,8 @@ import type { Run } from './pipeline.ts';
 import type { Explanation } from './explain.ts';
 
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
-export const money = (x: number | null | undefined) => (x === null || x === undefined ? '' : Math.round(x).toLocaleString('en'));
+export const money = (x: number | null | undefined) =>
+  x === null || x === undefined ? '' : Math.round(x).toLocaleString('en');
 export const pctText = (x: number) => `${x.toFixed(1)}%`;
 
 export function renderTable1(t: Table1): string {
@@ -23,11 +24,21 @@ export function renderTable4(t: Table4, extended: boolean): string {
   const head = ['Size', 'GRI level', 'Operators', '% operators', 'Value', '% value'];
   if (extended) head.push('VAT', 'Duty', 'Excise', 'Repeat offenders', 'Without control');
   const rows = t.rows.map((r) => {
-    const base: (string | number)[] = [r.level ? '' : cap(r.size), r.level ? cap(r.level) : '', r.operators, pctText(r.pctOperators), money(r.value), pctText(r.pctValue)];
-    if (extended) base.push(money(r.vat), money(r.duty), money(r.excise), r.repeatOffenders ?? 0, r.withoutControl ?? 0);
+    const base: (string | number)[] = [
+      r.level ? '' : cap(r.size),
+      r.level ? cap(r.level) : '',
+      r.operators,
+      pctText(r.pctOperators),
+      money(r.value),
+      pctText(r.pctValue),
+    ];
+    if (extended)
+      base.push(money(r.vat), money(r.duty), money(r.excise), r.repeatOffenders ?? 0, r.withoutControl ?? 0);
     return base;
   });
-  return `Table 4. Segmentation by size and GRI level (${t.configId}, computed ${t.computedAt})\n` + formatTable(head, rows);
+  return (
+    `Table 4. Segmentation by size and GRI level (${t.configId}, computed ${t.computedAt})\n` + formatTable(head, rows)
+  );
 }
 
 export function renderRun(run: Run): string {
@@ -39,15 +50,24 @@ export function renderRun(run: Run): string {
     formatTable(
       ['Indicator', 'Family', 'Available', 'Flagged', 'Threshold', 'Weight'],
       run.indicators.map((ind, i) => [
-        ind.code, ind.family, ind.available ? 'yes' : `no (${ind.missing.join(', ')})`, ind.flagged ?? 0,
-        ind.threshold === null ? 'expression' : ind.threshold.type === 'absolute' ? String(ind.threshold.value) : ind.threshold.type,
+        ind.code,
+        ind.family,
+        ind.available ? 'yes' : `no (${ind.missing.join(', ')})`,
+        ind.flagged ?? 0,
+        ind.threshold === null
+          ? 'expression'
+          : ind.threshold.type === 'absolute'
+            ? String(ind.threshold.value)
+            : ind.threshold.type,
         (s.weights[i]?.weight ?? 0).toFixed(4),
       ]),
     ),
     '',
     `Weights: ${s.method}${s.table3 ? ` (tolerance ${s.table3.tolerance}, ${s.table3.operators} non-compliant operators, ## = ${s.table3.total})` : ''}`,
     `Bars: medium ≥ ${s.bars.medium.toFixed(4)}, high ≥ ${s.bars.high.toFixed(4)} → high ${s.levels.high}, medium ${s.levels.medium}, low ${s.levels.low}`,
-    `Time: ${Object.entries(run.timings).map(([k, v]) => `${k} ${v} ms`).join(', ')}`,
+    `Time: ${Object.entries(run.timings)
+      .map(([k, v]) => `${k} ${v} ms`)
+      .join(', ')}`,
   ];
   if (run.timings.cluster_lines !== undefined) {
     lines.push(`(The lines had changed: rewritten in operator order first, once — later runs read them faster.)`);
@@ -74,7 +94,13 @@ export function renderExplanation(e: Explanation): string {
     '',
     formatTable(
       ['Indicator', 'Flag', 'Weight', 'Contribution', 'Evidence'],
-      e.indicators.map((i) => [i.code, i.available ? (i.flag ? '1' : '0') : 'n/a', i.weight.toFixed(4), i.contribution.toFixed(4), i.evidence]),
+      e.indicators.map((i) => [
+        i.code,
+        i.available ? (i.flag ? '1' : '0') : 'n/a',
+        i.weight.toFixed(4),
+        i.contribution.toFixed(4),
+        i.evidence,
+      ]),
     ),
   ].join('\n');
 }

@@ -48,7 +48,8 @@ export function measureColumns(inds: ActiveIndicator[]): string[] {
 
 /** The indicators a configuration uses, in bit order, with their data availability. */
 export function activeIndicators(cfg: GriConfig, have: Set<string>): ActiveIndicator[] {
-  const chosen = cfg.indicators ?? builtinIndicators().map((d) => ({ code: d.code, enabled: true, threshold: undefined }));
+  const chosen =
+    cfg.indicators ?? builtinIndicators().map((d) => ({ code: d.code, enabled: true, threshold: undefined }));
   const out: ActiveIndicator[] = [];
   for (const c of chosen) {
     if (!c.enabled) continue;
@@ -56,23 +57,43 @@ export function activeIndicators(cfg: GriConfig, have: Set<string>): ActiveIndic
     const missing = d.requires.filter((r) => !have.has(r));
     if (!have.has('declaration_lines.hs_code')) missing.unshift('declaration_lines');
     out.push({
-      code: d.code, family: d.family, name: d.names[cfg.language], names: d.names, requires: d.requires,
-      available: missing.length === 0, missing, direction: d.direction, format: d.format, threshold: c.threshold ?? d.threshold,
+      code: d.code,
+      family: d.family,
+      name: d.names[cfg.language],
+      names: d.names,
+      requires: d.requires,
+      available: missing.length === 0,
+      missing,
+      direction: d.direction,
+      format: d.format,
+      threshold: c.threshold ?? d.threshold,
     });
   }
   for (const c of cfg.custom) {
     if (!c.enabled) continue;
     out.push({
-      code: c.code, family: 'custom', name: c.name, names: { [cfg.language]: c.name }, requires: [],
-      available: have.has('declaration_lines.hs_code'), missing: have.has('declaration_lines.hs_code') ? [] : ['declaration_lines'],
-      direction: 'above', format: c.format, threshold: null, expr: c.expr,
+      code: c.code,
+      family: 'custom',
+      name: c.name,
+      names: { [cfg.language]: c.name },
+      requires: [],
+      available: have.has('declaration_lines.hs_code'),
+      missing: have.has('declaration_lines.hs_code') ? [] : ['declaration_lines'],
+      direction: 'above',
+      format: c.format,
+      threshold: null,
+      expr: c.expr,
     });
   }
   if (out.length > 52) throw new Error(`at most 52 indicators can be active at once (got ${out.length})`);
   return out;
 }
 
-function thresholdSql(ind: ActiveIndicator, i: number, params: Record<string, unknown>): { expr: string; method: string } {
+function thresholdSql(
+  ind: ActiveIndicator,
+  i: number,
+  params: Record<string, unknown>,
+): { expr: string; method: string } {
   const t = ind.threshold!;
   const v = `v${i}`;
   switch (t.type) {
@@ -81,10 +102,16 @@ function thresholdSql(ind: ActiveIndicator, i: number, params: Record<string, un
       return { expr: `$t${i}::DOUBLE`, method: '' };
     case 'percentile':
       params[`t${i}`] = t.p;
-      return { expr: `(quantile_cont(${v}, $t${i}::DOUBLE) OVER ())`, method: ` (percentile ${Math.round(t.p * 100)} of operators)` };
+      return {
+        expr: `(quantile_cont(${v}, $t${i}::DOUBLE) OVER ())`,
+        method: ` (percentile ${Math.round(t.p * 100)} of operators)`,
+      };
     case 'meanSd':
       params[`t${i}`] = t.k;
-      return { expr: `(avg(${v}) OVER () + $t${i}::DOUBLE * stddev_samp(${v}) OVER ())`, method: ` (mean + ${t.k}·sd of operators)` };
+      return {
+        expr: `(avg(${v}) OVER () + $t${i}::DOUBLE * stddev_samp(${v}) OVER ())`,
+        method: ` (mean + ${t.k}·sd of operators)`,
+      };
     case 'zscore': {
       params[`t${i}`] = t.z;
       const g = t.within === 'sector' ? 'isic_sector' : 'main_chapter';
@@ -102,8 +129,16 @@ function thresholdSql(ind: ActiveIndicator, i: number, params: Record<string, un
  * are computed from seg_agg within the same statement).
  */
 const BASE = [
-  'operator_id', 'size_segment', 'total_value', 'basis_lines', 'vat', 'duty', 'excise',
-  'offences >= 2 AS repeat_offender', 'inspected_lines > 0 OR audits > 0 AS controlled', 'offences > 0 OR audit_findings > 0 AS noncompliant',
+  'operator_id',
+  'size_segment',
+  'total_value',
+  'basis_lines',
+  'vat',
+  'duty',
+  'excise',
+  'offences >= 2 AS repeat_offender',
+  'inspected_lines > 0 OR audits > 0 AS controlled',
+  'offences > 0 OR audit_findings > 0 AS noncompliant',
 ];
 
 /**
@@ -151,12 +186,13 @@ export async function stageFlags(ws: Workspace, cfg: GriConfig, w: Window, inds:
       continue;
     }
     const d = builtinIndicator(ind.code)!;
-    if (d.measure.kind === 'share' && d.measure.items) ind.itemNames = names[`${d.measure.items.replace(/_bits$/, '')}_names`] ?? [];
+    if (d.measure.kind === 'share' && d.measure.items)
+      ind.itemNames = names[`${d.measure.items.replace(/_bits$/, '')}_names`] ?? [];
     vals.push(`(${measureSql(d.measure).value})::DOUBLE AS v${i}`);
     for (const c of measureInputs(d.measure)) inputs.add(c);
     ind.template = d.evidence[cfg.language];
   }
-  if (joins.length) params.w_start = w.start, params.w_end = w.end;
+  if (joins.length) ((params.w_start = w.start), (params.w_end = w.end));
 
   const flags: string[] = [];
   for (const [i, ind] of inds.entries()) {
@@ -174,10 +210,18 @@ export async function stageFlags(ws: Workspace, cfg: GriConfig, w: Window, inds:
   const base = new Set(BASE.map((b) => b.replace(/^.* AS /, '')));
   // Cheaper types to write (≈ 13% of the pass at 1M operators): per-operator counts as INTEGER, the size as an ENUM
   // (read back as the same text; operator_segments and the cube store VARCHAR).
-  const types = new Map((await ws.all<{ column_name: string; column_type: string }>(`DESCRIBE seg_agg`)).map((r) => [r.column_name, r.column_type]));
+  const types = new Map(
+    (await ws.all<{ column_name: string; column_type: string }>(`DESCRIBE seg_agg`)).map((r) => [
+      r.column_name,
+      r.column_type,
+    ]),
+  );
   const cheap = (c: string) =>
-    c === 'size_segment' ? `size_segment::ENUM('large', 'medium', 'small') AS size_segment`
-    : /^(BIGINT|HUGEINT)$/.test(types.get(c) ?? '') ? `${c}::INTEGER AS ${c}` : c;
+    c === 'size_segment'
+      ? `size_segment::ENUM('large', 'medium', 'small') AS size_segment`
+      : /^(BIGINT|HUGEINT)$/.test(types.get(c) ?? '')
+        ? `${c}::INTEGER AS ${c}`
+        : c;
   await ws.run(
     `CREATE OR REPLACE TABLE ${stagedTable(cfg.risk)} AS
      WITH v AS NOT MATERIALIZED (SELECT seg_agg.*${vals.map((c) => `, ${c}`).join('')} FROM seg_agg ${joins.join(' ')})
@@ -192,7 +236,12 @@ export async function stageFlags(ws: Workspace, cfg: GriConfig, w: Window, inds:
  * The rest of computeFlags, in the run's transaction: the staged table replaces the run's table (and its index),
  * then the pattern cube, the evidence and the counts of raised flags.
  */
-export async function publishFlags(ws: Workspace, cfg: GriConfig, inds: ActiveIndicator[], opts: { evidence?: boolean } = {}): Promise<void> {
+export async function publishFlags(
+  ws: Workspace,
+  cfg: GriConfig,
+  inds: ActiveIndicator[],
+  opts: { evidence?: boolean } = {},
+): Promise<void> {
   const table = operatorTable(cfg.risk);
   await ws.run(`DROP TABLE IF EXISTS ${table}`);
   await ws.run(`ALTER TABLE ${stagedTable(cfg.risk)} RENAME TO ${table}`);
@@ -209,21 +258,26 @@ export async function publishFlags(ws: Workspace, cfg: GriConfig, inds: ActiveIn
   if (cfg.risk === 'general') await publishGeneralFlags(ws, inds);
   else if (opts.evidence !== false) {
     await ws.run(`DELETE FROM operator_risk_indicator_flags WHERE risk = $risk`, { risk: cfg.risk });
-    await ws.run(`INSERT INTO operator_risk_indicator_flags SELECT $risk, * FROM (${raisedFlagsSql(inds, cfg.risk)})`, { risk: cfg.risk });
+    await ws.run(`INSERT INTO operator_risk_indicator_flags SELECT $risk, * FROM (${raisedFlagsSql(inds, cfg.risk)})`, {
+      risk: cfg.risk,
+    });
   }
 
   // Operators per raised flag from the cube (a few hundred rows); per-operator thresholds from the table, if any.
   const sel = inds.map((ind, i) => `sum(operators) FILTER (WHERE ${indicatorSql(ind, i).flag}) AS f${i}`);
-  const counts = (await ws.one<Record<string, number | null>>(
-    `SELECT sum(operators) AS n${sel.map((c) => `, ${c}`).join('')} FROM seg_pattern_cube WHERE risk = $risk`,
-    { risk: cfg.risk },
-  )) ?? {};
+  const counts =
+    (await ws.one<Record<string, number | null>>(
+      `SELECT sum(operators) AS n${sel.map((c) => `, ${c}`).join('')} FROM seg_pattern_cube WHERE risk = $risk`,
+      { risk: cfg.risk },
+    )) ?? {};
   const thr = inds.flatMap((ind, i) => (storedThreshold(ind) ? [`max(t${i}) AS t${i}, min(t${i}) AS tmin${i}`] : []));
-  if (thr.length) Object.assign(counts, await ws.one<Record<string, number | null>>(`SELECT ${thr.join(', ')} FROM ${table}`));
+  if (thr.length)
+    Object.assign(counts, await ws.one<Record<string, number | null>>(`SELECT ${thr.join(', ')} FROM ${table}`));
   inds.forEach((ind, i) => {
     ind.flagged = Number(counts?.[`f${i}`] ?? 0);
     if (!ind.available || ind.threshold === null) ind.thresholdValue = null;
-    else if (ind.threshold.type === 'absolute') ind.thresholdValue = Number(counts?.n ?? 0) > 0 ? ind.threshold.value : null;
+    else if (ind.threshold.type === 'absolute')
+      ind.thresholdValue = Number(counts?.n ?? 0) > 0 ? ind.threshold.value : null;
     else {
       const lo = counts?.[`tmin${i}`] ?? null;
       const hi = counts?.[`t${i}`] ?? null;

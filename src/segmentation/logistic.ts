@@ -7,12 +7,17 @@ export interface BinomialRow {
   y: number;
 }
 
-export function fitLogistic(rows: BinomialRow[], lambda: number, maxIter = 50): { coef: number[]; se: number[]; iterations: number } {
+export function fitLogistic(
+  rows: BinomialRow[],
+  lambda: number,
+  maxIter = 50,
+): { coef: number[]; se: number[]; iterations: number } {
   const p = (rows[0]?.x.length ?? 0) + 1;
   let beta = new Array(p).fill(0);
   const total = rows.reduce((a, r) => a + r.n, 0);
   const pos = rows.reduce((a, r) => a + r.y, 0);
-  if (total === 0 || pos === 0 || pos === total) throw new Error(`learned weights need both operators with and without a later finding (got ${pos} of ${total})`);
+  if (total === 0 || pos === 0 || pos === total)
+    throw new Error(`learned weights need both operators with and without a later finding (got ${pos} of ${total})`);
   beta[0] = Math.log(pos / (total - pos));
   let H: number[][] = [];
   let it = 0;
@@ -61,7 +66,12 @@ function solve(A: number[][], b: number[]): number[] {
 
 function invert(A: number[][]): number[][] {
   const n = A.length;
-  return Array.from({ length: n }, (_, j) => solve(A, A.map((_, i) => (i === j ? 1 : 0)))).reduce<number[][]>(
+  return Array.from({ length: n }, (_, j) =>
+    solve(
+      A,
+      A.map((_, i) => (i === j ? 1 : 0)),
+    ),
+  ).reduce<number[][]>(
     (acc, col, j) => {
       col.forEach((v, i) => (acc[i][j] = v));
       return acc;

@@ -3,16 +3,46 @@
 import type { Measure } from './catalogue.ts';
 
 export const AGG_COLUMNS = [
-  'lines', 'total_value', 'vat', 'duty', 'excise',
-  'broker_risky_lines', 'hs_risky_lines', 'origin_risky_lines', 'supplier_risky_lines',
-  'broker_bits', 'hs_bits', 'origin_bits', 'supplier_bits',
-  'recent_lines', 'prev_lines', 'recent_exempt', 'prev_exempt', 'recent_residual', 'prev_residual',
-  'finding_lines', 'finding_decls', 'inspected_lines', 'offences',
-  'customs_import_value', 'customs_export_value', 'customs_import_vat', 'customs_excise',
-  'cases', 'serious_cases',
-  'tax_periods', 'returns_missing', 'tax_vat_imports', 'tax_imports', 'tax_exports', 'tax_excise',
-  'tax_audit_irreg', 'tax_tp', 'tax_irreg_periods',
-  'audits', 'audit_findings',
+  'lines',
+  'total_value',
+  'vat',
+  'duty',
+  'excise',
+  'broker_risky_lines',
+  'hs_risky_lines',
+  'origin_risky_lines',
+  'supplier_risky_lines',
+  'broker_bits',
+  'hs_bits',
+  'origin_bits',
+  'supplier_bits',
+  'recent_lines',
+  'prev_lines',
+  'recent_exempt',
+  'prev_exempt',
+  'recent_residual',
+  'prev_residual',
+  'finding_lines',
+  'finding_decls',
+  'inspected_lines',
+  'offences',
+  'customs_import_value',
+  'customs_export_value',
+  'customs_import_vat',
+  'customs_excise',
+  'cases',
+  'serious_cases',
+  'tax_periods',
+  'returns_missing',
+  'tax_vat_imports',
+  'tax_imports',
+  'tax_exports',
+  'tax_excise',
+  'tax_audit_irreg',
+  'tax_tp',
+  'tax_irreg_periods',
+  'audits',
+  'audit_findings',
 ] as const;
 export type AggColumn = (typeof AGG_COLUMNS)[number];
 
@@ -81,7 +111,8 @@ export function measureSql(m: Measure, itemNames: string[] = []): MeasureSql {
     case 'gap': {
       // Relative gap of the tax figure to the customs figure; the larger of the pairs counts.
       const gaps = m.pairs.map(
-        ([tax, cus]) => `CASE WHEN ${tax} IS NULL THEN NULL WHEN coalesce(${cus}, 0) > 0 THEN abs(${tax} - ${cus}) / ${cus} WHEN ${tax} > 0 THEN 1.0 ELSE 0.0 END`,
+        ([tax, cus]) =>
+          `CASE WHEN ${tax} IS NULL THEN NULL WHEN coalesce(${cus}, 0) > 0 THEN abs(${tax} - ${cus}) / ${cus} WHEN ${tax} > 0 THEN 1.0 ELSE 0.0 END`,
       );
       const value = gaps.length === 1 ? gaps[0] : `greatest(${gaps.join(', ')})`;
       const sum = (cols: string[]) => cols.map((c) => `coalesce(${c}, 0)`).join(' + ');
@@ -122,7 +153,8 @@ export function fmtSql(expr: string, format: 'pct' | 'pp' | 'int' | 'num' | 'tex
   }
 }
 
-const rowNum = (row: Record<string, unknown>, c: string): number | null => (row[c] === null || row[c] === undefined ? null : Number(row[c]));
+const rowNum = (row: Record<string, unknown>, c: string): number | null =>
+  row[c] === null || row[c] === undefined ? null : Number(row[c]);
 const rowRatio = (row: Record<string, unknown>, num: string, den: string): number | null => {
   const a = rowNum(row, num);
   const b = rowNum(row, den);
@@ -177,16 +209,40 @@ export function measureDetails(
 ): { a: unknown; b: number | null; n: number | null; items: string; aFormat: MeasureSql['aFormat'] } {
   switch (m.kind) {
     case 'share':
-      return { a: rowNum(row, m.den), b: null, n: rowNum(row, m.num), items: m.items ? decodeItemsValue(row[m.items], itemNames) : '', aFormat: 'int' };
+      return {
+        a: rowNum(row, m.den),
+        b: null,
+        n: rowNum(row, m.num),
+        items: m.items ? decodeItemsValue(row[m.items], itemNames) : '',
+        aFormat: 'int',
+      };
     case 'growth':
-      return { a: rowRatio(row, m.recentNum, m.recentDen), b: rowRatio(row, m.prevNum, m.prevDen), n: rowNum(row, m.recentNum), items: '', aFormat: 'pct' };
+      return {
+        a: rowRatio(row, m.recentNum, m.recentDen),
+        b: rowRatio(row, m.prevNum, m.prevDen),
+        n: rowNum(row, m.recentNum),
+        items: '',
+        aFormat: 'pct',
+      };
     case 'count':
       return { a: null, b: null, n: rowNum(row, m.col), items: '', aFormat: 'int' };
     case 'gap': {
       const sum = (cols: string[]) => cols.reduce((s, c) => s + (rowNum(row, c) ?? 0), 0);
-      return { a: rowNum(row, m.pairs[0][0]) === null ? null : sum(m.pairs.map((p) => p[0])), b: sum(m.pairs.map((p) => p[1])), n: null, items: '', aFormat: 'num' };
+      return {
+        a: rowNum(row, m.pairs[0][0]) === null ? null : sum(m.pairs.map((p) => p[0])),
+        b: sum(m.pairs.map((p) => p[1])),
+        n: null,
+        items: '',
+        aFormat: 'num',
+      };
     }
     case 'peer_share':
-      return { a: row.isic_sector ?? null, b: null, n: rowNum(row, 'isic_peers'), items: (row.main_chapter as string | null) ?? '', aFormat: 'text' };
+      return {
+        a: row.isic_sector ?? null,
+        b: null,
+        n: rowNum(row, 'isic_peers'),
+        items: (row.main_chapter as string | null) ?? '',
+        aFormat: 'text',
+      };
   }
 }

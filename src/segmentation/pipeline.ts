@@ -1,9 +1,25 @@
 // The full segmentation pipeline (Steps 1–6) and re-scoring without rescanning lines.
 import { ensureLinesClustered } from '../workspace/layout.ts';
 import type { Workspace } from '../workspace/workspace.ts';
-import { dataAvailability, neededAggregates, operatorAggregates, resolveWindow, riskyLists, FINDING_PRED, type Window } from './aggregate.ts';
+import {
+  dataAvailability,
+  neededAggregates,
+  operatorAggregates,
+  resolveWindow,
+  riskyLists,
+  FINDING_PRED,
+  type Window,
+} from './aggregate.ts';
 import { getConfig, setConfig, mergeConfig, type GriConfig, type GriConfigInput } from './config.ts';
-import { activeIndicators, computeFlags, dropOperatorTable, measureColumns, publishFlags, stageFlags, type ActiveIndicator } from './indicators.ts';
+import {
+  activeIndicators,
+  computeFlags,
+  dropOperatorTable,
+  measureColumns,
+  publishFlags,
+  stageFlags,
+  type ActiveIndicator,
+} from './indicators.ts';
 import { scoreAndWrite, type Scoring } from './scoring.ts';
 import { hasOperatorTable, operatorTable, predates } from './evidence.ts';
 import { learnedWeights, type LearnedFit, type Pattern } from './weights.ts';
@@ -33,14 +49,21 @@ async function timed<T>(timings: Record<string, number>, name: string, fn: () =>
 }
 
 /** Fits learned weights: indicators on a training window that ends `horizon` months before, outcome = a later finding. */
-async function fitLearned(ws: Workspace, cfg: GriConfig, w: Window, timings: Record<string, number>): Promise<{ weights: number[]; fit: LearnedFit; inds: ActiveIndicator[] }> {
+async function fitLearned(
+  ws: Workspace,
+  cfg: GriConfig,
+  w: Window,
+  timings: Record<string, number>,
+): Promise<{ weights: number[]; fit: LearnedFit; inds: ActiveIndicator[] }> {
   const h = cfg.weights.learned.horizonMonths;
   const trainEnd = await ws.scalar<string>(`SELECT ($e::DATE - to_months($h))::DATE::VARCHAR`, { e: w.end, h });
   const tcfg: GriConfig = { ...cfg, risk: `${cfg.risk}__train` };
   const tw = (await resolveWindow(ws, tcfg, trainEnd))!;
   const stats = await timed(timings, 'learned_risky', () => riskyLists(ws, tcfg, tw));
   const inds = activeIndicators(tcfg, await dataAvailability(ws, stats));
-  await timed(timings, 'learned_aggregate', () => operatorAggregates(ws, tcfg, tw, neededAggregates(measureColumns(inds))));
+  await timed(timings, 'learned_aggregate', () =>
+    operatorAggregates(ws, tcfg, tw, neededAggregates(measureColumns(inds))),
+  );
   await timed(timings, 'learned_flags', () => computeFlags(ws, tcfg, tw, inds, { evidence: false }));
   const patterns = await ws.all<Pattern>(
     `WITH later AS (
@@ -55,7 +78,12 @@ async function fitLearned(ws: Workspace, cfg: GriConfig, w: Window, timings: Rec
   await ws.run(`DELETE FROM seg_pattern_cube WHERE risk = $risk`, { risk: tcfg.risk });
   await ws.run(`DELETE FROM operator_risk_indicator_flags WHERE risk = $risk`, { risk: tcfg.risk });
   await dropOperatorTable(ws, tcfg.risk);
-  const l = learnedWeights(inds.map((i) => i.code), inds.map((i) => i.available), patterns, cfg.weights.learned.lambda);
+  const l = learnedWeights(
+    inds.map((i) => i.code),
+    inds.map((i) => i.available),
+    patterns,
+    cfg.weights.learned.lambda,
+  );
   return { ...l, inds };
 }
 
@@ -75,7 +103,8 @@ export async function computeSegmentation(ws: Workspace, opts: ComputeOptions = 
   const clustered = await ensureLinesClustered(ws);
   if (clustered) timings.cluster_lines = Math.round(clustered.seconds * 1000);
   const w = await resolveWindow(ws, cfg);
-  if (!w) throw new SegmentationError('no declaration lines in the workspace: import declarations first (cip import ...)');
+  if (!w)
+    throw new SegmentationError('no declaration lines in the workspace: import declarations first (cip import ...)');
   let learned: { weights: number[]; fit: LearnedFit } | null = null;
   if (cfg.weights.method === 'learned') {
     const l = await fitLearned(ws, cfg, w, timings);
@@ -83,7 +112,8 @@ export async function computeSegmentation(ws: Workspace, opts: ComputeOptions = 
   }
   const stats = await timed(timings, 'risky_lists', () => riskyLists(ws, cfg, w));
   const inds = activeIndicators(cfg, await dataAvailability(ws, stats));
-  if (learned && inds.length !== learned.weights.length) throw new SegmentationError('learned weights: indicator set changed between training and scoring windows');
+  if (learned && inds.length !== learned.weights.length)
+    throw new SegmentationError('learned weights: indicator set changed between training and scoring windows');
   const computedAt = new Date().toISOString();
   // Temp tables and the staged run table before the transaction: a table written in a transaction is scanned by one
   // thread until it commits (the flags pass reads seg_agg, the cube and operator_segments read the run's table).
@@ -101,8 +131,18 @@ export async function computeSegmentation(ws: Workspace, opts: ComputeOptions = 
   const operators = Number(await ws.scalar(`SELECT count(*) FROM seg_agg`));
   timings.total = Math.round(performance.now() - t0);
   const run: Run = {
-    risk: cfg.risk, configId: stored.configId, computedAt, window: w, lines: stats.lines, operators, baseRate: stats.baseRate,
-    risky, indicators: inds, scoring: result, learnedWeights: learned?.weights, timings,
+    risk: cfg.risk,
+    configId: stored.configId,
+    computedAt,
+    window: w,
+    lines: stats.lines,
+    operators,
+    baseRate: stats.baseRate,
+    risky,
+    indicators: inds,
+    scoring: result,
+    learnedWeights: learned?.weights,
+    timings,
   };
   await ws.run(
     `INSERT INTO seg_runs VALUES ($risk, $cid, $at::TIMESTAMP, $json) ON CONFLICT (risk) DO UPDATE SET
@@ -119,7 +159,10 @@ export async function lastRun(ws: Workspace, risk = 'general'): Promise<Run | nu
 
 export async function requireRun(ws: Workspace, risk = 'general'): Promise<Run> {
   const run = await lastRun(ws, risk);
-  if (!run) throw new SegmentationError(`no GRI computed yet for '${risk}': run 'cip gri compute${risk === 'general' ? '' : ` --risk ${risk}`}' first`);
+  if (!run)
+    throw new SegmentationError(
+      `no GRI computed yet for '${risk}': run 'cip gri compute${risk === 'general' ? '' : ` --risk ${risk}`}' first`,
+    );
   return run;
 }
 
@@ -132,7 +175,13 @@ export interface RescorePatch {
  * New weights or bars, applied instantly: saves the new configuration version (recorded in history) and
  * re-scores from the stored flags, without rescanning lines. Learned weights need a full run.
  */
-export async function rescore(ws: Workspace, risk: string, patch: RescorePatch, actor: string, comment: string | null = null): Promise<Run> {
+export async function rescore(
+  ws: Workspace,
+  risk: string,
+  patch: RescorePatch,
+  actor: string,
+  comment: string | null = null,
+): Promise<Run> {
   const run = await requireRun(ws, risk);
   if (!(await hasOperatorTable(ws, risk))) throw new SegmentationError(predates(risk));
   const cur = await getConfig(ws, risk);
@@ -141,12 +190,25 @@ export async function rescore(ws: Workspace, risk: string, patch: RescorePatch, 
   if (cfg.weights.method === 'learned' && !run.learnedWeights)
     throw new SegmentationError("learned weights are fitted on a full run: use 'cip gri compute --weights learned'");
   const t0 = performance.now();
-  const learned = run.learnedWeights && run.scoring.learned ? { weights: run.learnedWeights, fit: run.scoring.learned } : null;
+  const learned =
+    run.learnedWeights && run.scoring.learned ? { weights: run.learnedWeights, fit: run.scoring.learned } : null;
   const computedAt = new Date().toISOString();
   const scoring = await scoreAndWrite(ws, cfg, run.indicators, learned, stored.configId, computedAt);
-  const next: Run = { ...run, configId: stored.configId, computedAt, scoring, timings: { rescore: Math.round(performance.now() - t0) } };
-  await ws.run(`UPDATE seg_runs SET config_id = $cid, computed_at = $at::TIMESTAMP, run_json = $json WHERE risk = $risk`, {
-    risk, cid: stored.configId, at: computedAt, json: JSON.stringify(next),
-  });
+  const next: Run = {
+    ...run,
+    configId: stored.configId,
+    computedAt,
+    scoring,
+    timings: { rescore: Math.round(performance.now() - t0) },
+  };
+  await ws.run(
+    `UPDATE seg_runs SET config_id = $cid, computed_at = $at::TIMESTAMP, run_json = $json WHERE risk = $risk`,
+    {
+      risk,
+      cid: stored.configId,
+      at: computedAt,
+      json: JSON.stringify(next),
+    },
+  );
   return next;
 }

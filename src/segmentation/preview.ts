@@ -22,10 +22,15 @@ interface CubeRow {
   uncontrolled: number;
 }
 
-export async function previewRescore(ws: Workspace, risk: string, patch: RescorePatch): Promise<{ scoring: Scoring; table4: Table4Row[] }> {
+export async function previewRescore(
+  ws: Workspace,
+  risk: string,
+  patch: RescorePatch,
+): Promise<{ scoring: Scoring; table4: Table4Row[] }> {
   const run = await requireRun(ws, risk);
   const cfg = parseConfig(mergeConfig((await getConfig(ws, risk)).config, patch as Record<string, unknown>));
-  if (cfg.weights.method === 'learned' && !run.learnedWeights) throw new SegmentationError("learned weights are fitted on a full run: use 'cip gri compute --weights learned'");
+  if (cfg.weights.method === 'learned' && !run.learnedWeights)
+    throw new SegmentationError("learned weights are fitted on a full run: use 'cip gri compute --weights learned'");
   const cube = await ws.all<CubeRow>(
     `SELECT flags::DOUBLE AS flags, size_segment AS size, operators, noncompliant, value, vat, duty, excise,
             repeat_offenders AS repeat, without_control AS uncontrolled
@@ -40,7 +45,8 @@ export async function previewRescore(ws: Workspace, risk: string, patch: Rescore
     byFlags.set(c.flags, p);
   }
   const patterns = [...byFlags.values()];
-  const learned = run.learnedWeights && run.scoring.learned ? { weights: run.learnedWeights, fit: run.scoring.learned } : null;
+  const learned =
+    run.learnedWeights && run.scoring.learned ? { weights: run.learnedWeights, fit: run.scoring.learned } : null;
   const { weights, table3 } = chooseWeights(cfg, run.indicators, patterns, learned);
   const dist = patterns.map((p) => ({ gri: gri(p.flags, weights), operators: p.operators }));
   const bars = computeBars(cfg.levels, dist);
@@ -59,13 +65,37 @@ export async function previewRescore(ws: Workspace, risk: string, patch: Rescore
     add(`${c.size}|`, c);
     add('total|', c);
   }
-  const total = cells.get('total|') ?? { operators: 0, value: 0, vat: 0, duty: 0, excise: 0, repeat: 0, uncontrolled: 0 };
+  const total = cells.get('total|') ?? {
+    operators: 0,
+    value: 0,
+    vat: 0,
+    duty: 0,
+    excise: 0,
+    repeat: 0,
+    uncontrolled: 0,
+  };
   const row = (size: string, level: string | null): Table4Row => {
-    const t = cells.get(`${size}|${level ?? ''}`) ?? { operators: 0, value: 0, vat: 0, duty: 0, excise: 0, repeat: 0, uncontrolled: 0 };
+    const t = cells.get(`${size}|${level ?? ''}`) ?? {
+      operators: 0,
+      value: 0,
+      vat: 0,
+      duty: 0,
+      excise: 0,
+      repeat: 0,
+      uncontrolled: 0,
+    };
     return {
-      size, level, operators: t.operators, pctOperators: total.operators ? (100 * t.operators) / total.operators : 0,
-      value: t.value, pctValue: total.value ? (100 * t.value) / total.value : 0, vat: t.vat, duty: t.duty, excise: t.excise,
-      repeatOffenders: t.repeat, withoutControl: t.uncontrolled,
+      size,
+      level,
+      operators: t.operators,
+      pctOperators: total.operators ? (100 * t.operators) / total.operators : 0,
+      value: t.value,
+      pctValue: total.value ? (100 * t.value) / total.value : 0,
+      vat: t.vat,
+      duty: t.duty,
+      excise: t.excise,
+      repeatOffenders: t.repeat,
+      withoutControl: t.uncontrolled,
     };
   };
   const table4: Table4Row[] = [];
@@ -75,7 +105,15 @@ export async function previewRescore(ws: Workspace, risk: string, patch: Rescore
   }
   table4.push(row('total', null));
   return {
-    scoring: { method: cfg.weights.method, weights: run.indicators.map((ind, i) => ({ code: ind.code, weight: weights[i] })), table3, learned: learned?.fit ?? null, bars, levels, histogram: histogram(dist, bars) },
+    scoring: {
+      method: cfg.weights.method,
+      weights: run.indicators.map((ind, i) => ({ code: ind.code, weight: weights[i] })),
+      table3,
+      learned: learned?.fit ?? null,
+      bars,
+      levels,
+      histogram: histogram(dist, bars),
+    },
     table4,
   };
 }

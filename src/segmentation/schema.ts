@@ -123,7 +123,8 @@ CREATE TABLE seg_pattern_scores (
   },
   {
     id: 'segmentation-004-no-operator-base',
-    description: 'drop seg_operator_base: re-scoring, operator_segments and Table 4 read the run table and the pattern cube',
+    description:
+      'drop seg_operator_base: re-scoring, operator_segments and Table 4 read the run table and the pattern cube',
     sql: `
 -- The per-operator base rows were a second copy of the run's table seg_op_<risk> (flags, size, value, lines, the
 -- booleans): re-scoring and learned weights read the run's table, weights and Table 4 its pattern cube

@@ -5,7 +5,15 @@ import type { GriConfig } from './config.ts';
 import type { ActiveIndicator } from './indicators.ts';
 import { operatorTable } from './evidence.ts';
 import { computeBars, histogram, levelOf, type Bars, type Histogram, type RiskLevel } from './levels.ts';
-import { equalWeights, expertWeights, frequencyWeights, gri, type LearnedFit, type Pattern, type Table3 } from './weights.ts';
+import {
+  equalWeights,
+  expertWeights,
+  frequencyWeights,
+  gri,
+  type LearnedFit,
+  type Pattern,
+  type Table3,
+} from './weights.ts';
 
 export interface Scoring {
   method: GriConfig['weights']['method'];
@@ -45,7 +53,10 @@ export function chooseWeights(
       return { weights: f.weights, table3: f.table3 };
     }
     case 'learned':
-      if (!learned) throw new Error('learned weights: no fitted model; run the full computation (cip gri compute --weights learned)');
+      if (!learned)
+        throw new Error(
+          'learned weights: no fitted model; run the full computation (cip gri compute --weights learned)',
+        );
       return { weights: learned.weights, table3: null };
   }
 }
@@ -62,7 +73,10 @@ export async function scoreAndWrite(
   const patterns = await loadPatterns(ws, cfg.risk);
   const { weights, table3 } = chooseWeights(cfg, inds, patterns, learned);
   const scored = patterns.map((p) => ({ ...p, gri: gri(p.flags, weights) }));
-  const bars = computeBars(cfg.levels, scored.map((p) => ({ gri: p.gri, operators: p.operators })));
+  const bars = computeBars(
+    cfg.levels,
+    scored.map((p) => ({ gri: p.gri, operators: p.operators })),
+  );
   const levels: Record<RiskLevel, number> = { high: 0, medium: 0, low: 0 };
   const rows = scored.map((p) => {
     const level = levelOf(p.gri, bars);
@@ -80,10 +94,19 @@ export async function scoreAndWrite(
        SELECT $risk, unnest(string_split($f, ','))::UBIGINT, unnest(string_split($n, ','))::BIGINT,
               unnest(string_split($g, ','))::DOUBLE, unnest(string_split($l, ','))
        WHERE $f <> ''`,
-      { risk: cfg.risk, f: list(rows.map((r) => r.flags)), n: list(rows.map((r) => r.operators)), g: list(rows.map((r) => r.gri)), l: list(rows.map((r) => r.level)) },
+      {
+        risk: cfg.risk,
+        f: list(rows.map((r) => r.flags)),
+        n: list(rows.map((r) => r.operators)),
+        g: list(rows.map((r) => r.gri)),
+        l: list(rows.map((r) => r.level)),
+      },
     );
     const riskCol = table === 'operator_segments' ? '' : '$risk, ';
-    await ws.run(`DELETE FROM ${table}${riskCol ? ' WHERE risk = $risk' : ''}`, riskCol ? { risk: cfg.risk } : undefined);
+    await ws.run(
+      `DELETE FROM ${table}${riskCol ? ' WHERE risk = $risk' : ''}`,
+      riskCol ? { risk: cfg.risk } : undefined,
+    );
     await ws.run(
       `INSERT INTO ${table}
        SELECT ${riskCol}b.operator_id, b.size_segment, b.total_value, b.basis_lines, s.gri, s.risk_level, $cid, $at::TIMESTAMP
@@ -98,6 +121,9 @@ export async function scoreAndWrite(
     learned: learned?.fit ?? null,
     bars,
     levels,
-    histogram: histogram(scored.map((p) => ({ gri: p.gri, operators: p.operators })), bars),
+    histogram: histogram(
+      scored.map((p) => ({ gri: p.gri, operators: p.operators })),
+      bars,
+    ),
   };
 }

@@ -40,9 +40,21 @@ export async function table1(ws: Workspace, risk = 'general'): Promise<Table1> {
   const totalVal = rows.reduce((a, r) => a + r.value, 0);
   const out: Table1Row[] = SIZES.map((s) => {
     const r = rows.find((x) => x.size === s) ?? { operators: 0, value: 0 };
-    return { size: s, operators: r.operators, pctOperators: pct(r.operators, totalOps), value: r.value, pctValue: pct(r.value, totalVal) };
+    return {
+      size: s,
+      operators: r.operators,
+      pctOperators: pct(r.operators, totalOps),
+      value: r.value,
+      pctValue: pct(r.value, totalVal),
+    };
   });
-  out.push({ size: 'total', operators: totalOps, pctOperators: totalOps ? 100 : 0, value: totalVal, pctValue: totalVal ? 100 : 0 });
+  out.push({
+    size: 'total',
+    operators: totalOps,
+    pctOperators: totalOps ? 100 : 0,
+    value: totalVal,
+    pctValue: totalVal ? 100 : 0,
+  });
   return { window: { first: w.first, end: w.end }, basis: cfg.value.basis, thresholds: cfg.size, rows: out };
 }
 
@@ -85,17 +97,36 @@ export async function table4(ws: Workspace, risk = 'general', opts: { extended?:
     { risk },
   );
   const keys = ['operators', 'value', 'vat', 'duty', 'excise', 'repeatOffenders', 'withoutControl'] as const;
-  const sum = (rs: typeof cells) => Object.fromEntries(keys.map((k) => [k, rs.reduce((a, r) => a + Number(r[k]), 0)])) as Record<(typeof keys)[number], number>;
+  const sum = (rs: typeof cells) =>
+    Object.fromEntries(keys.map((k) => [k, rs.reduce((a, r) => a + Number(r[k]), 0)])) as Record<
+      (typeof keys)[number],
+      number
+    >;
   const total = sum(cells);
   const row = (size: string, level: string | null, s: ReturnType<typeof sum>): Table4Row => {
-    const r: Table4Row = { size, level, operators: s.operators, pctOperators: pct(s.operators, total.operators), value: s.value, pctValue: pct(s.value, total.value) };
-    if (opts.extended) Object.assign(r, { vat: s.vat, duty: s.duty, excise: s.excise, repeatOffenders: s.repeatOffenders, withoutControl: s.withoutControl });
+    const r: Table4Row = {
+      size,
+      level,
+      operators: s.operators,
+      pctOperators: pct(s.operators, total.operators),
+      value: s.value,
+      pctValue: pct(s.value, total.value),
+    };
+    if (opts.extended)
+      Object.assign(r, {
+        vat: s.vat,
+        duty: s.duty,
+        excise: s.excise,
+        repeatOffenders: s.repeatOffenders,
+        withoutControl: s.withoutControl,
+      });
     return r;
   };
   const rows: Table4Row[] = [];
   for (const size of SIZES) {
     rows.push(row(size, null, sum(cells.filter((c) => c.size === size))));
-    for (const level of LEVELS) rows.push(row(size, level, sum(cells.filter((c) => c.size === size && c.level === level))));
+    for (const level of LEVELS)
+      rows.push(row(size, level, sum(cells.filter((c) => c.size === size && c.level === level))));
   }
   rows.push(row('total', null, total));
   return { risk, configId: run.configId, computedAt: run.computedAt, rows };
@@ -105,7 +136,8 @@ export const extendedTable = (ws: Workspace, risk = 'general') => table4(ws, ris
 
 export function normaliseHs(code: string): string {
   const c = code.replace(/[.\s]/g, '');
-  if (!/^\d{2,10}$/.test(c)) throw new SegmentationError(`HS code '${code}': expected 2 to 10 digits (dots allowed), e.g. 8471.30 or 847130`);
+  if (!/^\d{2,10}$/.test(c))
+    throw new SegmentationError(`HS code '${code}': expected 2 to 10 digits (dots allowed), e.g. 8471.30 or 847130`);
   return c;
 }
 
@@ -117,11 +149,24 @@ export interface Table5Cell {
 }
 
 /** Table 5: operators trading a sensitive HS code (prefix) in the window, by size × level, with TINs and GRIs. */
-export async function hsTable(ws: Workspace, code: string, opts: { risk?: string; limit?: number } = {}): Promise<{ hsCode: string; window: { first: string; end: string }; cells: Table5Cell[]; importers: number }> {
+export async function hsTable(
+  ws: Workspace,
+  code: string,
+  opts: { risk?: string; limit?: number } = {},
+): Promise<{ hsCode: string; window: { first: string; end: string }; cells: Table5Cell[]; importers: number }> {
   const risk = opts.risk ?? 'general';
   const run = await requireRun(ws, risk);
   const hs = normaliseHs(code);
-  const rows = await ws.all<{ size: string; level: string; tin: string; gri: number; lines: number; value: number; n: number; k: number }>(
+  const rows = await ws.all<{
+    size: string;
+    level: string;
+    tin: string;
+    gri: number;
+    lines: number;
+    value: number;
+    n: number;
+    k: number;
+  }>(
     `WITH l AS NOT MATERIALIZED (${WINDOW_LINES}),
      h AS (SELECT operator_id, count(*)::BIGINT AS lines, sum(value) AS value FROM l WHERE starts_with(hs_code, $hs) GROUP BY operator_id),
      j AS (SELECT s.size_segment AS size, s.risk_level AS level, s.operator_id AS tin, s.gri, h.lines, h.value,
@@ -135,9 +180,19 @@ export async function hsTable(ws: Workspace, code: string, opts: { risk?: string
   for (const size of SIZES)
     for (const level of LEVELS) {
       const rs = rows.filter((r) => r.size === size && r.level === level);
-      cells.push({ size, level, importers: rs[0]?.n ?? 0, operators: rs.map((r) => ({ tin: r.tin, gri: r.gri, lines: r.lines, value: r.value })) });
+      cells.push({
+        size,
+        level,
+        importers: rs[0]?.n ?? 0,
+        operators: rs.map((r) => ({ tin: r.tin, gri: r.gri, lines: r.lines, value: r.value })),
+      });
     }
-  return { hsCode: hs, window: { first: run.window.first, end: run.window.end }, cells, importers: cells.reduce((a, c) => a + c.importers, 0) };
+  return {
+    hsCode: hs,
+    window: { first: run.window.first, end: run.window.end },
+    cells,
+    importers: cells.reduce((a, c) => a + c.importers, 0),
+  };
 }
 
 export interface LinkHub {
@@ -150,7 +205,11 @@ export interface LinkHub {
 }
 
 /** Brokers and suppliers shared by two or more operators trading the same sensitive HS code, riskiest first. */
-export async function links(ws: Workspace, code: string, opts: { risk?: string; limit?: number } = {}): Promise<{ hsCode: string; brokers: LinkHub[]; suppliers: LinkHub[] }> {
+export async function links(
+  ws: Workspace,
+  code: string,
+  opts: { risk?: string; limit?: number } = {},
+): Promise<{ hsCode: string; brokers: LinkHub[]; suppliers: LinkHub[] }> {
   const risk = opts.risk ?? 'general';
   const run = await requireRun(ws, risk);
   const hs = normaliseHs(code);

@@ -35,7 +35,10 @@ export function equalWeights(codes: string[], available: boolean[]): number[] {
 export function expertWeights(codes: string[], available: boolean[], given: Record<string, number>): number[] {
   const raw = codes.map((c, i) => (available[i] ? (given[c] ?? 0) : 0));
   const sum = raw.reduce((a, b) => a + b, 0);
-  if (sum <= 0) throw new Error(`expert weights: give a positive weight to at least one available indicator (${codes.filter((_, i) => available[i]).join(', ')})`);
+  if (sum <= 0)
+    throw new Error(
+      `expert weights: give a positive weight to at least one available indicator (${codes.filter((_, i) => available[i]).join(', ')})`,
+    );
   return raw.map((w) => w / sum);
 }
 
@@ -44,7 +47,12 @@ export function expertWeights(codes: string[], available: boolean[], given: Reco
  * ## = Σ A_i, share_i = A_i / ##; indicators with share_i > tolerance are kept and their weights renormalised
  * (A_i / Σ kept A_j).
  */
-export function frequencyWeights(codes: string[], available: boolean[], patterns: Pattern[], tolerance: number): { weights: number[]; table3: Table3 } {
+export function frequencyWeights(
+  codes: string[],
+  available: boolean[],
+  patterns: Pattern[],
+  tolerance: number,
+): { weights: number[]; table3: Table3 } {
   const ones = codes.map(() => 0);
   let operators = 0;
   for (const p of patterns) {
@@ -59,7 +67,18 @@ export function frequencyWeights(codes: string[], available: boolean[], patterns
   const weights = ones.map((a, i) => (significant[i] && keptTotal > 0 ? a / keptTotal : 0));
   return {
     weights,
-    table3: { operators, total, tolerance, rows: codes.map((code, i) => ({ code, ones: ones[i], share: share[i], significant: significant[i], weight: weights[i] })) },
+    table3: {
+      operators,
+      total,
+      tolerance,
+      rows: codes.map((code, i) => ({
+        code,
+        ones: ones[i],
+        share: share[i],
+        significant: significant[i],
+        weight: weights[i],
+      })),
+    },
   };
 }
 
@@ -76,7 +95,12 @@ export interface LearnedFit {
  * (4) Software-derived: L2-regularised logistic regression of a LATER finding on the binary indicators,
  * fitted on the pattern counts; weight_i = max(β_i, 0) / Σ max(β_j, 0) (an indicator that lowers the odds gets 0).
  */
-export function learnedWeights(codes: string[], available: boolean[], patterns: Pattern[], lambda: number): { weights: number[]; fit: LearnedFit } {
+export function learnedWeights(
+  codes: string[],
+  available: boolean[],
+  patterns: Pattern[],
+  lambda: number,
+): { weights: number[]; fit: LearnedFit } {
   const cols = codes.map((_, i) => i).filter((i) => available[i]);
   const rows = patterns.map((p) => ({ x: cols.map((i) => bit(p.flags, i)), n: p.operators, y: p.outcome ?? 0 }));
   const f = fitLogistic(rows, lambda);
@@ -88,7 +112,8 @@ export function learnedWeights(codes: string[], available: boolean[], patterns: 
   });
   const pos = beta.map((b) => Math.max(b, 0));
   const sum = pos.reduce((a, b) => a + b, 0);
-  if (sum <= 0) throw new Error('learned weights: no indicator raises the odds of a later finding; use another weighting method');
+  if (sum <= 0)
+    throw new Error('learned weights: no indicator raises the odds of a later finding; use another weighting method');
   return {
     weights: pos.map((b) => b / sum),
     fit: {

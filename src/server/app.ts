@@ -31,13 +31,22 @@ const CSP = [
 
 export async function buildApp(db: ServerDb, opts: AppOptions = {}): Promise<FastifyInstance> {
   // Client addresses (login throttling) come from X-Forwarded-For only when told a proxy is in front.
-  const app = Fastify({ logger: opts.logger ?? false, trustProxy: opts.trustProxy ?? process.env.CIP_TRUST_PROXY === '1', bodyLimit: 2 * 1024 * 1024 });
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    trustProxy: opts.trustProxy ?? process.env.CIP_TRUST_PROXY === '1',
+    bodyLimit: 2 * 1024 * 1024,
+  });
   useZod(app);
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'CIP Workbench API', version: '0.1.0', description: 'Risk-based compliance improvement plans for customs (IMF TNM 2025/02). Sign in with POST /api/auth/login; send the cip_csrf cookie value in X-CSRF-Token on every change.' },
+      info: {
+        title: 'CIP Workbench API',
+        version: '0.1.0',
+        description:
+          'Risk-based compliance improvement plans for customs (IMF TNM 2025/02). Sign in with POST /api/auth/login; send the cip_csrf cookie value in X-CSRF-Token on every change.',
+      },
       components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'cip_session' } } },
       security: [{ session: [] }],
     },
@@ -56,7 +65,8 @@ export async function buildApp(db: ServerDb, opts: AppOptions = {}): Promise<Fas
   app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, req, reply) => {
     if (err instanceof HttpError) return reply.code(err.statusCode).send({ error: err.message });
     if (err.validation) return reply.code(400).send({ error: `invalid request: ${err.message}` });
-    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return reply.code(err.statusCode).send({ error: err.message });
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)
+      return reply.code(err.statusCode).send({ error: err.message });
     req.log.error(err);
     if (!opts.logger) process.stderr.write(`[cip serve] ${req.method} ${req.url}: ${err.stack ?? err.message}\n`);
     return reply.code(500).send({ error: 'internal error (details in the server log)' });
@@ -65,6 +75,9 @@ export async function buildApp(db: ServerDb, opts: AppOptions = {}): Promise<Fas
   registerRoutes(app, db, allRoutes, makeGuard(db));
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   if (opts.web) await serveSpa(app);
-  else app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: `no route ${req.method} ${req.url.split('?')[0]}` }));
+  else
+    app.setNotFoundHandler((req, reply) =>
+      reply.code(404).send({ error: `no route ${req.method} ${req.url.split('?')[0]}` }),
+    );
   return app;
 }

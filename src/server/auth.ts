@@ -26,10 +26,21 @@ export interface AuthUser {
 
 /** Secure cookies when the client reached us over TLS (directly or through a proxy saying so). */
 export function isTls(req: FastifyRequest): boolean {
-  return req.protocol === 'https' || String(req.headers['x-forwarded-proto'] ?? '').split(',')[0].trim() === 'https';
+  return (
+    req.protocol === 'https' ||
+    String(req.headers['x-forwarded-proto'] ?? '')
+      .split(',')[0]
+      .trim() === 'https'
+  );
 }
 
-export function setSessionCookies(req: FastifyRequest, reply: FastifyReply, token: string, csrf: string, maxAgeSec: number): void {
+export function setSessionCookies(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  token: string,
+  csrf: string,
+  maxAgeSec: number,
+): void {
   const secure = isTls(req);
   reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge: maxAgeSec });
   reply.setCookie(CSRF_COOKIE, csrf, { httpOnly: false, sameSite: 'strict', secure, path: '/', maxAge: maxAgeSec });
@@ -91,7 +102,10 @@ export function makeGuard(db: ServerDb) {
     if (!SAFE.has(req.method)) {
       const header = req.headers[CSRF_HEADER];
       if (typeof header !== 'string' || header !== user.csrf || req.cookies[CSRF_COOKIE] !== user.csrf) {
-        throw new HttpError(403, `missing or wrong CSRF token: send the ${CSRF_COOKIE} cookie value in the ${CSRF_HEADER} header`);
+        throw new HttpError(
+          403,
+          `missing or wrong CSRF token: send the ${CSRF_COOKIE} cookie value in the ${CSRF_HEADER} header`,
+        );
       }
     }
     if (route.access !== 'authenticated' && !user.permissions.has(route.access)) {

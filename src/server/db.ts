@@ -3,7 +3,6 @@
 // time on the main connection, inside ws.transaction, so a change and its history entry commit together.
 import { Workspace } from '../workspace/workspace.ts';
 
-
 class Mutex {
   private tail: Promise<unknown> = Promise.resolve();
   run<T>(fn: () => Promise<T>): Promise<T> {
@@ -64,7 +63,10 @@ export class ServerDb {
 
   /** Waits for queued work on every connection (requests a client gave up on still run to the end). */
   async drain(): Promise<void> {
-    await Promise.all([...this.readers.map((r) => r.lock.run(async () => undefined)), this.writeLock.run(async () => undefined)]);
+    await Promise.all([
+      ...this.readers.map((r) => r.lock.run(async () => undefined)),
+      this.writeLock.run(async () => undefined),
+    ]);
   }
 
   async close(): Promise<void> {

@@ -52,12 +52,28 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
  * First run: when the workspace has no account, create 'admin' (system administrator + RMC coordinator at HQ,
  * so the first person can both manage users and reach every page) with a random password, and return it.
  */
-export async function ensureFirstAdmin(ws: Workspace, username = 'admin'): Promise<{ username: string; password: string } | null> {
+export async function ensureFirstAdmin(
+  ws: Workspace,
+  username = 'admin',
+): Promise<{ username: string; password: string } | null> {
   if ((await countUsers(ws)) > 0) return null;
   const password = generatePassword();
   await ws.transaction(async () => {
-    const c = await addUser(ws, { username, roles: 'admin,coordinator', unitId: 'HQ', password, displayName: 'Administrator' });
-    await recordChange(ws, { actor: 'system', action: 'users.add', entityType: 'user', entityId: username, orgUnit: 'HQ', after: c.after });
+    const c = await addUser(ws, {
+      username,
+      roles: 'admin,coordinator',
+      unitId: 'HQ',
+      password,
+      displayName: 'Administrator',
+    });
+    await recordChange(ws, {
+      actor: 'system',
+      action: 'users.add',
+      entityType: 'user',
+      entityId: username,
+      orgUnit: 'HQ',
+      after: c.after,
+    });
   });
   return { username, password };
 }

@@ -32,7 +32,14 @@ export function isRole(r: string): boolean {
 
 /** Parses 'head,admin' into known role codes; throws naming the unknown one. */
 export function parseRoles(spec: string): string[] {
-  const roles = [...new Set(spec.split(',').map((s) => s.trim()).filter(Boolean))];
+  const roles = [
+    ...new Set(
+      spec
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
   if (roles.length === 0) throw new RoleError(`no role given; expected one or more of ${ROLES.join(', ')}`);
   for (const r of roles) {
     if (!isRole(r)) throw new RoleError(`unknown role '${r}'; expected one of ${ROLES.join(', ')}`);

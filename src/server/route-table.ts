@@ -59,7 +59,11 @@ interface Base<P extends ZodType, Q extends ZodType, B extends ZodType> {
   body?: B;
 }
 
-export interface ReadRoute<P extends ZodType, Q extends ZodType, B extends ZodType, R extends ZodType> extends Base<P, Q, B> {
+export interface ReadRoute<P extends ZodType, Q extends ZodType, B extends ZodType, R extends ZodType> extends Base<
+  P,
+  Q,
+  B
+> {
   response: R;
   /**
    * Keep answers until the next change (db.version): the server is the workspace's only writer while it runs,
@@ -69,12 +73,19 @@ export interface ReadRoute<P extends ZodType, Q extends ZodType, B extends ZodTy
   read: (ctx: Ctx<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<z.infer<R>>;
 }
 
-export interface ChangeRoute<P extends ZodType, Q extends ZodType, B extends ZodType, R extends ZodType> extends Base<P, Q, B> {
+export interface ChangeRoute<P extends ZodType, Q extends ZodType, B extends ZodType, R extends ZodType> extends Base<
+  P,
+  Q,
+  B
+> {
   response: R;
   /** The history entry this endpoint writes: declared here, written by the framework. */
   audit: { action: string; entityType: string };
   /** Runs inside one transaction on the write connection; returns the response and what changed. */
-  change: (ctx: Ctx<z.infer<P>, z.infer<Q>, z.infer<B>>, ws: Workspace) => Promise<{ result: z.infer<R>; change: Change }>;
+  change: (
+    ctx: Ctx<z.infer<P>, z.infer<Q>, z.infer<B>>,
+    ws: Workspace,
+  ) => Promise<{ result: z.infer<R>; change: Change }>;
 }
 
 export interface FileRoute<P extends ZodType, Q extends ZodType, B extends ZodType> extends Base<P, Q, B> {
@@ -90,23 +101,31 @@ export type RouteDef = (ReadRoute<any, any, any, any> | ChangeRoute<any, any, an
 const none = z.object({}).strict();
 
 /** Declares a read-only endpoint (typed from its schemas). */
-export function readRoute<P extends ZodType = typeof none, Q extends ZodType = typeof none, B extends ZodType = typeof none, R extends ZodType = ZodType>(
-  def: ReadRoute<P, Q, B, R>,
-): RouteDef {
+export function readRoute<
+  P extends ZodType = typeof none,
+  Q extends ZodType = typeof none,
+  B extends ZodType = typeof none,
+  R extends ZodType = ZodType,
+>(def: ReadRoute<P, Q, B, R>): RouteDef {
   return def as RouteDef;
 }
 
 /** Declares an endpoint that changes something and is recorded in the history. */
-export function changeRoute<P extends ZodType = typeof none, Q extends ZodType = typeof none, B extends ZodType = typeof none, R extends ZodType = ZodType>(
-  def: ChangeRoute<P, Q, B, R>,
-): RouteDef {
+export function changeRoute<
+  P extends ZodType = typeof none,
+  Q extends ZodType = typeof none,
+  B extends ZodType = typeof none,
+  R extends ZodType = ZodType,
+>(def: ChangeRoute<P, Q, B, R>): RouteDef {
   return def as RouteDef;
 }
 
 /** Declares a download (xlsx, docx, csv). */
-export function fileRoute<P extends ZodType = typeof none, Q extends ZodType = typeof none, B extends ZodType = typeof none>(
-  def: FileRoute<P, Q, B>,
-): RouteDef {
+export function fileRoute<
+  P extends ZodType = typeof none,
+  Q extends ZodType = typeof none,
+  B extends ZodType = typeof none,
+>(def: FileRoute<P, Q, B>): RouteDef {
   return def as RouteDef;
 }
 
@@ -177,7 +196,10 @@ export function registerRoutes(app: FastifyInstance, db: ServerDb, routes: Route
           const ascii = f.filename.replace(/[^A-Za-z0-9._-]/g, '_');
           return reply
             .header('content-type', f.contentType)
-            .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(f.filename)}`)
+            .header(
+              'content-disposition',
+              `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(f.filename)}`,
+            )
             .send(f.data);
         }
         if (isChange(route)) {
@@ -186,9 +208,13 @@ export function registerRoutes(app: FastifyInstance, db: ServerDb, routes: Route
             const { result, change } = await route.change(ctx, ws);
             // Domain functions shared with the CLI may record their own entries (with this user as actor).
             // The declared entry is written unless one of that entity type is already there.
-            const written = await ws.all<{ actor: string; entity_type: string }>('SELECT actor, entity_type FROM history WHERE seq > $s', { s: lastSeq });
+            const written = await ws.all<{ actor: string; entity_type: string }>(
+              'SELECT actor, entity_type FROM history WHERE seq > $s',
+              { s: lastSeq },
+            );
             const stranger = written.find((w) => w.actor !== user.username);
-            if (stranger) throw new Error(`history entry written as '${stranger.actor}' during a change by '${user.username}'`);
+            if (stranger)
+              throw new Error(`history entry written as '${stranger.actor}' during a change by '${user.username}'`);
             if (change.unchanged || written.some((w) => w.entity_type === route.audit.entityType)) return result;
             await recordChange(ws, {
               actor: user.username,
@@ -214,7 +240,10 @@ export function registerRoutes(app: FastifyInstance, db: ServerDb, routes: Route
         if (!flight) {
           flight = read.read(ctx).finally(() => inFlight.delete(flightKey));
           inFlight.set(flightKey, flight);
-          flight.then((result) => answers.set(key, version, result), () => undefined);
+          flight.then(
+            (result) => answers.set(key, version, result),
+            () => undefined,
+          );
         }
         return flight;
       },
@@ -238,7 +267,10 @@ export function useZod(app: FastifyInstance): void {
     return (data: unknown) => {
       const r = s.safeParse(data);
       if (!r.success) {
-        const msg = r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+        const msg = r.error.issues
+          .slice(0, 3)
+          .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+          .join('; ');
         throw new Error(`response of ${url} does not match its schema: ${msg}`);
       }
       return JSON.stringify(r.data);
@@ -247,14 +279,19 @@ export function useZod(app: FastifyInstance): void {
 }
 
 /** For @fastify/swagger: turn the zod schemas of a route into OpenAPI 3.0 JSON schema. */
-export function zodToOpenApi({ schema, url }: { schema: Record<string, unknown>; url: string }): { schema: Record<string, unknown>; url: string } {
+export function zodToOpenApi({ schema, url }: { schema: Record<string, unknown>; url: string }): {
+  schema: Record<string, unknown>;
+  url: string;
+} {
   if (!schema) return { schema, url };
   const out: Record<string, unknown> = { ...schema };
   const conv = (s: unknown, io: 'input' | 'output') =>
     s instanceof z.ZodType ? z.toJSONSchema(s, { target: 'openapi-3.0', io, unrepresentable: 'any' }) : s;
   for (const k of ['params', 'querystring', 'body'] as const) if (schema[k]) out[k] = conv(schema[k], 'input');
   if (schema.response) {
-    out.response = Object.fromEntries(Object.entries(schema.response as Record<string, unknown>).map(([c, s]) => [c, conv(s, 'output')]));
+    out.response = Object.fromEntries(
+      Object.entries(schema.response as Record<string, unknown>).map(([c, s]) => [c, conv(s, 'output')]),
+    );
   }
   return { schema: out, url };
 }

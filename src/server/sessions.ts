@@ -33,7 +33,9 @@ export async function findSession(ws: Workspace, token: string): Promise<Session
 }
 
 export async function deleteSession(ws: Workspace, token: string): Promise<void> {
-  await ws.run('DELETE FROM server_sessions WHERE token_sha256 = $t OR expires_at <= now()::TIMESTAMP', { t: sha256(token) });
+  await ws.run('DELETE FROM server_sessions WHERE token_sha256 = $t OR expires_at <= now()::TIMESTAMP', {
+    t: sha256(token),
+  });
 }
 
 /** Seconds until another attempt is allowed, or 0 when the user name and the address are not throttled. */
@@ -55,7 +57,10 @@ export async function throttleWait(ws: Workspace, username: string, ip: string):
 }
 
 export async function recordFailure(ws: Workspace, username: string, ip: string): Promise<void> {
-  await ws.run('INSERT INTO server_login_failures VALUES ($u, $ip, now()::TIMESTAMP)', { u: username.toLowerCase(), ip });
+  await ws.run('INSERT INTO server_login_failures VALUES ($u, $ip, now()::TIMESTAMP)', {
+    u: username.toLowerCase(),
+    ip,
+  });
 }
 
 export async function clearFailures(ws: Workspace, username: string): Promise<void> {

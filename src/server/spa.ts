@@ -34,7 +34,13 @@ export async function ensureWebBuilt(log: (msg: string) => void = () => undefine
 }
 
 export async function serveSpa(app: FastifyInstance): Promise<void> {
-  await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: false, cacheControl: false });
+  await app.register(fastifyStatic, {
+    root: WEB_DIST,
+    prefix: '/',
+    wildcard: false,
+    index: false,
+    cacheControl: false,
+  });
   const sendIndex = (reply: { header: (k: string, v: string) => unknown; sendFile: (f: string) => unknown }) => {
     reply.header('cache-control', 'no-cache');
     return reply.sendFile('index.html');

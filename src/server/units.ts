@@ -36,7 +36,9 @@ export async function syncUnits(ws: Workspace): Promise<number> {
 }
 
 export async function listUnits(ws: Workspace): Promise<Unit[]> {
-  return ws.all<Unit>(`SELECT * FROM server_units ORDER BY CASE level WHEN 'hq' THEN 0 WHEN 'directorate' THEN 1 ELSE 2 END, name`);
+  return ws.all<Unit>(
+    `SELECT * FROM server_units ORDER BY CASE level WHEN 'hq' THEN 0 WHEN 'directorate' THEN 1 ELSE 2 END, name`,
+  );
 }
 
 export async function getUnit(ws: Workspace, unitId: string): Promise<Unit | undefined> {

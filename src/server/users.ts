@@ -36,7 +36,14 @@ function toUser(r: Omit<UserRow, 'password_hash'>): User {
 
 /** What history keeps of an account: never the password hash. */
 function publicState(u: User): Record<string, unknown> {
-  return { username: u.username, display_name: u.display_name, roles: u.roles, unit_id: u.unit_id, language: u.language, disabled: u.disabled };
+  return {
+    username: u.username,
+    display_name: u.display_name,
+    roles: u.roles,
+    unit_id: u.unit_id,
+    language: u.language,
+    disabled: u.disabled,
+  };
 }
 
 export async function listUsers(ws: Workspace): Promise<User[]> {
@@ -53,8 +60,13 @@ export async function getUserById(ws: Workspace, id: number): Promise<User | und
   return r ? toUser(r) : undefined;
 }
 
-export async function passwordHashOf(ws: Workspace, username: string): Promise<{ user: User; hash: string } | undefined> {
-  const r = await ws.one<UserRow>(`SELECT ${COLUMNS}, password_hash FROM server_users WHERE username = $u`, { u: username });
+export async function passwordHashOf(
+  ws: Workspace,
+  username: string,
+): Promise<{ user: User; hash: string } | undefined> {
+  const r = await ws.one<UserRow>(`SELECT ${COLUMNS}, password_hash FROM server_users WHERE username = $u`, {
+    u: username,
+  });
   if (!r) return undefined;
   const { password_hash, ...rest } = r;
   return { user: toUser(rest), hash: password_hash };
@@ -71,7 +83,9 @@ export interface NewUser {
 
 async function checkUnit(ws: Workspace, unitId: string): Promise<void> {
   if (!(await getUnit(ws, unitId))) {
-    throw new UserAdminError(`unknown organisational unit '${unitId}'; see 'cip users units' for the list (e.g. HQ, dir:<region>, office:<office>)`);
+    throw new UserAdminError(
+      `unknown organisational unit '${unitId}'; see 'cip users units' for the list (e.g. HQ, dir:<region>, office:<office>)`,
+    );
   }
 }
 

@@ -23,12 +23,19 @@ export async function linesLayout(ws: Workspace): Promise<LinesLayout> {
   const now = await fingerprint(ws);
   const raw = await ws.getSetting(SETTING);
   const s = raw ? (JSON.parse(raw) as { lines: number; at: string; fingerprint: string }) : null;
-  return { lines: now.lines, clusteredLines: s?.lines ?? null, clusteredAt: s?.at ?? null, clustered: s?.fingerprint === now.key };
+  return {
+    lines: now.lines,
+    clusteredLines: s?.lines ?? null,
+    clusteredAt: s?.at ?? null,
+    clustered: s?.fingerprint === now.key,
+  };
 }
 
 /** Changes with every import and with nearly any other write (an order that went stale only costs speed). */
 async function fingerprint(ws: Workspace): Promise<{ lines: number; key: string }> {
-  const r = await ws.one<{ n: number; i: number | null }>('SELECT count(*) AS n, max(import_id) AS i FROM declaration_lines');
+  const r = await ws.one<{ n: number; i: number | null }>(
+    'SELECT count(*) AS n, max(import_id) AS i FROM declaration_lines',
+  );
   const lines = Number(r?.n ?? 0);
   return { lines, key: `${lines}:${r?.i ?? ''}` };
 }

@@ -192,7 +192,8 @@ CREATE TABLE treatments_applied (
   },
   {
     id: 'workspace-003-lines-storage',
-    description: 'declaration_lines: high-cardinality codes stored uncompressed (cheaper imports); lines kept clustered by operator',
+    description:
+      'declaration_lines: high-cardinality codes stored uncompressed (cheaper imports); lines kept clustered by operator',
     sql: `
 CREATE TABLE declaration_lines_v3 (${DECLARATION_LINES_COLUMNS});
 INSERT INTO declaration_lines_v3 SELECT * FROM declaration_lines;

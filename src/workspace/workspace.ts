@@ -25,8 +25,13 @@ export function traceSql(sql: string, startedAt: number): void {
   const ms = performance.now() - startedAt;
   const cpu = process.cpuUsage(traceCpu);
   traceCpu = process.cpuUsage();
-  const text = sql.replace(/\s+/g, ' ').trim().slice(0, Number(process.env.CIP_TRACE_LEN ?? 110));
-  process.stderr.write(`sql ${ms.toFixed(0).padStart(6)} ms ${((cpu.user + cpu.system) / 1000).toFixed(0).padStart(6)} cpu-ms  ${text}\n`);
+  const text = sql
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, Number(process.env.CIP_TRACE_LEN ?? 110));
+  process.stderr.write(
+    `sql ${ms.toFixed(0).padStart(6)} ms ${((cpu.user + cpu.system) / 1000).toFixed(0).padStart(6)} cpu-ms  ${text}\n`,
+  );
 }
 
 /** --workspace DIR, else $CIP_WORKSPACE, else ./cip-workspace. */

@@ -22,7 +22,9 @@ async function programWith(files: string[]): Promise<Command> {
 describe('cip start-up: the table of command files', () => {
   it('names, for every top-level command (and alias) a command file registers, that file and nothing else', async () => {
     const registered: Record<string, string> = {};
-    for (const file of readdirSync(DIR).filter((f) => f.endsWith('.ts')).sort()) {
+    for (const file of readdirSync(DIR)
+      .filter((f) => f.endsWith('.ts'))
+      .sort()) {
       for (const c of (await programWith([file])).commands) {
         for (const name of [c.name(), ...c.aliases()]) {
           expect(registered[name], `${name} registered by ${registered[name]} and ${file}`).toBeUndefined();
@@ -34,7 +36,11 @@ describe('cip start-up: the table of command files', () => {
   });
 
   it("a command's help is the same with its file alone as with every file", async () => {
-    const all = await programWith(readdirSync(DIR).filter((f) => f.endsWith('.ts')).sort());
+    const all = await programWith(
+      readdirSync(DIR)
+        .filter((f) => f.endsWith('.ts'))
+        .sort(),
+    );
     for (const [name, file] of Object.entries(COMMAND_FILES)) {
       const alone = (await programWith([file])).commands.find((c) => c.name() === name)!;
       expect(alone.helpInformation(), name).toBe(all.commands.find((c) => c.name() === name)!.helpInformation());

@@ -12,15 +12,28 @@ describe('cip demo', () => {
   it('generates a workspace and reports its tables and true effect as JSON', () => {
     const dir = join(base, 'ws');
     const r = cipJson<{
-      workspace: string; rows: number; seed: number; effect: number; tables: Record<string, number>;
-      treatment: string; treatmentStart: string; truth: { trueEffect: number; treatedOperators: number };
+      workspace: string;
+      rows: number;
+      seed: number;
+      effect: number;
+      tables: Record<string, number>;
+      treatment: string;
+      treatmentStart: string;
+      truth: { trueEffect: number; treatedOperators: number };
     }>(['demo', '--rows', '3k', '--seed', '11', '--effect', '-0.4', '--workspace', dir]);
     expect(r.workspace).toBe(dir);
     expect(r.rows).toBe(3000);
     expect(r.seed).toBe(11);
     expect(r.effect).toBe(-0.4);
     expect(r.tables.declaration_lines).toBe(3000);
-    expect(Object.keys(r.tables).sort()).toEqual(['audits', 'cases', 'declaration_lines', 'operators', 'tax_records', 'treatments_applied']);
+    expect(Object.keys(r.tables).sort()).toEqual([
+      'audits',
+      'cases',
+      'declaration_lines',
+      'operators',
+      'tax_records',
+      'treatments_applied',
+    ]);
     expect(r.treatment).toBe('enhanced-engagement');
     expect(r.treatmentStart).toBe('2025-01-01');
     expect(r.truth.trueEffect).toBeLessThan(0);
@@ -31,13 +44,21 @@ describe('cip demo', () => {
     const dir = join(base, 'bad');
     const e = cip(['demo', '--effect', '1.5', '-w', dir]);
     expect(e.code).toBe(1);
-    expect(e.stderr).toBe('error: --effect: expected a number from -1 to 1 (e.g. -0.5 halves non-compliance), got 1.5\n');
+    expect(e.stderr).toBe(
+      'error: --effect: expected a number from -1 to 1 (e.g. -0.5 halves non-compliance), got 1.5\n',
+    );
     const ok = { rows: '300k', seed: '42', effect: '-0.5' };
     expect(demoOptionsFromCli(ok)).toEqual({ rows: 300_000, seed: 42, effect: -0.5 });
-    expect(() => demoOptionsFromCli({ ...ok, rows: 'lots' })).toThrow("--rows: expected a whole number such as 300000, 300k or 10M, got 'lots'");
+    expect(() => demoOptionsFromCli({ ...ok, rows: 'lots' })).toThrow(
+      "--rows: expected a whole number such as 300000, 300k or 10M, got 'lots'",
+    );
     expect(() => demoOptionsFromCli({ ...ok, rows: '500' })).toThrow('--rows: expected at least 1000 lines, got 500');
-    expect(() => demoOptionsFromCli({ ...ok, seed: '-3' })).toThrow("--seed: expected a whole number such as 300000, 300k or 10M, got '-3'");
-    expect(() => demoOptionsFromCli({ ...ok, seed: '3000000000' })).toThrow('--seed: expected a whole number from 0 to 2147483647, got 3000000000');
+    expect(() => demoOptionsFromCli({ ...ok, seed: '-3' })).toThrow(
+      "--seed: expected a whole number such as 300000, 300k or 10M, got '-3'",
+    );
+    expect(() => demoOptionsFromCli({ ...ok, seed: '3000000000' })).toThrow(
+      '--seed: expected a whole number from 0 to 2147483647, got 3000000000',
+    );
     expect(() => demoOptionsFromCli({ ...ok, effect: 'big' })).toThrow("--effect: expected a number, got 'big'");
   });
 

@@ -28,16 +28,52 @@ beforeAll(async () => {
   await syncUnits(ws);
   // Note Annex 2, Example 1 (priority 40, High) and two measures, one depending on the other.
   await saveVulnerability(ws, 'setup', {
-    processCode: '1.1.1', description: 'Insufficient and untimely sea manifest data', institutionalRisk: 'information',
-    complianceRisks: ['valuation'], effects: { institutional_image: 'medium', security_safety: 'high', tax_collection: 'high', trade_facilitation: 'medium' },
-    occurrence: [['2020', 'Y'], ['2021', 'Y'], ['2022', 'Y'], ['2023', 'Y']],
+    processCode: '1.1.1',
+    description: 'Insufficient and untimely sea manifest data',
+    institutionalRisk: 'information',
+    complianceRisks: ['valuation'],
+    effects: {
+      institutional_image: 'medium',
+      security_safety: 'high',
+      tax_collection: 'high',
+      trade_facilitation: 'medium',
+    },
+    occurrence: [
+      ['2020', 'Y'],
+      ['2021', 'Y'],
+      ['2022', 'Y'],
+      ['2023', 'Y'],
+    ],
   });
-  const base = { vulnId: 'V-001', supportingUnits: [], expectedComment: null, status: 'planned' as const, completedOn: null };
-  await saveMeasure(ws, 'setup', { ...base, description: 'Advance cargo manifest 24 hours before arrival', responsibleUnit: 'Legal division', expectedDate: '2026-03-31', dependsOn: [] });
-  await saveMeasure(ws, 'setup', { ...base, description: 'Risk rules on manifest data in the selectivity system', responsibleUnit: 'Risk management unit', expectedDate: '2026-02-28', dependsOn: ['M-001'] }).catch(() => undefined);
+  const base = {
+    vulnId: 'V-001',
+    supportingUnits: [],
+    expectedComment: null,
+    status: 'planned' as const,
+    completedOn: null,
+  };
+  await saveMeasure(ws, 'setup', {
+    ...base,
+    description: 'Advance cargo manifest 24 hours before arrival',
+    responsibleUnit: 'Legal division',
+    expectedDate: '2026-03-31',
+    dependsOn: [],
+  });
+  await saveMeasure(ws, 'setup', {
+    ...base,
+    description: 'Risk rules on manifest data in the selectivity system',
+    responsibleUnit: 'Risk management unit',
+    expectedDate: '2026-02-28',
+    dependsOn: ['M-001'],
+  }).catch(() => undefined);
   office = (await ws.scalar<string>("SELECT name FROM server_units WHERE level = 'office' ORDER BY name LIMIT 1"))!;
-  foreignOperator = (await ws.scalar<string>('SELECT s.operator_id FROM operator_segments s JOIN operators o USING (operator_id) WHERE o.office <> $o ORDER BY s.gri DESC LIMIT 1', { o: office }))!;
-  hsCode = (await ws.scalar<string>('SELECT left(hs_code, 4) FROM declaration_lines GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1'))!;
+  foreignOperator = (await ws.scalar<string>(
+    'SELECT s.operator_id FROM operator_segments s JOIN operators o USING (operator_id) WHERE o.office <> $o ORDER BY s.gri DESC LIMIT 1',
+    { o: office },
+  ))!;
+  hsCode = (await ws.scalar<string>(
+    'SELECT left(hs_code, 4) FROM declaration_lines GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1',
+  ))!;
   await addUser(ws, { username: 'ana', displayName: 'Ana Coordinator', roles: 'coordinator', password: PASSWORD });
   await addUser(ws, { username: 'luis', roles: 'operational', unitId: `office:${office}`, password: PASSWORD });
   ws.close();
@@ -84,7 +120,9 @@ describe('web app', () => {
     await page.getByTestId('operators').locator('tbody tr a').first().waitFor();
     await shot(page, '02-segmentation');
     await page.getByTestId('table4').locator('tr.clickable').first().click(); // large × high
-    await expect.poll(() => page.getByTestId('operators').locator('tbody tr td:nth-child(5)').allTextContents()).toSatisfy((xs: string[]) => xs.length > 0 && xs.every((x) => x === 'High'));
+    await expect
+      .poll(() => page.getByTestId('operators').locator('tbody tr td:nth-child(5)').allTextContents())
+      .toSatisfy((xs: string[]) => xs.length > 0 && xs.every((x) => x === 'High'));
     const first = page.getByTestId('operators').locator('tbody tr a').first();
     const tin = await first.textContent();
     await first.click();
@@ -124,9 +162,13 @@ describe('web app', () => {
     await page.getByTestId('effect-trade_facilitation').selectOption('high');
     await page.getByTestId('reg-description').fill('Insufficient and untimely sea and air manifest data');
     await page.getByTestId('reg-save').click();
-    await expect.poll(() => page.getByTestId('register').getByRole('row').filter({ hasText: 'air manifest' }).count()).toBe(1);
+    await expect
+      .poll(() => page.getByTestId('register').getByRole('row').filter({ hasText: 'air manifest' }).count())
+      .toBe(1);
     // Expected effect 2+3+3+3 = 11, probability 4 → priority 44.
-    expect(await page.getByTestId('register').getByRole('row').filter({ hasText: 'air manifest' }).textContent()).toContain('44');
+    expect(
+      await page.getByTestId('register').getByRole('row').filter({ hasText: 'air manifest' }).textContent(),
+    ).toContain('44');
     await shot(page, '06-register');
     await nav('Measures');
     await page.getByTestId('timeline').waitFor();
@@ -154,7 +196,7 @@ describe('web app', () => {
     await shot(page, '10-effect');
   });
 
-  it('backtest page: runs on the proposed periods at once, shows the server\'s figures, reports a bad period', async () => {
+  it("backtest page: runs on the proposed periods at once, shows the server's figures, reports a bad period", async () => {
     const { page } = b;
     await nav('Backtest');
     await page.getByRole('heading', { name: 'Backtest of the selectivity score' }).waitFor();
@@ -166,7 +208,8 @@ describe('web app', () => {
       const r = await (await fetch(`/api/backtest?${new URLSearchParams(p.proposal)}`)).json();
       return { proposal: p.proposal, lines: r.lines, operators: r.operators };
     });
-    for (const k of ['train_until', 'test_from', 'test_until']) expect(await page.getByTestId(`bt-${k}`).inputValue()).toBe(api.proposal[k]);
+    for (const k of ['train_until', 'test_from', 'test_until'])
+      expect(await page.getByTestId(`bt-${k}`).inputValue()).toBe(api.proposal[k]);
     const int = new Intl.NumberFormat('en-GB');
     const auc = new Intl.NumberFormat('en', { minimumFractionDigits: 3, maximumFractionDigits: 3 });
     for (const [i, m] of [api.lines, api.operators].entries()) {
@@ -181,12 +224,16 @@ describe('web app', () => {
     await page.waitForTimeout(1000); // let the chart's entry animation finish before the screenshot
     await shot(page, '10-backtest');
     await page.getByRole('button', { name: 'Operators' }).click();
-    expect(await page.getByTestId('bt-top').locator('tbody tr').first().locator('td').nth(1).textContent()).toBe(int.format(api.operators.top[0].selected));
+    expect(await page.getByTestId('bt-top').locator('tbody tr').first().locator('td').nth(1).textContent()).toBe(
+      int.format(api.operators.top[0].selected),
+    );
     // A test period that overlaps the training period: the server's message, and no stale figures.
     await page.getByTestId('bt-test_from').fill(api.proposal.train_until);
     await page.getByRole('button', { name: 'Run backtest' }).click();
     await page.getByRole('alert').waitFor();
-    expect(await page.getByRole('alert').textContent()).toContain(`test_from ${api.proposal.train_until} must be after train_until ${api.proposal.train_until}`);
+    expect(await page.getByRole('alert').textContent()).toContain(
+      `test_from ${api.proposal.train_until} must be after train_until ${api.proposal.train_until}`,
+    );
     expect(await headline.count()).toBe(0);
     await shot(page, '10-backtest-refused');
     await page.getByRole('button', { name: 'Proposed periods' }).click();
@@ -218,13 +265,17 @@ describe('web app', () => {
     await page.getByRole('button', { name: 'Cerrar sesión' }).click();
     await page.evaluate(() => localStorage.clear());
     await signIn('ana', 'Resumen');
-    for (const [lang, heading] of [['fr', 'Vue d\'ensemble'], ['pt', 'Visão geral'], ['en', 'Overview']]) {
+    for (const [lang, heading] of [
+      ['fr', "Vue d'ensemble"],
+      ['pt', 'Visão geral'],
+      ['en', 'Overview'],
+    ]) {
       await page.getByTestId('language').selectOption(lang);
       await page.getByRole('heading', { name: heading }).waitFor();
     }
   });
 
-  it('an office user sees only the operators of their office, and not another office\'s operator page', async () => {
+  it("an office user sees only the operators of their office, and not another office's operator page", async () => {
     const { page } = b;
     // Sign out as a person would (the session ends on the server), then sign in as the office user.
     await page.getByRole('button', { name: 'Sign out' }).click();
@@ -236,7 +287,9 @@ describe('web app', () => {
     expect(new Set(offices)).toEqual(new Set([office]));
     await page.goto(`${server.url}/operators/${foreignOperator}`);
     await page.getByRole('alert').waitFor();
-    expect(await page.getByRole('alert').textContent()).toContain(`no operator ${foreignOperator} in your unit (office:${office})`);
+    expect(await page.getByRole('alert').textContent()).toContain(
+      `no operator ${foreignOperator} in your unit (office:${office})`,
+    );
     await shot(page, '13-other-office-refused');
   });
 });

@@ -20,7 +20,16 @@ export async function openBrowser(downloads?: string): Promise<Session> {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     downloadsPath: downloads,
     viewport: { width: 1400, height: 900 },
     acceptDownloads: true,
@@ -31,7 +40,12 @@ export async function openBrowser(downloads?: string): Promise<Session> {
   const external: string[] = [];
   await context.route('**/*', (route) => {
     const url = new URL(route.request().url());
-    if (url.hostname !== '127.0.0.1' && url.hostname !== 'localhost' && url.protocol !== 'data:' && url.protocol !== 'blob:') {
+    if (
+      url.hostname !== '127.0.0.1' &&
+      url.hostname !== 'localhost' &&
+      url.protocol !== 'data:' &&
+      url.protocol !== 'blob:'
+    ) {
       external.push(url.href);
       return route.abort();
     }

@@ -67,7 +67,11 @@ describe('governance in the web app', () => {
 
     // the committee: members with their Annex 4 roles
     const addMember = page.getByTestId('gov-add-member');
-    for (const [name, role, unit] of [['Marta Ruiz', 'Head of customs', 'Head office'], ['Ana Costa', 'RMC coordinator', 'Risk management'], ['Luis Pérez', 'Director / head of unit', 'Operations']]) {
+    for (const [name, role, unit] of [
+      ['Marta Ruiz', 'Head of customs', 'Head office'],
+      ['Ana Costa', 'RMC coordinator', 'Risk management'],
+      ['Luis Pérez', 'Director / head of unit', 'Operations'],
+    ]) {
       await addMember.getByPlaceholder('Name').fill(name);
       await addMember.locator('select[name=role]').selectOption({ label: role });
       await addMember.getByPlaceholder('Unit').fill(unit);
@@ -80,10 +84,15 @@ describe('governance in the web app', () => {
     await sub.getByPlaceholder('Name').fill('Selectivity subcommittee');
     await sub.getByPlaceholder('Theme').fill('Updating cargo selectivity criteria');
     await sub.getByRole('button', { name: 'Add subcommittee' }).click();
-    await page.getByTestId('gov-subcommittees').getByRole('cell', { name: 'Updating cargo selectivity criteria' }).waitFor();
+    await page
+      .getByTestId('gov-subcommittees')
+      .getByRole('cell', { name: 'Updating cargo selectivity criteria' })
+      .waitFor();
 
     // a treatment plan proposed: no effect yet
-    const before = (await (await page.request.get(server.url + '/api/plan/treatments')).json()).cells.find((c: { size: string; risk: string }) => c.size === 'large' && c.risk === 'high');
+    const before = (await (await page.request.get(server.url + '/api/plan/treatments')).json()).cells.find(
+      (c: { size: string; risk: string }) => c.size === 'large' && c.risk === 'high',
+    );
     const prop = page.getByTestId('gov-propose');
     await prop.getByLabel('Size').selectOption('large');
     await prop.getByLabel('Risk').selectOption('high');
@@ -91,22 +100,38 @@ describe('governance in the web app', () => {
     await prop.getByPlaceholder('Summary').fill('Large high-risk operators: account management with PCA');
     await prop.getByRole('button', { name: 'Propose' }).click();
     await page.getByTestId('gov-proposals').getByRole('cell', { name: 'awaiting approval' }).waitFor();
-    const pending = (await (await page.request.get(server.url + '/api/plan/treatments')).json()).cells.find((c: { size: string; risk: string }) => c.size === 'large' && c.risk === 'high');
+    const pending = (await (await page.request.get(server.url + '/api/plan/treatments')).json()).cells.find(
+      (c: { size: string; risk: string }) => c.size === 'large' && c.risk === 'high',
+    );
     expect(pending.package).toBe(before.package);
     await shot(page, 'gov-02-committee-and-proposal');
 
     // meeting 1: the proposal is on the agenda; approve it with minutes, assign two actions, sign off
     await holdMeeting('2026-04-15', 'RMC-2026-01');
     const approval = agendaRow('Approval: Large high-risk operators');
-    await approval.getByRole('textbox').fill('The selectivity subcommittee presented the package; approved unanimously.');
+    await approval
+      .getByRole('textbox')
+      .fill('The selectivity subcommittee presented the package; approved unanimously.');
     await approval.getByRole('button', { name: 'Approve' }).click();
     await approval.getByText('RMC-2026-01/D1').waitFor();
     await page.getByTestId('gov-proposals').getByRole('cell', { name: 'approved', exact: true }).waitFor();
-    const after = (await (await page.request.get(server.url + '/api/plan/treatments')).json()).cells.find((c: { size: string; risk: string }) => c.size === 'large' && c.risk === 'high');
-    expect(after).toMatchObject({ package: 'Account management with post-clearance audit', version: before.version + 1, changedBy: 'ana' });
+    const after = (await (await page.request.get(server.url + '/api/plan/treatments')).json()).cells.find(
+      (c: { size: string; risk: string }) => c.size === 'large' && c.risk === 'high',
+    );
+    expect(after).toMatchObject({
+      package: 'Account management with post-clearance audit',
+      version: before.version + 1,
+      changedBy: 'ana',
+    });
     await assign('Brief the customs offices on the new package', 'Operations', '2026-05-31');
     await assign('Update the selectivity profile for large high-risk operators', 'Risk management', '2026-06-30');
-    expect(await actionRow('A-001').locator('td').allTextContents()).toEqual(['A-001', 'Brief the customs offices on the new package', 'Operations', '2026-05-31', 'open']);
+    expect(await actionRow('A-001').locator('td').allTextContents()).toEqual([
+      'A-001',
+      'Brief the customs offices on the new package',
+      'Operations',
+      '2026-05-31',
+      'open',
+    ]);
     await shot(page, 'gov-03-meeting-1');
     await page.getByTestId('gov-signoff').click();
     await page.getByText(/^Signed off by ana on \d{4}-\d{2}-\d{2}: the record is locked/).waitFor();
@@ -134,7 +159,9 @@ describe('governance in the web app', () => {
     expect(bytes.subarray(0, 2).toString()).toBe('PK');
     // meeting 3 would no longer carry A-001 (closed) but still A-002
     const m3 = await page.request.get(server.url + '/api/governance/meetings/RMC-2026-02');
-    expect((await m3.json()).agenda.filter((i: { kind: string }) => i.kind === 'action').map((i: { key: string }) => i.key)).toEqual(['action:A-001', 'action:A-002']);
+    expect(
+      (await m3.json()).agenda.filter((i: { kind: string }) => i.kind === 'action').map((i: { key: string }) => i.key),
+    ).toEqual(['action:A-001', 'action:A-002']);
     await page.getByTestId('gov-followup').scrollIntoViewIfNeeded();
     await shot(page, 'gov-06-followup');
   }, 300_000);

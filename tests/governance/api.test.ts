@@ -14,32 +14,88 @@ beforeAll(async () => {
 });
 afterAll(() => srv.close());
 
-const cell = async () => ((await call(srv.app, coord, 'GET', '/api/plan/treatments')).json().cells as { size: string; risk: string; package: string; version: number }[]).find((c) => c.size === 'medium' && c.risk === 'high')!;
+const cell = async () =>
+  (
+    (await call(srv.app, coord, 'GET', '/api/plan/treatments')).json().cells as {
+      size: string;
+      risk: string;
+      package: string;
+      version: number;
+    }[]
+  ).find((c) => c.size === 'medium' && c.risk === 'high')!;
 
 describe('governance API', () => {
   it('holds a meeting, approves a proposal, signs off, refuses edits, accepts a correction', async () => {
-    const m = await call(srv.app, coord, 'POST', '/api/governance/members', { name: 'Marta Ruiz', role: 'head', unit: 'HQ' });
+    const m = await call(srv.app, coord, 'POST', '/api/governance/members', {
+      name: 'Marta Ruiz',
+      role: 'head',
+      unit: 'HQ',
+    });
     expect(m.statusCode).toBe(200);
     const before = await cell();
-    const p = await call(srv.app, coord, 'POST', '/api/governance/proposals', { kind: 'treatment', summary: 'Medium/high: desk audits', payload: { size: 'medium', risk: 'high', patch: { package: 'Desk audits and targeted controls' } } });
+    const p = await call(srv.app, coord, 'POST', '/api/governance/proposals', {
+      kind: 'treatment',
+      summary: 'Medium/high: desk audits',
+      payload: { size: 'medium', risk: 'high', patch: { package: 'Desk audits and targeted controls' } },
+    });
     expect(p.json()).toMatchObject({ id: 'P-001', status: 'pending' });
     expect(await cell()).toEqual(before);
-    const mt = await call(srv.app, coord, 'POST', '/api/governance/meetings', { heldOn: '2026-04-15', chair: 'Marta Ruiz' });
+    const mt = await call(srv.app, coord, 'POST', '/api/governance/meetings', {
+      heldOn: '2026-04-15',
+      chair: 'Marta Ruiz',
+    });
     expect(mt.statusCode).toBe(200);
-    expect(mt.json()).toMatchObject({ ref: 'RMC-2026-01', attendees: [{ name: 'Marta Ruiz', role: 'head' }], agenda: [{ key: 'item:1', kind: 'approval', subjectId: 'P-001' }] });
-    const d = await call(srv.app, coord, 'POST', '/api/governance/meetings/RMC-2026-01/decisions', { itemKey: 'item:1', subjectType: 'proposal', subjectId: 'P-001', outcome: 'approved', text: 'Approved.' });
+    expect(mt.json()).toMatchObject({
+      ref: 'RMC-2026-01',
+      attendees: [{ name: 'Marta Ruiz', role: 'head' }],
+      agenda: [{ key: 'item:1', kind: 'approval', subjectId: 'P-001' }],
+    });
+    const d = await call(srv.app, coord, 'POST', '/api/governance/meetings/RMC-2026-01/decisions', {
+      itemKey: 'item:1',
+      subjectType: 'proposal',
+      subjectId: 'P-001',
+      outcome: 'approved',
+      text: 'Approved.',
+    });
     expect(d.statusCode).toBe(200);
     expect(await cell()).toMatchObject({ package: 'Desk audits and targeted controls', version: before.version + 1 });
-    expect((await call(srv.app, coord, 'GET', '/api/governance/proposals')).json()[0]).toMatchObject({ status: 'approved', decidedBy: 'coordinator', meetingRef: 'RMC-2026-01' });
+    expect((await call(srv.app, coord, 'GET', '/api/governance/proposals')).json()[0]).toMatchObject({
+      status: 'approved',
+      decidedBy: 'coordinator',
+      meetingRef: 'RMC-2026-01',
+    });
     expect((await call(srv.app, coord, 'POST', '/api/governance/meetings/RMC-2026-01/signoff')).statusCode).toBe(200);
-    const refused = await call(srv.app, coord, 'POST', '/api/governance/meetings/RMC-2026-01/minutes', { itemKey: 'item:1', text: 'rewrite' });
+    const refused = await call(srv.app, coord, 'POST', '/api/governance/meetings/RMC-2026-01/minutes', {
+      itemKey: 'item:1',
+      text: 'rewrite',
+    });
     expect(refused.statusCode).toBe(409);
-    expect(refused.json().error).toMatch(/^meeting RMC-2026-01 was signed off by coordinator on \d{4}-\d{2}-\d{2}: its record cannot be edited; add a correction entry instead/);
-    expect((await call(srv.app, coord, 'POST', '/api/governance/meetings/RMC-2026-01/actions', { description: 'x', ownerUnit: 'HQ', dueDate: '2026-05-01' })).statusCode).toBe(409);
-    const corr = await call(srv.app, coord, 'POST', '/api/governance/meetings/RMC-2026-01/corrections', { itemKey: 'item:1', text: 'Approved unanimously.' });
+    expect(refused.json().error).toMatch(
+      /^meeting RMC-2026-01 was signed off by coordinator on \d{4}-\d{2}-\d{2}: its record cannot be edited; add a correction entry instead/,
+    );
+    expect(
+      (
+        await call(srv.app, coord, 'POST', '/api/governance/meetings/RMC-2026-01/actions', {
+          description: 'x',
+          ownerUnit: 'HQ',
+          dueDate: '2026-05-01',
+        })
+      ).statusCode,
+    ).toBe(409);
+    const corr = await call(srv.app, coord, 'POST', '/api/governance/meetings/RMC-2026-01/corrections', {
+      itemKey: 'item:1',
+      text: 'Approved unanimously.',
+    });
     expect(corr.json()).toMatchObject({ kind: 'correction', author: 'coordinator' });
     // the auditor may read and export but not change
-    expect((await call(srv.app, auditor, 'POST', '/api/governance/meetings/RMC-2026-01/corrections', { itemKey: 'item:1', text: 'x' })).statusCode).toBe(403);
+    expect(
+      (
+        await call(srv.app, auditor, 'POST', '/api/governance/meetings/RMC-2026-01/corrections', {
+          itemKey: 'item:1',
+          text: 'x',
+        })
+      ).statusCode,
+    ).toBe(403);
     const docx = await call(srv.app, auditor, 'GET', '/api/governance/meetings/RMC-2026-01/minutes.docx');
     expect(docx.statusCode).toBe(200);
     expect(docx.rawPayload.subarray(0, 2).toString()).toBe('PK');
@@ -49,16 +105,37 @@ describe('governance API', () => {
 
   it('direct edits of what the committee must approve are refused with 409 while approval is required', async () => {
     const cases: [string, 'PUT' | 'POST', string, Record<string, unknown>][] = [
-      ['approval.gri_config', 'PUT', '/api/gri/rescore', { levels: { method: 'manual', manual: { medium: 0.05, high: 0.2 } } }],
+      [
+        'approval.gri_config',
+        'PUT',
+        '/api/gri/rescore',
+        { levels: { method: 'manual', manual: { medium: 0.05, high: 0.2 } } },
+      ],
       ['approval.treatment', 'PUT', '/api/plan/treatments/small/low', { package: 'General information only' }],
-      ['approval.register', 'POST', '/api/plan/register', { processCode: '9.9.9', description: 'x', institutionalRisk: 'legal_framework', complianceRisks: [], effects: {}, occurrence: [] }],
+      [
+        'approval.register',
+        'POST',
+        '/api/plan/register',
+        {
+          processCode: '9.9.9',
+          description: 'x',
+          institutionalRisk: 'legal_framework',
+          complianceRisks: [],
+          effects: {},
+          occurrence: [],
+        },
+      ],
     ];
     for (const [key, method, url, body] of cases) {
-      expect((await call(srv.app, coord, 'PUT', `/api/governance/settings/${key}`, { value: true })).statusCode).toBe(200);
+      expect((await call(srv.app, coord, 'PUT', `/api/governance/settings/${key}`, { value: true })).statusCode).toBe(
+        200,
+      );
       const r = await call(srv.app, coord, method, url, body);
       expect(r.statusCode, url).toBe(409);
       expect(r.json().error).toContain(`need the committee's approval (setting ${key})`);
-      expect((await call(srv.app, coord, 'PUT', `/api/governance/settings/${key}`, { value: false })).statusCode).toBe(200);
+      expect((await call(srv.app, coord, 'PUT', `/api/governance/settings/${key}`, { value: false })).statusCode).toBe(
+        200,
+      );
     }
     // approval off again: the same direct edit goes through
     expect((await call(srv.app, coord, 'PUT', '/api/plan/treatments/small/low', cases[1][3])).statusCode).toBe(200);

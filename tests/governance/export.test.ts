@@ -5,14 +5,25 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Workspace } from '../../src/workspace/workspace.ts';
-import { addCorrection, assignAction, createMeeting, recordDecision, saveMember, signOff, updateAction, writeMinutes } from '../../src/governance/index.ts';
+import {
+  addCorrection,
+  assignAction,
+  createMeeting,
+  recordDecision,
+  saveMember,
+  signOff,
+  updateAction,
+  writeMinutes,
+} from '../../src/governance/index.ts';
 import { decisionLogDocx, minutesDocx } from '../../src/governance/export.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 
 const text = (buf: Buffer, dir: string, name: string) => {
   const f = join(dir, name);
   writeFileSync(f, buf);
-  return execFileSync('unzip', ['-p', f, 'word/document.xml'], { encoding: 'utf8' }).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+  return execFileSync('unzip', ['-p', f, 'word/document.xml'], { encoding: 'utf8' })
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ');
 };
 
 describe('minutes and decision log (Word)', () => {
@@ -21,12 +32,22 @@ describe('minutes and decision log (Word)', () => {
     const ws = await Workspace.open(join(dir, 'w'), { create: true });
     await saveMember(ws, 'ana', { name: 'Marta Ruiz', role: 'head', unit: 'Head office' });
     const m1 = await createMeeting(ws, 'ana', { heldOn: '2026-01-20', chair: 'Marta Ruiz' });
-    await assignAction(ws, 'ana', m1.ref, { description: 'Reconcile manifests', ownerUnit: 'Operations', dueDate: '2026-03-31' });
+    await assignAction(ws, 'ana', m1.ref, {
+      description: 'Reconcile manifests',
+      ownerUnit: 'Operations',
+      dueDate: '2026-03-31',
+    });
     await signOff(ws, 'marta', m1.ref);
     const m2 = await createMeeting(ws, 'ana', { heldOn: '2026-04-20', chair: 'Marta Ruiz' });
     await writeMinutes(ws, 'ana', m2.ref, 'action:A-001', 'Operations reported all ports reconciled.');
     await updateAction(ws, 'ana', 'A-001', { status: 'closed', ref: m2.ref });
-    await recordDecision(ws, 'ana', m2.ref, { itemKey: 'action:A-001', subjectType: 'action', subjectId: 'A-001', outcome: 'noted', text: 'Action closed.' });
+    await recordDecision(ws, 'ana', m2.ref, {
+      itemKey: 'action:A-001',
+      subjectType: 'action',
+      subjectId: 'A-001',
+      outcome: 'noted',
+      text: 'Action closed.',
+    });
     await signOff(ws, 'marta', m2.ref);
     await addCorrection(ws, 'ana', m2.ref, 'action:A-001', 'All ports but Port B were reconciled.');
     const en = text(await minutesDocx(ws, m2.ref), dir, 'en.docx');

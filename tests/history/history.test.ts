@@ -7,9 +7,28 @@ import { tmpDir } from '../helpers/tmp.ts';
 
 async function seeded(): Promise<Workspace> {
   const ws = await Workspace.open(join(tmpDir(), 'h'), { create: true });
-  await recordChange(ws, { actor: 'ana', action: 'gri.weights.set', entityType: 'gri_config', entityId: '1', after: { w: 0.5 } });
-  await recordChange(ws, { actor: 'bo', action: 'register.add', entityType: 'vulnerability', entityId: '1.1.1', after: { effect: 10 } });
-  await recordChange(ws, { actor: 'ana', action: 'register.update', entityType: 'vulnerability', entityId: '1.1.1', before: { effect: 10 }, after: { effect: 9 } });
+  await recordChange(ws, {
+    actor: 'ana',
+    action: 'gri.weights.set',
+    entityType: 'gri_config',
+    entityId: '1',
+    after: { w: 0.5 },
+  });
+  await recordChange(ws, {
+    actor: 'bo',
+    action: 'register.add',
+    entityType: 'vulnerability',
+    entityId: '1.1.1',
+    after: { effect: 10 },
+  });
+  await recordChange(ws, {
+    actor: 'ana',
+    action: 'register.update',
+    entityType: 'vulnerability',
+    entityId: '1.1.1',
+    before: { effect: 10 },
+    after: { effect: 9 },
+  });
   return ws;
 }
 

@@ -39,7 +39,11 @@ describe('checks after the INSERT', () => {
       const a = await importFile(
         ws,
         'declarations',
-        csv(dir, 'a.csv', Array.from({ length: 40 }, (_, i) => `A${i},1,2024-01-02,OP1,847130,${100 + i}`)),
+        csv(
+          dir,
+          'a.csv',
+          Array.from({ length: 40 }, (_, i) => `A${i},1,2024-01-02,OP1,847130,${100 + i}`),
+        ),
         { mapping: MAPPING },
       );
       expect(a.summary).toEqual({ read: 40, imported: 40, rejected: 0, duplicates: 0 });
@@ -63,7 +67,11 @@ describe('checks after the INSERT', () => {
       const outliers = warnings.find((i) => i.code === 'value_outlier');
       expect(outliers).toMatchObject({ file: 'b.csv', column: 'cif', count: 2 });
       expect(examples(outliers)).toEqual([
-        [1, '1000000.0', 'value 1000000.0 (as stored) is far outside the usual range of HS 847130 (quartiles 109.75 .. 129.25)'],
+        [
+          1,
+          '1000000.0',
+          'value 1000000.0 (as stored) is far outside the usual range of HS 847130 (quartiles 109.75 .. 129.25)',
+        ],
         [4, '0.5', 'value 0.5 (as stored) is far outside the usual range of HS 847130 (quartiles 109.75 .. 129.25)'],
       ]);
       const missing = warnings.find((i) => i.code === 'operator_not_in_operators');
@@ -86,7 +94,11 @@ describe('checks after the INSERT', () => {
       const a = await importFile(
         ws,
         'declarations',
-        csv(dir, 'a.csv', Array.from({ length: 35 }, (_, i) => `A${i},1,2024-01-02,OP1,847130,${100 + i}`)),
+        csv(
+          dir,
+          'a.csv',
+          Array.from({ length: 35 }, (_, i) => `A${i},1,2024-01-02,OP1,847130,${100 + i}`),
+        ),
         { mapping: MAPPING },
       );
       expect(a.summary).toEqual({ read: 35, imported: 35, rejected: 0, duplicates: 0 });

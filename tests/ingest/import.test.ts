@@ -33,12 +33,26 @@ describe('cip import: the public Korean set with the committed mapping', () => {
           : await importInProcess(ws, 'declarations', file, KCS_MAPPING);
       expect(s).toEqual({ read: n, imported: n, rejected: 0, duplicates: 0 });
     }
-    const [agg] = await query<{ n: number; decls: number; findings: number; inspected: number; first: string; last: string }>(
+    const [agg] = await query<{
+      n: number;
+      decls: number;
+      findings: number;
+      inspected: number;
+      first: string;
+      last: string;
+    }>(
       ws,
       `SELECT count(*) AS n, count(DISTINCT declaration_id) AS decls, count(*) FILTER (WHERE finding) AS findings,
               count(*) FILTER (WHERE inspected) AS inspected, min(date) AS first, max(date) AS last FROM declaration_lines`,
     );
-    expect(agg).toEqual({ n: 54_000, decls: 54_000, findings: agg.findings, inspected: 54_000, first: '2020-01-01', last: '2021-06-30' });
+    expect(agg).toEqual({
+      n: 54_000,
+      decls: 54_000,
+      findings: agg.findings,
+      inspected: 54_000,
+      first: '2020-01-01',
+      last: '2021-06-30',
+    });
     // Fraud rates of DATA.md: 21.7% / 20.9% / 21.6% of the three files.
     expect(agg.findings / 54_000).toBeGreaterThan(0.2);
     expect(agg.findings / 54_000).toBeLessThan(0.22);
@@ -104,12 +118,14 @@ describe('cip import: broken rows', () => {
     // No --mapping: the suggestion places every required field of this English header.
     const r = cip(['import', 'declarations', file, '-w', ws]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('row 3, column date: \'2024-13-45\' — date: expected a date as yyyy-mm-dd');
+    expect(r.stdout).toContain("row 3, column date: '2024-13-45' — date: expected a date as yyyy-mm-dd");
     expect(r.stdout).toContain("row 4, column cif_value: 'abc' — value: expected a number");
     expect(r.stdout).toContain('row 5, column importer_tin: empty — operator_id is required but empty');
     expect(r.stdout).toContain("row 7, column hs_code: '12' — hs_code: expected 6 to 10 digits");
     expect(r.stdout).toContain("row 8, column cif_value: '-5' — value must not be negative");
-    expect(r.stdout).toContain("row 9, column declaration_id+line_no: 'D5|1' — declaration_id+line_no already on row 6");
+    expect(r.stdout).toContain(
+      "row 9, column declaration_id+line_no: 'D5|1' — declaration_id+line_no already on row 6",
+    );
     const lines = await query<{ declaration_id: string; line_no: number; source_row: number }>(
       ws,
       'SELECT declaration_id, line_no, source_row FROM declaration_lines ORDER BY source_row',
@@ -135,11 +151,16 @@ describe('cip import: broken rows', () => {
     expect(imp).toEqual({ rows_read: 9, rows_imported: 3, rows_rejected: 6, rows_duplicate: 0 });
 
     // cip quality reports the same, and exports the rejects.
-    const q = cipJson<{ errors: { code: string; column: string; count: number; examples: { row: number }[] }[]; totals: { rejectedRows: number } }>(
-      ['quality', '-w', ws, '--rejects', join(ws, 'rejects.csv')],
-    );
+    const q = cipJson<{
+      errors: { code: string; column: string; count: number; examples: { row: number }[] }[];
+      totals: { rejectedRows: number };
+    }>(['quality', '-w', ws, '--rejects', join(ws, 'rejects.csv')]);
     expect(q.totals.rejectedRows).toBe(6);
-    expect(q.errors.find((e) => e.code === 'unparseable_date')).toMatchObject({ column: 'date', count: 1, examples: [{ row: 3 }] });
+    expect(q.errors.find((e) => e.code === 'unparseable_date')).toMatchObject({
+      column: 'date',
+      count: 1,
+      examples: [{ row: 3 }],
+    });
     const csv = readFileSync(join(ws, 'rejects.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).toBe('import_id,file,row,column,value,problem,reason');
     expect(csv[1]).toBe('1,broken.csv,3,date,2024-13-45,unparseable_date,date: expected a date as yyyy-mm-dd');
@@ -170,10 +191,58 @@ describe('cip import: formats', () => {
               extra['DESCRIPCIÓN'] AS descr FROM declaration_lines ORDER BY source_row`,
     );
     expect(rows).toEqual([
-      { declaration_id: '2024-001', line_no: 1, date: '2024-02-03', operator_id: '0614-250786-102-3', hs_code: '09011110', value: 1234.56, net_mass_kg: 1000.5, channel: 'red', inspected: true, office: 'San Cristóbal', descr: 'Café verde sin tostar' },
-      { declaration_id: '2024-001', line_no: 2, date: '2024-02-03', operator_id: '0614-250786-102-3', hs_code: '09012100', value: 12500, net_mass_kg: 2500, channel: 'green', inspected: false, office: 'San Cristóbal', descr: 'Café tostado; molido' },
-      { declaration_id: '2024-002', line_no: 1, date: '2023-12-28', operator_id: '0511-010190-101-0', hs_code: '87032390', value: 18750.5, net_mass_kg: 1450, channel: 'green', inspected: false, office: 'Acajutla', descr: 'Vehículo "usado" año 2019' },
-      { declaration_id: '2024-003', line_no: 1, date: '2023-12-31', operator_id: '0511-010190-101-0', hs_code: '84713000', value: 0.99, net_mass_kg: 0.25, channel: 'yellow', inspected: true, office: 'Acajutla', descr: 'Computadora portátil' },
+      {
+        declaration_id: '2024-001',
+        line_no: 1,
+        date: '2024-02-03',
+        operator_id: '0614-250786-102-3',
+        hs_code: '09011110',
+        value: 1234.56,
+        net_mass_kg: 1000.5,
+        channel: 'red',
+        inspected: true,
+        office: 'San Cristóbal',
+        descr: 'Café verde sin tostar',
+      },
+      {
+        declaration_id: '2024-001',
+        line_no: 2,
+        date: '2024-02-03',
+        operator_id: '0614-250786-102-3',
+        hs_code: '09012100',
+        value: 12500,
+        net_mass_kg: 2500,
+        channel: 'green',
+        inspected: false,
+        office: 'San Cristóbal',
+        descr: 'Café tostado; molido',
+      },
+      {
+        declaration_id: '2024-002',
+        line_no: 1,
+        date: '2023-12-28',
+        operator_id: '0511-010190-101-0',
+        hs_code: '87032390',
+        value: 18750.5,
+        net_mass_kg: 1450,
+        channel: 'green',
+        inspected: false,
+        office: 'Acajutla',
+        descr: 'Vehículo "usado" año 2019',
+      },
+      {
+        declaration_id: '2024-003',
+        line_no: 1,
+        date: '2023-12-31',
+        operator_id: '0511-010190-101-0',
+        hs_code: '84713000',
+        value: 0.99,
+        net_mass_kg: 0.25,
+        channel: 'yellow',
+        inspected: true,
+        office: 'Acajutla',
+        descr: 'Computadora portátil',
+      },
     ]);
   });
 
@@ -182,7 +251,16 @@ describe('cip import: formats', () => {
     const file = join(dir, 'declaraciones.xlsx');
     const wb = new ExcelJS.Workbook();
     const sheet = wb.addWorksheet('DUA');
-    sheet.addRow(['Declaration No', 'Item', 'Registration date', 'Importer TIN', 'HS Code', 'CIF Value', 'Channel', 'Remarks']);
+    sheet.addRow([
+      'Declaration No',
+      'Item',
+      'Registration date',
+      'Importer TIN',
+      'HS Code',
+      'CIF Value',
+      'Channel',
+      'Remarks',
+    ]);
     sheet.addRow(['A-1', 1, 45325, 'NIT-9', 10121, 1500.5, 'VERDE', 'first']);
     sheet.addRow(['A-1', 2, 45326, 'NIT-9', 870323, 22000, 'ROJO', 'with, comma']);
     sheet.addRow(['A-2', 1, new Date(Date.UTC(2024, 1, 5)), 'NIT-7', 847130, 99.99, 'AMARILLO', null]);
@@ -204,11 +282,38 @@ describe('cip import: formats', () => {
     const ws = newWorkspace('xlsx');
     const s = await importInProcess(ws, 'declarations', file, mapping);
     expect(s).toEqual({ read: 3, imported: 3, rejected: 0, duplicates: 0 });
-    const rows = await query(ws, "SELECT declaration_id, line_no, date, hs_code, value, channel, extra['Remarks'] AS remarks FROM declaration_lines ORDER BY source_row");
+    const rows = await query(
+      ws,
+      "SELECT declaration_id, line_no, date, hs_code, value, channel, extra['Remarks'] AS remarks FROM declaration_lines ORDER BY source_row",
+    );
     expect(rows).toEqual([
-      { declaration_id: 'A-1', line_no: 1, date: '2024-02-03', hs_code: '010121', value: 1500.5, channel: 'green', remarks: 'first' },
-      { declaration_id: 'A-1', line_no: 2, date: '2024-02-04', hs_code: '870323', value: 22000, channel: 'red', remarks: 'with, comma' },
-      { declaration_id: 'A-2', line_no: 1, date: '2024-02-05', hs_code: '847130', value: 99.99, channel: 'yellow', remarks: null },
+      {
+        declaration_id: 'A-1',
+        line_no: 1,
+        date: '2024-02-03',
+        hs_code: '010121',
+        value: 1500.5,
+        channel: 'green',
+        remarks: 'first',
+      },
+      {
+        declaration_id: 'A-1',
+        line_no: 2,
+        date: '2024-02-04',
+        hs_code: '870323',
+        value: 22000,
+        channel: 'red',
+        remarks: 'with, comma',
+      },
+      {
+        declaration_id: 'A-2',
+        line_no: 1,
+        date: '2024-02-05',
+        hs_code: '847130',
+        value: 99.99,
+        channel: 'yellow',
+        remarks: null,
+      },
     ]);
   });
 
@@ -220,17 +325,25 @@ describe('cip import: formats', () => {
     await c.run(`COPY (SELECT 'DEC' || (i // 2) AS decl, DATE '2024-01-01' + CAST(i AS INTEGER) AS fecha, 'OP' || (i % 3) AS tin,
                         '8471300000' AS hs, 100.0 * (i + 1) AS cif FROM range(6) t(i) ORDER BY i) TO '${pq}' (FORMAT parquet)`);
     const ops = join(dir, 'operators.parquet');
-    await c.run(`COPY (SELECT 'OP' || i AS tin, 'Trader ' || i AS razon_social, i = 0 AS oea FROM range(3) t(i)) TO '${ops}' (FORMAT parquet)`);
+    await c.run(
+      `COPY (SELECT 'OP' || i AS tin, 'Trader ' || i AS razon_social, i = 0 AS oea FROM range(3) t(i)) TO '${ops}' (FORMAT parquet)`,
+    );
     c.closeSync();
     db.closeSync();
     const ws = newWorkspace('parquet');
     const so = await importInProcess(ws, 'operators', ops);
     expect(so).toEqual({ read: 3, imported: 3, rejected: 0, duplicates: 0 });
     const map = join(dir, 'pq.yaml');
-    (await import('node:fs')).writeFileSync(map, 'fields: { declaration_id: decl, date: fecha, operator_id: tin, hs_code: hs, value: cif }\n');
+    (await import('node:fs')).writeFileSync(
+      map,
+      'fields: { declaration_id: decl, date: fecha, operator_id: tin, hs_code: hs, value: cif }\n',
+    );
     const s = await importInProcess(ws, 'declarations', pq, map);
     expect(s).toEqual({ read: 6, imported: 6, rejected: 0, duplicates: 0 });
-    const rows = await query(ws, 'SELECT declaration_id, line_no, date, operator_id, value, source_row FROM declaration_lines ORDER BY source_row');
+    const rows = await query(
+      ws,
+      'SELECT declaration_id, line_no, date, operator_id, value, source_row FROM declaration_lines ORDER BY source_row',
+    );
     expect(rows.map((r) => [r.declaration_id, r.line_no, r.date, r.operator_id, r.value, r.source_row])).toEqual([
       ['DEC0', 1, '2024-01-01', 'OP0', 100, 1],
       ['DEC0', 2, '2024-01-02', 'OP1', 200, 2],
@@ -263,15 +376,24 @@ describe('cip import: formats', () => {
     db.closeSync();
     const ws = newWorkspace('parquet-typed');
     const map = join(dir, 'typed.yaml');
-    (await import('node:fs')).writeFileSync(map, 'fields: { declaration_id: decl, line_no: item, date: fecha, operator_id: tin, hs_code: hs, value: cif }\n');
+    (await import('node:fs')).writeFileSync(
+      map,
+      'fields: { declaration_id: decl, line_no: item, date: fecha, operator_id: tin, hs_code: hs, value: cif }\n',
+    );
     const s = await importInProcess(ws, 'declarations', pq, map);
     expect(s).toEqual({ read: 4, imported: 2, rejected: 2, duplicates: 0 });
-    const rows = await query(ws, 'SELECT declaration_id, line_no, date, value FROM declaration_lines ORDER BY source_row');
+    const rows = await query(
+      ws,
+      'SELECT declaration_id, line_no, date, value FROM declaration_lines ORDER BY source_row',
+    );
     expect(rows.map((r) => [r.declaration_id, r.line_no, r.date, r.value])).toEqual([
       ['DEC0', 1, '2024-03-01', 10.25],
       ['DEC3', 4, '2024-03-04', 41],
     ]);
-    const rejects = await query(ws, 'SELECT row_no, column_name, value, reason FROM import_rejects ORDER BY row_no, column_name');
+    const rejects = await query(
+      ws,
+      'SELECT row_no, column_name, value, reason FROM import_rejects ORDER BY row_no, column_name',
+    );
     expect(rejects).toEqual([
       { row_no: 2, column_name: 'fecha', value: null, reason: 'missing_required: date is required but empty' },
       { row_no: 3, column_name: 'cif', value: '-250.5', reason: 'negative_value: value must not be negative' },
@@ -292,8 +414,16 @@ describe('cip import: formats', () => {
     const ws = newWorkspace('missing-ops');
     expect(await importInProcess(ws, 'operators', ops)).toEqual({ read: 1, imported: 1, rejected: 0, duplicates: 0 });
     const map = join(dir, 'pq.yaml');
-    (await import('node:fs')).writeFileSync(map, 'fields: { declaration_id: decl, date: fecha, operator_id: tin, hs_code: hs, value: cif }\n');
-    expect(await importInProcess(ws, 'declarations', pq, map)).toEqual({ read: 6, imported: 6, rejected: 0, duplicates: 0 });
+    (await import('node:fs')).writeFileSync(
+      map,
+      'fields: { declaration_id: decl, date: fecha, operator_id: tin, hs_code: hs, value: cif }\n',
+    );
+    expect(await importInProcess(ws, 'declarations', pq, map)).toEqual({
+      read: 6,
+      imported: 6,
+      rejected: 0,
+      duplicates: 0,
+    });
     const q = cipJson<{
       totals: { missingOperators: number };
       warnings: { code: string; count: number; examples: { row: number; value: string }[] }[];
@@ -323,8 +453,16 @@ describe('cip import: staging copies of CSV files', () => {
     const csv = join(tmpDir(), 'lines.csv');
     fs.writeFileSync(csv, 'decl;fecha;tin;hs;cif\nD1;01/02/2024;OP1;847130;100\nD2;02/02/2024;OP2;847130;200\n');
     const map = join(tmpDir(), 'm.yaml');
-    fs.writeFileSync(map, "fields: { declaration_id: decl, date: { column: fecha, format: 'dd/mm/yyyy' }, operator_id: tin, hs_code: hs, value: cif }\n");
-    expect(await importInProcess(ws, 'declarations', csv, map)).toEqual({ read: 2, imported: 2, rejected: 0, duplicates: 0 });
+    fs.writeFileSync(
+      map,
+      "fields: { declaration_id: decl, date: { column: fecha, format: 'dd/mm/yyyy' }, operator_id: tin, hs_code: hs, value: cif }\n",
+    );
+    expect(await importInProcess(ws, 'declarations', csv, map)).toEqual({
+      read: 2,
+      imported: 2,
+      rejected: 0,
+      duplicates: 0,
+    });
     expect(fs.existsSync(stale)).toBe(false);
     expect(fs.existsSync(other)).toBe(true);
     expect(fs.readdirSync(tmp).filter((f) => f.endsWith('.parquet'))).toEqual(['notes.parquet']); // its own copy is gone too

@@ -34,7 +34,10 @@ describe('cip import killed with SIGKILL', () => {
     const big = join(dir, 'big.csv');
     await generateCsv(big, LINES);
     const mapping = join(dir, 'big.yaml');
-    writeFileSync(mapping, 'fields: { declaration_id: declaration_id, line_no: line_no, date: date, operator_id: importer_tin, hs_code: hs_code, value: cif_value }\n');
+    writeFileSync(
+      mapping,
+      'fields: { declaration_id: declaration_id, line_no: line_no, date: date, operator_id: importer_tin, hs_code: hs_code, value: cif_value }\n',
+    );
     const before = await snapshot(ws);
 
     const child = spawn(process.execPath, [CIP, 'import', 'declarations', big, '-m', mapping, '-w', ws], {

@@ -16,11 +16,35 @@ describe('cip import of tax records, cases and operators', () => {
   it('tax records from a Spanish CSV with the suggested mapping: dates, S/N, decimal commas', async () => {
     const s = await importInProcess(ws, 'tax', join(FIX, 'tax-es.csv'));
     expect(s).toEqual({ read: 3, imported: 3, rejected: 0, duplicates: 0 });
-    const rows = await query(ws, 'SELECT operator_id, period_start, period_end, return_filed, vat_on_imports_declared, imports_declared FROM tax_records ORDER BY source_row');
+    const rows = await query(
+      ws,
+      'SELECT operator_id, period_start, period_end, return_filed, vat_on_imports_declared, imports_declared FROM tax_records ORDER BY source_row',
+    );
     expect(rows).toEqual([
-      { operator_id: '0614-250786-102-3', period_start: '2023-01-01', period_end: '2023-12-31', return_filed: true, vat_on_imports_declared: 15230.1, imports_declared: 120500 },
-      { operator_id: '0511-010190-101-0', period_start: '2023-01-01', period_end: '2023-12-31', return_filed: false, vat_on_imports_declared: 0, imports_declared: 0 },
-      { operator_id: '0511-010190-101-0', period_start: '2024-01-01', period_end: '2024-12-31', return_filed: true, vat_on_imports_declared: 1000, imports_declared: 9000.5 },
+      {
+        operator_id: '0614-250786-102-3',
+        period_start: '2023-01-01',
+        period_end: '2023-12-31',
+        return_filed: true,
+        vat_on_imports_declared: 15230.1,
+        imports_declared: 120500,
+      },
+      {
+        operator_id: '0511-010190-101-0',
+        period_start: '2023-01-01',
+        period_end: '2023-12-31',
+        return_filed: false,
+        vat_on_imports_declared: 0,
+        imports_declared: 0,
+      },
+      {
+        operator_id: '0511-010190-101-0',
+        period_start: '2024-01-01',
+        period_end: '2024-12-31',
+        return_filed: true,
+        vat_on_imports_declared: 1000,
+        imports_declared: 9000.5,
+      },
     ]);
   });
 
@@ -28,10 +52,29 @@ describe('cip import of tax records, cases and operators', () => {
     const r = cip(['import', 'cases', join(FIX, 'cases.csv'), '-w', ws]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("row 3, column date: 'not a date' — date: expected a date as yyyy-mm-dd");
-    const rows = await query(ws, 'SELECT case_id, operator_id, date, declaration_id, compliance_risk, serious, amount FROM cases ORDER BY case_id');
+    const rows = await query(
+      ws,
+      'SELECT case_id, operator_id, date, declaration_id, compliance_risk, serious, amount FROM cases ORDER BY case_id',
+    );
     expect(rows).toEqual([
-      { case_id: 'C-1', operator_id: 'TIN001', date: '2024-03-01', declaration_id: 'D1', compliance_risk: 'valuation', serious: true, amount: 1500 },
-      { case_id: 'C-2', operator_id: 'TIN004', date: '2024-03-09', declaration_id: null, compliance_risk: 'origin', serious: false, amount: null },
+      {
+        case_id: 'C-1',
+        operator_id: 'TIN001',
+        date: '2024-03-01',
+        declaration_id: 'D1',
+        compliance_risk: 'valuation',
+        serious: true,
+        amount: 1500,
+      },
+      {
+        case_id: 'C-2',
+        operator_id: 'TIN004',
+        date: '2024-03-09',
+        declaration_id: null,
+        compliance_risk: 'origin',
+        serious: false,
+        amount: null,
+      },
     ]);
   });
 

@@ -25,21 +25,29 @@ const base = { declaration_id: 'D', date: 'F', operator_id: 'T', hs_code: 'H', v
 
 describe('mapping files', () => {
   it('name the bad key in every error', () => {
-    expect(mappingError({ fields: { ...base, date: { column: 'F', formt: 'dd/mm/yyyy' } } })).toContain('fields.date.formt: unknown key');
+    expect(mappingError({ fields: { ...base, date: { column: 'F', formt: 'dd/mm/yyyy' } } })).toContain(
+      'fields.date.formt: unknown key',
+    );
     expect(mappingError({ fields: { ...base, date: { column: 'F', format: 'dd/mm/yy/yy' } } })).toContain(
       'fields.date.format: expected a date format such as dd/mm/yyyy',
     );
     expect(mappingError({ fields: { ...base, valor: 'X' } })).toContain('fields.valor: unknown field for declarations');
-    expect(mappingError({ fields: { ...base, value: { column: 'V', divide: -3 } } })).toMatch(/fields\.value\.divide: /);
+    expect(mappingError({ fields: { ...base, value: { column: 'V', divide: -3 } } })).toMatch(
+      /fields\.value\.divide: /,
+    );
     expect(mappingError({ fields: { ...base, value: { column: 'V', constant: 1 } } })).toContain(
       'fields.value: give exactly one of column, constant or derive',
     );
-    expect(mappingError({ fields: { ...base, value: { column: 'V', decimal: ';' } } })).toMatch(/fields\.value\.decimal: /);
+    expect(mappingError({ fields: { ...base, value: { column: 'V', decimal: ';' } } })).toMatch(
+      /fields\.value\.decimal: /,
+    );
     expect(mappingError({ fields: { declaration_id: 'D', date: 'F', operator_id: 'T', value: 'V' } })).toContain(
       'fields.hs_code: required field for declarations is not mapped',
     );
     expect(mappingError({ feilds: {} })).toContain('feilds: unknown key');
-    expect(mappingError({ kind: 'operators', fields: base })).toContain("kind: mapping is for 'operators', not 'declarations'");
+    expect(mappingError({ kind: 'operators', fields: base })).toContain(
+      "kind: mapping is for 'operators', not 'declarations'",
+    );
   });
 
   it('cip import names the bad key and the file, and stores nothing', () => {
@@ -54,7 +62,10 @@ describe('mapping files', () => {
     expect(r.stderr).toContain('fields.date.formato: unknown key');
     expect(r.stderr).toContain('fields.operator_id: required field for declarations is not mapped');
     const missingCol = join(dir, 'col.yaml');
-    writeFileSync(missingCol, 'fields: { declaration_id: NUM_DUA, date: FECHA, operator_id: NIT_IMPORTADOR, hs_code: PARTIDA_SAC, value: VALOR_CIF }\n');
+    writeFileSync(
+      missingCol,
+      'fields: { declaration_id: NUM_DUA, date: FECHA, operator_id: NIT_IMPORTADOR, hs_code: PARTIDA_SAC, value: VALOR_CIF }\n',
+    );
     const r2 = cip(['import', 'declarations', join(FIX, 'dua-es-latin1.csv'), '-m', missingCol, '-w', ws]);
     expect(r2.code).toBe(1);
     expect(r2.stderr).toContain("fields.date.column: column 'FECHA' is not in");
@@ -69,7 +80,9 @@ describe('mapping files', () => {
     writeFileSync(f, 'ref,when,who,what\nA,2024-01-01,T1,abc\n');
     const r = cip(['import', 'declarations', f, '-w', ws]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('no mapping given and the required field(s) declaration_id, operator_id, hs_code, value could not be placed');
+    expect(r.stderr).toContain(
+      'no mapping given and the required field(s) declaration_id, operator_id, hs_code, value could not be placed',
+    );
     expect(r.stderr).toContain(`cip mapping suggest ${f}`);
   });
 });
@@ -121,10 +134,37 @@ describe('cip mapping suggest', () => {
   });
 
   it('matches French and Portuguese names by tokens and values by shape', () => {
-    const header = ['Numéro de déclaration', 'Date d’enregistrement', 'Code importateur', 'Position tarifaire', 'Pays d’origine', 'Valeur CAF', 'Circuit', 'Poids net'];
+    const header = [
+      'Numéro de déclaration',
+      'Date d’enregistrement',
+      'Code importateur',
+      'Position tarifaire',
+      'Pays d’origine',
+      'Valeur CAF',
+      'Circuit',
+      'Poids net',
+    ];
     const sample = [
-      { 'Numéro de déclaration': 'C-1', 'Date d’enregistrement': '15/03/2024', 'Code importateur': 'NINEA1', 'Position tarifaire': '1006.30.00.00', 'Pays d’origine': 'TH', 'Valeur CAF': '1 250 000,50', Circuit: 'ROUGE', 'Poids net': '25000' },
-      { 'Numéro de déclaration': 'C-2', 'Date d’enregistrement': '16/03/2024', 'Code importateur': 'NINEA2', 'Position tarifaire': '1006.30.00.00', 'Pays d’origine': 'VN', 'Valeur CAF': '980,00', Circuit: 'VERT', 'Poids net': '1000' },
+      {
+        'Numéro de déclaration': 'C-1',
+        'Date d’enregistrement': '15/03/2024',
+        'Code importateur': 'NINEA1',
+        'Position tarifaire': '1006.30.00.00',
+        'Pays d’origine': 'TH',
+        'Valeur CAF': '1 250 000,50',
+        Circuit: 'ROUGE',
+        'Poids net': '25000',
+      },
+      {
+        'Numéro de déclaration': 'C-2',
+        'Date d’enregistrement': '16/03/2024',
+        'Code importateur': 'NINEA2',
+        'Position tarifaire': '1006.30.00.00',
+        'Pays d’origine': 'VN',
+        'Valeur CAF': '980,00',
+        Circuit: 'VERT',
+        'Poids net': '1000',
+      },
     ];
     const s = suggestMapping('declarations', header, sample);
     expect(s.missing).toEqual([]);
@@ -138,12 +178,28 @@ describe('cip mapping suggest', () => {
       channel: 'Circuit',
       net_mass_kg: 'Poids net',
     });
-    const pt = suggestMapping('declarations', ['numero_di', 'data_registro', 'cnpj_importador', 'ncm', 'valor_aduaneiro', 'canal'], [
-      { numero_di: '24/0001', data_registro: '2024-05-02', cnpj_importador: '12.345.678/0001-90', ncm: '85171231', valor_aduaneiro: '1500.00', canal: 'VERMELHO' },
-    ]);
+    const pt = suggestMapping(
+      'declarations',
+      ['numero_di', 'data_registro', 'cnpj_importador', 'ncm', 'valor_aduaneiro', 'canal'],
+      [
+        {
+          numero_di: '24/0001',
+          data_registro: '2024-05-02',
+          cnpj_importador: '12.345.678/0001-90',
+          ncm: '85171231',
+          valor_aduaneiro: '1500.00',
+          canal: 'VERMELHO',
+        },
+      ],
+    );
     expect(pt.missing).toEqual([]);
     expect(pt.placements.map((p) => [p.field, p.column])).toEqual(
-      expect.arrayContaining([['operator_id', 'cnpj_importador'], ['hs_code', 'ncm'], ['value', 'valor_aduaneiro'], ['channel', 'canal']]),
+      expect.arrayContaining([
+        ['operator_id', 'cnpj_importador'],
+        ['hs_code', 'ncm'],
+        ['value', 'valor_aduaneiro'],
+        ['channel', 'canal'],
+      ]),
     );
   });
 
@@ -158,7 +214,11 @@ describe('cip mapping suggest', () => {
     expect(shapeOf(['0', '1', '1']).flag).toBe(true);
     expect(shapeOf(['S', 'N']).flag).toBe(true);
     // A column named like a date but holding names is not placed as the date.
-    const s = suggestMapping('declarations', ['Fecha', 'Fecha de registro'], [{ Fecha: 'Juan', 'Fecha de registro': '01/02/2024' }]);
+    const s = suggestMapping(
+      'declarations',
+      ['Fecha', 'Fecha de registro'],
+      [{ Fecha: 'Juan', 'Fecha de registro': '01/02/2024' }],
+    );
     expect(s.mapping.fields.date).toEqual({ column: 'Fecha de registro', format: 'dd/mm/yyyy' });
     expect(nameScore('NIT_IMPORTADOR', ['nit importador']).score).toBe(1);
     expect(nameScore('PAIS_ORIGEN_MERCANCIA', ['pais origen']).score).toBeCloseTo(0.55 + 0.3 * (2 / 3), 10);

@@ -8,9 +8,10 @@ import { join } from 'node:path';
 /** The public Korean set: $CIP_KCS_DIR, else ../shared/data/kcs-synthetic beside the repo, else /work/shared/... */
 export const KCS_DIR =
   process.env.CIP_KCS_DIR ??
-  [join(import.meta.dirname, '..', '..', '..', 'shared', 'data', 'kcs-synthetic'), '/work/shared/data/kcs-synthetic'].find((d) =>
-    existsSync(d),
-  ) ??
+  [
+    join(import.meta.dirname, '..', '..', '..', 'shared', 'data', 'kcs-synthetic'),
+    '/work/shared/data/kcs-synthetic',
+  ].find((d) => existsSync(d)) ??
   '/work/shared/data/kcs-synthetic';
 
 export async function snapshot(dir: string): Promise<Record<string, string>> {
@@ -32,7 +33,11 @@ export async function snapshot(dir: string): Promise<Record<string, string>> {
   }
 }
 
-export async function query<T = Record<string, unknown>>(dir: string, sql: string, params?: Record<string, unknown>): Promise<T[]> {
+export async function query<T = Record<string, unknown>>(
+  dir: string,
+  sql: string,
+  params?: Record<string, unknown>,
+): Promise<T[]> {
   const ws = await Workspace.open(dir);
   try {
     return await ws.all<T>(sql, params);

@@ -22,14 +22,20 @@ describe.skipIf(!existsSync(DATA))('Korean customs benchmark (kcs-synthetic)', (
       }
       expect(await ws.scalar('SELECT count(*) FROM declaration_lines')).toBe(54000);
       const cfg = loadSelectivityConfig();
-      const r = await runBacktest(ws, cfg, { trainUntil: '2020-12-31', testFrom: '2021-04-01', testUntil: '2021-06-30' });
+      const r = await runBacktest(ws, cfg, {
+        trainUntil: '2020-12-31',
+        testFrom: '2021-04-01',
+        testUntil: '2021-06-30',
+      });
       expect(r.periods.test.labelled).toBe(8481);
       expect(r.history.lines).toBe(37385);
       const at = (s: number) => r.lines.top.find((t) => t.share === s)!.precision;
       expect(at(0.05)).toBeGreaterThanOrEqual(0.7);
       expect(at(0.1)).toBeGreaterThanOrEqual(0.6);
       const sum = cfg.factors.map((_, j) => `c_${j}`).join(' + ');
-      const maxdiff = await ws.scalar<number>(`SELECT max(abs(score - ($b + ${sum}))) FROM sel_scores`, { b: r.model.intercept });
+      const maxdiff = await ws.scalar<number>(`SELECT max(abs(score - ($b + ${sum}))) FROM sel_scores`, {
+        b: r.model.intercept,
+      });
       expect(maxdiff).toBeLessThan(1e-9);
     } finally {
       ws.close();

@@ -9,7 +9,8 @@ import { generateDemo, type DemoResult } from '../../src/demo/index.ts';
 import { estimateEffect, type EffectReport } from '../../src/measure/effect/index.ts';
 
 const root = tmpDir();
-const big = join(root, 'effect-half'), none = join(root, 'effect-zero');
+const big = join(root, 'effect-half'),
+  none = join(root, 'effect-zero');
 let truthBig: DemoResult, truthNone: DemoResult;
 
 async function demo(dir: string, effect: number): Promise<DemoResult> {

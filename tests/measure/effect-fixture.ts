@@ -16,7 +16,8 @@ export interface SimOptions {
 /** 24 months (2022–2023); treatment 'visit' starts 2023-01-01 for high-risk even-numbered operators. */
 export async function buildEffectWorkspace(dir: string, o: SimOptions): Promise<void> {
   const ws = await Workspace.open(dir, { create: true });
-  const u = (salt: string, ...cols: string[]) => `(hash(${[...cols, `'${salt}${o.salt ?? ''}'`].join(', ')}) % 1000000) / 1000000.0`;
+  const u = (salt: string, ...cols: string[]) =>
+    `(hash(${[...cols, `'${salt}${o.salt ?? ''}'`].join(', ')}) % 1000000) / 1000000.0`;
   try {
     await ws.run(
       `CREATE TEMP TABLE sim_ops AS

@@ -4,15 +4,34 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { tmpDir } from '../helpers/tmp.ts';
 import { cip } from '../helpers/cli.ts';
-import { bootstrapAtt, didEstimate, bandOf, estimateEffect, quantileSorted, seededRandom, type Unit, type EffectOptions } from '../../src/measure/effect/index.ts';
+import {
+  bootstrapAtt,
+  didEstimate,
+  bandOf,
+  estimateEffect,
+  quantileSorted,
+  seededRandom,
+  type Unit,
+  type EffectOptions,
+} from '../../src/measure/effect/index.ts';
 import { Workspace } from '../../src/workspace/workspace.ts';
 import type { EffectReport } from '../../src/measure/effect/index.ts';
 import { buildEffectWorkspace } from './effect-fixture.ts';
 
-const U = (id: string, treated: boolean, stratum: string, y0: number, y1: number): Unit => ({ id, treated, stratum, y0, y1 });
+const U = (id: string, treated: boolean, stratum: string, y0: number, y1: number): Unit => ({
+  id,
+  treated,
+  stratum,
+  y0,
+  y1,
+});
 const units: Unit[] = [
-  U('t1', true, 'A', 0.2, 0.1), U('t2', true, 'A', 0.4, 0.2), U('c1', false, 'A', 0.2, 0.25), U('c2', false, 'A', 0.3, 0.25),
-  U('t3', true, 'B', 0.1, 0.1), U('c3', false, 'B', 0.1, 0.2),
+  U('t1', true, 'A', 0.2, 0.1),
+  U('t2', true, 'A', 0.4, 0.2),
+  U('c1', false, 'A', 0.2, 0.25),
+  U('c2', false, 'A', 0.3, 0.25),
+  U('t3', true, 'B', 0.1, 0.1),
+  U('c3', false, 'B', 0.1, 0.2),
   U('t4', true, 'C', 0.5, 0.0), // no control in C: left out
   U('c4', false, 'D', 0.9, 0.0), // no treated in D: left out
 ];
@@ -45,7 +64,12 @@ describe('matched difference-in-differences', () => {
     expect(bootstrapAtt(units, 500, 8, 0.95)).not.toEqual(a);
   });
   it('bootstrap interval collapses when every operator of a group changes alike', () => {
-    const same = [U('t1', true, 'A', 0.3, 0.1), U('t2', true, 'A', 0.2, 0.0), U('c1', false, 'A', 0.3, 0.3), U('c2', false, 'A', 0.1, 0.1)];
+    const same = [
+      U('t1', true, 'A', 0.3, 0.1),
+      U('t2', true, 'A', 0.2, 0.0),
+      U('c1', false, 'A', 0.3, 0.3),
+      U('c2', false, 'A', 0.1, 0.1),
+    ];
     const b = bootstrapAtt(same, 200, 1, 0.95)!;
     expect(b.ci_low).toBeCloseTo(-0.2, 12);
     expect(b.ci_high).toBeCloseTo(-0.2, 12);
@@ -74,7 +98,10 @@ async function effect(dir: string, o: Omit<EffectOptions, 'treatment'> = {}): Pr
 // The simulation assigns the treatment on latent risk, so matching uses the split pre-period rate.
 describe('effect on simulated workspaces with a known effect', () => {
   const root = tmpDir();
-  const big = join(root, 'big'), none = join(root, 'none'), trend = join(root, 'trend'), small = join(root, 'small');
+  const big = join(root, 'big'),
+    none = join(root, 'none'),
+    trend = join(root, 'trend'),
+    small = join(root, 'small');
   beforeAll(async () => {
     await buildEffectWorkspace(big, { operators: 400, linesPerMonth: 5, effect: -0.08 });
     await buildEffectWorkspace(none, { operators: 400, linesPerMonth: 5, effect: 0 });
@@ -109,12 +136,19 @@ describe('effect on simulated workspaces with a known effect', () => {
   });
   it('uses the GRI risk levels only when the GRI window ended before the start', async () => {
     const ws = await Workspace.open(small);
-    const run = (end: string) => ws.run(`INSERT OR REPLACE INTO seg_runs VALUES ('general', 'c1', now(), $j)`, { j: JSON.stringify({ window: { end } }) });
+    const run = (end: string) =>
+      ws.run(`INSERT OR REPLACE INTO seg_runs VALUES ('general', 'c1', now(), $j)`, {
+        j: JSON.stringify({ window: { end } }),
+      });
     try {
-      await ws.run(`INSERT INTO operator_segments SELECT operator_id, 'medium', 1, 1, 0.5, 'high', 'c1', now() FROM (SELECT DISTINCT operator_id FROM declaration_lines)`);
+      await ws.run(
+        `INSERT INTO operator_segments SELECT operator_id, 'medium', 1, 1, 0.5, 'high', 'c1', now() FROM (SELECT DISTINCT operator_id FROM declaration_lines)`,
+      );
       await run('2022-12-31');
       const before = await estimateEffect(ws, { treatment: 'visit', reps: 100 });
-      expect(before.matching.segmentation).toBe('size segment and risk level of the latest GRI run (window ending 2022-12-31, before the start)');
+      expect(before.matching.segmentation).toBe(
+        'size segment and risk level of the latest GRI run (window ending 2022-12-31, before the start)',
+      );
       await run('2023-06-30');
       const after = await estimateEffect(ws, { treatment: 'visit', reps: 100 });
       expect(after.matching.segmentation).toBe('pre-treatment: value and offences in [2021-01-01, 2023-01-01)');
@@ -127,6 +161,8 @@ describe('effect on simulated workspaces with a known effect', () => {
   it('names the treatments there when the one asked for is unknown', () => {
     const bad = cip(['effect', '-w', small, '--treatment', 'audit']);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain("error: treatment 'audit' not found in treatments_applied; treatments there: 'visit' (");
+    expect(bad.stderr).toContain(
+      "error: treatment 'audit' not found in treatments_applied; treatments there: 'visit' (",
+    );
   });
 });

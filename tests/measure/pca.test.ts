@@ -72,8 +72,12 @@ describe('PCA plan', () => {
     const r = cip(['pca-plan', '-w', dir, '--capacity', '2', '--window-months', '12', '--csv', out]);
     expect(r.stdout).toContain(`Wrote 2 candidates to ${out}`);
     const lines = readFileSync(out, 'utf8').split('\r\n');
-    expect(lines[0]).toBe('rank,operator_id,name,size_segment,risk_level,gri,total_value,value_at_risk,audits_in_window,last_audit,inspected_lines,findings,priority,reasons');
-    expect(lines[1]).toMatch(/^1,A,Alfa SA,large,medium,0\.6,5000,3000,1,2024-02-01,0,0,3750,"GRI 0\.600 \(medium risk, large operator\) \| value at risk 3,000/);
+    expect(lines[0]).toBe(
+      'rank,operator_id,name,size_segment,risk_level,gri,total_value,value_at_risk,audits_in_window,last_audit,inspected_lines,findings,priority,reasons',
+    );
+    expect(lines[1]).toMatch(
+      /^1,A,Alfa SA,large,medium,0\.6,5000,3000,1,2024-02-01,0,0,3750,"GRI 0\.600 \(medium risk, large operator\) \| value at risk 3,000/,
+    );
     expect(lines).toHaveLength(4);
   });
   it('asks for a GRI run first', () => {

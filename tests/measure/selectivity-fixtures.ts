@@ -20,7 +20,18 @@ export async function insertLines(ws: Workspace, lines: Line[]): Promise<void> {
     await ws.run(
       `INSERT INTO declaration_lines (declaration_id, line_no, date, operator_id, hs_code, origin_country, tax_type, value, net_mass_kg, finding, inspected)
        VALUES ($id, 1, CAST($date AS DATE), $op, $hs, $origin, $tax, $value, $mass, $finding, $inspected)`,
-      { inspected: l.inspected ?? null, id: l.id, date: l.date, op: l.op ?? 'OP1', hs: l.hs, origin: l.origin ?? null, tax: l.tax ?? null, value: l.value ?? 100, mass: l.mass ?? null, finding: l.finding },
+      {
+        inspected: l.inspected ?? null,
+        id: l.id,
+        date: l.date,
+        op: l.op ?? 'OP1',
+        hs: l.hs,
+        origin: l.origin ?? null,
+        tax: l.tax ?? null,
+        value: l.value ?? 100,
+        mass: l.mass ?? null,
+        finding: l.finding,
+      },
     );
   }
 }
@@ -28,11 +39,25 @@ export async function insertLines(ws: Workspace, lines: Line[]): Promise<void> {
 const label = (en: string) => ({ en, es: en, fr: en, pt: en });
 
 /** A config with the given factors, fixed weights (1) unless told otherwise. */
-export function config(factors: { id: string; keys: string[]; parent?: string; k: number }[], extra: Partial<SelectivityConfig> = {}): SelectivityConfig {
+export function config(
+  factors: { id: string; keys: string[]; parent?: string; k: number }[],
+  extra: Partial<SelectivityConfig> = {},
+): SelectivityConfig {
   return validateSelectivityConfig({
-    weights: 'fixed', l2: 1, non_negative: true, folds: 2, sample_lines: 100000,
+    weights: 'fixed',
+    l2: 1,
+    non_negative: true,
+    folds: 2,
+    sample_lines: 100000,
     levels: { high: 0.1, medium: 0.3 },
-    unit_value: { min_lines: 2, bands: [{ id: 'far_below', max: 0.25 }, { id: 'normal', max: 4 }, { id: 'far_above', max: null }] },
+    unit_value: {
+      min_lines: 2,
+      bands: [
+        { id: 'far_below', max: 0.25 },
+        { id: 'normal', max: 4 },
+        { id: 'far_above', max: null },
+      ],
+    },
     factors: factors.map((f) => ({ ...f, label: label(f.id.toUpperCase()) })),
     ...extra,
   });

@@ -61,8 +61,15 @@ describe('empirical-Bayes profiles and fixed-weight scores (hand-computed)', () 
       const model = await fitModel(ws, cfg, { history: { until: '2023-12-31' } });
       expect(model.priorRate).toBe(3 / 8);
       await scoreLines(ws, cfg, model, { from: '2024-01-01' });
-      const r = await ws.all<{ declaration_id: string; p: number; y: number | null }>('SELECT declaration_id, p, y FROM sel_scores ORDER BY 1');
-      expect(r.map((x) => [x.declaration_id, x.y])).toEqual([['T1', null], ['T2', 1], ['T3', 0], ['U3', null]]);
+      const r = await ws.all<{ declaration_id: string; p: number; y: number | null }>(
+        'SELECT declaration_id, p, y FROM sel_scores ORDER BY 1',
+      );
+      expect(r.map((x) => [x.declaration_id, x.y])).toEqual([
+        ['T1', null],
+        ['T2', 1],
+        ['T3', 0],
+        ['U3', null],
+      ]);
       expect(r[0].p).toBeCloseTo(0.625, 12);
     } finally {
       await ws.run(`DELETE FROM declaration_lines WHERE declaration_id LIKE 'U%'`);
@@ -86,7 +93,9 @@ describe('empirical-Bayes profiles and fixed-weight scores (hand-computed)', () 
     expect(feat!.l_0).toBeCloseTo(logit(r4) - logit(0.375), 12);
     expect(feat!.l_1).toBeCloseTo(logit(r6) - logit(r4), 12);
     // T3: unseen subheading 010190 of the known heading 0101 → heading evidence only.
-    const t3 = await ws.one<{ c_0: number; c_1: number; score: number }>(`SELECT c_0, c_1, score FROM sel_scores WHERE declaration_id = 'T3'`);
+    const t3 = await ws.one<{ c_0: number; c_1: number; score: number }>(
+      `SELECT c_0, c_1, score FROM sel_scores WHERE declaration_id = 'T3'`,
+    );
     expect(t3!.c_1).toBe(0);
     expect(t3!.score).toBeCloseTo(logit(r4), 12);
   });
@@ -109,9 +118,14 @@ describe('factors over extra source fields', () => {
     const ws = await Workspace.open(join(tmpDir(), 'ws'), { create: true });
     try {
       const rows: [string, string, string, boolean | null][] = [
-        ['E1', '2023-01-01', '8', true], ['E2', '2023-01-02', '8', true], ['E3', '2023-01-03', '8', false],
-        ['E4', '2023-01-04', '0', false], ['E5', '2023-01-05', '0', false], ['E6', '2023-01-06', "it's 0", false],
-        ['F1', '2024-01-01', '8', null], ['F2', '2024-01-01', '', null],
+        ['E1', '2023-01-01', '8', true],
+        ['E2', '2023-01-02', '8', true],
+        ['E3', '2023-01-03', '8', false],
+        ['E4', '2023-01-04', '0', false],
+        ['E5', '2023-01-05', '0', false],
+        ['E6', '2023-01-06', "it's 0", false],
+        ['F1', '2024-01-01', '8', null],
+        ['F2', '2024-01-01', '', null],
       ];
       for (const [id, date, rate, finding] of rows) {
         await ws.run(
@@ -123,7 +137,9 @@ describe('factors over extra source fields', () => {
       const cfg = config([{ id: 'tax_rate', keys: ['extra.Tax Rate'], k: 1 }]);
       const model = await fitModel(ws, cfg, { history: { until: '2023-12-31' } });
       await scoreLines(ws, cfg, model, { from: '2024-01-01' });
-      const r = await ws.all<{ declaration_id: string; c_0: number }>('SELECT declaration_id, c_0 FROM sel_scores ORDER BY 1');
+      const r = await ws.all<{ declaration_id: string; c_0: number }>(
+        'SELECT declaration_id, c_0 FROM sel_scores ORDER BY 1',
+      );
       const rate = (2 + 1 * (2 / 6)) / (3 + 1);
       expect(r[0].c_0).toBeCloseTo(logit(rate) - logit(2 / 6), 12);
       expect(r[1].c_0).toBe(0); // empty value = missing key
@@ -147,7 +163,9 @@ describe('fitted weights on a structured synthetic history', () => {
     expect(model.fittedOn).toBe('history-out-of-fold');
     for (const w of Object.values(model.weights)) expect(w).toBeGreaterThanOrEqual(0);
     // The planted HS × origin risk must carry weight.
-    expect(model.weights.hs6_origin + model.weights.hs6_origin_tax + model.weights.hs6_origin_departure_tax).toBeGreaterThan(0.3);
+    expect(
+      model.weights.hs6_origin + model.weights.hs6_origin_tax + model.weights.hs6_origin_departure_tax,
+    ).toBeGreaterThan(0.3);
     await scoreLines(ws, cfg, model, { from: '2023-07-01' });
     const sum = cfg.factors.map((_, j) => `c_${j}`).join(' + ');
     const r = await ws.one<{ n: number; maxdiff: number; maxw: number }>(
@@ -173,11 +191,15 @@ describe('operator GRI as a factor (segmentation API)', () => {
       expect(n).toBeGreaterThan(100);
       expect(await ws.scalar('SELECT count(*) FROM operator_segments')).toBe(0);
       expect(await ws.scalar('SELECT count(*) FROM seg_runs')).toBe(0);
-      const levels = (await ws.all<{ l: string }>('SELECT DISTINCT gri_level AS l FROM sel_gri ORDER BY 1')).map((r) => r.l);
+      const levels = (await ws.all<{ l: string }>('SELECT DISTINCT gri_level AS l FROM sel_gri ORDER BY 1')).map(
+        (r) => r.l,
+      );
       expect(levels.every((l) => ['high', 'medium', 'low'].includes(l))).toBe(true);
       const cfg = config([{ id: 'operator_gri', keys: ['gri_level'], k: 20 }]);
       await buildFeatures(ws, cfg, { history: { until: '2023-06-30' }, target: { from: '2023-07-01' } });
-      const missing = await ws.scalar(`SELECT count(*) FROM sel_lines l JOIN sel_gri g USING (operator_id) WHERE l.k_0 IS DISTINCT FROM g.gri_level`);
+      const missing = await ws.scalar(
+        `SELECT count(*) FROM sel_lines l JOIN sel_gri g USING (operator_id) WHERE l.k_0 IS DISTINCT FROM g.gri_level`,
+      );
       expect(missing).toBe(0);
     } finally {
       ws.close();
@@ -195,13 +217,26 @@ describe('logistic fit (known answers)', () => {
   });
 
   it('with non-negative weights, a factor pointing the wrong way gets weight 0 and the rest is refitted', () => {
-    const X = [[0, 1], [0, 0], [0, 1], [0, 0], [1, 0], [1, 1], [1, 0], [1, 1]];
+    const X = [
+      [0, 1],
+      [0, 0],
+      [0, 1],
+      [0, 0],
+      [1, 0],
+      [1, 1],
+      [1, 0],
+      [1, 1],
+    ];
     const y = [0, 1, 0, 0, 1, 1, 1, 0];
     const free = fitLogistic(X, y, { l2: 0, nonNegative: false });
     expect(free.weights[1]).toBeLessThan(0);
     const nn = fitLogistic(X, y, { l2: 0, nonNegative: true });
     expect(nn.weights[1]).toBe(0);
-    const alone = fitLogistic(X.map((r) => [r[0]]), y, { l2: 0, nonNegative: false });
+    const alone = fitLogistic(
+      X.map((r) => [r[0]]),
+      y,
+      { l2: 0, nonNegative: false },
+    );
     expect(nn.weights[0]).toBeCloseTo(alone.weights[0], 8);
     expect(nn.intercept).toBeCloseTo(alone.intercept, 8);
   });
@@ -223,12 +258,14 @@ describe('factor configuration errors', () => {
   });
   it('requires a parent to be listed first', () => {
     const c = base();
-    expect(() => validateSelectivityConfig({ ...c, factors: [{ ...c.factors[1] }, { ...c.factors[0] }] }, 'my.yaml')).toThrow(
-      "my.yaml: factors.0.parent: 'hs2' must be a factor listed before 'hs4'",
-    );
+    expect(() =>
+      validateSelectivityConfig({ ...c, factors: [{ ...c.factors[1] }, { ...c.factors[0] }] }, 'my.yaml'),
+    ).toThrow("my.yaml: factors.0.parent: 'hs2' must be a factor listed before 'hs4'");
   });
   it('refuses raw SQL in place of a key', () => {
     const c = base();
-    expect(() => validateSelectivityConfig({ ...c, factors: [{ ...c.factors[0], keys: ["office); DROP TABLE x; --"] }] })).toThrow(/factors\.0\.keys\.0/);
+    expect(() =>
+      validateSelectivityConfig({ ...c, factors: [{ ...c.factors[0], keys: ['office); DROP TABLE x; --'] }] }),
+    ).toThrow(/factors\.0\.keys\.0/);
   });
 });

@@ -32,7 +32,11 @@ INSERT INTO declaration_lines (declaration_id, line_no, date, flow, operator_id,
 });
 
 const uvs = [2, 8, 9, 9.5, 10, 10, 11, 12];
-const median = (a: number[]) => { const s = [...a].sort((x, y) => x - y); const m = s.length / 2; return s.length % 2 ? s[Math.floor(m)] : (s[m - 1] + s[m]) / 2; };
+const median = (a: number[]) => {
+  const s = [...a].sort((x, y) => x - y);
+  const m = s.length / 2;
+  return s.length % 2 ? s[Math.floor(m)] : (s[m - 1] + s[m]) / 2;
+};
 const mlog = median(uvs.map(Math.log));
 const madlog = median(uvs.map((u) => Math.abs(Math.log(u) - mlog)));
 const z = (u: number) => (Math.log(u) - mlog) / (1.4826 * madlog);
@@ -56,7 +60,10 @@ describe('unit-value analysis', () => {
     expect(r.overall!.quantiles.p75).toBeCloseTo(10.25, 12);
     expect(r.overall!.mean).toBeCloseTo(715 / 80, 12);
     expect(r.overall!.mad_log).toBeCloseTo(madlog, 12);
-    expect(r.by_origin.map((d) => [d.origin, d.lines, d.quantiles.p50])).toEqual([['CN', 5, 10], ['BD', 3, 9.5]]);
+    expect(r.by_origin.map((d) => [d.origin, d.lines, d.quantiles.p50])).toEqual([
+      ['CN', 5, 10],
+      ['BD', 3, 9.5],
+    ]);
   });
   it('flags lines below 25% of the median, with the shortfall, and their importers', async () => {
     const r = await analyse();
@@ -67,20 +74,27 @@ describe('unit-value analysis', () => {
     expect(l.robust_z!).toBeCloseTo(z(2), 9);
     expect(l.shortfall).toBeCloseTo(77.5, 9);
     expect(l.reason).toBe(`20.5% of the median 9.75/kg (< 25%); robust z ${z(2).toFixed(2)} (< −3)`);
-    expect(r.importers.map((i) => [i.operator_id, i.name, i.flagged_lines, i.lines, i.origins])).toEqual([['IMP9', 'Importadora Nueve', 1, 2, ['CN']]]);
+    expect(r.importers.map((i) => [i.operator_id, i.name, i.flagged_lines, i.lines, i.origins])).toEqual([
+      ['IMP9', 'Importadora Nueve', 1, 2, ['CN']],
+    ]);
   });
   it('a looser robust-z rule also flags the 8/kg line (z ≈ −1.33)', async () => {
     const r = await analyse({ z: 1.2 });
     expect(r.flagged.listed.map((l) => l.declaration_id)).toEqual(['A5', 'A3']);
     expect(r.flagged.shortfall).toBeCloseTo(77.5 + 17.5, 9);
-    expect(r.importers.map((i) => [i.operator_id, i.flagged_lines])).toEqual([['IMP9', 1], ['IMP1', 1]]);
+    expect(r.importers.map((i) => [i.operator_id, i.flagged_lines])).toEqual([
+      ['IMP9', 1],
+      ['IMP1', 1],
+    ]);
   });
   it('per unit uses the quantity', async () => {
     const r = await analyse({ per: 'unit' });
     expect(r.overall!.quantiles.p50).toBeCloseTo(0.975, 12);
   });
   it('rejects malformed codes and unknown codes with clear messages', async () => {
-    expect(() => normaliseHsCode('61O9')).toThrow("HS code '61O9': expected 2 to 10 digits (dots and spaces allowed), e.g. 610910 or 6109.10");
+    expect(() => normaliseHsCode('61O9')).toThrow(
+      "HS code '61O9': expected 2 to 10 digits (dots and spaces allowed), e.g. 610910 or 6109.10",
+    );
     await expect(analyse({ hsCode: '0101' })).rejects.toThrow('no import lines with an HS code starting 0101');
   });
   it('cip unit-value --json', () => {

@@ -90,77 +90,149 @@ describe('exports on a demo workspace', () => {
     expect(r.stderr).toBe('');
   }, CLI_TIMEOUT);
 
-  it('the workbook read back equals the CLI --json numbers', async () => {
-    const book = await readWorkbook(xlsx);
-    expect(Object.keys(book)).toEqual(expect.arrayContaining(['README', 'T1', 'T3', 'T4', 'T4X', 'T5', 'T6', 'T7', 'A2.1', 'A2.2', 'A2.3', 'A2.4',
-      'A3.1-valuation', 'A3.2-valuation', 'A3.3-valuation', 'A3.4-valuation', 'BOX2']));
+  it(
+    'the workbook read back equals the CLI --json numbers',
+    async () => {
+      const book = await readWorkbook(xlsx);
+      expect(Object.keys(book)).toEqual(
+        expect.arrayContaining([
+          'README',
+          'T1',
+          'T3',
+          'T4',
+          'T4X',
+          'T5',
+          'T6',
+          'T7',
+          'A2.1',
+          'A2.2',
+          'A2.3',
+          'A2.4',
+          'A3.1-valuation',
+          'A3.2-valuation',
+          'A3.3-valuation',
+          'A3.4-valuation',
+          'BOX2',
+        ]),
+      );
 
-    const reg = cipJson<Vulnerability[]>(['register', 'list', ...w]);
-    const a22 = book['A2.2'];
-    expect(a22.map((r) => [r.process_code, r.expected_effect, r.probability, r.priority, r.priority_level])).toEqual(
-      reg.map((v) => [v.processCode, v.score.expectedEffect, v.score.probability, v.score.priority, v.score.priorityLevel]),
-    );
-    expect(a22[0]).toMatchObject({ process_code: '1.1.1', expected_effect: 10, probability: 4, priority: 40, priority_level: 'high', 'period:2020': 'Y' });
-    expect(book['A2.1'].map((r) => r.expected_effect)).toEqual([10, 10, 7]);
-    expect(book['A2.1'][2]).toMatchObject({ 'effect:institutional_image': 'low', 'effect:tax_collection': 'high' });
+      const reg = cipJson<Vulnerability[]>(['register', 'list', ...w]);
+      const a22 = book['A2.2'];
+      expect(a22.map((r) => [r.process_code, r.expected_effect, r.probability, r.priority, r.priority_level])).toEqual(
+        reg.map((v) => [
+          v.processCode,
+          v.score.expectedEffect,
+          v.score.probability,
+          v.score.priority,
+          v.score.priorityLevel,
+        ]),
+      );
+      expect(a22[0]).toMatchObject({
+        process_code: '1.1.1',
+        expected_effect: 10,
+        probability: 4,
+        priority: 40,
+        priority_level: 'high',
+        'period:2020': 'Y',
+      });
+      expect(book['A2.1'].map((r) => r.expected_effect)).toEqual([10, 10, 7]);
+      expect(book['A2.1'][2]).toMatchObject({ 'effect:institutional_image': 'low', 'effect:tax_collection': 'high' });
 
-    const inds = cipJson<Indicator[]>(['measures', 'indicator', 'list', ...w]);
-    expect(book['A2.4'].map((r) => [r.indicator_id, r.numerator, r.denominator, r.pct])).toEqual(
-      inds.flatMap((i) => i.values.map((v) => [i.id, v.numerator, v.denominator, v.value])),
-    );
-    expect(book['A2.4'].map((r) => r.pct)).toEqual([33.4, 27.9]);
-    const a23 = book['A2.3'];
-    expect(a23.find((r) => r.measure_id === 'M-003')).toMatchObject({ late: 'Y', pushes_back: '' });
-    expect(a23.find((r) => r.measure_id === 'M-002')!.expected).toBe('To be included in the upcoming customs reform package');
+      const inds = cipJson<Indicator[]>(['measures', 'indicator', 'list', ...w]);
+      expect(book['A2.4'].map((r) => [r.indicator_id, r.numerator, r.denominator, r.pct])).toEqual(
+        inds.flatMap((i) => i.values.map((v) => [i.id, v.numerator, v.denominator, v.value])),
+      );
+      expect(book['A2.4'].map((r) => r.pct)).toEqual([33.4, 27.9]);
+      const a23 = book['A2.3'];
+      expect(a23.find((r) => r.measure_id === 'M-003')).toMatchObject({ late: 'Y', pushes_back: '' });
+      expect(a23.find((r) => r.measure_id === 'M-002')!.expected).toBe(
+        'To be included in the upcoming customs reform package',
+      );
 
-    const t4 = cipJson<{ rows: { size: string; level: string | null; operators: number; value: number; pctValue: number }[] }>(['segment', 'matrix', ...w]);
-    expect(book.T4.map((r) => [r.size, r.level, r.operators, r.value, r.pct_value])).toEqual(t4.rows.map((r) => [r.size, r.level, r.operators, r.value, r.pctValue]));
+      const t4 = cipJson<{
+        rows: { size: string; level: string | null; operators: number; value: number; pctValue: number }[];
+      }>(['segment', 'matrix', ...w]);
+      expect(book.T4.map((r) => [r.size, r.level, r.operators, r.value, r.pct_value])).toEqual(
+        t4.rows.map((r) => [r.size, r.level, r.operators, r.value, r.pctValue]),
+      );
 
-    const a3 = cipJson<RiskCip>(['cip-risk', 'valuation', ...w]);
-    expect(book['A3.1-valuation'].map((r) => [r.hs, r.cif, r.cif_var, r.vat, r.importers, r.importers_var])).toEqual(
-      a3.indicators.map((i) => [i.hs, i.cif.current, i.cif.variation, i.vat.current, i.importers.current, i.importers.variation]),
-    );
-    expect(book['A3.2-valuation'].filter((r) => r.hs === a3.hsCodes[0]).map((r) => r.importers)).toEqual(a3.segmentation[0].rows.map((r) => r.importers));
-    expect(book['A3.4-valuation'].map((r) => r.process_code)).toEqual(['1.3.5']);
+      const a3 = cipJson<RiskCip>(['cip-risk', 'valuation', ...w]);
+      expect(book['A3.1-valuation'].map((r) => [r.hs, r.cif, r.cif_var, r.vat, r.importers, r.importers_var])).toEqual(
+        a3.indicators.map((i) => [
+          i.hs,
+          i.cif.current,
+          i.cif.variation,
+          i.vat.current,
+          i.importers.current,
+          i.importers.variation,
+        ]),
+      );
+      expect(book['A3.2-valuation'].filter((r) => r.hs === a3.hsCodes[0]).map((r) => r.importers)).toEqual(
+        a3.segmentation[0].rows.map((r) => r.importers),
+      );
+      expect(book['A3.4-valuation'].map((r) => r.process_code)).toEqual(['1.3.5']);
 
-    // pseudonymised TINs: stable pseudonyms, no real operator id
-    const tins = book.T5.map((r) => String(r.tin));
-    expect(tins.length).toBeGreaterThan(0);
-    expect(tins.every((t) => /^OP-[0-9A-F]{12}$/.test(t))).toBe(true);
-    const ws = await Workspace.open(dir);
-    const real = new Set((await ws.all<{ id: string }>('SELECT operator_id AS id FROM operator_segments')).map((r) => r.id));
-    ws.close();
-    expect(tins.some((t) => real.has(t))).toBe(false);
-  }, CLI_TIMEOUT);
+      // pseudonymised TINs: stable pseudonyms, no real operator id
+      const tins = book.T5.map((r) => String(r.tin));
+      expect(tins.length).toBeGreaterThan(0);
+      expect(tins.every((t) => /^OP-[0-9A-F]{12}$/.test(t))).toBe(true);
+      const ws = await Workspace.open(dir);
+      const real = new Set(
+        (await ws.all<{ id: string }>('SELECT operator_id AS id FROM operator_segments')).map((r) => r.id),
+      );
+      ws.close();
+      expect(tins.some((t) => real.has(t))).toBe(false);
+    },
+    CLI_TIMEOUT,
+  );
 
-  it('the Word document holds every section, in the workspace language', () => {
-    const r = cip(['export', 'docx', docx, ...w, '--risk', 'valuation']);
-    expect(r.stderr).toBe('');
-    const xml = execFileSync('unzip', ['-p', docx, 'word/document.xml'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    const text = xml.replace(/<[^>]+>/g, ' ');
-    for (const s of ['1. Context', '2. Segmentation of operators', '3. Treatment strategy', '4. Vulnerabilities in the core processes', '5. Measures and timeline', '6. Indicators', '7. Risk-specific plans', '8. Governance']) {
-      expect(text).toContain(s);
-    }
-    expect(text).toContain('Insufficient and untimely sea manifest data');
-    expect(text).toContain('ELEVATED ENGAGEMENT');
-    expect(text).toContain('One-to-one');
-    expect(text).toContain('33.4%');
-    const media = execFileSync('unzip', ['-l', docx], { encoding: 'utf8' });
-    expect(media.match(/word\/media\/\S+\.png/g)?.length).toBeGreaterThanOrEqual(3);
+  it(
+    'the Word document holds every section, in the workspace language',
+    () => {
+      const r = cip(['export', 'docx', docx, ...w, '--risk', 'valuation']);
+      expect(r.stderr).toBe('');
+      const xml = execFileSync('unzip', ['-p', docx, 'word/document.xml'], {
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      const text = xml.replace(/<[^>]+>/g, ' ');
+      for (const s of [
+        '1. Context',
+        '2. Segmentation of operators',
+        '3. Treatment strategy',
+        '4. Vulnerabilities in the core processes',
+        '5. Measures and timeline',
+        '6. Indicators',
+        '7. Risk-specific plans',
+        '8. Governance',
+      ]) {
+        expect(text).toContain(s);
+      }
+      expect(text).toContain('Insufficient and untimely sea manifest data');
+      expect(text).toContain('ELEVATED ENGAGEMENT');
+      expect(text).toContain('One-to-one');
+      expect(text).toContain('33.4%');
+      const media = execFileSync('unzip', ['-l', docx], { encoding: 'utf8' });
+      expect(media.match(/word\/media\/\S+\.png/g)?.length).toBeGreaterThanOrEqual(3);
 
-    // Spanish workspace → Spanish document
-    return (async () => {
-      const wsp = await Workspace.open(dir);
-      await wsp.setSetting('language', 'es');
-      const es = join(dir, 'plan-es.docx');
-      await writeDocument(await gatherPlan(wsp, { risks: ['valuation'] }), es);
-      wsp.close();
-      const xmlEs = execFileSync('unzip', ['-p', es, 'word/document.xml'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-      expect(xmlEs).toContain('Plan de Mejora del Cumplimiento');
-      expect(xmlEs).toContain('4. Vulnerabilidades en los procesos clave');
-      expect(xmlEs).toContain('RELACIÓN INTENSIVA');
-      expect(xmlEs).toContain('Grandes');
-      expect(existsSync(es) && readFileSync(es).length).toBeGreaterThan(10_000);
-    })();
-  }, CLI_TIMEOUT);
+      // Spanish workspace → Spanish document
+      return (async () => {
+        const wsp = await Workspace.open(dir);
+        await wsp.setSetting('language', 'es');
+        const es = join(dir, 'plan-es.docx');
+        await writeDocument(await gatherPlan(wsp, { risks: ['valuation'] }), es);
+        wsp.close();
+        const xmlEs = execFileSync('unzip', ['-p', es, 'word/document.xml'], {
+          encoding: 'utf8',
+          maxBuffer: 64 * 1024 * 1024,
+        });
+        expect(xmlEs).toContain('Plan de Mejora del Cumplimiento');
+        expect(xmlEs).toContain('4. Vulnerabilidades en los procesos clave');
+        expect(xmlEs).toContain('RELACIÓN INTENSIVA');
+        expect(xmlEs).toContain('Grandes');
+        expect(existsSync(es) && readFileSync(es).length).toBeGreaterThan(10_000);
+      })();
+    },
+    CLI_TIMEOUT,
+  );
 });

@@ -7,22 +7,36 @@ import fc from 'fast-check';
 import { join } from 'node:path';
 import { Workspace } from '../../src/workspace/workspace.ts';
 import { children, type Ast } from '../../src/segmentation/expr/ast.ts';
-import { compileIndicator, DECLARATION_LINE_COLUMNS, ExprError, parseIndicator, type CompiledIndicator, type ExprContext } from '../../src/segmentation/expr/index.ts';
+import {
+  compileIndicator,
+  DECLARATION_LINE_COLUMNS,
+  ExprError,
+  parseIndicator,
+  type CompiledIndicator,
+  type ExprContext,
+} from '../../src/segmentation/expr/index.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 
 const ctx: ExprContext = {
   columns: { ...DECLARATION_LINE_COLUMNS },
-  lists: { risky_origins: ['CN', 'VN', "x'; DROP TABLE lines; --"], risky_brokers: [], hs_prefixes: ['87', '6109', '030617', '9'] },
+  lists: {
+    risky_origins: ['CN', 'VN', "x'; DROP TABLE lines; --"],
+    risky_brokers: [],
+    hs_prefixes: ['87', '6109', '030617', '9'],
+  },
 };
 const PREFIX = 'p9';
 
 /** Every word the compiler itself may write; anything else in the SQL would have come from the source. */
 const SQL_WORDS = new Set(
-  ('SELECT FROM WHERE GROUP BY AS CAST DOUBLE DATE VARCHAR BOOLEAN COALESCE FALSE SUM CASE WHEN THEN ELSE END ' +
+  (
+    'SELECT FROM WHERE GROUP BY AS CAST DOUBLE DATE VARCHAR BOOLEAN COALESCE FALSE SUM CASE WHEN THEN ELSE END ' +
     'COUNT DISTINCT AVG MIN MAX NULLIF AND OR NOT IN IS NULL BETWEEN LIKE ESCAPE UNNEST INTERVAL DAY MONTH SUBSTRING INTEGER ' +
-    'operator_id value flag lines per_operator').split(' '),
+    'operator_id value flag lines per_operator'
+  ).split(' '),
 );
-const SQL_TOKEN = /\s+|"(?:[^"]|"")*"|'(?:[^']|'')*'|\$[A-Za-z_][A-Za-z0-9_]*|[A-Za-z_][A-Za-z0-9_]*|\d+|<>|<=|>=|[(),*/+\-<>=]/y;
+const SQL_TOKEN =
+  /\s+|"(?:[^"]|"")*"|'(?:[^']|'')*'|\$[A-Za-z_][A-Za-z0-9_]*|[A-Za-z_][A-Za-z0-9_]*|\d+|<>|<=|>=|[(),*/+\-<>=]/y;
 
 function assertSqlShape(c: CompiledIndicator): void {
   SQL_TOKEN.lastIndex = 0;
@@ -36,9 +50,11 @@ function assertSqlShape(c: CompiledIndicator): void {
     if (/^\s/.test(tok)) continue;
     if (tok.startsWith('"')) expect(Object.keys(ctx.columns)).toContain(tok.slice(1, -1));
     else if (tok.startsWith("'")) expect(tok).toBe("'\\'");
-    else if (tok.startsWith('$')) expect(tok === '$window_end' || Object.prototype.hasOwnProperty.call(c.params, tok.slice(1))).toBe(true);
+    else if (tok.startsWith('$'))
+      expect(tok === '$window_end' || Object.prototype.hasOwnProperty.call(c.params, tok.slice(1))).toBe(true);
     else if (/^\d/.test(tok)) expect(['0', '1']).toContain(tok);
-    else if (/^[A-Za-z_]/.test(tok)) expect(SQL_WORDS.has(tok) || new RegExp(`^${PREFIX}_agg_\\d+$`).test(tok), tok).toBe(true);
+    else if (/^[A-Za-z_]/.test(tok))
+      expect(SQL_WORDS.has(tok) || new RegExp(`^${PREFIX}_agg_\\d+$`).test(tok), tok).toBe(true);
   }
   for (const name of Object.keys(c.params)) {
     expect(name).toMatch(new RegExp(`^${PREFIX}_\\d+$`));
@@ -71,29 +87,111 @@ function checkCompiled(src: string, c: CompiledIndicator): void {
   }
 }
 
-const GRAMMAR_CHARS = "abcdefghilmnoprstuvwxy_ ()',.<>=!+-*/%0123456789;\"`#$|\n\\".split('');
+const GRAMMAR_CHARS = 'abcdefghilmnoprstuvwxy_ ()\',.<>=!+-*/%0123456789;"`#$|\n\\'.split('');
 
 const TOKENS = [
-  'and', 'or', 'not', 'in', 'is', 'null', 'between', 'where', 'lines', 'true', 'false', 'months', 'month', 'AND', 'Where',
-  'share', 'count', 'sum', 'avg', 'min', 'max', 'distinct', 'any', 'all', 'growth', 'recent', 'previous', 'starts_with',
-  'origin_country', 'value', 'date', 'hs_code', 'finding', 'inspected', 'supplier_id', 'net_mass_kg', 'exemption_code', 'Duty',
-  'risky_origins', 'risky_brokers',
-  '(', ')', '(', ')', ',', '+', '-', '*', '/', '>', '>=', '<', '<=', '=', '!=', '<>',
-  '0.5', '12', '50%', '1e3', '.5', "'CN§'", "'2025-01-01'", "'x''; DROP TABLE lines; --'", "'/* § */'", "'\" ` §'", "''",
-  ';', '--', '/*', '*/', '"', '`', "'", 'drop', 'select', 'union', 'exec', '$1', '$window_end', '.', '||', '#', '\\',
+  'and',
+  'or',
+  'not',
+  'in',
+  'is',
+  'null',
+  'between',
+  'where',
+  'lines',
+  'true',
+  'false',
+  'months',
+  'month',
+  'AND',
+  'Where',
+  'share',
+  'count',
+  'sum',
+  'avg',
+  'min',
+  'max',
+  'distinct',
+  'any',
+  'all',
+  'growth',
+  'recent',
+  'previous',
+  'starts_with',
+  'origin_country',
+  'value',
+  'date',
+  'hs_code',
+  'finding',
+  'inspected',
+  'supplier_id',
+  'net_mass_kg',
+  'exemption_code',
+  'Duty',
+  'risky_origins',
+  'risky_brokers',
+  '(',
+  ')',
+  '(',
+  ')',
+  ',',
+  '+',
+  '-',
+  '*',
+  '/',
+  '>',
+  '>=',
+  '<',
+  '<=',
+  '=',
+  '!=',
+  '<>',
+  '0.5',
+  '12',
+  '50%',
+  '1e3',
+  '.5',
+  "'CN§'",
+  "'2025-01-01'",
+  "'x''; DROP TABLE lines; --'",
+  "'/* § */'",
+  "'\" ` §'",
+  "''",
+  ';',
+  '--',
+  '/*',
+  '*/',
+  '"',
+  '`',
+  "'",
+  'drop',
+  'select',
+  'union',
+  'exec',
+  '$1',
+  '$window_end',
+  '.',
+  '||',
+  '#',
+  '\\',
 ];
 
 describe('expression language properties', () => {
   it('random strings: compile or ExprError, nothing else', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 200, unit: 'binary' }), fc.string({ maxLength: 200, unit: fc.constantFrom(...GRAMMAR_CHARS) })), (src) => {
-        const r = compileOrRefuse(src);
-        if (!(r instanceof ExprError)) checkCompiled(src, r);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 200, unit: 'binary' }),
+          fc.string({ maxLength: 200, unit: fc.constantFrom(...GRAMMAR_CHARS) }),
+        ),
+        (src) => {
+          const r = compileOrRefuse(src);
+          if (!(r instanceof ExprError)) checkCompiled(src, r);
+        },
+      ),
       { numRuns: 3000 },
     );
   });
-
 });
 
 // ---- Expressions generated from the grammar: all well-typed, so all must compile and run. ----
@@ -109,12 +207,25 @@ const num = fc.oneof(
   fc.integer({ min: 0, max: 100 }).map((x) => `${x}%`),
 );
 /** Payloads that would change the statement if they were pasted into SQL instead of bound. */
-const PAYLOADS = ["x'; DROP TABLE lines; --", "' OR 1=1 --", '*/ SELECT 1 /*', "\\'; --", '") OR ("1"="1', '`; DELETE FROM lines', '$1'];
+const PAYLOADS = [
+  "x'; DROP TABLE lines; --",
+  "' OR 1=1 --",
+  '*/ SELECT 1 /*',
+  "\\'; --",
+  '") OR ("1"="1',
+  '`; DELETE FROM lines',
+  '$1',
+];
 /** Text literals (random text marked with '§', or an injection payload); quotes doubled as the language requires. */
 const str = fc
-  .oneof(fc.string({ maxLength: 12 }).map((s) => `§${s}`), fc.constantFrom(...PAYLOADS))
+  .oneof(
+    fc.string({ maxLength: 12 }).map((s) => `§${s}`),
+    fc.constantFrom(...PAYLOADS),
+  )
   .map((s) => `'${s.replace(/'/g, "''")}'`);
-const dateLit = fc.date({ min: new Date('2020-01-01'), max: new Date('2030-12-31'), noInvalidDate: true }).map((d) => `'${d.toISOString().slice(0, 10)}'`);
+const dateLit = fc
+  .date({ min: new Date('2020-01-01'), max: new Date('2030-12-31'), noInvalidDate: true })
+  .map((d) => `'${d.toISOString().slice(0, 10)}'`);
 const cmp = fc.constantFrom('>', '>=', '<', '<=', '=', '!=', '<>');
 const pick = (xs: string[]) => fc.constantFrom(...xs);
 
@@ -122,11 +233,17 @@ const rowCond: fc.Memo<string> = fc.memo((n) => {
   const leaf = fc.oneof(
     fc.tuple(pick(NUM_COLS), cmp, num).map(([c, o, v]) => `${c} ${o} ${v}`),
     fc.tuple(pick(STR_COLS), fc.constantFrom('=', '!=', '<', '>='), str).map(([c, o, v]) => `${c} ${o} ${v}`),
-    fc.tuple(pick(STR_COLS), fc.constantFrom('in', 'not in'), pick(['risky_origins', 'risky_brokers'])).map(([c, o, l]) => `${c} ${o} ${l}`),
-    fc.tuple(pick(STR_COLS), fc.array(str, { minLength: 1, maxLength: 3 })).map(([c, xs]) => `${c} in (${xs.join(', ')})`),
+    fc
+      .tuple(pick(STR_COLS), fc.constantFrom('in', 'not in'), pick(['risky_origins', 'risky_brokers']))
+      .map(([c, o, l]) => `${c} ${o} ${l}`),
+    fc
+      .tuple(pick(STR_COLS), fc.array(str, { minLength: 1, maxLength: 3 }))
+      .map(([c, xs]) => `${c} in (${xs.join(', ')})`),
     fc.tuple(pick(ALL_COLS), fc.constantFrom('is null', 'is not null')).map(([c, t]) => `${c} ${t}`),
     fc.tuple(pick(NUM_COLS), num, num).map(([c, a, b]) => `${c} between ${a} and ${b}`),
-    fc.tuple(pick(STR_COLS), fc.oneof(str, pick(['hs_prefixes', 'risky_brokers']))).map(([c, s]) => `starts_with(${c}, ${s})`),
+    fc
+      .tuple(pick(STR_COLS), fc.oneof(str, pick(['hs_prefixes', 'risky_brokers'])))
+      .map(([c, s]) => `starts_with(${c}, ${s})`),
     pick(BOOL_COLS),
     fc.tuple(cmp, dateLit).map(([o, d]) => `date ${o} ${d}`),
     fc.tuple(pick(NUM_COLS), pick(NUM_COLS), cmp, num).map(([a, b, o, v]) => `${a} / ${b} ${o} ${v}`),
@@ -135,11 +252,19 @@ const rowCond: fc.Memo<string> = fc.memo((n) => {
   return fc.oneof(
     { weight: 3, arbitrary: leaf },
     { weight: 1, arbitrary: rowCond(n - 1).map((c) => `not (${c})`) },
-    { weight: 1, arbitrary: fc.tuple(rowCond(n - 1), fc.constantFrom('and', 'or'), rowCond(n - 1)).map(([a, o, b]) => `(${a}) ${o} (${b})`) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(rowCond(n - 1), fc.constantFrom('and', 'or'), rowCond(n - 1))
+        .map(([a, o, b]) => `(${a}) ${o} (${b})`),
+    },
   );
 });
 
-const where = fc.option(rowCond(2).map((c) => ` where ${c}`), { nil: '' });
+const where = fc.option(
+  rowCond(2).map((c) => ` where ${c}`),
+  { nil: '' },
+);
 const aggregate = fc.oneof(
   where.map((w) => `count(lines${w})`),
   rowCond(2).map((c) => `share(lines where ${c})`),
@@ -153,7 +278,12 @@ const aggNum: fc.Memo<string> = fc.memo((n) => {
   if (n <= 1) return fc.oneof({ weight: 4, arbitrary: aggregate }, { weight: 1, arbitrary: num });
   return fc.oneof(
     { weight: 3, arbitrary: aggregate },
-    { weight: 2, arbitrary: fc.tuple(aggNum(n - 1), fc.constantFrom('+', '-', '*', '/'), aggNum(n - 1)).map(([a, o, b]) => `(${a} ${o} ${b})`) },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(aggNum(n - 1), fc.constantFrom('+', '-', '*', '/'), aggNum(n - 1))
+        .map(([a, o, b]) => `(${a} ${o} ${b})`),
+    },
     { weight: 1, arbitrary: aggNum(n - 1).map((a) => `-(${a})`) },
   );
 });
@@ -171,7 +301,13 @@ const withPeriod = fc.oneof(
     weight: 1,
     // The period's expression must contain an aggregate (a constant has no period).
     arbitrary: fc
-      .tuple(fc.constantFrom('growth', 'recent', 'previous'), aggNum(2), fc.constantFrom('+', '-', '*', '/'), aggregate, fc.integer({ min: 1, max: 36 }))
+      .tuple(
+        fc.constantFrom('growth', 'recent', 'previous'),
+        aggNum(2),
+        fc.constantFrom('+', '-', '*', '/'),
+        aggregate,
+        fc.integer({ min: 1, max: 36 }),
+      )
       .map(([f, a, o, b, m]) => `${f}(${a} ${o} ${b}, ${m} months)`),
   },
 );
@@ -188,18 +324,27 @@ const indicator: fc.Memo<string> = fc.memo((n) => {
   return fc.oneof(
     { weight: 3, arbitrary: leaf },
     { weight: 1, arbitrary: indicator(n - 1).map((c) => `not (${c})`) },
-    { weight: 1, arbitrary: fc.tuple(indicator(n - 1), fc.constantFrom('and', 'or', 'AND'), indicator(n - 1)).map(([a, o, b]) => `(${a}) ${o} (${b})`) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(indicator(n - 1), fc.constantFrom('and', 'or', 'AND'), indicator(n - 1))
+        .map(([a, o, b]) => `(${a}) ${o} (${b})`),
+    },
   );
 });
 
 describe('token soups and mutated expressions', () => {
   it('token soups from the grammar and SQL: compile or ExprError; compiled SQL holds no source text', () => {
     fc.assert(
-      fc.property(fc.array(fc.constantFrom(...TOKENS), { minLength: 1, maxLength: 30 }), fc.constantFrom(' ', '', '\n'), (toks, sep) => {
-        const src = toks.join(sep);
-        const r = compileOrRefuse(src);
-        if (!(r instanceof ExprError)) checkCompiled(src, r);
-      }),
+      fc.property(
+        fc.array(fc.constantFrom(...TOKENS), { minLength: 1, maxLength: 30 }),
+        fc.constantFrom(' ', '', '\n'),
+        (toks, sep) => {
+          const src = toks.join(sep);
+          const r = compileOrRefuse(src);
+          if (!(r instanceof ExprError)) checkCompiled(src, r);
+        },
+      ),
       { numRuns: 3000 },
     );
   });
@@ -252,7 +397,10 @@ describe('expressions generated from the grammar', () => {
       fc.asyncProperty(indicator(2), async (src) => {
         const c = compileIndicator(src, ctx, { paramPrefix: PREFIX });
         checkCompiled(src, c);
-        const rows = await ws.all<{ operator_id: string; value: unknown; flag: unknown }>(c.sql, { ...c.params, window_end: '2025-12-31' });
+        const rows = await ws.all<{ operator_id: string; value: unknown; flag: unknown }>(c.sql, {
+          ...c.params,
+          window_end: '2025-12-31',
+        });
         expect(rows.map((r) => r.operator_id).sort()).toEqual(['A', 'B', 'C']);
         for (const r of rows) {
           expect(typeof r.flag).toBe('boolean');

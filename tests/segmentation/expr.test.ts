@@ -4,13 +4,33 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Workspace } from '../../src/workspace/workspace.ts';
-import { compileIndicator, DECLARATION_LINE_COLUMNS, parseIndicator, thresholdOf, type ExprContext } from '../../src/segmentation/expr/index.ts';
+import {
+  compileIndicator,
+  DECLARATION_LINE_COLUMNS,
+  parseIndicator,
+  thresholdOf,
+  type ExprContext,
+} from '../../src/segmentation/expr/index.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 
 const INJECTED_SUPPLIER = "x'; DROP TABLE lines; --";
 
 // id, operator, date, hs, origin, broker, supplier, value, duty, exemption, inspected, finding, net mass
-const ROWS: [string, string, string, string, string | null, string | null, string | null, number, number, string | null, boolean | null, boolean | null, number | null][] = [
+const ROWS: [
+  string,
+  string,
+  string,
+  string,
+  string | null,
+  string | null,
+  string | null,
+  number,
+  number,
+  string | null,
+  boolean | null,
+  boolean | null,
+  number | null,
+][] = [
   ['A1', 'A', '2024-03-10', '870321', 'FR', 'B1', 'S1', 100, 10, null, true, false, 10],
   ['A2', 'A', '2024-12-31', '870322', 'DE', 'B1', 'S1', 300, 30, null, false, null, 0],
   ['A3', 'A', '2025-01-01', '610910', 'CN', 'B9', 'S2', 200, 0, 'E1', true, true, 20],
@@ -38,7 +58,21 @@ beforeAll(async () => {
       `INSERT INTO declaration_lines (declaration_id, line_no, date, operator_id, hs_code, origin_country, declarant_id,
          supplier_id, value, duty, exemption_code, inspected, finding, net_mass_kg)
        VALUES ($id, 1, CAST($date AS DATE), $op, $hs, $origin, $broker, $supplier, $value, $duty, $ex, $insp, $find, $mass)`,
-      { id: r[0], op: r[1], date: r[2], hs: r[3], origin: r[4], broker: r[5], supplier: r[6], value: r[7], duty: r[8], ex: r[9], insp: r[10], find: r[11], mass: r[12] },
+      {
+        id: r[0],
+        op: r[1],
+        date: r[2],
+        hs: r[3],
+        origin: r[4],
+        broker: r[5],
+        supplier: r[6],
+        value: r[7],
+        duty: r[8],
+        ex: r[9],
+        insp: r[10],
+        find: r[11],
+        mass: r[12],
+      },
     );
   }
   await ws.run('CREATE TEMP VIEW lines AS SELECT * FROM declaration_lines');
@@ -60,7 +94,10 @@ async function run(src: string): Promise<Record<string, Out>> {
   });
   const out: Record<string, Out> = {};
   for (const r of rows) {
-    out[r.operator_id] = { value: typeof r.value === 'number' ? Math.round(r.value * 1e6) / 1e6 : r.value, flag: r.flag };
+    out[r.operator_id] = {
+      value: typeof r.value === 'number' ? Math.round(r.value * 1e6) / 1e6 : r.value,
+      flag: r.flag,
+    };
   }
   return out;
 }
@@ -73,11 +110,18 @@ describe('indicator expressions: known answers in DuckDB', () => {
     const o = await run('share(lines where origin_country in risky_origins) > 0.5');
     expect(values(o)).toEqual({ A: 0.6, B: 0.5, C: 0.666667, D: 0 });
     expect(flags(o)).toEqual({ A: true, B: false, C: true, D: false });
-    expect(compileIndicator('share(lines where origin_country in risky_origins) > 0.5', ctx, { paramPrefix: 'p' }).valueType).toBe('number');
+    expect(
+      compileIndicator('share(lines where origin_country in risky_origins) > 0.5', ctx, { paramPrefix: 'p' }).valueType,
+    ).toBe('number');
   });
 
   it('percent literals: >= 50% includes the boundary 0.5', async () => {
-    expect(flags(await run('share(lines where origin_country in risky_origins) >= 50%'))).toEqual({ A: true, B: true, C: true, D: false });
+    expect(flags(await run('share(lines where origin_country in risky_origins) >= 50%'))).toEqual({
+      A: true,
+      B: true,
+      C: true,
+      D: false,
+    });
   });
 
   it('growth over 12 months: recent 2025 minus previous 2024, month-aligned, boundaries included, no previous lines → null', async () => {
@@ -117,13 +161,23 @@ describe('indicator expressions: known answers in DuckDB', () => {
   it('avg, distinct, share of a value column', async () => {
     expect(values(await run('avg(value where inspected) > 100'))).toEqual({ A: 233.333333, B: 1000, C: 50, D: 500 });
     expect(values(await run('distinct(supplier_id) >= 2'))).toEqual({ A: 3, B: 2, C: 1, D: 1 });
-    expect(values(await run('share(value where origin_country in risky_origins) > 0.5'))).toEqual({ A: 0.636364, B: 0.5, C: 1, D: 0 });
+    expect(values(await run('share(value where origin_country in risky_origins) > 0.5'))).toEqual({
+      A: 0.636364,
+      B: 0.5,
+      C: 1,
+      D: 0,
+    });
     expect(values(await run('max(value) - min(value) > 0'))).toEqual({ A: 300, B: 0, C: 50, D: 0 });
   });
 
   it('bare boolean aggregates: value is the flag', async () => {
     const any = await run('any(lines where finding)');
-    expect(any).toEqual({ A: { value: true, flag: true }, B: { value: false, flag: false }, C: { value: true, flag: true }, D: { value: false, flag: false } });
+    expect(any).toEqual({
+      A: { value: true, flag: true },
+      B: { value: false, flag: false },
+      C: { value: true, flag: true },
+      D: { value: false, flag: false },
+    });
     expect(flags(await run('all(lines where inspected)'))).toEqual({ A: false, B: false, C: false, D: true });
     expect(compileIndicator('any(lines where finding)', ctx, { paramPrefix: 'p' }).valueType).toBe('boolean');
   });
@@ -135,16 +189,33 @@ describe('indicator expressions: known answers in DuckDB', () => {
   });
 
   it('starts_with takes the prefix literally (_ and % are not wildcards)', async () => {
-    expect(values(await run("count(lines where starts_with(hs_code, '8703')) = 2"))).toEqual({ A: 2, B: 0, C: 0, D: 0 });
+    expect(values(await run("count(lines where starts_with(hs_code, '8703')) = 2"))).toEqual({
+      A: 2,
+      B: 0,
+      C: 0,
+      D: 0,
+    });
     expect(values(await run("count(lines where starts_with(hs_code, '87_')) > 0"))).toEqual({ A: 0, B: 0, C: 0, D: 0 });
     expect(values(await run("count(lines where starts_with(hs_code, '%')) > 0"))).toEqual({ A: 0, B: 0, C: 0, D: 0 });
   });
 
   it('starts_with a list of prefixes of several lengths (one semi-join per length); an empty list matches nothing', async () => {
     // A: 870321, 870322 (8703) and 610910 twice (61); D's 870899 is 8708, not 8703.
-    expect(values(await run('count(lines where starts_with(hs_code, risky_headings)) > 0'))).toEqual({ A: 4, B: 0, C: 0, D: 0 });
-    expect(values(await run('count(lines where not starts_with(hs_code, risky_brokers)) > 0'))).toEqual({ A: 5, B: 2, C: 3, D: 1 });
-    const c = compileIndicator('share(lines where starts_with(hs_code, risky_headings)) > 0.5', ctx, { paramPrefix: 'h' });
+    expect(values(await run('count(lines where starts_with(hs_code, risky_headings)) > 0'))).toEqual({
+      A: 4,
+      B: 0,
+      C: 0,
+      D: 0,
+    });
+    expect(values(await run('count(lines where not starts_with(hs_code, risky_brokers)) > 0'))).toEqual({
+      A: 5,
+      B: 2,
+      C: 3,
+      D: 1,
+    });
+    const c = compileIndicator('share(lines where starts_with(hs_code, risky_headings)) > 0.5', ctx, {
+      paramPrefix: 'h',
+    });
     expect(c.sql.match(/SUBSTRING/g)).toHaveLength(3); // lengths 2, 4 and 10, each once
   });
 
@@ -155,10 +226,25 @@ describe('indicator expressions: known answers in DuckDB', () => {
   });
 
   it('dates, between, literal lists, not in and is null (3-valued: null never matches)', async () => {
-    expect(values(await run("count(lines where date between '2025-01-01' and '2025-06-30') >= 2"))).toEqual({ A: 2, B: 2, C: 0, D: 1 });
+    expect(values(await run("count(lines where date between '2025-01-01' and '2025-06-30') >= 2"))).toEqual({
+      A: 2,
+      B: 2,
+      C: 0,
+      D: 1,
+    });
     expect(values(await run("count(lines where date < '2024-01-01') > 0"))).toEqual({ A: 0, B: 0, C: 1, D: 0 });
-    expect(values(await run("count(lines where origin_country not in ('CN', 'VN')) > 0"))).toEqual({ A: 2, B: 1, C: 0, D: 1 });
-    expect(flags(await run('count(lines where origin_country is null) > 0'))).toEqual({ A: false, B: false, C: true, D: false });
+    expect(values(await run("count(lines where origin_country not in ('CN', 'VN')) > 0"))).toEqual({
+      A: 2,
+      B: 1,
+      C: 0,
+      D: 1,
+    });
+    expect(flags(await run('count(lines where origin_country is null) > 0'))).toEqual({
+      A: false,
+      B: false,
+      C: true,
+      D: false,
+    });
     expect(values(await run('count(lines where value in (100, 1000)) > 0'))).toEqual({ A: 2, B: 2, C: 0, D: 0 });
   });
 
@@ -175,7 +261,12 @@ describe('indicator expressions: known answers in DuckDB', () => {
   });
 
   it('the value is the aggregate side even when written on the right', async () => {
-    expect(values(await run('0.5 < share(lines where origin_country in risky_origins)'))).toEqual({ A: 0.6, B: 0.5, C: 0.666667, D: 0 });
+    expect(values(await run('0.5 < share(lines where origin_country in risky_origins)'))).toEqual({
+      A: 0.6,
+      B: 0.5,
+      C: 0.666667,
+      D: 0,
+    });
   });
 
   it('a long chain of alternatives is not nesting: 150 or-ed conditions compile and run', async () => {
@@ -191,7 +282,9 @@ describe('indicator expressions: known answers in DuckDB', () => {
 
 describe('compiled form', () => {
   it('binds every literal and list under the prefix and quotes whitelisted columns', () => {
-    const c = compileIndicator("share(lines where origin_country in risky_origins and hs_code = '870321') > 0.5", ctx, { paramPrefix: 'ind_3' });
+    const c = compileIndicator("share(lines where origin_country in risky_origins and hs_code = '870321') > 0.5", ctx, {
+      paramPrefix: 'ind_3',
+    });
     expect(Object.keys(c.params)).toEqual(['ind_3_1', 'ind_3_2', 'ind_3_3']);
     expect(c.params.ind_3_2).toBe('870321');
     expect(c.params.ind_3_3).toBe(0.5);
@@ -203,11 +296,17 @@ describe('compiled form', () => {
   });
 
   it('computes each distinct aggregate once, even when it appears in both the value and the flag', () => {
-    const c = compileIndicator('growth(share(lines where origin_country in risky_origins), 12 months) > 0.1', ctx, { paramPrefix: 'g' });
+    const c = compileIndicator('growth(share(lines where origin_country in risky_origins), 12 months) > 0.1', ctx, {
+      paramPrefix: 'g',
+    });
     // recent and previous share: two aggregates, one list semi-join each.
     expect(c.sql.match(/ AS g_agg_\d+/g)).toEqual([' AS g_agg_1', ' AS g_agg_2']);
     expect(c.sql.match(/UNNEST/g)).toHaveLength(2);
-    expect(c.sql.startsWith('SELECT operator_id, CAST((g_agg_1 - g_agg_2) AS DOUBLE) AS value, COALESCE(((g_agg_1 - g_agg_2) > CAST($g_4 AS DOUBLE)), FALSE) AS flag FROM (')).toBe(true);
+    expect(
+      c.sql.startsWith(
+        'SELECT operator_id, CAST((g_agg_1 - g_agg_2) AS DOUBLE) AS value, COALESCE(((g_agg_1 - g_agg_2) > CAST($g_4 AS DOUBLE)), FALSE) AS flag FROM (',
+      ),
+    ).toBe(true);
   });
 
   it('refuses a parameter prefix that is not a plain identifier (a programming error, not an expression error)', () => {
@@ -216,7 +315,11 @@ describe('compiled form', () => {
 
   it('reads the threshold for evidence, as written', () => {
     const t = (src: string) => thresholdOf(parseIndicator(src));
-    expect(t('share(lines where origin_country in risky_origins) > 50%')).toEqual({ op: '>', value: 0.5, percent: true });
+    expect(t('share(lines where origin_country in risky_origins) > 50%')).toEqual({
+      op: '>',
+      value: 0.5,
+      percent: true,
+    });
     expect(t('0.5 <= share(lines where finding)')).toEqual({ op: '>=', value: 0.5, percent: false });
     expect(t('growth(count(lines), 12 months) > -3')).toEqual({ op: '>', value: -3, percent: false });
     expect(t('sum(value) not between 10 and 20%')).toEqual({ op: 'not between', low: 10, high: 0.2, percent: true });
@@ -226,7 +329,12 @@ describe('compiled form', () => {
 
   it('parses into a tree that keeps positions', () => {
     const ast = parseIndicator('count(lines) > 3');
-    expect(ast).toMatchObject({ kind: 'compare', op: { text: '>', pos: 13 }, left: { kind: 'aggregate', fn: 'count', pos: 0 }, right: { kind: 'number', value: 3, pos: 15 } });
+    expect(ast).toMatchObject({
+      kind: 'compare',
+      op: { text: '>', pos: 13 },
+      left: { kind: 'aggregate', fn: 'count', pos: 0 },
+      right: { kind: 'number', value: 3, pos: 15 },
+    });
   });
 });
 
@@ -253,7 +361,10 @@ describe('docs/cli/expr.md', () => {
     const doc = readFileSync(new URL('../../docs/cli/expr.md', import.meta.url), 'utf8');
     const examples = [...doc.matchAll(/^\| [^|]+ \| `([^`]+)` \|$/gm)].map((m) => m[1]);
     expect(examples.length).toBe(16);
-    const docCtx: ExprContext = { columns: ctx.columns, lists: { ...ctx.lists, risky_hs: ['610910'], residual_hs: ['870899'] } };
+    const docCtx: ExprContext = {
+      columns: ctx.columns,
+      lists: { ...ctx.lists, risky_hs: ['610910'], residual_hs: ['870899'] },
+    };
     for (const src of examples) {
       const c = compileIndicator(src, docCtx, { paramPrefix: 'doc' });
       const rows = await ws.all(c.sql, { ...c.params, window_end: '2025-12-31' });

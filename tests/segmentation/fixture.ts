@@ -50,6 +50,8 @@ export async function addTaxRecords(ws: Workspace): Promise<void> {
 }
 
 export async function levelsByOperator(ws: Workspace): Promise<Record<string, string>> {
-  const rows = await ws.all<{ operator_id: string; risk_level: string }>(`SELECT operator_id, risk_level FROM operator_segments ORDER BY operator_id`);
+  const rows = await ws.all<{ operator_id: string; risk_level: string }>(
+    `SELECT operator_id, risk_level FROM operator_segments ORDER BY operator_id`,
+  );
   return Object.fromEntries(rows.map((r) => [r.operator_id, r.risk_level]));
 }

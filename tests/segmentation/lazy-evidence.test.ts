@@ -5,14 +5,24 @@ import { Workspace } from '../../src/workspace/workspace.ts';
 import { generateDemo } from '../../src/demo/index.ts';
 import { builtinIndicators } from '../../src/segmentation/catalogue.ts';
 import { measureValue } from '../../src/segmentation/measures.ts';
-import { computeSegmentation, explainOperator, getConfig, lastRun, mergeConfig, rescore, setConfig } from '../../src/segmentation/index.ts';
+import {
+  computeSegmentation,
+  explainOperator,
+  getConfig,
+  lastRun,
+  mergeConfig,
+  rescore,
+  setConfig,
+} from '../../src/segmentation/index.ts';
 import { indicatorSql, operatorTable } from '../../src/segmentation/evidence.ts';
 import { buildFixture, CONFIG } from './fixture.ts';
 
 let ws: Workspace;
 const OPS = ['O1', 'O2', 'O3', 'O4', 'O5', 'O6'];
 const tableType = async () =>
-  ws.scalar<string>(`SELECT table_type FROM information_schema.tables WHERE table_schema = 'main' AND table_name = 'operator_indicator_flags'`);
+  ws.scalar<string>(
+    `SELECT table_type FROM information_schema.tables WHERE table_schema = 'main' AND table_name = 'operator_indicator_flags'`,
+  );
 const flagRows = async (sql: string) => ws.all<{ operator_id: string; indicator_code: string; evidence: string }>(sql);
 
 beforeAll(async () => {
@@ -26,17 +36,26 @@ describe('lazy evidence', () => {
     expect(await tableType()).toBe('BASE TABLE');
     await computeSegmentation(ws);
     expect(await tableType()).toBe('VIEW');
-    const rows = await flagRows(`SELECT operator_id, indicator_code, evidence FROM operator_indicator_flags ORDER BY 1, 2`);
-    expect(rows.map((r) => [r.operator_id, r.indicator_code])).toEqual([['O1', 'CUS_REPEAT'], ['O1', 'TRX_BROKER'], ['O2', 'TRX_BROKER'], ['O4', 'TRX_BROKER']]);
+    const rows = await flagRows(
+      `SELECT operator_id, indicator_code, evidence FROM operator_indicator_flags ORDER BY 1, 2`,
+    );
+    expect(rows.map((r) => [r.operator_id, r.indicator_code])).toEqual([
+      ['O1', 'CUS_REPEAT'],
+      ['O1', 'TRX_BROKER'],
+      ['O2', 'TRX_BROKER'],
+      ['O4', 'TRX_BROKER'],
+    ]);
     const explained = [];
     for (const op of OPS)
-      for (const i of (await explainOperator(ws, op)).indicators.filter((x) => x.flag)) explained.push({ operator_id: op, indicator_code: i.code, evidence: i.evidence });
+      for (const i of (await explainOperator(ws, op)).indicators.filter((x) => x.flag))
+        explained.push({ operator_id: op, indicator_code: i.code, evidence: i.evidence });
     explained.sort((a, b) => (a.operator_id + a.indicator_code).localeCompare(b.operator_id + b.indicator_code));
     expect(explained).toEqual(rows);
   });
 
   it('rank, GRI and level come from the scored flag patterns and follow a re-scoring', async () => {
-    const ranks = async () => Object.fromEntries(await Promise.all(OPS.map(async (op) => [op, (await explainOperator(ws, op)).rank])));
+    const ranks = async () =>
+      Object.fromEntries(await Promise.all(OPS.map(async (op) => [op, (await explainOperator(ws, op)).rank])));
     expect(await ranks()).toEqual({ O1: 1, O2: 2, O4: 2, O3: 4, O5: 4, O6: 4 });
     for (const op of OPS) {
       const e = await explainOperator(ws, op);
@@ -46,7 +65,12 @@ describe('lazy evidence', () => {
       );
       expect([e.gri, e.riskLevel, e.rank]).toEqual([s!.gri, s!.risk_level, s!.rank]);
     }
-    await rescore(ws, 'general', { weights: { method: 'expert', expert: { TRX_BROKER: 1, CUS_REPEAT: 3 } } }, 'analyst');
+    await rescore(
+      ws,
+      'general',
+      { weights: { method: 'expert', expert: { TRX_BROKER: 1, CUS_REPEAT: 3 } } },
+      'analyst',
+    );
     const o2 = await explainOperator(ws, 'O2');
     expect([o2.gri, o2.riskLevel, o2.rank]).toEqual([0.25, 'low', 2]);
     await rescore(ws, 'general', { weights: { method: 'equal' } }, 'analyst');
@@ -55,8 +79,12 @@ describe('lazy evidence', () => {
   it('a risk-specific run stores the same evidence text in operator_risk_indicator_flags', async () => {
     await setConfig(ws, { ...(await getConfig(ws)).config, risk: 'valuation', complianceRisk: 'valuation' }, 'analyst');
     await computeSegmentation(ws, { risk: 'valuation' });
-    const risk = await flagRows(`SELECT operator_id, indicator_code, evidence FROM operator_risk_indicator_flags WHERE risk = 'valuation' ORDER BY 1, 2`);
-    const general = await flagRows(`SELECT operator_id, indicator_code, evidence FROM operator_indicator_flags WHERE indicator_code = 'TRX_BROKER' ORDER BY 1, 2`);
+    const risk = await flagRows(
+      `SELECT operator_id, indicator_code, evidence FROM operator_risk_indicator_flags WHERE risk = 'valuation' ORDER BY 1, 2`,
+    );
+    const general = await flagRows(
+      `SELECT operator_id, indicator_code, evidence FROM operator_indicator_flags WHERE indicator_code = 'TRX_BROKER' ORDER BY 1, 2`,
+    );
     expect(risk).toEqual(general); // no valuation findings: only the (given) risky brokers raise a flag
     const e = await explainOperator(ws, 'O1', 'valuation');
     expect(e.indicators.find((i) => i.code === 'TRX_BROKER')!.evidence).toBe(risk[0].evidence);
@@ -64,14 +92,32 @@ describe('lazy evidence', () => {
 
   it('quotes in user text survive the SQL of the view', async () => {
     const cfg = (await getConfig(ws)).config;
-    await setConfig(ws, { ...cfg, custom: [{ code: 'MY_B', name: "O'Brien's test", expr: "share(lines where declarant_id = 'AG0012') > 0.6", format: 'pct' }] }, 'analyst');
+    await setConfig(
+      ws,
+      {
+        ...cfg,
+        custom: [
+          {
+            code: 'MY_B',
+            name: "O'Brien's test",
+            expr: "share(lines where declarant_id = 'AG0012') > 0.6",
+            format: 'pct',
+          },
+        ],
+      },
+      'analyst',
+    );
     await computeSegmentation(ws);
-    const rows = await flagRows(`SELECT operator_id, indicator_code, evidence FROM operator_indicator_flags WHERE indicator_code = 'MY_B' ORDER BY 1`);
+    const rows = await flagRows(
+      `SELECT operator_id, indicator_code, evidence FROM operator_indicator_flags WHERE indicator_code = 'MY_B' ORDER BY 1`,
+    );
     expect(rows.map((r) => r.evidence)).toEqual([
       "O'Brien's test: value 75%; rule share(lines where declarant_id = 'AG0012') > 0.6",
       "O'Brien's test: value 100%; rule share(lines where declarant_id = 'AG0012') > 0.6",
     ]);
-    expect((await explainOperator(ws, 'O4')).indicators.find((i) => i.code === 'MY_B')!.evidence).toBe(rows[1].evidence);
+    expect((await explainOperator(ws, 'O4')).indicators.find((i) => i.code === 'MY_B')!.evidence).toBe(
+      rows[1].evidence,
+    );
   });
 
   it('values and thresholds on the operator page equal the SQL ones (every operator, every indicator)', async () => {
@@ -83,7 +129,9 @@ describe('lazy evidence', () => {
     expect(rows).toHaveLength(6);
     for (const r of rows) {
       const e = await explainOperator(ws, r.operator_id as unknown as string);
-      expect(e.indicators.map((x) => [x.value, x.threshold])).toEqual(run.indicators.map((_, i) => [r[`v${i}`], r[`t${i}`]]));
+      expect(e.indicators.map((x) => [x.value, x.threshold])).toEqual(
+        run.indicators.map((_, i) => [r[`v${i}`], r[`t${i}`]]),
+      );
     }
   });
 
@@ -92,9 +140,17 @@ describe('lazy evidence', () => {
     const old = JSON.parse(json);
     for (const i of old.indicators) delete i.method;
     // (a new computed_at: the cached run of this process is then reloaded)
-    await ws.run(`UPDATE seg_runs SET run_json = $j, computed_at = computed_at - INTERVAL 1 SECOND WHERE risk = 'general'`, { j: JSON.stringify(old) });
-    await expect(explainOperator(ws, 'O1')).rejects.toThrow("the stored GRI run of 'general' predates this version: recompute it (cip gri compute)");
-    await ws.run(`UPDATE seg_runs SET run_json = $j, computed_at = computed_at + INTERVAL 1 SECOND WHERE risk = 'general'`, { j: json });
+    await ws.run(
+      `UPDATE seg_runs SET run_json = $j, computed_at = computed_at - INTERVAL 1 SECOND WHERE risk = 'general'`,
+      { j: JSON.stringify(old) },
+    );
+    await expect(explainOperator(ws, 'O1')).rejects.toThrow(
+      "the stored GRI run of 'general' predates this version: recompute it (cip gri compute)",
+    );
+    await ws.run(
+      `UPDATE seg_runs SET run_json = $j, computed_at = computed_at + INTERVAL 1 SECOND WHERE risk = 'general'`,
+      { j: json },
+    );
     expect((await explainOperator(ws, 'O1')).gri).toBeGreaterThan(0);
   });
 });
@@ -115,7 +171,11 @@ describe('lazy evidence on the demo workspace (all 16 indicators)', () => {
       for (const r of rows)
         run.indicators.forEach((ind, i) => {
           if (!ind.available || ind.expr !== undefined) return;
-          expect([ind.code, r.operator_id, measureValue(defs.get(ind.code)!.measure, r)]).toEqual([ind.code, r.operator_id, r[`v_${i}`]]);
+          expect([ind.code, r.operator_id, measureValue(defs.get(ind.code)!.measure, r)]).toEqual([
+            ind.code,
+            r.operator_id,
+            r[`v_${i}`],
+          ]);
           compared++;
         });
       expect(compared).toBeGreaterThan(1000);
@@ -125,9 +185,15 @@ describe('lazy evidence on the demo workspace (all 16 indicators)', () => {
       expect(view.length).toBeGreaterThan(40);
       for (const op of new Set(view.map((v) => v.operator_id))) {
         const e = await explainOperator(demo, op);
-        const raised = e.indicators.filter((x) => x.flag).map((x) => ({ operator_id: op, indicator_code: x.code, value: x.value, evidence: x.evidence }));
-        expect(raised.sort((a, b) => a.indicator_code.localeCompare(b.indicator_code))).toEqual(view.filter((v) => v.operator_id === op));
-        e.indicators.forEach((x, i) => expect([x.code, x.threshold]).toEqual([x.code, rows.find((r) => r.operator_id === op)![`t_${i}`]]));
+        const raised = e.indicators
+          .filter((x) => x.flag)
+          .map((x) => ({ operator_id: op, indicator_code: x.code, value: x.value, evidence: x.evidence }));
+        expect(raised.sort((a, b) => a.indicator_code.localeCompare(b.indicator_code))).toEqual(
+          view.filter((v) => v.operator_id === op),
+        );
+        e.indicators.forEach((x, i) =>
+          expect([x.code, x.threshold]).toEqual([x.code, rows.find((r) => r.operator_id === op)![`t_${i}`]]),
+        );
       }
     } finally {
       demo.close();

@@ -3,7 +3,19 @@ import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { tmpDir } from '../helpers/tmp.ts';
 import type { Workspace } from '../../src/workspace/workspace.ts';
 import { listHistory } from '../../src/history/history.ts';
-import { computeSegmentation, explainOperator, getConfig, rescore, setConfig, table1, table4, configHistory, mergeConfig, previewRescore, normaliseHs } from '../../src/segmentation/index.ts';
+import {
+  computeSegmentation,
+  explainOperator,
+  getConfig,
+  rescore,
+  setConfig,
+  table1,
+  table4,
+  configHistory,
+  mergeConfig,
+  previewRescore,
+  normaliseHs,
+} from '../../src/segmentation/index.ts';
 import { addTaxRecords, buildFixture, CONFIG, levelsByOperator } from './fixture.ts';
 
 let ws: Workspace;
@@ -16,7 +28,9 @@ afterAll(() => ws?.close());
 describe('HS codes of Table 5 and links', () => {
   it('accepts 2–10 digits with dots, refuses anything else with the expected format', () => {
     expect(normaliseHs('8471.30')).toBe('847130');
-    expect(() => normaliseHs("84'; DROP")).toThrow("HS code '84'; DROP': expected 2 to 10 digits (dots allowed), e.g. 8471.30 or 847130");
+    expect(() => normaliseHs("84'; DROP")).toThrow(
+      "HS code '84'; DROP': expected 2 to 10 digits (dots allowed), e.g. 8471.30 or 847130",
+    );
   });
 });
 
@@ -51,14 +65,38 @@ describe('Steps 2–6 on the fixture', () => {
       `SELECT operator_id, indicator_code, value, evidence FROM operator_indicator_flags ORDER BY operator_id, indicator_code`,
     );
     expect(flags).toEqual([
-      { operator_id: 'O1', indicator_code: 'CUS_REPEAT', value: 2, evidence: '2 declarations or cases with offences in the window; threshold 2' },
-      { operator_id: 'O1', indicator_code: 'TRX_BROKER', value: 0.75, evidence: '75% of lines through brokers AG0012, flagged high-risk; threshold 50%' },
-      { operator_id: 'O2', indicator_code: 'TRX_BROKER', value: 0.5, evidence: '50% of lines through brokers AG0044, flagged high-risk; threshold 50%' },
-      { operator_id: 'O4', indicator_code: 'TRX_BROKER', value: 1, evidence: '100% of lines through brokers AG0012, flagged high-risk; threshold 50%' },
+      {
+        operator_id: 'O1',
+        indicator_code: 'CUS_REPEAT',
+        value: 2,
+        evidence: '2 declarations or cases with offences in the window; threshold 2',
+      },
+      {
+        operator_id: 'O1',
+        indicator_code: 'TRX_BROKER',
+        value: 0.75,
+        evidence: '75% of lines through brokers AG0012, flagged high-risk; threshold 50%',
+      },
+      {
+        operator_id: 'O2',
+        indicator_code: 'TRX_BROKER',
+        value: 0.5,
+        evidence: '50% of lines through brokers AG0044, flagged high-risk; threshold 50%',
+      },
+      {
+        operator_id: 'O4',
+        indicator_code: 'TRX_BROKER',
+        value: 1,
+        evidence: '100% of lines through brokers AG0012, flagged high-risk; threshold 50%',
+      },
     ]);
-    const seg = await ws.all<{ operator_id: string; size_segment: string; gri: number; risk_level: string; config_id: string }>(
-      `SELECT operator_id, size_segment, gri, risk_level, config_id FROM operator_segments ORDER BY operator_id`,
-    );
+    const seg = await ws.all<{
+      operator_id: string;
+      size_segment: string;
+      gri: number;
+      risk_level: string;
+      config_id: string;
+    }>(`SELECT operator_id, size_segment, gri, risk_level, config_id FROM operator_segments ORDER BY operator_id`);
     expect(seg.map((s) => [s.operator_id, s.size_segment, s.gri, s.risk_level])).toEqual([
       ['O1', 'large', 1, 'high'],
       ['O2', 'large', 0.5, 'medium'],
@@ -70,7 +108,9 @@ describe('Steps 2–6 on the fixture', () => {
     expect(new Set(seg.map((s) => s.config_id))).toEqual(new Set(['general@v1']));
 
     const e = await explainOperator(ws, 'O2');
-    expect(e.indicators.find((i) => i.code === 'TAX_NO_RETURN')!.evidence).toBe('unavailable: no data in tax_records.return_filed');
+    expect(e.indicators.find((i) => i.code === 'TAX_NO_RETURN')!.evidence).toBe(
+      'unavailable: no data in tax_records.return_filed',
+    );
     expect(e.indicators.find((i) => i.code === 'CUS_REPEAT')!.evidence).toBe('not raised (value 0, threshold 2)');
     expect(e.rank).toBe(2);
   });
@@ -81,7 +121,15 @@ describe('Steps 2–6 on the fixture', () => {
     expect([cell('large', 'high').operators, cell('large', 'high').value]).toEqual([1, 600_000]);
     expect([cell('large', 'medium').operators, cell('large', 'medium').value]).toEqual([1, 600_000]);
     expect([cell('medium', 'low').operators, cell('medium', 'medium').operators]).toEqual([1, 1]);
-    expect(cell('total', null)).toMatchObject({ operators: 6, value: 1_550_999, pctOperators: 100, pctValue: 100, vat: 60_000, repeatOffenders: 1, withoutControl: 3 }); // O2, O4, O5 never inspected in the window
+    expect(cell('total', null)).toMatchObject({
+      operators: 6,
+      value: 1_550_999,
+      pctOperators: 100,
+      pctValue: 100,
+      vat: 60_000,
+      repeatOffenders: 1,
+      withoutControl: 3,
+    }); // O2, O4, O5 never inspected in the window
     const leaves = t.rows.filter((r) => r.level !== null);
     expect(leaves.reduce((a, r) => a + r.operators, 0)).toBe(6);
     expect(leaves.reduce((a, r) => a + r.value, 0)).toBe(1_550_999);
@@ -97,7 +145,13 @@ describe('Steps 2–6 on the fixture', () => {
 
   it('changing one weight moves exactly the operators it should, without rescanning, and is recorded', async () => {
     const before = await levelsByOperator(ws);
-    const run = await rescore(ws, 'general', { weights: { method: 'expert', expert: { TRX_BROKER: 1, CUS_REPEAT: 3 } } }, 'analyst', 'repeat offenders weigh more');
+    const run = await rescore(
+      ws,
+      'general',
+      { weights: { method: 'expert', expert: { TRX_BROKER: 1, CUS_REPEAT: 3 } } },
+      'analyst',
+      'repeat offenders weigh more',
+    );
     expect(run.scoring.weights.map((w) => w.weight)).toEqual([0.25, 0.75, 0, 0]);
     const after = await levelsByOperator(ws);
     const moved = Object.keys(after).filter((k) => after[k] !== before[k]);
@@ -119,7 +173,10 @@ describe('Steps 2–6 on the fixture', () => {
   });
 
   it('a preview of new weights/bars (pattern cube, nothing written) equals the persisted re-scoring', async () => {
-    const patch = { weights: { method: 'expert' as const, expert: { TRX_BROKER: 2, CUS_REPEAT: 1 } }, levels: { manual: { medium: 0.4, high: 0.7 } } };
+    const patch = {
+      weights: { method: 'expert' as const, expert: { TRX_BROKER: 2, CUS_REPEAT: 1 } },
+      levels: { manual: { medium: 0.4, high: 0.7 } },
+    };
     const before = await levelsByOperator(ws);
     const preview = await previewRescore(ws, 'general', patch);
     expect(await levelsByOperator(ws)).toEqual(before);
@@ -161,37 +218,88 @@ describe('Steps 2–6 on the fixture', () => {
     );
     expect(ev).toEqual([
       { operator_id: 'O1', indicator_code: 'TAX_NO_RETURN', evidence: '1 tax periods without a return; threshold 1' },
-      { operator_id: 'O2', indicator_code: 'XC_VAT', evidence: 'VAT on imports in returns 90,000 vs 60,000 paid at customs (gap 50%); threshold 10%' },
+      {
+        operator_id: 'O2',
+        indicator_code: 'XC_VAT',
+        evidence: 'VAT on imports in returns 90,000 vs 60,000 paid at customs (gap 50%); threshold 10%',
+      },
     ]);
     // O3 has a tax record without VAT: no value, no flag — not a silent 0.
     const e3 = await explainOperator(ws, 'O3');
-    expect(e3.indicators.find((i) => i.code === 'XC_VAT')).toMatchObject({ value: null, flag: false, evidence: 'no data for this operator' });
+    expect(e3.indicators.find((i) => i.code === 'XC_VAT')).toMatchObject({
+      value: null,
+      flag: false,
+      evidence: 'no data for this operator',
+    });
   });
 
   it('relative thresholds: percentile of the population', async () => {
     const cfg = (await getConfig(ws)).config;
-    await setConfig(ws, { ...cfg, indicators: [{ code: 'TRX_BROKER', threshold: { type: 'percentile', p: 0.8 } }] }, 'analyst');
+    await setConfig(
+      ws,
+      { ...cfg, indicators: [{ code: 'TRX_BROKER', threshold: { type: 'percentile', p: 0.8 } }] },
+      'analyst',
+    );
     await computeSegmentation(ws);
-    const ev = await ws.all<{ operator_id: string; evidence: string }>(`SELECT operator_id, evidence FROM operator_indicator_flags ORDER BY 1`);
+    const ev = await ws.all<{ operator_id: string; evidence: string }>(
+      `SELECT operator_id, evidence FROM operator_indicator_flags ORDER BY 1`,
+    );
     // shares 0, 0, 0, 0.5, 0.75, 1 → 80th percentile (continuous) = 0.75
     expect(ev).toEqual([
-      { operator_id: 'O1', evidence: '75% of lines through brokers AG0012, flagged high-risk; threshold 75% (percentile 80 of operators)' },
-      { operator_id: 'O4', evidence: '100% of lines through brokers AG0012, flagged high-risk; threshold 75% (percentile 80 of operators)' },
+      {
+        operator_id: 'O1',
+        evidence: '75% of lines through brokers AG0012, flagged high-risk; threshold 75% (percentile 80 of operators)',
+      },
+      {
+        operator_id: 'O4',
+        evidence: '100% of lines through brokers AG0012, flagged high-risk; threshold 75% (percentile 80 of operators)',
+      },
     ]);
   });
 
   it('user-defined indicators in the expression language', async () => {
     const cfg = (await getConfig(ws)).config;
-    await setConfig(ws, { ...cfg, indicators: [], custom: [{ code: 'MY_BROKERS', name: 'Mostly risky brokers', expr: 'share(lines where declarant_id in risky_brokers) > 0.6', format: 'pct' }] }, 'analyst');
+    await setConfig(
+      ws,
+      {
+        ...cfg,
+        indicators: [],
+        custom: [
+          {
+            code: 'MY_BROKERS',
+            name: 'Mostly risky brokers',
+            expr: 'share(lines where declarant_id in risky_brokers) > 0.6',
+            format: 'pct',
+          },
+        ],
+      },
+      'analyst',
+    );
     const run = await computeSegmentation(ws);
     expect(run.indicators.map((i) => [i.code, i.flagged])).toEqual([['MY_BROKERS', 2]]);
-    const ev = await ws.all<{ operator_id: string; value: number; evidence: string }>(`SELECT operator_id, value, evidence FROM operator_indicator_flags ORDER BY 1`);
-    expect(ev.map((r) => [r.operator_id, r.value])).toEqual([['O1', 0.75], ['O4', 1]]);
-    expect(ev[0].evidence).toBe('Mostly risky brokers: value 75%; rule share(lines where declarant_id in risky_brokers) > 0.6');
+    const ev = await ws.all<{ operator_id: string; value: number; evidence: string }>(
+      `SELECT operator_id, value, evidence FROM operator_indicator_flags ORDER BY 1`,
+    );
+    expect(ev.map((r) => [r.operator_id, r.value])).toEqual([
+      ['O1', 0.75],
+      ['O4', 1],
+    ]);
+    expect(ev[0].evidence).toBe(
+      'Mostly risky brokers: value 75%; rule share(lines where declarant_id in risky_brokers) > 0.6',
+    );
   });
 
   it('rejects a configuration with a bad expression, naming the token', async () => {
     const cfg = (await getConfig(ws)).config;
-    await expect(setConfig(ws, { ...cfg, custom: [{ code: 'BAD', name: 'x', expr: "share(lines where origin_country = 'CN'; DROP TABLE x) > 0" }] }, 'a')).rejects.toThrow(/custom\.0\.expr|;/);
+    await expect(
+      setConfig(
+        ws,
+        {
+          ...cfg,
+          custom: [{ code: 'BAD', name: 'x', expr: "share(lines where origin_country = 'CN'; DROP TABLE x) > 0" }],
+        },
+        'a',
+      ),
+    ).rejects.toThrow(/custom\.0\.expr|;/);
   });
 });

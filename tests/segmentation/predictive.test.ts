@@ -15,7 +15,9 @@ describe('GRI predicts later findings (demo workspace)', () => {
       const end = await ws.scalar<string>(`SELECT ($d::DATE - INTERVAL 12 MONTH)::DATE::VARCHAR`, { d: last });
       const ratios: Record<string, number> = {};
       for (const method of ['equal', 'frequency'] as const) {
-        await computeSegmentation(ws, { config: parseConfig({ window: { end }, weights: { method }, levels: { method: 'quantile' } }) });
+        await computeSegmentation(ws, {
+          config: parseConfig({ window: { end }, weights: { method }, levels: { method: 'quantile' } }),
+        });
         const rates = await ws.all<{ level: string; hit: number; operators: number }>(
           `SELECT s.risk_level AS level, count(DISTINCT s.operator_id)::INTEGER AS operators,
                   (count(*) FILTER (WHERE l.finding))::DOUBLE / nullif(count(*) FILTER (WHERE l.inspected), 0) AS hit
@@ -25,7 +27,9 @@ describe('GRI predicts later findings (demo workspace)', () => {
         );
         const hit = Object.fromEntries(rates.map((r) => [r.level, r.hit]));
         ratios[method] = hit.high / hit.low;
-        console.log(`${method} weights: year-3 finding rate of inspected lines high ${(100 * hit.high).toFixed(1)}%, medium ${(100 * hit.medium).toFixed(1)}%, low ${(100 * hit.low).toFixed(1)}% → high/low ratio ${ratios[method].toFixed(2)}`);
+        console.log(
+          `${method} weights: year-3 finding rate of inspected lines high ${(100 * hit.high).toFixed(1)}%, medium ${(100 * hit.medium).toFixed(1)}%, low ${(100 * hit.low).toFixed(1)}% → high/low ratio ${ratios[method].toFixed(2)}`,
+        );
         expect(hit.high).toBeGreaterThan(hit.medium);
         expect(hit.medium).toBeGreaterThan(hit.low);
       }

@@ -15,7 +15,11 @@ beforeAll(async () => {
 afterAll(() => ws?.close());
 
 const tables = async () =>
-  (await ws.all<{ t: string }>(`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'main' AND table_name LIKE 'seg_op%' ORDER BY 1`)).map((r) => r.t);
+  (
+    await ws.all<{ t: string }>(
+      `SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'main' AND table_name LIKE 'seg_op%' ORDER BY 1`,
+    )
+  ).map((r) => r.t);
 
 /** Table 4 cells computed independently, operator by operator, from operator_segments and the run's table. */
 async function cellsFromOperators(risk: string) {
@@ -37,22 +41,37 @@ describe('the run table replaces the per-operator base rows', () => {
   });
 
   it('Table 4 from the pattern cube equals Table 4 summed operator by operator, before and after a re-scoring', async () => {
-    await computeSegmentation(ws, { config: parseConfig({ weights: { method: 'frequency' }, levels: { method: 'quantile' } }) });
+    await computeSegmentation(ws, {
+      config: parseConfig({ weights: { method: 'frequency' }, levels: { method: 'quantile' } }),
+    });
     const check = async (risk: string) => {
       const t = await table4(ws, risk, { extended: true });
       const cells = await cellsFromOperators(risk);
       for (const c of cells) {
         const row = t.rows.find((r) => r.size === c.size && r.level === c.level)!;
-        expect([row.operators, row.value, row.vat, row.duty, row.excise, row.repeatOffenders, row.withoutControl]).toEqual(
-          [c.operators, c.value, c.vat, c.duty, c.excise, c.repeatOffenders, c.withoutControl].map(Number),
-        );
+        expect([
+          row.operators,
+          row.value,
+          row.vat,
+          row.duty,
+          row.excise,
+          row.repeatOffenders,
+          row.withoutControl,
+        ]).toEqual([c.operators, c.value, c.vat, c.duty, c.excise, c.repeatOffenders, c.withoutControl].map(Number));
       }
       expect(t.rows.at(-1)!.operators).toBe(cells.reduce((a, c) => a + Number(c.operators), 0));
     };
     await check('general');
-    await rescore(ws, 'general', { weights: { method: 'equal' }, levels: { method: 'manual', manual: { medium: 0.1, high: 0.3 } } }, 'tester');
+    await rescore(
+      ws,
+      'general',
+      { weights: { method: 'equal' }, levels: { method: 'manual', manual: { medium: 0.1, high: 0.3 } } },
+      'tester',
+    );
     await check('general');
-    await computeSegmentation(ws, { config: parseConfig({ risk: 'valuation', complianceRisk: 'valuation', weights: { method: 'frequency' } }) });
+    await computeSegmentation(ws, {
+      config: parseConfig({ risk: 'valuation', complianceRisk: 'valuation', weights: { method: 'frequency' } }),
+    });
     await check('valuation');
   });
 
@@ -74,13 +93,19 @@ describe('the run table replaces the per-operator base rows', () => {
     expect(run.learnedWeights!.every((x) => Number.isFinite(x) && x >= 0)).toBe(true);
     expect(run.learnedWeights!.some((x) => x > 0)).toBe(true);
     expect(await tables()).toEqual([operatorTable('general'), operatorTable('valuation')].sort());
-    expect(await ws.all(`SELECT DISTINCT risk FROM seg_pattern_cube ORDER BY 1`)).toEqual([{ risk: 'general' }, { risk: 'valuation' }]);
-    expect(Number(await ws.scalar(`SELECT count(*) FROM operator_risk_indicator_flags WHERE risk LIKE '%__train'`))).toBe(0);
+    expect(await ws.all(`SELECT DISTINCT risk FROM seg_pattern_cube ORDER BY 1`)).toEqual([
+      { risk: 'general' },
+      { risk: 'valuation' },
+    ]);
+    expect(
+      Number(await ws.scalar(`SELECT count(*) FROM operator_risk_indicator_flags WHERE risk LIKE '%__train'`)),
+    ).toBe(0);
   });
 
   it('a run stored without its run table asks for a recomputation (Table 4, re-scoring), then works again', async () => {
     await ws.run(`ALTER TABLE ${operatorTable('valuation')} RENAME TO seg_saved`);
-    const msg = "the stored GRI run of 'valuation' predates this version: recompute it (cip gri compute --risk valuation)";
+    const msg =
+      "the stored GRI run of 'valuation' predates this version: recompute it (cip gri compute --risk valuation)";
     await expect(table4(ws, 'valuation')).rejects.toThrow(msg);
     await expect(rescore(ws, 'valuation', { weights: { method: 'equal' } }, 'tester')).rejects.toThrow(msg);
     await ws.run(`ALTER TABLE seg_saved RENAME TO ${operatorTable('valuation')}`);

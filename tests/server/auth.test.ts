@@ -12,7 +12,11 @@ afterAll(() => srv.close());
 
 describe('sign-in', () => {
   it('sets an HttpOnly, SameSite=Strict session cookie, Secure only behind TLS', async () => {
-    const res = await srv.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'head', password: PASSWORD } });
+    const res = await srv.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'head', password: PASSWORD },
+    });
     expect(res.statusCode).toBe(200);
     const session = res.cookies.find((c) => c.name === 'cip_session')!;
     expect(session.httpOnly).toBe(true);
@@ -23,13 +27,26 @@ describe('sign-in', () => {
     expect(csrf.httpOnly).toBeFalsy();
     expect(res.json().csrf).toBe(csrf.value);
 
-    const tls = await srv.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'head', password: PASSWORD }, headers: { 'x-forwarded-proto': 'https' } });
+    const tls = await srv.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'head', password: PASSWORD },
+      headers: { 'x-forwarded-proto': 'https' },
+    });
     expect(tls.cookies.every((c) => c.secure)).toBe(true);
   });
 
   it('refuses a wrong password with 401 and the same message as an unknown user', async () => {
-    const wrong = await srv.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'auditor', password: 'nope-nope-nope' } });
-    const unknown = await srv.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'nobody', password: 'nope-nope-nope' } });
+    const wrong = await srv.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'auditor', password: 'nope-nope-nope' },
+    });
+    const unknown = await srv.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'nobody', password: 'nope-nope-nope' },
+    });
     expect(wrong.statusCode).toBe(401);
     expect(unknown.statusCode).toBe(401);
     expect(wrong.json()).toEqual({ error: 'wrong user name or password' });
@@ -38,15 +55,31 @@ describe('sign-in', () => {
 
   it(`throttles a user name after ${MAX_FAILURES} failures, even with the right password next`, async () => {
     for (let i = 0; i < MAX_FAILURES; i++) {
-      const r = await srv.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'subcommittee', password: `bad-password-${i}` } });
+      const r = await srv.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: 'subcommittee', password: `bad-password-${i}` },
+      });
       expect(r.statusCode).toBe(401);
     }
-    const blocked = await srv.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'subcommittee', password: PASSWORD } });
+    const blocked = await srv.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'subcommittee', password: PASSWORD },
+    });
     expect(blocked.statusCode).toBe(429);
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(800);
     expect(blocked.json().error).toMatch(/too many failed sign-ins; try again in 1[45] minute/);
     // Another account from the same address is not affected.
-    expect((await srv.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'head', password: PASSWORD } })).statusCode).toBe(200);
+    expect(
+      (
+        await srv.app.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          payload: { username: 'head', password: PASSWORD },
+        })
+      ).statusCode,
+    ).toBe(200);
   });
 
   it('rejects a malformed body before looking at the password', async () => {
@@ -68,13 +101,28 @@ describe('CSRF double submit', () => {
   it('needs the header equal to the cookie and to the session token', async () => {
     const s = await login(srv.app, 'director');
     const url = '/api/me/language';
-    const noHeader = await srv.app.inject({ method: 'PUT', url, headers: { cookie: s.cookie }, payload: { language: 'es' } });
+    const noHeader = await srv.app.inject({
+      method: 'PUT',
+      url,
+      headers: { cookie: s.cookie },
+      payload: { language: 'es' },
+    });
     expect(noHeader.statusCode).toBe(403);
-    const wrong = await srv.app.inject({ method: 'PUT', url, headers: { cookie: s.cookie, 'x-csrf-token': 'forged' }, payload: { language: 'es' } });
+    const wrong = await srv.app.inject({
+      method: 'PUT',
+      url,
+      headers: { cookie: s.cookie, 'x-csrf-token': 'forged' },
+      payload: { language: 'es' },
+    });
     expect(wrong.statusCode).toBe(403);
     // A token from another session does not work either.
     const other = await login(srv.app, 'head');
-    const crossed = await srv.app.inject({ method: 'PUT', url, headers: { cookie: s.cookie, 'x-csrf-token': other.csrf }, payload: { language: 'es' } });
+    const crossed = await srv.app.inject({
+      method: 'PUT',
+      url,
+      headers: { cookie: s.cookie, 'x-csrf-token': other.csrf },
+      payload: { language: 'es' },
+    });
     expect(crossed.statusCode).toBe(403);
     const ok = await call(srv.app, s, 'PUT', url, { language: 'es' });
     expect(ok.statusCode).toBe(200);
@@ -85,9 +133,17 @@ describe('language remembered per user, recorded in the history', () => {
   it('stores the choice server-side and returns it at the next sign-in', async () => {
     const s = await login(srv.app, 'operational');
     expect((await call(srv.app, s, 'PUT', '/api/me/language', { language: 'pt' })).json()).toEqual({ language: 'pt' });
-    const again = await srv.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'operational', password: PASSWORD } });
+    const again = await srv.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'operational', password: PASSWORD },
+    });
     expect(again.json().language).toBe('pt');
-    const [entry] = await listHistory(srv.ws, { entityType: 'user', entityId: 'operational', action: 'users.language' });
+    const [entry] = await listHistory(srv.ws, {
+      entityType: 'user',
+      entityId: 'operational',
+      action: 'users.language',
+    });
     expect(entry.actor).toBe('operational');
     expect(entry.org_unit).toBe('office:N1');
     expect(JSON.parse(entry.before_json!).language).toBe('en');
@@ -105,7 +161,11 @@ describe('user administration through the API', () => {
   it('creates an account, records who did it without the password, and the new user can sign in', async () => {
     const admin = await login(srv.app, 'admin');
     const res = await call(srv.app, admin, 'POST', '/api/users', {
-      username: 'maria', display_name: 'María Pérez', roles: ['director'], unit_id: 'dir:South', password: 'una-clave-larga',
+      username: 'maria',
+      display_name: 'María Pérez',
+      roles: ['director'],
+      unit_id: 'dir:South',
+      password: 'una-clave-larga',
     });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ username: 'maria', roles: ['director'], unit_id: 'dir:South', disabled: false });
@@ -120,10 +180,21 @@ describe('user administration through the API', () => {
 
   it('names the unknown role or unit', async () => {
     const admin = await login(srv.app, 'admin');
-    const badRole = await call(srv.app, admin, 'POST', '/api/users', { username: 'x1', roles: ['chief'], password: 'long-enough-1' });
+    const badRole = await call(srv.app, admin, 'POST', '/api/users', {
+      username: 'x1',
+      roles: ['chief'],
+      password: 'long-enough-1',
+    });
     expect(badRole.statusCode).toBe(400);
-    expect(badRole.json().error).toBe("unknown role 'chief'; expected one of head, director, coordinator, subcommittee, operational, auditor, admin");
-    const badUnit = await call(srv.app, admin, 'POST', '/api/users', { username: 'x2', roles: ['auditor'], unit_id: 'office:ZZ', password: 'long-enough-1' });
+    expect(badRole.json().error).toBe(
+      "unknown role 'chief'; expected one of head, director, coordinator, subcommittee, operational, auditor, admin",
+    );
+    const badUnit = await call(srv.app, admin, 'POST', '/api/users', {
+      username: 'x2',
+      roles: ['auditor'],
+      unit_id: 'office:ZZ',
+      password: 'long-enough-1',
+    });
     expect(badUnit.statusCode).toBe(400);
     expect(badUnit.json().error).toMatch(/unknown organisational unit 'office:ZZ'/);
   });
@@ -131,7 +202,11 @@ describe('user administration through the API', () => {
   it('a refused change writes nothing, not even a history entry', async () => {
     const before = (await listHistory(srv.ws)).length;
     const coordinator = await login(srv.app, 'coordinator');
-    const r = await call(srv.app, coordinator, 'POST', '/api/users', { username: 'sneaky', roles: ['admin'], password: 'long-enough-1' });
+    const r = await call(srv.app, coordinator, 'POST', '/api/users', {
+      username: 'sneaky',
+      roles: ['admin'],
+      password: 'long-enough-1',
+    });
     expect(r.statusCode).toBe(403);
     expect((await listHistory(srv.ws)).length).toBe(before);
     expect(await srv.ws.scalar("SELECT count(*) FROM server_users WHERE username = 'sneaky'")).toBe(0);
@@ -143,7 +218,11 @@ describe('user administration through the API', () => {
     const r = await call(srv.app, admin, 'PATCH', '/api/users/operational-s1', { disabled: true });
     expect(r.statusCode).toBe(200);
     expect((await call(srv.app, victim, 'GET', '/api/me')).statusCode).toBe(401);
-    const relog = await srv.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'operational-s1', password: PASSWORD } });
+    const relog = await srv.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'operational-s1', password: PASSWORD },
+    });
     expect(relog.statusCode).toBe(401);
     const [entry] = await listHistory(srv.ws, { action: 'users.update', entityId: 'operational-s1' });
     expect(JSON.parse(entry.before_json!).disabled).toBe(false);
@@ -176,7 +255,10 @@ describe('history through the API', () => {
 describe('units', () => {
   it('derives HQ → directorates → offices from operators', async () => {
     const s = await login(srv.app, 'head');
-    const units = (await call(srv.app, s, 'GET', '/api/units')).json() as { unit_id: string; parent_id: string | null }[];
+    const units = (await call(srv.app, s, 'GET', '/api/units')).json() as {
+      unit_id: string;
+      parent_id: string | null;
+    }[];
     expect(units.map((u) => [u.unit_id, u.parent_id])).toEqual([
       ['HQ', null],
       ['dir:North', 'HQ'],

@@ -66,7 +66,13 @@ export async function startTestServer(seed?: (ws: Workspace) => Promise<void>): 
   for (const role of ROLES) {
     const a = ACCOUNTS[role];
     const c = await addUser(ws, { username: a.username, roles: role, unitId: a.unit, password: PASSWORD });
-    await recordChange(ws, { actor: 'test', action: 'users.add', entityType: 'user', entityId: a.username, after: c.after });
+    await recordChange(ws, {
+      actor: 'test',
+      action: 'users.add',
+      entityType: 'user',
+      entityId: a.username,
+      after: c.after,
+    });
   }
   await addUser(ws, { username: 'operational-s1', roles: 'operational', unitId: 'office:S1', password: PASSWORD });
   const db = await ServerDb.attach(ws, 2);
@@ -89,15 +95,30 @@ export interface Session {
   username: string;
 }
 
-export async function login(app: FastifyInstance, username: string, password = PASSWORD, headers: Record<string, string> = {}): Promise<Session> {
+export async function login(
+  app: FastifyInstance,
+  username: string,
+  password = PASSWORD,
+  headers: Record<string, string> = {},
+): Promise<Session> {
   const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password }, headers });
   if (res.statusCode !== 200) throw new Error(`login ${username}: ${res.statusCode} ${res.body}`);
   const cookies = Object.fromEntries(res.cookies.map((c) => [c.name, c.value]));
-  return { cookie: `cip_session=${cookies.cip_session}; cip_csrf=${cookies.cip_csrf}`, csrf: cookies.cip_csrf, username };
+  return {
+    cookie: `cip_session=${cookies.cip_session}; cip_csrf=${cookies.cip_csrf}`,
+    csrf: cookies.cip_csrf,
+    username,
+  };
 }
 
 /** A request as the signed-in user, with the CSRF header on changes. */
-export function call(app: FastifyInstance, s: Session | null, method: string, url: string, payload?: unknown): Promise<LightMyRequestResponse> {
+export function call(
+  app: FastifyInstance,
+  s: Session | null,
+  method: string,
+  url: string,
+  payload?: unknown,
+): Promise<LightMyRequestResponse> {
   const headers: Record<string, string> = {};
   if (s) {
     headers.cookie = s.cookie;

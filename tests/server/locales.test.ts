@@ -5,12 +5,21 @@ import { describe, expect, it } from 'vitest';
 import { ROLES, PERMISSIONS } from '../../src/server/roles.ts';
 
 const WEB = join(import.meta.dirname, '..', '..', 'web', 'src');
-const load = (l: string) => JSON.parse(readFileSync(join(WEB, 'locales', `${l}.json`), 'utf8')) as Record<string, unknown>;
+const load = (l: string) =>
+  JSON.parse(readFileSync(join(WEB, 'locales', `${l}.json`), 'utf8')) as Record<string, unknown>;
 const flat = (o: Record<string, unknown>, p = ''): Record<string, string> =>
-  Object.fromEntries(Object.entries(o).flatMap(([k, v]) => (v && typeof v === 'object' ? Object.entries(flat(v as Record<string, unknown>, `${p}${k}.`)) : [[`${p}${k}`, String(v)]])));
+  Object.fromEntries(
+    Object.entries(o).flatMap(([k, v]) =>
+      v && typeof v === 'object'
+        ? Object.entries(flat(v as Record<string, unknown>, `${p}${k}.`))
+        : [[`${p}${k}`, String(v)]],
+    ),
+  );
 
 function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : [],
+  );
 }
 
 describe('locales', () => {
@@ -32,8 +41,10 @@ describe('locales', () => {
     const missing: string[] = [];
     for (const file of sources(WEB)) {
       const text = readFileSync(file, 'utf8');
-      for (const m of text.matchAll(/\bt\(\s*'([a-zA-Z0-9_.]+)'/g)) if (!(m[1] in en)) missing.push(`${file.slice(WEB.length + 1)}: ${m[1]}`);
-      for (const m of text.matchAll(/label: '([a-z]+\.[a-zA-Z0-9_.]+)'/g)) if (!(m[1] in en)) missing.push(`${file.slice(WEB.length + 1)}: ${m[1]}`);
+      for (const m of text.matchAll(/\bt\(\s*'([a-zA-Z0-9_.]+)'/g))
+        if (!(m[1] in en)) missing.push(`${file.slice(WEB.length + 1)}: ${m[1]}`);
+      for (const m of text.matchAll(/label: '([a-z]+\.[a-zA-Z0-9_.]+)'/g))
+        if (!(m[1] in en)) missing.push(`${file.slice(WEB.length + 1)}: ${m[1]}`);
     }
     expect(missing).toEqual([]);
   });

@@ -8,9 +8,22 @@ import { call, login, seedLines, startTestServer, type Session, type TestServer 
 let srv: TestServer;
 let director: Session;
 const EXAMPLE_1 = {
-  processCode: '1.1.1', description: 'Insufficient and untimely sea manifest data', institutionalRisk: 'information', complianceRisks: ['valuation'],
-  effects: { institutional_image: 'medium', security_safety: 'high', tax_collection: 'high', trade_facilitation: 'medium' },
-  occurrence: [['2020', 'Y'], ['2021', 'Y'], ['2022', 'Y'], ['2023', 'Y']],
+  processCode: '1.1.1',
+  description: 'Insufficient and untimely sea manifest data',
+  institutionalRisk: 'information',
+  complianceRisks: ['valuation'],
+  effects: {
+    institutional_image: 'medium',
+    security_safety: 'high',
+    tax_collection: 'high',
+    trade_facilitation: 'medium',
+  },
+  occurrence: [
+    ['2020', 'Y'],
+    ['2021', 'Y'],
+    ['2022', 'Y'],
+    ['2023', 'Y'],
+  ],
 };
 
 beforeAll(async () => {
@@ -23,7 +36,7 @@ beforeAll(async () => {
 afterAll(() => srv.close());
 
 describe('vulnerability register through the API', () => {
-  it('adds the note\'s Example 1: expected effect 10, probability 4, priority 40, level High', async () => {
+  it("adds the note's Example 1: expected effect 10, probability 4, priority 40, level High", async () => {
     const r = await call(srv.app, director, 'POST', '/api/plan/register', EXAMPLE_1);
     expect(r.statusCode).toBe(200);
     expect(r.json().score).toMatchObject({ expectedEffect: 10, probability: 4, priority: 40, priorityLevel: 'high' });
@@ -33,7 +46,9 @@ describe('vulnerability register through the API', () => {
   });
 
   it('an edit keeps a new version, one history entry with before and after', async () => {
-    const r = await call(srv.app, director, 'PUT', '/api/plan/register/V-001', { effects: { ...EXAMPLE_1.effects, trade_facilitation: 'high' } });
+    const r = await call(srv.app, director, 'PUT', '/api/plan/register/V-001', {
+      effects: { ...EXAMPLE_1.effects, trade_facilitation: 'high' },
+    });
     expect(r.statusCode).toBe(200);
     expect(r.json()).toMatchObject({ version: 2, score: { expectedEffect: 11, priority: 44 } });
     const [entry, ...rest] = await listHistory(srv.ws, { entityType: 'vulnerability' });
@@ -47,7 +62,9 @@ describe('vulnerability register through the API', () => {
     const before = (await listHistory(srv.ws)).length;
     const missing = await call(srv.app, director, 'PUT', '/api/plan/register/V-999', { description: 'x' });
     expect(missing.statusCode).toBe(404);
-    const bad = await call(srv.app, director, 'PUT', '/api/plan/register/V-001', { effects: { ...EXAMPLE_1.effects, tax_collection: 'huge' } });
+    const bad = await call(srv.app, director, 'PUT', '/api/plan/register/V-001', {
+      effects: { ...EXAMPLE_1.effects, tax_collection: 'huge' },
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error).toMatch(/huge/);
     expect((await listHistory(srv.ws)).length).toBe(before);
@@ -56,15 +73,24 @@ describe('vulnerability register through the API', () => {
   it('a read-only auditor sees the register but cannot change it', async () => {
     const auditor = await login(srv.app, 'auditor');
     expect((await call(srv.app, auditor, 'GET', '/api/plan/register')).json()).toHaveLength(1);
-    expect((await call(srv.app, auditor, 'PUT', '/api/plan/register/V-001', { description: 'x' })).statusCode).toBe(403);
+    expect((await call(srv.app, auditor, 'PUT', '/api/plan/register/V-001', { description: 'x' })).statusCode).toBe(
+      403,
+    );
   });
 });
 
 describe('treatment matrix through the API', () => {
   it('edits a cell, recorded once as treatments.set by the user', async () => {
-    const r = await call(srv.app, director, 'PUT', '/api/plan/treatments/large/high', { package: 'Elevated engagement (pilot)', responsibleUnit: 'PCA directorate' });
+    const r = await call(srv.app, director, 'PUT', '/api/plan/treatments/large/high', {
+      package: 'Elevated engagement (pilot)',
+      responsibleUnit: 'PCA directorate',
+    });
     expect(r.statusCode).toBe(200);
-    expect(r.json()).toMatchObject({ package: 'Elevated engagement (pilot)', responsibleUnit: 'PCA directorate', changedBy: 'director' });
+    expect(r.json()).toMatchObject({
+      package: 'Elevated engagement (pilot)',
+      responsibleUnit: 'PCA directorate',
+      changedBy: 'director',
+    });
     const entries = await listHistory(srv.ws, { entityType: 'treatment_cell' });
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({ actor: 'director', action: 'treatments.set', entity_id: 'general:large/high' });
@@ -82,12 +108,16 @@ describe('exports', () => {
     expect(r.rawPayload.subarray(0, 2).toString()).toBe('PK');
   });
 
-  it('the selectivity list of an office user holds only that office\'s operators', async () => {
+  it("the selectivity list of an office user holds only that office's operators", async () => {
     const n1 = await login(srv.app, 'operational');
     const hq = (await call(srv.app, director, 'GET', '/api/exports/selectivity.csv')).body.trim().split('\n');
     const office = (await call(srv.app, n1, 'GET', '/api/exports/selectivity.csv')).body.trim().split('\n');
     expect(office[0]).toBe('operator_id,size_segment,gri,risk_level,config_id,computed_at');
-    const n1Tins = new Set((await srv.ws.all<{ operator_id: string }>("SELECT operator_id FROM operators WHERE office = 'N1'")).map((r) => r.operator_id));
+    const n1Tins = new Set(
+      (await srv.ws.all<{ operator_id: string }>("SELECT operator_id FROM operators WHERE office = 'N1'")).map(
+        (r) => r.operator_id,
+      ),
+    );
     const tins = office.slice(1).map((l) => l.split(',')[0]);
     expect(tins.length).toBe([...n1Tins].length);
     expect(tins.every((t) => n1Tins.has(t))).toBe(true);

@@ -18,10 +18,16 @@ beforeAll(async () => {
 });
 afterAll(() => srv.close());
 
-interface OpRow { operator_id: string; office: string | null; gri: number; size_segment: string; risk_level: string }
+interface OpRow {
+  operator_id: string;
+  office: string | null;
+  gri: number;
+  size_segment: string;
+  risk_level: string;
+}
 
 describe('aggregates', () => {
-  it('Table 4 through the API is exactly the module\'s table, for the auditor too', async () => {
+  it("Table 4 through the API is exactly the module's table, for the auditor too", async () => {
     const auditor = await login(srv.app, 'auditor');
     const r = await call(srv.app, auditor, 'GET', '/api/segmentation/table4');
     expect(r.statusCode).toBe(200);
@@ -33,7 +39,9 @@ describe('aggregates', () => {
 
   it('extended table adds VAT, duty, excise, repeat offenders and operators never controlled', async () => {
     const r = (await call(srv.app, coordinator, 'GET', '/api/segmentation/table4?extended=true')).json();
-    expect(Object.keys(r.rows[0])).toEqual(expect.arrayContaining(['vat', 'duty', 'excise', 'repeatOffenders', 'withoutControl']));
+    expect(Object.keys(r.rows[0])).toEqual(
+      expect.arrayContaining(['vat', 'duty', 'excise', 'repeatOffenders', 'withoutControl']),
+    );
   });
 
   it('rejects an unknown risk code with 400 naming the expected format', async () => {
@@ -45,8 +53,14 @@ describe('aggregates', () => {
 
 describe('operators: server-side paging, sorting, filtering, and unit scope', () => {
   it('HQ sees every operator, sorted by GRI descending, paged', async () => {
-    const p1 = (await call(srv.app, coordinator, 'GET', '/api/segmentation/operators?limit=25')).json() as { rows: OpRow[]; total: number };
-    const p3 = (await call(srv.app, coordinator, 'GET', '/api/segmentation/operators?limit=25&offset=50')).json() as { rows: OpRow[]; total: number };
+    const p1 = (await call(srv.app, coordinator, 'GET', '/api/segmentation/operators?limit=25')).json() as {
+      rows: OpRow[];
+      total: number;
+    };
+    const p3 = (await call(srv.app, coordinator, 'GET', '/api/segmentation/operators?limit=25&offset=50')).json() as {
+      rows: OpRow[];
+      total: number;
+    };
     expect(p1.total).toBe(60);
     expect(p1.rows).toHaveLength(25);
     expect(p3.rows).toHaveLength(10);
@@ -54,17 +68,33 @@ describe('operators: server-side paging, sorting, filtering, and unit scope', ()
   });
 
   it('filters by segment and by text', async () => {
-    const hi = (await call(srv.app, coordinator, 'GET', '/api/segmentation/operators?size=large&level=high')).json() as { rows: OpRow[]; total: number };
-    const expected = Number(await srv.ws.scalar("SELECT count(*) FROM operator_segments WHERE size_segment = 'large' AND risk_level = 'high'"));
+    const hi = (
+      await call(srv.app, coordinator, 'GET', '/api/segmentation/operators?size=large&level=high')
+    ).json() as { rows: OpRow[]; total: number };
+    const expected = Number(
+      await srv.ws.scalar(
+        "SELECT count(*) FROM operator_segments WHERE size_segment = 'large' AND risk_level = 'high'",
+      ),
+    );
     expect(hi.total).toBe(expected);
     expect(hi.rows.every((r) => r.size_segment === 'large' && r.risk_level === 'high')).toBe(true);
-    const one = (await call(srv.app, coordinator, 'GET', '/api/segmentation/operators?q=NIT-017')).json() as { rows: OpRow[]; total: number };
+    const one = (await call(srv.app, coordinator, 'GET', '/api/segmentation/operators?q=NIT-017')).json() as {
+      rows: OpRow[];
+      total: number;
+    };
     expect(one.rows.map((r) => r.operator_id)).toEqual(['NIT-017']);
   });
 
   it('an office user sees only the operators of their office', async () => {
-    const r = (await call(srv.app, n1, 'GET', '/api/segmentation/operators?limit=500')).json() as { rows: OpRow[]; total: number };
-    const inN1 = Number(await srv.ws.scalar("SELECT count(*) FROM operator_segments JOIN operators USING (operator_id) WHERE office = 'N1'"));
+    const r = (await call(srv.app, n1, 'GET', '/api/segmentation/operators?limit=500')).json() as {
+      rows: OpRow[];
+      total: number;
+    };
+    const inN1 = Number(
+      await srv.ws.scalar(
+        "SELECT count(*) FROM operator_segments JOIN operators USING (operator_id) WHERE office = 'N1'",
+      ),
+    );
     expect(r.total).toBe(inN1);
     expect(r.total).toBeGreaterThan(0);
     expect(r.rows.every((x) => x.office === 'N1')).toBe(true);
@@ -72,7 +102,9 @@ describe('operators: server-side paging, sorting, filtering, and unit scope', ()
 
   it('a director sees the offices of their directorate', async () => {
     const director = await login(srv.app, 'director'); // dir:North = N1 + N2
-    const r = (await call(srv.app, director, 'GET', '/api/segmentation/operators?limit=500')).json() as { rows: OpRow[] };
+    const r = (await call(srv.app, director, 'GET', '/api/segmentation/operators?limit=500')).json() as {
+      rows: OpRow[];
+    };
     expect(new Set(r.rows.map((x) => x.office))).toEqual(new Set(['N1', 'N2']));
   });
 
@@ -90,7 +122,12 @@ describe('operator page', () => {
     const r = await call(srv.app, coordinator, 'GET', '/api/operators/NIT-003');
     expect(r.statusCode).toBe(200);
     const body = r.json();
-    expect(body.details).toMatchObject({ operator_id: 'NIT-003', name: 'Gamma Trading Ltd', office: 'S1', region: 'South' });
+    expect(body.details).toMatchObject({
+      operator_id: 'NIT-003',
+      name: 'Gamma Trading Ltd',
+      office: 'S1',
+      region: 'South',
+    });
     expect(body.unit).toBe('office:S1');
     expect(body.explanation).toEqual(JSON.parse(JSON.stringify(await explainOperator(srv.ws, 'NIT-003'))));
   });
@@ -105,11 +142,16 @@ describe('operator page', () => {
     expect(own.statusCode).toBe(200);
   });
 
-  it('Table 5 lists only TINs of the user\'s unit', async () => {
+  it("Table 5 lists only TINs of the user's unit", async () => {
     const hq = (await call(srv.app, coordinator, 'GET', '/api/segmentation/hs/8471')).json();
     const office = (await call(srv.app, n1, 'GET', '/api/segmentation/hs/8471')).json();
-    const tins = (t: { cells: { operators: { tin: string }[] }[] }) => t.cells.flatMap((c) => c.operators.map((o) => o.tin));
-    const n1Tins = new Set((await srv.ws.all<{ operator_id: string }>("SELECT operator_id FROM operators WHERE office = 'N1'")).map((r) => r.operator_id));
+    const tins = (t: { cells: { operators: { tin: string }[] }[] }) =>
+      t.cells.flatMap((c) => c.operators.map((o) => o.tin));
+    const n1Tins = new Set(
+      (await srv.ws.all<{ operator_id: string }>("SELECT operator_id FROM operators WHERE office = 'N1'")).map(
+        (r) => r.operator_id,
+      ),
+    );
     expect(tins(office).length).toBeGreaterThan(0);
     expect(tins(office).every((t) => n1Tins.has(t))).toBe(true);
     expect(tins(hq).length).toBeGreaterThan(tins(office).length);
@@ -122,7 +164,9 @@ describe('operator page', () => {
 describe('GRI workbench: re-scoring is recorded once, by the user who made it', () => {
   it('moves the high bar, re-scores at once, and writes one history entry', async () => {
     const before = (await listHistory(srv.ws, { entityType: 'gri_config' })).length;
-    const r = await call(srv.app, coordinator, 'PUT', '/api/gri/rescore', { levels: { method: 'manual', manual: { medium: 0.05, high: 0.2 } } });
+    const r = await call(srv.app, coordinator, 'PUT', '/api/gri/rescore', {
+      levels: { method: 'manual', manual: { medium: 0.05, high: 0.2 } },
+    });
     expect(r.statusCode).toBe(200);
     expect(r.json().run.scoring.bars).toEqual({ medium: 0.05, high: 0.2 });
     const entries = await listHistory(srv.ws, { entityType: 'gri_config' });
@@ -131,7 +175,9 @@ describe('GRI workbench: re-scoring is recorded once, by the user who made it', 
     const high = Number(await srv.ws.scalar("SELECT count(*) FROM operator_segments WHERE risk_level = 'high'"));
     expect(high).toBe(r.json().run.scoring.levels.high);
     // The same bars again change nothing and record nothing.
-    await call(srv.app, coordinator, 'PUT', '/api/gri/rescore', { levels: { method: 'manual', manual: { medium: 0.05, high: 0.2 } } });
+    await call(srv.app, coordinator, 'PUT', '/api/gri/rescore', {
+      levels: { method: 'manual', manual: { medium: 0.05, high: 0.2 } },
+    });
     expect((await listHistory(srv.ws, { entityType: 'gri_config' })).length).toBe(before + 1);
   });
 
@@ -148,11 +194,19 @@ describe('GRI workbench: re-scoring is recorded once, by the user who made it', 
   });
 
   it('cached answers are dropped by a change: Table 4 follows a new bar at once', async () => {
-    const highOf = async () => (await call(srv.app, coordinator, 'GET', '/api/segmentation/table4')).json().rows.filter((r: { level: string | null }) => r.level === 'high').reduce((a: number, r: { operators: number }) => a + r.operators, 0);
-    await call(srv.app, coordinator, 'PUT', '/api/gri/rescore', { levels: { method: 'manual', manual: { medium: 0.05, high: 0.1 } } });
+    const highOf = async () =>
+      (await call(srv.app, coordinator, 'GET', '/api/segmentation/table4'))
+        .json()
+        .rows.filter((r: { level: string | null }) => r.level === 'high')
+        .reduce((a: number, r: { operators: number }) => a + r.operators, 0);
+    await call(srv.app, coordinator, 'PUT', '/api/gri/rescore', {
+      levels: { method: 'manual', manual: { medium: 0.05, high: 0.1 } },
+    });
     const before = await highOf();
     expect(await highOf()).toBe(before); // served from the cache
-    await call(srv.app, coordinator, 'PUT', '/api/gri/rescore', { levels: { method: 'manual', manual: { medium: 0.05, high: 5 } } });
+    await call(srv.app, coordinator, 'PUT', '/api/gri/rescore', {
+      levels: { method: 'manual', manual: { medium: 0.05, high: 5 } },
+    });
     expect(await highOf()).toBe(0);
     expect(before).toBeGreaterThan(0);
   });
@@ -160,6 +214,8 @@ describe('GRI workbench: re-scoring is recorded once, by the user who made it', 
   it('a director may read the workbench but not change it', async () => {
     const director = await login(srv.app, 'director');
     expect((await call(srv.app, director, 'GET', '/api/gri')).statusCode).toBe(200);
-    expect((await call(srv.app, director, 'PUT', '/api/gri/rescore', { levels: { manual: { high: 0.9 } } })).statusCode).toBe(403);
+    expect(
+      (await call(srv.app, director, 'PUT', '/api/gri/rescore', { levels: { manual: { high: 0.9 } } })).statusCode,
+    ).toBe(403);
   });
 });

@@ -50,7 +50,11 @@ describe('lines clustered by operator', () => {
     );
     expect(comp.map((c) => c.compression)).toEqual(['Uncompressed', 'Uncompressed', 'Uncompressed', 'Uncompressed']);
     // Not-null constraints too.
-    await expect(ws.run(`INSERT INTO declaration_lines (declaration_id, line_no, date, operator_id, hs_code) VALUES ('X', 1, DATE '2024-01-01', 'OP', '010101')`)).rejects.toThrow(/NOT NULL constraint failed: declaration_lines.value/);
+    await expect(
+      ws.run(
+        `INSERT INTO declaration_lines (declaration_id, line_no, date, operator_id, hs_code) VALUES ('X', 1, DATE '2024-01-01', 'OP', '010101')`,
+      ),
+    ).rejects.toThrow(/NOT NULL constraint failed: declaration_lines.value/);
 
     // Results do not depend on the order of the lines.
     await computeSegmentation(ws, { risk: 'general' });
@@ -80,8 +84,12 @@ describe('cip optimize', () => {
     ws.close();
     expect(cipJson(['optimize', '-w', dir])).toMatchObject({ lines: 50, rewritten: true });
     expect(cipJson(['optimize', '-w', dir])).toEqual({ lines: 50, rewritten: false, seconds: 0 });
-    expect(cip(['optimize', '-w', dir]).stdout).toMatch(/^The 50 declaration lines are already in operator order \(since 20\d\d-/);
-    expect(cip(['optimize', '--force', '-w', dir]).stdout).toMatch(/^Rewrote 50 declaration lines in operator order in \d+\.\d s\./);
+    expect(cip(['optimize', '-w', dir]).stdout).toMatch(
+      /^The 50 declaration lines are already in operator order \(since 20\d\d-/,
+    );
+    expect(cip(['optimize', '--force', '-w', dir]).stdout).toMatch(
+      /^Rewrote 50 declaration lines in operator order in \d+\.\d s\./,
+    );
     const again = await Workspace.open(dir);
     expect(Number(await again.scalar(OUT_OF_ORDER))).toBe(0);
     again.close();

@@ -83,7 +83,15 @@ function Shell({ me, onSignedOut, onChanged }: { me: Me; onSignedOut: () => void
       <div className="main">
         <header className="topbar">
           <span className="who">
-            <a href="/account" onClick={(e) => { e.preventDefault(); navigate('/account'); }}>{me.display_name ?? me.username}</a>
+            <a
+              href="/account"
+              onClick={(e) => {
+                e.preventDefault();
+                navigate('/account');
+              }}
+            >
+              {me.display_name ?? me.username}
+            </a>
             {' · '}
             {me.roles.map((r) => t(`roles.${r}`)).join(', ')}
             {' · '}
@@ -91,7 +99,11 @@ function Shell({ me, onSignedOut, onChanged }: { me: Me; onSignedOut: () => void
           </span>
           <label className="lang">
             {t('app.language')}{' '}
-            <select value={i18n.language} onChange={(e) => void setLanguage(e.target.value as Language)} data-testid="language">
+            <select
+              value={i18n.language}
+              onChange={(e) => void setLanguage(e.target.value as Language)}
+              data-testid="language"
+            >
               {LANGUAGES.map((l) => (
                 <option key={l} value={l}>
                   {t(`languages.${l}`)}
@@ -103,7 +115,9 @@ function Shell({ me, onSignedOut, onChanged }: { me: Me; onSignedOut: () => void
             {t('app.signOut')}
           </button>
         </header>
-        <main className="content">{Page ? <Page /> : <p className="empty">{match ? t('app.forbidden') : t('app.notFound')}</p>}</main>
+        <main className="content">
+          {Page ? <Page /> : <p className="empty">{match ? t('app.forbidden') : t('app.notFound')}</p>}
+        </main>
       </div>
     </div>
   );

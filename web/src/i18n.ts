@@ -11,7 +11,11 @@ export type Language = (typeof LANGUAGES)[number];
 
 const stored = localStorage.getItem('cip.lang');
 const browser = navigator.language.slice(0, 2);
-const initial = (LANGUAGES as readonly string[]).includes(stored ?? '') ? stored! : (LANGUAGES as readonly string[]).includes(browser) ? browser : 'en';
+const initial = (LANGUAGES as readonly string[]).includes(stored ?? '')
+  ? stored!
+  : (LANGUAGES as readonly string[]).includes(browser)
+    ? browser
+    : 'en';
 
 void i18n.use(initReactI18next).init({
   resources: { en: { translation: en }, es: { translation: es }, fr: { translation: fr }, pt: { translation: pt } },

@@ -19,4 +19,5 @@ export function useMe(): Me {
   return me;
 }
 
-export const can = (me: Me, permission: string | string[]) => (Array.isArray(permission) ? permission : [permission]).some((p) => me.permissions.includes(p));
+export const can = (me: Me, permission: string | string[]) =>
+  (Array.isArray(permission) ? permission : [permission]).some((p) => me.permissions.includes(p));

@@ -13,9 +13,15 @@ interface Opts {
 }
 
 export function register(program: Command): void {
-  const ap = program.command('approvals').description('proposed changes (treatment plans, GRI configurations, register) awaiting committee approval');
+  const ap = program
+    .command('approvals')
+    .description('proposed changes (treatment plans, GRI configurations, register) awaiting committee approval');
 
-  withCommonOptions(ap.command('propose <kind>').description('propose a change: treatment, gri_config or register; nothing changes until approved'))
+  withCommonOptions(
+    ap
+      .command('propose <kind>')
+      .description('propose a change: treatment, gri_config or register; nothing changes until approved'),
+  )
     .requiredOption('--summary <text>', 'what the committee is asked to approve')
     .option('--payload <json>', 'the change as JSON, e.g. \'{"size":"large","risk":"high","patch":{"package":"..."}}\'')
     .option('--payload-file <file>', 'the change in a JSON file')
@@ -36,13 +42,31 @@ export function register(program: Command): void {
       });
     });
 
-  withCommonOptions(ap.command('list').description('proposals with their status, and who approved them, when, at which meeting'))
+  withCommonOptions(
+    ap.command('list').description('proposals with their status, and who approved them, when, at which meeting'),
+  )
     .option('--status <s>', 'pending, approved or rejected')
     .action(async (o: Opts & { status?: 'pending' | 'approved' | 'rejected' }) => {
       await withWorkspace(o.workspace, async (ws) => {
         const ps = await listProposals(ws, { status: o.status });
         if (o.json) return printJson(ps);
-        console.log(ps.length ? formatTable(['id', 'kind', 'target', 'summary', 'status', 'decision', 'by', 'at'], ps.map((p) => [p.id, p.kind, p.target, p.summary, p.status, p.decisionId ?? '', p.decidedBy ?? '', p.decidedAt ?? ''])) : 'No proposals.');
+        console.log(
+          ps.length
+            ? formatTable(
+                ['id', 'kind', 'target', 'summary', 'status', 'decision', 'by', 'at'],
+                ps.map((p) => [
+                  p.id,
+                  p.kind,
+                  p.target,
+                  p.summary,
+                  p.status,
+                  p.decisionId ?? '',
+                  p.decidedBy ?? '',
+                  p.decidedAt ?? '',
+                ]),
+              )
+            : 'No proposals.',
+        );
       });
     });
 
@@ -50,7 +74,9 @@ export function register(program: Command): void {
     await withWorkspace(o.workspace, async (ws) => {
       const p = await getProposal(ws, id);
       if (o.json) return printJson(p);
-      console.log(`${p.id} ${p.kind} ${p.target}: ${p.summary}\nproposed by ${p.proposedBy} at ${p.proposedAt}\nstatus ${p.status}${p.decisionId ? ` by ${p.decidedBy} at ${p.decidedAt}, decision ${p.decisionId} (meeting ${p.meetingRef})` : ''}\n${JSON.stringify(p.payload, null, 2)}`);
+      console.log(
+        `${p.id} ${p.kind} ${p.target}: ${p.summary}\nproposed by ${p.proposedBy} at ${p.proposedAt}\nstatus ${p.status}${p.decisionId ? ` by ${p.decidedBy} at ${p.decidedAt}, decision ${p.decisionId} (meeting ${p.meetingRef})` : ''}\n${JSON.stringify(p.payload, null, 2)}`,
+      );
     });
   });
 }

@@ -5,7 +5,17 @@ import type { Command } from 'commander';
 import { withWorkspace } from '../../workspace/workspace.ts';
 import { cliActor } from '../../history/history.ts';
 import { formatTable, printJson, UserError, withCommonOptions } from '../output.ts';
-import { COMMITTEE_ROLES, getSettings, getTerms, listMembers, listSubcommittees, saveMember, saveSubcommittee, setSetting, setTerms } from '../../governance/index.ts';
+import {
+  COMMITTEE_ROLES,
+  getSettings,
+  getTerms,
+  listMembers,
+  listSubcommittees,
+  saveMember,
+  saveSubcommittee,
+  setSetting,
+  setTerms,
+} from '../../governance/index.ts';
 
 interface Opts {
   workspace?: string;
@@ -14,7 +24,9 @@ interface Opts {
 }
 
 export function register(program: Command): void {
-  const c = program.command('committee').description('the risk-management committee (Annex 4): members, roles, subcommittees, terms of reference');
+  const c = program
+    .command('committee')
+    .description('the risk-management committee (Annex 4): members, roles, subcommittees, terms of reference');
 
   withCommonOptions(c.command('members').description('list the committee members with their role and unit'))
     .option('--all', 'include members who left')
@@ -22,8 +34,24 @@ export function register(program: Command): void {
       await withWorkspace(o.workspace, async (ws) => {
         const ms = await listMembers(ws, { includeInactive: o.all });
         if (o.json) return printJson(ms);
-        if (!ms.length) return console.log("No members yet. Add with `cip committee add --name 'Ana Costa' --role coordinator --unit 'Risk management'`.");
-        console.log(formatTable(['id', 'name', 'role', 'unit', 'subcommittee', 'e-mail', 'active'], ms.map((m) => [m.id, m.name, m.roleLabel, m.unit ?? '', m.subcommittee ?? '', m.email ?? '', m.active ? 'yes' : 'no'])));
+        if (!ms.length)
+          return console.log(
+            "No members yet. Add with `cip committee add --name 'Ana Costa' --role coordinator --unit 'Risk management'`.",
+          );
+        console.log(
+          formatTable(
+            ['id', 'name', 'role', 'unit', 'subcommittee', 'e-mail', 'active'],
+            ms.map((m) => [
+              m.id,
+              m.name,
+              m.roleLabel,
+              m.unit ?? '',
+              m.subcommittee ?? '',
+              m.email ?? '',
+              m.active ? 'yes' : 'no',
+            ]),
+          ),
+        );
       });
     });
 
@@ -39,34 +67,77 @@ export function register(program: Command): void {
     .requiredOption('--role <role>', `one of ${COMMITTEE_ROLES.join(', ')}`)
     .action(async (o: Opts & { name: string; role: string; unit?: string; subcommittee?: string; email?: string }) => {
       await withWorkspace(o.workspace, async (ws) => {
-        const m = await saveMember(ws, cliActor(o.user), { name: o.name, role: o.role, unit: o.unit, subcommittee: o.subcommittee, email: o.email });
+        const m = await saveMember(ws, cliActor(o.user), {
+          name: o.name,
+          role: o.role,
+          unit: o.unit,
+          subcommittee: o.subcommittee,
+          email: o.email,
+        });
         if (o.json) return printJson(m);
         console.log(`Added ${m.id}: ${m.name}, ${m.roleLabel}${m.unit ? ', ' + m.unit : ''}`);
       });
     });
 
-  memberOptions(withCommonOptions(c.command('set <id>').description('change a member (a new version; past meetings keep the attendee as they were)')))
+  memberOptions(
+    withCommonOptions(
+      c
+        .command('set <id>')
+        .description('change a member (a new version; past meetings keep the attendee as they were)'),
+    ),
+  )
     .option('--name <name>')
     .option('--role <role>')
     .option('--left', 'the member left the committee')
-    .action(async (id: string, o: Opts & { name?: string; role?: string; unit?: string; subcommittee?: string; email?: string; left?: boolean }) => {
-      await withWorkspace(o.workspace, async (ws) => {
-        const cur = (await listMembers(ws, { includeInactive: true })).find((m) => m.id === id);
-        if (!cur) throw new UserError(`no committee member '${id}' (see 'cip committee members')`);
-        const m = await saveMember(ws, cliActor(o.user), { name: o.name ?? cur.name, role: o.role ?? cur.role, unit: o.unit, subcommittee: o.subcommittee, email: o.email, active: o.left ? false : undefined }, id);
-        if (o.json) return printJson(m);
-        console.log(`Updated ${m.id} (version ${m.version}): ${m.name}, ${m.roleLabel}${m.active ? '' : ' (left)'}`);
-      });
-    });
+    .action(
+      async (
+        id: string,
+        o: Opts & {
+          name?: string;
+          role?: string;
+          unit?: string;
+          subcommittee?: string;
+          email?: string;
+          left?: boolean;
+        },
+      ) => {
+        await withWorkspace(o.workspace, async (ws) => {
+          const cur = (await listMembers(ws, { includeInactive: true })).find((m) => m.id === id);
+          if (!cur) throw new UserError(`no committee member '${id}' (see 'cip committee members')`);
+          const m = await saveMember(
+            ws,
+            cliActor(o.user),
+            {
+              name: o.name ?? cur.name,
+              role: o.role ?? cur.role,
+              unit: o.unit,
+              subcommittee: o.subcommittee,
+              email: o.email,
+              active: o.left ? false : undefined,
+            },
+            id,
+          );
+          if (o.json) return printJson(m);
+          console.log(`Updated ${m.id} (version ${m.version}): ${m.name}, ${m.roleLabel}${m.active ? '' : ' (left)'}`);
+        });
+      },
+    );
 
-  withCommonOptions(c.command('subcommittee <code>').description('add or change a technical subcommittee and its theme'))
+  withCommonOptions(
+    c.command('subcommittee <code>').description('add or change a technical subcommittee and its theme'),
+  )
     .requiredOption('--name <name>')
     .requiredOption('--theme <text>', 'e.g. updating cargo selectivity criteria, PCA, data management')
     .option('--reports-to <code>', "RMC (default) or another subcommittee's code")
     .option('--user <name>', 'who makes the change')
     .action(async (code: string, o: Opts & { name: string; theme: string; reportsTo?: string }) => {
       await withWorkspace(o.workspace, async (ws) => {
-        const s = await saveSubcommittee(ws, cliActor(o.user), { code, name: o.name, theme: o.theme, reportsTo: o.reportsTo });
+        const s = await saveSubcommittee(ws, cliActor(o.user), {
+          code,
+          name: o.name,
+          theme: o.theme,
+          reportsTo: o.reportsTo,
+        });
         if (o.json) return printJson(s);
         console.log(`Subcommittee ${s.code} (${s.name}) — ${s.theme}; reports to ${s.reportsTo}`);
       });
@@ -76,7 +147,14 @@ export function register(program: Command): void {
     await withWorkspace(o.workspace, async (ws) => {
       const ss = await listSubcommittees(ws);
       if (o.json) return printJson(ss);
-      console.log(ss.length ? formatTable(['code', 'name', 'theme', 'reports to'], ss.map((s) => [s.code, s.name, s.theme, s.reportsTo])) : 'No subcommittees yet.');
+      console.log(
+        ss.length
+          ? formatTable(
+              ['code', 'name', 'theme', 'reports to'],
+              ss.map((s) => [s.code, s.name, s.theme, s.reportsTo]),
+            )
+          : 'No subcommittees yet.',
+      );
     });
   });
 
@@ -93,22 +171,37 @@ export function register(program: Command): void {
           } catch (e) {
             throw new UserError(`cannot read ${o.file}: ${(e as Error).message}`);
           }
-          const t = await setTerms(ws, cliActor(o.user), { title: o.title ?? basename(o.file), body, fileName: basename(o.file) });
+          const t = await setTerms(ws, cliActor(o.user), {
+            title: o.title ?? basename(o.file),
+            body,
+            fileName: basename(o.file),
+          });
           if (o.json) return printJson(t);
           return console.log(`Terms of reference version ${t.version} attached (${t.body.length} characters).`);
         }
         const t = await getTerms(ws);
         if (o.json) return printJson(t);
-        console.log(t ? `${t.title} (version ${t.version}, ${t.changedBy})\n\n${t.body}` : 'No terms of reference yet. Attach with `cip committee terms --file terms.md`.');
+        console.log(
+          t
+            ? `${t.title} (version ${t.version}, ${t.changedBy})\n\n${t.body}`
+            : 'No terms of reference yet. Attach with `cip committee terms --file terms.md`.',
+        );
       });
     });
 
-  const st = c.command('settings').description('which changes need approval; reminder days; the e-mail hook (off by default)');
+  const st = c
+    .command('settings')
+    .description('which changes need approval; reminder days; the e-mail hook (off by default)');
   withCommonOptions(st.command('show')).action(async (o: Opts) => {
     await withWorkspace(o.workspace, async (ws) => {
       const s = await getSettings(ws);
       if (o.json) return printJson(s);
-      console.log(formatTable(['setting', 'value'], Object.entries(s).map(([k, v]) => [k, String(v)])));
+      console.log(
+        formatTable(
+          ['setting', 'value'],
+          Object.entries(s).map(([k, v]) => [k, String(v)]),
+        ),
+      );
     });
   });
   withCommonOptions(st.command('set <key> <value>'))

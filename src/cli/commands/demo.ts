@@ -30,13 +30,18 @@ interface DemoCliOptions {
 }
 
 /** Reads and checks the command's options; a UserError names the option and what was expected. */
-export function demoOptionsFromCli(opts: { rows: string; seed: string; effect: string }): { rows: number; seed: number; effect: number } {
+export function demoOptionsFromCli(opts: { rows: string; seed: string; effect: string }): {
+  rows: number;
+  seed: number;
+  effect: number;
+} {
   const rows = parseCount('--rows', opts.rows);
   const seed = parseCount('--seed', opts.seed);
   const effect = parseNumber('--effect', opts.effect);
   if (rows < 1000) throw new UserError(`--rows: expected at least 1000 lines, got ${rows}`);
   if (seed > 2 ** 31 - 1) throw new UserError(`--seed: expected a whole number from 0 to 2147483647, got ${seed}`);
-  if (effect < -1 || effect > 1) throw new UserError(`--effect: expected a number from -1 to 1 (e.g. -0.5 halves non-compliance), got ${effect}`);
+  if (effect < -1 || effect > 1)
+    throw new UserError(`--effect: expected a number from -1 to 1 (e.g. -0.5 halves non-compliance), got ${effect}`);
   return { rows, seed, effect };
 }
 
@@ -44,11 +49,17 @@ export function register(program: Command): void {
   withCommonOptions(
     program
       .command('demo')
-      .description('generate a realistic, reproducible demo workspace (lines, operators, tax records, cases, audits, a treated group)'),
+      .description(
+        'generate a realistic, reproducible demo workspace (lines, operators, tax records, cases, audits, a treated group)',
+      ),
   )
     .option('--rows <n>', 'number of declaration lines (e.g. 300000, 300k, 10M)', String(DEFAULT_ROWS))
     .option('--seed <s>', 'random seed: the same seed gives the same data', String(DEFAULT_SEED))
-    .option('--effect <e>', "true effect of the treatment: relative change of treated operators' non-compliance from its start (-1..1; 0 = none)", String(DEFAULT_EFFECT))
+    .option(
+      '--effect <e>',
+      "true effect of the treatment: relative change of treated operators' non-compliance from its start (-1..1; 0 = none)",
+      String(DEFAULT_EFFECT),
+    )
     .option('--force', 'replace data imported into the workspace (demo data is always replaced)')
     .action(async (opts: DemoCliOptions) => {
       const { rows, seed, effect } = demoOptionsFromCli(opts);
@@ -58,27 +69,44 @@ export function register(program: Command): void {
       try {
         const imports = Number(await ws.scalar('SELECT count(*) FROM imports'));
         if (imports > 0 && !opts.force) {
-          throw new UserError(`workspace ${dir} holds imported data (${imports} import(s)); 'cip demo' would replace it. ` +
-            'Use another --workspace DIR, or --force to replace it.');
+          throw new UserError(
+            `workspace ${dir} holds imported data (${imports} import(s)); 'cip demo' would replace it. ` +
+              'Use another --workspace DIR, or --force to replace it.',
+          );
         }
-        const bar = !opts.json && process.stderr.isTTY
-          ? new cliProgress.SingleBar({ format: 'demo [{bar}] {percentage}% {step}', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic)
-          : undefined;
+        const bar =
+          !opts.json && process.stderr.isTTY
+            ? new cliProgress.SingleBar(
+                { format: 'demo [{bar}] {percentage}% {step}', stream: process.stderr, hideCursor: true },
+                cliProgress.Presets.shades_classic,
+              )
+            : undefined;
         bar?.start(100, 0, { step: 'populations' });
         const r = await generateDemo(ws, {
-          rows, seed, effect,
+          rows,
+          seed,
+          effect,
           onProgress: (step, done) => bar?.update(Math.round(done * 100), { step }),
         });
         bar?.stop();
         if (opts.json) return printJson({ workspace: dir, ...r });
-        console.log(`Demo workspace at ${dir}: seed ${r.seed}, ${r.rows.toLocaleString('en')} lines, 2023-01-01..2025-12-31, ` +
-          `generated in ${r.seconds.toFixed(1)} s (${Math.round(r.rows / r.seconds).toLocaleString('en')} lines/s).`);
-        console.log(formatTable(['table', 'rows'], Object.entries(r.tables).map(([t, n]) => [t, n.toLocaleString('en')])));
+        console.log(
+          `Demo workspace at ${dir}: seed ${r.seed}, ${r.rows.toLocaleString('en')} lines, 2023-01-01..2025-12-31, ` +
+            `generated in ${r.seconds.toFixed(1)} s (${Math.round(r.rows / r.seconds).toLocaleString('en')} lines/s).`,
+        );
+        console.log(
+          formatTable(
+            ['table', 'rows'],
+            Object.entries(r.tables).map(([t, n]) => [t, n.toLocaleString('en')]),
+          ),
+        );
         const t = r.truth;
-        console.log(`\nTreatment '${r.treatment}' from ${r.treatmentStart}: ${t.treatedOperators} operators treated; ` +
-          `true effect on the finding rate of their inspected lines ${(100 * t.trueEffect).toFixed(2)} points ` +
-          `(${(100 * t.counterfactualFindingRate).toFixed(1)}% → ${(100 * t.expectedFindingRate).toFixed(1)}%; --effect ${r.effect}).`);
-        console.log('The generator\'s truth is in the tables demo_truth, demo_truth_operators, ... (for tests only).');
+        console.log(
+          `\nTreatment '${r.treatment}' from ${r.treatmentStart}: ${t.treatedOperators} operators treated; ` +
+            `true effect on the finding rate of their inspected lines ${(100 * t.trueEffect).toFixed(2)} points ` +
+            `(${(100 * t.counterfactualFindingRate).toFixed(1)}% → ${(100 * t.expectedFindingRate).toFixed(1)}%; --effect ${r.effect}).`,
+        );
+        console.log("The generator's truth is in the tables demo_truth, demo_truth_operators, ... (for tests only).");
       } finally {
         ws.close();
       }

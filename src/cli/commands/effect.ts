@@ -27,7 +27,9 @@ export function register(program: Command): void {
   withCommonOptions(
     program
       .command('effect')
-      .description('effect of a treatment: treated vs matched untreated operators (difference-in-differences, bootstrap CI)'),
+      .description(
+        'effect of a treatment: treated vs matched untreated operators (difference-in-differences, bootstrap CI)',
+      ),
   )
     .requiredOption('--treatment <name>', 'treatment name as in treatments_applied')
     .option('--start <date>', 'treatment start (default: earliest start_date of the treated)')
@@ -35,12 +37,18 @@ export function register(program: Command): void {
     .option('--post-months <n>', 'months from the start compared (default 12)')
     .option('--reps <n>', 'bootstrap replicates (default 1000)')
     .option('--seed <n>', 'bootstrap seed (default in src/measure/effect/matching.yaml)')
-    .option('--pre-rate <source>', 'full: match on the whole pre-period rate (treatment chosen on the record); split: on one half, baseline from the other (treatment chosen on latent risk)')
+    .option(
+      '--pre-rate <source>',
+      'full: match on the whole pre-period rate (treatment chosen on the record); split: on one half, baseline from the other (treatment chosen on latent risk)',
+    )
     .option('--weighting <w>', 'lines (harmonic mean of inspected lines before/after) | operators (one each)')
     .action(async (opts: EffectCliOptions) => {
-      if (opts.start !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.start)) throw new UserError(`--start: expected a date YYYY-MM-DD, got '${opts.start}'`);
-      if (opts.preRate !== undefined && !['full', 'split'].includes(opts.preRate)) throw new UserError(`--pre-rate: expected full or split, got '${opts.preRate}'`);
-      if (opts.weighting !== undefined && !['lines', 'operators'].includes(opts.weighting)) throw new UserError(`--weighting: expected lines or operators, got '${opts.weighting}'`);
+      if (opts.start !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.start))
+        throw new UserError(`--start: expected a date YYYY-MM-DD, got '${opts.start}'`);
+      if (opts.preRate !== undefined && !['full', 'split'].includes(opts.preRate))
+        throw new UserError(`--pre-rate: expected full or split, got '${opts.preRate}'`);
+      if (opts.weighting !== undefined && !['lines', 'operators'].includes(opts.weighting))
+        throw new UserError(`--weighting: expected lines or operators, got '${opts.weighting}'`);
       const o = {
         preRate: opts.preRate as 'full' | 'split' | undefined,
         weighting: opts.weighting as 'lines' | 'operators' | undefined,
@@ -79,19 +87,69 @@ export function renderEffect(r: EffectReport): string {
   ];
   const rows = r.outcomes.map((o) =>
     o.outcome === 'finding_rate'
-      ? [o.description, pct(o.treated_pre), pct(o.treated_post), pct(o.control_pre), pct(o.control_post), pp(o.did), `${pp(o.ci_low)} .. ${pp(o.ci_high)}`]
-      : [o.description, amt(o.treated_pre), amt(o.treated_post), amt(o.control_pre), amt(o.control_post), amt(o.did), `${amt(o.ci_low)} .. ${amt(o.ci_high)}`],
+      ? [
+          o.description,
+          pct(o.treated_pre),
+          pct(o.treated_post),
+          pct(o.control_pre),
+          pct(o.control_post),
+          pp(o.did),
+          `${pp(o.ci_low)} .. ${pp(o.ci_high)}`,
+        ]
+      : [
+          o.description,
+          amt(o.treated_pre),
+          amt(o.treated_post),
+          amt(o.control_pre),
+          amt(o.control_post),
+          amt(o.did),
+          `${amt(o.ci_low)} .. ${amt(o.ci_high)}`,
+        ],
   );
-  out.push(formatTable(['outcome', 'treated pre', 'treated post', 'control pre', 'control post', 'DiD', `${Math.round(r.bootstrap.level * 100)}% CI`], rows));
+  out.push(
+    formatTable(
+      [
+        'outcome',
+        'treated pre',
+        'treated post',
+        'control pre',
+        'control post',
+        'DiD',
+        `${Math.round(r.bootstrap.level * 100)}% CI`,
+      ],
+      rows,
+    ),
+  );
   const fr = r.outcomes.find((o) => o.outcome === 'finding_rate');
   if (fr?.relative != null) {
     const rel = (v: number | null) => (v === null ? '?' : `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)}%`);
-    out.push(`Relative to the treated group's counterfactual finding rate: ${rel(fr.relative)} (CI ${rel(fr.rel_ci_low)} .. ${rel(fr.rel_ci_high)})`);
+    out.push(
+      `Relative to the treated group's counterfactual finding rate: ${rel(fr.relative)} (CI ${rel(fr.rel_ci_low)} .. ${rel(fr.rel_ci_high)})`,
+    );
   }
-  if (r.placebo) out.push('', `Pre-trend placebo (2nd vs 1st half of the pre-period): ${pp(r.placebo.did)} (CI ${pp(r.placebo.ci_low)} .. ${pp(r.placebo.ci_high)})`);
+  if (r.placebo)
+    out.push(
+      '',
+      `Pre-trend placebo (2nd vs 1st half of the pre-period): ${pp(r.placebo.did)} (CI ${pp(r.placebo.ci_low)} .. ${pp(r.placebo.ci_high)})`,
+    );
   out.push('', 'Finding rate of inspected lines per quarter (matched operators):');
-  out.push(formatTable(['quarter', 'phase', 'treated', 'inspected', 'control', 'inspected'], r.trends.map((t) => [t.quarter, t.phase, pct(t.treated_rate), t.treated_inspected, pct(t.control_rate), t.control_inspected])));
-  out.push('', `Matching on ${r.matching.pre_rate_source} pre-period rate, operators weighted by ${r.matching.weighting === 'lines' ? 'inspected lines' : 'one each'}; ${r.matching.segmentation}.`);
+  out.push(
+    formatTable(
+      ['quarter', 'phase', 'treated', 'inspected', 'control', 'inspected'],
+      r.trends.map((t) => [
+        t.quarter,
+        t.phase,
+        pct(t.treated_rate),
+        t.treated_inspected,
+        pct(t.control_rate),
+        t.control_inspected,
+      ]),
+    ),
+  );
+  out.push(
+    '',
+    `Matching on ${r.matching.pre_rate_source} pre-period rate, operators weighted by ${r.matching.weighting === 'lines' ? 'inspected lines' : 'one each'}; ${r.matching.segmentation}.`,
+  );
   out.push(`Bootstrap: ${r.bootstrap.reps} replicates over operators (${r.bootstrap.unit}), seed ${r.bootstrap.seed}.`);
   for (const w of r.warnings) out.push(`warning: ${w}`);
   return out.join('\n');

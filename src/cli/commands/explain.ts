@@ -6,7 +6,11 @@ import { renderExplanation } from '../../segmentation/format.ts';
 import { printJson, withCommonOptions } from '../output.ts';
 
 export function register(program: Command): void {
-  withCommonOptions(program.command('explain <operator>').description("an operator's GRI: every indicator's value, threshold, flag, weight and evidence"))
+  withCommonOptions(
+    program
+      .command('explain <operator>')
+      .description("an operator's GRI: every indicator's value, threshold, flag, weight and evidence"),
+  )
     .option('--risk <risk>', "GRI to explain ('general' or a risk-specific GRI)", 'general')
     .action(async (operator: string, opts: { workspace?: string; json?: boolean; risk: string }) =>
       withWorkspace(opts.workspace, async (ws) => {

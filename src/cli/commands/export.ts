@@ -7,7 +7,8 @@ import { parseDate } from '../../plan/measures/store.ts';
 
 // The writers pull in exceljs, docx, echarts and resvg: loaded only when an export runs, so that every
 // other `cip` command starts without them.
-const gatherPlan: typeof import('../../plan/export/gather.ts').gatherPlan = async (...a) => (await import('../../plan/export/gather.ts')).gatherPlan(...a);
+const gatherPlan: typeof import('../../plan/export/gather.ts').gatherPlan = async (...a) =>
+  (await import('../../plan/export/gather.ts')).gatherPlan(...a);
 
 interface Opts {
   workspace?: string;
@@ -20,45 +21,72 @@ interface Opts {
 
 const gatherOpts = (o: Opts): GatherOptions => ({
   pseudonymise: o.pseudonymise,
-  risks: o.risk ? o.risk.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
-  hs: o.hs ? o.hs.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+  risks: o.risk
+    ? o.risk
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : undefined,
+  hs: o.hs
+    ? o.hs
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : undefined,
   today: o.today ? parseDate(o.today, '--today') : undefined,
 });
 
 function common(cmd: Command): Command {
   return withCommonOptions(cmd)
     .option('--pseudonymise', 'replace TINs by stable pseudonyms (HMAC with a secret kept in the workspace)')
-    .option('--risk <risks>', 'compliance risks for the Annex 3 part, comma-separated (default: those linked in the register)')
+    .option(
+      '--risk <risks>',
+      'compliance risks for the Annex 3 part, comma-separated (default: those linked in the register)',
+    )
     .option('--hs <codes>', 'sensitive HS codes for Table 5 and Annex 3 (default: proposed from finding rates)')
     .option('--today <date>', 'reference date for late measures (default today)');
 }
 
 export function register(program: Command): void {
-  const ex = program.command('export').description('hand the plan on: Excel workbook with the note\'s tables, Word plan document');
+  const ex = program
+    .command('export')
+    .description("hand the plan on: Excel workbook with the note's tables, Word plan document");
 
-  common(ex.command('xlsx <out>').description('workbook: a sheet per table of the note (Tables 1, 3, 4, extended, 5, 6, 7, A2.1–A2.4, Annex 3, Box 2)'))
-    .action(async (out: string, o: Opts) => {
-      if (!/\.xlsx$/i.test(out)) throw new UserError(`${out}: the workbook file name must end in .xlsx`);
-      await withWorkspace(o.workspace, async (ws) => {
-        const plan = await gatherPlan(ws, gatherOpts(o));
-        const { writeWorkbook } = await import('../../plan/export/xlsx.ts');
-        const r = await writeWorkbook(plan, out);
-        if (o.json) return printJson({ file: out, ...r, notes: plan.notes });
-        console.log(`Workbook written to ${out}: ${r.sheets.map((s) => `${s.code} (${s.rows})`).join(', ')}.`);
-        for (const n of plan.notes) console.log(`  note: ${n}`);
-      });
+  common(
+    ex
+      .command('xlsx <out>')
+      .description(
+        'workbook: a sheet per table of the note (Tables 1, 3, 4, extended, 5, 6, 7, A2.1–A2.4, Annex 3, Box 2)',
+      ),
+  ).action(async (out: string, o: Opts) => {
+    if (!/\.xlsx$/i.test(out)) throw new UserError(`${out}: the workbook file name must end in .xlsx`);
+    await withWorkspace(o.workspace, async (ws) => {
+      const plan = await gatherPlan(ws, gatherOpts(o));
+      const { writeWorkbook } = await import('../../plan/export/xlsx.ts');
+      const r = await writeWorkbook(plan, out);
+      if (o.json) return printJson({ file: out, ...r, notes: plan.notes });
+      console.log(`Workbook written to ${out}: ${r.sheets.map((s) => `${s.code} (${s.rows})`).join(', ')}.`);
+      for (const n of plan.notes) console.log(`  note: ${n}`);
     });
+  });
 
-  common(ex.command('docx <out>').description("plan document in the workspace's language (setting 'language'): context, segmentation with charts, treatments, register, measures, indicators, governance"))
-    .action(async (out: string, o: Opts) => {
-      if (!/\.docx$/i.test(out)) throw new UserError(`${out}: the document file name must end in .docx`);
-      await withWorkspace(o.workspace, async (ws) => {
-        const plan = await gatherPlan(ws, gatherOpts(o));
-        const { writeDocument } = await import('../../plan/export/docx.ts');
-        const r = await writeDocument(plan, out);
-        if (o.json) return printJson({ file: out, ...r, notes: plan.notes });
-        console.log(`Plan document written to ${out} (${Math.round(r.bytes / 1024)} KB, ${plan.language}): ${r.sections.join(' | ')}.`);
-        for (const n of plan.notes) console.log(`  note: ${n}`);
-      });
+  common(
+    ex
+      .command('docx <out>')
+      .description(
+        "plan document in the workspace's language (setting 'language'): context, segmentation with charts, treatments, register, measures, indicators, governance",
+      ),
+  ).action(async (out: string, o: Opts) => {
+    if (!/\.docx$/i.test(out)) throw new UserError(`${out}: the document file name must end in .docx`);
+    await withWorkspace(o.workspace, async (ws) => {
+      const plan = await gatherPlan(ws, gatherOpts(o));
+      const { writeDocument } = await import('../../plan/export/docx.ts');
+      const r = await writeDocument(plan, out);
+      if (o.json) return printJson({ file: out, ...r, notes: plan.notes });
+      console.log(
+        `Plan document written to ${out} (${Math.round(r.bytes / 1024)} KB, ${plan.language}): ${r.sections.join(' | ')}.`,
+      );
+      for (const n of plan.notes) console.log(`  note: ${n}`);
     });
+  });
 }

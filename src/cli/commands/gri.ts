@@ -3,7 +3,15 @@ import type { Command } from 'commander';
 import { withWorkspace } from '../../workspace/workspace.ts';
 import { cliActor } from '../../history/history.ts';
 import {
-  computeSegmentation, configHistory, getConfig, mergeConfig, requireRun, rescore, setConfig, WEIGHT_METHODS, type RescorePatch,
+  computeSegmentation,
+  configHistory,
+  getConfig,
+  mergeConfig,
+  requireRun,
+  rescore,
+  setConfig,
+  WEIGHT_METHODS,
+  type RescorePatch,
 } from '../../segmentation/index.ts';
 import { configFromFile } from '../../segmentation/config-file.ts';
 import { renderRun, renderTable3 } from '../../segmentation/format.ts';
@@ -26,7 +34,8 @@ interface Opts {
 
 function weightMethod(m: string | undefined): (typeof WEIGHT_METHODS)[number] | undefined {
   if (m === undefined) return undefined;
-  if (!(WEIGHT_METHODS as readonly string[]).includes(m)) throw new UserError(`--weights ${m}: expected one of ${WEIGHT_METHODS.join(', ')}`);
+  if (!(WEIGHT_METHODS as readonly string[]).includes(m))
+    throw new UserError(`--weights ${m}: expected one of ${WEIGHT_METHODS.join(', ')}`);
   return m as (typeof WEIGHT_METHODS)[number];
 }
 
@@ -39,14 +48,20 @@ function barsOption(s: string): { medium: number; high: number } {
 export function register(program: Command): void {
   const gri = program.command('gri').description('Global Risk Index: indicators, weights, GRI, risk levels');
 
-  withCommonOptions(gri.command('compute').description('full pipeline: size, indicators, flags with evidence, weights, GRI, levels → operator_segments'))
+  withCommonOptions(
+    gri
+      .command('compute')
+      .description('full pipeline: size, indicators, flags with evidence, weights, GRI, levels → operator_segments'),
+  )
     .option('--weights <method>', `weighting: ${WEIGHT_METHODS.join('|')} (saved in the configuration)`)
     .option('--config <file>', 'YAML/JSON settings merged onto the configuration in force and saved as a new version')
     .option('--risk <risk>', "'general' or a compliance risk for a risk-specific GRI (e.g. valuation)", 'general')
     .option('--user <user>', 'who makes the change (default $CIP_USER or the OS user)')
     .action(async (opts: Opts) =>
       withWorkspace(opts.workspace, async (ws) => {
-        let cfg = opts.config ? await configFromFile(ws, opts.config, opts.risk) : (await getConfig(ws, opts.risk)).config;
+        let cfg = opts.config
+          ? await configFromFile(ws, opts.config, opts.risk)
+          : (await getConfig(ws, opts.risk)).config;
         const method = weightMethod(opts.weights);
         if (method) cfg = { ...cfg, weights: { ...cfg.weights, method } };
         if (opts.config || method) await assertDirectChangeAllowed(ws, 'gri_config');
@@ -57,7 +72,11 @@ export function register(program: Command): void {
       }),
     );
 
-  withCommonOptions(gri.command('rescore').description('new weights or bars applied instantly from the stored flags (no rescan of lines)'))
+  withCommonOptions(
+    gri
+      .command('rescore')
+      .description('new weights or bars applied instantly from the stored flags (no rescan of lines)'),
+  )
     .option('--weights <method>', `weighting: ${WEIGHT_METHODS.join('|')}`)
     .option('--tolerance <x>', 'tolerance threshold of frequency weights (share A_i/##)')
     .option('--levels <method>', 'risk bars: manual|quantile|meanSd')
@@ -69,7 +88,11 @@ export function register(program: Command): void {
       withWorkspace(opts.workspace, async (ws) => {
         const patch: RescorePatch = {};
         const method = weightMethod(opts.weights);
-        if (method || opts.tolerance) patch.weights = { ...(method ? { method } : {}), ...(opts.tolerance ? { tolerance: Number(opts.tolerance) } : {}) };
+        if (method || opts.tolerance)
+          patch.weights = {
+            ...(method ? { method } : {}),
+            ...(opts.tolerance ? { tolerance: Number(opts.tolerance) } : {}),
+          };
         if (opts.bars) patch.levels = { method: 'manual', manual: barsOption(opts.bars) };
         else if (opts.levels) patch.levels = { method: opts.levels as 'manual' };
         if (patch.weights || patch.levels) await assertDirectChangeAllowed(ws, 'gri_config');
@@ -79,18 +102,34 @@ export function register(program: Command): void {
       }),
     );
 
-  withCommonOptions(gri.command('weights').description("the weights in force; Table 3 for frequency weights, the fitted model for learned ones"))
+  withCommonOptions(
+    gri
+      .command('weights')
+      .description('the weights in force; Table 3 for frequency weights, the fitted model for learned ones'),
+  )
     .option('--risk <risk>', 'GRI', 'general')
     .action(async (opts: Opts) =>
       withWorkspace(opts.workspace, async (ws) => {
         const run = await requireRun(ws, opts.risk);
         const s = run.scoring;
         if (opts.json) return printJson({ method: s.method, weights: s.weights, table3: s.table3, learned: s.learned });
-        console.log(formatTable(['Indicator', 'Weight'], s.weights.map((w) => [w.code, w.weight.toFixed(4)])));
+        console.log(
+          formatTable(
+            ['Indicator', 'Weight'],
+            s.weights.map((w) => [w.code, w.weight.toFixed(4)]),
+          ),
+        );
         if (s.table3) console.log('\n' + renderTable3(run));
         if (s.learned) {
-          console.log(`\n${s.learned.method}, lambda ${s.learned.lambda}, ${s.learned.operators} operators, ${s.learned.positives} with a later finding`);
-          console.log(formatTable(['Indicator', 'Coefficient', 'SE', 'z'], s.learned.coefficients.map((c) => [c.code, c.coef.toFixed(3), c.se.toFixed(3), c.z.toFixed(2)])));
+          console.log(
+            `\n${s.learned.method}, lambda ${s.learned.lambda}, ${s.learned.operators} operators, ${s.learned.positives} with a later finding`,
+          );
+          console.log(
+            formatTable(
+              ['Indicator', 'Coefficient', 'SE', 'z'],
+              s.learned.coefficients.map((c) => [c.code, c.coef.toFixed(3), c.se.toFixed(3), c.z.toFixed(2)]),
+            ),
+          );
         }
       }),
     );
@@ -103,25 +142,40 @@ export function register(program: Command): void {
         if (opts.json) return printJson(h);
         const max = Math.max(1, ...h.bins.map((b) => b.operators));
         for (const b of h.bins) {
-          const mark = b.from <= h.bars.high && h.bars.high < b.to ? ' ◀ high' : b.from <= h.bars.medium && h.bars.medium < b.to ? ' ◀ medium' : '';
-          console.log(`${b.from.toFixed(2)}–${b.to.toFixed(2)} ${String(b.operators).padStart(8)} ${'#'.repeat(Math.ceil((40 * b.operators) / max))}${mark}`);
+          const mark =
+            b.from <= h.bars.high && h.bars.high < b.to
+              ? ' ◀ high'
+              : b.from <= h.bars.medium && h.bars.medium < b.to
+                ? ' ◀ medium'
+                : '';
+          console.log(
+            `${b.from.toFixed(2)}–${b.to.toFixed(2)} ${String(b.operators).padStart(8)} ${'#'.repeat(Math.ceil((40 * b.operators) / max))}${mark}`,
+          );
         }
-        console.log(`mean ${h.mean.toFixed(4)}, sd ${h.sd.toFixed(4)}; bars medium ≥ ${h.bars.medium.toFixed(4)}, high ≥ ${h.bars.high.toFixed(4)}`);
+        console.log(
+          `mean ${h.mean.toFixed(4)}, sd ${h.sd.toFixed(4)}; bars medium ≥ ${h.bars.medium.toFixed(4)}, high ≥ ${h.bars.high.toFixed(4)}`,
+        );
       }),
     );
 
-  const config = gri.command('config').description('the GRI configuration: versions, each change recorded in the history');
+  const config = gri
+    .command('config')
+    .description('the GRI configuration: versions, each change recorded in the history');
   withCommonOptions(config.command('show').description('the configuration in force (YAML; --json for JSON)'))
     .option('--risk <risk>', 'GRI', 'general')
     .action(async (opts: Opts) =>
       withWorkspace(opts.workspace, async (ws) => {
         const c = await getConfig(ws, opts.risk);
         if (opts.json) return printJson(c);
-        console.log(`# ${c.configId}${c.createdBy ? ` by ${c.createdBy} at ${c.createdAt}` : ' (default, not saved yet)'}`);
+        console.log(
+          `# ${c.configId}${c.createdBy ? ` by ${c.createdBy} at ${c.createdAt}` : ' (default, not saved yet)'}`,
+        );
         process.stdout.write(stringify(c.config));
       }),
     );
-  withCommonOptions(config.command('set <file>').description('merge a YAML/JSON file onto the configuration and save a new version'))
+  withCommonOptions(
+    config.command('set <file>').description('merge a YAML/JSON file onto the configuration and save a new version'),
+  )
     .option('--risk <risk>', "GRI (default: the file's risk, else general)")
     .option('--user <user>', 'who makes the change')
     .option('--comment <text>', 'why')
@@ -131,7 +185,9 @@ export function register(program: Command): void {
         await assertDirectChangeAllowed(ws, 'gri_config');
         const s = await setConfig(ws, mergeConfig(cfg, {}), cliActor(opts.user), opts.comment ?? `from ${file}`);
         if (opts.json) return printJson(s);
-        console.log(`Saved ${s.configId}. Run 'cip gri compute${s.config.risk === 'general' ? '' : ` --risk ${s.config.risk}`}' (or 'cip gri rescore' for weights/bars only).`);
+        console.log(
+          `Saved ${s.configId}. Run 'cip gri compute${s.config.risk === 'general' ? '' : ` --risk ${s.config.risk}`}' (or 'cip gri rescore' for weights/bars only).`,
+        );
       }),
     );
   withCommonOptions(config.command('history').description('versions of the configuration, latest first'))
@@ -140,7 +196,19 @@ export function register(program: Command): void {
       withWorkspace(opts.workspace, async (ws) => {
         const h = await configHistory(ws, opts.risk);
         if (opts.json) return printJson(h);
-        console.log(formatTable(['Config', 'Saved at', 'By', 'Weights', 'Levels', 'Comment'], h.map((v) => [v.configId, v.createdAt, v.createdBy, v.config.weights.method, v.config.levels.method, v.comment])));
+        console.log(
+          formatTable(
+            ['Config', 'Saved at', 'By', 'Weights', 'Levels', 'Comment'],
+            h.map((v) => [
+              v.configId,
+              v.createdAt,
+              v.createdBy,
+              v.config.weights.method,
+              v.config.levels.method,
+              v.comment,
+            ]),
+          ),
+        );
       }),
     );
 }

@@ -21,7 +21,8 @@ interface ImportCliOptions {
 /** A bar on a terminal; plain lines with CIP_PROGRESS=plain; nothing with --json or when piped. */
 function progressFor(json: boolean | undefined): ProgressReporter {
   if (process.env.CIP_PROGRESS === 'plain') return plainProgress();
-  if (json || !process.stdout.isTTY || !process.stderr.isTTY || process.env.CIP_PROGRESS === 'none') return silentProgress;
+  if (json || !process.stdout.isTTY || !process.stderr.isTTY || process.env.CIP_PROGRESS === 'none')
+    return silentProgress;
   const bar = new cliProgress.SingleBar(
     { format: '{phase} [{bar}] {percentage}% | {duration_formatted}', stream: process.stderr, hideCursor: true },
     cliProgress.Presets.shades_classic,
@@ -46,11 +47,20 @@ export function register(program: Command): void {
   withCommonOptions(
     program
       .command('import <kind> <file>')
-      .description(`import a CSV (any delimiter, UTF-8 or Latin-1), Parquet or XLSX file; kind: ${IMPORT_KINDS.join('|')}`)
-      .option('-m, --mapping <file>', 'column mapping (YAML or JSON); default: the suggested mapping if it places every required field')
+      .description(
+        `import a CSV (any delimiter, UTF-8 or Latin-1), Parquet or XLSX file; kind: ${IMPORT_KINDS.join('|')}`,
+      )
+      .option(
+        '-m, --mapping <file>',
+        'column mapping (YAML or JSON); default: the suggested mapping if it places every required field',
+      )
       .option('--strict', 'reject the whole file if any row has an error (exit code 2, workspace unchanged)')
       .option('--user <name>', 'who imports (default $CIP_USER or the OS account)')
-      .option('--memory-limit <size>', 'DuckDB memory limit while importing; larger files spill to <workspace>/.tmp', '1GB'),
+      .option(
+        '--memory-limit <size>',
+        'DuckDB memory limit while importing; larger files spill to <workspace>/.tmp',
+        '1GB',
+      ),
   ).action(async (kind: string, file: string, opts: ImportCliOptions) => {
     if (!(IMPORT_KINDS as readonly string[]).includes(kind)) {
       throw new UserError(`unknown kind '${kind}'; expected one of ${IMPORT_KINDS.join(', ')}`);

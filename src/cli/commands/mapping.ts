@@ -33,20 +33,32 @@ export function register(program: Command): void {
       try {
         const src = await openSource(reader, file);
         try {
-          const s = suggestMapping(kind, src.columns.map((c) => c.name), await sampleRows(reader, src, Number(opts.sample)));
+          const s = suggestMapping(
+            kind,
+            src.columns.map((c) => c.name),
+            await sampleRows(reader, src, Number(opts.sample)),
+          );
           if (opts.json) return printJson(s);
           const header =
             `# Column mapping suggested by 'cip mapping suggest ${basename(file)}' — check it, edit it, then\n` +
             `# cip import ${kind} ${basename(file)} --mapping THIS_FILE\n` +
-            (s.missing.length ? `# REQUIRED FIELDS NOT PLACED (add them under fields:): ${s.missing.join(', ')}\n` : '') +
+            (s.missing.length
+              ? `# REQUIRED FIELDS NOT PLACED (add them under fields:): ${s.missing.join(', ')}\n`
+              : '') +
             (s.unmapped.length ? `# Columns kept in extra: ${s.unmapped.join(', ')}\n` : '') +
-            `# Fields of ${kind}: ${kindDef(kind).fields.map((f) => f.name + (f.required ? '*' : '')).join(', ')}\n`;
+            `# Fields of ${kind}: ${kindDef(kind)
+              .fields.map((f) => f.name + (f.required ? '*' : ''))
+              .join(', ')}\n`;
           const yaml = mappingToYaml(s.mapping, header);
           if (opts.out) writeFileSync(opts.out, yaml);
           else process.stdout.write(yaml);
           process.stderr.write(
             '\n' +
-              formatTable(['field', 'column', 'score', 'why'], s.placements.map((p) => [p.field, p.column, p.score.toFixed(2), p.why])) + '\n',
+              formatTable(
+                ['field', 'column', 'score', 'why'],
+                s.placements.map((p) => [p.field, p.column, p.score.toFixed(2), p.why]),
+              ) +
+              '\n',
           );
           if (s.missing.length) process.stderr.write(`required fields not placed: ${s.missing.join(', ')}\n`);
         } finally {
@@ -80,6 +92,9 @@ export function register(program: Command): void {
         }
       }
       if (opts.json) printJson({ ok: true, fields: Object.keys(m.fields) });
-      else console.log(`mapping ${path}: ok (${Object.keys(m.fields).length} fields${opts.file ? `, columns found in ${basename(opts.file)}` : ''})`);
+      else
+        console.log(
+          `mapping ${path}: ok (${Object.keys(m.fields).length} fields${opts.file ? `, columns found in ${basename(opts.file)}` : ''})`,
+        );
     });
 }

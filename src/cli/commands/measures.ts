@@ -25,7 +25,11 @@ interface Opts {
 }
 
 const todayIso = () => new Date().toISOString().slice(0, 10);
-const units = (s: string | undefined) => (s ?? '').split(/[;,]/).map((x) => x.trim()).filter(Boolean);
+const units = (s: string | undefined) =>
+  (s ?? '')
+    .split(/[;,]/)
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 function measuresTable(ms: MeasureWithSchedule[]): string {
   return formatTable(
@@ -60,7 +64,7 @@ function indicatorsTable(is: Indicator[]): string {
       (i.values.length ? i.values : [null]).map((v, k) => [
         k === 0 ? i.id : '',
         k === 0 ? i.vulnId : '',
-        k === 0 ? i.measureId ?? '' : '',
+        k === 0 ? (i.measureId ?? '') : '',
         k === 0 ? (i.name.length > 50 ? i.name.slice(0, 49) + '…' : i.name) : '',
         v?.period ?? '',
         v ? v.numerator.toLocaleString('en') : '',
@@ -73,48 +77,70 @@ function indicatorsTable(is: Indicator[]): string {
 }
 
 export function register(program: Command): void {
-  const ms = program.command('measures').description('measures treating the vulnerabilities: owners, dates, dependencies, indicators');
+  const ms = program
+    .command('measures')
+    .description('measures treating the vulnerabilities: owners, dates, dependencies, indicators');
 
   withCommonOptions(ms.command('add').description('add a measure to a vulnerability (Annex 2 step 3)'))
     .requiredOption('--vuln <id>', 'vulnerability id (see cip register list)')
     .requiredOption('--description <text>', 'what will be done')
     .requiredOption('--responsible <unit>', 'responsible unit')
     .option('--supporting <units>', 'supporting units, comma-separated')
-    .option('--expected <date|text>', "expected completion: 2023-06-30, 2023-06, or a comment such as 'In the upcoming customs reform package'")
+    .option(
+      '--expected <date|text>',
+      "expected completion: 2023-06-30, 2023-06, or a comment such as 'In the upcoming customs reform package'",
+    )
     .option('--expected-comment <text>', 'a comment next to an expected date')
     .option('--depends-on <ids>', 'measures that must be completed first, comma-separated')
     .option('--id <id>', 'identifier (default M-nnn)')
     .option('--user <name>', 'who makes the change')
-    .action(async (o: Opts & { vuln: string; description: string; responsible: string; supporting?: string; expected?: string; expectedComment?: string; dependsOn?: string; id?: string }) => {
-      await withWorkspace(o.workspace, async (ws) => {
-        const exp = o.expected ? parseExpected(o.expected) : { date: null, comment: null };
-        const { measure } = await saveMeasure(
-          ws,
-          cliActor(o.user),
-          {
-            vulnId: o.vuln,
-            description: o.description,
-            responsibleUnit: o.responsible,
-            supportingUnits: units(o.supporting),
-            expectedDate: exp.date,
-            expectedComment: o.expectedComment ?? exp.comment,
-            dependsOn: units(o.dependsOn).sort(),
-            status: 'planned',
-            completedOn: null,
-          },
-          o.id,
-        );
-        if (o.json) return printJson(measure);
-        console.log(`Added ${measure.id} to ${measure.vulnId}: ${measure.description}`);
-      });
-    });
+    .action(
+      async (
+        o: Opts & {
+          vuln: string;
+          description: string;
+          responsible: string;
+          supporting?: string;
+          expected?: string;
+          expectedComment?: string;
+          dependsOn?: string;
+          id?: string;
+        },
+      ) => {
+        await withWorkspace(o.workspace, async (ws) => {
+          const exp = o.expected ? parseExpected(o.expected) : { date: null, comment: null };
+          const { measure } = await saveMeasure(
+            ws,
+            cliActor(o.user),
+            {
+              vulnId: o.vuln,
+              description: o.description,
+              responsibleUnit: o.responsible,
+              supportingUnits: units(o.supporting),
+              expectedDate: exp.date,
+              expectedComment: o.expectedComment ?? exp.comment,
+              dependsOn: units(o.dependsOn).sort(),
+              status: 'planned',
+              completedOn: null,
+            },
+            o.id,
+          );
+          if (o.json) return printJson(measure);
+          console.log(`Added ${measure.id} to ${measure.vulnId}: ${measure.description}`);
+        });
+      },
+    );
 
-  withCommonOptions(ms.command('list').description('measures with expected and forecast completion; late ones and what they push back'))
+  withCommonOptions(
+    ms.command('list').description('measures with expected and forecast completion; late ones and what they push back'),
+  )
     .option('--vuln <id>', 'only the measures of this vulnerability')
     .option('--today <date>', 'reference date for lateness (default today)')
     .action(async (o: Opts & { vuln?: string; today?: string }) => {
       await withWorkspace(o.workspace, async (ws) => {
-        const list = await listMeasuresWithSchedule(ws, o.today ? parseDate(o.today, '--today') : todayIso(), { vulnId: o.vuln });
+        const list = await listMeasuresWithSchedule(ws, o.today ? parseDate(o.today, '--today') : todayIso(), {
+          vulnId: o.vuln,
+        });
         if (o.json) return printJson(list);
         if (list.length === 0) return console.log('No measures yet. Add with `cip measures add --vuln V-001 ...`.');
         console.log(measuresTable(list));
@@ -128,29 +154,45 @@ export function register(program: Command): void {
     .option('--expected <date|text>')
     .option('--expected-comment <text>')
     .option('--user <name>', 'who makes the change')
-    .action(async (id: string, o: Opts & { description?: string; responsible?: string; supporting?: string; expected?: string; expectedComment?: string }) => {
-      await withWorkspace(o.workspace, async (ws) => {
-        const cur = await getMeasure(ws, id);
-        const exp = o.expected !== undefined ? parseExpected(o.expected) : { date: cur.expectedDate, comment: cur.expectedComment };
-        const { measure } = await saveMeasure(
-          ws,
-          cliActor(o.user),
-          {
-            ...cur,
-            description: o.description ?? cur.description,
-            responsibleUnit: o.responsible ?? cur.responsibleUnit,
-            supportingUnits: o.supporting !== undefined ? units(o.supporting) : cur.supportingUnits,
-            expectedDate: exp.date,
-            expectedComment: o.expectedComment ?? exp.comment,
-          },
-          id,
-        );
-        if (o.json) return printJson(measure);
-        console.log(`${measure.id} is now version ${measure.version}.`);
-      });
-    });
+    .action(
+      async (
+        id: string,
+        o: Opts & {
+          description?: string;
+          responsible?: string;
+          supporting?: string;
+          expected?: string;
+          expectedComment?: string;
+        },
+      ) => {
+        await withWorkspace(o.workspace, async (ws) => {
+          const cur = await getMeasure(ws, id);
+          const exp =
+            o.expected !== undefined
+              ? parseExpected(o.expected)
+              : { date: cur.expectedDate, comment: cur.expectedComment };
+          const { measure } = await saveMeasure(
+            ws,
+            cliActor(o.user),
+            {
+              ...cur,
+              description: o.description ?? cur.description,
+              responsibleUnit: o.responsible ?? cur.responsibleUnit,
+              supportingUnits: o.supporting !== undefined ? units(o.supporting) : cur.supportingUnits,
+              expectedDate: exp.date,
+              expectedComment: o.expectedComment ?? exp.comment,
+            },
+            id,
+          );
+          if (o.json) return printJson(measure);
+          console.log(`${measure.id} is now version ${measure.version}.`);
+        });
+      },
+    );
 
-  withCommonOptions(ms.command('done <id>').description('mark a measure completed; refused while a measure it depends on is not'))
+  withCommonOptions(
+    ms.command('done <id>').description('mark a measure completed; refused while a measure it depends on is not'),
+  )
     .option('--on <date>', 'completion date (default today)')
     .option('--user <name>', 'who makes the change')
     .action(async (id: string, o: Opts & { on?: string }) => {
@@ -171,7 +213,11 @@ export function register(program: Command): void {
       });
     });
 
-  withCommonOptions(ms.command('depend <id>').description('ID depends on --on OTHER (cannot be completed before it); cycles are refused'))
+  withCommonOptions(
+    ms
+      .command('depend <id>')
+      .description('ID depends on --on OTHER (cannot be completed before it); cycles are refused'),
+  )
     .requiredOption('--on <ids>', 'measures it depends on, comma-separated')
     .option('--remove', 'remove these dependencies instead')
     .option('--user <name>', 'who makes the change')
@@ -179,14 +225,19 @@ export function register(program: Command): void {
       await withWorkspace(o.workspace, async (ws) => {
         let m = await getMeasure(ws, id);
         await ws.transaction(async () => {
-          for (const on of units(o.on)) m = o.remove ? await removeDependency(ws, cliActor(o.user), id, on) : await addDependency(ws, cliActor(o.user), id, on);
+          for (const on of units(o.on))
+            m = o.remove
+              ? await removeDependency(ws, cliActor(o.user), id, on)
+              : await addDependency(ws, cliActor(o.user), id, on);
         });
         if (o.json) return printJson(m);
         console.log(`${m.id} depends on ${m.dependsOn.join(', ') || 'nothing'}.`);
       });
     });
 
-  const ind = ms.command('indicator').description('progress indicators: numerator, denominator, value per period, goal (Annex 2 step 4)');
+  const ind = ms
+    .command('indicator')
+    .description('progress indicators: numerator, denominator, value per period, goal (Annex 2 step 4)');
   withCommonOptions(ind.command('add').description('define an indicator for a vulnerability (optionally one measure)'))
     .requiredOption('--vuln <id>', 'vulnerability id')
     .option('--measure <id>', 'measure id')
@@ -196,22 +247,45 @@ export function register(program: Command): void {
     .option('--goal <percent>', 'goal in percent, e.g. 100')
     .option('--id <id>', 'identifier (default I-nnn)')
     .option('--user <name>', 'who makes the change')
-    .action(async (o: Opts & { vuln: string; measure?: string; name: string; numerator: string; denominator: string; goal?: string; id?: string }) => {
-      await withWorkspace(o.workspace, async (ws) => {
-        const goal = o.goal === undefined ? null : Number(o.goal);
-        if (goal !== null && !Number.isFinite(goal)) throw new UserError(`--goal '${o.goal}' is not a number`);
-        const { indicator } = await saveIndicator(
-          ws,
-          cliActor(o.user),
-          { vulnId: o.vuln, measureId: o.measure ?? null, name: o.name, numeratorLabel: o.numerator, denominatorLabel: o.denominator, goal },
-          o.id,
-        );
-        if (o.json) return printJson(indicator);
-        console.log(`Added indicator ${indicator.id} to ${indicator.vulnId}: ${indicator.name}`);
-      });
-    });
+    .action(
+      async (
+        o: Opts & {
+          vuln: string;
+          measure?: string;
+          name: string;
+          numerator: string;
+          denominator: string;
+          goal?: string;
+          id?: string;
+        },
+      ) => {
+        await withWorkspace(o.workspace, async (ws) => {
+          const goal = o.goal === undefined ? null : Number(o.goal);
+          if (goal !== null && !Number.isFinite(goal)) throw new UserError(`--goal '${o.goal}' is not a number`);
+          const { indicator } = await saveIndicator(
+            ws,
+            cliActor(o.user),
+            {
+              vulnId: o.vuln,
+              measureId: o.measure ?? null,
+              name: o.name,
+              numeratorLabel: o.numerator,
+              denominatorLabel: o.denominator,
+              goal,
+            },
+            o.id,
+          );
+          if (o.json) return printJson(indicator);
+          console.log(`Added indicator ${indicator.id} to ${indicator.vulnId}: ${indicator.name}`);
+        });
+      },
+    );
 
-  withCommonOptions(ind.command('record <id>').description('record the numerator and denominator of a period (a second record corrects it)'))
+  withCommonOptions(
+    ind
+      .command('record <id>')
+      .description('record the numerator and denominator of a period (a second record corrects it)'),
+  )
     .requiredOption('--period <p>', 'period, e.g. 2024 or 2024-H1')
     .requiredOption('--numerator <n>', 'e.g. 5478 (thousands separators allowed: 5,478)')
     .requiredOption('--denominator <n>', 'e.g. 16392')
@@ -223,10 +297,20 @@ export function register(program: Command): void {
           if (!Number.isFinite(n)) throw new UserError(`${what} '${s}' is not a number`);
           return n;
         };
-        const { indicator } = await recordIndicatorValue(ws, cliActor(o.user), id, o.period, num(o.numerator, '--numerator'), num(o.denominator, '--denominator'));
+        const { indicator } = await recordIndicatorValue(
+          ws,
+          cliActor(o.user),
+          id,
+          o.period,
+          num(o.numerator, '--numerator'),
+          num(o.denominator, '--denominator'),
+        );
         if (o.json) return printJson(indicator);
         const v = indicator.values.find((x) => x.period === o.period)!;
-        console.log(`${indicator.id} ${v.period}: ${v.numerator.toLocaleString('en')} / ${v.denominator.toLocaleString('en')} = ${v.value?.toFixed(1)}%` + (indicator.goal !== null ? ` (goal ${indicator.goal}%)` : ''));
+        console.log(
+          `${indicator.id} ${v.period}: ${v.numerator.toLocaleString('en')} / ${v.denominator.toLocaleString('en')} = ${v.value?.toFixed(1)}%` +
+            (indicator.goal !== null ? ` (goal ${indicator.goal}%)` : ''),
+        );
       });
     });
 
@@ -236,7 +320,8 @@ export function register(program: Command): void {
       await withWorkspace(o.workspace, async (ws) => {
         const list = await listIndicators(ws, { vulnId: o.vuln });
         if (o.json) return printJson(list);
-        if (list.length === 0) return console.log('No indicators yet. Add with `cip measures indicator add --vuln V-001 ...`.');
+        if (list.length === 0)
+          return console.log('No indicators yet. Add with `cip measures indicator add --vuln V-001 ...`.');
         console.log(indicatorsTable(list));
       });
     });

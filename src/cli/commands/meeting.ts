@@ -6,8 +6,17 @@ import { withWorkspace } from '../../workspace/workspace.ts';
 import { cliActor } from '../../history/history.ts';
 import { formatTable, printJson, UserError, withCommonOptions } from '../output.ts';
 import {
-  addAgendaItem, addCorrection, agendaOf, createMeeting, getMeeting, listDecisions, listMeetings, listMinutes,
-  recordDecision, signOff, writeMinutes,
+  addAgendaItem,
+  addCorrection,
+  agendaOf,
+  createMeeting,
+  getMeeting,
+  listDecisions,
+  listMeetings,
+  listMinutes,
+  recordDecision,
+  signOff,
+  writeMinutes,
 } from '../../governance/index.ts';
 
 interface Opts {
@@ -16,18 +25,31 @@ interface Opts {
   user?: string;
 }
 
-const list = (s?: string) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+const list = (s?: string) =>
+  (s ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 function formatOf(file: string, format?: string): 'docx' | 'xlsx' {
   const f = (format ?? file.split('.').pop() ?? '').toLowerCase();
-  if (f !== 'docx' && f !== 'xlsx') throw new UserError(`output '${file}': expected a .docx or .xlsx file (or --format docx|xlsx)`);
+  if (f !== 'docx' && f !== 'xlsx')
+    throw new UserError(`output '${file}': expected a .docx or .xlsx file (or --format docx|xlsx)`);
   return f;
 }
 
 export function register(program: Command): void {
-  const mt = program.command('meeting').description('committee meetings: agenda, minutes, decisions, sign-off, exports');
+  const mt = program
+    .command('meeting')
+    .description('committee meetings: agenda, minutes, decisions, sign-off, exports');
 
-  withCommonOptions(mt.command('create').description('hold a meeting: reference RMC-<year>-<nn>, attendees as they are today, agenda proposed from the plan'))
+  withCommonOptions(
+    mt
+      .command('create')
+      .description(
+        'hold a meeting: reference RMC-<year>-<nn>, attendees as they are today, agenda proposed from the plan',
+      ),
+  )
     .requiredOption('--date <date>', 'meeting date YYYY-MM-DD')
     .requiredOption('--chair <name>', 'who chairs it')
     .option('--title <text>')
@@ -35,37 +57,87 @@ export function register(program: Command): void {
     .option('--attendees <ids>', 'member ids, comma-separated (default every active member)')
     .option('--no-plan-items', 'do not propose agenda items from the plan')
     .option('--user <name>', 'who makes the change')
-    .action(async (o: Opts & { date: string; chair: string; title?: string; ref?: string; attendees?: string; planItems: boolean }) => {
-      await withWorkspace(o.workspace, async (ws) => {
-        const m = await createMeeting(ws, cliActor(o.user), { heldOn: o.date, chair: o.chair, title: o.title, ref: o.ref, attendees: o.attendees ? list(o.attendees) : undefined, planItems: o.planItems });
-        const agenda = await agendaOf(ws, m.ref);
-        if (o.json) return printJson({ ...m, agenda });
-        console.log(`Meeting ${m.ref} on ${m.heldOn}, chaired by ${m.chair}; ${m.attendees.length} attendee(s); ${agenda.length} agenda item(s).`);
-      });
-    });
+    .action(
+      async (
+        o: Opts & { date: string; chair: string; title?: string; ref?: string; attendees?: string; planItems: boolean },
+      ) => {
+        await withWorkspace(o.workspace, async (ws) => {
+          const m = await createMeeting(ws, cliActor(o.user), {
+            heldOn: o.date,
+            chair: o.chair,
+            title: o.title,
+            ref: o.ref,
+            attendees: o.attendees ? list(o.attendees) : undefined,
+            planItems: o.planItems,
+          });
+          const agenda = await agendaOf(ws, m.ref);
+          if (o.json) return printJson({ ...m, agenda });
+          console.log(
+            `Meeting ${m.ref} on ${m.heldOn}, chaired by ${m.chair}; ${m.attendees.length} attendee(s); ${agenda.length} agenda item(s).`,
+          );
+        });
+      },
+    );
 
   withCommonOptions(mt.command('list').description('meetings with their status')).action(async (o: Opts) => {
     await withWorkspace(o.workspace, async (ws) => {
       const ms = await listMeetings(ws);
       if (o.json) return printJson(ms);
-      if (!ms.length) return console.log("No meetings yet. Hold one with `cip meeting create --date 2026-04-15 --chair 'Head of customs'`.");
-      console.log(formatTable(['ref', 'date', 'chair', 'attendees', 'status'], ms.map((m) => [m.ref, m.heldOn, m.chair, m.attendees.length, m.status === 'signed' ? `signed by ${m.signedBy}` : 'open'])));
+      if (!ms.length)
+        return console.log(
+          "No meetings yet. Hold one with `cip meeting create --date 2026-04-15 --chair 'Head of customs'`.",
+        );
+      console.log(
+        formatTable(
+          ['ref', 'date', 'chair', 'attendees', 'status'],
+          ms.map((m) => [
+            m.ref,
+            m.heldOn,
+            m.chair,
+            m.attendees.length,
+            m.status === 'signed' ? `signed by ${m.signedBy}` : 'open',
+          ]),
+        ),
+      );
     });
   });
 
-  withCommonOptions(mt.command('show <ref>').description('the meeting: attendees, agenda (with actions carried forward), minutes, decisions')).action(async (ref: string, o: Opts) => {
+  withCommonOptions(
+    mt
+      .command('show <ref>')
+      .description('the meeting: attendees, agenda (with actions carried forward), minutes, decisions'),
+  ).action(async (ref: string, o: Opts) => {
     await withWorkspace(o.workspace, async (ws) => {
       const m = await getMeeting(ws, ref);
       const agenda = await agendaOf(ws, ref);
       const minutes = await listMinutes(ws, ref);
       const decisions = await listDecisions(ws, { ref });
       if (o.json) return printJson({ ...m, agenda, minutes, decisions });
-      console.log(`${m.ref} — ${m.heldOn}, chair ${m.chair}${m.status === 'signed' ? `; signed off by ${m.signedBy} ${m.signedAt}` : '; open'}`);
-      console.log(`Attendees: ${m.attendees.map((a) => `${a.name} (${a.role}${a.unit ? ', ' + a.unit : ''})`).join('; ')}`);
+      console.log(
+        `${m.ref} — ${m.heldOn}, chair ${m.chair}${m.status === 'signed' ? `; signed off by ${m.signedBy} ${m.signedAt}` : '; open'}`,
+      );
+      console.log(
+        `Attendees: ${m.attendees.map((a) => `${a.name} (${a.role}${a.unit ? ', ' + a.unit : ''})`).join('; ')}`,
+      );
       console.log('\nAgenda');
-      console.log(formatTable(['key', 'kind', 'item'], agenda.map((i) => [i.key, i.kind, i.title.length > 90 ? i.title.slice(0, 89) + '…' : i.title])));
-      if (minutes.length) console.log('\nMinutes\n' + minutes.map((e) => `  [${e.itemKey}] ${e.kind === 'correction' ? 'CORRECTION ' : ''}${e.body} (${e.author})`).join('\n'));
-      if (decisions.length) console.log('\nDecisions\n' + decisions.map((d) => `  ${d.id} ${d.outcome} ${d.subjectType} ${d.subjectId ?? ''}: ${d.text}`).join('\n'));
+      console.log(
+        formatTable(
+          ['key', 'kind', 'item'],
+          agenda.map((i) => [i.key, i.kind, i.title.length > 90 ? i.title.slice(0, 89) + '…' : i.title]),
+        ),
+      );
+      if (minutes.length)
+        console.log(
+          '\nMinutes\n' +
+            minutes
+              .map((e) => `  [${e.itemKey}] ${e.kind === 'correction' ? 'CORRECTION ' : ''}${e.body} (${e.author})`)
+              .join('\n'),
+        );
+      if (decisions.length)
+        console.log(
+          '\nDecisions\n' +
+            decisions.map((d) => `  ${d.id} ${d.outcome} ${d.subjectType} ${d.subjectId ?? ''}: ${d.text}`).join('\n'),
+        );
     });
   });
 
@@ -77,11 +149,21 @@ export function register(program: Command): void {
       await withWorkspace(o.workspace, async (ws) => {
         if (o.add) {
           const [st, sid] = o.subject ? o.subject.split(/:(.*)/s) : [null, null];
-          await addAgendaItem(ws, cliActor(o.user), ref, { kind: 'other', subjectType: st ?? null, subjectId: sid ?? null, title: o.add });
+          await addAgendaItem(ws, cliActor(o.user), ref, {
+            kind: 'other',
+            subjectType: st ?? null,
+            subjectId: sid ?? null,
+            title: o.add,
+          });
         }
         const agenda = await agendaOf(ws, ref);
         if (o.json) return printJson(agenda);
-        console.log(formatTable(['key', 'kind', 'item'], agenda.map((i) => [i.key, i.kind, i.title])));
+        console.log(
+          formatTable(
+            ['key', 'kind', 'item'],
+            agenda.map((i) => [i.key, i.kind, i.title]),
+          ),
+        );
       });
     });
 
@@ -98,7 +180,10 @@ export function register(program: Command): void {
     });
 
   withCommonOptions(mt.command('decide <ref>').description('record a decision; on a proposal, approving applies it'))
-    .requiredOption('--on <type:id>', 'measure:M-001, treatment:general:large/high, vulnerability:V-002, gri_config:general@v3, proposal:P-001, action:A-001, or none')
+    .requiredOption(
+      '--on <type:id>',
+      'measure:M-001, treatment:general:large/high, vulnerability:V-002, gri_config:general@v3, proposal:P-001, action:A-001, or none',
+    )
     .requiredOption('--outcome <outcome>', 'approved, rejected, noted or instructed')
     .requiredOption('--text <text>', 'what was decided')
     .option('--item <key>', 'the agenda item it belongs to (item:<n>, action:<id>)')
@@ -106,13 +191,23 @@ export function register(program: Command): void {
     .action(async (ref: string, o: Opts & { on: string; outcome: string; text: string; item?: string }) => {
       await withWorkspace(o.workspace, async (ws) => {
         const [st, sid] = o.on === 'none' ? ['none', null] : o.on.split(/:(.*)/s);
-        const d = await recordDecision(ws, cliActor(o.user), ref, { itemKey: o.item, subjectType: st, subjectId: sid || null, outcome: o.outcome, text: o.text });
+        const d = await recordDecision(ws, cliActor(o.user), ref, {
+          itemKey: o.item,
+          subjectType: st,
+          subjectId: sid || null,
+          outcome: o.outcome,
+          text: o.text,
+        });
         if (o.json) return printJson(d);
         console.log(`Decision ${d.id}: ${d.outcome} ${d.subjectType} ${d.subjectId ?? ''}`.trim());
       });
     });
 
-  withCommonOptions(mt.command('sign-off <ref>').description('sign the record off: it is locked from then on (corrections are new entries)'))
+  withCommonOptions(
+    mt
+      .command('sign-off <ref>')
+      .description('sign the record off: it is locked from then on (corrections are new entries)'),
+  )
     .option('--user <name>', 'who signs')
     .action(async (ref: string, o: Opts) => {
       await withWorkspace(o.workspace, async (ws) => {
@@ -122,7 +217,11 @@ export function register(program: Command): void {
       });
     });
 
-  withCommonOptions(mt.command('correct <ref>').description('a correction to a signed-off meeting (a new entry; the signed text stays)'))
+  withCommonOptions(
+    mt
+      .command('correct <ref>')
+      .description('a correction to a signed-off meeting (a new entry; the signed text stays)'),
+  )
     .requiredOption('--item <key>', 'item:<n>, action:<id>, decision:<id> or general')
     .requiredOption('--text <text>')
     .option('--user <name>', 'who corrects')
@@ -162,7 +261,20 @@ export function register(program: Command): void {
         }
         const ds = await listDecisions(ws);
         if (o.json) return printJson(ds);
-        console.log(ds.length ? formatTable(['decision', 'date', 'subject', 'outcome', 'text'], ds.map((d) => [d.id, d.heldOn, `${d.subjectType} ${d.subjectId ?? ''}`, d.outcome, d.text.length > 70 ? d.text.slice(0, 69) + '…' : d.text])) : 'No decisions yet.');
+        console.log(
+          ds.length
+            ? formatTable(
+                ['decision', 'date', 'subject', 'outcome', 'text'],
+                ds.map((d) => [
+                  d.id,
+                  d.heldOn,
+                  `${d.subjectType} ${d.subjectId ?? ''}`,
+                  d.outcome,
+                  d.text.length > 70 ? d.text.slice(0, 69) + '…' : d.text,
+                ]),
+              )
+            : 'No decisions yet.',
+        );
       });
     });
 }

@@ -16,18 +16,27 @@ interface PcaCliOptions {
 
 export function register(program: Command): void {
   withCommonOptions(
-    program.command('pca-plan').description('post-clearance-audit candidates ranked by GRI × value, favouring operators without control in the window'),
+    program
+      .command('pca-plan')
+      .description(
+        'post-clearance-audit candidates ranked by GRI × value, favouring operators without control in the window',
+      ),
   )
     .requiredOption('--capacity <n>', 'number of audits the plan can hold')
     .option('--csv <file>', 'write the plan as CSV (for the audit-planning system)')
     .option('--window-months <n>', 'control window back from the last declaration (default: the latest GRI window)')
-    .option('--min-level <level>', 'lowest risk level included: low | medium | high (default in src/measure/pca/plan.yaml)')
+    .option(
+      '--min-level <level>',
+      'lowest risk level included: low | medium | high (default in src/measure/pca/plan.yaml)',
+    )
     .action(async (opts: PcaCliOptions) => {
-      if (!/^\d+$/.test(opts.capacity) || Number(opts.capacity) < 1) throw new UserError(`--capacity: expected a whole number ≥ 1, got '${opts.capacity}'`);
+      if (!/^\d+$/.test(opts.capacity) || Number(opts.capacity) < 1)
+        throw new UserError(`--capacity: expected a whole number ≥ 1, got '${opts.capacity}'`);
       if (opts.windowMonths !== undefined && (!/^\d+$/.test(opts.windowMonths) || Number(opts.windowMonths) < 1)) {
         throw new UserError(`--window-months: expected a whole number ≥ 1, got '${opts.windowMonths}'`);
       }
-      if (opts.minLevel !== undefined && !['low', 'medium', 'high'].includes(opts.minLevel)) throw new UserError(`--min-level: expected low, medium or high, got '${opts.minLevel}'`);
+      if (opts.minLevel !== undefined && !['low', 'medium', 'high'].includes(opts.minLevel))
+        throw new UserError(`--min-level: expected low, medium or high, got '${opts.minLevel}'`);
       if (opts.json && opts.csv) throw new UserError('--json and --csv: choose one output');
       await withWorkspace(opts.workspace, async (ws) => {
         let plan: PcaPlan;
@@ -59,7 +68,18 @@ export function renderPcaPlan(p: PcaPlan): string {
     '',
     formatTable(
       ['#', 'operator', 'name', 'size', 'risk', 'GRI', 'value at risk', 'audits', 'inspected', 'priority'],
-      p.candidates.map((c) => [c.rank, c.operator_id, c.name ?? '', c.size_segment, c.risk_level, c.gri.toFixed(3), Math.round(c.value_at_risk).toLocaleString('en-US'), c.audits_in_window, c.inspected_lines, Math.round(c.priority).toLocaleString('en-US')]),
+      p.candidates.map((c) => [
+        c.rank,
+        c.operator_id,
+        c.name ?? '',
+        c.size_segment,
+        c.risk_level,
+        c.gri.toFixed(3),
+        Math.round(c.value_at_risk).toLocaleString('en-US'),
+        c.audits_in_window,
+        c.inspected_lines,
+        Math.round(c.priority).toLocaleString('en-US'),
+      ]),
     ),
     '',
     'Reasons:',

@@ -11,15 +11,22 @@ export function register(program: Command): void {
   withCommonOptions(
     program
       .command('quality')
-      .description('data-quality report: rejected rows (file, row, column, reason), value outliers per HS code, missing operators')
+      .description(
+        'data-quality report: rejected rows (file, row, column, reason), value outliers per HS code, missing operators',
+      )
       .option('--rejects <file.csv>', 'also write the rejected rows with their reasons to a CSV file')
       .option('--import <id>', 'with --rejects: only the rows of this import'),
   ).action(async (opts: { workspace?: string; json?: boolean; rejects?: string; import?: string }) => {
     await withWorkspace(opts.workspace, async (ws) => {
       const report = await qualityReport(ws);
       let exported: number | undefined;
-      if (opts.rejects) exported = await exportRejects(ws, resolve(opts.rejects), opts.import ? Number(opts.import) : undefined);
-      if (opts.json) return printJson({ ...report, ...(opts.rejects ? { rejectsFile: resolve(opts.rejects), rejectsExported: exported } : {}) });
+      if (opts.rejects)
+        exported = await exportRejects(ws, resolve(opts.rejects), opts.import ? Number(opts.import) : undefined);
+      if (opts.json)
+        return printJson({
+          ...report,
+          ...(opts.rejects ? { rejectsFile: resolve(opts.rejects), rejectsExported: exported } : {}),
+        });
       const t = report.totals;
       console.log(
         `Data quality of ${ws.dir}: ${t.rejectedRows.toLocaleString('en')} rejected rows, ` +

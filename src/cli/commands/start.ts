@@ -32,7 +32,9 @@ export function register(program: Command): void {
       try {
         const lines = Number(await ws.scalar('SELECT count(*) FROM declaration_lines'));
         if (lines === 0) {
-          console.log(`Generating a demo workspace in ${dir} (${Number(opts.rows).toLocaleString('en')} declaration lines)...`);
+          console.log(
+            `Generating a demo workspace in ${dir} (${Number(opts.rows).toLocaleString('en')} declaration lines)...`,
+          );
           const demo = await generateDemo(ws, { rows: Number(opts.rows) });
           console.log(`Demo data: ${demo.rows.toLocaleString('en')} lines, seed ${demo.seed}.`);
           await ws.setSetting('demo', 'true');
@@ -77,7 +79,15 @@ async function firstRunCredentials(ws: Workspace): Promise<{ username: string; p
   try {
     await ws.transaction(async () => {
       const c = await updateUser(ws, 'admin', { password });
-      await recordChange(ws, { actor: 'system', action: 'users.password', entityType: 'user', entityId: 'admin', orgUnit: c.user.unit_id, before: c.before, after: c.after });
+      await recordChange(ws, {
+        actor: 'system',
+        action: 'users.password',
+        entityType: 'user',
+        entityId: 'admin',
+        orgUnit: c.user.unit_id,
+        before: c.before,
+        after: c.after,
+      });
     });
   } catch {
     return null; // the demo administrator was renamed or removed: nothing to print

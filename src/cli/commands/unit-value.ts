@@ -39,9 +39,14 @@ export function register(program: Command): void {
     .option('--limit <n>', 'flagged lines listed (default 50)')
     .action(async (hsCode: string, opts: UvCliOptions) => {
       if (!['kg', 'unit'].includes(opts.per)) throw new UserError(`--per: expected kg or unit, got '${opts.per}'`);
-      if (!['code', 'origin'].includes(opts.basis)) throw new UserError(`--basis: expected code or origin, got '${opts.basis}'`);
-      for (const [flag, v] of [['--from', opts.from], ['--to', opts.to]] as const) {
-        if (v !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(v)) throw new UserError(`${flag}: expected a date YYYY-MM-DD, got '${v}'`);
+      if (!['code', 'origin'].includes(opts.basis))
+        throw new UserError(`--basis: expected code or origin, got '${opts.basis}'`);
+      for (const [flag, v] of [
+        ['--from', opts.from],
+        ['--to', opts.to],
+      ] as const) {
+        if (v !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(v))
+          throw new UserError(`${flag}: expected a date YYYY-MM-DD, got '${v}'`);
       }
       const o = {
         hsCode,
@@ -76,7 +81,14 @@ export function renderUnitValue(r: UnitValueReport): string {
     '',
   ];
   const rows = [...(r.overall ? [r.overall] : []), ...r.by_origin].map((d) => [
-    d.origin ?? 'ALL', d.lines, f2(d.quantiles.p5), f2(d.quantiles.p25), f2(d.quantiles.p50), f2(d.quantiles.p75), f2(d.quantiles.p95), f2(d.mean),
+    d.origin ?? 'ALL',
+    d.lines,
+    f2(d.quantiles.p5),
+    f2(d.quantiles.p25),
+    f2(d.quantiles.p50),
+    f2(d.quantiles.p75),
+    f2(d.quantiles.p95),
+    f2(d.mean),
   ]);
   out.push(formatTable(['origin', 'lines', 'p5', 'p25', 'median', 'p75', 'p95', 'Σvalue/Σqty'], rows));
   out.push(
@@ -85,17 +97,42 @@ export function renderUnitValue(r: UnitValueReport): string {
       `${r.flagged.lines} lines, value ${f0(r.flagged.value)}, shortfall against the median ${f0(r.flagged.shortfall)}`,
   );
   if (r.flagged.listed.length) {
-    out.push(formatTable(
-      ['declaration', 'line', 'date', 'importer', 'origin', 'value', r.per, 'unit value', '% median', 'robust z'],
-      r.flagged.listed.map((l) => [l.declaration_id, l.line_no, l.date, l.operator_id, l.origin, f0(l.value), f2(l.quantity), f2(l.unit_value), `${(l.ratio_to_median * 100).toFixed(1)}%`, l.robust_z === null ? '' : l.robust_z.toFixed(2)]),
-    ));
+    out.push(
+      formatTable(
+        ['declaration', 'line', 'date', 'importer', 'origin', 'value', r.per, 'unit value', '% median', 'robust z'],
+        r.flagged.listed.map((l) => [
+          l.declaration_id,
+          l.line_no,
+          l.date,
+          l.operator_id,
+          l.origin,
+          f0(l.value),
+          f2(l.quantity),
+          f2(l.unit_value),
+          `${(l.ratio_to_median * 100).toFixed(1)}%`,
+          l.robust_z === null ? '' : l.robust_z.toFixed(2),
+        ]),
+      ),
+    );
   }
   if (r.importers.length) {
     out.push('', 'Importers of these lines:');
-    out.push(formatTable(
-      ['importer', 'name', 'flagged', 'of lines', 'shortfall', 'lowest % median', 'origins', 'GRI', 'risk'],
-      r.importers.map((i) => [i.operator_id, i.name ?? '', i.flagged_lines, i.lines, f0(i.shortfall), `${(i.min_ratio * 100).toFixed(1)}%`, i.origins.join(' '), i.gri === null ? '' : i.gri.toFixed(3), i.risk_level ?? '']),
-    ));
+    out.push(
+      formatTable(
+        ['importer', 'name', 'flagged', 'of lines', 'shortfall', 'lowest % median', 'origins', 'GRI', 'risk'],
+        r.importers.map((i) => [
+          i.operator_id,
+          i.name ?? '',
+          i.flagged_lines,
+          i.lines,
+          f0(i.shortfall),
+          `${(i.min_ratio * 100).toFixed(1)}%`,
+          i.origins.join(' '),
+          i.gri === null ? '' : i.gri.toFixed(3),
+          i.risk_level ?? '',
+        ]),
+      ),
+    );
   }
   return out.join('\n');
 }

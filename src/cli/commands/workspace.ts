@@ -8,9 +8,7 @@ import { formatTable, printJson, withCommonOptions } from '../output.ts';
 
 export function register(program: Command): void {
   withCommonOptions(
-    program
-      .command('init [dir]')
-      .description('create an empty workspace (one DuckDB database file) in DIR'),
+    program.command('init [dir]').description('create an empty workspace (one DuckDB database file) in DIR'),
   ).action(async (dir: string | undefined, opts: { workspace?: string; json?: boolean }) => {
     const path = resolveWorkspaceDir(dir ?? opts.workspace);
     const ws = await Workspace.open(path, { create: true });
@@ -27,7 +25,12 @@ export function register(program: Command): void {
       const s = await dataSummary(ws);
       if (opts.json) return printJson(s);
       console.log(`Workspace ${ws.dir}  (schema ${s.schema.latest})`);
-      console.log(formatTable(['table', 'rows'], s.tables.map((t) => [t.table, t.rows])));
+      console.log(
+        formatTable(
+          ['table', 'rows'],
+          s.tables.map((t) => [t.table, t.rows]),
+        ),
+      );
       if (s.declarations.lines > 0) {
         const d = s.declarations;
         console.log(
@@ -48,8 +51,14 @@ export function register(program: Command): void {
       const before = await linesLayout(ws);
       const done = opts.force || !before.clustered ? await clusterLines(ws) : null;
       if (opts.json) return printJson({ lines: before.lines, rewritten: done !== null, seconds: done?.seconds ?? 0 });
-      if (done) console.log(`Rewrote ${done.lines.toLocaleString('en')} declaration lines in operator order in ${done.seconds.toFixed(1)} s.`);
-      else console.log(`The ${before.lines.toLocaleString('en')} declaration lines are already in operator order (since ${before.clusteredAt}).`);
+      if (done)
+        console.log(
+          `Rewrote ${done.lines.toLocaleString('en')} declaration lines in operator order in ${done.seconds.toFixed(1)} s.`,
+        );
+      else
+        console.log(
+          `The ${before.lines.toLocaleString('en')} declaration lines are already in operator order (since ${before.clusteredAt}).`,
+        );
     });
   });
 }

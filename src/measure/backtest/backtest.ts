@@ -37,8 +37,12 @@ const ISO = /^\d{4}-\d{2}-\d{2}$/;
 
 export function checkPeriods(o: BacktestOptions): void {
   const named: [string, string | undefined][] = [
-    ['--train-from', o.trainFrom], ['--train-until', o.trainUntil], ['--valid-from', o.validFrom],
-    ['--valid-until', o.validUntil], ['--test-from', o.testFrom], ['--test-until', o.testUntil],
+    ['--train-from', o.trainFrom],
+    ['--train-until', o.trainUntil],
+    ['--valid-from', o.validFrom],
+    ['--valid-until', o.validUntil],
+    ['--test-from', o.testFrom],
+    ['--test-until', o.testUntil],
   ];
   for (const [name, v] of named) {
     if (v !== undefined && (!ISO.test(v) || Number.isNaN(Date.parse(v)))) {
@@ -48,16 +52,22 @@ export function checkPeriods(o: BacktestOptions): void {
   if ((o.validFrom === undefined) !== (o.validUntil === undefined)) {
     throw new BacktestError('--valid-from and --valid-until go together');
   }
-  if (o.trainFrom && o.trainFrom > o.trainUntil) throw new BacktestError(`--train-from ${o.trainFrom} is after --train-until ${o.trainUntil}`);
+  if (o.trainFrom && o.trainFrom > o.trainUntil)
+    throw new BacktestError(`--train-from ${o.trainFrom} is after --train-until ${o.trainUntil}`);
   if (o.validFrom && o.validUntil) {
-    if (o.validFrom <= o.trainUntil) throw new BacktestError(`--valid-from ${o.validFrom} must be after --train-until ${o.trainUntil}`);
-    if (o.validUntil < o.validFrom) throw new BacktestError(`--valid-until ${o.validUntil} is before --valid-from ${o.validFrom}`);
+    if (o.validFrom <= o.trainUntil)
+      throw new BacktestError(`--valid-from ${o.validFrom} must be after --train-until ${o.trainUntil}`);
+    if (o.validUntil < o.validFrom)
+      throw new BacktestError(`--valid-until ${o.validUntil} is before --valid-from ${o.validFrom}`);
   }
   const lastFit = o.validUntil ?? o.trainUntil;
   if (o.testFrom <= lastFit) {
-    throw new BacktestError(`--test-from ${o.testFrom} must be after ${o.validUntil ? '--valid-until' : '--train-until'} ${lastFit}: the test period may not overlap what the scores learn from`);
+    throw new BacktestError(
+      `--test-from ${o.testFrom} must be after ${o.validUntil ? '--valid-until' : '--train-until'} ${lastFit}: the test period may not overlap what the scores learn from`,
+    );
   }
-  if (o.testUntil < o.testFrom) throw new BacktestError(`--test-until ${o.testUntil} is before --test-from ${o.testFrom}`);
+  if (o.testUntil < o.testFrom)
+    throw new BacktestError(`--test-until ${o.testUntil} is before --test-from ${o.testFrom}`);
 }
 
 export async function runBacktest(ws: Workspace, cfg: SelectivityConfig, o: BacktestOptions): Promise<BacktestResult> {
@@ -66,8 +76,17 @@ export async function runBacktest(ws: Workspace, cfg: SelectivityConfig, o: Back
   const model = await fitModel(ws, cfg, { history: { from: o.trainFrom, until: o.trainUntil }, validation });
   const s = await scoreLines(ws, cfg, model, { from: o.testFrom, until: o.testUntil });
   const labelled = Number(await ws.scalar('SELECT count(*) FROM sel_scores WHERE y IS NOT NULL'));
-  if (labelled === 0) throw new BacktestError(`no labelled declaration lines (inspected, with a finding value) between ${o.testFrom} and ${o.testUntil}: nothing to evaluate`);
-  const lines = await rankingMetrics(ws, { table: 'sel_scores', score: 'score', label: 'y', tie: 'hash(declaration_id, line_no)', level: 'level' });
+  if (labelled === 0)
+    throw new BacktestError(
+      `no labelled declaration lines (inspected, with a finding value) between ${o.testFrom} and ${o.testUntil}: nothing to evaluate`,
+    );
+  const lines = await rankingMetrics(ws, {
+    table: 'sel_scores',
+    score: 'score',
+    label: 'y',
+    tie: 'hash(declaration_id, line_no)',
+    level: 'level',
+  });
   // Operators: probability of at least one finding over their test lines; level = their highest line level.
   await ws.run(
     `CREATE OR REPLACE TEMP TABLE sel_operator_scores AS
@@ -75,7 +94,13 @@ SELECT operator_id, count(*) AS lines, 1 - exp(sum(ln(greatest(1 - p, 1e-12)))) 
   CASE max(CASE level WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END) WHEN 3 THEN 'high' WHEN 2 THEN 'medium' ELSE 'low' END AS level
 FROM sel_scores GROUP BY operator_id`,
   );
-  const operators = await rankingMetrics(ws, { table: 'sel_operator_scores', score: 'p_any', label: 'y', tie: 'hash(operator_id)', level: 'level' });
+  const operators = await rankingMetrics(ws, {
+    table: 'sel_operator_scores',
+    score: 'p_any',
+    label: 'y',
+    tie: 'hash(operator_id)',
+    level: 'level',
+  });
   return {
     periods: {
       train: { from: o.trainFrom ?? null, until: o.trainUntil },

@@ -74,9 +74,18 @@ FROM (${base})`,
   const top: TopShare[] = [];
   for (const share of TOP_SHARES) {
     const selected = Math.ceil(share * n);
-    const findings = Number(await ws.scalar('SELECT coalesce(sum(y), 0) FROM bt_ranked WHERE rk <= $k', { k: selected }));
+    const findings = Number(
+      await ws.scalar('SELECT coalesce(sum(y), 0) FROM bt_ranked WHERE rk <= $k', { k: selected }),
+    );
     const precision = selected ? findings / selected : 0;
-    top.push({ share, selected, findings, precision, recall: P ? findings / P : 0, lift: baseRate ? precision / baseRate : 0 });
+    top.push({
+      share,
+      selected,
+      findings,
+      precision,
+      recall: P ? findings / P : 0,
+      lift: baseRate ? precision / baseRate : 0,
+    });
   }
   const aucRow = await ws.one<{ auc: number | null }>(
     `SELECT CASE WHEN $p > 0 AND $p < $n THEN (sum(arank) FILTER (WHERE y = 1) - CAST($p AS DOUBLE) * ($p + 1) / 2.0) / (CAST($p AS DOUBLE) * ($n - $p)) END AS auc FROM bt_ranked`,
@@ -87,7 +96,12 @@ FROM (${base})`,
       `SELECT lvl AS level, count(*) AS rows, sum(y) AS findings FROM bt_ranked WHERE lvl IS NOT NULL GROUP BY lvl
        ORDER BY CASE lvl WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END, lvl`,
     )
-  ).map((r) => ({ level: r.level, rows: Number(r.rows), findings: Number(r.findings), rate: Number(r.findings) / Number(r.rows) }));
+  ).map((r) => ({
+    level: r.level,
+    rows: Number(r.rows),
+    findings: Number(r.findings),
+    rate: Number(r.findings) / Number(r.rows),
+  }));
   const bins = await ws.all<{ decile: number; rows: number; findings: number; mins: number; maxs: number }>(
     `SELECT decile, count(*) AS rows, sum(y) AS findings, min(s) AS mins, max(s) AS maxs
      FROM (SELECT *, ntile(10) OVER (ORDER BY rk) AS decile FROM bt_ranked) GROUP BY decile ORDER BY decile`,
@@ -109,5 +123,13 @@ FROM (${base})`,
       maxScore: Number(b.maxs),
     };
   });
-  return { rows: n, findings: P, baseRate, auc: aucRow?.auc === null || aucRow?.auc === undefined ? null : Number(aucRow.auc), top, byLevel, lift };
+  return {
+    rows: n,
+    findings: P,
+    baseRate,
+    auc: aucRow?.auc === null || aucRow?.auc === undefined ? null : Number(aucRow.auc),
+    top,
+    byLevel,
+    lift,
+  };
 }

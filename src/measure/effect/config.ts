@@ -4,10 +4,20 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 
 const schema = z.object({
-  windows: z.object({ pre_months: z.number().int().min(2), post_months: z.number().int().min(1), segment_months: z.number().int().min(1) }),
+  windows: z.object({
+    pre_months: z.number().int().min(2),
+    post_months: z.number().int().min(1),
+    segment_months: z.number().int().min(1),
+  }),
   eligibility: z.object({ min_inspected_pre: z.number().int().min(1), min_inspected_post: z.number().int().min(1) }),
   matching: z.object({
-    pre_rate_bands: z.array(z.number().min(0).max(1)).min(1).refine((a) => a[0] === 0 && a.every((v, i) => i === 0 || v > a[i - 1]), 'expected ascending bounds starting at 0'),
+    pre_rate_bands: z
+      .array(z.number().min(0).max(1))
+      .min(1)
+      .refine(
+        (a) => a[0] === 0 && a.every((v, i) => i === 0 || v > a[i - 1]),
+        'expected ascending bounds starting at 0',
+      ),
     size_large: z.number().positive(),
     size_medium: z.number().positive(),
     pre_rate_source: z.enum(['full', 'split']),
@@ -22,6 +32,7 @@ const FILE = new URL('./matching.yaml', import.meta.url);
 
 export function effectDefaults(): EffectConfig {
   const r = schema.safeParse(parse(readFileSync(FILE, 'utf8')));
-  if (!r.success) throw new Error(`${FILE.pathname}: ${r.error.issues[0].path.join('.')}: ${r.error.issues[0].message}`);
+  if (!r.success)
+    throw new Error(`${FILE.pathname}: ${r.error.issues[0].path.join('.')}: ${r.error.issues[0].message}`);
   return r.data;
 }

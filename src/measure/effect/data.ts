@@ -20,12 +20,20 @@ export interface Windows {
   seg_start: string;
 }
 
-export async function treatedOperators(ws: Workspace, treatment: string): Promise<{ operator_id: string; start: string }[]> {
-  return ws.all(`SELECT operator_id, min(start_date)::VARCHAR AS start FROM treatments_applied WHERE treatment = $t GROUP BY 1 ORDER BY 1`, { t: treatment });
+export async function treatedOperators(
+  ws: Workspace,
+  treatment: string,
+): Promise<{ operator_id: string; start: string }[]> {
+  return ws.all(
+    `SELECT operator_id, min(start_date)::VARCHAR AS start FROM treatments_applied WHERE treatment = $t GROUP BY 1 ORDER BY 1`,
+    { t: treatment },
+  );
 }
 
 export async function treatmentNames(ws: Workspace): Promise<{ treatment: string; operators: number }[]> {
-  return ws.all(`SELECT treatment, count(DISTINCT operator_id) AS operators FROM treatments_applied GROUP BY 1 ORDER BY 1`);
+  return ws.all(
+    `SELECT treatment, count(DISTINCT operator_id) AS operators FROM treatments_applied GROUP BY 1 ORDER BY 1`,
+  );
 }
 
 export async function windows(ws: Workspace, start: string, cfg: EffectConfig['windows']): Promise<Windows> {
@@ -51,7 +59,12 @@ export async function dataRange(ws: Workspace): Promise<{ first: string | null; 
  * a finding not already in cases): 0 → low, 1 → medium, ≥ 2 → high (repeat offender), leaving out the
  * pre-period declarations of the baseline half (see BASELINE_HALF).
  */
-export async function preTreatmentSegments(ws: Workspace, w: Windows, m: EffectConfig['matching'], split: boolean): Promise<void> {
+export async function preTreatmentSegments(
+  ws: Workspace,
+  w: Windows,
+  m: EffectConfig['matching'],
+  split: boolean,
+): Promise<void> {
   await ws.run(
     `CREATE OR REPLACE TEMP TABLE eff_seg AS
      WITH v AS NOT MATERIALIZED (
@@ -71,7 +84,14 @@ export async function preTreatmentSegments(ws: Workspace, w: Windows, m: EffectC
        CASE WHEN v.value >= $large THEN 'large' WHEN v.value >= $medium THEN 'medium' ELSE 'small' END AS size_segment,
        CASE WHEN coalesce(off.n, 0) >= 2 THEN 'high' WHEN off.n = 1 THEN 'medium' ELSE 'low' END AS risk_level
      FROM v LEFT JOIN off USING (operator_id)`,
-    { seg_start: w.seg_start, pre_start: w.pre_start, start: w.start, large: m.size_large, medium: m.size_medium, split },
+    {
+      seg_start: w.seg_start,
+      pre_start: w.pre_start,
+      start: w.start,
+      large: m.size_large,
+      medium: m.size_medium,
+      split,
+    },
   );
 }
 
@@ -81,12 +101,19 @@ export async function preTreatmentSegments(ws: Workspace, w: Windows, m: EffectC
  * operator_segments. Returns the run's window end, or null when there is no such run.
  */
 export async function griSegmentsBefore(ws: Workspace, start: string): Promise<string | null> {
-  const exists = Number(await ws.scalar(`SELECT count(*) FROM information_schema.tables WHERE table_name IN ('seg_runs', 'operator_segments')`)) === 2;
+  const exists =
+    Number(
+      await ws.scalar(
+        `SELECT count(*) FROM information_schema.tables WHERE table_name IN ('seg_runs', 'operator_segments')`,
+      ),
+    ) === 2;
   if (!exists) return null;
   const json = await ws.scalar<string | null>(`SELECT run_json FROM seg_runs WHERE risk = 'general'`);
-  const end = json ? (JSON.parse(json) as { window?: { end?: string } }).window?.end ?? null : null;
+  const end = json ? ((JSON.parse(json) as { window?: { end?: string } }).window?.end ?? null) : null;
   if (!end || end >= start) return null;
-  await ws.run(`CREATE OR REPLACE TEMP TABLE eff_seg AS SELECT operator_id, size_segment, risk_level FROM operator_segments`);
+  await ws.run(
+    `CREATE OR REPLACE TEMP TABLE eff_seg AS SELECT operator_id, size_segment, risk_level FROM operator_segments`,
+  );
   return end;
 }
 
@@ -95,11 +122,18 @@ export interface OperatorOutcomes {
   treated: boolean;
   size_segment: string;
   risk_level: string;
-  match_n: number; match_f: number; // pre-period, matching half
-  pre_n: number; pre_f: number; pre_amt: number; // pre-period, baseline half
-  pre1_n: number; pre1_f: number;
-  pre2_n: number; pre2_f: number;
-  post_n: number; post_f: number; post_amt: number;
+  match_n: number;
+  match_f: number; // pre-period, matching half
+  pre_n: number;
+  pre_f: number;
+  pre_amt: number; // pre-period, baseline half
+  pre1_n: number;
+  pre1_f: number;
+  pre2_n: number;
+  pre2_f: number;
+  post_n: number;
+  post_f: number;
+  post_amt: number;
 }
 
 /**
@@ -166,7 +200,11 @@ export interface TrendRow {
 }
 
 /** Pooled finding rate of inspected lines per quarter for the matched treated and matched controls. */
-export async function quarterlyTrends(ws: Workspace, matched: { operator_id: string; treated: boolean }[], w: Windows): Promise<TrendRow[]> {
+export async function quarterlyTrends(
+  ws: Workspace,
+  matched: { operator_id: string; treated: boolean }[],
+  w: Windows,
+): Promise<TrendRow[]> {
   await ws.run(`CREATE OR REPLACE TEMP TABLE eff_units (operator_id VARCHAR, treated BOOLEAN)`);
   const CHUNK = 500;
   for (let i = 0; i < matched.length; i += CHUNK) {

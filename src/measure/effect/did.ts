@@ -34,8 +34,14 @@ export interface DidEstimate {
 }
 
 interface StratumSums {
-  nt: number; wt: number; t0: number; t1: number; // t0, t1: weighted sums
-  nc: number; wc: number; c0: number; c1: number;
+  nt: number;
+  wt: number;
+  t0: number;
+  t1: number; // t0, t1: weighted sums
+  nc: number;
+  wc: number;
+  c0: number;
+  c1: number;
 }
 
 function strataSums(units: Unit[]): Map<string, StratumSums> {
@@ -50,8 +56,17 @@ function strataSums(units: Unit[]): Map<string, StratumSums> {
 
 function add(s: StratumSums, u: Unit): void {
   const w = u.w ?? 1;
-  if (u.treated) { s.nt++; s.wt += w; s.t0 += w * u.y0; s.t1 += w * u.y1; }
-  else { s.nc++; s.wc += w; s.c0 += w * u.y0; s.c1 += w * u.y1; }
+  if (u.treated) {
+    s.nt++;
+    s.wt += w;
+    s.t0 += w * u.y0;
+    s.t1 += w * u.y1;
+  } else {
+    s.nc++;
+    s.wc += w;
+    s.c0 += w * u.y0;
+    s.c1 += w * u.y1;
+  }
 }
 
 /** The matched estimate; null when no treated unit has a control in its stratum. */
@@ -60,7 +75,14 @@ export function didEstimate(units: Unit[]): DidEstimate | null {
 }
 
 function fromSums(m: Map<string, StratumSums>): DidEstimate | null {
-  let nt = 0, nc = 0, wt = 0, strata = 0, t0 = 0, t1 = 0, c0 = 0, c1 = 0;
+  let nt = 0,
+    nc = 0,
+    wt = 0,
+    strata = 0,
+    t0 = 0,
+    t1 = 0,
+    c0 = 0,
+    c1 = 0;
   for (const s of m.values()) {
     if (s.nt === 0 || s.nc === 0 || s.wt === 0 || s.wc === 0) continue;
     strata++;
@@ -142,9 +164,14 @@ export function bootstrapAtt(units: Unit[], reps: number, seed: number, level: n
   const mean = draws.reduce((a, b) => a + b, 0) / draws.length;
   const se = Math.sqrt(draws.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, draws.length - 1));
   return {
-    reps, seed, level, se,
-    ci_low: quantileSorted(draws, alpha), ci_high: quantileSorted(draws, 1 - alpha),
-    rel_low: rel.length ? quantileSorted(rel, alpha) : null, rel_high: rel.length ? quantileSorted(rel, 1 - alpha) : null,
+    reps,
+    seed,
+    level,
+    se,
+    ci_low: quantileSorted(draws, alpha),
+    ci_high: quantileSorted(draws, 1 - alpha),
+    rel_low: rel.length ? quantileSorted(rel, alpha) : null,
+    rel_high: rel.length ? quantileSorted(rel, 1 - alpha) : null,
   };
 }
 

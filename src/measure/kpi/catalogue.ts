@@ -10,7 +10,9 @@ export type KpiLevel = (typeof LEVELS)[number];
 
 const names = z.object({ en: z.string().min(1), es: z.string().min(1), fr: z.string().min(1), pt: z.string().min(1) });
 /** "table.column" or alternatives "table.a|table.b" (any one is enough). */
-const requirement = z.string().regex(/^[a-z_]+\.[a-z_]+(\|[a-z_]+\.[a-z_]+)*$/, 'expected table.column or a|b alternatives');
+const requirement = z
+  .string()
+  .regex(/^[a-z_]+\.[a-z_]+(\|[a-z_]+\.[a-z_]+)*$/, 'expected table.column or a|b alternatives');
 
 const kpiDef = z.object({
   code: z.string().regex(/^[SOT]\d+_[a-z0-9_]+$/),

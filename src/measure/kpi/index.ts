@@ -61,21 +61,37 @@ export interface KpiReport {
   operational: { sources: ('clearance' | 'pca')[]; rows: OperationalRow[] } | null;
 }
 
-type RawRow = { period_start: string; dimension: string | null; numerator: number | null; denominator: number | null; value: number | null };
+type RawRow = {
+  period_start: string;
+  dimension: string | null;
+  numerator: number | null;
+  denominator: number | null;
+  value: number | null;
+};
 
 export async function computeKpis(ws: Workspace, opts: KpiOptions = {}): Promise<KpiReport> {
   const unit = opts.period ?? 'quarter';
   const lang = opts.lang ?? 'en';
   const cat = kpiCatalogue();
   const wanted = cat.kpis.filter((k) => !opts.level || k.level === opts.level);
-  const counts = await columnCounts(ws, [...cat.kpis.flatMap((k) => k.requires), 'declaration_lines.finding', 'audits.finding']);
+  const counts = await columnCounts(ws, [
+    ...cat.kpis.flatMap((k) => k.requires),
+    'declaration_lines.finding',
+    'audits.finding',
+  ]);
 
   const notComputed: KpiNotComputed[] = [];
   const computable: KpiDef[] = [];
   for (const k of wanted) {
     const missing = missingRequirements(k.requires, counts);
     if (missing.length === 0) computable.push(k);
-    else notComputed.push({ code: k.code, level: k.level, name: k.names[lang], needs: `no data in ${missing.map((m) => m.split('|').join(' or ')).join(', ')}` });
+    else
+      notComputed.push({
+        code: k.code,
+        level: k.level,
+        name: k.names[lang],
+        needs: `no data in ${missing.map((m) => m.split('|').join(' or ')).join(', ')}`,
+      });
   }
   for (const u of cat.unavailable.filter((u) => !opts.level || u.level === opts.level)) {
     notComputed.push({ code: u.code, level: u.level, name: u.names[lang], needs: u.needs });
@@ -121,7 +137,15 @@ export async function computeKpis(ws: Workspace, opts: KpiOptions = {}): Promise
         });
       }
     }
-    return { period: unit, periods: spine.map((p) => periodLabel(p, unit)), from: window.from, to: window.to, kpis, not_computed: notComputed, operational };
+    return {
+      period: unit,
+      periods: spine.map((p) => periodLabel(p, unit)),
+      from: window.from,
+      to: window.to,
+      kpis,
+      not_computed: notComputed,
+      operational,
+    };
   } finally {
     await dropKpiTables(ws);
   }
@@ -135,7 +159,11 @@ function seriesPoints(k: KpiDef, raw: RawRow[], spine: string[], unit: PeriodUni
   for (const dim of dims) {
     const mine = raw.filter((r) => r.dimension === dim);
     const byPeriod = new Map(mine.map((r) => [r.period_start, r]));
-    const varied = withVariation(spine, mine.map((r) => ({ period: r.period_start, value: num(r.value) })), empty);
+    const varied = withVariation(
+      spine,
+      mine.map((r) => ({ period: r.period_start, value: num(r.value) })),
+      empty,
+    );
     for (const v of varied) {
       const r = byPeriod.get(v.period);
       out.push({
@@ -159,12 +187,23 @@ export function buoyancy(points: KpiPoint[]): KpiPoint[] {
   const trade = new Map(points.filter((p) => p.dimension === 'trade_value').map((p) => [p.period, p]));
   return coll.map((c) => {
     const t = trade.get(c.period);
-    const value = c.variation !== null && t?.variation !== null && t?.variation !== undefined && t.variation !== 0 ? c.variation / t.variation : null;
-    return { period: c.period, period_start: c.period_start, dimension: 'buoyancy', value, numerator: c.variation, denominator: t?.variation ?? null, variation: null, change: null };
+    const value =
+      c.variation !== null && t?.variation !== null && t?.variation !== undefined && t.variation !== 0
+        ? c.variation / t.variation
+        : null;
+    return {
+      period: c.period,
+      period_start: c.period_start,
+      dimension: 'buoyancy',
+      value,
+      numerator: c.variation,
+      denominator: t?.variation ?? null,
+      variation: null,
+      change: null,
+    };
   });
 }
 
 function num(v: unknown): number | null {
   return v === null || v === undefined ? null : Number(v);
 }
-

@@ -50,13 +50,19 @@ export async function operationalTable(
   for (const risk of risks) {
     for (const source of srcs) {
       const mine = rows.filter(
-        (r) => r.compliance_risk === risk && (source === 'total' ? sources.includes(r.source as 'pca') : r.source === source),
+        (r) =>
+          r.compliance_risk === risk &&
+          (source === 'total' ? sources.includes(r.source as 'pca') : r.source === source),
       );
       const series = {} as Record<Metric, ReturnType<typeof withVariation>>;
       for (const m of METRICS) {
         const byPeriod = new Map<string, number>();
         for (const r of mine) byPeriod.set(r.period_start, (byPeriod.get(r.period_start) ?? 0) + Number(r[m]));
-        series[m] = withVariation(spine, [...byPeriod].map(([period, value]) => ({ period, value })), 0);
+        series[m] = withVariation(
+          spine,
+          [...byPeriod].map(([period, value]) => ({ period, value })),
+          0,
+        );
       }
       spine.forEach((period, i) => {
         out.push({

@@ -12,7 +12,8 @@ export interface KpiWindow {
 
 const CHANNEL_RANK = `CASE WHEN l.channel IS NULL THEN -1 WHEN lower(l.channel) = 'red' THEN 4 WHEN lower(l.channel) = 'yellow' THEN 3
   WHEN lower(l.channel) = 'blue' THEN 2 WHEN lower(l.channel) = 'green' THEN 1 ELSE 0 END`;
-const IN_WINDOW = (col: string) => `($from::DATE IS NULL OR ${col} >= $from::DATE) AND ($to::DATE IS NULL OR ${col} <= $to::DATE)`;
+const IN_WINDOW = (col: string) =>
+  `($from::DATE IS NULL OR ${col} >= $from::DATE) AND ($to::DATE IS NULL OR ${col} <= $to::DATE)`;
 const UP_TO = (col: string) => `($to::DATE IS NULL OR ${col} <= $to::DATE)`;
 export const RISK_EXPR = (col: string) => `coalesce(nullif(lower(trim(${col})), ''), 'unspecified')`;
 

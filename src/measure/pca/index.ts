@@ -19,7 +19,8 @@ const FILE = new URL('./plan.yaml', import.meta.url);
 
 export function pcaDefaults(): PcaConfig {
   const r = configSchema.safeParse(parse(readFileSync(FILE, 'utf8')));
-  if (!r.success) throw new Error(`${FILE.pathname}: ${r.error.issues[0].path.join('.')}: ${r.error.issues[0].message}`);
+  if (!r.success)
+    throw new Error(`${FILE.pathname}: ${r.error.issues[0].path.join('.')}: ${r.error.issues[0].message}`);
   return r.data;
 }
 
@@ -65,10 +66,14 @@ export async function pcaPlan(ws: Workspace, opts: PcaOptions): Promise<PcaPlan>
   const minLevel = opts.minLevel ?? cfg.min_level;
   const fAudit = opts.noAuditFactor ?? cfg.no_audit_factor;
   const fInsp = opts.noInspectionFactor ?? cfg.no_inspection_factor;
-  if (!Number.isInteger(opts.capacity) || opts.capacity < 1) throw new PcaPlanError(`capacity: expected a whole number of audits ≥ 1, got ${opts.capacity}`);
+  if (!Number.isInteger(opts.capacity) || opts.capacity < 1)
+    throw new PcaPlanError(`capacity: expected a whole number of audits ≥ 1, got ${opts.capacity}`);
 
-  const seg = await ws.one<{ n: number; computed_at: string | null }>(`SELECT count(*) AS n, max(computed_at) AS computed_at FROM operator_segments`);
-  if (!seg || seg.n === 0) throw new PcaPlanError("no GRI computed yet (operator_segments is empty): run 'cip gri compute' first");
+  const seg = await ws.one<{ n: number; computed_at: string | null }>(
+    `SELECT count(*) AS n, max(computed_at) AS computed_at FROM operator_segments`,
+  );
+  if (!seg || seg.n === 0)
+    throw new PcaPlanError("no GRI computed yet (operator_segments is empty): run 'cip gri compute' first");
   const window = await controlWindow(ws, opts.windowMonths);
 
   await ws.run(
@@ -91,11 +96,20 @@ export async function pcaPlan(ws: Workspace, opts: PcaOptions): Promise<PcaPlan>
      FROM operator_segments s
      LEFT JOIN aud USING (operator_id) LEFT JOIN insp USING (operator_id) LEFT JOIN names USING (operator_id)
      WHERE list_position(['low', 'medium', 'high'], s.risk_level) >= $min_rank AND s.gri > 0`,
-    { w_start: window.start, w_end: window.end, f_audit: fAudit, f_insp: fInsp, min_rank: LEVEL_ORDER.indexOf(minLevel) + 1 },
+    {
+      w_start: window.start,
+      w_end: window.end,
+      f_audit: fAudit,
+      f_insp: fInsp,
+      min_rank: LEVEL_ORDER.indexOf(minLevel) + 1,
+    },
   );
   try {
     const eligible = Number(await ws.scalar(`SELECT count(*) FROM pca_ranked`));
-    const rows = await ws.all<Row>(`SELECT * FROM pca_ranked ORDER BY priority DESC, gri DESC, operator_id LIMIT $cap`, { cap: opts.capacity });
+    const rows = await ws.all<Row>(
+      `SELECT * FROM pca_ranked ORDER BY priority DESC, gri DESC, operator_id LIMIT $cap`,
+      { cap: opts.capacity },
+    );
     // The candidates' ids as constants: the filter goes below the operator_indicator_flags view, whose evidence text
     // is then formatted for these operators only (segmentation formats evidence when it is read).
     const flags = rows.length
@@ -109,7 +123,13 @@ export async function pcaPlan(ws: Workspace, opts: PcaOptions): Promise<PcaPlan>
     const candidates = rows.map((r, i) => ({
       rank: i + 1,
       ...r,
-      reasons: reasons(r, window, flags.filter((f) => f.operator_id === r.operator_id).slice(0, cfg.top_flags), fAudit, fInsp),
+      reasons: reasons(
+        r,
+        window,
+        flags.filter((f) => f.operator_id === r.operator_id).slice(0, cfg.top_flags),
+        fAudit,
+        fInsp,
+      ),
     }));
     return {
       capacity: opts.capacity,
@@ -127,7 +147,9 @@ export async function pcaPlan(ws: Workspace, opts: PcaOptions): Promise<PcaPlan>
 /** The control window: given months back from the last line, else the latest GRI run's window. */
 async function controlWindow(ws: Workspace, months?: number): Promise<{ start: string; end: string }> {
   if (months === undefined) {
-    const json = await ws.scalar<string | null>(`SELECT run_json FROM seg_runs WHERE risk = 'general'`).catch(() => null);
+    const json = await ws
+      .scalar<string | null>(`SELECT run_json FROM seg_runs WHERE risk = 'general'`)
+      .catch(() => null);
     const w = json ? (JSON.parse(json) as { window?: { start?: string; end?: string } }).window : undefined;
     if (w?.start && w.end) return { start: w.start, end: w.end };
     months = 24;
@@ -155,7 +177,9 @@ export function reasons(
     `value at risk ${money(r.value_at_risk)} = GRI × value ${money(r.total_value)}`,
   ];
   if (r.audits_in_window === 0) {
-    out.push(`no post-clearance audit after ${w.start}${r.last_audit ? ` (last ${r.last_audit})` : ' (never audited)'}: priority × ${fAudit}`);
+    out.push(
+      `no post-clearance audit after ${w.start}${r.last_audit ? ` (last ${r.last_audit})` : ' (never audited)'}: priority × ${fAudit}`,
+    );
   } else out.push(`${r.audits_in_window} audit(s) in the window, last ${r.last_audit}`);
   if (r.inspected_lines === 0) out.push(`no inspected declaration line after ${w.start}: priority × ${fInsp}`);
   else out.push(`${r.inspected_lines} inspected line(s) in the window, ${r.findings} with a finding`);
@@ -165,7 +189,22 @@ export function reasons(
 
 /** RFC 4180 CSV of the plan (one row per candidate, reasons joined by ' | '). */
 export function pcaPlanCsv(plan: PcaPlan): string {
-  const cols = ['rank', 'operator_id', 'name', 'size_segment', 'risk_level', 'gri', 'total_value', 'value_at_risk', 'audits_in_window', 'last_audit', 'inspected_lines', 'findings', 'priority', 'reasons'] as const;
+  const cols = [
+    'rank',
+    'operator_id',
+    'name',
+    'size_segment',
+    'risk_level',
+    'gri',
+    'total_value',
+    'value_at_risk',
+    'audits_in_window',
+    'last_audit',
+    'inspected_lines',
+    'findings',
+    'priority',
+    'reasons',
+  ] as const;
   const cell = (v: unknown) => {
     const s = v === null || v === undefined ? '' : Array.isArray(v) ? v.join(' | ') : String(v);
     return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;

@@ -10,10 +10,13 @@ const label = z.object({ en: z.string(), es: z.string(), fr: z.string(), pt: z.s
 
 const keyName = z
   .string()
-  .regex(/^(hs2|hs4|hs6|unit_value_band|gri_level|office|operator_id|declarant_id|supplier_id|origin_country|departure_country|transport_mode|tax_type|exemption_code|preference_code|regime|flow|extra\.[A-Za-z0-9_ .%()/-]{1,64})$/, {
-    message:
-      'expected hs2|hs4|hs6|unit_value_band|gri_level, a canonical column (office, operator_id, declarant_id, supplier_id, origin_country, departure_country, transport_mode, tax_type, exemption_code, preference_code, regime, flow) or extra.<Field>',
-  });
+  .regex(
+    /^(hs2|hs4|hs6|unit_value_band|gri_level|office|operator_id|declarant_id|supplier_id|origin_country|departure_country|transport_mode|tax_type|exemption_code|preference_code|regime|flow|extra\.[A-Za-z0-9_ .%()/-]{1,64})$/,
+    {
+      message:
+        'expected hs2|hs4|hs6|unit_value_band|gri_level, a canonical column (office, operator_id, declarant_id, supplier_id, origin_country, departure_country, transport_mode, tax_type, exemption_code, preference_code, regime, flow) or extra.<Field>',
+    },
+  );
 
 const factor = z.object({
   id: z.string().regex(/^[a-z][a-z0-9_]{0,40}$/, { message: 'expected a lower-case identifier (a-z, 0-9, _)' }),
@@ -74,10 +77,13 @@ export function validateSelectivityConfig(raw: unknown, source = 'factor config'
     seen.add(f.id);
   }
   if (cfg.levels.high >= cfg.levels.medium) {
-    throw new SelectivityConfigError(`${source}: levels: high (${cfg.levels.high}) must be below medium (${cfg.levels.medium}); both are cumulative shares of lines`);
+    throw new SelectivityConfigError(
+      `${source}: levels: high (${cfg.levels.high}) must be below medium (${cfg.levels.medium}); both are cumulative shares of lines`,
+    );
   }
   const bands = cfg.unit_value.bands;
-  if (bands.at(-1)!.max !== null) throw new SelectivityConfigError(`${source}: unit_value.bands: the last band must have max: null`);
+  if (bands.at(-1)!.max !== null)
+    throw new SelectivityConfigError(`${source}: unit_value.bands: the last band must have max: null`);
   for (let i = 1; i < bands.length - 1; i++) {
     if ((bands[i].max ?? Infinity) <= (bands[i - 1].max ?? Infinity)) {
       throw new SelectivityConfigError(`${source}: unit_value.bands.${i}.max: must be above the previous band's max`);

@@ -30,13 +30,21 @@ export interface ExportResult {
 
 export class SelectivityExportError extends Error {}
 
-export async function exportSelectivity(ws: Workspace, cfg: SelectivityConfig, o: ExportOptions): Promise<ExportResult> {
+export async function exportSelectivity(
+  ws: Workspace,
+  cfg: SelectivityConfig,
+  o: ExportOptions,
+): Promise<ExportResult> {
   if (o.asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(o.asOf)) {
     throw new SelectivityExportError(`--as-of: expected a date YYYY-MM-DD, got '${o.asOf}'`);
   }
-  const lastLabelled = await ws.scalar<string | null>(`SELECT max(date)::VARCHAR FROM declaration_lines d WHERE ${LABELLED}`);
+  const lastLabelled = await ws.scalar<string | null>(
+    `SELECT max(date)::VARCHAR FROM declaration_lines d WHERE ${LABELLED}`,
+  );
   if (!lastLabelled) {
-    throw new SelectivityExportError('no declaration line has an inspection outcome (inspected, with a finding value): import declarations with outcomes first (cip import declarations ...)');
+    throw new SelectivityExportError(
+      'no declaration line has an inspection outcome (inspected, with a finding value): import declarations with outcomes first (cip import declarations ...)',
+    );
   }
   const until = o.asOf ?? lastLabelled;
   const model = await fitModel(ws, cfg, { history: { until } });
@@ -87,7 +95,16 @@ JOIN declaration_lines d ON d.declaration_id = s.declaration_id AND d.line_no = 
     );
     rows = Number(await ws.scalar('SELECT count(DISTINCT operator_id) FROM sel_scores'));
   }
-  return { file: o.out, level: o.level, rows, scoredLines: stats.targetLines, historyUntil: until, historyLines: stats.historyLines, model, modelId };
+  return {
+    file: o.out,
+    level: o.level,
+    rows,
+    scoredLines: stats.targetLines,
+    historyUntil: until,
+    historyLines: stats.historyLines,
+    model,
+    modelId,
+  };
 }
 
 function nextDay(d: string): string {

@@ -1,5 +1,13 @@
 // The selectivity score API shared by the CLI, the HTTP API and the UI.
-export { loadSelectivityConfig, validateSelectivityConfig, DEFAULT_CONFIG_FILE, SelectivityConfigError, type SelectivityConfig, type FactorConfig, type Lang } from './config.ts';
+export {
+  loadSelectivityConfig,
+  validateSelectivityConfig,
+  DEFAULT_CONFIG_FILE,
+  SelectivityConfigError,
+  type SelectivityConfig,
+  type FactorConfig,
+  type Lang,
+} from './config.ts';
 export { fitModel, scoreLines, type SelectivityModel, type FitOptions, type ScoreTarget } from './model.ts';
 export { buildFeatures, SelectivityDataError, type FeatureSpec, type FeatureStats } from './profiles.ts';
 export { exportSelectivity, SelectivityExportError, type ExportOptions, type ExportResult } from './export.ts';

@@ -43,7 +43,13 @@ export function solveSpd(A: number[][], b: number[]): number[] {
 }
 
 /** Unconstrained fit over the given feature columns (intercept not penalised). */
-function newton(X: number[][], y: number[], cols: number[], l2: number, maxIter: number): { b: number; w: number[]; it: number } {
+function newton(
+  X: number[][],
+  y: number[],
+  cols: number[],
+  l2: number,
+  maxIter: number,
+): { b: number; w: number[]; it: number } {
   const m = cols.length;
   const mean = y.reduce((a, v) => a + v, 0) / y.length;
   let b = Math.log(Math.max(mean, 1e-9) / Math.max(1 - mean, 1e-9));

@@ -29,7 +29,7 @@ export interface FeatureStats {
 
 export class SelectivityDataError extends Error {}
 
-const SEP = "chr(31)";
+const SEP = 'chr(31)';
 
 /** Lines whose outcome is known: a finding value, and not marked as uninspected. */
 export const LABELLED = '(d.finding IS NOT NULL AND d.inspected IS NOT FALSE)';
@@ -97,7 +97,9 @@ WHERE (${hist}) OR (${target})`,
   await buildUnitValueBands(ws, cfg);
   if (keyNames(cfg).includes('gri_level')) {
     await griAsOf(ws, spec.history.until);
-    await ws.run(`UPDATE sel_lines l SET ${keyColumn(cfg, 'gri_level')} = g.gri_level FROM sel_gri g WHERE g.operator_id = l.operator_id`);
+    await ws.run(
+      `UPDATE sel_lines l SET ${keyColumn(cfg, 'gri_level')} = g.gri_level FROM sel_gri g WHERE g.operator_id = l.operator_id`,
+    );
   }
   await buildFactorCounts(ws, cfg);
   await buildFactorLifts(ws, cfg);
@@ -163,7 +165,9 @@ async function buildFactorLifts(ws: Workspace, cfg: SelectivityConfig): Promise<
   for (let j = 0; j < F.length; j++) {
     joins.push(`LEFT JOIN sel_tot_${j} t${j} ON t${j}.key = ${factorKeySql(cfg, j)}`);
     joins.push(`LEFT JOIN sel_fold_${j} f${j} ON f${j}.key = ${factorKeySql(cfg, j)} AND f${j}.fold = l.hfold`);
-    cols.push(`coalesce(t${j}.n, 0) - coalesce(f${j}.n, 0) AS n_${j}, coalesce(t${j}.s, 0) - coalesce(f${j}.s, 0) AS s_${j}`);
+    cols.push(
+      `coalesce(t${j}.n, 0) - coalesce(f${j}.n, 0) AS n_${j}, coalesce(t${j}.s, 0) - coalesce(f${j}.s, 0) AS s_${j}`,
+    );
   }
   await ws.run(
     `CREATE OR REPLACE TEMP TABLE sel_counts AS
@@ -178,15 +182,19 @@ ${joins.join('\n')}`,
   // Step 2: shrunk rates down each factor's parent chain, then lifts in log-odds. One step per depth of
   // the parent chains, so each step only reads rates of the previous steps.
   const depth: number[] = [];
-  for (let j = 0; j < F.length; j++) depth.push(F[j].parent === undefined ? 0 : depth[idx.get(F[j].parent as string)!] + 1);
+  for (let j = 0; j < F.length; j++)
+    depth.push(F[j].parent === undefined ? 0 : depth[idx.get(F[j].parent as string)!] + 1);
   let prev = 'sel_counts';
   const maxDepth = Math.max(...depth);
   for (let d = 0; d <= maxDepth; d++) {
     const cols: string[] = d === 0 ? ['least(greatest(p0, 1e-6), 1 - 1e-6) AS p0c'] : [];
     for (let j = 0; j < F.length; j++) {
       if (depth[j] !== d) continue;
-      const parent = F[j].parent === undefined ? 'least(greatest(p0, 1e-6), 1 - 1e-6)' : `r_${idx.get(F[j].parent as string)}`;
-      cols.push(`CASE WHEN n_${j} = 0 THEN ${parent} ELSE (s_${j} + ${F[j].k} * ${parent}) / (n_${j} + ${F[j].k}) END AS r_${j}`);
+      const parent =
+        F[j].parent === undefined ? 'least(greatest(p0, 1e-6), 1 - 1e-6)' : `r_${idx.get(F[j].parent as string)}`;
+      cols.push(
+        `CASE WHEN n_${j} = 0 THEN ${parent} ELSE (s_${j} + ${F[j].k} * ${parent}) / (n_${j} + ${F[j].k}) END AS r_${j}`,
+      );
       cols.push(
         `CASE WHEN n_${j} = 0 THEN 0.0 ELSE ln((s_${j} + ${F[j].k} * ${parent}) / (n_${j} - s_${j} + ${F[j].k} * (1 - ${parent}))) - ln(${parent} / (1 - ${parent})) END AS l_${j}`,
       );
@@ -196,6 +204,8 @@ ${joins.join('\n')}`,
     await ws.run(`DROP TABLE ${prev}`);
     prev = next;
   }
-  await ws.run(`CREATE OR REPLACE TEMP TABLE sel_feat AS SELECT l.*, r.* EXCLUDE (lid) FROM sel_lines l JOIN ${prev} r USING (lid)`);
+  await ws.run(
+    `CREATE OR REPLACE TEMP TABLE sel_feat AS SELECT l.*, r.* EXCLUDE (lid) FROM sel_lines l JOIN ${prev} r USING (lid)`,
+  );
   await ws.run(`DROP TABLE ${prev}`);
 }

@@ -18,7 +18,8 @@ const FILE = new URL('./defaults.yaml', import.meta.url);
 
 export function unitValueDefaults(): UnitValueConfig {
   const r = schema.safeParse(parse(readFileSync(FILE, 'utf8')));
-  if (!r.success) throw new Error(`${FILE.pathname}: ${r.error.issues[0].path.join('.')}: ${r.error.issues[0].message}`);
+  if (!r.success)
+    throw new Error(`${FILE.pathname}: ${r.error.issues[0].path.join('.')}: ${r.error.issues[0].message}`);
   return r.data;
 }
 
@@ -92,7 +93,10 @@ export interface UnitValueReport {
 /** Digits only: '6109.10.00' → '61091000'. Errors name what was expected. */
 export function normaliseHsCode(code: string): string {
   const c = code.replace(/[\s.\-]/g, '');
-  if (!/^\d{2,10}$/.test(c)) throw new UnitValueError(`HS code '${code}': expected 2 to 10 digits (dots and spaces allowed), e.g. 610910 or 6109.10`);
+  if (!/^\d{2,10}$/.test(c))
+    throw new UnitValueError(
+      `HS code '${code}': expected 2 to 10 digits (dots and spaces allowed), e.g. 610910 or 6109.10`,
+    );
   return c;
 }
 
@@ -116,8 +120,13 @@ export async function unitValueAnalysis(ws: Workspace, opts: UnitValueOptions): 
     p,
   );
   try {
-    const counts = (await ws.one<{ total: number; without: number }>(`SELECT count(*) AS total, count(*) FILTER (WHERE uv IS NULL) AS without FROM uv_lines`))!;
-    if (counts.total === 0) throw new UnitValueError(`no import lines with an HS code starting ${hs}${opts.from || opts.to ? ' in the window' : ''}`);
+    const counts = (await ws.one<{ total: number; without: number }>(
+      `SELECT count(*) AS total, count(*) FILTER (WHERE uv IS NULL) AS without FROM uv_lines`,
+    ))!;
+    if (counts.total === 0)
+      throw new UnitValueError(
+        `no import lines with an HS code starting ${hs}${opts.from || opts.to ? ' in the window' : ''}`,
+      );
 
     // Step 2: distributions, overall and per origin.
     const qcols = QUANTILES.map((q, i) => `quantile_cont(uv, ${q}) AS q${i}`).join(', ');
@@ -169,7 +178,9 @@ export async function unitValueAnalysis(ws: Workspace, opts: UnitValueOptions): 
     );
 
     // Step 4: their importers.
-    const hasSeg = Number(await ws.scalar(`SELECT count(*) FROM information_schema.tables WHERE table_name = 'operator_segments'`)) > 0;
+    const hasSeg =
+      Number(await ws.scalar(`SELECT count(*) FROM information_schema.tables WHERE table_name = 'operator_segments'`)) >
+      0;
     const importers = await ws.all<Importer>(
       `WITH f AS NOT MATERIALIZED (
          SELECT operator_id, count(*) AS flagged_lines, sum(value) AS flagged_value, sum(shortfall) AS shortfall,
@@ -192,7 +203,12 @@ export async function unitValueAnalysis(ws: Workspace, opts: UnitValueOptions): 
       lines_without_quantity: Number(counts.without),
       overall,
       by_origin: byOrigin,
-      flagged: { lines: Number(tot.lines), value: Number(tot.value ?? 0), shortfall: Number(tot.shortfall ?? 0), listed: listed.map((l) => ({ ...l, reason: reasonOf(l, rule, per) })) },
+      flagged: {
+        lines: Number(tot.lines),
+        value: Number(tot.value ?? 0),
+        shortfall: Number(tot.shortfall ?? 0),
+        listed: listed.map((l) => ({ ...l, reason: reasonOf(l, rule, per) })),
+      },
       importers,
     };
   } finally {
@@ -203,7 +219,10 @@ export async function unitValueAnalysis(ws: Workspace, opts: UnitValueOptions): 
 
 function reasonOf(l: Omit<FlaggedLine, 'reason'>, rule: { ratio: number; z: number }, per: string): string {
   const parts: string[] = [];
-  if (l.ratio_to_median < rule.ratio) parts.push(`${(l.ratio_to_median * 100).toFixed(1)}% of the median ${l.reference_median.toFixed(2)}/${per} (< ${rule.ratio * 100}%)`);
+  if (l.ratio_to_median < rule.ratio)
+    parts.push(
+      `${(l.ratio_to_median * 100).toFixed(1)}% of the median ${l.reference_median.toFixed(2)}/${per} (< ${rule.ratio * 100}%)`,
+    );
   if (l.robust_z !== null && l.robust_z < -rule.z) parts.push(`robust z ${l.robust_z.toFixed(2)} (< −${rule.z})`);
   return parts.join('; ');
 }

@@ -48,7 +48,12 @@ export function barChartSvg(c: BarChart): string {
 
 /** PNG bytes of a bar chart. */
 export function barChartPng(c: BarChart): Buffer {
-  const png = new Resvg(barChartSvg(c), { background: 'white', font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } }).render().asPng();
+  const png = new Resvg(barChartSvg(c), {
+    background: 'white',
+    font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
+  })
+    .render()
+    .asPng();
   return Buffer.from(png);
 }
 
@@ -68,10 +73,17 @@ const fromDay = (n: number) => new Date(Math.round(n) * DAY).toISOString().slice
  * Measures on a time axis: a bar up to the expected completion (green when done), extended in red up to the
  * forecast when the measure is late or pushed back by a measure it depends on.
  */
-export function timelinePng(title: string, items: TimelineItem[], legend: { planned: string; delay: string; done: string }): Buffer | null {
+export function timelinePng(
+  title: string,
+  items: TimelineItem[],
+  legend: { planned: string; delay: string; done: string },
+): Buffer | null {
   const dated = items.filter((i) => i.expected || i.forecast || i.done);
   if (dated.length === 0) return null;
-  const all = dated.flatMap((i) => [i.expected, i.forecast, i.done]).filter((d): d is string => !!d).map(toDay);
+  const all = dated
+    .flatMap((i) => [i.expected, i.forecast, i.done])
+    .filter((d): d is string => !!d)
+    .map(toDay);
   const base = Math.min(...all) - 30;
   const height = 110 + 30 * dated.length;
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: 900, height });
@@ -83,18 +95,43 @@ export function timelinePng(title: string, items: TimelineItem[], legend: { plan
     title: { text: title, left: 'center', textStyle: { fontSize: 16 } },
     legend: { top: 32, itemGap: 40 },
     grid: { left: 90, right: 40, top: 70, bottom: 40 },
-    xAxis: { type: 'value', min: 0, axisLabel: { formatter: (v: number) => fromDay(v + base).slice(0, 7), fontSize: 11 } },
+    xAxis: {
+      type: 'value',
+      min: 0,
+      axisLabel: { formatter: (v: number) => fromDay(v + base).slice(0, 7), fontSize: 11 },
+    },
     yAxis: { type: 'category', inverse: true, data: dated.map((i) => i.label) },
     series: [
-      { name: legend.planned, type: 'bar', stack: 't', itemStyle: { color: '#5B9BD5' }, data: dated.map((i) => (i.done ? 0 : end(i))) },
-      { name: legend.done, type: 'bar', stack: 't', itemStyle: { color: '#63BE7B' }, data: dated.map((i) => (i.done ? end(i) : 0)) },
       {
-        name: legend.delay, type: 'bar', stack: 't', itemStyle: { color: '#F8696B' },
-        data: dated.map((i) => (!i.done && i.forecast && i.expected && i.forecast > i.expected ? toDay(i.forecast) - toDay(i.expected) : 0)),
+        name: legend.planned,
+        type: 'bar',
+        stack: 't',
+        itemStyle: { color: '#5B9BD5' },
+        data: dated.map((i) => (i.done ? 0 : end(i))),
+      },
+      {
+        name: legend.done,
+        type: 'bar',
+        stack: 't',
+        itemStyle: { color: '#63BE7B' },
+        data: dated.map((i) => (i.done ? end(i) : 0)),
+      },
+      {
+        name: legend.delay,
+        type: 'bar',
+        stack: 't',
+        itemStyle: { color: '#F8696B' },
+        data: dated.map((i) =>
+          !i.done && i.forecast && i.expected && i.forecast > i.expected ? toDay(i.forecast) - toDay(i.expected) : 0,
+        ),
       },
     ],
   });
   const svg = chart.renderToSVGString();
   chart.dispose();
-  return Buffer.from(new Resvg(svg, { background: 'white', font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } }).render().asPng());
+  return Buffer.from(
+    new Resvg(svg, { background: 'white', font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } })
+      .render()
+      .asPng(),
+  );
 }

@@ -66,7 +66,8 @@ export async function gatherPlan(ws: Workspace, opts: GatherOptions = {}): Promi
     `SELECT count(*)::BIGINT AS lines, count(DISTINCT operator_id)::BIGINT AS operators, min(date)::VARCHAR AS first, max(date)::VARCHAR AS last FROM declaration_lines`,
   ))!;
   const run = await attempt(notes, 'Segmentation', () => lastRun(ws));
-  if (!run) notes.push("Segmentation: no GRI run yet (cip gri compute); Tables 3, 4, 5 and the extended table are empty");
+  if (!run)
+    notes.push('Segmentation: no GRI run yet (cip gri compute); Tables 3, 4, 5 and the extended table are empty');
   const t1 = data.lines ? await attempt(notes, 'Table 1', () => table1(ws)) : null;
   const t4 = run ? await attempt(notes, 'Table 4', () => table4(ws)) : null;
   const ext = run ? await attempt(notes, 'Extended table', () => table4(ws, 'general', { extended: true })) : null;
@@ -88,13 +89,24 @@ export async function gatherPlan(ws: Workspace, opts: GatherOptions = {}): Promi
       if (t) {
         table5.push({
           hsCode: t.hsCode,
-          rows: t.cells.flatMap((c) => c.operators.map((o) => ({ size: c.size, level: c.level, importers: c.importers, tin: pseudo(o.tin), gri: o.gri, value: o.value }))),
+          rows: t.cells.flatMap((c) =>
+            c.operators.map((o) => ({
+              size: c.size,
+              level: c.level,
+              importers: c.importers,
+              tin: pseudo(o.tin),
+              gri: o.gri,
+              value: o.value,
+            })),
+          ),
         });
       }
     }
   }
   const language = await workspaceLanguage(ws);
-  const kpis = data.lines ? await attempt(notes, 'Box 2 KPIs', () => computeKpis(ws, { period: opts.kpiPeriod ?? 'year', lang: language })) : null;
+  const kpis = data.lines
+    ? await attempt(notes, 'Box 2 KPIs', () => computeKpis(ws, { period: opts.kpiPeriod ?? 'year', lang: language }))
+    : null;
   const applied = await ws.all<PlanData['applied'][number]>(
     `SELECT treatment, any_value(segment) AS segment, count(DISTINCT operator_id)::BIGINT AS operators, min(start_date)::VARCHAR AS start
      FROM treatments_applied GROUP BY treatment ORDER BY treatment`,

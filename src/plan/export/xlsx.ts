@@ -56,11 +56,17 @@ function writeSheet(wb: ExcelJS.Workbook, s: Sheet, colour: Map<string, string>)
       const v = r[c.code];
       const cell = row.getCell(i + 1);
       cell.value = v === undefined ? null : (v as ExcelJS.CellValue);
-      if (c.type === 'text' && typeof v === 'string' && v.includes('\n')) cell.alignment = { wrapText: true, vertical: 'top' };
+      if (c.type === 'text' && typeof v === 'string' && v.includes('\n'))
+        cell.alignment = { wrapText: true, vertical: 'top' };
       if (c.type === 'level' && typeof v === 'string' && colour.has(v)) {
         cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: colour.get(v)! } };
       }
-      if ((r.size === 'total' || r.level === null) && (c.code === 'size' || c.type !== 'text') && s.code.startsWith('T4')) cell.font = { bold: true };
+      if (
+        (r.size === 'total' || r.level === null) &&
+        (c.code === 'size' || c.type !== 'text') &&
+        s.code.startsWith('T4')
+      )
+        cell.font = { bold: true };
     });
   });
   if (s.rows.length) ws.autoFilter = { from: { row: 3, column: 1 }, to: { row: 3, column: s.columns.length } };

@@ -29,19 +29,34 @@ export interface Indicator {
   change: number | null;
 }
 
-export type IndicatorFields = Pick<Indicator, 'vulnId' | 'measureId' | 'name' | 'numeratorLabel' | 'denominatorLabel' | 'goal'>;
+export type IndicatorFields = Pick<
+  Indicator,
+  'vulnId' | 'measureId' | 'name' | 'numeratorLabel' | 'denominatorLabel' | 'goal'
+>;
 
 const numericId = (id: string) => Number(/(\d+)$/.exec(id)?.[1] ?? 0);
 
 export async function listIndicators(ws: Workspace, filter: { vulnId?: string } = {}): Promise<Indicator[]> {
   const defs = await ws.all<{
-    indicator_id: string; version: number; vuln_id: string; measure_id: string | null; name: string;
-    numerator_label: string; denominator_label: string; goal: number | null;
+    indicator_id: string;
+    version: number;
+    vuln_id: string;
+    measure_id: string | null;
+    name: string;
+    numerator_label: string;
+    denominator_label: string;
+    goal: number | null;
   }>(
     `SELECT * EXCLUDE (rn, changed_at, changed_by) FROM (
        SELECT *, row_number() OVER (PARTITION BY indicator_id ORDER BY version DESC) AS rn FROM plan_indicators) WHERE rn = 1`,
   );
-  const vals = await ws.all<{ indicator_id: string; period: string; numerator: number; denominator: number; recorded_by: string }>(
+  const vals = await ws.all<{
+    indicator_id: string;
+    period: string;
+    numerator: number;
+    denominator: number;
+    recorded_by: string;
+  }>(
     `SELECT indicator_id, period, numerator, denominator, recorded_by FROM (
        SELECT *, row_number() OVER (PARTITION BY indicator_id, period ORDER BY seq DESC) AS rn FROM plan_indicator_values)
      WHERE rn = 1 ORDER BY indicator_id, period`,
@@ -52,7 +67,13 @@ export async function listIndicators(ws: Workspace, filter: { vulnId?: string } 
     .map((d) => {
       const values = vals
         .filter((v) => v.indicator_id === d.indicator_id)
-        .map((v) => ({ period: v.period, numerator: v.numerator, denominator: v.denominator, value: indicatorPercent(v.numerator, v.denominator), recordedBy: v.recorded_by }));
+        .map((v) => ({
+          period: v.period,
+          numerator: v.numerator,
+          denominator: v.denominator,
+          value: indicatorPercent(v.numerator, v.denominator),
+          recordedBy: v.recorded_by,
+        }));
       const last = values.at(-1)?.value ?? null;
       const prev = values.at(-2)?.value ?? null;
       return {
@@ -85,11 +106,17 @@ const stateOf = (f: IndicatorFields) => ({
   goal: f.goal,
 });
 
-export async function saveIndicator(ws: Workspace, actor: string, f: IndicatorFields, id?: string): Promise<{ indicator: Indicator; changed: boolean }> {
+export async function saveIndicator(
+  ws: Workspace,
+  actor: string,
+  f: IndicatorFields,
+  id?: string,
+): Promise<{ indicator: Indicator; changed: boolean }> {
   if (!f.name.trim() || !f.numeratorLabel.trim() || !f.denominatorLabel.trim()) {
     throw new MeasureInputError('an indicator needs a name, a numerator and a denominator');
   }
-  if (f.goal !== null && !Number.isFinite(f.goal)) throw new MeasureInputError(`indicator goal '${f.goal}' is not a number`);
+  if (f.goal !== null && !Number.isFinite(f.goal))
+    throw new MeasureInputError(`indicator goal '${f.goal}' is not a number`);
   await getVulnerability(ws, f.vulnId);
   if (f.measureId) {
     const m = await getMeasure(ws, f.measureId);
@@ -103,11 +130,23 @@ export async function saveIndicator(ws: Workspace, actor: string, f: IndicatorFi
     if (prev && JSON.stringify(stateOf(prev)) === JSON.stringify(after)) return { indicator: prev, changed: false };
     const version = (prev?.version ?? 0) + 1;
     await ws.run(`INSERT INTO plan_indicators VALUES ($id, $v, $vu, $m, $n, $nl, $dl, $g, $actor, now())`, {
-      id: iid, v: version, vu: f.vulnId, m: f.measureId, n: f.name, nl: f.numeratorLabel, dl: f.denominatorLabel, g: f.goal, actor,
+      id: iid,
+      v: version,
+      vu: f.vulnId,
+      m: f.measureId,
+      n: f.name,
+      nl: f.numeratorLabel,
+      dl: f.denominatorLabel,
+      g: f.goal,
+      actor,
     });
     await recordChange(ws, {
-      actor, action: prev ? 'indicators.update' : 'indicators.add', entityType: 'indicator', entityId: iid,
-      before: prev ? stateOf(prev) : undefined, after,
+      actor,
+      action: prev ? 'indicators.update' : 'indicators.add',
+      entityType: 'indicator',
+      entityId: iid,
+      before: prev ? stateOf(prev) : undefined,
+      after,
     });
     return { indicator: await getIndicator(ws, iid), changed: true };
   });
@@ -123,16 +162,33 @@ export async function recordIndicatorValue(
   denominator: number,
 ): Promise<{ indicator: Indicator; changed: boolean }> {
   if (!period.trim()) throw new MeasureInputError('period is empty');
-  if (!Number.isFinite(numerator) || numerator < 0) throw new MeasureInputError(`numerator '${numerator}' is not a number ≥ 0`);
-  if (!Number.isFinite(denominator) || denominator <= 0) throw new MeasureInputError(`denominator '${denominator}' is not a number > 0`);
+  if (!Number.isFinite(numerator) || numerator < 0)
+    throw new MeasureInputError(`numerator '${numerator}' is not a number ≥ 0`);
+  if (!Number.isFinite(denominator) || denominator <= 0)
+    throw new MeasureInputError(`denominator '${denominator}' is not a number > 0`);
   const cur = await getIndicator(ws, id);
   const prev = cur.values.find((v) => v.period === period);
-  if (prev && prev.numerator === numerator && prev.denominator === denominator) return { indicator: cur, changed: false };
+  if (prev && prev.numerator === numerator && prev.denominator === denominator)
+    return { indicator: cur, changed: false };
   return ws.transaction(async () => {
-    const seq = (await ws.scalar<number | null>(`SELECT max(seq) FROM plan_indicator_values WHERE indicator_id = $id AND period = $p`, { id, p: period })) ?? 0;
-    await ws.run(`INSERT INTO plan_indicator_values VALUES ($id, $p, $seq, $n, $d, $actor, now())`, { id, p: period, seq: seq + 1, n: numerator, d: denominator, actor });
+    const seq =
+      (await ws.scalar<number | null>(
+        `SELECT max(seq) FROM plan_indicator_values WHERE indicator_id = $id AND period = $p`,
+        { id, p: period },
+      )) ?? 0;
+    await ws.run(`INSERT INTO plan_indicator_values VALUES ($id, $p, $seq, $n, $d, $actor, now())`, {
+      id,
+      p: period,
+      seq: seq + 1,
+      n: numerator,
+      d: denominator,
+      actor,
+    });
     await recordChange(ws, {
-      actor, action: prev ? 'indicators.correct' : 'indicators.record', entityType: 'indicator_value', entityId: `${id}/${period}`,
+      actor,
+      action: prev ? 'indicators.correct' : 'indicators.record',
+      entityType: 'indicator_value',
+      entityId: `${id}/${period}`,
       before: prev ? { numerator: prev.numerator, denominator: prev.denominator } : undefined,
       after: { numerator, denominator },
     });

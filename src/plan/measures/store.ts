@@ -33,7 +33,8 @@ export function parseExpected(v: string): { date: string | null; comment: string
   const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
   if (day) {
     const d = new Date(`${s}T00:00:00Z`);
-    if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== s) throw new MeasureInputError(`expected completion '${v}' is not a valid date`);
+    if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== s)
+      throw new MeasureInputError(`expected completion '${v}' is not a valid date`);
     return { date: s, comment: null };
   }
   const month = /^(\d{4})-(\d{2})$/.exec(s);
@@ -109,10 +110,16 @@ const toNode = (m: Measure): MeasureNode => ({
   completedOn: m.completedOn,
 });
 
-export async function listMeasuresWithSchedule(ws: Workspace, today: string, filter: { vulnId?: string } = {}): Promise<MeasureWithSchedule[]> {
+export async function listMeasuresWithSchedule(
+  ws: Workspace,
+  today: string,
+  filter: { vulnId?: string } = {},
+): Promise<MeasureWithSchedule[]> {
   const all = await listMeasures(ws);
   const entries = new Map(schedule(all.map(toNode), today).map((e) => [e.id, e]));
-  return all.filter((m) => !filter.vulnId || m.vulnId === filter.vulnId).map((m) => ({ ...m, schedule: entries.get(m.id)! }));
+  return all
+    .filter((m) => !filter.vulnId || m.vulnId === filter.vulnId)
+    .map((m) => ({ ...m, schedule: entries.get(m.id)! }));
 }
 
 function stateOf(m: MeasureFields) {
@@ -157,15 +164,18 @@ export async function saveMeasure(
   id?: string,
 ): Promise<{ measure: Measure; changed: boolean }> {
   if (!fields.description.trim()) throw new MeasureInputError('the measure has no description');
-  if (!fields.responsibleUnit.trim()) throw new MeasureInputError(`measure '${fields.description}': no responsible unit`);
-  if (id !== undefined && !/^[A-Za-z0-9._-]+$/.test(id)) throw new MeasureInputError(`measure id '${id}' may only hold letters, digits, '.', '_' and '-'`);
+  if (!fields.responsibleUnit.trim())
+    throw new MeasureInputError(`measure '${fields.description}': no responsible unit`);
+  if (id !== undefined && !/^[A-Za-z0-9._-]+$/.test(id))
+    throw new MeasureInputError(`measure id '${id}' may only hold letters, digits, '.', '_' and '-'`);
   await getVulnerability(ws, fields.vulnId);
   return ws.transaction(async () => {
     const all = await listMeasures(ws);
     const mid = id ?? `M-${String(Math.max(0, ...all.map((m) => numericId(m.id))) + 1).padStart(3, '0')}`;
     const prev = all.find((m) => m.id === mid);
     const known = new Set([...all.map((m) => m.id), mid]);
-    for (const d of fields.dependsOn) if (!known.has(d)) throw new MeasureInputError(`measure ${mid} depends on '${d}', which does not exist`);
+    for (const d of fields.dependsOn)
+      if (!known.has(d)) throw new MeasureInputError(`measure ${mid} depends on '${d}', which does not exist`);
     const nodes = all.filter((m) => m.id !== mid).map(toNode);
     for (const d of fields.dependsOn) {
       assertNoCycle(nodes, mid, d);
@@ -173,7 +183,11 @@ export async function saveMeasure(
     }
     if (fields.status === 'done') {
       if (!fields.completedOn) throw new MeasureInputError(`measure ${mid} is done but has no completion date`);
-      assertCanComplete([...all.filter((m) => m.id !== mid).map(toNode), { ...toNode({ ...fields, id: mid } as Measure) }], mid, fields.completedOn);
+      assertCanComplete(
+        [...all.filter((m) => m.id !== mid).map(toNode), { ...toNode({ ...fields, id: mid } as Measure) }],
+        mid,
+        fields.completedOn,
+      );
     }
     const after = stateOf(fields);
     if (prev) {
@@ -189,7 +203,13 @@ export async function saveMeasure(
   });
 }
 
-async function change(ws: Workspace, actor: string, id: string, action: string, edit: (m: Measure) => MeasureFields): Promise<Measure> {
+async function change(
+  ws: Workspace,
+  actor: string,
+  id: string,
+  action: string,
+  edit: (m: Measure) => MeasureFields,
+): Promise<Measure> {
   return ws.transaction(async () => {
     const cur = await getMeasure(ws, id);
     const next = edit(cur);
@@ -207,7 +227,10 @@ export async function addDependency(ws: Workspace, actor: string, id: string, on
   const all = await listMeasures(ws);
   if (!all.some((m) => m.id === on)) throw new MeasureInputError(`no measure '${on}' (see 'cip measures list')`);
   assertNoCycle(all.map(toNode), id, on);
-  return change(ws, actor, id, 'measures.depend', (m) => ({ ...m, dependsOn: [...new Set([...m.dependsOn, on])].sort() }));
+  return change(ws, actor, id, 'measures.depend', (m) => ({
+    ...m,
+    dependsOn: [...new Set([...m.dependsOn, on])].sort(),
+  }));
 }
 
 export async function removeDependency(ws: Workspace, actor: string, id: string, on: string): Promise<Measure> {
@@ -228,6 +251,7 @@ export async function completeMeasure(ws: Workspace, actor: string, id: string, 
 export async function reopenMeasure(ws: Workspace, actor: string, id: string): Promise<Measure> {
   const all = await listMeasures(ws);
   const blocked = all.filter((m) => m.dependsOn.includes(id) && m.status === 'done').map((m) => m.id);
-  if (blocked.length) throw new MeasureInputError(`${id} cannot be reopened: ${blocked.join(', ')} depend on it and are done`);
+  if (blocked.length)
+    throw new MeasureInputError(`${id} cannot be reopened: ${blocked.join(', ')} depend on it and are done`);
   return change(ws, actor, id, 'measures.reopen', (m) => ({ ...m, status: 'planned', completedOn: null }));
 }

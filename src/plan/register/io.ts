@@ -41,7 +41,12 @@ function indicatorDoc(i: Indicator) {
     numerator: i.numeratorLabel,
     denominator: i.denominatorLabel,
     goal: i.goal,
-    values: i.values.map((v) => ({ period: v.period, numerator: v.numerator, denominator: v.denominator, value: v.value })),
+    values: i.values.map((v) => ({
+      period: v.period,
+      numerator: v.numerator,
+      denominator: v.denominator,
+      value: v.value,
+    })),
   };
 }
 
@@ -66,7 +71,11 @@ function vulnDoc(v: Vulnerability, measures: Measure[], indicators: Indicator[])
 }
 
 export async function exportYaml(ws: Workspace): Promise<string> {
-  const [vulns, measures, indicators] = await Promise.all([listVulnerabilities(ws), listMeasures(ws), listIndicators(ws)]);
+  const [vulns, measures, indicators] = await Promise.all([
+    listVulnerabilities(ws),
+    listMeasures(ws),
+    listIndicators(ws),
+  ]);
   return HEADER + stringify({ vulnerabilities: vulns.map((v) => vulnDoc(v, measures, indicators)) }, { lineWidth: 0 });
 }
 
@@ -83,21 +92,37 @@ export async function exportCsv(ws: Workspace): Promise<string> {
   const periods: string[] = [];
   for (const v of vulns) for (const [p] of v.occurrence) if (!periods.includes(p)) periods.push(p);
   const header = [
-    'id', 'process_code', 'description', 'institutional_risk', 'compliance_risks',
+    'id',
+    'process_code',
+    'description',
+    'institutional_risk',
+    'compliance_risks',
     ...scales.objectives.map((o) => o.code),
     ...periods.map((p) => `occurrence:${p}`),
-    'expected_effect', 'probability', 'priority', 'priority_level',
+    'expected_effect',
+    'probability',
+    'priority',
+    'priority_level',
   ];
   const lines = [header.map(csvCell).join(',')];
   for (const v of vulns) {
     const occ = new Map(v.occurrence);
     lines.push(
       [
-        v.id, v.processCode, v.description, v.institutionalRisk, v.complianceRisks.join(';'),
+        v.id,
+        v.processCode,
+        v.description,
+        v.institutionalRisk,
+        v.complianceRisks.join(';'),
         ...scales.objectives.map((o) => v.effects[o.code]),
         ...periods.map((p) => occ.get(p) ?? ''),
-        v.score.expectedEffect, v.score.probability, v.score.priority, v.score.priorityLevel,
-      ].map(csvCell).join(','),
+        v.score.expectedEffect,
+        v.score.probability,
+        v.score.priority,
+        v.score.priorityLevel,
+      ]
+        .map(csvCell)
+        .join(','),
     );
   }
   return lines.join('\n') + '\n';
@@ -119,12 +144,21 @@ async function readCsv(ws: Workspace, file: string): Promise<{ row: number; inpu
   }
   if (rows.length === 0) return [];
   const cols = Object.keys(rows[0]);
-  const required = ['process_code', 'description', 'institutional_risk', 'compliance_risks', ...scales.objectives.map((o) => o.code)];
+  const required = [
+    'process_code',
+    'description',
+    'institutional_risk',
+    'compliance_risks',
+    ...scales.objectives.map((o) => o.code),
+  ];
   const missing = required.filter((c) => !cols.includes(c));
   if (missing.length) throw new RegisterInputError(`${basename(file)}: missing column(s) ${missing.join(', ')}`);
   const known = new Set(['id', ...required, ...COMPUTED]);
   const unknown = cols.filter((c) => !known.has(c) && !c.startsWith('occurrence:'));
-  if (unknown.length) throw new RegisterInputError(`${basename(file)}: unknown column(s) ${unknown.join(', ')} (expected ${[...known].join(', ')}, occurrence:<period>)`);
+  if (unknown.length)
+    throw new RegisterInputError(
+      `${basename(file)}: unknown column(s) ${unknown.join(', ')} (expected ${[...known].join(', ')}, occurrence:<period>)`,
+    );
   const occCols = cols.filter((c) => c.startsWith('occurrence:'));
   return rows.map((r, i) => ({
     row: i + 1,
@@ -135,15 +169,35 @@ async function readCsv(ws: Workspace, file: string): Promise<{ row: number; inpu
       institutionalRisk: r.institutional_risk ?? '',
       complianceRisks: r.compliance_risks ?? '',
       effects: Object.fromEntries(scales.objectives.map((o) => [o.code, r[o.code] ?? ''])),
-      occurrence: occCols.filter((c) => (r[c] ?? '').trim() !== '').map((c) => [c.slice('occurrence:'.length), r[c]!.trim()]),
+      occurrence: occCols
+        .filter((c) => (r[c] ?? '').trim() !== '')
+        .map((c) => [c.slice('occurrence:'.length), r[c]!.trim()]),
     },
   }));
 }
 
 // ---------- import ----------
 
-interface YamlMeasure { id?: string; description?: string; responsible_unit?: string; supporting_units?: string[] | string; expected?: string | null; expected_comment?: string | null; depends_on?: string[]; status?: string; completed_on?: string | null }
-interface YamlIndicator { id?: string; measure?: string | null; name?: string; numerator?: string; denominator?: string; goal?: number | null; values?: { period: string | number; numerator: number; denominator: number }[] }
+interface YamlMeasure {
+  id?: string;
+  description?: string;
+  responsible_unit?: string;
+  supporting_units?: string[] | string;
+  expected?: string | null;
+  expected_comment?: string | null;
+  depends_on?: string[];
+  status?: string;
+  completed_on?: string | null;
+}
+interface YamlIndicator {
+  id?: string;
+  measure?: string | null;
+  name?: string;
+  numerator?: string;
+  denominator?: string;
+  goal?: number | null;
+  values?: { period: string | number; numerator: number; denominator: number }[];
+}
 
 export interface ImportResult {
   file: string;
@@ -163,7 +217,8 @@ export async function importRegister(ws: Workspace, actor: string, file: string)
   } else if (/\.ya?ml$/i.test(file)) {
     let doc: { vulnerabilities?: Record<string, unknown>[] };
     const yd = parseDocument(readFileSync(file, 'utf8'), { keepSourceTokens: true });
-    if (yd.errors.length) throw new RegisterInputError(`${name}: not valid YAML: ${yd.errors[0].message.split('\n')[0]}`);
+    if (yd.errors.length)
+      throw new RegisterInputError(`${name}: not valid YAML: ${yd.errors[0].message.split('\n')[0]}`);
     doc = (yd.toJS() ?? {}) as typeof doc;
     // A process code written unquoted (1.10) is read by YAML as a number; take its source text instead.
     const rawCode = (i: number, v: unknown): string => {
@@ -171,7 +226,8 @@ export async function importRegister(ws: Workspace, actor: string, file: string)
       const src = node?.srcToken && 'source' in node.srcToken ? String(node.srcToken.source) : undefined;
       return typeof v === 'number' && src ? src : String(v ?? '');
     };
-    if (!Array.isArray(doc.vulnerabilities)) throw new RegisterInputError(`${name}: expected a top-level 'vulnerabilities:' list`);
+    if (!Array.isArray(doc.vulnerabilities))
+      throw new RegisterInputError(`${name}: expected a top-level 'vulnerabilities:' list`);
     docs = doc.vulnerabilities as typeof docs;
     vulns = doc.vulnerabilities.map((v, i) => ({
       where: `${name} vulnerabilities[${i}]`,
@@ -196,8 +252,12 @@ export async function importRegister(ws: Workspace, actor: string, file: string)
     (d.measures ?? []).forEach((m, mi) => {
       const where = `${name} vulnerabilities[${vi}].measures[${mi}]`;
       if (!d.id) throw new RegisterInputError(`${where}: the vulnerability needs an id to carry measures`);
-      const exp = m.expected === null || m.expected === undefined ? { date: null, comment: null } : parseExpected(String(m.expected));
-      if (m.status !== undefined && m.status !== 'planned' && m.status !== 'done') throw new RegisterInputError(`${where}.status: '${m.status}', expected planned or done`);
+      const exp =
+        m.expected === null || m.expected === undefined
+          ? { date: null, comment: null }
+          : parseExpected(String(m.expected));
+      if (m.status !== undefined && m.status !== 'planned' && m.status !== 'done')
+        throw new RegisterInputError(`${where}.status: '${m.status}', expected planned or done`);
       measures.push({
         where,
         id: m.id,
@@ -205,7 +265,12 @@ export async function importRegister(ws: Workspace, actor: string, file: string)
           vulnId: String(d.id),
           description: String(m.description ?? ''),
           responsibleUnit: String(m.responsible_unit ?? ''),
-          supportingUnits: Array.isArray(m.supporting_units) ? m.supporting_units.map(String) : String(m.supporting_units ?? '').split(/[;,]/).map((s) => s.trim()).filter(Boolean),
+          supportingUnits: Array.isArray(m.supporting_units)
+            ? m.supporting_units.map(String)
+            : String(m.supporting_units ?? '')
+                .split(/[;,]/)
+                .map((s) => s.trim())
+                .filter(Boolean),
           expectedDate: exp.date,
           expectedComment: m.expected_comment ?? exp.comment,
           dependsOn: (m.depends_on ?? []).map(String),
@@ -214,7 +279,9 @@ export async function importRegister(ws: Workspace, actor: string, file: string)
         },
       });
     });
-    (d.indicators ?? []).forEach((ind, ii) => indicators.push({ where: `${name} vulnerabilities[${vi}].indicators[${ii}]`, id: ind.id, vulnIdx: vi, doc: ind }));
+    (d.indicators ?? []).forEach((ind, ii) =>
+      indicators.push({ where: `${name} vulnerabilities[${vi}].indicators[${ii}]`, id: ind.id, vulnIdx: vi, doc: ind }),
+    );
   });
   // Measures in dependency order (dependencies first), so each can be checked as it is saved.
   const ordered: typeof measures = [];
@@ -231,9 +298,15 @@ export async function importRegister(ws: Workspace, actor: string, file: string)
   };
   for (const key of [...pending.keys()]) place(key, []);
 
-  const result: ImportResult = { file: name, vulnerabilities: { read: vulns.length, changed: 0 }, measures: { read: measures.length, changed: 0 }, indicators: { read: indicators.length, changed: 0 } };
+  const result: ImportResult = {
+    file: name,
+    vulnerabilities: { read: vulns.length, changed: 0 },
+    measures: { read: measures.length, changed: 0 },
+    indicators: { read: indicators.length, changed: 0 },
+  };
   await ws.transaction(async () => {
-    for (const v of vulns) if ((await saveVulnerability(ws, actor, v.input, v.where)).changed) result.vulnerabilities.changed++;
+    for (const v of vulns)
+      if ((await saveVulnerability(ws, actor, v.input, v.where)).changed) result.vulnerabilities.changed++;
     for (const m of ordered) {
       try {
         if ((await saveMeasure(ws, actor, m.fields, m.id)).changed) result.measures.changed++;
@@ -245,13 +318,33 @@ export async function importRegister(ws: Workspace, actor: string, file: string)
       const vulnId = String(docs[i.vulnIdx].id);
       try {
         const saved = await saveIndicator(
-          ws, actor,
-          { vulnId, measureId: i.doc.measure ?? null, name: String(i.doc.name ?? ''), numeratorLabel: String(i.doc.numerator ?? ''), denominatorLabel: String(i.doc.denominator ?? ''), goal: i.doc.goal ?? null },
+          ws,
+          actor,
+          {
+            vulnId,
+            measureId: i.doc.measure ?? null,
+            name: String(i.doc.name ?? ''),
+            numeratorLabel: String(i.doc.numerator ?? ''),
+            denominatorLabel: String(i.doc.denominator ?? ''),
+            goal: i.doc.goal ?? null,
+          },
           i.id,
         );
         let changed = saved.changed;
         for (const val of i.doc.values ?? []) {
-          if ((await recordIndicatorValue(ws, actor, saved.indicator.id, String(val.period), Number(val.numerator), Number(val.denominator))).changed) changed = true;
+          if (
+            (
+              await recordIndicatorValue(
+                ws,
+                actor,
+                saved.indicator.id,
+                String(val.period),
+                Number(val.numerator),
+                Number(val.denominator),
+              )
+            ).changed
+          )
+            changed = true;
         }
         if (changed) result.indicators.changed++;
       } catch (e) {

@@ -31,14 +31,17 @@ const PROCESS_CODE = /^\d+(\.\d+)*$/;
 
 export function parseProcessCode(v: string, where: string): string {
   const s = v.trim();
-  if (!PROCESS_CODE.test(s)) throw new RegisterInputError(`${where}: process code '${v}' is not like 1.1.1 (numbers separated by dots)`);
+  if (!PROCESS_CODE.test(s))
+    throw new RegisterInputError(`${where}: process code '${v}' is not like 1.1.1 (numbers separated by dots)`);
   return s;
 }
 
 export function parseInstitutionalRisk(scales: RegisterScales, v: string, where: string): string {
   const hit = lookupCode(scales.institutional_risks, v);
   if (!hit) {
-    throw new RegisterInputError(`${where}: unknown institutional risk '${v}' (expected one of ${scales.institutional_risks.map((r) => r.code).join(', ')})`);
+    throw new RegisterInputError(
+      `${where}: unknown institutional risk '${v}' (expected one of ${scales.institutional_risks.map((r) => r.code).join(', ')})`,
+    );
   }
   return hit.code;
 }
@@ -46,7 +49,9 @@ export function parseInstitutionalRisk(scales: RegisterScales, v: string, where:
 export function parseComplianceRisk(scales: RegisterScales, v: string, where: string): string {
   const hit = lookupCode(scales.compliance_risks, v);
   if (!hit) {
-    throw new RegisterInputError(`${where}: unknown compliance risk '${v}' (expected one of ${scales.compliance_risks.map((r) => r.code).join(', ')})`);
+    throw new RegisterInputError(
+      `${where}: unknown compliance risk '${v}' (expected one of ${scales.compliance_risks.map((r) => r.code).join(', ')})`,
+    );
   }
   return hit.code;
 }
@@ -73,18 +78,30 @@ export function parseLevel(scales: RegisterScales, v: string | number, where: st
  * Effects as 'medium,high,high,medium' (objectives in order) or 'image=medium,security=high,...'
  * (objective code or short name), or an object from YAML.
  */
-export function parseEffects(scales: RegisterScales, v: string | Record<string, unknown>, where: string): Record<string, string> {
+export function parseEffects(
+  scales: RegisterScales,
+  v: string | Record<string, unknown>,
+  where: string,
+): Record<string, string> {
   const out: Record<string, string> = {};
   const findObjective = (k: string) => {
     const key = k.trim().toLowerCase();
-    const o = scales.objectives.find((x) => x.code === key || x.short === key || Object.values(x.labels).some((l) => l.toLowerCase() === key));
-    if (!o) throw new RegisterInputError(`${where}: unknown objective '${k}' (expected ${scales.objectives.map((x) => x.short).join(', ')})`);
+    const o = scales.objectives.find(
+      (x) => x.code === key || x.short === key || Object.values(x.labels).some((l) => l.toLowerCase() === key),
+    );
+    if (!o)
+      throw new RegisterInputError(
+        `${where}: unknown objective '${k}' (expected ${scales.objectives.map((x) => x.short).join(', ')})`,
+      );
     return o.code;
   };
   if (typeof v === 'object') {
     for (const [k, lv] of Object.entries(v)) out[findObjective(k)] = parseLevel(scales, String(lv), `${where} (${k})`);
   } else {
-    const parts = v.split(',').map((s) => s.trim()).filter(Boolean);
+    const parts = v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (parts.every((p) => !p.includes('='))) {
       if (parts.length !== scales.objectives.length) {
         throw new RegisterInputError(
@@ -101,7 +118,8 @@ export function parseEffects(scales: RegisterScales, v: string | Record<string, 
     }
   }
   const missing = scales.objectives.filter((o) => !(o.code in out));
-  if (missing.length) throw new RegisterInputError(`${where}: no effect given for ${missing.map((o) => o.code).join(', ')}`);
+  if (missing.length)
+    throw new RegisterInputError(`${where}: no effect given for ${missing.map((o) => o.code).join(', ')}`);
   return Object.fromEntries(scales.objectives.map((o) => [o.code, out[o.code]]));
 }
 
@@ -133,8 +151,11 @@ export function parseOccurrence(v: string | unknown[] | Record<string, unknown>,
     if (seen.has(period)) throw new RegisterInputError(`${where}: period '${period}' given twice`);
     seen.add(period);
     const yn = val.toUpperCase();
-    const norm = ['Y', 'YES', 'S', 'SI', 'SÍ', 'O', 'OUI', 'SIM', '1', 'TRUE'].includes(yn) ? 'Y'
-      : ['N', 'NO', 'NON', 'NÃO', 'NAO', '0', 'FALSE'].includes(yn) ? 'N' : null;
+    const norm = ['Y', 'YES', 'S', 'SI', 'SÍ', 'O', 'OUI', 'SIM', '1', 'TRUE'].includes(yn)
+      ? 'Y'
+      : ['N', 'NO', 'NON', 'NÃO', 'NAO', '0', 'FALSE'].includes(yn)
+        ? 'N'
+        : null;
     if (!norm) throw new RegisterInputError(`${where}: occurrence for '${period}' is '${val}', expected Y or N`);
     return [period, norm] as Occurrence;
   });

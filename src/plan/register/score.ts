@@ -26,7 +26,10 @@ export class ScoreError extends Error {}
 
 export function pointsOf(scales: RegisterScales, level: string): number {
   const s = scales.effect_scale.find((e) => e.code === level);
-  if (!s) throw new ScoreError(`unknown effect level '${level}' (expected one of ${scales.effect_scale.map((e) => e.code).join(', ')})`);
+  if (!s)
+    throw new ScoreError(
+      `unknown effect level '${level}' (expected one of ${scales.effect_scale.map((e) => e.code).join(', ')})`,
+    );
   return s.points;
 }
 
@@ -47,7 +50,16 @@ export function score(scales: RegisterScales, a: Assessment): Score {
   const periods = a.occurrence.length;
   const probability = a.occurrence.filter(([, v]) => v === 'Y').length;
   if (periods === 0) {
-    return { effectPoints, expectedEffect, periods, probability, probabilityLevel: null, priority: null, priorityLevel: null, maxPriority: null };
+    return {
+      effectPoints,
+      expectedEffect,
+      periods,
+      probability,
+      probabilityLevel: null,
+      priority: null,
+      priorityLevel: null,
+      maxPriority: null,
+    };
   }
   const priority = expectedEffect * probability;
   const topPoints = Math.max(...scales.effect_scale.map((e) => e.points));

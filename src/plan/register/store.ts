@@ -49,7 +49,8 @@ export function normalise(scales: RegisterScales, i: VulnerabilityInput, where: 
     effects: parseEffects(scales, i.effects, `${where} effects`),
     occurrence: parseOccurrence(i.occurrence ?? [], `${where} occurrence`),
   };
-  if (n.id !== undefined && !/^[A-Za-z0-9._-]+$/.test(n.id)) throw new RegisterInputError(`${where} id: '${n.id}' may only hold letters, digits, '.', '_' and '-'`);
+  if (n.id !== undefined && !/^[A-Za-z0-9._-]+$/.test(n.id))
+    throw new RegisterInputError(`${where} id: '${n.id}' may only hold letters, digits, '.', '_' and '-'`);
   return n;
 }
 
@@ -126,7 +127,14 @@ function stateOf(v: VulnerabilityFields) {
   };
 }
 
-async function insertVersion(ws: Workspace, id: string, version: number, v: VulnerabilityFields, actor: string, retired = false): Promise<void> {
+async function insertVersion(
+  ws: Workspace,
+  id: string,
+  version: number,
+  v: VulnerabilityFields,
+  actor: string,
+  retired = false,
+): Promise<void> {
   await ws.run(
     `INSERT INTO plan_vulnerabilities VALUES ($id, $version, $pc, $d, $ir, $cr, $ef, $oc, $retired, $actor, now())`,
     {
@@ -160,11 +168,19 @@ export async function saveVulnerability(
   return ws.transaction(async () => {
     const all = await listVulnerabilities(ws, { includeRetired: true });
     // Without an id, the same process code, institutional risk and description is the same vulnerability.
-    const same = v.id === undefined
-      ? (await listVulnerabilities(ws)).find((x) => x.processCode === v.processCode && x.institutionalRisk === v.institutionalRisk && x.description === v.description)
-      : undefined;
+    const same =
+      v.id === undefined
+        ? (await listVulnerabilities(ws)).find(
+            (x) =>
+              x.processCode === v.processCode &&
+              x.institutionalRisk === v.institutionalRisk &&
+              x.description === v.description,
+          )
+        : undefined;
     if (same && opts.onDuplicate === 'error') {
-      throw new RegisterInputError(`${where}: already in the register as ${same.id} (${same.processCode}, ${same.institutionalRisk}); use 'cip register score ${same.id}' to re-assess it`);
+      throw new RegisterInputError(
+        `${where}: already in the register as ${same.id} (${same.processCode}, ${same.institutionalRisk}); use 'cip register score ${same.id}' to re-assess it`,
+      );
     }
     const id = v.id ?? same?.id ?? (await nextId(ws));
     const prev = all.find((x) => x.id === id);
@@ -173,7 +189,14 @@ export async function saveVulnerability(
       const before = stateOf(prev);
       if (JSON.stringify(before) === JSON.stringify(after)) return { vulnerability: prev, changed: false };
       await insertVersion(ws, id, prev.version + 1, v, actor);
-      await recordChange(ws, { actor, action: 'register.update', entityType: 'vulnerability', entityId: id, before, after });
+      await recordChange(ws, {
+        actor,
+        action: 'register.update',
+        entityType: 'vulnerability',
+        entityId: id,
+        before,
+        after,
+      });
     } else {
       await insertVersion(ws, id, 1, v, actor);
       await recordChange(ws, { actor, action: 'register.add', entityType: 'vulnerability', entityId: id, after });
@@ -183,15 +206,32 @@ export async function saveVulnerability(
 }
 
 /** Retires a vulnerability (entered by mistake, or no longer relevant): a new version marked retired. */
-export async function retireVulnerability(ws: Workspace, actor: string, id: string, reason: string): Promise<Vulnerability> {
+export async function retireVulnerability(
+  ws: Workspace,
+  actor: string,
+  id: string,
+  reason: string,
+): Promise<Vulnerability> {
   if (!reason.trim()) throw new RegisterInputError('give a reason for retiring a vulnerability');
   return ws.transaction(async () => {
     const cur = await getVulnerability(ws, id);
-    if (await ws.scalar<boolean>('SELECT retired FROM plan_vulnerabilities WHERE vuln_id = $id ORDER BY version DESC LIMIT 1', { id })) {
+    if (
+      await ws.scalar<boolean>(
+        'SELECT retired FROM plan_vulnerabilities WHERE vuln_id = $id ORDER BY version DESC LIMIT 1',
+        { id },
+      )
+    ) {
       throw new RegisterInputError(`vulnerability ${id} is already retired`);
     }
     await insertVersion(ws, id, cur.version + 1, cur, actor, true);
-    await recordChange(ws, { actor, action: 'register.retire', entityType: 'vulnerability', entityId: id, before: stateOf(cur), after: { retired: true, reason } });
+    await recordChange(ws, {
+      actor,
+      action: 'register.retire',
+      entityType: 'vulnerability',
+      entityId: id,
+      before: stateOf(cur),
+      after: { retired: true, reason },
+    });
     return getVulnerability(ws, id);
   });
 }

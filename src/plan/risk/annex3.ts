@@ -86,18 +86,23 @@ export interface RiskCipOptions {
   minSupport?: number;
 }
 
-const variation = (cur: number, prev: number): number | null => (prev ? Math.round(((cur - prev) / prev) * 1000) / 10 : null);
+const variation = (cur: number, prev: number): number | null =>
+  prev ? Math.round(((cur - prev) / prev) * 1000) / 10 : null;
 const pct = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 1000) / 10 : 0);
 
 export function normaliseHsCode(code: string): string {
   const c = code.replace(/[.\s]/g, '');
-  if (!/^\d{2,10}$/.test(c)) throw new RiskCipError(`HS code '${code}': expected 2 to 10 digits (dots allowed), e.g. 6403.99 or 640399`);
+  if (!/^\d{2,10}$/.test(c))
+    throw new RiskCipError(`HS code '${code}': expected 2 to 10 digits (dots allowed), e.g. 6403.99 or 640399`);
   return c;
 }
 
 async function resolveWindows(ws: Workspace, endOpt: string | undefined, months: number): Promise<Windows> {
   const end = endOpt ?? (await ws.scalar<string | null>('SELECT max(date)::VARCHAR FROM declaration_lines'));
-  if (!end) throw new RiskCipError('no declaration lines in the workspace: import declarations first (cip import) or create a demo');
+  if (!end)
+    throw new RiskCipError(
+      'no declaration lines in the workspace: import declarations first (cip import) or create a demo',
+    );
   const r = await ws.one<{ cs: string; ps: string }>(
     `SELECT ($end::DATE - to_months($m))::DATE::VARCHAR AS cs, ($end::DATE - to_months(2 * $m))::DATE::VARCHAR AS ps`,
     { end, m: months },
@@ -109,7 +114,14 @@ async function resolveWindows(ws: Workspace, endOpt: string | undefined, months:
 /** A finding of the risk: compliance_risk equal to the code or one of its aliases (any case). */
 const RISK_PRED = `list_contains(string_split($risk_names, '|'), lower(trim(compliance_risk)))`;
 
-export async function proposeHs(ws: Workspace, riskNames: string, w: Windows, top: number, digits: number, minSupport: number): Promise<ProposedHs[]> {
+export async function proposeHs(
+  ws: Workspace,
+  riskNames: string,
+  w: Windows,
+  top: number,
+  digits: number,
+  minSupport: number,
+): Promise<ProposedHs[]> {
   return ws.all<ProposedHs>(
     `SELECT left(hs_code, $digits) AS hs, count(*)::BIGINT AS inspected,
             count(*) FILTER (WHERE finding AND ${RISK_PRED})::BIGINT AS findings,
@@ -126,11 +138,15 @@ export async function proposeHs(ws: Workspace, riskNames: string, w: Windows, to
 export async function riskCip(ws: Workspace, riskInput: string, opts: RiskCipOptions = {}): Promise<RiskCip> {
   const scales = await registerScales(ws);
   const hit = lookupCode(scales.compliance_risks, riskInput);
-  if (!hit) throw new RiskCipError(`unknown compliance risk '${riskInput}' (expected one of ${scales.compliance_risks.map((r) => r.code).join(', ')})`);
+  if (!hit)
+    throw new RiskCipError(
+      `unknown compliance risk '${riskInput}' (expected one of ${scales.compliance_risks.map((r) => r.code).join(', ')})`,
+    );
   const risk = hit.code;
   const riskNames = [hit.code, ...hit.aliases].map((x) => x.toLowerCase()).join('|');
   const months = opts.months ?? 12;
-  if (!Number.isInteger(months) || months < 1) throw new RiskCipError(`--months ${months}: expected a whole number of months ≥ 1`);
+  if (!Number.isInteger(months) || months < 1)
+    throw new RiskCipError(`--months ${months}: expected a whole number of months ≥ 1`);
   const w = await resolveWindows(ws, opts.end, months);
   let proposed: ProposedHs[] = [];
   let hsCodes: string[];
@@ -138,7 +154,9 @@ export async function riskCip(ws: Workspace, riskInput: string, opts: RiskCipOpt
   else {
     proposed = await proposeHs(ws, riskNames, w, opts.top ?? 5, opts.digits ?? 6, opts.minSupport ?? 30);
     if (proposed.length === 0) {
-      const tagged = await ws.scalar<number>('SELECT count(*) FROM declaration_lines WHERE finding AND compliance_risk IS NOT NULL');
+      const tagged = await ws.scalar<number>(
+        'SELECT count(*) FROM declaration_lines WHERE finding AND compliance_risk IS NOT NULL',
+      );
       if (!tagged) {
         throw new RiskCipError(
           'the declaration lines carry no compliance_risk on their findings, so sensitive HS codes cannot be proposed for a risk; give them with --hs',
@@ -164,7 +182,15 @@ export async function riskCip(ws: Workspace, riskInput: string, opts: RiskCipOpt
     { ...dates, codes },
   );
   try {
-    const ind = await ws.all<{ hs: string; per: string; cif: number; vat: number; duty: number; excise: number; importers: number }>(
+    const ind = await ws.all<{
+      hs: string;
+      per: string;
+      cif: number;
+      vat: number;
+      duty: number;
+      excise: number;
+      importers: number;
+    }>(
       `SELECT hs, per, sum(value) AS cif, sum(vat) AS vat, sum(duty) AS duty, sum(excise) AS excise, count(DISTINCT operator_id)::BIGINT AS importers
        FROM plan_a3_lines GROUP BY 1, 2`,
     );
@@ -173,12 +199,30 @@ export async function riskCip(ws: Workspace, riskInput: string, opts: RiskCipOpt
       const prev = ind.find((r) => r.hs === hs && r.per === 'prev')?.[k] ?? 0;
       return { current: cur, previous: prev, variation: variation(cur, prev) };
     };
-    const indicators = hsCodes.map((hs) => ({ hs, cif: metric(hs, 'cif'), vat: metric(hs, 'vat'), duty: metric(hs, 'duty'), excise: metric(hs, 'excise'), importers: metric(hs, 'importers') }));
-    const operators = await ws.scalar<number>(`SELECT count(DISTINCT operator_id)::BIGINT FROM plan_a3_lines WHERE per = 'cur'`);
+    const indicators = hsCodes.map((hs) => ({
+      hs,
+      cif: metric(hs, 'cif'),
+      vat: metric(hs, 'vat'),
+      duty: metric(hs, 'duty'),
+      excise: metric(hs, 'excise'),
+      importers: metric(hs, 'importers'),
+    }));
+    const operators = await ws.scalar<number>(
+      `SELECT count(DISTINCT operator_id)::BIGINT FROM plan_a3_lines WHERE per = 'cur'`,
+    );
 
     // Step 2: importers per HS code by size × GRI level, with repeat offenders of this risk in each period.
     const segmentationAvailable = ((await ws.scalar<number>('SELECT count(*) FROM operator_segments')) ?? 0) > 0;
-    const seg = await ws.all<{ hs: string; size: string | null; level: string | null; importers: number; ro: number; ro_prev: number; cif: number; collection: number }>(
+    const seg = await ws.all<{
+      hs: string;
+      size: string | null;
+      level: string | null;
+      importers: number;
+      ro: number;
+      ro_prev: number;
+      cif: number;
+      collection: number;
+    }>(
       `WITH ro AS NOT MATERIALIZED (
          SELECT operator_id, CASE WHEN date > $cs::DATE THEN 'cur' ELSE 'prev' END AS per
          FROM declaration_lines
@@ -205,21 +249,59 @@ export async function riskCip(ws: Workspace, riskInput: string, opts: RiskCipOpt
       for (const size of SIZES) {
         for (const level of RISKS) {
           const r = mine.find((x) => x.size === size && x.level === level);
-          const imp = r?.importers ?? 0, ro = r?.ro ?? 0, rp = r?.ro_prev ?? 0, cif = r?.cif ?? 0, col = r?.collection ?? 0;
+          const imp = r?.importers ?? 0,
+            ro = r?.ro ?? 0,
+            rp = r?.ro_prev ?? 0,
+            cif = r?.cif ?? 0,
+            col = r?.collection ?? 0;
           rows.push({
-            size, level, importers: imp, pctImporters: pct(imp, tot.importers), repeatOffenders: ro, repeatOffendersPrevious: rp,
-            repeatOffendersVariation: variation(ro, rp), cif, pctCif: pct(cif, tot.cif), collection: col, pctCollection: pct(col, tot.collection),
+            size,
+            level,
+            importers: imp,
+            pctImporters: pct(imp, tot.importers),
+            repeatOffenders: ro,
+            repeatOffendersPrevious: rp,
+            repeatOffendersVariation: variation(ro, rp),
+            cif,
+            pctCif: pct(cif, tot.cif),
+            collection: col,
+            pctCollection: pct(col, tot.collection),
           });
         }
       }
-      return { hs, importers: tot.importers, unsegmented: mine.filter((r) => r.size === null).reduce((a, r) => a + r.importers, 0), rows };
+      return {
+        hs,
+        importers: tot.importers,
+        unsegmented: mine.filter((r) => r.size === null).reduce((a, r) => a + r.importers, 0),
+        rows,
+      };
     });
 
     // Steps 3–4: the operational matrix and the register's vulnerabilities for this risk.
     const treatments = await getMatrix(ws, await resolveMatrix(ws, risk));
-    const [vulns, measures, inds] = await Promise.all([listVulnerabilities(ws, { complianceRisk: risk }), listMeasures(ws), listIndicators(ws)]);
-    const vulnerabilities = vulns.map((v) => ({ ...v, measures: measures.filter((m) => m.vulnId === v.id), indicators: inds.filter((i) => i.vulnId === v.id) }));
-    return { risk, windows: w, hsSource: opts.hs?.length ? 'given' : 'proposed', proposed, hsCodes, operators, indicators, segmentation, segmentationAvailable, treatments, vulnerabilities };
+    const [vulns, measures, inds] = await Promise.all([
+      listVulnerabilities(ws, { complianceRisk: risk }),
+      listMeasures(ws),
+      listIndicators(ws),
+    ]);
+    const vulnerabilities = vulns.map((v) => ({
+      ...v,
+      measures: measures.filter((m) => m.vulnId === v.id),
+      indicators: inds.filter((i) => i.vulnId === v.id),
+    }));
+    return {
+      risk,
+      windows: w,
+      hsSource: opts.hs?.length ? 'given' : 'proposed',
+      proposed,
+      hsCodes,
+      operators,
+      indicators,
+      segmentation,
+      segmentationAvailable,
+      treatments,
+      vulnerabilities,
+    };
   } finally {
     await ws.run('DROP TABLE IF EXISTS plan_a3_lines');
   }

@@ -2,7 +2,14 @@
 // by the committee (versioned rows), applied to the operators of a segment (treatments_applied rows).
 import type { Workspace } from '../../workspace/workspace.ts';
 import { recordChange } from '../../history/history.ts';
-import { defaultTreatmentData, label, lookupCode, registerScales, workspaceLanguage, type Language } from '../config.ts';
+import {
+  defaultTreatmentData,
+  label,
+  lookupCode,
+  registerScales,
+  workspaceLanguage,
+  type Language,
+} from '../config.ts';
 
 export const SIZES = ['large', 'medium', 'small'] as const;
 export const RISKS = ['high', 'medium', 'low'] as const;
@@ -29,7 +36,9 @@ export interface TreatmentCell {
   changedBy: string | null;
 }
 
-export type CellPatch = Partial<Pick<TreatmentCell, 'package' | 'intervention' | 'what' | 'how' | 'when' | 'responsibleUnit' | 'monitoringUnit'>> & {
+export type CellPatch = Partial<
+  Pick<TreatmentCell, 'package' | 'intervention' | 'what' | 'how' | 'when' | 'responsibleUnit' | 'monitoringUnit'>
+> & {
   addWhat?: string[];
   removeWhat?: string[];
 };
@@ -45,13 +54,15 @@ export async function resolveMatrix(ws: Workspace, input: string | undefined): P
 
 export function parseSize(v: string): Size {
   const s = v.trim().toLowerCase();
-  if (!(SIZES as readonly string[]).includes(s)) throw new TreatmentInputError(`size '${v}': expected large, medium or small`);
+  if (!(SIZES as readonly string[]).includes(s))
+    throw new TreatmentInputError(`size '${v}': expected large, medium or small`);
   return s as Size;
 }
 
 export function parseRisk(v: string): Risk {
   const s = v.trim().toLowerCase();
-  if (!(RISKS as readonly string[]).includes(s)) throw new TreatmentInputError(`risk level '${v}': expected high, medium or low`);
+  if (!(RISKS as readonly string[]).includes(s))
+    throw new TreatmentInputError(`risk level '${v}': expected high, medium or low`);
   return s as Risk;
 }
 
@@ -61,11 +72,16 @@ function defaultCell(matrix: string, size: Size, risk: Risk, lang: Language): Tr
   const row = m[size];
   const c = row[risk];
   return {
-    matrix, size, risk,
+    matrix,
+    size,
+    risk,
     package: label(c.package, lang),
     intervention: row.intervention,
     what: c.what[lang] ?? c.what.en,
-    how: null, when: null, responsibleUnit: null, monitoringUnit: null,
+    how: null,
+    when: null,
+    responsibleUnit: null,
+    monitoringUnit: null,
     language: c.what[lang] ? lang : 'en',
     version: 0,
     changedBy: null,
@@ -73,8 +89,19 @@ function defaultCell(matrix: string, size: Size, risk: Risk, lang: Language): Tr
 }
 
 interface Row {
-  matrix: string; size_segment: Size; risk_level: Risk; version: number; language: string; package: string; intervention: string;
-  what_json: string; how: string | null; when_text: string | null; responsible_unit: string | null; monitoring_unit: string | null; changed_by: string;
+  matrix: string;
+  size_segment: Size;
+  risk_level: Risk;
+  version: number;
+  language: string;
+  package: string;
+  intervention: string;
+  what_json: string;
+  how: string | null;
+  when_text: string | null;
+  responsible_unit: string | null;
+  monitoring_unit: string | null;
+  changed_by: string;
 }
 
 /** The 9 cells of a matrix: the latest edit of each cell, else the note's example in the workspace language. */
@@ -92,13 +119,25 @@ export async function getMatrix(ws: Workspace, matrix = 'general', lang?: Langua
       const r = rows.find((x) => x.size_segment === size && x.risk_level === risk);
       if (r) {
         out.push({
-          matrix, size, risk, package: r.package, intervention: r.intervention, what: JSON.parse(r.what_json) as string[],
-          how: r.how, when: r.when_text, responsibleUnit: r.responsible_unit, monitoringUnit: r.monitoring_unit,
-          language: r.language, version: r.version, changedBy: r.changed_by,
+          matrix,
+          size,
+          risk,
+          package: r.package,
+          intervention: r.intervention,
+          what: JSON.parse(r.what_json) as string[],
+          how: r.how,
+          when: r.when_text,
+          responsibleUnit: r.responsible_unit,
+          monitoringUnit: r.monitoring_unit,
+          language: r.language,
+          version: r.version,
+          changedBy: r.changed_by,
         });
         continue;
       }
-      const d = defaultCell(matrix, size, risk, language) ?? (matrix !== 'general' ? defaultCell('general', size, risk, language) : null);
+      const d =
+        defaultCell(matrix, size, risk, language) ??
+        (matrix !== 'general' ? defaultCell('general', size, risk, language) : null);
       if (d) out.push({ ...d, matrix });
     }
   }
@@ -106,12 +145,25 @@ export async function getMatrix(ws: Workspace, matrix = 'general', lang?: Langua
 }
 
 const stateOf = (c: TreatmentCell) => ({
-  package: c.package, intervention: c.intervention, what: c.what, how: c.how, when: c.when,
-  responsible_unit: c.responsibleUnit, monitoring_unit: c.monitoringUnit, language: c.language,
+  package: c.package,
+  intervention: c.intervention,
+  what: c.what,
+  how: c.how,
+  when: c.when,
+  responsible_unit: c.responsibleUnit,
+  monitoring_unit: c.monitoringUnit,
+  language: c.language,
 });
 
 /** Edits one cell: a new version row and a history entry in one transaction. */
-export async function setCell(ws: Workspace, actor: string, matrix: string, size: Size, risk: Risk, patch: CellPatch): Promise<{ cell: TreatmentCell; changed: boolean }> {
+export async function setCell(
+  ws: Workspace,
+  actor: string,
+  matrix: string,
+  size: Size,
+  risk: Risk,
+  patch: CellPatch,
+): Promise<{ cell: TreatmentCell; changed: boolean }> {
   if (patch.intervention !== undefined && !(INTERVENTIONS as readonly string[]).includes(patch.intervention)) {
     throw new TreatmentInputError(`intervention '${patch.intervention}': expected one of ${INTERVENTIONS.join(', ')}`);
   }
@@ -121,7 +173,8 @@ export async function setCell(ws: Workspace, actor: string, matrix: string, size
     let what = patch.what ?? cur.what;
     if (patch.removeWhat?.length) {
       for (const r of patch.removeWhat) {
-        if (!what.includes(r)) throw new TreatmentInputError(`'${r}' is not a treatment of ${size}/${risk} (it has: ${what.join('; ')})`);
+        if (!what.includes(r))
+          throw new TreatmentInputError(`'${r}' is not a treatment of ${size}/${risk} (it has: ${what.join('; ')})`);
       }
       what = what.filter((w) => !patch.removeWhat!.includes(w));
     }
@@ -141,11 +194,29 @@ export async function setCell(ws: Workspace, actor: string, matrix: string, size
     await ws.run(
       `INSERT INTO plan_treatment_cells VALUES ($m, $s, $r, $v, $lang, $p, $i, $w, $how, $when, $ru, $mu, $actor, now())`,
       {
-        m: matrix, s: size, r: risk, v: version, lang: next.language, p: next.package, i: next.intervention, w: JSON.stringify(next.what),
-        how: next.how, when: next.when, ru: next.responsibleUnit, mu: next.monitoringUnit, actor,
+        m: matrix,
+        s: size,
+        r: risk,
+        v: version,
+        lang: next.language,
+        p: next.package,
+        i: next.intervention,
+        w: JSON.stringify(next.what),
+        how: next.how,
+        when: next.when,
+        ru: next.responsibleUnit,
+        mu: next.monitoringUnit,
+        actor,
       },
     );
-    await recordChange(ws, { actor, action: 'treatments.set', entityType: 'treatment_cell', entityId: `${matrix}:${size}/${risk}`, before: stateOf(cur), after: stateOf(next) });
+    await recordChange(ws, {
+      actor,
+      action: 'treatments.set',
+      entityType: 'treatment_cell',
+      entityId: `${matrix}:${size}/${risk}`,
+      before: stateOf(cur),
+      after: stateOf(next),
+    });
     return { cell: { ...next, version, changedBy: actor }, changed: true };
   });
 }
@@ -161,7 +232,8 @@ export interface ApplyResult {
 }
 
 /** The name recorded in treatments_applied (what `cip effect --treatment` asks for). */
-export const treatmentName = (c: TreatmentCell) => `${c.matrix === 'general' ? '' : c.matrix + ' '}${c.size}/${c.risk}: ${c.package}`;
+export const treatmentName = (c: TreatmentCell) =>
+  `${c.matrix === 'general' ? '' : c.matrix + ' '}${c.size}/${c.risk}: ${c.package}`;
 
 /**
  * Records the cell's package as applied to every operator of the segment (from operator_segments, or
@@ -180,12 +252,15 @@ export async function applyCell(
   const treatment = opts.name?.trim() || treatmentName(cell);
   const segment = `${size}/${risk}`;
   const riskCode = matrix === 'general' ? null : matrix.slice(5);
-  const source = riskCode === null
-    ? `SELECT operator_id FROM operator_segments WHERE size_segment = $size AND risk_level = $risk`
-    : `SELECT operator_id FROM operator_risk_segments WHERE risk = $rc AND size_segment = $size AND risk_level = $risk`;
+  const source =
+    riskCode === null
+      ? `SELECT operator_id FROM operator_segments WHERE size_segment = $size AND risk_level = $risk`
+      : `SELECT operator_id FROM operator_risk_segments WHERE risk = $rc AND size_segment = $size AND risk_level = $risk`;
   const params = { size, risk, ...(riskCode === null ? {} : { rc: riskCode }) };
   const segRows = await ws.scalar<number>(
-    riskCode === null ? 'SELECT count(*) FROM operator_segments' : 'SELECT count(*) FROM operator_risk_segments WHERE risk = $rc',
+    riskCode === null
+      ? 'SELECT count(*) FROM operator_segments'
+      : 'SELECT count(*) FROM operator_risk_segments WHERE risk = $rc',
     riskCode === null ? {} : { rc: riskCode },
   );
   if (!segRows) {
@@ -200,7 +275,15 @@ export async function applyCell(
     `SELECT count(*) FROM (${source}) s WHERE EXISTS (SELECT 1 FROM treatments_applied t WHERE t.operator_id = s.operator_id AND t.treatment = $t AND t.start_date = $d::DATE)`,
     { ...params, t: treatment, d: startDate },
   );
-  const result: ApplyResult = { matrix, segment, treatment, startDate, operatorsInSegment: inSegment, recorded: inSegment - already, alreadyRecorded: already };
+  const result: ApplyResult = {
+    matrix,
+    segment,
+    treatment,
+    startDate,
+    operatorsInSegment: inSegment,
+    recorded: inSegment - already,
+    alreadyRecorded: already,
+  };
   if (opts.dryRun || result.recorded === 0) return result;
   await ws.transaction(async () => {
     await ws.run(
@@ -210,7 +293,10 @@ export async function applyCell(
       { ...params, t: treatment, d: startDate, seg: segment, actor },
     );
     await recordChange(ws, {
-      actor, action: 'treatments.apply', entityType: 'treatment_cell', entityId: `${matrix}:${segment}`,
+      actor,
+      action: 'treatments.apply',
+      entityType: 'treatment_cell',
+      entityId: `${matrix}:${segment}`,
       after: { treatment, start_date: startDate, operators: result.recorded, package: cell.package, what: cell.what },
     });
   });

@@ -9,7 +9,17 @@ export type AggregateFn = 'share' | 'count' | 'sum' | 'avg' | 'min' | 'max' | 'd
 /** Period functions: the aggregate over the last N months of the window, the N months before, or the change. */
 export type PeriodFn = 'growth' | 'recent' | 'previous';
 
-export const AGGREGATE_FNS: readonly AggregateFn[] = ['share', 'count', 'sum', 'avg', 'min', 'max', 'distinct', 'any', 'all'];
+export const AGGREGATE_FNS: readonly AggregateFn[] = [
+  'share',
+  'count',
+  'sum',
+  'avg',
+  'min',
+  'max',
+  'distinct',
+  'any',
+  'all',
+];
 export const PERIOD_FNS: readonly PeriodFn[] = ['growth', 'recent', 'previous'];
 export const ROW_FNS = ['starts_with'] as const;
 
@@ -24,17 +34,55 @@ export interface OpToken {
 }
 
 /** `percent`: written as 50% (value 0.5), so evidence can show it the same way. */
-export interface NumberLit extends Span { kind: 'number'; value: number; percent?: boolean }
-export interface StringLit extends Span { kind: 'string'; value: string }
-export interface BoolLit extends Span { kind: 'bool'; value: boolean }
+export interface NumberLit extends Span {
+  kind: 'number';
+  value: number;
+  percent?: boolean;
+}
+export interface StringLit extends Span {
+  kind: 'string';
+  value: string;
+}
+export interface BoolLit extends Span {
+  kind: 'bool';
+  value: boolean;
+}
 /** A column or a list name; which one is decided by the type checker against the context. */
-export interface Ident extends Span { kind: 'ident'; name: string }
-export interface Lines extends Span { kind: 'lines' }
-export interface Negate extends Span { kind: 'neg'; op: OpToken; operand: Ast }
-export interface Not extends Span { kind: 'not'; op: OpToken; operand: Ast }
-export interface Arith extends Span { kind: 'arith'; op: OpToken & { text: ArithOp }; left: Ast; right: Ast }
-export interface Logic extends Span { kind: 'logic'; op: OpToken & { text: 'and' | 'or' }; left: Ast; right: Ast }
-export interface Compare extends Span { kind: 'compare'; op: OpToken & { text: CompareOp }; left: Ast; right: Ast }
+export interface Ident extends Span {
+  kind: 'ident';
+  name: string;
+}
+export interface Lines extends Span {
+  kind: 'lines';
+}
+export interface Negate extends Span {
+  kind: 'neg';
+  op: OpToken;
+  operand: Ast;
+}
+export interface Not extends Span {
+  kind: 'not';
+  op: OpToken;
+  operand: Ast;
+}
+export interface Arith extends Span {
+  kind: 'arith';
+  op: OpToken & { text: ArithOp };
+  left: Ast;
+  right: Ast;
+}
+export interface Logic extends Span {
+  kind: 'logic';
+  op: OpToken & { text: 'and' | 'or' };
+  left: Ast;
+  right: Ast;
+}
+export interface Compare extends Span {
+  kind: 'compare';
+  op: OpToken & { text: CompareOp };
+  left: Ast;
+  right: Ast;
+}
 export interface InList extends Span {
   kind: 'in';
   op: OpToken;
@@ -43,8 +91,20 @@ export interface InList extends Span {
   /** `in risky_origins` (a named list) or `in ('CN', 'VN')` (literals). */
   list: Ident | { kind: 'items'; items: (NumberLit | StringLit | BoolLit)[]; pos: number; end: number };
 }
-export interface IsNull extends Span { kind: 'isnull'; op: OpToken; negated: boolean; operand: Ast }
-export interface Between extends Span { kind: 'between'; op: OpToken; negated: boolean; operand: Ast; low: Ast; high: Ast }
+export interface IsNull extends Span {
+  kind: 'isnull';
+  op: OpToken;
+  negated: boolean;
+  operand: Ast;
+}
+export interface Between extends Span {
+  kind: 'between';
+  op: OpToken;
+  negated: boolean;
+  operand: Ast;
+  low: Ast;
+  high: Ast;
+}
 export interface Aggregate extends Span {
   kind: 'aggregate';
   fn: AggregateFn;
@@ -53,9 +113,20 @@ export interface Aggregate extends Span {
   source: Lines | Ident;
   where?: Ast;
 }
-export interface Period extends Span { kind: 'period'; fn: PeriodFn; name: OpToken; inner: Ast; months: NumberLit }
+export interface Period extends Span {
+  kind: 'period';
+  fn: PeriodFn;
+  name: OpToken;
+  inner: Ast;
+  months: NumberLit;
+}
 /** `starts_with(hs_code, '87')`, or with a named list of prefixes: `starts_with(hs_code, risky_hs_headings)`. */
-export interface StartsWith extends Span { kind: 'starts_with'; name: OpToken; operand: Ast; prefix: StringLit | Ident }
+export interface StartsWith extends Span {
+  kind: 'starts_with';
+  name: OpToken;
+  operand: Ast;
+  prefix: StringLit | Ident;
+}
 
 export type Ast =
   | NumberLit
@@ -105,7 +176,15 @@ export function containsAggregate(node: Ast): boolean {
   return node.kind === 'aggregate' || node.kind === 'period' || children(node).some(containsAggregate);
 }
 
-const FLIPPED: Record<CompareOp, CompareOp> = { '>': '<', '>=': '<=', '<': '>', '<=': '>=', '=': '=', '!=': '!=', '<>': '<>' };
+const FLIPPED: Record<CompareOp, CompareOp> = {
+  '>': '<',
+  '>=': '<=',
+  '<': '>',
+  '<=': '>=',
+  '=': '=',
+  '!=': '!=',
+  '<>': '<>',
+};
 
 /** The threshold of an indicator, for evidence ("62% ... threshold 50%"). */
 export type Threshold =
@@ -118,18 +197,28 @@ export type Threshold =
  */
 export function thresholdOf(ast: Ast): Threshold | undefined {
   const num = (n: Ast): NumberLit | undefined =>
-    n.kind === 'number' ? n : n.kind === 'neg' && n.operand.kind === 'number' ? { ...n.operand, value: -n.operand.value } : undefined;
+    n.kind === 'number'
+      ? n
+      : n.kind === 'neg' && n.operand.kind === 'number'
+        ? { ...n.operand, value: -n.operand.value }
+        : undefined;
   if (ast.kind === 'compare') {
     const right = num(ast.right);
     if (right && containsAggregate(ast.left)) return { op: ast.op.text, value: right.value, percent: !!right.percent };
     const left = num(ast.left);
-    if (left && containsAggregate(ast.right)) return { op: FLIPPED[ast.op.text], value: left.value, percent: !!left.percent };
+    if (left && containsAggregate(ast.right))
+      return { op: FLIPPED[ast.op.text], value: left.value, percent: !!left.percent };
   }
   if (ast.kind === 'between' && containsAggregate(ast.operand)) {
     const low = num(ast.low);
     const high = num(ast.high);
     if (low && high) {
-      return { op: ast.negated ? 'not between' : 'between', low: low.value, high: high.value, percent: !!(low.percent || high.percent) };
+      return {
+        op: ast.negated ? 'not between' : 'between',
+        low: low.value,
+        high: high.value,
+        percent: !!(low.percent || high.percent),
+      };
     }
   }
   return undefined;

@@ -32,7 +32,9 @@ const DATE_COLUMN = 'date';
 
 export function compileChecked(ast: Ast, checked: Checked, ctx: ExprContext, paramPrefix: string): CompiledIndicator {
   if (!PREFIX_RE.test(paramPrefix) || paramPrefix === 'window_end') {
-    throw new TypeError(`paramPrefix must be a plain SQL identifier (letters, digits, _), got ${JSON.stringify(paramPrefix)}`);
+    throw new TypeError(
+      `paramPrefix must be a plain SQL identifier (letters, digits, _), got ${JSON.stringify(paramPrefix)}`,
+    );
   }
   const g = new Generator(checked, ctx, paramPrefix);
   const flag = `COALESCE(${g.expr(ast, undefined)}, FALSE)`;
@@ -256,7 +258,9 @@ class Generator {
     const n = this.bind(node.months, node.months.value);
     const recent = (): Window => ({ cond: `(${d} >= ${start(n)} AND ${d} <= ${WINDOW_END})` });
     // Bound only when used: DuckDB refuses a statement given a parameter it does not reference.
-    const previous = (): Window => ({ cond: `(${d} >= ${start(this.bind(node, node.months.value * 2))} AND ${d} < ${start(n)})` });
+    const previous = (): Window => ({
+      cond: `(${d} >= ${start(this.bind(node, node.months.value * 2))} AND ${d} < ${start(n)})`,
+    });
     if (node.fn === 'recent') return this.expr(node.inner, recent());
     if (node.fn === 'previous') return this.expr(node.inner, previous());
     return `(${this.expr(node.inner, recent())} - ${this.expr(node.inner, previous())})`;

@@ -21,7 +21,19 @@ export interface Token {
 
 /** Reserved words (case-insensitive); they cannot name columns or lists. */
 export const KEYWORDS = new Set([
-  'and', 'or', 'not', 'in', 'is', 'null', 'between', 'where', 'lines', 'true', 'false', 'month', 'months',
+  'and',
+  'or',
+  'not',
+  'in',
+  'is',
+  'null',
+  'between',
+  'where',
+  'lines',
+  'true',
+  'false',
+  'month',
+  'months',
 ]);
 
 const COMMENT_MARKS = ['--', '/*', '*/', '#'];
@@ -51,7 +63,11 @@ export function tokenize(src: string): Token[] {
     if (comment) fail(`comments are not allowed ('${comment}')`, i, comment);
     if (c === ';') fail(`';' is not allowed: an indicator is a single expression`, i, c);
     if (c === '"') {
-      fail(`double quotes are not allowed: write column names bare (origin_country) and text in single quotes ('CN')`, i, c);
+      fail(
+        `double quotes are not allowed: write column names bare (origin_country) and text in single quotes ('CN')`,
+        i,
+        c,
+      );
     }
     if (CURLY_QUOTES.has(c)) fail(`typographic quote '${c}': write text between straight single quotes ('CN')`, i, c);
     if (c === "'") {

@@ -30,13 +30,25 @@ const MAX_MONTHS = 240;
 export function parseIndicator(src: string): Ast {
   if (typeof src !== 'string') throw new ExprError('the expression must be text', '', 0, '');
   if (src.length > MAX_SOURCE_LENGTH) {
-    throw new ExprError(`the expression is too long (${src.length} characters, at most ${MAX_SOURCE_LENGTH})`, src, MAX_SOURCE_LENGTH, src[MAX_SOURCE_LENGTH]);
+    throw new ExprError(
+      `the expression is too long (${src.length} characters, at most ${MAX_SOURCE_LENGTH})`,
+      src,
+      MAX_SOURCE_LENGTH,
+      src[MAX_SOURCE_LENGTH],
+    );
   }
   const p = new Parser(src, tokenize(src));
-  if (p.peek().kind === 'eof') throw new ExprError('expected an indicator such as share(lines where ...) > 0.5', src, 0, '');
+  if (p.peek().kind === 'eof')
+    throw new ExprError('expected an indicator such as share(lines where ...) > 0.5', src, 0, '');
   const ast = p.parseOr();
   const t = p.peek();
-  if (t.kind !== 'eof') p.fail(t.text === ')' ? `unexpected ')' without a matching '('` : `unexpected ${describe(t)}: expected 'and', 'or', a comparison or the end of the expression`, t);
+  if (t.kind !== 'eof')
+    p.fail(
+      t.text === ')'
+        ? `unexpected ')' without a matching '('`
+        : `unexpected ${describe(t)}: expected 'and', 'or', a comparison or the end of the expression`,
+      t,
+    );
   return ast;
 }
 
@@ -148,14 +160,22 @@ class Parser {
       if (after.kind === 'op' && COMPARE_OPS.has(after.text)) {
         this.fail(`comparisons cannot be chained: join them with 'and'`, after);
       }
-      return { kind: 'compare', op: { text: t.text as CompareOp, pos: t.pos }, left, right, pos: left.pos, end: right.end };
+      return {
+        kind: 'compare',
+        op: { text: t.text as CompareOp, pos: t.pos },
+        left,
+        right,
+        pos: left.pos,
+        end: right.end,
+      };
     }
     if (this.isKw('is')) {
       const op = this.next();
       const negated = this.isKw('not');
       if (negated) this.next();
       const n = this.peek();
-      if (!this.isKw('null')) this.fail(`expected 'null' after '${negated ? 'is not' : 'is'}' but found ${describe(n)}`, n);
+      if (!this.isKw('null'))
+        this.fail(`expected 'null' after '${negated ? 'is not' : 'is'}' but found ${describe(n)}`, n);
       this.next();
       return { kind: 'isnull', op: this.opToken(op), negated, operand: left, pos: left.pos, end: n.end };
     }
@@ -174,7 +194,8 @@ class Parser {
       const high = this.parseAdditive();
       return { kind: 'between', op: this.opToken(op), negated, operand: left, low, high, pos: left.pos, end: high.end };
     }
-    if (this.isKw('not')) this.fail(`expected 'in' or 'between' after 'not' here; to negate a condition write not (...)`, this.peek());
+    if (this.isKw('not'))
+      this.fail(`expected 'in' or 'between' after 'not' here; to negate a condition write not (...)`, this.peek());
     return left;
   }
 
@@ -210,14 +231,16 @@ class Parser {
 
   private parseLiteral(): NumberLit | StringLit | BoolLit {
     const t = this.peek();
-    if (t.kind === 'string') return this.next(), { kind: 'string', value: t.value as string, pos: t.pos, end: t.end };
-    if (t.kind === 'number') return this.next(), { kind: 'number', value: t.value as number, percent: t.percent, pos: t.pos, end: t.end };
+    if (t.kind === 'string') return (this.next(), { kind: 'string', value: t.value as string, pos: t.pos, end: t.end });
+    if (t.kind === 'number')
+      return (this.next(), { kind: 'number', value: t.value as number, percent: t.percent, pos: t.pos, end: t.end });
     if (this.isOp('-') && this.peek(1).kind === 'number') {
       this.next();
       const n = this.next();
       return { kind: 'number', value: -(n.value as number), percent: n.percent, pos: t.pos, end: n.end };
     }
-    if (this.isKw('true') || this.isKw('false')) return this.next(), { kind: 'bool', value: t.word === 'true', pos: t.pos, end: t.end };
+    if (this.isKw('true') || this.isKw('false'))
+      return (this.next(), { kind: 'bool', value: t.word === 'true', pos: t.pos, end: t.end });
     return this.fail(`expected a value ('text', a number, true or false) in the list but found ${describe(t)}`, t);
   }
 
@@ -228,7 +251,14 @@ class Parser {
       const op = this.next();
       this.enter(op);
       const right = this.parseMultiplicative();
-      left = { kind: 'arith', op: { text: op.text as '+' | '-', pos: op.pos }, left, right, pos: left.pos, end: right.end };
+      left = {
+        kind: 'arith',
+        op: { text: op.text as '+' | '-', pos: op.pos },
+        left,
+        right,
+        pos: left.pos,
+        end: right.end,
+      };
     }
     this.depth = start;
     return left;
@@ -241,7 +271,14 @@ class Parser {
       const op = this.next();
       this.enter(op);
       const right = this.parseUnary();
-      left = { kind: 'arith', op: { text: op.text as '*' | '/', pos: op.pos }, left, right, pos: left.pos, end: right.end };
+      left = {
+        kind: 'arith',
+        op: { text: op.text as '*' | '/', pos: op.pos },
+        left,
+        right,
+        pos: left.pos,
+        end: right.end,
+      };
     }
     this.depth = start;
     return left;
@@ -276,7 +313,8 @@ class Parser {
           this.next();
           return { kind: 'bool', value: t.word === 'true', pos: t.pos, end: t.end };
         }
-        if (t.word === 'lines') this.fail(`'lines' can only be the first argument of an aggregate, e.g. count(lines where ...)`, t);
+        if (t.word === 'lines')
+          this.fail(`'lines' can only be the first argument of an aggregate, e.g. count(lines where ...)`, t);
         if (t.word === 'null') this.fail(`use 'is null' or 'is not null' to test for a missing value`, t);
         if (this.isOp('(', 1)) this.fail(`unknown function '${t.text}'`, t);
         return this.fail(`expected a value but found ${describe(t)}`, t);
@@ -306,7 +344,8 @@ class Parser {
       const s = this.peek();
       let source: Ast;
       if (this.isKw('lines')) source = { kind: 'lines', pos: s.pos, end: this.next().end };
-      else if (s.kind === 'ident' && !this.isOp('(', 1)) source = { kind: 'ident', name: s.text, pos: s.pos, end: this.next().end };
+      else if (s.kind === 'ident' && !this.isOp('(', 1))
+        source = { kind: 'ident', name: s.text, pos: s.pos, end: this.next().end };
       else this.fail(`expected 'lines' or a column name as the first argument of ${fn}( but found ${describe(s)}`, s);
       let where: Ast | undefined;
       if (this.isKw('where')) {
@@ -314,17 +353,35 @@ class Parser {
         where = this.parseOr();
       }
       const close = this.expectOp(')', ctx);
-      node = { kind: 'aggregate', fn: fn as AggregateFn, name, source: source as Ident, where, pos: nameTok.pos, end: close.end };
+      node = {
+        kind: 'aggregate',
+        fn: fn as AggregateFn,
+        name,
+        source: source as Ident,
+        where,
+        pos: nameTok.pos,
+        end: close.end,
+      };
     } else if ((PERIOD_FNS as readonly string[]).includes(fn)) {
       const inner = this.parseOr();
       this.expectOp(',', `after the first argument of ${fn}(`);
       const m = this.peek();
-      if (m.kind !== 'number' || m.percent || !Number.isInteger(m.value) || (m.value as number) < 1 || (m.value as number) > MAX_MONTHS) {
-        this.fail(`expected a whole number of months from 1 to ${MAX_MONTHS}, e.g. ${fn}(..., 12 months), but found ${describe(m)}`, m);
+      if (
+        m.kind !== 'number' ||
+        m.percent ||
+        !Number.isInteger(m.value) ||
+        (m.value as number) < 1 ||
+        (m.value as number) > MAX_MONTHS
+      ) {
+        this.fail(
+          `expected a whole number of months from 1 to ${MAX_MONTHS}, e.g. ${fn}(..., 12 months), but found ${describe(m)}`,
+          m,
+        );
       }
       this.next();
       const unit = this.peek();
-      if (!this.isKw('months') && !this.isKw('month')) this.fail(`expected 'months' after ${m.text} but found ${describe(unit)}`, unit);
+      if (!this.isKw('months') && !this.isKw('month'))
+        this.fail(`expected 'months' after ${m.text} but found ${describe(unit)}`, unit);
       this.next();
       const close = this.expectOp(')', ctx);
       const months: NumberLit = { kind: 'number', value: m.value as number, pos: m.pos, end: m.end };
@@ -334,7 +391,10 @@ class Parser {
       this.expectOp(',', `after the first argument of starts_with(`);
       const s = this.peek();
       if (s.kind !== 'string' && !(s.kind === 'ident' && !this.isOp('(', 1))) {
-        this.fail(`expected the prefix in single quotes or a list name, e.g. starts_with(hs_code, '8703'), but found ${describe(s)}`, s);
+        this.fail(
+          `expected the prefix in single quotes or a list name, e.g. starts_with(hs_code, '8703'), but found ${describe(s)}`,
+          s,
+        );
       }
       this.next();
       const prefix: StringLit | Ident =

@@ -30,7 +30,12 @@ export function typecheck(ast: Ast, ctx: ExprContext, src: string): Checked {
   const c = new Checker(ctx, src);
   const t = c.check(ast, 'operator', undefined);
   if (!containsAggregate(ast)) {
-    throw new ExprError(`the indicator must measure the operator's lines, e.g. share(lines where ...) > 0.5 or count(lines) > 100`, src, ast.pos, src.slice(ast.pos, ast.end));
+    throw new ExprError(
+      `the indicator must measure the operator's lines, e.g. share(lines where ...) > 0.5 or count(lines) > 100`,
+      src,
+      ast.pos,
+      src.slice(ast.pos, ast.end),
+    );
   }
   if (t !== 'boolean') {
     throw new ExprError(
@@ -102,7 +107,10 @@ class Checker {
         const l = this.check(node.left, level, period);
         const r = this.check(node.right, level, period);
         if (l !== 'boolean' || r !== 'boolean') {
-          this.fail(`'${node.op.text}' needs conditions (true/false) on both sides, got a ${l} and a ${r}`, node.op.pos);
+          this.fail(
+            `'${node.op.text}' needs conditions (true/false) on both sides, got a ${l} and a ${r}`,
+            node.op.pos,
+          );
         }
         return 'boolean';
       }
@@ -137,14 +145,20 @@ class Checker {
         }
         const t = this.check(node.inner, 'operator', node);
         if (t !== 'number' || !containsAggregate(node.inner)) {
-          this.failAt(`${node.fn}(...) needs an aggregate such as share(lines where ...) or count(lines)${t === 'number' ? '' : `, got a ${t}`}`, node.inner);
+          this.failAt(
+            `${node.fn}(...) needs an aggregate such as share(lines where ...) or count(lines)${t === 'number' ? '' : `, got a ${t}`}`,
+            node.inner,
+          );
         }
         this.out.types.set(node.months, 'number');
         return 'number';
       }
       case 'starts_with': {
         if (level === 'operator') {
-          this.fail(`starts_with(...) tests one line: use it inside a where condition, e.g. count(lines where starts_with(hs_code, '87'))`, node.name.pos);
+          this.fail(
+            `starts_with(...) tests one line: use it inside a where condition, e.g. count(lines where starts_with(hs_code, '87'))`,
+            node.name.pos,
+          );
         }
         const t = this.check(node.operand, level, period);
         if (t !== 'string') this.failAt(`starts_with(...) needs a text column, got a ${t}`, node.operand);
@@ -159,7 +173,10 @@ class Checker {
     const col = this.resolveName(node.name, this.ctx.columns);
     if (col !== undefined) {
       if (level === 'operator') {
-        this.failAt(`column '${node.name}' describes one line: use it inside an aggregate, e.g. sum(${col}) or share(lines where ${col} ...)`, node);
+        this.failAt(
+          `column '${node.name}' describes one line: use it inside an aggregate, e.g. sum(${col}) or share(lines where ${col} ...)`,
+          node,
+        );
       }
       this.out.columns.set(node, col);
       return this.ctx.columns[col];
@@ -171,7 +188,14 @@ class Checker {
   }
 
   /** Both sides must have the same type; a text literal next to a date is read as a date 'YYYY-MM-DD'. */
-  private comparable(a: Ast, b: Ast, level: Level, period: Period | undefined, opPos: number, op: string): [ExprType, ExprType] {
+  private comparable(
+    a: Ast,
+    b: Ast,
+    level: Level,
+    period: Period | undefined,
+    opPos: number,
+    op: string,
+  ): [ExprType, ExprType] {
     let l = this.check(a, level, period);
     let r = this.check(b, level, period);
     if (l === 'date' && b.kind === 'string') r = this.dateLiteral(b);
@@ -215,7 +239,10 @@ class Checker {
         this.failAt(`'${list.name}' is a column, not a list: compare columns with =`, list);
       }
       const known = Object.keys(this.ctx.lists).sort();
-      this.failAt(`unknown list '${list.name}'${known.length ? ` (lists: ${known.join(', ')})` : ' (no lists are defined)'}`, list);
+      this.failAt(
+        `unknown list '${list.name}'${known.length ? ` (lists: ${known.join(', ')})` : ' (no lists are defined)'}`,
+        list,
+      );
     }
     this.out.lists.set(list, name);
     return name;
@@ -230,7 +257,7 @@ class Checker {
     const example: Record<string, string> = {
       share: 'share(lines where origin_country in risky_origins)',
       any: 'any(lines where finding)',
-      all: 'all(lines where channel = \'green\')',
+      all: "all(lines where channel = 'green')",
       sum: 'sum(value)',
       avg: 'avg(value)',
       min: 'min(value)',
@@ -238,19 +265,28 @@ class Checker {
       distinct: 'distinct(supplier_id)',
     };
     if ((fn === 'sum' || fn === 'avg' || fn === 'min' || fn === 'max') && sourceType !== 'number') {
-      this.failAt(`${fn}(...) needs a number column, e.g. ${example[fn]}${lines ? '' : `; '${(node.source as Ident).name}' is a ${sourceType}`}`, node.source);
+      this.failAt(
+        `${fn}(...) needs a number column, e.g. ${example[fn]}${lines ? '' : `; '${(node.source as Ident).name}' is a ${sourceType}`}`,
+        node.source,
+      );
     }
-    if (fn === 'distinct' && lines) this.failAt(`distinct(...) counts the different values of a column, e.g. ${example.distinct}`, node.source);
+    if (fn === 'distinct' && lines)
+      this.failAt(`distinct(...) counts the different values of a column, e.g. ${example.distinct}`, node.source);
     if (fn === 'share' && !lines && sourceType !== 'number') {
-      this.failAt(`share(...) takes 'lines' (share of lines) or a number column (share of its total); '${(node.source as Ident).name}' is a ${sourceType}`, node.source);
+      this.failAt(
+        `share(...) takes 'lines' (share of lines) or a number column (share of its total); '${(node.source as Ident).name}' is a ${sourceType}`,
+        node.source,
+      );
     }
-    if ((fn === 'any' || fn === 'all') && !lines) this.failAt(`${fn}(...) takes 'lines', e.g. ${example[fn]}`, node.source);
+    if ((fn === 'any' || fn === 'all') && !lines)
+      this.failAt(`${fn}(...) takes 'lines', e.g. ${example[fn]}`, node.source);
     if ((fn === 'share' || fn === 'any' || fn === 'all') && !node.where) {
       this.fail(`${fn}(...) needs a condition: ${example[fn]}`, node.name.pos);
     }
     if (node.where) {
       const w = this.check(node.where, 'line', period);
-      if (w !== 'boolean') this.failAt(`the where condition must be true or false for each line, got a ${w}`, node.where);
+      if (w !== 'boolean')
+        this.failAt(`the where condition must be true or false for each line, got a ${w}`, node.where);
     }
     return fn === 'any' || fn === 'all' ? 'boolean' : 'number';
   }

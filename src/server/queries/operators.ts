@@ -2,7 +2,16 @@
 // contract of the segmentation context, joined with operators). Access control lives here, not in the UI.
 import type { Workspace } from '../../workspace/workspace.ts';
 
-export const OPERATOR_SORTS = ['gri', 'total_value', 'lines', 'operator_id', 'name', 'office', 'size_segment', 'risk_level'] as const;
+export const OPERATOR_SORTS = [
+  'gri',
+  'total_value',
+  'lines',
+  'operator_id',
+  'name',
+  'office',
+  'size_segment',
+  'risk_level',
+] as const;
 export type OperatorSort = (typeof OPERATOR_SORTS)[number];
 const SEP = '\u001f';
 
@@ -40,7 +49,9 @@ export function scopeParams(offices: string[] | null): { all: boolean; offices: 
 export const SCOPE_SQL = `($all OR list_contains(string_split($offices, '${SEP}'), o.office))`;
 
 /** One row per operator (the registry may hold an operator more than once, e.g. from two imports). */
-const opsWhere = (where: string) => `(SELECT operator_id, any_value(name) AS name, any_value(office) AS office, any_value(region) AS region,
+const opsWhere = (
+  where: string,
+) => `(SELECT operator_id, any_value(name) AS name, any_value(office) AS office, any_value(region) AS region,
                      any_value(isic_sector) AS isic_sector, any_value(aeo_status) AS aeo_status, min(registration_date) AS registration_date
               FROM operators WHERE ${where} GROUP BY operator_id)`;
 const OPS = opsWhere('true');
@@ -67,7 +78,10 @@ export async function listOperators(ws: Workspace, q: OperatorQuery): Promise<{ 
       ...scopeParams(q.offices),
     },
   );
-  return { rows: rows.map(({ total: _t, ...r }) => r), total: rows[0]?.total ?? (q.offset > 0 ? await countOnly(ws, q) : 0) };
+  return {
+    rows: rows.map(({ total: _t, ...r }) => r),
+    total: rows[0]?.total ?? (q.offset > 0 ? await countOnly(ws, q) : 0),
+  };
 }
 
 /** HQ without a text filter: page operator_segments first, then look up the registry for the page only. */
@@ -105,25 +119,47 @@ export interface OperatorDetails {
  * One lookup on the operator_id index (the operator page calls this on every request); the registry may hold
  * an operator more than once, so rows are merged here as opsWhere does: first non-null value, earliest registration.
  */
-export async function operatorInScope(ws: Workspace, operatorId: string, offices: string[] | null): Promise<OperatorDetails | undefined> {
+export async function operatorInScope(
+  ws: Workspace,
+  operatorId: string,
+  offices: string[] | null,
+): Promise<OperatorDetails | undefined> {
   const rows = await ws.all<Omit<OperatorDetails, 'operator_id'>>(
     'SELECT name, office, region, isic_sector, aeo_status, registration_date FROM operators WHERE operator_id = $id',
     { id: operatorId },
   );
   if (rows.length > 0) {
-    const first = <K extends keyof typeof rows[number]>(k: K) => rows.find((r) => r[k] !== null)?.[k] ?? null;
-    const dates = rows.map((r) => r.registration_date).filter((d): d is string => d !== null).sort();
+    const first = <K extends keyof (typeof rows)[number]>(k: K) => rows.find((r) => r[k] !== null)?.[k] ?? null;
+    const dates = rows
+      .map((r) => r.registration_date)
+      .filter((d): d is string => d !== null)
+      .sort();
     const details: OperatorDetails = {
-      operator_id: operatorId, name: first('name'), office: first('office'), region: first('region'),
-      isic_sector: first('isic_sector'), aeo_status: first('aeo_status'), registration_date: dates[0] ?? null,
+      operator_id: operatorId,
+      name: first('name'),
+      office: first('office'),
+      region: first('region'),
+      isic_sector: first('isic_sector'),
+      aeo_status: first('aeo_status'),
+      registration_date: dates[0] ?? null,
     };
     return offices === null || (details.office !== null && offices.includes(details.office)) ? details : undefined;
   }
   // Operators seen only in declarations (no registry row) are visible to HQ only.
   if (offices !== null) return undefined;
-  const seen = await ws.scalar<number>('SELECT count(*) FROM operator_segments WHERE operator_id = $id', { id: operatorId });
+  const seen = await ws.scalar<number>('SELECT count(*) FROM operator_segments WHERE operator_id = $id', {
+    id: operatorId,
+  });
   return Number(seen) > 0
-    ? { operator_id: operatorId, name: null, office: null, region: null, isic_sector: null, aeo_status: null, registration_date: null }
+    ? {
+        operator_id: operatorId,
+        name: null,
+        office: null,
+        region: null,
+        isic_sector: null,
+        aeo_status: null,
+        registration_date: null,
+      }
     : undefined;
 }
 

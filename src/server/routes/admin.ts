@@ -44,7 +44,8 @@ async function adminCall<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    if (e instanceof UserAdminError || (e as Error).constructor?.name === 'RoleError') throw new HttpError(400, (e as Error).message);
+    if (e instanceof UserAdminError || (e as Error).constructor?.name === 'RoleError')
+      throw new HttpError(400, (e as Error).message);
     throw e;
   }
 }
@@ -58,7 +59,9 @@ export const adminRoutes: RouteDef[] = [
     access: 'authenticated',
     response: z.object({
       permissions: z.array(z.string()),
-      roles: z.array(z.object({ code: z.string(), labels: z.record(z.string(), z.string()), permissions: z.array(z.string()) })),
+      roles: z.array(
+        z.object({ code: z.string(), labels: z.record(z.string(), z.string()), permissions: z.array(z.string()) }),
+      ),
     }),
     read: async () => ({
       permissions: PERMISSIONS,
@@ -77,7 +80,8 @@ export const adminRoutes: RouteDef[] = [
   changeRoute({
     method: 'POST',
     url: '/api/units/sync',
-    summary: 'Add the directorates and offices found in the data (operators.region, operators.office, declaration offices)',
+    summary:
+      'Add the directorates and offices found in the data (operators.region, operators.office, declaration offices)',
     tag: 'admin',
     access: 'users.manage',
     audit: { action: 'units.sync', entityType: 'org_unit' },
@@ -86,7 +90,14 @@ export const adminRoutes: RouteDef[] = [
       const before = (await listUnits(ws)).map((u) => u.unit_id);
       const added = await syncUnits(ws);
       const after = (await listUnits(ws)).map((u) => u.unit_id);
-      return { result: { added }, change: { entityId: null, before: { units: before.length }, after: { units: after.length, added: after.filter((u) => !before.includes(u)) } } };
+      return {
+        result: { added },
+        change: {
+          entityId: null,
+          before: { units: before.length },
+          after: { units: after.length, added: after.filter((u) => !before.includes(u)) },
+        },
+      };
     },
   }),
   readRoute({
@@ -116,9 +127,19 @@ export const adminRoutes: RouteDef[] = [
     response: UserOut,
     change: async ({ body }, ws) => {
       const c = await adminCall(() =>
-        addUser(ws, { username: body.username, displayName: body.display_name, roles: body.roles.join(','), unitId: body.unit_id, password: body.password, language: body.language }),
+        addUser(ws, {
+          username: body.username,
+          displayName: body.display_name,
+          roles: body.roles.join(','),
+          unitId: body.unit_id,
+          password: body.password,
+          language: body.language,
+        }),
       );
-      return { result: pub(c.user), change: { entityId: c.user.username, orgUnit: c.user.unit_id, before: null, after: c.after } };
+      return {
+        result: pub(c.user),
+        change: { entityId: c.user.username, orgUnit: c.user.unit_id, before: null, after: c.after },
+      };
     },
   }),
   changeRoute({
@@ -153,7 +174,10 @@ export const adminRoutes: RouteDef[] = [
           password: body.password,
         }),
       );
-      return { result: pub(c.user), change: { entityId: c.user.username, orgUnit: c.user.unit_id, before: c.before, after: c.after } };
+      return {
+        result: pub(c.user),
+        change: { entityId: c.user.username, orgUnit: c.user.unit_id, before: c.before, after: c.after },
+      };
     },
   }),
   readRoute({
@@ -167,14 +191,24 @@ export const adminRoutes: RouteDef[] = [
       entity_id: z.string().optional(),
       actor: z.string().optional(),
       action: z.string().optional(),
-      since: z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'expected a date YYYY-MM-DD').optional(),
+      since: z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}/, 'expected a date YYYY-MM-DD')
+        .optional(),
       limit: z.coerce.number().int().min(1).max(1000).default(200),
     }),
     response: z.array(HistoryOut),
     read: async ({ db, query }) =>
       (
         await db.read((ws) =>
-          listHistory(ws, { entityType: query.entity_type, entityId: query.entity_id, actor: query.actor, action: query.action, since: query.since, limit: query.limit }),
+          listHistory(ws, {
+            entityType: query.entity_type,
+            entityId: query.entity_id,
+            actor: query.actor,
+            action: query.action,
+            since: query.since,
+            limit: query.limit,
+          }),
         )
       ).map(({ prev_hash: _p, ...e }) => e),
   }),
@@ -184,7 +218,11 @@ export const adminRoutes: RouteDef[] = [
     summary: 'Recompute the hash chain: reports edited or deleted entries',
     tag: 'history',
     access: 'history.read',
-    response: z.object({ ok: z.boolean(), entries: z.number(), problems: z.array(z.object({ seq: z.number(), problem: z.string() })) }),
+    response: z.object({
+      ok: z.boolean(),
+      entries: z.number(),
+      problems: z.array(z.object({ seq: z.number(), problem: z.string() })),
+    }),
     read: async ({ db }) => db.read((ws) => verifyHistory(ws)),
   }),
 ];

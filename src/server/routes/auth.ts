@@ -3,7 +3,14 @@ import { z } from 'zod';
 import { clearSessionCookies, setSessionCookies, SESSION_COOKIE } from '../auth.ts';
 import { verifyPassword } from '../passwords.ts';
 import { changeRoute, HttpError, readRoute, type RouteDef } from '../route-table.ts';
-import { clearFailures, createSession, deleteSession, recordFailure, SESSION_HOURS, throttleWait } from '../sessions.ts';
+import {
+  clearFailures,
+  createSession,
+  deleteSession,
+  recordFailure,
+  SESSION_HOURS,
+  throttleWait,
+} from '../sessions.ts';
 import { LANGUAGES, passwordHashOf, updateUser } from '../users.ts';
 
 export const Me = z.object({
@@ -93,13 +100,16 @@ export const authRoutes: RouteDef[] = [
     response: z.object({ language: z.enum(LANGUAGES) }),
     change: async ({ user, body }, ws) => {
       const c = await updateUser(ws, user.username, { language: body.language });
-      return { result: { language: c.user.language }, change: { entityId: user.username, orgUnit: c.user.unit_id, before: c.before, after: c.after } };
+      return {
+        result: { language: c.user.language },
+        change: { entityId: user.username, orgUnit: c.user.unit_id, before: c.before, after: c.after },
+      };
     },
   }),
   changeRoute({
     method: 'PUT',
     url: '/api/me/password',
-    summary: 'Change the signed-in user\'s password (current password required)',
+    summary: "Change the signed-in user's password (current password required)",
     tag: 'auth',
     access: 'authenticated',
     audit: { action: 'users.password', entityType: 'user' },
@@ -107,9 +117,13 @@ export const authRoutes: RouteDef[] = [
     response: Ok,
     change: async ({ user, body }, ws) => {
       const found = await passwordHashOf(ws, user.username);
-      if (!found || !(await verifyPassword(body.current, found.hash))) throw new HttpError(400, 'current password is wrong');
+      if (!found || !(await verifyPassword(body.current, found.hash)))
+        throw new HttpError(400, 'current password is wrong');
       const c = await updateUser(ws, user.username, { password: body.password });
-      return { result: { ok: true as const }, change: { entityId: user.username, orgUnit: c.user.unit_id, before: c.before, after: c.after } };
+      return {
+        result: { ok: true as const },
+        change: { entityId: user.username, orgUnit: c.user.unit_id, before: c.before, after: c.after },
+      };
     },
   }),
 ];

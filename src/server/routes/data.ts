@@ -5,17 +5,37 @@ import { readRoute, type RouteDef } from '../route-table.ts';
 
 export const dataRoutes: RouteDef[] = [
   readRoute({
-    method: 'GET', url: '/api/data/imports', summary: 'Imports done: file, kind, rows read, imported, rejected, duplicates, who and when', tag: 'data', access: 'data.read',
-    response: z.array(z.object({
-      import_id: z.number(), kind: z.string(), file_name: z.string(), imported_by: z.string().nullable(), started_at: z.string(), finished_at: z.string(),
-      rows_read: z.number(), rows_imported: z.number(), rows_rejected: z.number(), rows_duplicate: z.number(),
-    })),
+    method: 'GET',
+    url: '/api/data/imports',
+    summary: 'Imports done: file, kind, rows read, imported, rejected, duplicates, who and when',
+    tag: 'data',
+    access: 'data.read',
+    response: z.array(
+      z.object({
+        import_id: z.number(),
+        kind: z.string(),
+        file_name: z.string(),
+        imported_by: z.string().nullable(),
+        started_at: z.string(),
+        finished_at: z.string(),
+        rows_read: z.number(),
+        rows_imported: z.number(),
+        rows_rejected: z.number(),
+        rows_duplicate: z.number(),
+      }),
+    ),
     read: async ({ db }) =>
-      db.read((ws) => ws.all(`SELECT import_id, kind, file_name, imported_by, started_at, finished_at, rows_read, rows_imported, rows_rejected, rows_duplicate
-                               FROM imports ORDER BY import_id DESC LIMIT 500`)),
+      db.read((ws) =>
+        ws.all(`SELECT import_id, kind, file_name, imported_by, started_at, finished_at, rows_read, rows_imported, rows_rejected, rows_duplicate
+                               FROM imports ORDER BY import_id DESC LIMIT 500`),
+      ),
   }),
   readRoute({
-    method: 'GET', url: '/api/data/quality', summary: 'Data-quality report: errors and warnings with file, column, count and examples', tag: 'data', access: 'data.read',
+    method: 'GET',
+    url: '/api/data/quality',
+    summary: 'Data-quality report: errors and warnings with file, column, count and examples',
+    tag: 'data',
+    access: 'data.read',
     response: z.record(z.string(), z.unknown()),
     read: async ({ db }) => db.read(async (ws) => (await qualityReport(ws)) as unknown as Record<string, unknown>),
   }),

@@ -23,11 +23,17 @@ async function withTmp<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   }
 }
 
-const pseudonymiseFor = (user: AuthUser, asked: string | undefined) => asked === 'true' || !user.permissions.has('taxpayer.read');
+const pseudonymiseFor = (user: AuthUser, asked: string | undefined) =>
+  asked === 'true' || !user.permissions.has('taxpayer.read');
 
 type DocxModule = { writeDocument: (p: unknown, file: string) => Promise<unknown> };
 
-async function planFile(ws: Workspace, user: AuthUser, pseudonymise: string | undefined, kind: 'xlsx' | 'docx'): Promise<Buffer> {
+async function planFile(
+  ws: Workspace,
+  user: AuthUser,
+  pseudonymise: string | undefined,
+  kind: 'xlsx' | 'docx',
+): Promise<Buffer> {
   const plan = await gatherPlan(ws, { pseudonymise: pseudonymiseFor(user, pseudonymise) });
   return withTmp(async (dir) => {
     const file = join(dir, `plan.${kind}`);
@@ -49,7 +55,12 @@ const csvCell = (v: unknown) => {
 
 export const exportRoutes: RouteDef[] = [
   fileRoute({
-    method: 'GET', url: '/api/exports/plan.xlsx', summary: 'Excel workbook with the note\'s tables (TINs pseudonymised for roles without taxpayer access, or on request)', tag: 'exports', access: 'exports.read',
+    method: 'GET',
+    url: '/api/exports/plan.xlsx',
+    summary:
+      "Excel workbook with the note's tables (TINs pseudonymised for roles without taxpayer access, or on request)",
+    tag: 'exports',
+    access: 'exports.read',
     query: z.object({ pseudonymise: z.enum(['true', 'false']).optional() }),
     file: async ({ db, user, query }) => ({
       filename: `cip-plan-${stamp()}.xlsx`,
@@ -58,7 +69,11 @@ export const exportRoutes: RouteDef[] = [
     }),
   }),
   fileRoute({
-    method: 'GET', url: '/api/exports/plan.docx', summary: 'The plan as a Word document (same pseudonymisation rule as the workbook)', tag: 'exports', access: 'exports.read',
+    method: 'GET',
+    url: '/api/exports/plan.docx',
+    summary: 'The plan as a Word document (same pseudonymisation rule as the workbook)',
+    tag: 'exports',
+    access: 'exports.read',
     query: z.object({ pseudonymise: z.enum(['true', 'false']).optional() }),
     file: async ({ db, user, query }) => ({
       filename: `cip-plan-${stamp()}.docx`,
@@ -67,8 +82,15 @@ export const exportRoutes: RouteDef[] = [
     }),
   }),
   fileRoute({
-    method: 'GET', url: '/api/exports/pca.csv', summary: 'Post-clearance-audit plan as CSV for the audit-planning system (operators of the user\'s unit)', tag: 'exports', access: 'taxpayer.read',
-    query: z.object({ capacity: z.coerce.number().int().min(1).max(100_000).default(100), min_level: z.enum(['low', 'medium', 'high']).optional() }),
+    method: 'GET',
+    url: '/api/exports/pca.csv',
+    summary: "Post-clearance-audit plan as CSV for the audit-planning system (operators of the user's unit)",
+    tag: 'exports',
+    access: 'taxpayer.read',
+    query: z.object({
+      capacity: z.coerce.number().int().min(1).max(100_000).default(100),
+      min_level: z.enum(['low', 'medium', 'high']).optional(),
+    }),
     file: async ({ db, user, query }) =>
       db.read(async (ws) => {
         let plan;
@@ -78,12 +100,25 @@ export const exportRoutes: RouteDef[] = [
           if (e instanceof PcaPlanError) throw new HttpError(400, e.message);
           throw e;
         }
-        const ok = await visibleTins(ws, plan.candidates.map((c) => c.operator_id), user.offices);
-        return { filename: `pca-plan-${stamp()}.csv`, contentType: 'text/csv; charset=utf-8', data: pcaPlanCsv({ ...plan, candidates: plan.candidates.filter((c) => ok.has(c.operator_id)) }) };
+        const ok = await visibleTins(
+          ws,
+          plan.candidates.map((c) => c.operator_id),
+          user.offices,
+        );
+        return {
+          filename: `pca-plan-${stamp()}.csv`,
+          contentType: 'text/csv; charset=utf-8',
+          data: pcaPlanCsv({ ...plan, candidates: plan.candidates.filter((c) => ok.has(c.operator_id)) }),
+        };
       }),
   }),
   fileRoute({
-    method: 'GET', url: '/api/exports/selectivity.csv', summary: 'GRI per operator for the cargo-selectivity system: TIN, size, GRI, level, configuration (operators of the user\'s unit)', tag: 'exports', access: 'taxpayer.read',
+    method: 'GET',
+    url: '/api/exports/selectivity.csv',
+    summary:
+      "GRI per operator for the cargo-selectivity system: TIN, size, GRI, level, configuration (operators of the user's unit)",
+    tag: 'exports',
+    access: 'taxpayer.read',
     query: z.object({ min_level: z.enum(['low', 'medium', 'high']).default('low') }),
     file: async ({ db, user, query }) =>
       db.read(async (ws) => {

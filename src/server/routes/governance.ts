@@ -3,7 +3,40 @@
 // declaration names the entity type the framework checks for. Reads need plan.read, changes plan.write.
 import { z } from 'zod';
 import {
-  addAgendaItem, addCorrection, agendaOf, assignAction, COMMITTEE_ROLES, createMeeting, getMeeting, getSettings, getTerms, GovernanceInputError, headReport, listActions, listDecisions, listMeetings, listMembers, listMinutes, listProposals, listSubcommittees, MeetingLockedError, overdueByUnit, OUTCOMES, propose, PROPOSAL_KINDS, recordDecision, reminders, roleLabel, saveMember, saveSubcommittee, setSetting, setTerms, signOff, updateAction, writeMinutes, ACTION_STATUSES,
+  addAgendaItem,
+  addCorrection,
+  agendaOf,
+  assignAction,
+  COMMITTEE_ROLES,
+  createMeeting,
+  getMeeting,
+  getSettings,
+  getTerms,
+  GovernanceInputError,
+  headReport,
+  listActions,
+  listDecisions,
+  listMeetings,
+  listMembers,
+  listMinutes,
+  listProposals,
+  listSubcommittees,
+  MeetingLockedError,
+  overdueByUnit,
+  OUTCOMES,
+  propose,
+  PROPOSAL_KINDS,
+  recordDecision,
+  reminders,
+  roleLabel,
+  saveMember,
+  saveSubcommittee,
+  setSetting,
+  setTerms,
+  signOff,
+  updateAction,
+  writeMinutes,
+  ACTION_STATUSES,
 } from '../../governance/index.ts';
 import { decisionLogDocx, decisionLogXlsx, minutesDocx, minutesXlsx } from '../../governance/export.ts';
 import { changeRoute, fileRoute, HttpError, readRoute, type RouteDef } from '../route-table.ts';
@@ -31,24 +64,52 @@ async function meetingView(ws: Parameters<typeof getMeeting>[0], r: string) {
   const m = await gov(() => getMeeting(ws, r));
   const agenda = await agendaOf(ws, r);
   const actions = (await listActions(ws)).filter((a) => a.ref === r || agenda.some((i) => i.action?.id === a.id));
-  return obj({ ...m, agenda, minutes: await listMinutes(ws, r), decisions: await listDecisions(ws, { ref: r }), actions });
+  return obj({
+    ...m,
+    agenda,
+    minutes: await listMinutes(ws, r),
+    decisions: await listDecisions(ws, { ref: r }),
+    actions,
+  });
 }
 
 export const governanceRoutes: RouteDef[] = [
   readRoute({
-    method: 'GET', url: '/api/governance/committee', summary: 'The committee: members with their Annex 4 role, subcommittees, terms of reference', tag: 'governance', access: 'plan.read',
+    method: 'GET',
+    url: '/api/governance/committee',
+    summary: 'The committee: members with their Annex 4 role, subcommittees, terms of reference',
+    tag: 'governance',
+    access: 'plan.read',
     response: json,
-    read: async ({ db, user }) => db.read(async (ws) => obj({
-      members: (await listMembers(ws, { includeInactive: true })).map((m) => ({ ...m, roleLabel: roleLabel(m.role, user.language) })),
-      subcommittees: await listSubcommittees(ws),
-      terms: await getTerms(ws),
-      roles: COMMITTEE_ROLES.map((r) => ({ code: r, label: roleLabel(r, user.language) })),
-    })),
+    read: async ({ db, user }) =>
+      db.read(async (ws) =>
+        obj({
+          members: (await listMembers(ws, { includeInactive: true })).map((m) => ({
+            ...m,
+            roleLabel: roleLabel(m.role, user.language),
+          })),
+          subcommittees: await listSubcommittees(ws),
+          terms: await getTerms(ws),
+          roles: COMMITTEE_ROLES.map((r) => ({ code: r, label: roleLabel(r, user.language) })),
+        }),
+      ),
   }),
   changeRoute({
-    method: 'POST', url: '/api/governance/members', summary: 'Add a committee member (or a new version of one, with id)', tag: 'governance', access: 'governance.write',
+    method: 'POST',
+    url: '/api/governance/members',
+    summary: 'Add a committee member (or a new version of one, with id)',
+    tag: 'governance',
+    access: 'governance.write',
     audit: { action: 'committee.member.add', entityType: 'committee_member' },
-    body: z.object({ id: z.string().max(20).optional(), name: z.string().max(200), role: z.enum(COMMITTEE_ROLES), unit: z.string().max(200).nullable().optional(), subcommittee: z.string().max(30).nullable().optional(), email: z.string().max(200).nullable().optional(), active: z.boolean().optional() }),
+    body: z.object({
+      id: z.string().max(20).optional(),
+      name: z.string().max(200),
+      role: z.enum(COMMITTEE_ROLES),
+      unit: z.string().max(200).nullable().optional(),
+      subcommittee: z.string().max(30).nullable().optional(),
+      email: z.string().max(200).nullable().optional(),
+      active: z.boolean().optional(),
+    }),
     response: json,
     change: async ({ body, user }, ws) => {
       const { id, ...input } = body;
@@ -57,9 +118,18 @@ export const governanceRoutes: RouteDef[] = [
     },
   }),
   changeRoute({
-    method: 'POST', url: '/api/governance/subcommittees', summary: 'Add or change a technical subcommittee (theme, reports to)', tag: 'governance', access: 'governance.write',
+    method: 'POST',
+    url: '/api/governance/subcommittees',
+    summary: 'Add or change a technical subcommittee (theme, reports to)',
+    tag: 'governance',
+    access: 'governance.write',
     audit: { action: 'committee.subcommittee.set', entityType: 'subcommittee' },
-    body: z.object({ code: z.string().max(30), name: z.string().max(200), theme: z.string().max(500), reportsTo: z.string().max(30).optional() }),
+    body: z.object({
+      code: z.string().max(30),
+      name: z.string().max(200),
+      theme: z.string().max(500),
+      reportsTo: z.string().max(30).optional(),
+    }),
     response: json,
     change: async ({ body, user }, ws) => {
       const s = await gov(() => saveSubcommittee(ws, user.username, body));
@@ -67,9 +137,17 @@ export const governanceRoutes: RouteDef[] = [
     },
   }),
   changeRoute({
-    method: 'PUT', url: '/api/governance/terms', summary: 'Attach a new version of the terms of reference', tag: 'governance', access: 'governance.write',
+    method: 'PUT',
+    url: '/api/governance/terms',
+    summary: 'Attach a new version of the terms of reference',
+    tag: 'governance',
+    access: 'governance.write',
     audit: { action: 'committee.terms.set', entityType: 'committee_terms' },
-    body: z.object({ title: z.string().max(300), body: z.string().max(200_000), fileName: z.string().max(200).nullable().optional() }),
+    body: z.object({
+      title: z.string().max(300),
+      body: z.string().max(200_000),
+      fileName: z.string().max(200).nullable().optional(),
+    }),
     response: json,
     change: async ({ body, user }, ws) => {
       const t = await gov(() => setTerms(ws, user.username, body));
@@ -77,14 +155,28 @@ export const governanceRoutes: RouteDef[] = [
     },
   }),
   readRoute({
-    method: 'GET', url: '/api/governance/meetings', summary: 'Meetings with their status (open / signed off)', tag: 'governance', access: 'plan.read',
+    method: 'GET',
+    url: '/api/governance/meetings',
+    summary: 'Meetings with their status (open / signed off)',
+    tag: 'governance',
+    access: 'plan.read',
     response: z.array(json),
     read: async ({ db }) => db.read(async (ws) => (await listMeetings(ws)).map(obj)),
   }),
   changeRoute({
-    method: 'POST', url: '/api/governance/meetings', summary: 'Hold a meeting: reference RMC-<year>-<nn>, attendees frozen, agenda proposed from the plan', tag: 'governance', access: 'governance.write',
+    method: 'POST',
+    url: '/api/governance/meetings',
+    summary: 'Hold a meeting: reference RMC-<year>-<nn>, attendees frozen, agenda proposed from the plan',
+    tag: 'governance',
+    access: 'governance.write',
     audit: { action: 'meeting.create', entityType: 'meeting' },
-    body: z.object({ heldOn: isoDate, chair: z.string().max(200), title: z.string().max(300).nullable().optional(), ref: z.string().max(40).optional(), attendees: z.array(z.string().max(20)).max(200).optional() }),
+    body: z.object({
+      heldOn: isoDate,
+      chair: z.string().max(200),
+      title: z.string().max(300).nullable().optional(),
+      ref: z.string().max(40).optional(),
+      attendees: z.array(z.string().max(20)).max(200).optional(),
+    }),
     response: json,
     change: async ({ body, user }, ws) => {
       const m = await gov(() => createMeeting(ws, user.username, body));
@@ -92,24 +184,47 @@ export const governanceRoutes: RouteDef[] = [
     },
   }),
   readRoute({
-    method: 'GET', url: '/api/governance/meetings/:ref', summary: 'A meeting: attendees, agenda (with actions carried forward), minutes, decisions, actions', tag: 'governance', access: 'plan.read',
+    method: 'GET',
+    url: '/api/governance/meetings/:ref',
+    summary: 'A meeting: attendees, agenda (with actions carried forward), minutes, decisions, actions',
+    tag: 'governance',
+    access: 'plan.read',
     params: ref,
     response: json,
     read: async ({ db, params }) => db.read((ws) => meetingView(ws, params.ref)),
   }),
   changeRoute({
-    method: 'POST', url: '/api/governance/meetings/:ref/agenda', summary: 'Add an agenda item by hand (open meetings only)', tag: 'governance', access: 'governance.write',
+    method: 'POST',
+    url: '/api/governance/meetings/:ref/agenda',
+    summary: 'Add an agenda item by hand (open meetings only)',
+    tag: 'governance',
+    access: 'governance.write',
     audit: { action: 'meeting.agenda.add', entityType: 'meeting' },
     params: ref,
-    body: z.object({ title: z.string().max(500), subjectType: z.string().max(30).nullable().optional(), subjectId: z.string().max(60).nullable().optional() }),
+    body: z.object({
+      title: z.string().max(500),
+      subjectType: z.string().max(30).nullable().optional(),
+      subjectId: z.string().max(60).nullable().optional(),
+    }),
     response: json,
     change: async ({ params, body, user }, ws) => {
-      const i = await gov(() => addAgendaItem(ws, user.username, params.ref, { kind: 'other', subjectType: body.subjectType ?? null, subjectId: body.subjectId ?? null, title: body.title }));
+      const i = await gov(() =>
+        addAgendaItem(ws, user.username, params.ref, {
+          kind: 'other',
+          subjectType: body.subjectType ?? null,
+          subjectId: body.subjectId ?? null,
+          title: body.title,
+        }),
+      );
       return { result: obj(i), change: { entityId: params.ref, after: i } };
     },
   }),
   changeRoute({
-    method: 'POST', url: '/api/governance/meetings/:ref/minutes', summary: 'Minutes of an agenda item (refused once the meeting is signed off: 409)', tag: 'governance', access: 'governance.write',
+    method: 'POST',
+    url: '/api/governance/meetings/:ref/minutes',
+    summary: 'Minutes of an agenda item (refused once the meeting is signed off: 409)',
+    tag: 'governance',
+    access: 'governance.write',
     audit: { action: 'meeting.minutes', entityType: 'meeting' },
     params: ref,
     body: z.object({ itemKey: z.string().max(60), text: z.string().max(20_000) }),
@@ -120,7 +235,11 @@ export const governanceRoutes: RouteDef[] = [
     },
   }),
   changeRoute({
-    method: 'POST', url: '/api/governance/meetings/:ref/corrections', summary: 'A correction to a signed-off meeting: a new entry', tag: 'governance', access: 'governance.write',
+    method: 'POST',
+    url: '/api/governance/meetings/:ref/corrections',
+    summary: 'A correction to a signed-off meeting: a new entry',
+    tag: 'governance',
+    access: 'governance.write',
     audit: { action: 'meeting.correct', entityType: 'meeting' },
     params: ref,
     body: z.object({ itemKey: z.string().max(60), text: z.string().max(20_000) }),
@@ -131,10 +250,20 @@ export const governanceRoutes: RouteDef[] = [
     },
   }),
   changeRoute({
-    method: 'POST', url: '/api/governance/meetings/:ref/decisions', summary: 'Record a decision linked to what it decides on; approving a proposal applies it', tag: 'governance', access: 'governance.write',
+    method: 'POST',
+    url: '/api/governance/meetings/:ref/decisions',
+    summary: 'Record a decision linked to what it decides on; approving a proposal applies it',
+    tag: 'governance',
+    access: 'governance.write',
     audit: { action: 'meeting.decision', entityType: 'decision' },
     params: ref,
-    body: z.object({ itemKey: z.string().max(60).nullable().optional(), subjectType: z.string().max(30), subjectId: z.string().max(80).nullable().optional(), outcome: z.enum(OUTCOMES), text: z.string().max(20_000) }),
+    body: z.object({
+      itemKey: z.string().max(60).nullable().optional(),
+      subjectType: z.string().max(30),
+      subjectId: z.string().max(80).nullable().optional(),
+      outcome: z.enum(OUTCOMES),
+      text: z.string().max(20_000),
+    }),
     response: json,
     change: async ({ params, body, user }, ws) => {
       const d = await gov(() => recordDecision(ws, user.username, params.ref, body));
@@ -142,10 +271,19 @@ export const governanceRoutes: RouteDef[] = [
     },
   }),
   changeRoute({
-    method: 'POST', url: '/api/governance/meetings/:ref/actions', summary: 'Assign an action (owner unit, due date) at an open meeting', tag: 'governance', access: 'governance.write',
+    method: 'POST',
+    url: '/api/governance/meetings/:ref/actions',
+    summary: 'Assign an action (owner unit, due date) at an open meeting',
+    tag: 'governance',
+    access: 'governance.write',
     audit: { action: 'action.assign', entityType: 'action' },
     params: ref,
-    body: z.object({ description: z.string().max(2000), ownerUnit: z.string().max(200), dueDate: isoDate, decisionId: z.string().max(60).nullable().optional() }),
+    body: z.object({
+      description: z.string().max(2000),
+      ownerUnit: z.string().max(200),
+      dueDate: isoDate,
+      decisionId: z.string().max(60).nullable().optional(),
+    }),
     response: json,
     change: async ({ params, body, user }, ws) => {
       const a = await gov(() => assignAction(ws, user.username, params.ref, body));
@@ -153,7 +291,11 @@ export const governanceRoutes: RouteDef[] = [
     },
   }),
   changeRoute({
-    method: 'POST', url: '/api/governance/meetings/:ref/signoff', summary: 'Sign the record off: locked from then on', tag: 'governance', access: 'governance.write',
+    method: 'POST',
+    url: '/api/governance/meetings/:ref/signoff',
+    summary: 'Sign the record off: locked from then on',
+    tag: 'governance',
+    access: 'governance.write',
     audit: { action: 'meeting.signoff', entityType: 'meeting' },
     params: ref,
     response: json,
@@ -163,16 +305,29 @@ export const governanceRoutes: RouteDef[] = [
     },
   }),
   readRoute({
-    method: 'GET', url: '/api/governance/actions', summary: 'Follow-up actions with their current status', tag: 'governance', access: 'plan.read',
+    method: 'GET',
+    url: '/api/governance/actions',
+    summary: 'Follow-up actions with their current status',
+    tag: 'governance',
+    access: 'plan.read',
     query: z.object({ unit: z.string().max(200).optional(), status: z.enum(ACTION_STATUSES).optional() }),
     response: z.array(json),
     read: async ({ db, query }) => db.read(async (ws) => (await listActions(ws, query)).map(obj)),
   }),
   changeRoute({
-    method: 'POST', url: '/api/governance/actions/:id/updates', summary: 'A new status for an action (at a meeting, or in between)', tag: 'governance', access: 'governance.write',
+    method: 'POST',
+    url: '/api/governance/actions/:id/updates',
+    summary: 'A new status for an action (at a meeting, or in between)',
+    tag: 'governance',
+    access: 'governance.write',
     audit: { action: 'action.update', entityType: 'action' },
     params: z.object({ id: z.string().max(20) }),
-    body: z.object({ status: z.enum(ACTION_STATUSES), note: z.string().max(2000).nullable().optional(), ref: z.string().max(40).nullable().optional(), onDate: isoDate.optional() }),
+    body: z.object({
+      status: z.enum(ACTION_STATUSES),
+      note: z.string().max(2000).nullable().optional(),
+      ref: z.string().max(40).nullable().optional(),
+      onDate: isoDate.optional(),
+    }),
     response: json,
     change: async ({ params, body, user }, ws) => {
       const a = await gov(() => updateAction(ws, user.username, params.id, body));
@@ -180,13 +335,21 @@ export const governanceRoutes: RouteDef[] = [
     },
   }),
   readRoute({
-    method: 'GET', url: '/api/governance/proposals', summary: 'Changes awaiting (or settled by) committee approval: who, when, which meeting', tag: 'governance', access: 'plan.read',
+    method: 'GET',
+    url: '/api/governance/proposals',
+    summary: 'Changes awaiting (or settled by) committee approval: who, when, which meeting',
+    tag: 'governance',
+    access: 'plan.read',
     query: z.object({ status: z.enum(['pending', 'approved', 'rejected']).optional() }),
     response: z.array(json),
     read: async ({ db, query }) => db.read(async (ws) => (await listProposals(ws, query)).map(obj)),
   }),
   changeRoute({
-    method: 'POST', url: '/api/governance/proposals', summary: 'Propose a treatment plan, GRI configuration or register change: no effect until approved', tag: 'governance', access: 'plan.write',
+    method: 'POST',
+    url: '/api/governance/proposals',
+    summary: 'Propose a treatment plan, GRI configuration or register change: no effect until approved',
+    tag: 'governance',
+    access: 'plan.write',
     audit: { action: 'approval.propose', entityType: 'proposal' },
     body: z.object({ kind: z.enum(PROPOSAL_KINDS), summary: z.string().max(500), payload: json }),
     response: json,
@@ -196,43 +359,96 @@ export const governanceRoutes: RouteDef[] = [
     },
   }),
   readRoute({
-    method: 'GET', url: '/api/governance/followup', summary: 'Overdue per unit, reminders (in-app), and the report for the head of customs', tag: 'governance', access: 'plan.read',
+    method: 'GET',
+    url: '/api/governance/followup',
+    summary: 'Overdue per unit, reminders (in-app), and the report for the head of customs',
+    tag: 'governance',
+    access: 'plan.read',
     query: z.object({ today: isoDate.optional(), unit: z.string().max(200).optional() }),
     response: json,
-    read: async ({ db, query }) => db.read(async (ws) => {
-      const t = query.today ?? today();
-      return obj({ today: t, overdue: await overdueByUnit(ws, t), reminders: await reminders(ws, t, { unit: query.unit }), report: await headReport(ws, t) });
-    }),
+    read: async ({ db, query }) =>
+      db.read(async (ws) => {
+        const t = query.today ?? today();
+        return obj({
+          today: t,
+          overdue: await overdueByUnit(ws, t),
+          reminders: await reminders(ws, t, { unit: query.unit }),
+          report: await headReport(ws, t),
+        });
+      }),
   }),
   readRoute({
-    method: 'GET', url: '/api/governance/settings', summary: 'Which changes need approval; reminder days; e-mail hook (off by default)', tag: 'governance', access: 'plan.read',
+    method: 'GET',
+    url: '/api/governance/settings',
+    summary: 'Which changes need approval; reminder days; e-mail hook (off by default)',
+    tag: 'governance',
+    access: 'plan.read',
     response: json,
     read: async ({ db }) => db.read((ws) => getSettings(ws)),
   }),
   changeRoute({
-    method: 'PUT', url: '/api/governance/settings/:key', summary: 'Change a governance setting', tag: 'governance', access: 'governance.write',
+    method: 'PUT',
+    url: '/api/governance/settings/:key',
+    summary: 'Change a governance setting',
+    tag: 'governance',
+    access: 'governance.write',
     audit: { action: 'governance.setting', entityType: 'governance_setting' },
     params: z.object({ key: z.string().max(60) }),
     body: z.object({ value: z.union([z.string().max(300), z.boolean(), z.number()]) }),
     response: json,
-    change: async ({ params, body, user }, ws) => ({ result: await gov(() => setSetting(ws, user.username, params.key, body.value)), change: { entityId: params.key, after: body.value } }),
+    change: async ({ params, body, user }, ws) => ({
+      result: await gov(() => setSetting(ws, user.username, params.key, body.value)),
+      change: { entityId: params.key, after: body.value },
+    }),
   }),
   fileRoute({
-    method: 'GET', url: '/api/governance/meetings/:ref/minutes.docx', summary: 'Minutes of a meeting (Word)', tag: 'governance', access: 'exports.read',
+    method: 'GET',
+    url: '/api/governance/meetings/:ref/minutes.docx',
+    summary: 'Minutes of a meeting (Word)',
+    tag: 'governance',
+    access: 'exports.read',
     params: ref,
-    file: async ({ db, params }) => ({ filename: `minutes-${params.ref}.docx`, contentType: DOCX, data: await db.read((ws) => gov(() => minutesDocx(ws, params.ref))) }),
+    file: async ({ db, params }) => ({
+      filename: `minutes-${params.ref}.docx`,
+      contentType: DOCX,
+      data: await db.read((ws) => gov(() => minutesDocx(ws, params.ref))),
+    }),
   }),
   fileRoute({
-    method: 'GET', url: '/api/governance/meetings/:ref/minutes.xlsx', summary: 'Minutes of a meeting (Excel)', tag: 'governance', access: 'exports.read',
+    method: 'GET',
+    url: '/api/governance/meetings/:ref/minutes.xlsx',
+    summary: 'Minutes of a meeting (Excel)',
+    tag: 'governance',
+    access: 'exports.read',
     params: ref,
-    file: async ({ db, params }) => ({ filename: `minutes-${params.ref}.xlsx`, contentType: XLSX, data: await db.read((ws) => gov(() => minutesXlsx(ws, params.ref))) }),
+    file: async ({ db, params }) => ({
+      filename: `minutes-${params.ref}.xlsx`,
+      contentType: XLSX,
+      data: await db.read((ws) => gov(() => minutesXlsx(ws, params.ref))),
+    }),
   }),
   fileRoute({
-    method: 'GET', url: '/api/governance/decisions.docx', summary: 'Decision log (Word)', tag: 'governance', access: 'exports.read',
-    file: async ({ db }) => ({ filename: `decision-log-${today()}.docx`, contentType: DOCX, data: await db.read((ws) => decisionLogDocx(ws)) }),
+    method: 'GET',
+    url: '/api/governance/decisions.docx',
+    summary: 'Decision log (Word)',
+    tag: 'governance',
+    access: 'exports.read',
+    file: async ({ db }) => ({
+      filename: `decision-log-${today()}.docx`,
+      contentType: DOCX,
+      data: await db.read((ws) => decisionLogDocx(ws)),
+    }),
   }),
   fileRoute({
-    method: 'GET', url: '/api/governance/decisions.xlsx', summary: 'Decision log (Excel)', tag: 'governance', access: 'exports.read',
-    file: async ({ db }) => ({ filename: `decision-log-${today()}.xlsx`, contentType: XLSX, data: await db.read((ws) => decisionLogXlsx(ws)) }),
+    method: 'GET',
+    url: '/api/governance/decisions.xlsx',
+    summary: 'Decision log (Excel)',
+    tag: 'governance',
+    access: 'exports.read',
+    file: async ({ db }) => ({
+      filename: `decision-log-${today()}.xlsx`,
+      contentType: XLSX,
+      data: await db.read((ws) => decisionLogXlsx(ws)),
+    }),
   }),
 ];

@@ -10,4 +10,14 @@ import { exportRoutes } from './exports.ts';
 import { dataRoutes } from './data.ts';
 import { governanceRoutes } from './governance.ts';
 
-export const allRoutes: RouteDef[] = [...authRoutes, ...overviewRoutes, ...adminRoutes, ...dataRoutes, ...segmentationRoutes, ...planRoutes, ...measureRoutes, ...exportRoutes, ...governanceRoutes];
+export const allRoutes: RouteDef[] = [
+  ...authRoutes,
+  ...overviewRoutes,
+  ...adminRoutes,
+  ...dataRoutes,
+  ...segmentationRoutes,
+  ...planRoutes,
+  ...measureRoutes,
+  ...exportRoutes,
+  ...governanceRoutes,
+];

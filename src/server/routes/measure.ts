@@ -18,7 +18,11 @@ async function domain<T>(fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (e) {
     if (e instanceof BacktestError) throw new HttpError(400, apiNames(e.message));
-    if (e instanceof EffectInputError || e instanceof PcaPlanError || /InputError|DataError|SegmentationError/.test((e as Error).constructor?.name ?? '')) {
+    if (
+      e instanceof EffectInputError ||
+      e instanceof PcaPlanError ||
+      /InputError|DataError|SegmentationError/.test((e as Error).constructor?.name ?? '')
+    ) {
       throw new HttpError(400, (e as Error).message);
     }
     throw e;
@@ -37,7 +41,11 @@ function monthsBefore(date: string, months: number): number {
   return first + (Math.min(d, last) - 1) * DAY;
 }
 
-export interface ProposedPeriods { train_until: string; test_from: string; test_until: string }
+export interface ProposedPeriods {
+  train_until: string;
+  test_from: string;
+  test_until: string;
+}
 
 /**
  * The split offered to a first-time user, from the first and last dates of lines with a known outcome.
@@ -83,16 +91,44 @@ async function backtestPeriods(ws: Workspace): Promise<z.infer<typeof backtestPe
 
 const date = z.string().max(40).describe('YYYY-MM-DD');
 const backtestQuery = z.object({
-  train_from: date.optional(), train_until: date, valid_from: date.optional(), valid_until: date.optional(), test_from: date, test_until: date,
+  train_from: date.optional(),
+  train_until: date,
+  valid_from: date.optional(),
+  valid_until: date.optional(),
+  test_from: date,
+  test_until: date,
 });
 /** checkPeriods names the CLI options; the API answers with its own parameter names. */
 const apiNames = (msg: string) => msg.replace(/--(train|valid|test)-(from|until)/g, '$1_$2');
 
 const ranking = z.object({
-  rows: z.number(), findings: z.number(), baseRate: z.number(), auc: z.number().nullable(),
-  top: z.array(z.object({ share: z.number(), selected: z.number(), findings: z.number(), precision: z.number(), recall: z.number(), lift: z.number() })),
+  rows: z.number(),
+  findings: z.number(),
+  baseRate: z.number(),
+  auc: z.number().nullable(),
+  top: z.array(
+    z.object({
+      share: z.number(),
+      selected: z.number(),
+      findings: z.number(),
+      precision: z.number(),
+      recall: z.number(),
+      lift: z.number(),
+    }),
+  ),
   byLevel: z.array(z.object({ level: z.string(), rows: z.number(), findings: z.number(), rate: z.number() })),
-  lift: z.array(z.object({ decile: z.number(), rows: z.number(), findings: z.number(), rate: z.number(), lift: z.number(), cumulativeRecall: z.number(), minScore: z.number(), maxScore: z.number() })),
+  lift: z.array(
+    z.object({
+      decile: z.number(),
+      rows: z.number(),
+      findings: z.number(),
+      rate: z.number(),
+      lift: z.number(),
+      cumulativeRecall: z.number(),
+      minScore: z.number(),
+      maxScore: z.number(),
+    }),
+  ),
 });
 const backtestResponse = z.object({
   periods: z.object({
@@ -101,16 +137,36 @@ const backtestResponse = z.object({
     test: z.object({ from: z.string(), until: z.string(), lines: z.number(), labelled: z.number() }),
   }),
   history: z.object({ until: z.string(), lines: z.number(), findings: z.number() }),
-  fit: z.object({ on: z.enum(['history-out-of-fold', 'validation', 'fixed']), lines: z.number(), findings: z.number() }),
-  model: z.object({ intercept: z.number(), priorRate: z.number(), thresholds: z.object({ high: z.number(), medium: z.number() }), levels: z.object({ high: z.number(), medium: z.number() }) }),
+  fit: z.object({
+    on: z.enum(['history-out-of-fold', 'validation', 'fixed']),
+    lines: z.number(),
+    findings: z.number(),
+  }),
+  model: z.object({
+    intercept: z.number(),
+    priorRate: z.number(),
+    thresholds: z.object({ high: z.number(), medium: z.number() }),
+    levels: z.object({ high: z.number(), medium: z.number() }),
+  }),
   /** The factors of the score in the configuration's order, labelled in the user's language. */
   factors: z.array(z.object({ id: z.string(), label: z.string(), keys: z.array(z.string()), weight: z.number() })),
   lines: ranking,
   operators: ranking,
 });
 
-async function backtestForApi(ws: Workspace, q: z.infer<typeof backtestQuery>, lang: Lang): Promise<z.infer<typeof backtestResponse>> {
-  const o: BacktestOptions = { trainFrom: q.train_from, trainUntil: q.train_until, validFrom: q.valid_from, validUntil: q.valid_until, testFrom: q.test_from, testUntil: q.test_until };
+async function backtestForApi(
+  ws: Workspace,
+  q: z.infer<typeof backtestQuery>,
+  lang: Lang,
+): Promise<z.infer<typeof backtestResponse>> {
+  const o: BacktestOptions = {
+    trainFrom: q.train_from,
+    trainUntil: q.train_until,
+    validFrom: q.valid_from,
+    validUntil: q.valid_until,
+    testFrom: q.test_from,
+    testUntil: q.test_until,
+  };
   try {
     checkPeriods(o);
   } catch (e) {
@@ -118,8 +174,17 @@ async function backtestForApi(ws: Workspace, q: z.infer<typeof backtestQuery>, l
   }
   if (o.validFrom && o.validUntil) {
     // fitModel would fail with a plain error; say which period is empty instead.
-    const n = Number(await ws.scalar(`SELECT count(*) FROM declaration_lines d WHERE ${LABELLED} AND d.date BETWEEN CAST($f AS DATE) AND CAST($u AS DATE)`, { f: o.validFrom, u: o.validUntil }));
-    if (n === 0) throw new HttpError(400, `no labelled declaration lines (inspected, with a finding value) between valid_from ${o.validFrom} and valid_until ${o.validUntil}: nothing to fit the weights on`);
+    const n = Number(
+      await ws.scalar(
+        `SELECT count(*) FROM declaration_lines d WHERE ${LABELLED} AND d.date BETWEEN CAST($f AS DATE) AND CAST($u AS DATE)`,
+        { f: o.validFrom, u: o.validUntil },
+      ),
+    );
+    if (n === 0)
+      throw new HttpError(
+        400,
+        `no labelled declaration lines (inspected, with a finding value) between valid_from ${o.validFrom} and valid_until ${o.validUntil}: nothing to fit the weights on`,
+      );
   }
   const cfg = loadSelectivityConfig();
   const r = await runBacktest(ws, cfg, o);
@@ -127,8 +192,18 @@ async function backtestForApi(ws: Workspace, q: z.infer<typeof backtestQuery>, l
     periods: r.periods,
     history: r.history,
     fit: r.fit,
-    model: { intercept: r.model.intercept, priorRate: r.model.priorRate, thresholds: r.model.thresholds, levels: cfg.levels },
-    factors: cfg.factors.map((f) => ({ id: f.id, label: f.label[lang] ?? f.label.en, keys: f.keys, weight: r.model.weights[f.id] ?? 0 })),
+    model: {
+      intercept: r.model.intercept,
+      priorRate: r.model.priorRate,
+      thresholds: r.model.thresholds,
+      levels: cfg.levels,
+    },
+    factors: cfg.factors.map((f) => ({
+      id: f.id,
+      label: f.label[lang] ?? f.label.en,
+      keys: f.keys,
+      weight: r.model.weights[f.id] ?? 0,
+    })),
     lines: r.lines,
     operators: r.operators,
   };
@@ -136,47 +211,128 @@ async function backtestForApi(ws: Workspace, q: z.infer<typeof backtestQuery>, l
 
 export const measureRoutes: RouteDef[] = [
   readRoute({
-    method: 'GET', url: '/api/kpis', cache: true, summary: 'Box 2 indicators per period with their variation, and the operational table per compliance risk', tag: 'measure', access: 'measure.read',
-    query: z.object({ period: z.enum(PERIODS).default('quarter'), level: z.enum(KPI_LEVELS).optional(), from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(), to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }),
+    method: 'GET',
+    url: '/api/kpis',
+    cache: true,
+    summary: 'Box 2 indicators per period with their variation, and the operational table per compliance risk',
+    tag: 'measure',
+    access: 'measure.read',
+    query: z.object({
+      period: z.enum(PERIODS).default('quarter'),
+      level: z.enum(KPI_LEVELS).optional(),
+      from: z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}$/)
+        .optional(),
+      to: z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}$/)
+        .optional(),
+    }),
     response: json,
     read: async ({ db, query, user }) =>
-      db.read(async (ws) => (await domain(() => computeKpis(ws, { period: query.period, level: query.level, from: query.from ?? null, to: query.to ?? null, lang: user.language }))) as unknown as Record<string, unknown>),
+      db.read(
+        async (ws) =>
+          (await domain(() =>
+            computeKpis(ws, {
+              period: query.period,
+              level: query.level,
+              from: query.from ?? null,
+              to: query.to ?? null,
+              lang: user.language,
+            }),
+          )) as unknown as Record<string, unknown>,
+      ),
   }),
   readRoute({
-    method: 'GET', url: '/api/effect/treatments', cache: true, summary: 'Treatments applied to operators (candidates for effect measurement), with counts', tag: 'measure', access: 'measure.read',
+    method: 'GET',
+    url: '/api/effect/treatments',
+    cache: true,
+    summary: 'Treatments applied to operators (candidates for effect measurement), with counts',
+    tag: 'measure',
+    access: 'measure.read',
     response: z.array(z.object({ treatment: z.string(), operators: z.number(), first_start: z.string().nullable() })),
     read: async ({ db }) =>
-      db.read((ws) => ws.all<{ treatment: string; operators: number; first_start: string | null }>(
-        `SELECT treatment, count(DISTINCT operator_id)::BIGINT AS operators, min(start_date)::VARCHAR AS first_start FROM treatments_applied GROUP BY treatment ORDER BY operators DESC, treatment`,
-      )),
+      db.read((ws) =>
+        ws.all<{ treatment: string; operators: number; first_start: string | null }>(
+          `SELECT treatment, count(DISTINCT operator_id)::BIGINT AS operators, min(start_date)::VARCHAR AS first_start FROM treatments_applied GROUP BY treatment ORDER BY operators DESC, treatment`,
+        ),
+      ),
   }),
   readRoute({
-    method: 'GET', url: '/api/effect', cache: true, summary: 'Treated vs matched controls: difference in differences with bootstrap confidence intervals, placebo and quarterly trends', tag: 'measure', access: 'measure.read',
-    query: z.object({ treatment: z.string().min(1).max(200), pre_months: z.coerce.number().int().min(1).max(60).optional(), post_months: z.coerce.number().int().min(1).max(60).optional() }),
+    method: 'GET',
+    url: '/api/effect',
+    cache: true,
+    summary:
+      'Treated vs matched controls: difference in differences with bootstrap confidence intervals, placebo and quarterly trends',
+    tag: 'measure',
+    access: 'measure.read',
+    query: z.object({
+      treatment: z.string().min(1).max(200),
+      pre_months: z.coerce.number().int().min(1).max(60).optional(),
+      post_months: z.coerce.number().int().min(1).max(60).optional(),
+    }),
     response: json,
     read: async ({ db, query }) =>
-      db.read(async (ws) => (await domain(() => estimateEffect(ws, { treatment: query.treatment, preMonths: query.pre_months, postMonths: query.post_months }))) as unknown as Record<string, unknown>),
+      db.read(
+        async (ws) =>
+          (await domain(() =>
+            estimateEffect(ws, {
+              treatment: query.treatment,
+              preMonths: query.pre_months,
+              postMonths: query.post_months,
+            }),
+          )) as unknown as Record<string, unknown>,
+      ),
   }),
   readRoute({
-    method: 'GET', url: '/api/pca', cache: true, summary: 'Annual post-clearance-audit plan: ranked candidates (GRI, value at risk, no recent control); limited to the user\'s unit', tag: 'measure', access: 'taxpayer.read',
-    query: z.object({ capacity: z.coerce.number().int().min(1).max(100_000).default(100), min_level: z.enum(['low', 'medium', 'high']).optional() }),
+    method: 'GET',
+    url: '/api/pca',
+    cache: true,
+    summary:
+      "Annual post-clearance-audit plan: ranked candidates (GRI, value at risk, no recent control); limited to the user's unit",
+    tag: 'measure',
+    access: 'taxpayer.read',
+    query: z.object({
+      capacity: z.coerce.number().int().min(1).max(100_000).default(100),
+      min_level: z.enum(['low', 'medium', 'high']).optional(),
+    }),
     response: json,
     read: async ({ db, query, user }) =>
       db.read(async (ws) => {
         const plan = await domain(() => pcaPlan(ws, { capacity: query.capacity, minLevel: query.min_level }));
-        const ok = await visibleTins(ws, plan.candidates.map((c) => c.operator_id), user.offices);
-        return { ...plan, candidates: plan.candidates.filter((c) => ok.has(c.operator_id)) } as unknown as Record<string, unknown>;
+        const ok = await visibleTins(
+          ws,
+          plan.candidates.map((c) => c.operator_id),
+          user.offices,
+        );
+        return { ...plan, candidates: plan.candidates.filter((c) => ok.has(c.operator_id)) } as unknown as Record<
+          string,
+          unknown
+        >;
       }),
   }),
   readRoute({
-    method: 'GET', url: '/api/backtest/periods', cache: true, summary: 'Date range of the declaration lines and of those with a known outcome, and a proposed training / test split for the backtest', tag: 'measure', access: 'measure.read',
+    method: 'GET',
+    url: '/api/backtest/periods',
+    cache: true,
+    summary:
+      'Date range of the declaration lines and of those with a known outcome, and a proposed training / test split for the backtest',
+    tag: 'measure',
+    access: 'measure.read',
     response: backtestPeriodsSchema,
     read: async ({ db }) => db.read((ws) => backtestPeriods(ws)),
   }),
   readRoute({
     // A read: it fits on temp tables of a read connection and stores nothing. The result is a pure function of the
     // workspace data, the periods and the factor file, so the answer is cached until the next change.
-    method: 'GET', url: '/api/backtest', cache: true, summary: 'Backtest of the selectivity score: fitted on the training (and validation) period only, its ranking of a later test period evaluated for lines and operators', tag: 'measure', access: 'measure.read',
+    method: 'GET',
+    url: '/api/backtest',
+    cache: true,
+    summary:
+      'Backtest of the selectivity score: fitted on the training (and validation) period only, its ranking of a later test period evaluated for lines and operators',
+    tag: 'measure',
+    access: 'measure.read',
     query: backtestQuery,
     response: backtestResponse,
     read: async ({ db, query, user }) => db.read((ws) => domain(() => backtestForApi(ws, query, user.language))),

@@ -6,7 +6,8 @@ import { readRoute, type RouteDef } from '../route-table.ts';
 export const overviewRoutes: RouteDef[] = [
   readRoute({
     method: 'GET',
-    url: '/api/overview', cache: true,
+    url: '/api/overview',
+    cache: true,
     summary: 'Workspace summary: rows per table, period covered, imports, schema version',
     tag: 'overview',
     access: 'overview.read',

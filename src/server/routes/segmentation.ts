@@ -2,15 +2,32 @@
 // operator-level data (TINs) only with taxpayer.read, and only inside the user's unit.
 import { z } from 'zod';
 import {
-  builtinIndicators, computeSegmentation, explainOperator, extendedTable, getConfig, hsTable, lastRun, links, listRisks,
-  mergeConfig, rescore, SegmentationError, setConfig, table1, table4, WEIGHT_METHODS,
+  builtinIndicators,
+  computeSegmentation,
+  explainOperator,
+  extendedTable,
+  getConfig,
+  hsTable,
+  lastRun,
+  links,
+  listRisks,
+  mergeConfig,
+  rescore,
+  SegmentationError,
+  setConfig,
+  table1,
+  table4,
+  WEIGHT_METHODS,
 } from '../../segmentation/index.ts';
 import { listOperators, OPERATOR_SORTS, operatorInScope, visibleTins } from '../queries/operators.ts';
 import { changeRoute, HttpError, readRoute, type RouteDef } from '../route-table.ts';
 import { directChangeAllowed } from './approval-gate.ts';
 import { operatorUnitId } from '../units.ts';
 
-const risk = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'a risk code such as general or valuation').default('general');
+const risk = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,39}$/, 'a risk code such as general or valuation')
+  .default('general');
 const RiskQ = z.object({ risk });
 const anyObj = z.record(z.string(), z.unknown());
 /** Counts inside DuckDB structs and lists arrive as bigint. */
@@ -21,7 +38,8 @@ async function seg<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    if (e instanceof SegmentationError) throw new HttpError(/no GRI computed|no declaration lines|has no lines/.test(e.message) ? 404 : 400, e.message);
+    if (e instanceof SegmentationError)
+      throw new HttpError(/no GRI computed|no declaration lines|has no lines/.test(e.message) ? 404 : 400, e.message);
     if ((e as Error).name === 'ZodError') throw new HttpError(400, (e as Error).message);
     throw e;
   }
@@ -31,7 +49,15 @@ const Table1Out = z.object({
   window: z.record(z.string(), z.unknown()),
   basis: z.string(),
   thresholds: z.object({ large: z.number(), medium: z.number() }),
-  rows: z.array(z.object({ size: z.string(), operators: z.number(), pctOperators: z.number(), value: z.number(), pctValue: z.number() })),
+  rows: z.array(
+    z.object({
+      size: z.string(),
+      operators: z.number(),
+      pctOperators: z.number(),
+      value: z.number(),
+      pctValue: z.number(),
+    }),
+  ),
 });
 const Table4Out = z.object({
   risk: z.string(),
@@ -39,14 +65,30 @@ const Table4Out = z.object({
   computedAt: z.string(),
   rows: z.array(
     z.object({
-      size: z.string(), level: z.string().nullable(), operators: z.number(), pctOperators: z.number(), value: z.number(), pctValue: z.number(),
-      vat: z.number().optional(), duty: z.number().optional(), excise: z.number().optional(), repeatOffenders: z.number().optional(), withoutControl: z.number().optional(),
+      size: z.string(),
+      level: z.string().nullable(),
+      operators: z.number(),
+      pctOperators: z.number(),
+      value: z.number(),
+      pctValue: z.number(),
+      vat: z.number().optional(),
+      duty: z.number().optional(),
+      excise: z.number().optional(),
+      repeatOffenders: z.number().optional(),
+      withoutControl: z.number().optional(),
     }),
   ),
 });
 const OperatorRowOut = z.object({
-  operator_id: z.string(), name: z.string().nullable(), office: z.string().nullable(), region: z.string().nullable(),
-  size_segment: z.string(), risk_level: z.string(), gri: z.number(), total_value: z.number(), lines: z.number(),
+  operator_id: z.string(),
+  name: z.string().nullable(),
+  office: z.string().nullable(),
+  region: z.string().nullable(),
+  size_segment: z.string(),
+  risk_level: z.string(),
+  gri: z.number(),
+  total_value: z.number(),
+  lines: z.number(),
 });
 
 /** What the GRI workbench needs: configuration in force, last run's indicators, weights, bars, histogram. */
@@ -60,15 +102,32 @@ async function workbench(ws: Parameters<typeof getConfig>[0], r: string) {
     createdBy: stored.createdBy,
     createdAt: stored.createdAt,
     config: stored.config as unknown as Record<string, unknown>,
-    catalogue: builtinIndicators().map((d) => ({ code: d.code, family: d.family, names: d.names as Record<string, string> })),
+    catalogue: builtinIndicators().map((d) => ({
+      code: d.code,
+      family: d.family,
+      names: d.names as Record<string, string>,
+    })),
     run: run && {
       configId: run.configId,
       computedAt: run.computedAt,
       window: run.window as unknown as Record<string, unknown>,
       lines: run.lines,
       operators: run.operators,
-      indicators: run.indicators.map((i) => ({ code: i.code, family: i.family, names: i.names as Record<string, string>, available: i.available, missing: i.missing, flagged: i.flagged ?? null })),
-      scoring: { method: run.scoring.method, weights: run.scoring.weights, bars: run.scoring.bars, levels: run.scoring.levels, histogram: run.scoring.histogram },
+      indicators: run.indicators.map((i) => ({
+        code: i.code,
+        family: i.family,
+        names: i.names as Record<string, string>,
+        available: i.available,
+        missing: i.missing,
+        flagged: i.flagged ?? null,
+      })),
+      scoring: {
+        method: run.scoring.method,
+        weights: run.scoring.weights,
+        bars: run.scoring.bars,
+        levels: run.scoring.levels,
+        histogram: run.scoring.histogram,
+      },
     },
   };
 }
@@ -88,13 +147,27 @@ const WorkbenchOut = z.object({
       window: anyObj,
       lines: z.number(),
       operators: z.number(),
-      indicators: z.array(z.object({ code: z.string(), family: z.string(), names: z.record(z.string(), z.string()), available: z.boolean(), missing: z.array(z.string()), flagged: z.number().nullable() })),
+      indicators: z.array(
+        z.object({
+          code: z.string(),
+          family: z.string(),
+          names: z.record(z.string(), z.string()),
+          available: z.boolean(),
+          missing: z.array(z.string()),
+          flagged: z.number().nullable(),
+        }),
+      ),
       scoring: z.object({
         method: z.string(),
         weights: z.array(z.object({ code: z.string(), weight: z.number() })),
         bars: z.object({ medium: z.number(), high: z.number() }),
         levels: z.record(z.string(), z.number()),
-        histogram: z.object({ bins: z.array(z.object({ from: z.number(), to: z.number(), operators: z.number() })), bars: z.object({ medium: z.number(), high: z.number() }), mean: z.number(), sd: z.number() }),
+        histogram: z.object({
+          bins: z.array(z.object({ from: z.number(), to: z.number(), operators: z.number() })),
+          bars: z.object({ medium: z.number(), high: z.number() }),
+          mean: z.number(),
+          sd: z.number(),
+        }),
       }),
     })
     .nullable(),
@@ -102,8 +175,14 @@ const WorkbenchOut = z.object({
 
 const LevelsPatch = z.object({
   method: z.enum(['manual', 'quantile', 'meanSd']).optional(),
-  manual: z.object({ medium: z.number().min(0), high: z.number().min(0) }).partial().optional(),
-  quantile: z.object({ medium: z.number().min(0).max(1), high: z.number().min(0).max(1) }).partial().optional(),
+  manual: z
+    .object({ medium: z.number().min(0), high: z.number().min(0) })
+    .partial()
+    .optional(),
+  quantile: z
+    .object({ medium: z.number().min(0).max(1), high: z.number().min(0).max(1) })
+    .partial()
+    .optional(),
   meanSd: z.object({ medium: z.number(), high: z.number() }).partial().optional(),
 });
 const WeightsPatch = z.object({
@@ -114,22 +193,47 @@ const WeightsPatch = z.object({
 
 export const segmentationRoutes: RouteDef[] = [
   readRoute({
-    method: 'GET', url: '/api/segmentation/risks', cache: true, summary: 'Risks with a GRI configuration (general and risk-specific)', tag: 'segmentation', access: 'segments.read',
+    method: 'GET',
+    url: '/api/segmentation/risks',
+    cache: true,
+    summary: 'Risks with a GRI configuration (general and risk-specific)',
+    tag: 'segmentation',
+    access: 'segments.read',
     response: z.array(z.string()),
     read: async ({ db }) => db.read(async (ws) => [...new Set(['general', ...(await listRisks(ws))])]),
   }),
   readRoute({
-    method: 'GET', url: '/api/segmentation/table1', cache: true, summary: 'Table 1: operators and value by size', tag: 'segmentation', access: 'segments.read',
-    query: RiskQ, response: Table1Out,
+    method: 'GET',
+    url: '/api/segmentation/table1',
+    cache: true,
+    summary: 'Table 1: operators and value by size',
+    tag: 'segmentation',
+    access: 'segments.read',
+    query: RiskQ,
+    response: Table1Out,
     read: async ({ db, query }) => db.read((ws) => seg(() => table1(ws, query.risk))),
   }),
   readRoute({
-    method: 'GET', url: '/api/segmentation/table4', cache: true, summary: 'Table 4: size × risk level (operators, value); extended=true adds VAT, duty, excise, repeat offenders, never controlled', tag: 'segmentation', access: 'segments.read',
-    query: z.object({ risk, extended: z.enum(['true', 'false']).default('false') }), response: Table4Out,
-    read: async ({ db, query }) => db.read((ws) => seg(() => (query.extended === 'true' ? extendedTable(ws, query.risk) : table4(ws, query.risk)))),
+    method: 'GET',
+    url: '/api/segmentation/table4',
+    cache: true,
+    summary:
+      'Table 4: size × risk level (operators, value); extended=true adds VAT, duty, excise, repeat offenders, never controlled',
+    tag: 'segmentation',
+    access: 'segments.read',
+    query: z.object({ risk, extended: z.enum(['true', 'false']).default('false') }),
+    response: Table4Out,
+    read: async ({ db, query }) =>
+      db.read((ws) => seg(() => (query.extended === 'true' ? extendedTable(ws, query.risk) : table4(ws, query.risk)))),
   }),
   readRoute({
-    method: 'GET', url: '/api/segmentation/operators', cache: true, summary: 'Operators of a segment (drill-down), sorted, filtered and paged on the server; limited to the user\'s unit', tag: 'segmentation', access: 'taxpayer.read',
+    method: 'GET',
+    url: '/api/segmentation/operators',
+    cache: true,
+    summary:
+      "Operators of a segment (drill-down), sorted, filtered and paged on the server; limited to the user's unit",
+    tag: 'segmentation',
+    access: 'taxpayer.read',
     query: z.object({
       risk,
       size: z.enum(['large', 'medium', 'small']).optional(),
@@ -144,10 +248,24 @@ export const segmentationRoutes: RouteDef[] = [
     read: async ({ db, query, user }) => db.read((ws) => listOperators(ws, { ...query, offices: user.offices })),
   }),
   readRoute({
-    method: 'GET', url: '/api/operators/:id', cache: true, summary: 'One operator: registry details and its GRI explained indicator by indicator', tag: 'segmentation', access: 'taxpayer.read',
-    params: z.object({ id: z.string().min(1).max(64) }), query: RiskQ,
+    method: 'GET',
+    url: '/api/operators/:id',
+    cache: true,
+    summary: 'One operator: registry details and its GRI explained indicator by indicator',
+    tag: 'segmentation',
+    access: 'taxpayer.read',
+    params: z.object({ id: z.string().min(1).max(64) }),
+    query: RiskQ,
     response: z.object({
-      details: z.object({ operator_id: z.string(), name: z.string().nullable(), office: z.string().nullable(), region: z.string().nullable(), isic_sector: z.string().nullable(), aeo_status: z.boolean().nullable(), registration_date: z.string().nullable() }),
+      details: z.object({
+        operator_id: z.string(),
+        name: z.string().nullable(),
+        office: z.string().nullable(),
+        region: z.string().nullable(),
+        isic_sector: z.string().nullable(),
+        aeo_status: z.boolean().nullable(),
+        registration_date: z.string().nullable(),
+      }),
       unit: z.string(),
       explanation: z.record(z.string(), z.unknown()),
     }),
@@ -156,59 +274,149 @@ export const segmentationRoutes: RouteDef[] = [
         const details = await operatorInScope(ws, params.id, user.offices);
         if (!details) throw new HttpError(404, `no operator ${params.id} in your unit (${user.unit_id})`);
         const explanation = await seg(() => explainOperator(ws, params.id, query.risk));
-        return { details, unit: operatorUnitId(details.office), explanation: explanation as unknown as Record<string, unknown> };
+        return {
+          details,
+          unit: operatorUnitId(details.office),
+          explanation: explanation as unknown as Record<string, unknown>,
+        };
       }),
   }),
   readRoute({
-    method: 'GET', url: '/api/segmentation/hs/:code', cache: true, summary: 'Table 5: operators trading a sensitive HS code, by size × level, with TINs and GRIs (limited to the user\'s unit)', tag: 'segmentation', access: 'taxpayer.read',
-    params: z.object({ code: z.string().max(20) }), query: z.object({ risk, limit: z.coerce.number().int().min(1).max(200).default(20) }),
+    method: 'GET',
+    url: '/api/segmentation/hs/:code',
+    cache: true,
+    summary:
+      "Table 5: operators trading a sensitive HS code, by size × level, with TINs and GRIs (limited to the user's unit)",
+    tag: 'segmentation',
+    access: 'taxpayer.read',
+    params: z.object({ code: z.string().max(20) }),
+    query: z.object({ risk, limit: z.coerce.number().int().min(1).max(200).default(20) }),
     response: z.object({
-      hsCode: z.string(), window: z.record(z.string(), z.unknown()), importers: z.number(),
-      cells: z.array(z.object({ size: z.string(), level: z.string(), importers: z.number(), operators: z.array(z.object({ tin: z.string(), gri: z.number(), lines: count, value: z.number() })) })),
+      hsCode: z.string(),
+      window: z.record(z.string(), z.unknown()),
+      importers: z.number(),
+      cells: z.array(
+        z.object({
+          size: z.string(),
+          level: z.string(),
+          importers: z.number(),
+          operators: z.array(z.object({ tin: z.string(), gri: z.number(), lines: count, value: z.number() })),
+        }),
+      ),
     }),
     read: async ({ db, params, query, user }) =>
       db.read(async (ws) => {
         const t = await seg(() => hsTable(ws, params.code, { risk: query.risk, limit: query.limit }));
-        const ok = await visibleTins(ws, t.cells.flatMap((c) => c.operators.map((o) => o.tin)), user.offices);
+        const ok = await visibleTins(
+          ws,
+          t.cells.flatMap((c) => c.operators.map((o) => o.tin)),
+          user.offices,
+        );
         return { ...t, cells: t.cells.map((c) => ({ ...c, operators: c.operators.filter((o) => ok.has(o.tin)) })) };
       }),
   }),
   readRoute({
-    method: 'GET', url: '/api/segmentation/hs/:code/links', cache: true, summary: 'Brokers and suppliers shared by operators trading a sensitive HS code (members limited to the user\'s unit)', tag: 'segmentation', access: 'taxpayer.read',
-    params: z.object({ code: z.string().max(20) }), query: z.object({ risk, limit: z.coerce.number().int().min(1).max(100).default(20) }),
+    method: 'GET',
+    url: '/api/segmentation/hs/:code/links',
+    cache: true,
+    summary:
+      "Brokers and suppliers shared by operators trading a sensitive HS code (members limited to the user's unit)",
+    tag: 'segmentation',
+    access: 'taxpayer.read',
+    params: z.object({ code: z.string().max(20) }),
+    query: z.object({ risk, limit: z.coerce.number().int().min(1).max(100).default(20) }),
     response: z.object({
       hsCode: z.string(),
-      brokers: z.array(z.object({ id: z.string(), operators: z.number(), highRiskOperators: z.number(), lines: z.number(), value: z.number(), members: z.array(z.object({ tin: z.string(), gri: z.number(), level: z.string(), lines: count })) })),
-      suppliers: z.array(z.object({ id: z.string(), operators: z.number(), highRiskOperators: z.number(), lines: z.number(), value: z.number(), members: z.array(z.object({ tin: z.string(), gri: z.number(), level: z.string(), lines: count })) })),
+      brokers: z.array(
+        z.object({
+          id: z.string(),
+          operators: z.number(),
+          highRiskOperators: z.number(),
+          lines: z.number(),
+          value: z.number(),
+          members: z.array(z.object({ tin: z.string(), gri: z.number(), level: z.string(), lines: count })),
+        }),
+      ),
+      suppliers: z.array(
+        z.object({
+          id: z.string(),
+          operators: z.number(),
+          highRiskOperators: z.number(),
+          lines: z.number(),
+          value: z.number(),
+          members: z.array(z.object({ tin: z.string(), gri: z.number(), level: z.string(), lines: count })),
+        }),
+      ),
     }),
     read: async ({ db, params, query, user }) =>
       db.read(async (ws) => {
         const l = await seg(() => links(ws, params.code, { risk: query.risk, limit: query.limit }));
-        const ok = await visibleTins(ws, [...l.brokers, ...l.suppliers].flatMap((h) => h.members.map((m) => m.tin)), user.offices);
-        const trim = (hs: typeof l.brokers) => hs.map((h) => ({ ...h, members: h.members.filter((m) => ok.has(m.tin)) }));
+        const ok = await visibleTins(
+          ws,
+          [...l.brokers, ...l.suppliers].flatMap((h) => h.members.map((m) => m.tin)),
+          user.offices,
+        );
+        const trim = (hs: typeof l.brokers) =>
+          hs.map((h) => ({ ...h, members: h.members.filter((m) => ok.has(m.tin)) }));
         return { hsCode: l.hsCode, brokers: trim(l.brokers), suppliers: trim(l.suppliers) };
       }),
   }),
   readRoute({
-    method: 'GET', url: '/api/gri', cache: true, summary: 'GRI workbench: configuration in force, indicators, weights, bars, histogram of the last run', tag: 'gri', access: 'segments.read',
-    query: RiskQ, response: WorkbenchOut,
+    method: 'GET',
+    url: '/api/gri',
+    cache: true,
+    summary: 'GRI workbench: configuration in force, indicators, weights, bars, histogram of the last run',
+    tag: 'gri',
+    access: 'segments.read',
+    query: RiskQ,
+    response: WorkbenchOut,
     read: async ({ db, query }) => db.read((ws) => seg(() => workbench(ws, query.risk))),
   }),
   changeRoute({
-    method: 'PUT', url: '/api/gri/rescore', summary: 'New weights or risk bars, re-scored at once from the stored flags (saves a configuration version)', tag: 'gri', access: 'gri.write',
+    method: 'PUT',
+    url: '/api/gri/rescore',
+    summary: 'New weights or risk bars, re-scored at once from the stored flags (saves a configuration version)',
+    tag: 'gri',
+    access: 'gri.write',
     audit: { action: 'gri.config.set', entityType: 'gri_config' },
-    body: z.object({ risk, weights: WeightsPatch.optional(), levels: LevelsPatch.optional(), comment: z.string().max(500).optional() }),
+    body: z.object({
+      risk,
+      weights: WeightsPatch.optional(),
+      levels: LevelsPatch.optional(),
+      comment: z.string().max(500).optional(),
+    }),
     response: WorkbenchOut,
     change: async ({ body, user }, ws) => {
       await directChangeAllowed(ws, 'gri_config');
       const before = await getConfig(ws, body.risk);
-      await seg(() => rescore(ws, body.risk, { weights: body.weights, levels: body.levels } as never, user.username, body.comment ?? null));
+      await seg(() =>
+        rescore(
+          ws,
+          body.risk,
+          { weights: body.weights, levels: body.levels } as never,
+          user.username,
+          body.comment ?? null,
+        ),
+      );
       const out = await workbench(ws, body.risk);
-      return { result: out, change: { unchanged: out.configId === before.configId, entityId: out.configId, before: before.config, after: out.config } };
+      return {
+        result: out,
+        change: {
+          unchanged: out.configId === before.configId,
+          entityId: out.configId,
+          before: before.config,
+          after: out.config,
+        },
+      };
     },
   }),
   changeRoute({
-    method: 'POST', url: '/api/gri/compute', summary: 'Full GRI run (Steps 1–6), optionally with a configuration change first (indicators on/off, thresholds, size bands)', tag: 'gri', access: 'gri.write',
+    method: 'POST',
+    url: '/api/gri/compute',
+    summary:
+      'Full GRI run (Steps 1–6), optionally with a configuration change first (indicators on/off, thresholds, size bands)',
+    tag: 'gri',
+    access: 'gri.write',
     audit: { action: 'gri.compute', entityType: 'gri_run' },
     body: z.object({ risk, config: anyObj.optional(), comment: z.string().max(500).optional() }),
     response: WorkbenchOut,
@@ -216,11 +424,30 @@ export const segmentationRoutes: RouteDef[] = [
       if (body.config) {
         await directChangeAllowed(ws, 'gri_config');
         const cur = await getConfig(ws, body.risk);
-        await seg(() => setConfig(ws, mergeConfig(cur.config, { ...body.config, risk: body.risk }), user.username, body.comment ?? null));
+        await seg(() =>
+          setConfig(
+            ws,
+            mergeConfig(cur.config, { ...body.config, risk: body.risk }),
+            user.username,
+            body.comment ?? null,
+          ),
+        );
       }
       const run = await seg(() => computeSegmentation(ws, { risk: body.risk }));
       const out = await workbench(ws, body.risk);
-      return { result: out, change: { entityId: run.configId, after: { configId: run.configId, operators: run.operators, lines: run.lines, levels: run.scoring.levels, bars: run.scoring.bars } } };
+      return {
+        result: out,
+        change: {
+          entityId: run.configId,
+          after: {
+            configId: run.configId,
+            operators: run.operators,
+            lines: run.lines,
+            levels: run.scoring.levels,
+            bars: run.scoring.bars,
+          },
+        },
+      };
     },
   }),
 ];

@@ -6,9 +6,15 @@ import { labelOf, type Scales } from './labels.ts';
 import { ErrorBox, Loading } from './Status.tsx';
 import { useApi } from './useApi.ts';
 
-interface Metric { current: number; previous: number; variation: number | null }
+interface Metric {
+  current: number;
+  previous: number;
+  variation: number | null;
+}
 interface RiskCip {
-  risk: string; hsSource: string; windows: { current: { start: string; end: string } };
+  risk: string;
+  hsSource: string;
+  windows: { current: { start: string; end: string } };
   proposed: { hs: string; inspected: number; findings: number; findingRate: number; reassessed: number }[];
   indicators: { hs: string; cif: Metric; vat: Metric; duty: Metric; excise: Metric; importers: Metric }[];
 }
@@ -16,7 +22,13 @@ interface RiskCip {
 const m = (x: Metric, money = true) => (
   <>
     {money ? fmtMoney(x.current) : fmtInt(x.current)}
-    {x.variation !== null && <span className={x.variation >= 0 ? 'up small' : 'down small'}> {x.variation >= 0 ? '+' : ''}{fmtNum(x.variation, 1)} %</span>}
+    {x.variation !== null && (
+      <span className={x.variation >= 0 ? 'up small' : 'down small'}>
+        {' '}
+        {x.variation >= 0 ? '+' : ''}
+        {fmtNum(x.variation, 1)} %
+      </span>
+    )}
   </>
 );
 
@@ -31,19 +43,43 @@ export function Annex3({ risk, onPick }: { risk: string; onPick: (hs: string) =>
       <Loading show={loading} />
       {data && (
         <table className="compact">
-          <thead><tr><th>{t('hs.code')}</th><th className="num">{t('hs.inspected')}</th><th className="num">{t('hs.findingRate')}</th><th className="num">{t('hs.cif')}</th><th className="num">{t('seg.vat')}</th><th className="num">{t('seg.duty')}</th><th className="num">{t('hs.importers')}</th></tr></thead>
+          <thead>
+            <tr>
+              <th>{t('hs.code')}</th>
+              <th className="num">{t('hs.inspected')}</th>
+              <th className="num">{t('hs.findingRate')}</th>
+              <th className="num">{t('hs.cif')}</th>
+              <th className="num">{t('seg.vat')}</th>
+              <th className="num">{t('seg.duty')}</th>
+              <th className="num">{t('hs.importers')}</th>
+            </tr>
+          </thead>
           <tbody>
             {data.proposed.map((p) => {
               const ind = data.indicators.find((i) => i.hs === p.hs);
               return (
                 <tr key={p.hs} className="clickable" onClick={() => onPick(p.hs)}>
-                  <td><a href={`/hs?code=${p.hs}`} onClick={(e) => e.preventDefault()}>{p.hs}</a></td>
-                  <td className="num">{fmtInt(p.inspected)}</td><td className="num">{fmtNum(p.findingRate, 1)} %</td>
-                  <td className="num">{ind && m(ind.cif)}</td><td className="num">{ind && m(ind.vat)}</td><td className="num">{ind && m(ind.duty)}</td><td className="num">{ind && m(ind.importers, false)}</td>
+                  <td>
+                    <a href={`/hs?code=${p.hs}`} onClick={(e) => e.preventDefault()}>
+                      {p.hs}
+                    </a>
+                  </td>
+                  <td className="num">{fmtInt(p.inspected)}</td>
+                  <td className="num">{fmtNum(p.findingRate, 1)} %</td>
+                  <td className="num">{ind && m(ind.cif)}</td>
+                  <td className="num">{ind && m(ind.vat)}</td>
+                  <td className="num">{ind && m(ind.duty)}</td>
+                  <td className="num">{ind && m(ind.importers, false)}</td>
                 </tr>
               );
             })}
-            {data.proposed.length === 0 && <tr><td colSpan={7} className="empty">{t('table.noRows')}</td></tr>}
+            {data.proposed.length === 0 && (
+              <tr>
+                <td colSpan={7} className="empty">
+                  {t('table.noRows')}
+                </td>
+              </tr>
+            )}
           </tbody>
         </table>
       )}

@@ -2,10 +2,31 @@
 import { useEffect, useRef } from 'react';
 import * as echarts from 'echarts/core';
 import { BarChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
-import { GridComponent, TooltipComponent, VisualMapComponent, LegendComponent, MarkLineComponent, TitleComponent, GraphicComponent } from 'echarts/components';
+import {
+  GridComponent,
+  TooltipComponent,
+  VisualMapComponent,
+  LegendComponent,
+  MarkLineComponent,
+  TitleComponent,
+  GraphicComponent,
+} from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 
-echarts.use([BarChart, HeatmapChart, LineChart, ScatterChart, GridComponent, TooltipComponent, VisualMapComponent, LegendComponent, MarkLineComponent, TitleComponent, GraphicComponent, CanvasRenderer]);
+echarts.use([
+  BarChart,
+  HeatmapChart,
+  LineChart,
+  ScatterChart,
+  GridComponent,
+  TooltipComponent,
+  VisualMapComponent,
+  LegendComponent,
+  MarkLineComponent,
+  TitleComponent,
+  GraphicComponent,
+  CanvasRenderer,
+]);
 
 export type ChartInstance = echarts.ECharts;
 

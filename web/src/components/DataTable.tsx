@@ -40,7 +40,10 @@ export function DataTable<R>({
   const [sort, setSort] = useState(initialSort);
   const [q, setQ] = useState('');
   const [offset, setOffset] = useState(0);
-  const { data, error, loading } = useApi(() => fetch({ sort: sort?.key, dir: sort?.dir, q, offset, limit: pageSize }), [sort?.key, sort?.dir, q, offset, pageSize, ...deps]);
+  const { data, error, loading } = useApi(
+    () => fetch({ sort: sort?.key, dir: sort?.dir, q, offset, limit: pageSize }),
+    [sort?.key, sort?.dir, q, offset, pageSize, ...deps],
+  );
   const total = data?.total ?? 0;
   return (
     <div className="datatable" data-testid={testId}>
@@ -101,7 +104,11 @@ export function DataTable<R>({
           {t('table.previous')}
         </button>
         <span>
-          {t('table.range', { from: fmtInt(total === 0 ? 0 : offset + 1), to: fmtInt(Math.min(total, offset + pageSize)), total: fmtInt(total) })}
+          {t('table.range', {
+            from: fmtInt(total === 0 ? 0 : offset + 1),
+            to: fmtInt(Math.min(total, offset + pageSize)),
+            total: fmtInt(total),
+          })}
         </span>
         <button type="button" disabled={offset + pageSize >= total} onClick={() => setOffset(offset + pageSize)}>
           {t('table.next')}

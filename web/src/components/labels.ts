@@ -21,4 +21,5 @@ export interface Scales {
   probability_bands: { basis: string; bands: (Coded & { min: number })[] };
 }
 
-export const labelOf = (list: Coded[] | undefined, code: string) => lbl(list?.find((x) => x.code === code)?.labels, code);
+export const labelOf = (list: Coded[] | undefined, code: string) =>
+  lbl(list?.find((x) => x.code === code)?.labels, code);

@@ -1,7 +1,10 @@
 // Loads data from the API for a page; reloads when the key changes.
 import { useCallback, useEffect, useState } from 'react';
 
-export function useApi<T>(load: () => Promise<T>, deps: unknown[]): { data: T | undefined; error: string | undefined; reload: () => void; loading: boolean } {
+export function useApi<T>(
+  load: () => Promise<T>,
+  deps: unknown[],
+): { data: T | undefined; error: string | undefined; reload: () => void; loading: boolean } {
   const [data, setData] = useState<T>();
   const [error, setError] = useState<string>();
   const [loading, setLoading] = useState(true);

@@ -10,16 +10,31 @@ import { useApi } from '../components/useApi.ts';
 import { fmtDate, fmtInt, fmtPct } from '../format.ts';
 import i18n from '../i18n.ts';
 
-interface Range { first: string | null; last: string | null; count: number }
-interface Periods { lines: Range; labelled: Range; proposal: { train_until: string; test_from: string; test_until: string } | null }
+interface Range {
+  first: string | null;
+  last: string | null;
+  count: number;
+}
+interface Periods {
+  lines: Range;
+  labelled: Range;
+  proposal: { train_until: string; test_from: string; test_until: string } | null;
+}
 interface Ranking {
-  rows: number; findings: number; baseRate: number; auc: number | null;
+  rows: number;
+  findings: number;
+  baseRate: number;
+  auc: number | null;
   top: { share: number; selected: number; findings: number; precision: number; recall: number; lift: number }[];
   byLevel: { level: string; rows: number; findings: number; rate: number }[];
   lift: { decile: number; rows: number; findings: number; rate: number; lift: number; cumulativeRecall: number }[];
 }
 interface Result {
-  periods: { train: { from: string | null; until: string }; validation: { from: string; until: string } | null; test: { from: string; until: string; lines: number; labelled: number } };
+  periods: {
+    train: { from: string | null; until: string };
+    validation: { from: string; until: string } | null;
+    test: { from: string; until: string; lines: number; labelled: number };
+  };
   history: { until: string; lines: number; findings: number };
   fit: { on: 'history-out-of-fold' | 'validation' | 'fixed'; lines: number; findings: number };
   model: { intercept: number; thresholds: { high: number; medium: number }; levels: { high: number; medium: number } };
@@ -30,11 +45,17 @@ interface Result {
 
 const FIELDS = ['train_from', 'train_until', 'valid_from', 'valid_until', 'test_from', 'test_until'] as const;
 type Form = Record<(typeof FIELDS)[number], string>;
-const fromProposal = (p: NonNullable<Periods['proposal']>): Form => ({ train_from: '', valid_from: '', valid_until: '', ...p });
+const fromProposal = (p: NonNullable<Periods['proposal']>): Form => ({
+  train_from: '',
+  valid_from: '',
+  valid_until: '',
+  ...p,
+});
 const dayAfter = (d: string) => new Date(Date.parse(d) + 86_400_000).toISOString().slice(0, 10);
 const at = (m: Ranking, share: number) => m.top.find((x) => Math.abs(x.share - share) < 1e-9);
 /** A fixed number of decimals (AUC, weights, scores, lifts), trailing zeros kept so that columns line up. */
-const fixed = (x: number, d: number) => new Intl.NumberFormat(i18n.language, { minimumFractionDigits: d, maximumFractionDigits: d }).format(x);
+const fixed = (x: number, d: number) =>
+  new Intl.NumberFormat(i18n.language, { minimumFractionDigits: d, maximumFractionDigits: d }).format(x);
 const fmt3 = (x: number) => fixed(x, 3);
 
 export function BacktestPage() {
@@ -47,10 +68,17 @@ export function BacktestPage() {
   useEffect(() => {
     if (form || !periods.data || periods.data.lines.count === 0) return;
     // Without a proposal (too few days with outcomes) the form starts empty and nothing runs by itself.
-    setForm(proposal ? fromProposal(proposal) : { train_from: '', train_until: '', valid_from: '', valid_until: '', test_from: '', test_until: '' });
+    setForm(
+      proposal
+        ? fromProposal(proposal)
+        : { train_from: '', train_until: '', valid_from: '', valid_until: '', test_from: '', test_until: '' },
+    );
     if (proposal) setRun(fromProposal(proposal));
   }, [periods.data, proposal, form]);
-  const result = useApi(() => (run ? get<Result>('/api/backtest', run) : Promise.resolve(undefined)), [run, i18n.language]);
+  const result = useApi(
+    () => (run ? get<Result>('/api/backtest', run) : Promise.resolve(undefined)),
+    [run, i18n.language],
+  );
   const [unit, setUnit] = useState<'lines' | 'operators'>('lines');
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -68,7 +96,14 @@ export function BacktestPage() {
         <p className="small" data-testid="bt-range">
           {d.lines.count === 0
             ? t('bt.noLines')
-            : t('bt.range', { lines: fmtInt(d.lines.count), first: fmtDate(d.lines.first), last: fmtDate(d.lines.last), labelled: fmtInt(d.labelled.count), lfirst: fmtDate(d.labelled.first), llast: fmtDate(d.labelled.last) })}
+            : t('bt.range', {
+                lines: fmtInt(d.lines.count),
+                first: fmtDate(d.lines.first),
+                last: fmtDate(d.lines.last),
+                labelled: fmtInt(d.labelled.count),
+                lfirst: fmtDate(d.labelled.first),
+                llast: fmtDate(d.labelled.last),
+              })}
         </p>
       )}
       {d && d.lines.count > 0 && !proposal && <p className="muted">{t('bt.noProposal')}</p>}
@@ -78,16 +113,39 @@ export function BacktestPage() {
             {FIELDS.map((f) => (
               <label key={f}>
                 {t(`bt.field.${f}`)}
-                <input type="date" value={form[f]} required={!f.startsWith('valid') && f !== 'train_from'} onChange={(e) => setForm({ ...form, [f]: e.target.value })} data-testid={`bt-${f}`} />
+                <input
+                  type="date"
+                  value={form[f]}
+                  required={!f.startsWith('valid') && f !== 'train_from'}
+                  onChange={(e) => setForm({ ...form, [f]: e.target.value })}
+                  data-testid={`bt-${f}`}
+                />
               </label>
             ))}
-            <button type="submit" disabled={result.loading && !!run}>{t('bt.run')}</button>
-            {proposal && <button type="button" className="secondary" onClick={() => { setForm(fromProposal(proposal)); setRun(fromProposal(proposal)); }}>{t('bt.useProposal')}</button>}
+            <button type="submit" disabled={result.loading && !!run}>
+              {t('bt.run')}
+            </button>
+            {proposal && (
+              <button
+                type="button"
+                className="secondary"
+                onClick={() => {
+                  setForm(fromProposal(proposal));
+                  setRun(fromProposal(proposal));
+                }}
+              >
+                {t('bt.useProposal')}
+              </button>
+            )}
           </div>
           {proposal && (
             <p className="muted small" style={{ margin: 0 }}>
-              {t(dayAfter(proposal.train_until) === proposal.test_from ? 'bt.proposed' : 'bt.proposedGap', { trainUntil: fmtDate(proposal.train_until), testFrom: fmtDate(proposal.test_from), testUntil: fmtDate(proposal.test_until) })}
-              {' '}{t('bt.validationHint')}
+              {t(dayAfter(proposal.train_until) === proposal.test_from ? 'bt.proposed' : 'bt.proposedGap', {
+                trainUntil: fmtDate(proposal.train_until),
+                testFrom: fmtDate(proposal.test_from),
+                testUntil: fmtDate(proposal.test_until),
+              })}{' '}
+              {t('bt.validationHint')}
             </p>
           )}
         </form>
@@ -98,48 +156,90 @@ export function BacktestPage() {
         <div className={result.loading ? 'loading' : ''}>
           <p className="small" data-testid="bt-summary">
             {t('bt.periodsLine', {
-              train: r.periods.train.from ? `${fmtDate(r.periods.train.from)} – ${fmtDate(r.periods.train.until)}` : t('bt.upTo', { until: fmtDate(r.periods.train.until) }),
+              train: r.periods.train.from
+                ? `${fmtDate(r.periods.train.from)} – ${fmtDate(r.periods.train.until)}`
+                : t('bt.upTo', { until: fmtDate(r.periods.train.until) }),
               test: `${fmtDate(r.periods.test.from)} – ${fmtDate(r.periods.test.until)}`,
             })}
-            {r.periods.validation && ` · ${t('bt.validationLine', { from: fmtDate(r.periods.validation.from), until: fmtDate(r.periods.validation.until) })}`}
+            {r.periods.validation &&
+              ` · ${t('bt.validationLine', { from: fmtDate(r.periods.validation.from), until: fmtDate(r.periods.validation.until) })}`}
             <br />
-            {t('bt.learned', { lines: fmtInt(r.history.lines), findings: fmtInt(r.history.findings), until: fmtDate(r.history.until) })}{' '}
+            {t('bt.learned', {
+              lines: fmtInt(r.history.lines),
+              findings: fmtInt(r.history.findings),
+              until: fmtDate(r.history.until),
+            })}{' '}
             {t(`bt.fitOn.${r.fit.on}`, { lines: fmtInt(r.fit.lines) })}{' '}
             {t('bt.testLines', { lines: fmtInt(r.periods.test.lines), labelled: fmtInt(r.periods.test.labelled) })}
           </p>
           <h2>{t('bt.headline')}</h2>
           <div className="scroll-x">
-          <table className="compact" data-testid="bt-headline">
-            <thead>
-              <tr>
-                <th></th><th className="num">{t('bt.evaluated')}</th><th className="num">{t('bt.withFinding')}</th><th className="num">{t('bt.baseRate')}</th><th className="num">AUC</th>
-                {[0.05, 0.1].flatMap((s) => [<th key={`p${s}`} className="num">{t('bt.precisionAt', { share: fmtPct(s, 0) })}</th>, <th key={`r${s}`} className="num">{t('bt.recallAt', { share: fmtPct(s, 0) })}</th>])}
-              </tr>
-            </thead>
-            <tbody>
-              {(['lines', 'operators'] as const).map((u) => {
-                const m = r[u];
-                return (
-                  <tr key={u}>
-                    <th>{t(`bt.unit.${u}`)}</th><td className="num">{fmtInt(m.rows)}</td><td className="num">{fmtInt(m.findings)}</td><td className="num">{fmtPct(m.baseRate)}</td>
-                    <td className="num"><b>{m.auc === null ? '—' : fmt3(m.auc)}</b></td>
-                    {[0.05, 0.1].flatMap((s) => [<td key={`p${s}`} className="num">{fmtPct(at(m, s)?.precision)}</td>, <td key={`r${s}`} className="num">{fmtPct(at(m, s)?.recall)}</td>])}
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+            <table className="compact" data-testid="bt-headline">
+              <thead>
+                <tr>
+                  <th></th>
+                  <th className="num">{t('bt.evaluated')}</th>
+                  <th className="num">{t('bt.withFinding')}</th>
+                  <th className="num">{t('bt.baseRate')}</th>
+                  <th className="num">AUC</th>
+                  {[0.05, 0.1].flatMap((s) => [
+                    <th key={`p${s}`} className="num">
+                      {t('bt.precisionAt', { share: fmtPct(s, 0) })}
+                    </th>,
+                    <th key={`r${s}`} className="num">
+                      {t('bt.recallAt', { share: fmtPct(s, 0) })}
+                    </th>,
+                  ])}
+                </tr>
+              </thead>
+              <tbody>
+                {(['lines', 'operators'] as const).map((u) => {
+                  const m = r[u];
+                  return (
+                    <tr key={u}>
+                      <th>{t(`bt.unit.${u}`)}</th>
+                      <td className="num">{fmtInt(m.rows)}</td>
+                      <td className="num">{fmtInt(m.findings)}</td>
+                      <td className="num">{fmtPct(m.baseRate)}</td>
+                      <td className="num">
+                        <b>{m.auc === null ? '—' : fmt3(m.auc)}</b>
+                      </td>
+                      {[0.05, 0.1].flatMap((s) => [
+                        <td key={`p${s}`} className="num">
+                          {fmtPct(at(m, s)?.precision)}
+                        </td>,
+                        <td key={`r${s}`} className="num">
+                          {fmtPct(at(m, s)?.recall)}
+                        </td>,
+                      ])}
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
           </div>
           <p className="muted small">{t('bt.headlineHint')}</p>
 
           <div className="tabs" style={{ marginTop: '1.2rem' }}>
-            {(['lines', 'operators'] as const).map((u) => <button key={u} type="button" className={unit === u ? 'active' : ''} onClick={() => setUnit(u)}>{t(`bt.unit.${u}`)}</button>)}
+            {(['lines', 'operators'] as const).map((u) => (
+              <button key={u} type="button" className={unit === u ? 'active' : ''} onClick={() => setUnit(u)}>
+                {t(`bt.unit.${u}`)}
+              </button>
+            ))}
           </div>
           {unit === 'operators' && <p className="muted small">{t('bt.operatorsHint')}</p>}
           <Details m={r[unit]} />
 
           <h2>{t('bt.factors')}</h2>
-          <p className="small">{t('bt.formula', { intercept: fmt3(r.model.intercept) })} · {t('bt.thresholds', { high: fmt3(r.model.thresholds.high), highShare: fmtPct(r.model.levels.high, 0), medium: fmt3(r.model.thresholds.medium), mediumShare: fmtPct(r.model.levels.medium, 0) })}</p>
+          <p className="small">
+            {t('bt.formula', { intercept: fmt3(r.model.intercept) })} ·{' '}
+            {t('bt.thresholds', {
+              high: fmt3(r.model.thresholds.high),
+              highShare: fmtPct(r.model.levels.high, 0),
+              medium: fmt3(r.model.thresholds.medium),
+              mediumShare: fmtPct(r.model.levels.medium, 0),
+            })}
+          </p>
           <FactorTable factors={r.factors} />
         </div>
       )}
@@ -155,10 +255,26 @@ function Details({ m }: { m: Ranking }) {
         <div className="card">
           <h3>{t('bt.topShares')}</h3>
           <table className="compact" data-testid="bt-top">
-            <thead><tr><th>{t('bt.top')}</th><th className="num">{t('bt.selected')}</th><th className="num">{t('bt.findings')}</th><th className="num">{t('bt.precision')}</th><th className="num">{t('bt.recall')}</th><th className="num">{t('bt.lift')}</th></tr></thead>
+            <thead>
+              <tr>
+                <th>{t('bt.top')}</th>
+                <th className="num">{t('bt.selected')}</th>
+                <th className="num">{t('bt.findings')}</th>
+                <th className="num">{t('bt.precision')}</th>
+                <th className="num">{t('bt.recall')}</th>
+                <th className="num">{t('bt.lift')}</th>
+              </tr>
+            </thead>
             <tbody>
               {m.top.map((x) => (
-                <tr key={x.share}><td>{fmtPct(x.share, 0)}</td><td className="num">{fmtInt(x.selected)}</td><td className="num">{fmtInt(x.findings)}</td><td className="num">{fmtPct(x.precision)}</td><td className="num">{fmtPct(x.recall)}</td><td className="num">{fixed(x.lift, 2)}</td></tr>
+                <tr key={x.share}>
+                  <td>{fmtPct(x.share, 0)}</td>
+                  <td className="num">{fmtInt(x.selected)}</td>
+                  <td className="num">{fmtInt(x.findings)}</td>
+                  <td className="num">{fmtPct(x.precision)}</td>
+                  <td className="num">{fmtPct(x.recall)}</td>
+                  <td className="num">{fixed(x.lift, 2)}</td>
+                </tr>
               ))}
             </tbody>
           </table>
@@ -166,10 +282,24 @@ function Details({ m }: { m: Ranking }) {
         <div className="card">
           <h3>{t('bt.byLevel')}</h3>
           <table className="compact" data-testid="bt-levels">
-            <thead><tr><th>{t('bt.level')}</th><th className="num">{t('bt.rows')}</th><th className="num">{t('bt.findings')}</th><th className="num">{t('bt.rate')}</th><th className="num">{t('bt.lift')}</th></tr></thead>
+            <thead>
+              <tr>
+                <th>{t('bt.level')}</th>
+                <th className="num">{t('bt.rows')}</th>
+                <th className="num">{t('bt.findings')}</th>
+                <th className="num">{t('bt.rate')}</th>
+                <th className="num">{t('bt.lift')}</th>
+              </tr>
+            </thead>
             <tbody>
               {m.byLevel.map((l) => (
-                <tr key={l.level}><td className={`level-${l.level}`}>{t(`level.${l.level}`, { defaultValue: l.level })}</td><td className="num">{fmtInt(l.rows)}</td><td className="num">{fmtInt(l.findings)}</td><td className="num">{fmtPct(l.rate)}</td><td className="num">{m.baseRate ? fixed(l.rate / m.baseRate, 2) : ''}</td></tr>
+                <tr key={l.level}>
+                  <td className={`level-${l.level}`}>{t(`level.${l.level}`, { defaultValue: l.level })}</td>
+                  <td className="num">{fmtInt(l.rows)}</td>
+                  <td className="num">{fmtInt(l.findings)}</td>
+                  <td className="num">{fmtPct(l.rate)}</td>
+                  <td className="num">{m.baseRate ? fixed(l.rate / m.baseRate, 2) : ''}</td>
+                </tr>
               ))}
             </tbody>
           </table>
@@ -178,21 +308,55 @@ function Details({ m }: { m: Ranking }) {
       </div>
       <div className="card" style={{ marginTop: '1rem' }}>
         <h3>{t('bt.liftChart')}</h3>
-        <Chart height={300} testId="bt-lift" option={{
-          grid: { left: 60, right: 60, top: 40, bottom: 40 },
-          tooltip: { trigger: 'axis', valueFormatter: (v: number) => fmtPct(v) },
-          legend: { top: 0 },
-          xAxis: { type: 'category', name: t('bt.decile'), nameLocation: 'middle', nameGap: 26, data: m.lift.map((b) => String(b.decile)) },
-          yAxis: [
-            { type: 'value', name: t('bt.rate'), axisLabel: { formatter: (v: number) => fmtPct(v, 0) } },
-            { type: 'value', name: t('bt.cumRecall'), min: 0, max: 1, axisLabel: { formatter: (v: number) => fmtPct(v, 0) }, splitLine: { show: false } },
-          ],
-          series: [
-            { name: t('bt.rate'), type: 'bar', data: m.lift.map((b) => b.rate), itemStyle: { color: '#1f5f99' },
-              markLine: { symbol: 'none', lineStyle: { type: 'dashed', color: '#c0392b' }, data: [{ yAxis: m.baseRate }], label: { formatter: t('bt.baseRateIs', { rate: fmtPct(m.baseRate) }), position: 'insideEndTop' } } },
-            { name: t('bt.cumRecall'), type: 'line', yAxisIndex: 1, showAllSymbol: true, data: m.lift.map((b) => b.cumulativeRecall), itemStyle: { color: '#e6a23c' } },
-          ],
-        }} />
+        <Chart
+          height={300}
+          testId="bt-lift"
+          option={{
+            grid: { left: 60, right: 60, top: 40, bottom: 40 },
+            tooltip: { trigger: 'axis', valueFormatter: (v: number) => fmtPct(v) },
+            legend: { top: 0 },
+            xAxis: {
+              type: 'category',
+              name: t('bt.decile'),
+              nameLocation: 'middle',
+              nameGap: 26,
+              data: m.lift.map((b) => String(b.decile)),
+            },
+            yAxis: [
+              { type: 'value', name: t('bt.rate'), axisLabel: { formatter: (v: number) => fmtPct(v, 0) } },
+              {
+                type: 'value',
+                name: t('bt.cumRecall'),
+                min: 0,
+                max: 1,
+                axisLabel: { formatter: (v: number) => fmtPct(v, 0) },
+                splitLine: { show: false },
+              },
+            ],
+            series: [
+              {
+                name: t('bt.rate'),
+                type: 'bar',
+                data: m.lift.map((b) => b.rate),
+                itemStyle: { color: '#1f5f99' },
+                markLine: {
+                  symbol: 'none',
+                  lineStyle: { type: 'dashed', color: '#c0392b' },
+                  data: [{ yAxis: m.baseRate }],
+                  label: { formatter: t('bt.baseRateIs', { rate: fmtPct(m.baseRate) }), position: 'insideEndTop' },
+                },
+              },
+              {
+                name: t('bt.cumRecall'),
+                type: 'line',
+                yAxisIndex: 1,
+                showAllSymbol: true,
+                data: m.lift.map((b) => b.cumulativeRecall),
+                itemStyle: { color: '#e6a23c' },
+              },
+            ],
+          }}
+        />
         <p className="muted small">{t('bt.liftHint')}</p>
       </div>
     </>
@@ -204,12 +368,32 @@ function FactorTable({ factors }: { factors: Result['factors'] }) {
   const max = Math.max(...factors.map((f) => f.weight), 1e-9);
   return (
     <table className="compact" data-testid="bt-factors">
-      <thead><tr><th>{t('bt.factor')}</th><th>{t('bt.keys')}</th><th className="num">{t('bt.weight')}</th><th style={{ width: 180 }}></th></tr></thead>
+      <thead>
+        <tr>
+          <th>{t('bt.factor')}</th>
+          <th>{t('bt.keys')}</th>
+          <th className="num">{t('bt.weight')}</th>
+          <th style={{ width: 180 }}></th>
+        </tr>
+      </thead>
       <tbody>
         {factors.map((f) => (
           <tr key={f.id} className={f.weight === 0 ? 'muted' : ''}>
-            <td>{f.label}</td><td className="small"><code>{f.keys.join(' × ')}</code></td><td className="num">{fmt3(f.weight)}</td>
-            <td><div style={{ background: 'var(--accent)', height: 10, borderRadius: 2, width: `${(100 * f.weight) / max}%` }} /></td>
+            <td>{f.label}</td>
+            <td className="small">
+              <code>{f.keys.join(' × ')}</code>
+            </td>
+            <td className="num">{fmt3(f.weight)}</td>
+            <td>
+              <div
+                style={{
+                  background: 'var(--accent)',
+                  height: 10,
+                  borderRadius: 2,
+                  width: `${(100 * f.weight) / max}%`,
+                }}
+              />
+            </td>
           </tr>
         ))}
       </tbody>

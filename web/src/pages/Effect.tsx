@@ -7,19 +7,43 @@ import { ErrorBox, Loading } from '../components/Status.tsx';
 import { useApi } from '../components/useApi.ts';
 import { fmtDate, fmtInt, fmtNum, fmtPct } from '../format.ts';
 
-interface Outcome { outcome: string; description: string; treated_pre: number; treated_post: number; control_pre: number; control_post: number; did: number; ci_low: number; ci_high: number; relative: number | null; rel_ci_low: number | null; rel_ci_high: number | null }
+interface Outcome {
+  outcome: string;
+  description: string;
+  treated_pre: number;
+  treated_post: number;
+  control_pre: number;
+  control_post: number;
+  did: number;
+  ci_low: number;
+  ci_high: number;
+  relative: number | null;
+  rel_ci_low: number | null;
+  rel_ci_high: number | null;
+}
 interface Report {
-  treatment: string; windows: { pre_start: string; start: string; post_end: string };
-  groups: Record<string, number>; outcomes: Outcome[]; placebo: { did: number; ci_low: number; ci_high: number } | null;
-  trends: { quarter: string; phase: string; treated_rate: number | null; control_rate: number | null }[]; bootstrap: { reps: number; level: number }; warnings: string[];
+  treatment: string;
+  windows: { pre_start: string; start: string; post_end: string };
+  groups: Record<string, number>;
+  outcomes: Outcome[];
+  placebo: { did: number; ci_low: number; ci_high: number } | null;
+  trends: { quarter: string; phase: string; treated_rate: number | null; control_rate: number | null }[];
+  bootstrap: { reps: number; level: number };
+  warnings: string[];
 }
 
 export function EffectPage() {
   const { t } = useTranslation();
-  const treatments = useApi(() => get<{ treatment: string; operators: number; first_start: string | null }[]>('/api/effect/treatments'), []);
+  const treatments = useApi(
+    () => get<{ treatment: string; operators: number; first_start: string | null }[]>('/api/effect/treatments'),
+    [],
+  );
   const [treatment, setTreatment] = useState('');
   const chosen = treatment || treatments.data?.[0]?.treatment || '';
-  const report = useApi(() => (chosen ? get<Report>('/api/effect', { treatment: chosen }) : Promise.resolve(undefined)), [chosen]);
+  const report = useApi(
+    () => (chosen ? get<Report>('/api/effect', { treatment: chosen }) : Promise.resolve(undefined)),
+    [chosen],
+  );
   const r = report.data;
   return (
     <section>
@@ -27,9 +51,14 @@ export function EffectPage() {
       <ErrorBox error={treatments.error} />
       {treatments.data?.length === 0 && <p className="muted">{t('eff.none')}</p>}
       {treatments.data && treatments.data.length > 0 && (
-        <label className="inline">{t('eff.treatment')}{' '}
+        <label className="inline">
+          {t('eff.treatment')}{' '}
           <select value={chosen} onChange={(e) => setTreatment(e.target.value)}>
-            {treatments.data.map((x) => <option key={x.treatment} value={x.treatment}>{x.treatment} ({fmtInt(x.operators)})</option>)}
+            {treatments.data.map((x) => (
+              <option key={x.treatment} value={x.treatment}>
+                {x.treatment} ({fmtInt(x.operators)})
+              </option>
+            ))}
           </select>
         </label>
       )}
@@ -37,31 +66,93 @@ export function EffectPage() {
       <Loading show={!!chosen && report.loading} />
       {r && (
         <>
-          <p className="muted small">{t('eff.windows', { preStart: fmtDate(r.windows.pre_start), start: fmtDate(r.windows.start), postEnd: fmtDate(r.windows.post_end) })} · {t('eff.groups', { treated: fmtInt(r.groups.treated_matched), controls: fmtInt(r.groups.controls_matched) })}</p>
+          <p className="muted small">
+            {t('eff.windows', {
+              preStart: fmtDate(r.windows.pre_start),
+              start: fmtDate(r.windows.start),
+              postEnd: fmtDate(r.windows.post_end),
+            })}{' '}
+            ·{' '}
+            {t('eff.groups', {
+              treated: fmtInt(r.groups.treated_matched),
+              controls: fmtInt(r.groups.controls_matched),
+            })}
+          </p>
           <table data-testid="effect">
-            <thead><tr><th>{t('eff.outcome')}</th><th className="num">{t('eff.treatedPre')}</th><th className="num">{t('eff.treatedPost')}</th><th className="num">{t('eff.controlPre')}</th><th className="num">{t('eff.controlPost')}</th><th className="num">{t('eff.did')}</th><th>{t('eff.ci', { level: fmtInt(r.bootstrap.level * 100) })}</th><th className="num">{t('eff.relative')}</th></tr></thead>
+            <thead>
+              <tr>
+                <th>{t('eff.outcome')}</th>
+                <th className="num">{t('eff.treatedPre')}</th>
+                <th className="num">{t('eff.treatedPost')}</th>
+                <th className="num">{t('eff.controlPre')}</th>
+                <th className="num">{t('eff.controlPost')}</th>
+                <th className="num">{t('eff.did')}</th>
+                <th>{t('eff.ci', { level: fmtInt(r.bootstrap.level * 100) })}</th>
+                <th className="num">{t('eff.relative')}</th>
+              </tr>
+            </thead>
             <tbody>
               {r.outcomes.map((o) => (
                 <tr key={o.outcome}>
-                  <td>{o.description}</td><td className="num">{fmtNum(o.treated_pre, 4)}</td><td className="num">{fmtNum(o.treated_post, 4)}</td><td className="num">{fmtNum(o.control_pre, 4)}</td><td className="num">{fmtNum(o.control_post, 4)}</td>
-                  <td className={`num ${o.ci_high < 0 ? 'level-low' : o.ci_low > 0 ? 'level-high' : ''}`}><b>{fmtNum(o.did, 4)}</b></td><td>[{fmtNum(o.ci_low, 4)}; {fmtNum(o.ci_high, 4)}]</td>
-                  <td className="num">{o.relative === null ? '' : `${fmtPct(o.relative)} [${fmtPct(o.rel_ci_low)}; ${fmtPct(o.rel_ci_high)}]`}</td>
+                  <td>{o.description}</td>
+                  <td className="num">{fmtNum(o.treated_pre, 4)}</td>
+                  <td className="num">{fmtNum(o.treated_post, 4)}</td>
+                  <td className="num">{fmtNum(o.control_pre, 4)}</td>
+                  <td className="num">{fmtNum(o.control_post, 4)}</td>
+                  <td className={`num ${o.ci_high < 0 ? 'level-low' : o.ci_low > 0 ? 'level-high' : ''}`}>
+                    <b>{fmtNum(o.did, 4)}</b>
+                  </td>
+                  <td>
+                    [{fmtNum(o.ci_low, 4)}; {fmtNum(o.ci_high, 4)}]
+                  </td>
+                  <td className="num">
+                    {o.relative === null
+                      ? ''
+                      : `${fmtPct(o.relative)} [${fmtPct(o.rel_ci_low)}; ${fmtPct(o.rel_ci_high)}]`}
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
-          {r.placebo && <p className="small">{t('eff.placebo', { did: fmtNum(r.placebo.did, 4), low: fmtNum(r.placebo.ci_low, 4), high: fmtNum(r.placebo.ci_high, 4) })}</p>}
-          {r.warnings.map((w) => <p key={w} className="error small">{w}</p>)}
+          {r.placebo && (
+            <p className="small">
+              {t('eff.placebo', {
+                did: fmtNum(r.placebo.did, 4),
+                low: fmtNum(r.placebo.ci_low, 4),
+                high: fmtNum(r.placebo.ci_high, 4),
+              })}
+            </p>
+          )}
+          {r.warnings.map((w) => (
+            <p key={w} className="error small">
+              {w}
+            </p>
+          ))}
           <div className="card">
             <h3>{t('eff.trends')}</h3>
-            <Chart height={260} option={{
-              grid: { left: 55, right: 20, top: 30, bottom: 30 }, tooltip: { trigger: 'axis' }, legend: { top: 0 },
-              xAxis: { type: 'category', data: r.trends.map((x) => x.quarter) }, yAxis: { type: 'value', axisLabel: { formatter: (v: number) => fmtPct(v, 0) } },
-              series: [
-                { name: t('eff.treated'), type: 'line', data: r.trends.map((x) => x.treated_rate), markLine: { symbol: 'none', data: [{ xAxis: r.trends.findIndex((x) => x.phase !== 'pre') }], label: { formatter: t('eff.start') } } },
-                { name: t('eff.control'), type: 'line', data: r.trends.map((x) => x.control_rate) },
-              ],
-            }} />
+            <Chart
+              height={260}
+              option={{
+                grid: { left: 55, right: 20, top: 30, bottom: 30 },
+                tooltip: { trigger: 'axis' },
+                legend: { top: 0 },
+                xAxis: { type: 'category', data: r.trends.map((x) => x.quarter) },
+                yAxis: { type: 'value', axisLabel: { formatter: (v: number) => fmtPct(v, 0) } },
+                series: [
+                  {
+                    name: t('eff.treated'),
+                    type: 'line',
+                    data: r.trends.map((x) => x.treated_rate),
+                    markLine: {
+                      symbol: 'none',
+                      data: [{ xAxis: r.trends.findIndex((x) => x.phase !== 'pre') }],
+                      label: { formatter: t('eff.start') },
+                    },
+                  },
+                  { name: t('eff.control'), type: 'line', data: r.trends.map((x) => x.control_rate) },
+                ],
+              }}
+            />
           </div>
         </>
       )}

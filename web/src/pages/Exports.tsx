@@ -18,24 +18,65 @@ export function ExportsPage() {
         <div className="card">
           <h3>{t('exp.plan')}</h3>
           <p className="muted small">{t('exp.planHelp')}</p>
-          <label className="inline"><input type="checkbox" checked={pseudo} disabled={!can(me, 'taxpayer.read')} onChange={(e) => setPseudo(e.target.checked)} /> {t('exp.pseudonymise')}</label>
+          <label className="inline">
+            <input
+              type="checkbox"
+              checked={pseudo}
+              disabled={!can(me, 'taxpayer.read')}
+              onChange={(e) => setPseudo(e.target.checked)}
+            />{' '}
+            {t('exp.pseudonymise')}
+          </label>
           <div className="row" style={{ marginTop: 8 }}>
-            <a className="button" href={withQuery('/api/exports/plan.xlsx', q)} download data-testid="export-xlsx">{t('exp.xlsx')}</a>
-            <a className="button" href={withQuery('/api/exports/plan.docx', q)} download data-testid="export-docx">{t('exp.docx')}</a>
+            <a className="button" href={withQuery('/api/exports/plan.xlsx', q)} download data-testid="export-xlsx">
+              {t('exp.xlsx')}
+            </a>
+            <a className="button" href={withQuery('/api/exports/plan.docx', q)} download data-testid="export-docx">
+              {t('exp.docx')}
+            </a>
           </div>
         </div>
       )}
       {can(me, 'taxpayer.read') && (
         <div className="card" style={{ marginTop: 16 }}>
           <h3>{t('exp.lists')}</h3>
-          <p className="muted small">{t('exp.listsHelp')}{me.offices ? ' ' + t('seg.scoped', { offices: me.offices.join(', ') }) : ''}</p>
+          <p className="muted small">
+            {t('exp.listsHelp')}
+            {me.offices ? ' ' + t('seg.scoped', { offices: me.offices.join(', ') }) : ''}
+          </p>
           <div className="row">
-            <label>{t('exp.minLevel')}<select value={minLevel} onChange={(e) => setMinLevel(e.target.value)}>{['low', 'medium', 'high'].map((l) => <option key={l} value={l}>{t(`level.${l}`)}</option>)}</select></label>
-            <label>{t('exp.capacity')}<input type="number" min={1} value={capacity} onChange={(e) => setCapacity(Number(e.target.value))} /></label>
+            <label>
+              {t('exp.minLevel')}
+              <select value={minLevel} onChange={(e) => setMinLevel(e.target.value)}>
+                {['low', 'medium', 'high'].map((l) => (
+                  <option key={l} value={l}>
+                    {t(`level.${l}`)}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              {t('exp.capacity')}
+              <input type="number" min={1} value={capacity} onChange={(e) => setCapacity(Number(e.target.value))} />
+            </label>
           </div>
           <div className="row" style={{ marginTop: 8 }}>
-            <a className="button" href={withQuery('/api/exports/selectivity.csv', { min_level: minLevel })} download data-testid="export-selectivity">{t('exp.selectivity')}</a>
-            <a className="button" href={withQuery('/api/exports/pca.csv', { capacity, min_level: minLevel })} download data-testid="export-pca">{t('exp.pca')}</a>
+            <a
+              className="button"
+              href={withQuery('/api/exports/selectivity.csv', { min_level: minLevel })}
+              download
+              data-testid="export-selectivity"
+            >
+              {t('exp.selectivity')}
+            </a>
+            <a
+              className="button"
+              href={withQuery('/api/exports/pca.csv', { capacity, min_level: minLevel })}
+              download
+              data-testid="export-pca"
+            >
+              {t('exp.pca')}
+            </a>
           </div>
         </div>
       )}

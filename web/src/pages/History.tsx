@@ -13,15 +13,23 @@ export function HistoryPage() {
   const { t } = useTranslation();
   const [filter, setFilter] = useState({ entity_type: '', actor: '', action: '', since: '' });
   const [applied, setApplied] = useState(filter);
-  const { data, error } = useApi(() => get<Entry[]>('/api/history', { ...applied, limit: 500 }), [JSON.stringify(applied)]);
-  const verify = useApi(() => get<{ ok: boolean; entries: number; problems: { seq: number; problem: string }[] }>('/api/history/verify'), []);
+  const { data, error } = useApi(
+    () => get<Entry[]>('/api/history', { ...applied, limit: 500 }),
+    [JSON.stringify(applied)],
+  );
+  const verify = useApi(
+    () => get<{ ok: boolean; entries: number; problems: { seq: number; problem: string }[] }>('/api/history/verify'),
+    [],
+  );
   const [open, setOpen] = useState<number | null>(null);
   return (
     <section>
       <h1>{t('history.title')}</h1>
       {verify.data && (
         <p className={verify.data.ok ? 'ok' : 'error'} data-testid="history-verify">
-          {verify.data.ok ? t('history.intact', { n: fmtInt(verify.data.entries) }) : t('history.tampered', { n: verify.data.problems.length })}
+          {verify.data.ok
+            ? t('history.intact', { n: fmtInt(verify.data.entries) })
+            : t('history.tampered', { n: verify.data.problems.length })}
         </p>
       )}
       <form

@@ -30,11 +30,25 @@ export function LoginPage({ onSignedIn }: { onSignedIn: () => void }) {
         <p className="muted">{t('login.subtitle')}</p>
         <label>
           {t('login.username')}
-          <input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required autoFocus />
+          <input
+            name="username"
+            autoComplete="username"
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            required
+            autoFocus
+          />
         </label>
         <label>
           {t('login.password')}
-          <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+          <input
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            required
+          />
         </label>
         {error && (
           <div className="error" role="alert">
@@ -46,7 +60,13 @@ export function LoginPage({ onSignedIn }: { onSignedIn: () => void }) {
         </button>
         <div className="lang-links">
           {LANGUAGES.map((l) => (
-            <button type="button" className="link" key={l} onClick={() => void i18n.changeLanguage(l as Language)} aria-pressed={i18n.language === l}>
+            <button
+              type="button"
+              className="link"
+              key={l}
+              onClick={() => void i18n.changeLanguage(l as Language)}
+              aria-pressed={i18n.language === l}
+            >
               {t(`languages.${l}`)}
             </button>
           ))}

@@ -7,7 +7,14 @@ import { fmtDate, fmtInt, fmtMoney } from '../format.ts';
 interface Overview {
   schema: { count: number; latest: string | null };
   tables: { table: string; rows: number }[];
-  declarations: { lines: number; operators: number; hsCodes: number; firstDate: string | null; lastDate: string | null; totalValue: number };
+  declarations: {
+    lines: number;
+    operators: number;
+    hsCodes: number;
+    firstDate: string | null;
+    lastDate: string | null;
+    totalValue: number;
+  };
   imports: number;
 }
 
@@ -27,7 +34,10 @@ export function OverviewPage() {
             <Tile label={t('overview.operators')} value={fmtInt(d.operators)} />
             <Tile label={t('overview.hsCodes')} value={fmtInt(d.hsCodes)} />
             <Tile label={t('overview.value')} value={fmtMoney(d.totalValue)} />
-            <Tile label={t('overview.period')} value={d.firstDate ? `${fmtDate(d.firstDate)} – ${fmtDate(d.lastDate)}` : '—'} />
+            <Tile
+              label={t('overview.period')}
+              value={d.firstDate ? `${fmtDate(d.firstDate)} – ${fmtDate(d.lastDate)}` : '—'}
+            />
             <Tile label={t('overview.imports')} value={fmtInt(data.imports)} />
           </div>
           {d.lines === 0 && <p className="muted">{t('overview.empty')}</p>}
@@ -48,7 +58,9 @@ export function OverviewPage() {
               ))}
             </tbody>
           </table>
-          <p className="muted small">{t('overview.schema', { latest: data.schema.latest, count: data.schema.count })}</p>
+          <p className="muted small">
+            {t('overview.schema', { latest: data.schema.latest, count: data.schema.count })}
+          </p>
         </>
       )}
     </section>

@@ -10,11 +10,30 @@ import { fmtInt } from '../format.ts';
 import { can, useMe } from '../session.tsx';
 
 interface Vuln {
-  id: string; version: number; processCode: string; description: string; institutionalRisk: string; complianceRisks: string[];
-  effects: Record<string, string>; occurrence: [string, 'Y' | 'N'][]; changedBy: string; changedAt: string;
-  score: { expectedEffect: number; probability: number; periods: number; priority: number | null; priorityLevel: string | null; probabilityLevel: string | null; maxPriority: number | null };
+  id: string;
+  version: number;
+  processCode: string;
+  description: string;
+  institutionalRisk: string;
+  complianceRisks: string[];
+  effects: Record<string, string>;
+  occurrence: [string, 'Y' | 'N'][];
+  changedBy: string;
+  changedAt: string;
+  score: {
+    expectedEffect: number;
+    probability: number;
+    periods: number;
+    priority: number | null;
+    priorityLevel: string | null;
+    probabilityLevel: string | null;
+    maxPriority: number | null;
+  };
 }
-type Draft = Pick<Vuln, 'processCode' | 'description' | 'institutionalRisk' | 'complianceRisks' | 'effects' | 'occurrence'> & { id?: string };
+type Draft = Pick<
+  Vuln,
+  'processCode' | 'description' | 'institutionalRisk' | 'complianceRisks' | 'effects' | 'occurrence'
+> & { id?: string };
 
 export function RegisterPage() {
   const { t } = useTranslation();
@@ -28,11 +47,25 @@ export function RegisterPage() {
   const matrix = useMemo(() => {
     if (!list.data || !s) return {};
     return {
-      tooltip: { formatter: (p: { data: { v: Vuln } }) => `${p.data.v.processCode} ${p.data.v.description}<br/>${t('reg.expected')}: ${p.data.v.score.expectedEffect} · ${t('reg.probability')}: ${p.data.v.score.probability} · ${t('reg.priority')}: ${p.data.v.score.priority}` },
+      tooltip: {
+        formatter: (p: { data: { v: Vuln } }) =>
+          `${p.data.v.processCode} ${p.data.v.description}<br/>${t('reg.expected')}: ${p.data.v.score.expectedEffect} · ${t('reg.probability')}: ${p.data.v.score.probability} · ${t('reg.priority')}: ${p.data.v.score.priority}`,
+      },
       grid: { left: 60, right: 20, top: 20, bottom: 45 },
       xAxis: { type: 'value', name: t('reg.expected'), nameLocation: 'middle', nameGap: 28, min: 0 },
       yAxis: { type: 'value', name: t('reg.probability'), min: 0, minInterval: 1 },
-      series: [{ type: 'scatter', symbolSize: (v: number[]) => 12 + Math.sqrt(v[2] ?? 0) * 2, label: { show: true, position: 'right', formatter: (p: { data: { v: Vuln } }) => p.data.v.id }, data: list.data.map((v) => ({ value: [v.score.expectedEffect, v.score.probability, v.score.priority ?? 0], v, itemStyle: { color: bandColour(v.score.priorityLevel) } })) }],
+      series: [
+        {
+          type: 'scatter',
+          symbolSize: (v: number[]) => 12 + Math.sqrt(v[2] ?? 0) * 2,
+          label: { show: true, position: 'right', formatter: (p: { data: { v: Vuln } }) => p.data.v.id },
+          data: list.data.map((v) => ({
+            value: [v.score.expectedEffect, v.score.probability, v.score.priority ?? 0],
+            v,
+            itemStyle: { color: bandColour(v.score.priorityLevel) },
+          })),
+        },
+      ],
     };
   }, [list.data, s, t]);
   const save = async () => {
@@ -48,7 +81,14 @@ export function RegisterPage() {
       setErr((e as Error).message);
     }
   };
-  const blank = (): Draft => ({ processCode: '', description: '', institutionalRisk: s?.institutional_risks[0].code ?? '', complianceRisks: [], effects: Object.fromEntries((s?.objectives ?? []).map((o) => [o.code, s!.effect_scale[0].code])), occurrence: [] });
+  const blank = (): Draft => ({
+    processCode: '',
+    description: '',
+    institutionalRisk: s?.institutional_risks[0].code ?? '',
+    complianceRisks: [],
+    effects: Object.fromEntries((s?.objectives ?? []).map((o) => [o.code, s!.effect_scale[0].code])),
+    occurrence: [],
+  });
   return (
     <section>
       <h1>{t('reg.title')}</h1>
@@ -57,37 +97,107 @@ export function RegisterPage() {
       {list.data && s && (
         <>
           <div className="grid2">
-            <div className="card"><h3>{t('reg.matrix')}</h3><Chart option={matrix} height={280} testId="priority-matrix" /></div>
+            <div className="card">
+              <h3>{t('reg.matrix')}</h3>
+              <Chart option={matrix} height={280} testId="priority-matrix" />
+            </div>
             <div className="card">
               <h3>{t('reg.bands')}</h3>
-              <ul className="small">{s.priority_bands.bands.map((b) => <li key={b.code}><span className="swatch" style={{ background: b.colour }} /> {lbl(b.labels)} ≥ {b.min}{s.priority_bands.basis === 'share_of_max' ? ` × ${t('reg.max')}` : ''}</li>)}</ul>
+              <ul className="small">
+                {s.priority_bands.bands.map((b) => (
+                  <li key={b.code}>
+                    <span className="swatch" style={{ background: b.colour }} /> {lbl(b.labels)} ≥ {b.min}
+                    {s.priority_bands.basis === 'share_of_max' ? ` × ${t('reg.max')}` : ''}
+                  </li>
+                ))}
+              </ul>
               <p className="muted small">{t('reg.formula')}</p>
-              {can(me, 'plan.write') && <button type="button" onClick={() => setDraft(blank())}>{t('reg.add')}</button>}
+              {can(me, 'plan.write') && (
+                <button type="button" onClick={() => setDraft(blank())}>
+                  {t('reg.add')}
+                </button>
+              )}
             </div>
           </div>
           <div className="scroll-x" style={{ marginTop: 16 }}>
-          <table data-testid="register">
-            <thead>
-              <tr>
-                <th>{t('reg.id')}</th><th>{t('reg.process')}</th><th>{t('reg.description')}</th><th>{t('reg.institutional')}</th><th>{t('reg.compliance')}</th>
-                {s.objectives.map((o) => <th key={o.code} className="small">{lbl(o.labels)}</th>)}
-                <th className="num">{t('reg.expected')}</th><th className="num">{t('reg.probability')}</th><th className="num">{t('reg.priority')}</th><th>{t('reg.level')}</th><th />
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.map((v) => (
-                <tr key={v.id}>
-                  <td>{v.id}</td><td>{v.processCode}</td><td>{v.description}</td><td>{labelOf(s.institutional_risks, v.institutionalRisk)}</td>
-                  <td className="small">{v.complianceRisks.map((c) => labelOf(s.compliance_risks, c)).join(', ')}</td>
-                  {s.objectives.map((o) => <td key={o.code} style={{ background: s.effect_scale.find((e) => e.code === v.effects[o.code])?.colour }}>{labelOf(s.effect_scale, v.effects[o.code])}</td>)}
-                  <td className="num">{fmtInt(v.score.expectedEffect)}</td><td className="num">{fmtInt(v.score.probability)}/{fmtInt(v.score.periods)}</td><td className="num"><b>{fmtInt(v.score.priority)}</b></td>
-                  <td style={{ background: bandColour(v.score.priorityLevel) }}>{labelOf(s.priority_bands.bands, v.score.priorityLevel ?? '')}</td>
-                  <td>{can(me, 'plan.write') && <button type="button" className="link" onClick={() => setDraft({ id: v.id, processCode: v.processCode, description: v.description, institutionalRisk: v.institutionalRisk, complianceRisks: v.complianceRisks, effects: { ...v.effects }, occurrence: v.occurrence.map((o) => [...o] as [string, 'Y' | 'N']) })}>{t('app.edit')}</button>}</td>
+            <table data-testid="register">
+              <thead>
+                <tr>
+                  <th>{t('reg.id')}</th>
+                  <th>{t('reg.process')}</th>
+                  <th>{t('reg.description')}</th>
+                  <th>{t('reg.institutional')}</th>
+                  <th>{t('reg.compliance')}</th>
+                  {s.objectives.map((o) => (
+                    <th key={o.code} className="small">
+                      {lbl(o.labels)}
+                    </th>
+                  ))}
+                  <th className="num">{t('reg.expected')}</th>
+                  <th className="num">{t('reg.probability')}</th>
+                  <th className="num">{t('reg.priority')}</th>
+                  <th>{t('reg.level')}</th>
+                  <th />
                 </tr>
-              ))}
-              {list.data.length === 0 && <tr><td colSpan={10 + s.objectives.length} className="empty">{t('reg.empty')}</td></tr>}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {list.data.map((v) => (
+                  <tr key={v.id}>
+                    <td>{v.id}</td>
+                    <td>{v.processCode}</td>
+                    <td>{v.description}</td>
+                    <td>{labelOf(s.institutional_risks, v.institutionalRisk)}</td>
+                    <td className="small">{v.complianceRisks.map((c) => labelOf(s.compliance_risks, c)).join(', ')}</td>
+                    {s.objectives.map((o) => (
+                      <td
+                        key={o.code}
+                        style={{ background: s.effect_scale.find((e) => e.code === v.effects[o.code])?.colour }}
+                      >
+                        {labelOf(s.effect_scale, v.effects[o.code])}
+                      </td>
+                    ))}
+                    <td className="num">{fmtInt(v.score.expectedEffect)}</td>
+                    <td className="num">
+                      {fmtInt(v.score.probability)}/{fmtInt(v.score.periods)}
+                    </td>
+                    <td className="num">
+                      <b>{fmtInt(v.score.priority)}</b>
+                    </td>
+                    <td style={{ background: bandColour(v.score.priorityLevel) }}>
+                      {labelOf(s.priority_bands.bands, v.score.priorityLevel ?? '')}
+                    </td>
+                    <td>
+                      {can(me, 'plan.write') && (
+                        <button
+                          type="button"
+                          className="link"
+                          onClick={() =>
+                            setDraft({
+                              id: v.id,
+                              processCode: v.processCode,
+                              description: v.description,
+                              institutionalRisk: v.institutionalRisk,
+                              complianceRisks: v.complianceRisks,
+                              effects: { ...v.effects },
+                              occurrence: v.occurrence.map((o) => [...o] as [string, 'Y' | 'N']),
+                            })
+                          }
+                        >
+                          {t('app.edit')}
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+                {list.data.length === 0 && (
+                  <tr>
+                    <td colSpan={10 + s.objectives.length} className="empty">
+                      {t('reg.empty')}
+                    </td>
+                  </tr>
+                )}
+              </tbody>
+            </table>
           </div>
           {draft && <Editor draft={draft} setDraft={setDraft} scales={s} onSave={() => void save()} />}
         </>
@@ -96,41 +206,139 @@ export function RegisterPage() {
   );
 }
 
-function Editor({ draft, setDraft, scales: s, onSave }: { draft: Draft; setDraft: (d: Draft | null) => void; scales: Scales; onSave: () => void }) {
+function Editor({
+  draft,
+  setDraft,
+  scales: s,
+  onSave,
+}: {
+  draft: Draft;
+  setDraft: (d: Draft | null) => void;
+  scales: Scales;
+  onSave: () => void;
+}) {
   const { t } = useTranslation();
   const [period, setPeriod] = useState('');
   return (
     <div className="card form-grid" style={{ marginTop: 16 }} data-testid="register-editor">
       <h3 style={{ gridColumn: '1 / -1' }}>{draft.id ? t('reg.editing', { id: draft.id }) : t('reg.add')}</h3>
-      <label>{t('reg.process')}<input value={draft.processCode} onChange={(e) => setDraft({ ...draft, processCode: e.target.value })} placeholder="1.1.1" /></label>
-      <label>{t('reg.institutional')}
-        <select value={draft.institutionalRisk} onChange={(e) => setDraft({ ...draft, institutionalRisk: e.target.value })}>
-          {s.institutional_risks.map((r) => <option key={r.code} value={r.code}>{lbl(r.labels)}</option>)}
+      <label>
+        {t('reg.process')}
+        <input
+          value={draft.processCode}
+          onChange={(e) => setDraft({ ...draft, processCode: e.target.value })}
+          placeholder="1.1.1"
+        />
+      </label>
+      <label>
+        {t('reg.institutional')}
+        <select
+          value={draft.institutionalRisk}
+          onChange={(e) => setDraft({ ...draft, institutionalRisk: e.target.value })}
+        >
+          {s.institutional_risks.map((r) => (
+            <option key={r.code} value={r.code}>
+              {lbl(r.labels)}
+            </option>
+          ))}
         </select>
       </label>
-      <label style={{ gridColumn: '1 / -1' }}>{t('reg.description')}<textarea rows={2} value={draft.description} onChange={(e) => setDraft({ ...draft, description: e.target.value })} data-testid="reg-description" /></label>
-      <div style={{ gridColumn: '1 / -1' }}>{t('reg.compliance')}
-        <div className="checks">{s.compliance_risks.map((c) => (
-          <label key={c.code}><input type="checkbox" checked={draft.complianceRisks.includes(c.code)} onChange={(e) => setDraft({ ...draft, complianceRisks: e.target.checked ? [...draft.complianceRisks, c.code] : draft.complianceRisks.filter((x) => x !== c.code) })} />{lbl(c.labels)}</label>
-        ))}</div>
+      <label style={{ gridColumn: '1 / -1' }}>
+        {t('reg.description')}
+        <textarea
+          rows={2}
+          value={draft.description}
+          onChange={(e) => setDraft({ ...draft, description: e.target.value })}
+          data-testid="reg-description"
+        />
+      </label>
+      <div style={{ gridColumn: '1 / -1' }}>
+        {t('reg.compliance')}
+        <div className="checks">
+          {s.compliance_risks.map((c) => (
+            <label key={c.code}>
+              <input
+                type="checkbox"
+                checked={draft.complianceRisks.includes(c.code)}
+                onChange={(e) =>
+                  setDraft({
+                    ...draft,
+                    complianceRisks: e.target.checked
+                      ? [...draft.complianceRisks, c.code]
+                      : draft.complianceRisks.filter((x) => x !== c.code),
+                  })
+                }
+              />
+              {lbl(c.labels)}
+            </label>
+          ))}
+        </div>
       </div>
       {s.objectives.map((o) => (
-        <label key={o.code}>{lbl(o.labels)}
-          <select value={draft.effects[o.code] ?? ''} onChange={(e) => setDraft({ ...draft, effects: { ...draft.effects, [o.code]: e.target.value } })} data-testid={`effect-${o.code}`}>
-            {s.effect_scale.map((e) => <option key={e.code} value={e.code}>{lbl(e.labels)} ({e.points})</option>)}
+        <label key={o.code}>
+          {lbl(o.labels)}
+          <select
+            value={draft.effects[o.code] ?? ''}
+            onChange={(e) => setDraft({ ...draft, effects: { ...draft.effects, [o.code]: e.target.value } })}
+            data-testid={`effect-${o.code}`}
+          >
+            {s.effect_scale.map((e) => (
+              <option key={e.code} value={e.code}>
+                {lbl(e.labels)} ({e.points})
+              </option>
+            ))}
           </select>
         </label>
       ))}
-      <div style={{ gridColumn: '1 / -1' }}>{t('reg.occurrence')}
+      <div style={{ gridColumn: '1 / -1' }}>
+        {t('reg.occurrence')}
         <div className="checks">
           {draft.occurrence.map(([p, y], i) => (
-            <label key={p}><input type="checkbox" checked={y === 'Y'} onChange={(e) => setDraft({ ...draft, occurrence: draft.occurrence.map((o, j) => (j === i ? [p, e.target.checked ? 'Y' : 'N'] : o)) })} />{p}</label>
+            <label key={p}>
+              <input
+                type="checkbox"
+                checked={y === 'Y'}
+                onChange={(e) =>
+                  setDraft({
+                    ...draft,
+                    occurrence: draft.occurrence.map((o, j) => (j === i ? [p, e.target.checked ? 'Y' : 'N'] : o)),
+                  })
+                }
+              />
+              {p}
+            </label>
           ))}
-          <input style={{ width: 90 }} value={period} placeholder="2024" onChange={(e) => setPeriod(e.target.value)} aria-label={t('reg.period')} />
-          <button type="button" className="link" disabled={!period.trim()} onClick={() => { setDraft({ ...draft, occurrence: [...draft.occurrence.filter(([p]) => p !== period.trim()), [period.trim(), 'Y']] }); setPeriod(''); }}>{t('reg.addPeriod')}</button>
+          <input
+            style={{ width: 90 }}
+            value={period}
+            placeholder="2024"
+            onChange={(e) => setPeriod(e.target.value)}
+            aria-label={t('reg.period')}
+          />
+          <button
+            type="button"
+            className="link"
+            disabled={!period.trim()}
+            onClick={() => {
+              setDraft({
+                ...draft,
+                occurrence: [...draft.occurrence.filter(([p]) => p !== period.trim()), [period.trim(), 'Y']],
+              });
+              setPeriod('');
+            }}
+          >
+            {t('reg.addPeriod')}
+          </button>
         </div>
       </div>
-      <div><button type="button" onClick={onSave} data-testid="reg-save">{t('app.save')}</button> <button type="button" className="link" onClick={() => setDraft(null)}>{t('app.cancel')}</button></div>
+      <div>
+        <button type="button" onClick={onSave} data-testid="reg-save">
+          {t('app.save')}
+        </button>{' '}
+        <button type="button" className="link" onClick={() => setDraft(null)}>
+          {t('app.cancel')}
+        </button>
+      </div>
     </div>
   );
 }

@@ -6,8 +6,25 @@ import { ErrorBox, Loading } from '../components/Status.tsx';
 import { useApi } from '../components/useApi.ts';
 import { can, useMe } from '../session.tsx';
 
-interface Cell { matrix: string; size: string; risk: string; package: string; intervention: string; what: string[]; how: string | null; when: string | null; responsibleUnit: string | null; monitoringUnit: string | null; version: number; changedBy: string | null }
-interface Matrix { matrix: string; interventions: string[]; cells: Cell[] }
+interface Cell {
+  matrix: string;
+  size: string;
+  risk: string;
+  package: string;
+  intervention: string;
+  what: string[];
+  how: string | null;
+  when: string | null;
+  responsibleUnit: string | null;
+  monitoringUnit: string | null;
+  version: number;
+  changedBy: string | null;
+}
+interface Matrix {
+  matrix: string;
+  interventions: string[];
+  cells: Cell[];
+}
 
 const SIZES = ['large', 'medium', 'small'];
 const RISKS = ['high', 'medium', 'low'];
@@ -15,13 +32,25 @@ const RISKS = ['high', 'medium', 'low'];
 export function TreatmentsPage() {
   const { t, i18n } = useTranslation();
   const me = useMe();
-  const { data, error, loading, reload } = useApi(() => get<Matrix>('/api/plan/treatments', { lang: i18n.language }), [i18n.language]);
+  const { data, error, loading, reload } = useApi(
+    () => get<Matrix>('/api/plan/treatments', { lang: i18n.language }),
+    [i18n.language],
+  );
   const [edit, setEdit] = useState<Cell | null>(null);
   const [err, setErr] = useState<string>();
   const save = async () => {
     if (!edit) return;
     try {
-      await put(`/api/plan/treatments/${edit.size}/${edit.risk}`, { matrix: data!.matrix, package: edit.package, intervention: edit.intervention, what: edit.what.filter((w) => w.trim()), how: edit.how, when: edit.when, responsibleUnit: edit.responsibleUnit, monitoringUnit: edit.monitoringUnit });
+      await put(`/api/plan/treatments/${edit.size}/${edit.risk}`, {
+        matrix: data!.matrix,
+        package: edit.package,
+        intervention: edit.intervention,
+        what: edit.what.filter((w) => w.trim()),
+        how: edit.how,
+        when: edit.when,
+        responsibleUnit: edit.responsibleUnit,
+        monitoringUnit: edit.monitoringUnit,
+      });
       setEdit(null);
       reload();
     } catch (e) {
@@ -36,21 +65,49 @@ export function TreatmentsPage() {
       {data && (
         <table className="matrix" data-testid="treatments">
           <thead>
-            <tr><th>{t('seg.size')} \ {t('seg.level')}</th>{RISKS.map((r) => <th key={r} className={`level-${r}`}>{t(`level.${r}`)}</th>)}</tr>
+            <tr>
+              <th>
+                {t('seg.size')} \ {t('seg.level')}
+              </th>
+              {RISKS.map((r) => (
+                <th key={r} className={`level-${r}`}>
+                  {t(`level.${r}`)}
+                </th>
+              ))}
+            </tr>
           </thead>
           <tbody>
             {SIZES.map((s) => (
               <tr key={s}>
-                <th>{t(`size.${s}`)}<div className="muted small">{t(`treat.interventions.${data.cells.find((c) => c.size === s)?.intervention ?? 'one_to_one'}`)}</div></th>
+                <th>
+                  {t(`size.${s}`)}
+                  <div className="muted small">
+                    {t(`treat.interventions.${data.cells.find((c) => c.size === s)?.intervention ?? 'one_to_one'}`)}
+                  </div>
+                </th>
                 {RISKS.map((r) => {
                   const c = data.cells.find((x) => x.size === s && x.risk === r)!;
                   return (
                     <td key={r} className="cell">
                       <b>{c.package}</b>
-                      <ul>{c.what.map((w, i) => <li key={i}>{w}</li>)}</ul>
-                      {(c.responsibleUnit || c.when) && <div className="muted small">{[c.responsibleUnit, c.when].filter(Boolean).join(' · ')}</div>}
-                      {c.version > 0 && <div className="muted small">v{c.version} · {c.changedBy}</div>}
-                      {can(me, 'plan.write') && <button type="button" className="link" onClick={() => setEdit({ ...c })}>{t('app.edit')}</button>}
+                      <ul>
+                        {c.what.map((w, i) => (
+                          <li key={i}>{w}</li>
+                        ))}
+                      </ul>
+                      {(c.responsibleUnit || c.when) && (
+                        <div className="muted small">{[c.responsibleUnit, c.when].filter(Boolean).join(' · ')}</div>
+                      )}
+                      {c.version > 0 && (
+                        <div className="muted small">
+                          v{c.version} · {c.changedBy}
+                        </div>
+                      )}
+                      {can(me, 'plan.write') && (
+                        <button type="button" className="link" onClick={() => setEdit({ ...c })}>
+                          {t('app.edit')}
+                        </button>
+                      )}
                     </td>
                   );
                 })}
@@ -61,19 +118,65 @@ export function TreatmentsPage() {
       )}
       {edit && (
         <div className="card form-grid" style={{ marginTop: 16 }}>
-          <h3 style={{ gridColumn: '1 / -1' }}>{t(`size.${edit.size}`)} × {t(`level.${edit.risk}`)}</h3>
-          <label>{t('treat.package')}<input value={edit.package} onChange={(e) => setEdit({ ...edit, package: e.target.value })} /></label>
-          <label>{t('treat.intervention')}
+          <h3 style={{ gridColumn: '1 / -1' }}>
+            {t(`size.${edit.size}`)} × {t(`level.${edit.risk}`)}
+          </h3>
+          <label>
+            {t('treat.package')}
+            <input value={edit.package} onChange={(e) => setEdit({ ...edit, package: e.target.value })} />
+          </label>
+          <label>
+            {t('treat.intervention')}
             <select value={edit.intervention} onChange={(e) => setEdit({ ...edit, intervention: e.target.value })}>
-              {data!.interventions.map((i) => <option key={i} value={i}>{t(`treat.interventions.${i}`)}</option>)}
+              {data!.interventions.map((i) => (
+                <option key={i} value={i}>
+                  {t(`treat.interventions.${i}`)}
+                </option>
+              ))}
             </select>
           </label>
-          <label>{t('treat.when')}<input value={edit.when ?? ''} onChange={(e) => setEdit({ ...edit, when: e.target.value || null })} /></label>
-          <label>{t('treat.responsible')}<input value={edit.responsibleUnit ?? ''} onChange={(e) => setEdit({ ...edit, responsibleUnit: e.target.value || null })} /></label>
-          <label>{t('treat.monitoring')}<input value={edit.monitoringUnit ?? ''} onChange={(e) => setEdit({ ...edit, monitoringUnit: e.target.value || null })} /></label>
-          <label style={{ gridColumn: '1 / -1' }}>{t('treat.what')}<textarea rows={4} value={edit.what.join('\n')} onChange={(e) => setEdit({ ...edit, what: e.target.value.split('\n') })} /></label>
-          <label style={{ gridColumn: '1 / -1' }}>{t('treat.how')}<textarea rows={2} value={edit.how ?? ''} onChange={(e) => setEdit({ ...edit, how: e.target.value || null })} /></label>
-          <div><button type="button" onClick={() => void save()}>{t('app.save')}</button> <button type="button" className="link" onClick={() => setEdit(null)}>{t('app.cancel')}</button></div>
+          <label>
+            {t('treat.when')}
+            <input value={edit.when ?? ''} onChange={(e) => setEdit({ ...edit, when: e.target.value || null })} />
+          </label>
+          <label>
+            {t('treat.responsible')}
+            <input
+              value={edit.responsibleUnit ?? ''}
+              onChange={(e) => setEdit({ ...edit, responsibleUnit: e.target.value || null })}
+            />
+          </label>
+          <label>
+            {t('treat.monitoring')}
+            <input
+              value={edit.monitoringUnit ?? ''}
+              onChange={(e) => setEdit({ ...edit, monitoringUnit: e.target.value || null })}
+            />
+          </label>
+          <label style={{ gridColumn: '1 / -1' }}>
+            {t('treat.what')}
+            <textarea
+              rows={4}
+              value={edit.what.join('\n')}
+              onChange={(e) => setEdit({ ...edit, what: e.target.value.split('\n') })}
+            />
+          </label>
+          <label style={{ gridColumn: '1 / -1' }}>
+            {t('treat.how')}
+            <textarea
+              rows={2}
+              value={edit.how ?? ''}
+              onChange={(e) => setEdit({ ...edit, how: e.target.value || null })}
+            />
+          </label>
+          <div>
+            <button type="button" onClick={() => void save()}>
+              {t('app.save')}
+            </button>{' '}
+            <button type="button" className="link" onClick={() => setEdit(null)}>
+              {t('app.cancel')}
+            </button>
+          </div>
         </div>
       )}
     </section>

@@ -29,7 +29,14 @@ export function UsersPage() {
   const users = useApi(() => get<User[]>('/api/users'), []);
   const units = useApi(() => get<Unit[]>('/api/units'), []);
   const roles = useApi(() => get<Roles>('/api/roles'), []);
-  const [form, setForm] = useState({ username: '', display_name: '', roles: [] as string[], unit_id: 'HQ', password: '', language: 'en' });
+  const [form, setForm] = useState({
+    username: '',
+    display_name: '',
+    roles: [] as string[],
+    unit_id: 'HQ',
+    password: '',
+    language: 'en',
+  });
   const [error, setError] = useState<string>();
   const [editing, setEditing] = useState<string | null>(null);
   const [edit, setEdit] = useState<{ roles: string[]; unit_id: string }>({ roles: [], unit_id: 'HQ' });
@@ -61,7 +68,11 @@ export function UsersPage() {
     <div className="checks">
       {roleCodes.map((r) => (
         <label key={r}>
-          <input type="checkbox" checked={value.includes(r)} onChange={(e) => onChange(e.target.checked ? [...value, r] : value.filter((x) => x !== r))} />
+          <input
+            type="checkbox"
+            checked={value.includes(r)}
+            onChange={(e) => onChange(e.target.checked ? [...value, r] : value.filter((x) => x !== r))}
+          />
           {t(`roles.${r}`)}
         </label>
       ))}
@@ -97,20 +108,47 @@ export function UsersPage() {
             <tr key={u.username} className={u.disabled ? 'disabled' : ''}>
               <td>{u.username}</td>
               <td>{u.display_name}</td>
-              <td>{editing === u.username ? <RolePicker value={edit.roles} onChange={(roles) => setEdit({ ...edit, roles })} /> : u.roles.map((r) => t(`roles.${r}`)).join(', ')}</td>
-              <td>{editing === u.username ? <UnitPicker value={edit.unit_id} onChange={(unit_id) => setEdit({ ...edit, unit_id })} /> : unitName(u.unit_id)}</td>
+              <td>
+                {editing === u.username ? (
+                  <RolePicker value={edit.roles} onChange={(roles) => setEdit({ ...edit, roles })} />
+                ) : (
+                  u.roles.map((r) => t(`roles.${r}`)).join(', ')
+                )}
+              </td>
+              <td>
+                {editing === u.username ? (
+                  <UnitPicker value={edit.unit_id} onChange={(unit_id) => setEdit({ ...edit, unit_id })} />
+                ) : (
+                  unitName(u.unit_id)
+                )}
+              </td>
               <td>{t(`languages.${u.language}`)}</td>
               <td>{fmtDateTime(u.created_at)}</td>
               <td className="actions">
                 {editing === u.username ? (
                   <>
-                    <button type="button" onClick={() => void save(u, edit)}>{t('app.save')}</button>
-                    <button type="button" className="link" onClick={() => setEditing(null)}>{t('app.cancel')}</button>
+                    <button type="button" onClick={() => void save(u, edit)}>
+                      {t('app.save')}
+                    </button>
+                    <button type="button" className="link" onClick={() => setEditing(null)}>
+                      {t('app.cancel')}
+                    </button>
                   </>
                 ) : (
                   <>
-                    <button type="button" className="link" onClick={() => { setEditing(u.username); setEdit({ roles: u.roles, unit_id: u.unit_id }); }}>{t('app.edit')}</button>
-                    <button type="button" className="link" onClick={() => void save(u, { disabled: !u.disabled })}>{u.disabled ? t('users.enable') : t('users.disable')}</button>
+                    <button
+                      type="button"
+                      className="link"
+                      onClick={() => {
+                        setEditing(u.username);
+                        setEdit({ roles: u.roles, unit_id: u.unit_id });
+                      }}
+                    >
+                      {t('app.edit')}
+                    </button>
+                    <button type="button" className="link" onClick={() => void save(u, { disabled: !u.disabled })}>
+                      {u.disabled ? t('users.enable') : t('users.disable')}
+                    </button>
                   </>
                 )}
               </td>
@@ -120,17 +158,46 @@ export function UsersPage() {
       </table>
       <h2>{t('users.add')}</h2>
       <form className="card form-grid" onSubmit={(e) => void create(e)}>
-        <label>{t('users.username')}<input value={form.username} onChange={(e) => setForm({ ...form, username: e.target.value })} required /></label>
-        <label>{t('users.displayName')}<input value={form.display_name} onChange={(e) => setForm({ ...form, display_name: e.target.value })} /></label>
-        <label>{t('users.password')}<input type="password" minLength={10} value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} required autoComplete="new-password" /></label>
-        <label>{t('users.unit')}<UnitPicker value={form.unit_id} onChange={(unit_id) => setForm({ ...form, unit_id })} /></label>
-        <label>{t('users.language')}
+        <label>
+          {t('users.username')}
+          <input value={form.username} onChange={(e) => setForm({ ...form, username: e.target.value })} required />
+        </label>
+        <label>
+          {t('users.displayName')}
+          <input value={form.display_name} onChange={(e) => setForm({ ...form, display_name: e.target.value })} />
+        </label>
+        <label>
+          {t('users.password')}
+          <input
+            type="password"
+            minLength={10}
+            value={form.password}
+            onChange={(e) => setForm({ ...form, password: e.target.value })}
+            required
+            autoComplete="new-password"
+          />
+        </label>
+        <label>
+          {t('users.unit')}
+          <UnitPicker value={form.unit_id} onChange={(unit_id) => setForm({ ...form, unit_id })} />
+        </label>
+        <label>
+          {t('users.language')}
           <select value={form.language} onChange={(e) => setForm({ ...form, language: e.target.value })}>
-            {LANGUAGES.map((l) => <option key={l} value={l}>{t(`languages.${l}`)}</option>)}
+            {LANGUAGES.map((l) => (
+              <option key={l} value={l}>
+                {t(`languages.${l}`)}
+              </option>
+            ))}
           </select>
         </label>
-        <div>{t('users.roles')}<RolePicker value={form.roles} onChange={(r) => setForm({ ...form, roles: r })} /></div>
-        <button type="submit" disabled={form.roles.length === 0}>{t('users.create')}</button>
+        <div>
+          {t('users.roles')}
+          <RolePicker value={form.roles} onChange={(r) => setForm({ ...form, roles: r })} />
+        </div>
+        <button type="submit" disabled={form.roles.length === 0}>
+          {t('users.create')}
+        </button>
       </form>
     </section>
   );
