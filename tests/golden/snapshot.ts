@@ -177,6 +177,9 @@ export async function kcsGolden(ws: Workspace): Promise<Golden> {
     }),
     q1: await backtest(ws, cfg, { trainUntil: '2020-12-31', testFrom: '2021-01-01', testUntil: '2021-03-31' }),
     kcsFactors: await backtest(ws, loadSelectivityConfig(KCS_FACTORS), plain),
+    // the weight fit on a bounded sample of the history lines, and fixed weights
+    sampled: await backtest(ws, { ...cfg, sample_lines: 5000 }, plain),
+    fixed: await backtest(ws, { ...cfg, weights: 'fixed' }, plain),
   };
   const exports = {
     line: await exportDigest(ws, 'line', '2021-03-31'),
@@ -212,6 +215,7 @@ export function goldenDiff(expected: unknown, actual: unknown, path = '$', out: 
     }
     return out;
   }
-  if (expected !== actual) out.push(`${path}: ${JSON.stringify(expected)} ≠ ${JSON.stringify(actual)}`);
+  const show = (v: unknown) => String(JSON.stringify(v)).slice(0, 120);
+  if (expected !== actual) out.push(`${path}: ${show(expected)} ≠ ${show(actual)}`);
   return out;
 }
