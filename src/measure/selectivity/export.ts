@@ -3,8 +3,8 @@
 import type { Workspace } from '../../workspace/workspace.ts';
 import { keyNames, type Lang, type SelectivityConfig } from './config.ts';
 import { fitModelKeeping, scoreLines, type SelectivityModel } from './model.ts';
-import { topReasonsSql } from './reasons.ts';
-import { LABELLED } from './sql.ts';
+import { reasonTextTableSql, topReasonsSql } from './reasons.ts';
+import { LABELLED, profiledFactors, scoredSql } from './sql.ts';
 import { saveModel } from './store.ts';
 
 export interface ExportOptions {
@@ -60,16 +60,22 @@ export async function exportSelectivity(
   const modelId = await saveModel(ws, cfg, model, { purpose: `export-${o.level}`, scoredLines: stats.targetLines });
   const lang = o.lang ?? 'en';
   const p: Record<string, unknown> = { out: o.out };
-  const reasons = topReasonsSql(cfg, lang, o.reasons ?? 3, p);
   const F = cfg.factors;
   let sql: string;
   if (o.level === 'line') {
+    const profiled = profiledFactors(cfg);
+    for (let j = 0; j < F.length; j++) {
+      const tp: Record<string, unknown> = {};
+      if (profiled[j]) await ws.run(reasonTextTableSql(cfg, j, lang, tp), tp);
+    }
+    const reasons = topReasonsSql(cfg, lang, o.reasons ?? 3, p, true);
     p.b = model.intercept;
     sql = `COPY (SELECT declaration_id, line_no, date, operator_id, declarant_id, supplier_id, office, hs_code, origin_country, tax_type,
         round(score, 4) AS score, round(p, 4) AS probability, level, ${reasons} AS reasons, round($b, 4) AS intercept,
         ${F.map((f, j) => `round(c_${j}, 4) AS "c_${f.id}"`).join(', ')}
-      FROM sel_target ORDER BY score DESC, declaration_id, line_no) TO $out (HEADER, DELIMITER ',')`;
+      FROM (${scoredSql(cfg, true)}) ORDER BY score DESC, declaration_id, line_no) TO $out (HEADER, DELIMITER ',')`;
   } else {
+    const reasons = topReasonsSql(cfg, lang, o.reasons ?? 3, p);
     // The operator's top line: its highest score, ties to the first line as the line export orders them; its reasons
     // are formatted for that line only, from the columns carried along.
     const carried = [

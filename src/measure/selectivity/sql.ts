@@ -222,19 +222,26 @@ SELECT *, ${r} AS r, ${l} AS l FROM (
  * the parent's r_j = (s_j + k·r_parent) / (n_j + k) and the lift l_j = logit(r_j) − logit(r_parent) (0 without
  * evidence). `part`: which lines src holds (only their rows of the aggregates are read).
  */
-export function featuresSql(cfg: SelectivityConfig, src: string, part: 'hist' | 'target' | 'all'): string {
+export function featuresSql(
+  cfg: SelectivityConfig,
+  src: string,
+  part: 'hist' | 'target' | 'all',
+  texts = false,
+): string {
   const F = cfg.factors;
   const par = parents(cfg);
   const fast = profiledFactors(cfg);
   const folds = { hist: 'WHERE fold >= 0', target: 'WHERE fold = -1', all: '' }[part];
+  // texts (target lines): profiled factors read sel_px_<j>, their target rows with the reason text (reasons.ts).
   const joins = F.map((_, j) => {
     const on = factorColumns(cfg, j).map((c) => `t${j}.${c} = l.${c}`);
-    const table = fast[j] ? `sel_pf_${j}` : `sel_st_${j}`;
+    const table = fast[j] ? (texts ? `sel_px_${j}` : `sel_pf_${j}`) : `sel_st_${j}`;
     return `LEFT JOIN (SELECT * FROM ${table} ${folds}) t${j} ON t${j}.fold = l.hfold AND ${on.join(' AND ')}`;
   });
   const cols = F.map((_, j) => {
     const nl = `coalesce(t${j}.n, 0) AS n_${j}, coalesce(t${j}.s, 0) AS s_${j}`;
-    return fast[j] ? `${nl}, t${j}.r AS pr_${j}, coalesce(t${j}.l, 0.0) AS l_${j}` : nl;
+    const text = texts ? `, t${j}.t AS t_${j}, t${j}.t2 AS t2_${j}` : '';
+    return fast[j] ? `${nl}, t${j}.r AS pr_${j}, coalesce(t${j}.l, 0.0) AS l_${j}${text}` : nl;
   });
   let sql = `SELECT l.*, p.p0, p.p0c,
   ${cols.join(',\n  ')}
@@ -291,17 +298,22 @@ export function modelTableSql(cfg: SelectivityConfig): string {
   CAST($med AS DOUBLE) AS med, ${cfg.factors.map((_, j) => `CAST($w${j} AS DOUBLE) AS w_${j}`).join(', ')}`;
 }
 
-/** VIEW sel_target: the target lines scored (features, contributions, score, probability, level). */
-export function targetViewSql(cfg: SelectivityConfig): string {
+/** The target lines scored: features, contributions c_j = w_j·l_j, score, probability, level (texts: featuresSql). */
+export function scoredSql(cfg: SelectivityConfig, texts = false): string {
   const c = cfg.factors.map((_, j) => `c_${j}`);
-  return `CREATE OR REPLACE TEMP VIEW sel_target AS
-SELECT *, 1 / (1 + exp(-score)) AS p,
+  const target = featuresSql(cfg, `(SELECT * FROM sel_lines WHERE role = 'target')`, 'target', texts);
+  return `SELECT *, 1 / (1 + exp(-score)) AS p,
   CASE WHEN score >= hi THEN 'high' WHEN score >= med THEN 'medium' ELSE 'low' END AS level
 FROM (
   SELECT *, b + ${c.join(' + ')} AS score
   FROM (SELECT f.*, m.*, ${c.map((x, j) => `m.w_${j} * f.l_${j} AS ${x}`).join(', ')}
-        FROM (${featuresSql(cfg, `(SELECT * FROM sel_lines WHERE role = 'target')`, 'target')}) f CROSS JOIN sel_model m)
+        FROM (${target}) f CROSS JOIN sel_model m)
 )`;
+}
+
+/** VIEW sel_target: the target lines scored. */
+export function targetViewSql(cfg: SelectivityConfig): string {
+  return `CREATE OR REPLACE TEMP VIEW sel_target AS ${scoredSql(cfg)}`;
 }
 
 /** VIEW sel_scores: what a scoring run yields per target line (the columns earlier versions materialised). */
