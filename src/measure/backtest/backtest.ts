@@ -5,6 +5,8 @@ import type { Workspace } from '../../workspace/workspace.ts';
 import type { SelectivityConfig } from '../selectivity/config.ts';
 import { fitModelKeeping, scoreLines, type SelectivityModel } from '../selectivity/model.ts';
 import { rankingMetrics, type RankingMetrics } from './metrics.ts';
+import { bindSpec } from '../selectivity/profiles.ts';
+import { backtestLinesSql } from '../selectivity/sql.ts';
 
 export interface BacktestOptions {
   trainFrom?: string;
@@ -80,10 +82,8 @@ export async function runBacktest(ws: Workspace, cfg: SelectivityConfig, o: Back
   const s = await scoreLines(ws, cfg, model, { from: o.testFrom, until: o.testUntil }, kept);
   // The test lines scored once, narrow (what the metrics read); then operators: probability of at least one finding
   // over their test lines, level = their highest line level.
-  await ws.run(
-    `CREATE OR REPLACE TEMP TABLE bt_lines AS
-SELECT operator_id, y, score, p, level, hash(declaration_id, line_no) AS tie FROM sel_scores`,
-  );
+  const linesSql = backtestLinesSql(cfg);
+  await ws.run(linesSql, await bindSpec(ws, linesSql));
   const labelled = Number(await ws.scalar('SELECT count(*) FROM bt_lines WHERE y IS NOT NULL'));
   if (labelled === 0)
     throw new BacktestError(

@@ -6,6 +6,7 @@ import { fitModelKeeping, scoreLines, type SelectivityModel } from './model.ts';
 import { reasonTextTableSql, topReasonsSql } from './reasons.ts';
 import { LABELLED, profiledFactors, scoredSql } from './sql.ts';
 import { saveModel } from './store.ts';
+import { bindSpec } from './profiles.ts';
 
 export interface ExportOptions {
   out: string;
@@ -73,7 +74,7 @@ export async function exportSelectivity(
     sql = `COPY (SELECT declaration_id, line_no, date, operator_id, declarant_id, supplier_id, office, hs_code, origin_country, tax_type,
         round(score, 4) AS score, round(p, 4) AS probability, level, ${reasons} AS reasons, round($b, 4) AS intercept,
         ${F.map((f, j) => `round(c_${j}, 4) AS "c_${f.id}"`).join(', ')}
-      FROM (${scoredSql(cfg, true)}) ORDER BY score DESC, declaration_id, line_no) TO $out (HEADER, DELIMITER ',')`;
+      FROM (${scoredSql(cfg, 'params', true)}) ORDER BY score DESC, declaration_id, line_no) TO $out (HEADER, DELIMITER ',')`;
   } else {
     const reasons = topReasonsSql(cfg, lang, o.reasons ?? 3, p);
     // The operator's top line: its highest score, ties to the first line as the line export orders them; its reasons
@@ -101,7 +102,7 @@ export async function exportSelectivity(
         GROUP BY e.operator_id) a)
       ORDER BY probability_any_finding DESC, operator_id) TO $out (HEADER, DELIMITER ',')`;
   }
-  const written = await ws.all<Record<string, unknown>>(sql, p);
+  const written = await ws.all<Record<string, unknown>>(sql, await bindSpec(ws, sql, p));
   const rows = Number(Object.values(written[0] ?? {})[0] ?? 0);
   return {
     file: o.out,

@@ -4,7 +4,7 @@
 import type { Workspace } from '../../workspace/workspace.ts';
 import type { SelectivityConfig } from './config.ts';
 import { fitLogistic } from './logistic.ts';
-import { buildFeatures, setTarget, type FeatureStats, type Window } from './profiles.ts';
+import { bindSpec, buildFeatures, setTarget, type FeatureStats, type Window } from './profiles.ts';
 import { fitPatternsSql, modelTableSql, scoresViewSql, targetViewSql, thresholdsSql } from './sql.ts';
 
 export interface SelectivityModel {
@@ -64,7 +64,8 @@ export async function fitModelKeeping(
   } else {
     // Deterministic sample of the fitting lines, as patterns with their counts: only lifts, outcomes and counts
     // come back, never more rows than sample_lines.
-    const rows = await ws.all<Record<string, number>>(fitPatternsSql(cfg, !!v), { n: cfg.sample_lines });
+    const sql = fitPatternsSql(cfg, !!v);
+    const rows = await ws.all<Record<string, number>>(sql, await bindSpec(ws, sql, { n: cfg.sample_lines }));
     if (rows.length === 0) throw new Error(`no labelled lines in the validation period ${v?.from} .. ${v?.until}`);
     const X = rows.map((r) => F.map((_, j) => Number(r[`l_${j}`])));
     const y = rows.map((r) => Number(r.y));
@@ -76,10 +77,11 @@ export async function fitModelKeeping(
     fitFindings = y.reduce((a, b, r) => a + b * c[r], 0);
   }
   const weights = Object.fromEntries(F.map((f, j) => [f.id, w[j]]));
-  const q = await ws.one<{ high: number; medium: number }>(thresholdsSql(cfg, !!v, intercept, w), {
-    hi: cfg.levels.high,
-    med: cfg.levels.medium,
-  });
+  const qSql = thresholdsSql(cfg, !!v, intercept, w);
+  const q = await ws.one<{ high: number; medium: number }>(
+    qSql,
+    await bindSpec(ws, qSql, { hi: cfg.levels.high, med: cfg.levels.medium }),
+  );
   const model: SelectivityModel = {
     history: v ? { from: opts.history.from, until: v.until } : opts.history,
     intercept,

@@ -18,6 +18,7 @@ import {
   specInsertSql,
   specTableSql,
   targetCountSql,
+  usedParams,
 } from './sql.ts';
 
 export { LABELLED } from './sql.ts';
@@ -88,12 +89,12 @@ export async function buildFeatures(ws: Workspace, cfg: SelectivityConfig, spec:
   }
   stats.priorRate = stats.historyFindings / stats.historyLines;
 
-  const norm = keyNames(cfg).includes('unit_value_band');
-  if (norm) await ws.run(normSql(cfg), { min: cfg.unit_value.min_lines });
-  const gri = keyNames(cfg).includes('gri_level');
-  if (gri) await griAsOf(ws, spec.history.until);
-  await ws.run(linesViewSql(cfg, { norm, gri }));
-  await ws.run(histSql);
+  if (keyNames(cfg).includes('unit_value_band')) {
+    await ws.run(normSql(cfg), await bindSpec(ws, normSql(cfg), { min: cfg.unit_value.min_lines }));
+  }
+  if (keyNames(cfg).includes('gri_level')) await griAsOf(ws, spec.history.until);
+  await ws.run(linesViewSql(cfg));
+  await ws.run(histSql(cfg), await bindSpec(ws, histSql(cfg)));
   await ws.run(priorSql);
   await ws.run(p0Sql, { folds: cfg.folds });
   const profiled = profiledFactors(cfg);
@@ -103,6 +104,16 @@ export async function buildFeatures(ws: Workspace, cfg: SelectivityConfig, spec:
   }
   await ws.run(featViewSql(cfg));
   return stats;
+}
+
+/** The parameters of a statement reading the run's specification as parameters (sql.ts SpecFrom 'params'). */
+export async function bindSpec(
+  ws: Workspace,
+  sql: string,
+  params: Record<string, unknown> = {},
+): Promise<Record<string, unknown>> {
+  const row = (await ws.one<Record<string, unknown>>('SELECT * FROM sel_spec')) ?? {};
+  return usedParams(sql, { ...row, ...params });
 }
 
 /** Points the run at other target lines, keeping its history's profiles; returns the number of target lines. */

@@ -52,9 +52,30 @@ export function specInsertSql(cfg: SelectivityConfig): string {
   return `INSERT INTO sel_spec (${cols.join(', ')}) VALUES (${cols.map(value).join(', ')})`;
 }
 
-const HIST = `${LABELLED} AND (s.h_from IS NULL OR d.date >= s.h_from) AND d.date <= s.h_until`;
-const TARGET = `s.has_target AND (s.t_from IS NULL OR d.date >= s.t_from) AND (s.t_until IS NULL OR d.date <= s.t_until)
-    AND (NOT s.t_unlabelled OR NOT ${LABELLED})`;
+/**
+ * Where a statement reads the run's specification: the sel_spec row (the views, read later) or bound parameters
+ * with the same names (statements run now: constant filters go down into the scan of the lines).
+ */
+export type SpecFrom = 'table' | 'params';
+
+function spec(from: SpecFrom, name: string): string {
+  if (from === 'table') return `s.${name}`;
+  return name.endsWith('_from') || name.endsWith('_until') ? `CAST($${name} AS DATE)` : `$${name}`;
+}
+
+function histPred(from: SpecFrom): string {
+  const v = (n: string) => spec(from, n);
+  return `${LABELLED} AND (${v('h_from')} IS NULL OR d.date >= ${v('h_from')}) AND d.date <= ${v('h_until')}`;
+}
+
+function targetPred(from: SpecFrom): string {
+  const v = (n: string) => spec(from, n);
+  return `${v('has_target')} AND (${v('t_from')} IS NULL OR d.date >= ${v('t_from')}) AND (${v('t_until')} IS NULL OR d.date <= ${v('t_until')})
+    AND (NOT ${v('t_unlabelled')} OR NOT ${LABELLED})`;
+}
+
+const HIST = histPred('table');
+const TARGET = targetPred('table');
 
 /** Counts of the run: history lines and findings, target lines (one filtered pass over the lines). */
 export const countsSql = `SELECT count(*) FILTER (WHERE ${HIST}) AS h,
@@ -73,51 +94,62 @@ function normHs(cfg: SelectivityConfig, alias = ''): string {
 }
 
 /** The lines of the run with their keys, before the keys made from other tables (unit-value band, GRI level). */
-function rawLinesSql(cfg: SelectivityConfig): string {
-  const keys = keyNames(cfg).map((k, i) => `${keySql(cfg, k, (x) => `d.x${x}`)} AS k_${i}`);
+function rawLinesSql(cfg: SelectivityConfig, from: SpecFrom): string {
+  const keys = keyNames(cfg).map(
+    (k, i) => `${keySql(cfg, k, (x) => spec(from, `x${x}`).replace('s.', 'd.'))} AS k_${i}`,
+  );
+  const folds = spec(from, 'folds').replace('s.', 'd.');
   // The lines are filtered first: the HS digits and keys are computed for the run's lines only.
   return `SELECT ${LINE_COLUMNS.map((c) => `d.${c}`).join(', ')}, d.hsd,
   CASE WHEN d.is_hist THEN 'hist' ELSE 'target' END AS role,
   CASE WHEN ${LABELLED} THEN CAST(d.finding AS INTEGER) END AS y,
-  CAST(hash(d.declaration_id) % d.folds AS INTEGER) AS fold,
-  CASE WHEN d.is_hist THEN CAST(hash(d.declaration_id) % d.folds AS INTEGER) ELSE -1 END AS hfold,
+  CAST(hash(d.declaration_id) % ${folds} AS INTEGER) AS fold,
+  CASE WHEN d.is_hist THEN CAST(hash(d.declaration_id) % ${folds} AS INTEGER) ELSE -1 END AS hfold,
   CASE WHEN d.value > 0 AND d.net_mass_kg > 0 THEN d.value / d.net_mass_kg END AS uv,
   ${keys.join(',\n  ')}
-FROM (SELECT d.*, s.*, ${HIST} AS is_hist, regexp_replace(d.hs_code, '[^0-9]', '', 'g') AS hsd
-      FROM declaration_lines d CROSS JOIN sel_spec s WHERE (${HIST}) OR (${TARGET})) d`;
+FROM (SELECT d.*, ${from === 'table' ? 's.*, ' : ''}${histPred(from)} AS is_hist, regexp_replace(d.hs_code, '[^0-9]', '', 'g') AS hsd
+      FROM declaration_lines d ${from === 'table' ? 'CROSS JOIN sel_spec s ' : ''}WHERE (${histPred(from)}) OR (${targetPred(from)})) d`;
 }
 
-/** sel_norm: median unit value per HS6 of the history lines, for codes with enough of them. */
+/** sel_norm: median unit value per HS6 of the history lines, for codes with enough of them (spec as parameters). */
 export function normSql(cfg: SelectivityConfig): string {
   return `CREATE OR REPLACE TEMP TABLE sel_norm AS
 SELECT ${normHs(cfg)} AS hs6, median(uv) AS norm_uv, count(*) AS n
-FROM (${rawLinesSql(cfg)}) WHERE role = 'hist' AND uv IS NOT NULL GROUP BY ALL HAVING count(*) >= $min`;
+FROM (${rawLinesSql(cfg, 'params')}) WHERE role = 'hist' AND uv IS NOT NULL GROUP BY ALL HAVING count(*) >= $min`;
 }
 
-/** VIEW sel_lines: the lines of the run with every key, the unit-value band and GRI level included. */
-export function linesViewSql(cfg: SelectivityConfig, o: { norm: boolean; gri: boolean }): string {
+/** The lines of the run with every key, the unit-value band (sel_norm) and GRI level (sel_gri) included. */
+export function linesSql(cfg: SelectivityConfig, from: SpecFrom): string {
   const names = keyNames(cfg);
+  const norm = names.includes('unit_value_band');
+  const gri = names.includes('gri_level');
   const cols = names.map((k, i) => {
-    if (k === 'unit_value_band' && o.norm) {
+    if (k === 'unit_value_band') {
       const bands = cfg.unit_value.bands
-        .map((b, j) => (b.max === null ? `ELSE '${b.id}'` : `WHEN r.uv / n.norm_uv < s.b${j} THEN '${b.id}'`))
+        .map((b, j) =>
+          b.max === null ? `ELSE '${b.id}'` : `WHEN r.uv / n.norm_uv < ${spec(from, `b${j}`)} THEN '${b.id}'`,
+        )
         .join(' ');
       return `CASE WHEN r.uv IS NOT NULL AND n.norm_uv IS NOT NULL THEN CASE ${bands} END END AS k_${i}`;
     }
-    if (k === 'gri_level' && o.gri) return `g.gri_level AS k_${i}`;
+    if (k === 'gri_level') return `g.gri_level AS k_${i}`;
     return `r.k_${i}`;
   });
   const joins = [
-    o.norm ? `LEFT JOIN sel_norm n ON n.hs6 = ${normHs(cfg, 'r')}` : '',
-    o.norm ? 'CROSS JOIN sel_spec s' : '',
-    o.gri ? 'LEFT JOIN sel_gri g ON g.operator_id = r.operator_id' : '',
+    norm ? `LEFT JOIN sel_norm n ON n.hs6 = ${normHs(cfg, 'r')}` : '',
+    norm && from === 'table' ? 'CROSS JOIN sel_spec s' : '',
+    gri ? 'LEFT JOIN sel_gri g ON g.operator_id = r.operator_id' : '',
   ].filter(Boolean);
-  const ratio = o.norm ? 'CASE WHEN r.uv IS NOT NULL THEN r.uv / n.norm_uv END' : 'NULL::DOUBLE';
-  return `CREATE OR REPLACE TEMP VIEW sel_lines AS
-SELECT ${LINE_COLUMNS.map((c) => `r.${c}`).join(', ')}, r.role, r.y, r.fold, r.hfold, r.uv, ${ratio} AS uv_ratio,
+  const ratio = norm ? 'CASE WHEN r.uv IS NOT NULL THEN r.uv / n.norm_uv END' : 'NULL::DOUBLE';
+  return `SELECT ${LINE_COLUMNS.map((c) => `r.${c}`).join(', ')}, r.role, r.y, r.fold, r.hfold, r.uv, ${ratio} AS uv_ratio,
   ${cols.join(', ')}
-FROM (${rawLinesSql(cfg)}) r
+FROM (${rawLinesSql(cfg, from)}) r
 ${joins.join('\n')}`;
+}
+
+/** VIEW sel_lines: the lines of the run (read when queried, with the run's sel_spec). */
+export function linesViewSql(cfg: SelectivityConfig): string {
+  return `CREATE OR REPLACE TEMP VIEW sel_lines AS ${linesSql(cfg, 'table')}`;
 }
 
 /** The key columns of factor j in the working tables. */
@@ -125,7 +157,10 @@ export function factorColumns(cfg: SelectivityConfig, j: number): string[] {
   return cfg.factors[j].keys.map((k) => keyColumn(cfg, k));
 }
 
-export const histSql = `CREATE OR REPLACE TEMP TABLE sel_hist AS SELECT * FROM sel_lines WHERE role = 'hist'`;
+/** sel_hist: the history lines of the run (spec as parameters). */
+export function histSql(cfg: SelectivityConfig): string {
+  return `CREATE OR REPLACE TEMP TABLE sel_hist AS SELECT * FROM (${linesSql(cfg, 'params')}) WHERE role = 'hist'`;
+}
 
 // Counts are BIGINT (sums of integers would be HUGEINT, slower in every line's arithmetic; same values).
 export const priorSql = `CREATE OR REPLACE TEMP TABLE sel_prior AS
@@ -271,8 +306,10 @@ ${joins.join('\n')}`;
 }
 
 /** The lines the weights are fitted on: history lines (out of fold), or the labelled lines of the validation target. */
-export function fitLinesSql(validation: boolean): string {
-  return validation ? `(SELECT * FROM sel_lines WHERE role = 'target' AND y IS NOT NULL)` : 'sel_hist';
+export function fitLinesSql(cfg: SelectivityConfig, validation: boolean): string {
+  return validation
+    ? `(SELECT * FROM (${linesSql(cfg, 'params')}) WHERE role = 'target' AND y IS NOT NULL)`
+    : 'sel_hist';
 }
 
 /**
@@ -281,7 +318,7 @@ export function fitLinesSql(validation: boolean): string {
  */
 export function fitPatternsSql(cfg: SelectivityConfig, validation: boolean): string {
   const l = cfg.factors.map((_, j) => `l_${j}`).join(', ');
-  const sample = `(SELECT * FROM ${fitLinesSql(validation)} ORDER BY hash(declaration_id, line_no) LIMIT $n)`;
+  const sample = `(SELECT * FROM ${fitLinesSql(cfg, validation)} ORDER BY hash(declaration_id, line_no) LIMIT $n)`;
   return `SELECT y, ${l}, count(*) AS c, min(hash(declaration_id, line_no)) AS h
 FROM (${featuresSql(cfg, sample, validation ? 'target' : 'hist')}) GROUP BY y, ${l} ORDER BY h`;
 }
@@ -290,7 +327,7 @@ FROM (${featuresSql(cfg, sample, validation ? 'target' : 'hist')}) GROUP BY y, $
 export function thresholdsSql(cfg: SelectivityConfig, validation: boolean, intercept: number, w: number[]): string {
   const score = `${intercept} + ${cfg.factors.map((_, j) => `${w[j]} * l_${j}`).join(' + ')}`;
   return `SELECT quantile_cont(s, 1 - $hi) AS high, quantile_cont(s, 1 - $med) AS medium
-FROM (SELECT ${score} AS s FROM (${featuresSql(cfg, fitLinesSql(validation), validation ? 'target' : 'hist')}))`;
+FROM (SELECT ${score} AS s FROM (${featuresSql(cfg, fitLinesSql(cfg, validation), validation ? 'target' : 'hist')}))`;
 }
 
 export function modelTableSql(cfg: SelectivityConfig): string {
@@ -299,9 +336,10 @@ export function modelTableSql(cfg: SelectivityConfig): string {
 }
 
 /** The target lines scored: features, contributions c_j = w_j·l_j, score, probability, level (texts: featuresSql). */
-export function scoredSql(cfg: SelectivityConfig, texts = false): string {
+export function scoredSql(cfg: SelectivityConfig, from: SpecFrom, texts = false): string {
   const c = cfg.factors.map((_, j) => `c_${j}`);
-  const target = featuresSql(cfg, `(SELECT * FROM sel_lines WHERE role = 'target')`, 'target', texts);
+  const lines = from === 'table' ? 'sel_lines' : `(${linesSql(cfg, 'params')})`;
+  const target = featuresSql(cfg, `(SELECT * FROM ${lines} WHERE role = 'target')`, 'target', texts);
   return `SELECT *, 1 / (1 + exp(-score)) AS p,
   CASE WHEN score >= hi THEN 'high' WHEN score >= med THEN 'medium' ELSE 'low' END AS level
 FROM (
@@ -313,7 +351,18 @@ FROM (
 
 /** VIEW sel_target: the target lines scored. */
 export function targetViewSql(cfg: SelectivityConfig): string {
-  return `CREATE OR REPLACE TEMP VIEW sel_target AS ${scoredSql(cfg)}`;
+  return `CREATE OR REPLACE TEMP VIEW sel_target AS ${scoredSql(cfg, 'table')}`;
+}
+
+/** The scored target lines as a backtest ranks them (spec as parameters). */
+export function backtestLinesSql(cfg: SelectivityConfig): string {
+  return `CREATE OR REPLACE TEMP TABLE bt_lines AS
+SELECT operator_id, y, score, p, level, hash(declaration_id, line_no) AS tie FROM (${scoredSql(cfg, 'params')})`;
+}
+
+/** Only the parameters a statement uses (DuckDB refuses the others). */
+export function usedParams(sql: string, params: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(params).filter(([k]) => new RegExp(`\\$${k}\\b`).test(sql)));
 }
 
 /** VIEW sel_scores: what a scoring run yields per target line (the columns earlier versions materialised). */
