@@ -1,14 +1,15 @@
 -- A plain GRI written by hand: the reference `npm run bench` compares the product with (bench/reference.ts runs it).
 -- Reads a relation `lines` with the canonical column names (a view over a Parquet/CSV file or over
--- declaration_lines, made by the caller). Window: the 12 months up to the last date; 8 indicators per importer,
--- equal weights; levels at the 70th and 90th percentile of the GRI; sizes by value. Statements end with ';'.
+-- declaration_lines, made by the caller). Window: the 24 months up to the last date (the product's default window),
+-- growth = last 12 months against the 12 before; 8 indicators per importer, equal weights; levels at the 70th and
+-- 90th percentile of the GRI; sizes by value. Statements end with ';'.
 
 CREATE OR REPLACE TEMP TABLE ref_window AS
-SELECT max(date) AS w_end, CAST(max(date) - INTERVAL 12 MONTH AS DATE) AS w_start,
-       CAST(max(date) - INTERVAL 6 MONTH AS DATE) AS g_split
+SELECT max(date) AS w_end, CAST(max(date) - INTERVAL 24 MONTH AS DATE) AS w_start,
+       CAST(max(date) - INTERVAL 12 MONTH AS DATE) AS g_split
 FROM lines;
 
--- Risky brokers, HS codes, origins and suppliers: at least 30 labelled lines, finding rate at least twice the base rate.
+-- Risky brokers, HS codes, origins and suppliers: at least 30 labelled lines, finding rate ≥ 1.5 × the base rate.
 CREATE OR REPLACE TEMP TABLE ref_risky AS
 WITH w AS (SELECT l.* FROM lines l, ref_window r WHERE l.date > r.w_start AND l.date <= r.w_end),
 d AS (
@@ -18,7 +19,7 @@ d AS (
   UNION ALL SELECT 'supplier', supplier_id, count(finding), count(*) FILTER (WHERE finding) FROM w GROUP BY 2
 ),
 base AS (SELECT sum(f) / sum(n) AS rate FROM d WHERE kind = 'hs')
-SELECT kind, code FROM d, base WHERE code IS NOT NULL AND n >= 30 AND f >= 2 * base.rate * n;
+SELECT kind, code FROM d, base WHERE code IS NOT NULL AND n >= 30 AND f >= 1.5 * base.rate * n;
 
 -- One pass over the window's lines: per importer, the measures of the 8 indicators.
 CREATE OR REPLACE TEMP TABLE ref_ops AS

@@ -69,7 +69,7 @@ export function register(program: Command): void {
     .requiredOption('--test-from <date>', 'first day of the test period')
     .requiredOption('--test-until <date>', 'last day of the test period')
     .option('--factors <file>', 'factor configuration (YAML; default src/measure/selectivity/factors.default.yaml)')
-    .option('--memory-limit <size>', 'DuckDB memory limit; what does not fit spills to disk', '1536MB')
+    .option('--memory-limit <size>', 'DuckDB memory limit; what does not fit spills to disk', '1GB')
     .action(async (opts: Opts) => {
       const cfg = loadSelectivityConfig(opts.factors ? resolve(opts.factors) : undefined);
       await withWorkspace(

@@ -35,7 +35,7 @@ export function register(program: Command): void {
     .option('--factors <file>', 'factor configuration (YAML; default src/measure/selectivity/factors.default.yaml)')
     .option('--lang <lang>', 'language of the reasons: en | es | fr | pt', 'en')
     .option('--reasons <n>', 'reasons per line', '3')
-    .option('--memory-limit <size>', 'DuckDB memory limit; what does not fit spills to disk', '1536MB')
+    .option('--memory-limit <size>', 'DuckDB memory limit; what does not fit spills to disk', '1GB')
     .action(async (out: string, opts: ExportOpts) => {
       if (opts.level !== 'line' && opts.level !== 'operator')
         throw new UserError(`--level: expected line or operator, got '${opts.level}'`);
