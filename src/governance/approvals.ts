@@ -176,7 +176,7 @@ export async function listProposals(ws: Workspace, f: { status?: Proposal['statu
 
 export async function getProposal(ws: Workspace, id: string): Promise<Proposal> {
   const p = (await listProposals(ws)).find((x) => x.id === id);
-  if (!p) throw new GovernanceInputError(`no proposal '${id}' (see 'cip approvals list')`);
+  if (!p) throw new GovernanceInputError(`no proposal '${id}' (see 'cip approvals list')`, 'not_found');
   return p;
 }
 
@@ -317,6 +317,7 @@ export async function assertDirectChangeAllowed(ws: Workspace, kind: ProposalKin
     throw new GovernanceInputError(
       `changes to ${DIRECT_EDIT[kind]} need the committee's approval (setting approval.${kind}): propose it with 'cip approvals propose ${kind}' ` +
         'and it takes effect when a meeting decision approves it',
+      'conflict',
     );
   }
 }

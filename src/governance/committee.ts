@@ -76,7 +76,7 @@ export async function listMembers(ws: Workspace, opts: { includeInactive?: boole
 
 export async function getMember(ws: Workspace, id: string): Promise<Member> {
   const m = (await listMembers(ws, { includeInactive: true })).find((x) => x.id === id);
-  if (!m) throw new GovernanceInputError(`no committee member '${id}' (see 'cip committee members')`);
+  if (!m) throw new GovernanceInputError(`no committee member '${id}' (see 'cip committee members')`, 'not_found');
   return m;
 }
 
@@ -88,7 +88,8 @@ export async function saveMember(ws: Workspace, actor: string, input: MemberInpu
   return ws.transaction(async () => {
     const all = await listMembers(ws, { includeInactive: true });
     const prev = id ? all.find((m) => m.id === id) : undefined;
-    if (id && !prev) throw new GovernanceInputError(`no committee member '${id}' (see 'cip committee members')`);
+    if (id && !prev)
+      throw new GovernanceInputError(`no committee member '${id}' (see 'cip committee members')`, 'not_found');
     const n = Math.max(0, ...all.map((m) => Number(m.id.slice(4)) || 0)) + 1;
     const mid = prev?.id ?? `MEM-${String(n).padStart(3, '0')}`;
     const next = {
@@ -144,7 +145,7 @@ export async function listSubcommittees(ws: Workspace): Promise<Subcommittee[]> 
 
 export async function getSubcommittee(ws: Workspace, code: string): Promise<Subcommittee> {
   const s = (await listSubcommittees(ws)).find((x) => x.code === code);
-  if (!s) throw new GovernanceInputError(`no subcommittee '${code}' (see 'cip committee subcommittees')`);
+  if (!s) throw new GovernanceInputError(`no subcommittee '${code}' (see 'cip committee subcommittees')`, 'not_found');
   return s;
 }
 

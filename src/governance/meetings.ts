@@ -109,7 +109,7 @@ export async function listMeetings(ws: Workspace): Promise<Meeting[]> {
 
 export async function getMeeting(ws: Workspace, ref: string): Promise<Meeting> {
   const m = (await listMeetings(ws)).find((x) => x.ref === ref);
-  if (!m) throw new GovernanceInputError(`no meeting '${ref}' (see 'cip meeting list')`);
+  if (!m) throw new GovernanceInputError(`no meeting '${ref}' (see 'cip meeting list')`, 'not_found');
   return m;
 }
 

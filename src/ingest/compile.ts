@@ -6,6 +6,7 @@
 // parse expression it depends on, so each value was parsed twice (once to filter, once to store). The
 // always-true `random() < 2` makes ok volatile, which keeps the filter above the projections: each value is
 // parsed once (≈ 10% less CPU for the whole Parquet import).
+import { DomainError } from '../errors/index.ts';
 import { DATE_FORMAT_RE, normaliseRule, type FieldRuleObject, type Mapping } from './mapping.ts';
 import type { FieldDef, KindDef } from './fields.ts';
 import { sqlType } from './fields.ts';
@@ -22,7 +23,7 @@ export interface CompiledMapping {
   columnOf: Record<string, string>;
 }
 
-export class CompileError extends Error {}
+export class CompileError extends DomainError {}
 
 class Params {
   readonly values: Record<string, unknown> = {};

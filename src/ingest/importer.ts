@@ -4,6 +4,7 @@
 // rows were left out, records their problems; repeated keys are then found in the table and taken out.
 // The SHA-256 is computed on a worker thread while DuckDB imports and checked just before COMMIT; a file whose
 // size and first/last MiB match an earlier import is hashed first, so a plain re-import costs no import.
+import { DomainError } from '../errors/index.ts';
 import { basename } from 'node:path';
 import type { Workspace } from '../workspace/workspace.ts';
 import { recordChange } from '../history/history.ts';
@@ -47,7 +48,7 @@ export interface ImportResult {
   mapping: Mapping;
 }
 
-export class ImportError extends Error {
+export class ImportError extends DomainError {
   constructor(
     message: string,
     readonly issues: QualityIssue[] = [],

@@ -1,5 +1,6 @@
 // Column mapping files (YAML or JSON): which source column fills which canonical field, and how to parse it.
 // Validated with zod; every error names the key that is wrong (e.g. `fields.date.format`).
+import { DomainError } from '../errors/index.ts';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { z } from 'zod';
@@ -64,7 +65,7 @@ export const MappingSchema = z.strictObject({
 });
 export type Mapping = z.infer<typeof MappingSchema>;
 
-export class MappingError extends Error {}
+export class MappingError extends DomainError {}
 
 function formatIssues(where: string, issues: z.core.$ZodIssue[]): string {
   const lines = issues.map((i) => {

@@ -1,6 +1,7 @@
 // A source file as a DuckDB relation: CSV (any delimiter, UTF-8 or Latin-1), Parquet or XLSX (via a temp CSV).
 // Every source yields `source_row` (1-based data row, header not counted) and its columns; CSV columns are
 // all VARCHAR so nothing is lost before the mapping parses them.
+import { DomainError } from '../errors/index.ts';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -49,7 +50,7 @@ export interface Source {
   cleanup(): void;
 }
 
-export class SourceError extends Error {}
+export class SourceError extends DomainError {}
 
 export function detectFormat(file: string): SourceFormat {
   const ext = extname(file).toLowerCase();

@@ -1,4 +1,5 @@
 // The full segmentation pipeline (Steps 1–6) and re-scoring without rescanning lines.
+import { DomainError } from '../errors/index.ts';
 import { ensureLinesClustered } from '../workspace/layout.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import {
@@ -24,7 +25,7 @@ import { scoreAndWrite, type Scoring } from './scoring.ts';
 import { hasOperatorTable, operatorTable, predates } from './evidence.ts';
 import { learnedWeights, type LearnedFit, type Pattern } from './weights.ts';
 
-export class SegmentationError extends Error {}
+export class SegmentationError extends DomainError {}
 
 export interface Run {
   risk: string;
@@ -104,7 +105,10 @@ export async function computeSegmentation(ws: Workspace, opts: ComputeOptions = 
   if (clustered) timings.cluster_lines = Math.round(clustered.seconds * 1000);
   const w = await resolveWindow(ws, cfg);
   if (!w)
-    throw new SegmentationError('no declaration lines in the workspace: import declarations first (cip import ...)');
+    throw new SegmentationError(
+      'no declaration lines in the workspace: import declarations first (cip import ...)',
+      'not_found',
+    );
   let learned: { weights: number[]; fit: LearnedFit } | null = null;
   if (cfg.weights.method === 'learned') {
     const l = await fitLearned(ws, cfg, w, timings);
@@ -162,6 +166,7 @@ export async function requireRun(ws: Workspace, risk = 'general'): Promise<Run> 
   if (!run)
     throw new SegmentationError(
       `no GRI computed yet for '${risk}': run 'cip gri compute${risk === 'general' ? '' : ` --risk ${risk}`}' first`,
+      'not_found',
     );
   return run;
 }

@@ -4,7 +4,8 @@ import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import { makeGuard } from './auth.ts';
 import type { ServerDb } from './db.ts';
-import { HttpError, registerRoutes, useZod, zodToOpenApi } from './route-table.ts';
+import { registerRoutes, useZod, zodToOpenApi } from './route-table.ts';
+import { describeIssues, httpStatus, kindOf, userMessage } from '../errors/index.ts';
 import { allRoutes } from './routes/index.ts';
 import { serveSpa } from './spa.ts';
 
@@ -62,15 +63,24 @@ export async function buildApp(db: ServerDb, opts: AppOptions = {}): Promise<Fas
     return payload;
   });
 
-  app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, req, reply) => {
-    if (err instanceof HttpError) return reply.code(err.statusCode).send({ error: err.message });
-    if (err.validation) return reply.code(400).send({ error: `invalid request: ${err.message}` });
-    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)
-      return reply.code(err.statusCode).send({ error: err.message });
-    req.log.error(err);
-    if (!opts.logger) process.stderr.write(`[cip serve] ${req.method} ${req.url}: ${err.stack ?? err.message}\n`);
-    return reply.code(500).send({ error: 'internal error (details in the server log)' });
-  });
+  app.setErrorHandler(
+    (err: Error & { statusCode?: number; validation?: unknown; validationContext?: string }, req, reply) => {
+      if (err.validation) {
+        const issues = (err.validation as Parameters<typeof describeIssues>[0]).map((i) => ({
+          ...i,
+          path: [err.validationContext ?? 'request', ...i.path],
+        }));
+        return reply.code(400).send({ error: `invalid request: ${describeIssues(issues)}` });
+      }
+      if (kindOf(err) !== 'internal') return reply.code(httpStatus(err)).send({ error: userMessage(err) });
+      // Fastify's own refusals (malformed JSON, body too large, wrong content type) carry their 4xx status.
+      if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)
+        return reply.code(err.statusCode).send({ error: err.message });
+      req.log.error(err);
+      if (!opts.logger) process.stderr.write(`[cip serve] ${req.method} ${req.url}: ${err.stack ?? err.message}\n`);
+      return reply.code(500).send({ error: userMessage(err) });
+    },
+  );
 
   registerRoutes(app, db, allRoutes, makeGuard(db));
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

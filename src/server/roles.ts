@@ -1,5 +1,6 @@
 // Roles of Annex 4 (plus a system administrator) and what each may do. The matrix itself is data:
 // roles.json. A user holds one or more roles; their permissions are the union.
+import { DomainError } from '../errors/index.ts';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
@@ -47,7 +48,7 @@ export function parseRoles(spec: string): string[] {
   return roles;
 }
 
-export class RoleError extends Error {}
+export class RoleError extends DomainError {}
 
 export function permissionsOf(roles: string[]): Set<Permission> {
   const out = new Set<Permission>();

@@ -13,15 +13,6 @@ export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** 'public': no login; 'authenticated': any signed-in user; otherwise a permission from roles.json. */
 export type Access = 'public' | 'authenticated' | Permission;
 
-export class HttpError extends Error {
-  constructor(
-    readonly statusCode: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 export interface Ctx<P, Q, B> {
   db: ServerDb;
   /** The signed-in user; for 'public' routes it may be absent. */

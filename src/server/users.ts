@@ -1,6 +1,7 @@
 // Local user accounts, used by `cip users` and by the API. Functions here change the tables and return
 // before/after; the caller writes the history entry in the same transaction (the CLI with its actor, the
 // server through the route declaration).
+import { DomainError } from '../errors/index.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { hashPassword, passwordProblem } from './passwords.ts';
 import { parseRoles } from './roles.ts';
@@ -26,7 +27,7 @@ interface UserRow extends Omit<User, 'roles'> {
   password_hash: string;
 }
 
-export class UserAdminError extends Error {}
+export class UserAdminError extends DomainError {}
 
 const COLUMNS = 'user_id, username, display_name, roles, unit_id, language, disabled, created_at, updated_at';
 
@@ -130,7 +131,7 @@ export interface UserPatch {
 /** Updates an account; before/after never hold the password hash. */
 export async function updateUser(ws: Workspace, username: string, patch: UserPatch): Promise<UserChange> {
   const before = await getUserByName(ws, username);
-  if (!before) throw new UserAdminError(`no user '${username}'`);
+  if (!before) throw new UserAdminError(`no user '${username}'`, 'not_found');
   const roles = patch.roles !== undefined ? parseRoles(patch.roles) : before.roles;
   const unitId = patch.unitId ?? before.unit_id;
   if (patch.unitId) await checkUnit(ws, patch.unitId);

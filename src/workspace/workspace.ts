@@ -1,4 +1,5 @@
 // A workspace is one directory holding one DuckDB database file. Every command opens it through here.
+import { DomainError } from '../errors/index.ts';
 import { DuckDBInstance, DuckDBConnection, DuckDBTypeId, type DuckDBValue } from '@duckdb/node-api';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -11,7 +12,7 @@ export const DEFAULT_WORKSPACE_DIR = 'cip-workspace';
 export type SqlParams = Record<string, unknown> | unknown[];
 export type Row = Record<string, unknown>;
 
-export class WorkspaceError extends Error {}
+export class WorkspaceError extends DomainError {}
 
 /** CIP_TRACE_SQL=1: each statement's wall and process CPU time on stderr (for profiling, not for users). */
 const TRACE = process.env.CIP_TRACE_SQL === '1';

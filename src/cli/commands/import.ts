@@ -54,7 +54,7 @@ export function register(program: Command): void {
         '-m, --mapping <file>',
         'column mapping (YAML or JSON); default: the suggested mapping if it places every required field',
       )
-      .option('--strict', 'reject the whole file if any row has an error (exit code 2, workspace unchanged)')
+      .option('--strict', 'reject the whole file if any row has an error (exit code 1, workspace unchanged)')
       .option('--user <name>', 'who imports (default $CIP_USER or the OS account)')
       .option(
         '--memory-limit <size>',
@@ -84,10 +84,7 @@ export function register(program: Command): void {
         }
       } catch (err) {
         progress.done();
-        if (err instanceof ImportError) {
-          if (err.issues.length) process.stderr.write(formatIssues(err.issues) + '\n');
-          throw new UserError(err.message, 2);
-        }
+        if (err instanceof ImportError && err.issues.length) process.stderr.write(formatIssues(err.issues) + '\n');
         throw err;
       }
     });

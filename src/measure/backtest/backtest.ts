@@ -1,6 +1,7 @@
 // Backtest of the selectivity score: everything (profiles, unit-value norms, weights, level thresholds)
 // is fitted on labelled lines of the training period (and optionally a later validation period), then
 // the test period's lines are ranked and their findings counted. Test labels are read only by the metrics.
+import { DomainError } from '../../errors/index.ts';
 import type { Workspace } from '../../workspace/workspace.ts';
 import type { SelectivityConfig } from '../selectivity/config.ts';
 import { fitModel, scoreLines, type SelectivityModel } from '../selectivity/model.ts';
@@ -31,7 +32,7 @@ export interface BacktestResult {
   operators: RankingMetrics;
 }
 
-export class BacktestError extends Error {}
+export class BacktestError extends DomainError {}
 
 const ISO = /^\d{4}-\d{2}-\d{2}$/;
 

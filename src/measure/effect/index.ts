@@ -2,6 +2,7 @@
 // ones (size segment × risk level × pre-period finding-rate band, all from pre-treatment data), with a
 // stratified bootstrap confidence interval over operators, quarterly trends and a placebo pre-trend test.
 // The API shared by `cip effect`, the server and the UI.
+import { DomainError } from '../../errors/index.ts';
 import type { Workspace } from '../../workspace/workspace.ts';
 import { effectDefaults, type EffectConfig } from './config.ts';
 import { bandOf, bootstrapAtt, didEstimate, type BootstrapResult, type Unit } from './did.ts';
@@ -23,7 +24,7 @@ import {
 export { didEstimate, bootstrapAtt, seededRandom, quantileSorted, bandOf, type Unit, type DidEstimate } from './did.ts';
 export { effectDefaults, type EffectConfig } from './config.ts';
 
-export class EffectInputError extends Error {}
+export class EffectInputError extends DomainError {}
 
 export interface EffectOptions {
   treatment: string;

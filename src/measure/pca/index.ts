@@ -1,11 +1,12 @@
 // The annual post-clearance-audit (PCA) plan: candidates ranked by GRI and value at risk, favouring
 // operators without control (no audit, no inspected line) in the window. Shared by CLI, server and UI.
+import { DomainError } from '../../errors/index.ts';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import type { Workspace } from '../../workspace/workspace.ts';
 
-export class PcaPlanError extends Error {}
+export class PcaPlanError extends DomainError {}
 
 const LEVEL_ORDER = ['low', 'medium', 'high'] as const;
 const configSchema = z.object({

@@ -1,5 +1,6 @@
 // cip selectivity export: scores with reasons for a cargo-selectivity module, per line or per operator.
 // The CSV is written by DuckDB (COPY), so millions of lines never pass through JS.
+import { DomainError } from '../../errors/index.ts';
 import type { Workspace } from '../../workspace/workspace.ts';
 import type { Lang, SelectivityConfig } from './config.ts';
 import { fitModel, scoreLines, type SelectivityModel } from './model.ts';
@@ -28,7 +29,7 @@ export interface ExportResult {
   modelId: number;
 }
 
-export class SelectivityExportError extends Error {}
+export class SelectivityExportError extends DomainError {}
 
 export async function exportSelectivity(
   ws: Workspace,

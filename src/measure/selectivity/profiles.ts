@@ -4,6 +4,7 @@
 //   sel_norm   HS6 median value per kg of the history (the unit-value norm)
 //   sel_tot_j / sel_fold_j  findings and lines per key of factor j (all history / per fold)
 //   sel_feat   per line: lines n_j, rate r_j and lift l_j of every factor (history lines out-of-fold)
+import { DomainError } from '../../errors/index.ts';
 import type { Workspace } from '../../workspace/workspace.ts';
 import { keyColumn, keyNames, keySql, type SelectivityConfig } from './config.ts';
 import { griAsOf } from './gri.ts';
@@ -27,7 +28,7 @@ export interface FeatureStats {
   targetLines: number;
 }
 
-export class SelectivityDataError extends Error {}
+export class SelectivityDataError extends DomainError {}
 
 const SEP = 'chr(31)';
 

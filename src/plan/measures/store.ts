@@ -1,10 +1,11 @@
 // Measures (Annex 2 step 3) and their dependencies in the workspace: versioned rows + history entries.
+import { DomainError } from '../../errors/index.ts';
 import type { Workspace } from '../../workspace/workspace.ts';
 import { recordChange } from '../../history/history.ts';
 import { getVulnerability } from '../register/store.ts';
 import { assertCanComplete, assertNoCycle, schedule, type MeasureNode, type ScheduleEntry } from './schedule.ts';
 
-export class MeasureInputError extends Error {}
+export class MeasureInputError extends DomainError {}
 
 export interface Measure {
   id: string;
@@ -98,7 +99,7 @@ export async function listMeasures(ws: Workspace, filter: { vulnId?: string } = 
 
 export async function getMeasure(ws: Workspace, id: string): Promise<Measure> {
   const m = (await listMeasures(ws)).find((x) => x.id === id);
-  if (!m) throw new MeasureInputError(`no measure '${id}' (see 'cip measures list')`);
+  if (!m) throw new MeasureInputError(`no measure '${id}' (see 'cip measures list')`, 'not_found');
   return m;
 }
 
@@ -225,7 +226,8 @@ async function change(
 /** `id` depends on `on`: refused when it would create a cycle. */
 export async function addDependency(ws: Workspace, actor: string, id: string, on: string): Promise<Measure> {
   const all = await listMeasures(ws);
-  if (!all.some((m) => m.id === on)) throw new MeasureInputError(`no measure '${on}' (see 'cip measures list')`);
+  if (!all.some((m) => m.id === on))
+    throw new MeasureInputError(`no measure '${on}' (see 'cip measures list')`, 'not_found');
   assertNoCycle(all.map(toNode), id, on);
   return change(ws, actor, id, 'measures.depend', (m) => ({
     ...m,

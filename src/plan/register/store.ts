@@ -105,7 +105,8 @@ export async function listVulnerabilities(
 export async function getVulnerability(ws: Workspace, id: string): Promise<Vulnerability> {
   const all = await listVulnerabilities(ws, { includeRetired: true });
   const v = all.find((x) => x.id === id);
-  if (!v) throw new RegisterInputError(`no vulnerability '${id}' in the register (see 'cip register list')`);
+  if (!v)
+    throw new RegisterInputError(`no vulnerability '${id}' in the register (see 'cip register list')`, 'not_found');
   return v;
 }
 

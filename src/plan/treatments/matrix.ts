@@ -1,5 +1,6 @@
 // Table 6: a 3 × 3 (size × risk) matrix of treatment packages, pre-filled from the note (data file), edited
 // by the committee (versioned rows), applied to the operators of a segment (treatments_applied rows).
+import { DomainError } from '../../errors/index.ts';
 import type { Workspace } from '../../workspace/workspace.ts';
 import { recordChange } from '../../history/history.ts';
 import {
@@ -17,7 +18,7 @@ export type Size = (typeof SIZES)[number];
 export type Risk = (typeof RISKS)[number];
 export const INTERVENTIONS = ['one_to_one', 'one_to_several', 'one_to_many'] as const;
 
-export class TreatmentInputError extends Error {}
+export class TreatmentInputError extends DomainError {}
 
 export interface TreatmentCell {
   matrix: string;

@@ -1,7 +1,8 @@
 // User accounts, roles, organisational units and the change history.
+import { DomainError } from '../../errors/index.ts';
 import { z } from 'zod';
 import { listHistory, verifyHistory } from '../../history/history.ts';
-import { changeRoute, HttpError, readRoute, type RouteDef } from '../route-table.ts';
+import { changeRoute, readRoute, type RouteDef } from '../route-table.ts';
 import { PERMISSIONS, ROLE_DEFS } from '../roles.ts';
 import { listUnits, syncUnits } from '../units.ts';
 import { addUser, getUserByName, LANGUAGES, listUsers, updateUser, UserAdminError } from '../users.ts';
@@ -39,16 +40,6 @@ const HistoryOut = z.object({
 });
 
 const pub = ({ user_id: _id, ...u }: { user_id: number } & z.infer<typeof UserOut>) => u;
-
-async function adminCall<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof UserAdminError || (e as Error).constructor?.name === 'RoleError')
-      throw new HttpError(400, (e as Error).message);
-    throw e;
-  }
-}
 
 export const adminRoutes: RouteDef[] = [
   readRoute({
@@ -126,16 +117,14 @@ export const adminRoutes: RouteDef[] = [
     }),
     response: UserOut,
     change: async ({ body }, ws) => {
-      const c = await adminCall(() =>
-        addUser(ws, {
-          username: body.username,
-          displayName: body.display_name,
-          roles: body.roles.join(','),
-          unitId: body.unit_id,
-          password: body.password,
-          language: body.language,
-        }),
-      );
+      const c = await addUser(ws, {
+        username: body.username,
+        displayName: body.display_name,
+        roles: body.roles.join(','),
+        unitId: body.unit_id,
+        password: body.password,
+        language: body.language,
+      });
       return {
         result: pub(c.user),
         change: { entityId: c.user.username, orgUnit: c.user.unit_id, before: null, after: c.after },
@@ -160,20 +149,19 @@ export const adminRoutes: RouteDef[] = [
     }),
     response: UserOut,
     change: async ({ params, body, user }, ws) => {
-      if (!(await getUserByName(ws, params.username))) throw new HttpError(404, `no user '${params.username}'`);
+      if (!(await getUserByName(ws, params.username)))
+        throw new DomainError(`no user '${params.username}'`, 'not_found');
       if (params.username === user.username && (body.disabled || (body.roles && !body.roles.includes('admin')))) {
-        throw new HttpError(400, 'you cannot disable yourself or remove your own administrator role');
+        throw new DomainError('you cannot disable yourself or remove your own administrator role', 'invalid');
       }
-      const c = await adminCall(() =>
-        updateUser(ws, params.username, {
-          roles: body.roles?.join(','),
-          unitId: body.unit_id,
-          displayName: body.display_name,
-          disabled: body.disabled,
-          language: body.language,
-          password: body.password,
-        }),
-      );
+      const c = await updateUser(ws, params.username, {
+        roles: body.roles?.join(','),
+        unitId: body.unit_id,
+        displayName: body.display_name,
+        disabled: body.disabled,
+        language: body.language,
+        password: body.password,
+      });
       return {
         result: pub(c.user),
         change: { entityId: c.user.username, orgUnit: c.user.unit_id, before: c.before, after: c.after },

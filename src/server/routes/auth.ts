@@ -1,8 +1,9 @@
 // Sign in, sign out, the signed-in user, their language and password.
+import { DomainError } from '../../errors/index.ts';
 import { z } from 'zod';
 import { clearSessionCookies, setSessionCookies, SESSION_COOKIE } from '../auth.ts';
 import { verifyPassword } from '../passwords.ts';
-import { changeRoute, HttpError, readRoute, type RouteDef } from '../route-table.ts';
+import { changeRoute, readRoute, type RouteDef } from '../route-table.ts';
 import {
   clearFailures,
   createSession,
@@ -51,9 +52,12 @@ export const authRoutes: RouteDef[] = [
       });
       if ('wait' in outcome) {
         reply.header('retry-after', String(outcome.wait));
-        throw new HttpError(429, `too many failed sign-ins; try again in ${Math.ceil(outcome.wait! / 60)} minute(s)`);
+        throw new DomainError(
+          `too many failed sign-ins; try again in ${Math.ceil(outcome.wait! / 60)} minute(s)`,
+          'rate_limited',
+        );
       }
-      if ('failed' in outcome) throw new HttpError(401, 'wrong user name or password');
+      if ('failed' in outcome) throw new DomainError('wrong user name or password', 'unauthenticated');
       setSessionCookies(req, reply, outcome.token!, outcome.csrf!, SESSION_HOURS * 3600);
       return { username: outcome.user!.username, language: outcome.user!.language, csrf: outcome.csrf! };
     },
@@ -118,7 +122,7 @@ export const authRoutes: RouteDef[] = [
     change: async ({ user, body }, ws) => {
       const found = await passwordHashOf(ws, user.username);
       if (!found || !(await verifyPassword(body.current, found.hash)))
-        throw new HttpError(400, 'current password is wrong');
+        throw new DomainError('current password is wrong', 'invalid');
       const c = await updateUser(ws, user.username, { password: body.password });
       return {
         result: { ok: true as const },

@@ -1,5 +1,6 @@
 // Downloads: the plan workbook and document (plan context), the PCA list (measure) and the selectivity list
 // (operator_segments). Roles without taxpayer access get pseudonymised TINs in the plan files.
+import { DomainError } from '../../errors/index.ts';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import { pcaPlan, pcaPlanCsv, PcaPlanError } from '../../measure/pca/index.ts';
 import type { Workspace } from '../../workspace/workspace.ts';
 import type { AuthUser } from '../auth.ts';
 import { scopeParams, SCOPE_SQL, visibleTins } from '../queries/operators.ts';
-import { fileRoute, HttpError, type RouteDef } from '../route-table.ts';
+import { fileRoute, type RouteDef } from '../route-table.ts';
 
 const stamp = () => new Date().toISOString().slice(0, 10);
 
@@ -41,7 +42,7 @@ async function planFile(
     else {
       const modPath = '../../plan/export/docx.ts';
       const mod = (await import(modPath).catch(() => null)) as DocxModule | null;
-      if (!mod) throw new HttpError(404, 'the Word plan document is not available in this version');
+      if (!mod) throw new DomainError('the Word plan document is not available in this version', 'not_found');
       await mod.writeDocument(plan, file);
     }
     return readFileSync(file);
@@ -97,7 +98,7 @@ export const exportRoutes: RouteDef[] = [
         try {
           plan = await pcaPlan(ws, { capacity: query.capacity, minLevel: query.min_level });
         } catch (e) {
-          if (e instanceof PcaPlanError) throw new HttpError(400, e.message);
+          if (e instanceof PcaPlanError) throw new DomainError(e.message, 'invalid');
           throw e;
         }
         const ok = await visibleTins(

@@ -39,7 +39,7 @@ import {
   ACTION_STATUSES,
 } from '../../governance/index.ts';
 import { decisionLogDocx, decisionLogXlsx, minutesDocx, minutesXlsx } from '../../governance/export.ts';
-import { changeRoute, fileRoute, HttpError, readRoute, type RouteDef } from '../route-table.ts';
+import { changeRoute, fileRoute, readRoute, type RouteDef } from '../route-table.ts';
 
 const json = z.record(z.string(), z.unknown());
 const obj = (v: unknown) => JSON.parse(JSON.stringify(v)) as Record<string, unknown>;
@@ -49,19 +49,8 @@ const ref = z.object({ ref: z.string().max(40) });
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-/** Refusals of the governance domain: a locked record is 409, "no such" 404, other input errors 400. */
-async function gov<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof MeetingLockedError) throw new HttpError(409, e.message);
-    if (e instanceof GovernanceInputError) throw new HttpError(/^no [a-z ]+'/.test(e.message) ? 404 : 400, e.message);
-    throw e;
-  }
-}
-
 async function meetingView(ws: Parameters<typeof getMeeting>[0], r: string) {
-  const m = await gov(() => getMeeting(ws, r));
+  const m = await getMeeting(ws, r);
   const agenda = await agendaOf(ws, r);
   const actions = (await listActions(ws)).filter((a) => a.ref === r || agenda.some((i) => i.action?.id === a.id));
   return obj({
@@ -113,7 +102,7 @@ export const governanceRoutes: RouteDef[] = [
     response: json,
     change: async ({ body, user }, ws) => {
       const { id, ...input } = body;
-      const m = await gov(() => saveMember(ws, user.username, input, id));
+      const m = await saveMember(ws, user.username, input, id);
       return { result: obj(m), change: { entityId: m.id, after: m } };
     },
   }),
@@ -132,7 +121,7 @@ export const governanceRoutes: RouteDef[] = [
     }),
     response: json,
     change: async ({ body, user }, ws) => {
-      const s = await gov(() => saveSubcommittee(ws, user.username, body));
+      const s = await saveSubcommittee(ws, user.username, body);
       return { result: obj(s), change: { entityId: s.code, after: s } };
     },
   }),
@@ -150,7 +139,7 @@ export const governanceRoutes: RouteDef[] = [
     }),
     response: json,
     change: async ({ body, user }, ws) => {
-      const t = await gov(() => setTerms(ws, user.username, body));
+      const t = await setTerms(ws, user.username, body);
       return { result: obj(t), change: { entityId: String(t.version), after: { title: t.title } } };
     },
   }),
@@ -179,7 +168,7 @@ export const governanceRoutes: RouteDef[] = [
     }),
     response: json,
     change: async ({ body, user }, ws) => {
-      const m = await gov(() => createMeeting(ws, user.username, body));
+      const m = await createMeeting(ws, user.username, body);
       return { result: await meetingView(ws, m.ref), change: { entityId: m.ref, after: m } };
     },
   }),
@@ -208,14 +197,12 @@ export const governanceRoutes: RouteDef[] = [
     }),
     response: json,
     change: async ({ params, body, user }, ws) => {
-      const i = await gov(() =>
-        addAgendaItem(ws, user.username, params.ref, {
-          kind: 'other',
-          subjectType: body.subjectType ?? null,
-          subjectId: body.subjectId ?? null,
-          title: body.title,
-        }),
-      );
+      const i = await addAgendaItem(ws, user.username, params.ref, {
+        kind: 'other',
+        subjectType: body.subjectType ?? null,
+        subjectId: body.subjectId ?? null,
+        title: body.title,
+      });
       return { result: obj(i), change: { entityId: params.ref, after: i } };
     },
   }),
@@ -230,7 +217,7 @@ export const governanceRoutes: RouteDef[] = [
     body: z.object({ itemKey: z.string().max(60), text: z.string().max(20_000) }),
     response: json,
     change: async ({ params, body, user }, ws) => {
-      const e = await gov(() => writeMinutes(ws, user.username, params.ref, body.itemKey, body.text));
+      const e = await writeMinutes(ws, user.username, params.ref, body.itemKey, body.text);
       return { result: obj(e), change: { entityId: params.ref, after: e } };
     },
   }),
@@ -245,7 +232,7 @@ export const governanceRoutes: RouteDef[] = [
     body: z.object({ itemKey: z.string().max(60), text: z.string().max(20_000) }),
     response: json,
     change: async ({ params, body, user }, ws) => {
-      const e = await gov(() => addCorrection(ws, user.username, params.ref, body.itemKey, body.text));
+      const e = await addCorrection(ws, user.username, params.ref, body.itemKey, body.text);
       return { result: obj(e), change: { entityId: params.ref, after: e } };
     },
   }),
@@ -266,7 +253,7 @@ export const governanceRoutes: RouteDef[] = [
     }),
     response: json,
     change: async ({ params, body, user }, ws) => {
-      const d = await gov(() => recordDecision(ws, user.username, params.ref, body));
+      const d = await recordDecision(ws, user.username, params.ref, body);
       return { result: obj(d), change: { entityId: d.id, after: d } };
     },
   }),
@@ -286,7 +273,7 @@ export const governanceRoutes: RouteDef[] = [
     }),
     response: json,
     change: async ({ params, body, user }, ws) => {
-      const a = await gov(() => assignAction(ws, user.username, params.ref, body));
+      const a = await assignAction(ws, user.username, params.ref, body);
       return { result: obj(a), change: { entityId: a.id, orgUnit: a.ownerUnit, after: a } };
     },
   }),
@@ -300,7 +287,7 @@ export const governanceRoutes: RouteDef[] = [
     params: ref,
     response: json,
     change: async ({ params, user }, ws) => {
-      const m = await gov(() => signOff(ws, user.username, params.ref));
+      const m = await signOff(ws, user.username, params.ref);
       return { result: obj(m), change: { entityId: m.ref, after: m } };
     },
   }),
@@ -330,7 +317,7 @@ export const governanceRoutes: RouteDef[] = [
     }),
     response: json,
     change: async ({ params, body, user }, ws) => {
-      const a = await gov(() => updateAction(ws, user.username, params.id, body));
+      const a = await updateAction(ws, user.username, params.id, body);
       return { result: obj(a), change: { entityId: a.id, orgUnit: a.ownerUnit, after: { status: a.status } } };
     },
   }),
@@ -354,7 +341,7 @@ export const governanceRoutes: RouteDef[] = [
     body: z.object({ kind: z.enum(PROPOSAL_KINDS), summary: z.string().max(500), payload: json }),
     response: json,
     change: async ({ body, user }, ws) => {
-      const p = await gov(() => propose(ws, user.username, body.kind, body.payload, body.summary));
+      const p = await propose(ws, user.username, body.kind, body.payload, body.summary);
       return { result: obj(p), change: { entityId: p.id, after: p } };
     },
   }),
@@ -397,7 +384,7 @@ export const governanceRoutes: RouteDef[] = [
     body: z.object({ value: z.union([z.string().max(300), z.boolean(), z.number()]) }),
     response: json,
     change: async ({ params, body, user }, ws) => ({
-      result: await gov(() => setSetting(ws, user.username, params.key, body.value)),
+      result: await setSetting(ws, user.username, params.key, body.value),
       change: { entityId: params.key, after: body.value },
     }),
   }),
@@ -411,7 +398,7 @@ export const governanceRoutes: RouteDef[] = [
     file: async ({ db, params }) => ({
       filename: `minutes-${params.ref}.docx`,
       contentType: DOCX,
-      data: await db.read((ws) => gov(() => minutesDocx(ws, params.ref))),
+      data: await db.read((ws) => minutesDocx(ws, params.ref)),
     }),
   }),
   fileRoute({
@@ -424,7 +411,7 @@ export const governanceRoutes: RouteDef[] = [
     file: async ({ db, params }) => ({
       filename: `minutes-${params.ref}.xlsx`,
       contentType: XLSX,
-      data: await db.read((ws) => gov(() => minutesXlsx(ws, params.ref))),
+      data: await db.read((ws) => minutesXlsx(ws, params.ref)),
     }),
   }),
   fileRoute({

@@ -1,5 +1,6 @@
 // Segmentation and the GRI (issue #3 domain: src/segmentation). Aggregates for every analyst role;
 // operator-level data (TINs) only with taxpayer.read, and only inside the user's unit.
+import { DomainError } from '../../errors/index.ts';
 import { z } from 'zod';
 import {
   builtinIndicators,
@@ -20,8 +21,8 @@ import {
   WEIGHT_METHODS,
 } from '../../segmentation/index.ts';
 import { listOperators, OPERATOR_SORTS, operatorInScope, visibleTins } from '../queries/operators.ts';
-import { changeRoute, HttpError, readRoute, type RouteDef } from '../route-table.ts';
-import { directChangeAllowed } from './approval-gate.ts';
+import { changeRoute, readRoute, type RouteDef } from '../route-table.ts';
+import { assertDirectChangeAllowed } from '../../governance/approvals.ts';
 import { operatorUnitId } from '../units.ts';
 
 const risk = z
@@ -32,18 +33,6 @@ const RiskQ = z.object({ risk });
 const anyObj = z.record(z.string(), z.unknown());
 /** Counts inside DuckDB structs and lists arrive as bigint. */
 const count = z.union([z.number(), z.bigint()]).transform((v) => Number(v));
-
-/** Domain errors are the user's to fix: 400 with the domain's message; a missing run is 404. */
-async function seg<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof SegmentationError)
-      throw new HttpError(/no GRI computed|no declaration lines|has no lines/.test(e.message) ? 404 : 400, e.message);
-    if ((e as Error).name === 'ZodError') throw new HttpError(400, (e as Error).message);
-    throw e;
-  }
-}
 
 const Table1Out = z.object({
   window: z.record(z.string(), z.unknown()),
@@ -211,7 +200,7 @@ export const segmentationRoutes: RouteDef[] = [
     access: 'segments.read',
     query: RiskQ,
     response: Table1Out,
-    read: async ({ db, query }) => db.read((ws) => seg(() => table1(ws, query.risk))),
+    read: async ({ db, query }) => db.read((ws) => table1(ws, query.risk)),
   }),
   readRoute({
     method: 'GET',
@@ -224,7 +213,7 @@ export const segmentationRoutes: RouteDef[] = [
     query: z.object({ risk, extended: z.enum(['true', 'false']).default('false') }),
     response: Table4Out,
     read: async ({ db, query }) =>
-      db.read((ws) => seg(() => (query.extended === 'true' ? extendedTable(ws, query.risk) : table4(ws, query.risk)))),
+      db.read((ws) => (query.extended === 'true' ? extendedTable(ws, query.risk) : table4(ws, query.risk))),
   }),
   readRoute({
     method: 'GET',
@@ -272,8 +261,8 @@ export const segmentationRoutes: RouteDef[] = [
     read: async ({ db, params, query, user }) =>
       db.read(async (ws) => {
         const details = await operatorInScope(ws, params.id, user.offices);
-        if (!details) throw new HttpError(404, `no operator ${params.id} in your unit (${user.unit_id})`);
-        const explanation = await seg(() => explainOperator(ws, params.id, query.risk));
+        if (!details) throw new DomainError(`no operator ${params.id} in your unit (${user.unit_id})`, 'not_found');
+        const explanation = await explainOperator(ws, params.id, query.risk);
         return {
           details,
           unit: operatorUnitId(details.office),
@@ -306,7 +295,7 @@ export const segmentationRoutes: RouteDef[] = [
     }),
     read: async ({ db, params, query, user }) =>
       db.read(async (ws) => {
-        const t = await seg(() => hsTable(ws, params.code, { risk: query.risk, limit: query.limit }));
+        const t = await hsTable(ws, params.code, { risk: query.risk, limit: query.limit });
         const ok = await visibleTins(
           ws,
           t.cells.flatMap((c) => c.operators.map((o) => o.tin)),
@@ -350,7 +339,7 @@ export const segmentationRoutes: RouteDef[] = [
     }),
     read: async ({ db, params, query, user }) =>
       db.read(async (ws) => {
-        const l = await seg(() => links(ws, params.code, { risk: query.risk, limit: query.limit }));
+        const l = await links(ws, params.code, { risk: query.risk, limit: query.limit });
         const ok = await visibleTins(
           ws,
           [...l.brokers, ...l.suppliers].flatMap((h) => h.members.map((m) => m.tin)),
@@ -370,7 +359,7 @@ export const segmentationRoutes: RouteDef[] = [
     access: 'segments.read',
     query: RiskQ,
     response: WorkbenchOut,
-    read: async ({ db, query }) => db.read((ws) => seg(() => workbench(ws, query.risk))),
+    read: async ({ db, query }) => db.read((ws) => workbench(ws, query.risk)),
   }),
   changeRoute({
     method: 'PUT',
@@ -387,16 +376,14 @@ export const segmentationRoutes: RouteDef[] = [
     }),
     response: WorkbenchOut,
     change: async ({ body, user }, ws) => {
-      await directChangeAllowed(ws, 'gri_config');
+      await assertDirectChangeAllowed(ws, 'gri_config');
       const before = await getConfig(ws, body.risk);
-      await seg(() =>
-        rescore(
-          ws,
-          body.risk,
-          { weights: body.weights, levels: body.levels } as never,
-          user.username,
-          body.comment ?? null,
-        ),
+      await rescore(
+        ws,
+        body.risk,
+        { weights: body.weights, levels: body.levels } as never,
+        user.username,
+        body.comment ?? null,
       );
       const out = await workbench(ws, body.risk);
       return {
@@ -422,18 +409,16 @@ export const segmentationRoutes: RouteDef[] = [
     response: WorkbenchOut,
     change: async ({ body, user }, ws) => {
       if (body.config) {
-        await directChangeAllowed(ws, 'gri_config');
+        await assertDirectChangeAllowed(ws, 'gri_config');
         const cur = await getConfig(ws, body.risk);
-        await seg(() =>
-          setConfig(
-            ws,
-            mergeConfig(cur.config, { ...body.config, risk: body.risk }),
-            user.username,
-            body.comment ?? null,
-          ),
+        await setConfig(
+          ws,
+          mergeConfig(cur.config, { ...body.config, risk: body.risk }),
+          user.username,
+          body.comment ?? null,
         );
       }
-      const run = await seg(() => computeSegmentation(ws, { risk: body.risk }));
+      const run = await computeSegmentation(ws, { risk: body.risk });
       const out = await workbench(ws, body.risk);
       return {
         result: out,
