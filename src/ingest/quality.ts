@@ -31,6 +31,17 @@ const RulesSchema = z.strictObject({
     min_distance_log10: z.number().min(0),
   }),
   examples: z.number().int().min(1).max(100),
+  limits: z.strictObject({
+    date_min: z.iso.date(),
+    days_ahead: z.number().int().min(0).max(3660),
+    amount_max: z.number().positive().max(1e300),
+    max_columns: z.number().int().min(1).max(10_000),
+    max_line_bytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(64 * 1024 * 1024),
+  }),
 });
 type Rules = z.infer<typeof RulesSchema>;
 let rules: Rules | undefined;
