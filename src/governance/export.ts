@@ -9,6 +9,7 @@ import { roleLabel } from './committee.ts';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { workspaceLanguage } from '../plan/config.ts';
+import { safeCell } from '../exports/cells.ts';
 
 const LABELS = parse(readFileSync(new URL('./export-labels.yaml', import.meta.url), 'utf8')) as Record<
   string,
@@ -156,7 +157,7 @@ export async function minutesDocx(ws: Workspace, ref: string): Promise<Buffer> {
 function sheet(wb: ExcelJS.Workbook, name: string, head: string[], rows: (string | number | null)[][]) {
   const s = wb.addWorksheet(name);
   s.addRow(head).font = { bold: true };
-  for (const r of rows) s.addRow(r);
+  for (const r of rows) s.addRow(r.map(safeCell));
   s.views = [{ state: 'frozen', ySplit: 1 }];
   s.columns.forEach(
     (c, i) => (c.width = Math.min(60, Math.max(10, head[i].length + 2, ...rows.map((r) => String(r[i] ?? '').length)))),

@@ -8,6 +8,7 @@ import type { Workspace } from '../workspace/workspace.ts';
 import type { ServerDb } from './db.ts';
 import type { Permission } from './roles.ts';
 import type { AuthUser } from './auth.ts';
+import { safeFilename } from '../exports/cells.ts';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** 'public': no login; 'authenticated': any signed-in user; otherwise a permission from roles.json. */
@@ -187,7 +188,7 @@ export function registerRoutes(app: FastifyInstance, db: ServerDb, routes: Route
         const ctx = { db, user, params: req.params, query: req.query, body: req.body, req, reply };
         if ('file' in route) {
           const f = await route.file(ctx);
-          const ascii = f.filename.replace(/[^A-Za-z0-9._-]/g, '_');
+          const ascii = safeFilename(f.filename);
           return reply
             .header('content-type', f.contentType)
             .header(

@@ -4,6 +4,7 @@
 import ExcelJS from 'exceljs';
 import type { PlanData } from './gather.ts';
 import { buildSheets, type Cell, type Column, type Sheet } from './sheets.ts';
+import { safeCell } from '../../exports/cells.ts';
 
 const FORMATS: Partial<Record<Column['type'], string>> = {
   int: '#,##0',
@@ -55,7 +56,7 @@ function writeSheet(wb: ExcelJS.Workbook, s: Sheet, colour: Map<string, string>)
     s.columns.forEach((c, i) => {
       const v = r[c.code];
       const cell = row.getCell(i + 1);
-      cell.value = v === undefined ? null : (v as ExcelJS.CellValue);
+      cell.value = v === undefined ? null : (safeCell(v) as ExcelJS.CellValue);
       if (c.type === 'text' && typeof v === 'string' && v.includes('\n'))
         cell.alignment = { wrapText: true, vertical: 'top' };
       if (c.type === 'level' && typeof v === 'string' && colour.has(v)) {
