@@ -29,6 +29,14 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
 
+let dummy: Promise<string> | undefined;
+/** The same scrypt work as verifyPassword, against a hash no password matches: for user names that do not exist. */
+export async function verifyUnknownUser(password: string): Promise<false> {
+  dummy ??= hashPassword(randomBytes(32).toString('base64'));
+  await verifyPassword(password, await dummy);
+  return false;
+}
+
 /** Minimum policy for local accounts: 10+ characters. */
 export function passwordProblem(password: string): string | null {
   if (password.length < 10) return 'password must have at least 10 characters';
