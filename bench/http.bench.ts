@@ -121,11 +121,10 @@ async function loginTiming(url: string): Promise<{ known: number; unknown: numbe
 async function loginFlood(url: string, session: { cookie: string; csrf: string }): Promise<string[]> {
   const writers = () =>
     autocannon({
-      url,
+      url: `${url}/api/me/language`,
       connections: 10,
       duration: SECONDS,
       method: 'PUT',
-      path: '/api/me/language',
       headers: {
         cookie: session.cookie,
         'x-csrf-token': session.csrf,
@@ -138,11 +137,10 @@ async function loginFlood(url: string, session: { cookie: string; csrf: string }
   const [beside, flood] = await Promise.all([
     writers(),
     autocannon({
-      url,
+      url: `${url}/api/auth/login`,
       connections: CONNECTIONS,
       duration: SECONDS,
       method: 'POST',
-      path: '/api/auth/login',
       headers: { 'content-type': 'application/json', 'x-forwarded-for': '10.3.0.1' },
       body: JSON.stringify({ username: 'bench', password: 'not-the-password' }),
     }),

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { workspaceLanguage } from '../plan/config.ts';
 import { safeCell } from '../exports/cells.ts';
+import { formatAnchor, historyHead } from '../history/anchor.ts';
 
 const LABELS = parse(readFileSync(new URL('./export-labels.yaml', import.meta.url), 'utf8')) as Record<
   string,
@@ -32,6 +33,8 @@ export interface MinutesData {
   general: MinuteEntry[];
   decisions: Decision[];
   actions: { id: string; description: string; ownerUnit: string; dueDate: string; status: string; origin: string }[];
+  /** The history head (SEQ:HASH) the record was made at. */
+  historyHead: string;
 }
 
 export async function gatherMinutes(ws: Workspace, ref: string): Promise<MinutesData> {
@@ -42,6 +45,7 @@ export async function gatherMinutes(ws: Workspace, ref: string): Promise<Minutes
   const carried = new Set(agenda.filter((i) => i.action).map((i) => i.action!.id));
   return {
     meeting,
+    historyHead: formatAnchor(await historyHead(ws)),
     items: agenda.map((i) => ({
       key: i.key,
       no: i.itemNo,
@@ -101,6 +105,7 @@ export async function minutesDocx(ws: Workspace, ref: string): Promise<Buffer> {
     new Paragraph(
       m.status === 'signed' ? L('signed', { user: m.signedBy, date: m.signedAt?.slice(0, 10) }) : L('draft'),
     ),
+    new Paragraph({ children: [new TextRun({ text: `${L('history_head')}: ${d.historyHead}`, italics: true })] }),
     new Paragraph({ text: L('attendees'), heading: HeadingLevel.HEADING_1 }),
     table(
       [L('name'), L('role'), L('unit')],
@@ -170,8 +175,18 @@ export async function minutesXlsx(ws: Workspace, ref: string): Promise<Buffer> {
   sheet(
     wb,
     'Meeting',
-    ['Reference', 'Date', 'Chair', 'Status', 'Signed by', 'Signed at'],
-    [[d.meeting.ref, d.meeting.heldOn, d.meeting.chair, d.meeting.status, d.meeting.signedBy, d.meeting.signedAt]],
+    ['Reference', 'Date', 'Chair', 'Status', 'Signed by', 'Signed at', 'History head'],
+    [
+      [
+        d.meeting.ref,
+        d.meeting.heldOn,
+        d.meeting.chair,
+        d.meeting.status,
+        d.meeting.signedBy,
+        d.meeting.signedAt,
+        d.historyHead,
+      ],
+    ],
   );
   sheet(
     wb,
@@ -228,6 +243,7 @@ const LOG_HEAD = ['Decision', 'Meeting', 'Date', 'Subject', 'Outcome', 'Text', '
 export async function decisionLogXlsx(ws: Workspace): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   sheet(wb, 'Decision log', LOG_HEAD, logRows(await listDecisions(ws)));
+  sheet(wb, 'History head', ['History head'], [[formatAnchor(await historyHead(ws))]]);
   sheet(
     wb,
     'Actions',
@@ -256,6 +272,11 @@ export async function decisionLogDocx(ws: Workspace): Promise<Buffer> {
       {
         children: [
           new Paragraph({ text: L('title_log'), heading: HeadingLevel.TITLE }),
+          new Paragraph({
+            children: [
+              new TextRun({ text: `${L('history_head')}: ${formatAnchor(await historyHead(ws))}`, italics: true }),
+            ],
+          }),
           table(head, logRows(await listDecisions(ws))),
         ],
       },

@@ -4,6 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z, type ZodType } from 'zod';
 import { recordChange } from '../history/history.ts';
+import { formatAnchor, historyHead } from '../history/anchor.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import type { ServerDb } from './db.ts';
 import type { Permission } from './roles.ts';
@@ -189,7 +190,10 @@ export function registerRoutes(app: FastifyInstance, db: ServerDb, routes: Route
         if ('file' in route) {
           const f = await route.file(ctx);
           const ascii = safeFilename(f.filename);
+          // Every download names the history head it was made at: kept outside, it anchors a later verification.
+          const head = await db.read((ws) => historyHead(ws));
           return reply
+            .header('x-cip-history-head', formatAnchor(head))
             .header('content-type', f.contentType)
             .header(
               'content-disposition',

@@ -475,6 +475,7 @@ export async function writeDocument(p: PlanData, file: string): Promise<{ sectio
   w.children.push(new Paragraph({ text: w.t('title'), heading: HeadingLevel.TITLE }));
   w.para(w.t('subtitle'), { italic: true });
   w.para(`${w.t('generated')} ${p.generatedAt.slice(0, 10)}${p.pseudonymised ? '. ' + w.t('pseudonymised') : ''}`);
+  w.para(`${w.t('history_head')}: ${p.historyHead}`, { italic: true });
   context(w);
   segmentation(w);
   treatments(w);

@@ -10,6 +10,7 @@ import { listIndicators, type Indicator } from '../measures/indicators.ts';
 import { getMatrix, type TreatmentCell } from '../treatments/matrix.ts';
 import { riskCip, type RiskCip } from '../risk/annex3.ts';
 import { identity, pseudonymiser, type Pseudonymiser } from './pseudonym.ts';
+import { formatAnchor, historyHead } from '../../history/anchor.ts';
 
 export interface Table5 {
   hsCode: string;
@@ -18,6 +19,8 @@ export interface Table5 {
 
 export interface PlanData {
   generatedAt: string;
+  /** The history head (SEQ:HASH) the plan was made at. */
+  historyHead: string;
   today: string;
   language: Language;
   pseudonymised: boolean;
@@ -116,6 +119,7 @@ export async function gatherPlan(ws: Workspace, opts: GatherOptions = {}): Promi
   );
   return {
     generatedAt: new Date().toISOString(),
+    historyHead: formatAnchor(await historyHead(ws)),
     today,
     language,
     pseudonymised: !!opts.pseudonymise,

@@ -513,6 +513,7 @@ export function buildSheets(p: PlanData): Sheet[] {
     rows: [
       ...sheets.map((s) => ({ sheet: s.code, title: s.title, rows: s.rows.length })),
       ...p.notes.map((n) => ({ sheet: 'note', title: n, rows: null })),
+      { sheet: 'history', title: `${docText('history_head', lang)}: ${p.historyHead}`, rows: null },
     ],
   };
   return [readme, ...sheets];
