@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { Workspace } from '../src/workspace/workspace.ts';
 import { generateDemo } from '../src/demo/index.ts';
 import { computeSegmentation, explainOperator } from '../src/segmentation/index.ts';
@@ -65,7 +66,9 @@ async function prepare(dir: string): Promise<{ ids: string[] }> {
     for (let i = 0; i < TIMING_USERS; i++)
       if (!(await getUserByName(ws, `timing-${i}`)))
         await addUser(ws, { username: `timing-${i}`, roles: 'auditor', password: PASSWORD });
-    await ws.run("DELETE FROM server_login_failures WHERE username LIKE 'timing-%'");
+    await ws.run(
+      "DELETE FROM server_login_failures WHERE username LIKE 'timing-%' OR username IN ('bench', 'flood-target')",
+    );
     const ids = (
       await ws.all<{ operator_id: string }>(
         `SELECT operator_id FROM operator_segments USING SAMPLE ${IDS} ROWS (reservoir, 7)`,
@@ -134,6 +137,8 @@ async function loginFlood(url: string, session: { cookie: string; csrf: string }
       body: JSON.stringify({ language: 'en' }),
     });
   const alone = await writers();
+  const load = () => `load average ${loadavg()[0].toFixed(1)}`;
+  const loadBefore = load();
   const [beside, flood] = await Promise.all([
     writers(),
     autocannon({
@@ -142,11 +147,12 @@ async function loginFlood(url: string, session: { cookie: string; csrf: string }
       duration: SECONDS,
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-forwarded-for': '10.3.0.1' },
-      body: JSON.stringify({ username: 'bench', password: 'not-the-password' }),
+      body: JSON.stringify({ username: 'flood-target', password: 'not-the-password' }),
     }),
   ]);
   const line = (name: string, r: Result) =>
     `| ${name} | ${r.requests.total.toLocaleString('en')} | ${r.requests.average.toFixed(0)} | ${r.latency.p50} | ${r.latency.p99} | ${r.latency.max} | ${r.errors + r.timeouts} | ${r.non2xx} |`;
+  console.log(`${loadBefore} before the flood, ${load()} after (2 cores)`);
   return [
     line('PUT /api/me/language, 10 writers alone', alone),
     line('PUT /api/me/language, 10 writers beside the flood', beside),

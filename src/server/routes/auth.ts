@@ -22,6 +22,7 @@ const Ok = z.object({ ok: z.literal(true) });
 
 /** Sign-in attempts per client address (one process serves a workspace, so memory is the right place). */
 const addressThrottle = new AddressThrottle();
+const THROTTLED_PAUSE_MS = 1000;
 
 export const authRoutes: RouteDef[] = [
   readRoute({
@@ -38,8 +39,13 @@ export const authRoutes: RouteDef[] = [
         return new DomainError(`too many sign-in attempts; try again in ${wait} second(s)`, 'rate_limited');
       };
       // 1. The address, in memory: a flood stops here, before any lock, read or hash.
+      // The answer comes after a pause: a client that floods waits for it, so the flood paces itself instead of
+      // taking the event loop from signed-in users (bench http: writers beside a 50-connection flood).
       const addressWait = addressThrottle.take(req.ip);
-      if (addressWait > 0) throw tooMany(addressWait);
+      if (addressWait > 0) {
+        await new Promise((r) => setTimeout(r, THROTTLED_PAUSE_MS));
+        throw tooMany(addressWait);
+      }
       // 2. The account's delay and its hash, on a read connection (no write lock).
       const { wait, found } = await db.read(async (ws) => ({
         wait: await accountWait(ws, body.username),
