@@ -44,7 +44,7 @@ export const HEADER_FONT: Partial<ExcelJS.Font> = { bold: true, color: { argb: '
  * Column widths from the header's longest word and the longest shown value (plus room for the filter button),
  * between `min` and `max` characters; wider text wraps.
  */
-export function fitWidth(header: string, shown: number[], min = 8, max = 60): number {
+export function fitWidth(header: string, shown: number[], min = 10, max = 60): number {
   const word = Math.max(0, ...header.split(/\s+/).map((w) => w.length));
   return Math.min(max, Math.max(min, word + 3, Math.max(0, ...shown) + 2));
 }

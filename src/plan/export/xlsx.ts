@@ -42,7 +42,7 @@ function writeSheet(wb: ExcelJS.Workbook, s: Sheet, colour: Map<string, string>)
     col.width = fitWidth(
       c.label,
       s.rows.map((r) => shownLength(r[c.code], c.typeOf ? c.typeOf(r) : c.type)),
-      8,
+      10,
       c.width ?? 50,
     );
     if (XLSX_FORMATS[c.type]) col.numFmt = XLSX_FORMATS[c.type]!;
