@@ -77,7 +77,7 @@ function segments(w: Writer) {
       { text: cell(s, null), bold: true },
       w.n.pct(pctValue(s)),
     ]),
-    { numeric: [1, 2, 3, 4, 5], fontSize: SMALL - 1, spacer: false },
+    { numeric: [1, 2, 3, 4, 5], fontSize: SMALL - 1, spacer: false, minChars: [0, 0, 0, 0, 0, 13] },
   );
 }
 
