@@ -34,10 +34,43 @@ export class DomainError extends Error {
   }
 }
 
+/** File-system failures (node's err.code) by kind: a path the user gave that is wrong, or a machine that refuses. */
+const FS_ERRORS: Record<string, { kind: ErrorKind; text: string }> = {
+  ENOENT: { kind: 'invalid', text: 'no such file or directory' },
+  EISDIR: { kind: 'invalid', text: 'is a directory, expected a file' },
+  ENOTDIR: { kind: 'invalid', text: 'a part of the path is not a directory' },
+  EEXIST: { kind: 'invalid', text: 'already exists' },
+  ENAMETOOLONG: { kind: 'invalid', text: 'the file name is too long' },
+  ELOOP: { kind: 'invalid', text: 'too many symbolic links' },
+  EACCES: { kind: 'forbidden', text: 'permission denied' },
+  EPERM: { kind: 'forbidden', text: 'operation not permitted' },
+  EROFS: { kind: 'forbidden', text: 'read-only file system' },
+  ENOSPC: { kind: 'unavailable', text: 'no space left on the device' },
+  EDQUOT: { kind: 'unavailable', text: 'disk quota exceeded' },
+  EMFILE: { kind: 'unavailable', text: 'too many open files' },
+  EBUSY: { kind: 'unavailable', text: 'the file is busy' },
+  EIO: { kind: 'unavailable', text: 'input/output error' },
+};
+
+interface FsError {
+  code: string;
+  path?: string;
+  syscall?: string;
+}
+
+function fsError(err: unknown): (FsError & { kind: ErrorKind; text: string }) | undefined {
+  if (!(err instanceof Error) || typeof (err as { code?: unknown }).code !== 'string') return undefined;
+  const e = err as Error & FsError;
+  const known = FS_ERRORS[e.code];
+  return known && typeof e.syscall === 'string' ? { ...e, ...known } : undefined;
+}
+
 /** The kind of any thrown value: domain errors carry theirs, schema failures are invalid input, the rest internal. */
 export function kindOf(err: unknown): ErrorKind {
   if (err instanceof DomainError) return err.kind;
   if (err instanceof ZodError) return 'invalid';
+  const fs = fsError(err);
+  if (fs) return fs.kind;
   return 'internal';
 }
 
@@ -53,6 +86,8 @@ export function exitCode(err: unknown): number {
 export function userMessage(err: unknown): string {
   if (err instanceof ZodError) return describeIssues(err.issues);
   if (err instanceof DomainError) return err.message;
+  const fs = fsError(err);
+  if (fs) return `${fs.path ?? 'a file'}: ${fs.text}`;
   return 'internal error (details in the log)';
 }
 

@@ -239,8 +239,31 @@ export async function settleProposal(
   return getProposal(ws, id);
 }
 
-// Settings: which kinds of change need approval, and the e-mail reminder hook (off by default).
-export const SETTING_DEFAULTS: Record<string, unknown> = {
+// Settings: which kinds of change need approval, and the e-mail reminder hook (off by default). Each key has its
+// schema; a key not listed is refused, whatever an object's prototype holds.
+const yesNo = z.boolean();
+/** The outbox, a folder inside the workspace (an absolute outbox is the server's own configuration: CIP_EMAIL_OUTBOX). */
+export const outboxSetting = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/, {
+    message:
+      "a folder inside the workspace, e.g. 'outbox' (letters, digits, '.', '_', '-', '/'; no '..', not absolute)",
+  })
+  .refine((v) => !v.split('/').some((p) => p === '..' || p === '.'), { message: "'..' is not allowed" });
+export const SETTING_SCHEMAS = {
+  'approval.treatment': yesNo,
+  'approval.gri_config': yesNo,
+  'approval.register': yesNo,
+  'email.enabled': yesNo,
+  'email.outbox': outboxSetting,
+  'reminders.days_before': z.number().int().min(0).max(365),
+} as const;
+export type SettingKey = keyof typeof SETTING_SCHEMAS;
+export const SETTING_KEYS = Object.keys(SETTING_SCHEMAS) as [SettingKey, ...SettingKey[]];
+
+export const SETTING_DEFAULTS: Record<SettingKey, unknown> = {
   'approval.treatment': false,
   'approval.gri_config': false,
   'approval.register': false,
@@ -249,16 +272,48 @@ export const SETTING_DEFAULTS: Record<string, unknown> = {
   'reminders.days_before': 7,
 };
 
+export function isSettingKey(key: string): key is SettingKey {
+  return Object.hasOwn(SETTING_SCHEMAS, key);
+}
+
 export async function getSettings(ws: Workspace): Promise<Record<string, unknown>> {
   const rows = await ws.all<{ key: string; value_json: string }>(
     `SELECT key, value_json FROM (SELECT *, row_number() OVER (PARTITION BY key ORDER BY version DESC) rn FROM gov_settings) WHERE rn = 1`,
   );
-  return { ...SETTING_DEFAULTS, ...Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.value_json)])) };
+  const out: Record<string, unknown> = { ...SETTING_DEFAULTS };
+  // Only known keys with a value their schema accepts (an older version stored anything).
+  for (const r of rows) {
+    if (!isSettingKey(r.key)) continue;
+    const v = SETTING_SCHEMAS[r.key].safeParse(JSON.parse(r.value_json));
+    if (v.success) out[r.key] = v.data;
+  }
+  return out;
 }
 
 /** Whether a change of this kind must go through a proposal (for the plan and GRI editors to ask). */
 export async function approvalRequired(ws: Workspace, kind: ProposalKind): Promise<boolean> {
   return (await getSettings(ws))[`approval.${kind}`] === true;
+}
+
+/** The value of a setting from the CLI's text ('true', '7') or the API's JSON, checked by the key's schema. */
+export function parseSettingValue(key: string, raw: string | boolean | number): unknown {
+  if (!isSettingKey(key))
+    throw new GovernanceInputError(`setting '${key}': expected one of ${SETTING_KEYS.join(', ')}`);
+  const schema = SETTING_SCHEMAS[key];
+  let value: unknown = raw;
+  if (typeof raw === 'string' && schema === yesNo && /^(true|false)$/.test(raw)) value = raw === 'true';
+  else if (typeof raw === 'string' && key === 'reminders.days_before' && /^-?\d+$/.test(raw)) value = Number(raw);
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    const expected =
+      schema === yesNo
+        ? 'expected true or false'
+        : key === 'reminders.days_before'
+          ? 'expected a whole number of days from 0 to 365'
+          : r.error.issues[0].message;
+    throw new GovernanceInputError(`setting '${key}' = '${String(raw)}': ${expected}`);
+  }
+  return r.data;
 }
 
 export async function setSetting(
@@ -267,19 +322,7 @@ export async function setSetting(
   key: string,
   raw: string | boolean | number,
 ): Promise<Record<string, unknown>> {
-  if (!(key in SETTING_DEFAULTS))
-    throw new GovernanceInputError(`setting '${key}': expected one of ${Object.keys(SETTING_DEFAULTS).join(', ')}`);
-  const def = SETTING_DEFAULTS[key];
-  let value: unknown = raw;
-  if (typeof def === 'boolean' && typeof raw === 'string') {
-    if (!/^(true|false)$/.test(raw))
-      throw new GovernanceInputError(`setting '${key}' = '${raw}': expected true or false`);
-    value = raw === 'true';
-  } else if (typeof def === 'number' && typeof raw === 'string') {
-    if (!/^\d+$/.test(raw))
-      throw new GovernanceInputError(`setting '${key}' = '${raw}': expected a whole number of days`);
-    value = Number(raw);
-  }
+  const value = parseSettingValue(key, raw);
   return ws.transaction(async () => {
     const before = (await getSettings(ws))[key];
     const v =

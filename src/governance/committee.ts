@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { Workspace } from '../workspace/workspace.ts';
 import { recordChange } from '../history/history.ts';
+import { checkEmailAddress } from './email.ts';
 import { GovernanceInputError } from './errors.ts';
 
 /** Annex 4 roles; labels come from the server's roles.json (the same roles people sign in with). */
@@ -84,6 +85,7 @@ export async function getMember(ws: Workspace, id: string): Promise<Member> {
 export async function saveMember(ws: Workspace, actor: string, input: MemberInput, id?: string): Promise<Member> {
   const role = parseRole(input.role);
   if (!input.name?.trim()) throw new GovernanceInputError('a committee member needs a name');
+  if (input.email) checkEmailAddress(input.email);
   if (input.subcommittee) await getSubcommittee(ws, input.subcommittee);
   return ws.transaction(async () => {
     const all = await listMembers(ws, { includeInactive: true });

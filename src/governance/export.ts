@@ -29,6 +29,8 @@ import {
 } from '../plan/export/xlsx-style.ts';
 import { GOVERNANCE_LABELS } from './labels.ts';
 import { columnWidths, PAGE, TEXT_WIDTH } from '../plan/export/docx-writer.ts';
+import { safeCell } from '../exports/cells.ts';
+import { formatAnchor, historyHead } from '../history/anchor.ts';
 
 /** The export texts in the reader's language (given), else the workspace's. */
 async function texts(ws: Workspace, lang?: Language): Promise<ExportText> {
@@ -41,6 +43,8 @@ export interface MinutesData {
   general: MinuteEntry[];
   decisions: Decision[];
   actions: { id: string; description: string; ownerUnit: string; dueDate: string; status: string; origin: string }[];
+  /** The history head (SEQ:HASH) the record was made at. */
+  historyHead: string;
 }
 
 export async function gatherMinutes(ws: Workspace, ref: string): Promise<MinutesData> {
@@ -51,6 +55,7 @@ export async function gatherMinutes(ws: Workspace, ref: string): Promise<Minutes
   const carried = new Set(agenda.filter((i) => i.action).map((i) => i.action!.id));
   return {
     meeting,
+    historyHead: formatAnchor(await historyHead(ws)),
     items: agenda.map((i) => ({
       key: i.key,
       no: i.itemNo,
@@ -126,6 +131,7 @@ export async function minutesDocx(ws: Workspace, ref: string, lang?: Language): 
     new Paragraph(
       m.status === 'signed' ? T.doc('signed', { user: m.signedBy, date: m.signedAt?.slice(0, 10) }) : T.doc('draft'),
     ),
+    new Paragraph({ children: [new TextRun({ text: `${T.doc('history_head')}: ${d.historyHead}`, italics: true })] }),
     new Paragraph({ text: T.doc('attendees'), heading: HeadingLevel.HEADING_1 }),
     table(
       [T.col('name'), T.col('role'), T.col('unit')],
@@ -186,7 +192,7 @@ function sheet(wb: ExcelJS.Workbook, T: ExportText, tab: string, cols: Col[], ro
   h.fill = HEADER_FILL;
   h.alignment = { vertical: 'middle', wrapText: true };
   // #13 (formula injection): text cells are written here; neutralise them with the shared function when it lands.
-  for (const r of rows) s.addRow(r.map((v) => (v === undefined ? null : v)));
+  for (const r of rows) s.addRow(r.map((v) => (v === undefined ? null : safeCell(v))));
   cols.forEach(([, type], i) => {
     const c = s.getColumn(i + 1);
     if (XLSX_FORMATS[type]) c.numFmt = XLSX_FORMATS[type]!;
@@ -361,6 +367,11 @@ export async function decisionLogDocx(ws: Workspace, lang?: Language): Promise<B
         properties: page,
         children: [
           new Paragraph({ text: T.doc('title_log'), heading: HeadingLevel.TITLE }),
+          new Paragraph({
+            children: [
+              new TextRun({ text: `${T.doc('history_head')}: ${formatAnchor(await historyHead(ws))}`, italics: true }),
+            ],
+          }),
           table(
             LOG_COLS.map(([c]) => T.col(c)),
             logRows(T, await listDecisions(ws), false) as (string | null)[][],

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { userInfo } from 'node:os';
 import type { Workspace } from '../workspace/workspace.ts';
+import { userStateProblems } from './recorded-state.ts';
 
 export interface ChangeInput {
   actor: string;
@@ -141,7 +142,10 @@ export interface VerifyResult {
   problems: { seq: number; problem: string }[];
 }
 
-/** Recomputes the chain; reports edited entries (hash mismatch), deleted ones (gaps, broken links). */
+/**
+ * Recomputes the chain; reports edited entries (hash mismatch), deleted ones (gaps, broken links) and accounts whose
+ * state differs from their last entry. Deletion at the tail needs an anchor (anchor.ts).
+ */
 export async function verifyHistory(ws: Workspace): Promise<VerifyResult> {
   const rows = await ws.all<HistoryEntry>(
     `SELECT seq, strftime(changed_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS changed_at, actor, action, entity_type, entity_id, org_unit,
@@ -159,5 +163,6 @@ export async function verifyHistory(ws: Workspace): Promise<VerifyResult> {
     prevHash = r.hash;
     expectedSeq = r.seq + 1;
   }
+  problems.push(...(await userStateProblems(ws)));
   return { ok: problems.length === 0, entries: rows.length, problems };
 }

@@ -12,6 +12,7 @@ import type { FieldDef, KindDef } from './fields.ts';
 import { sqlType } from './fields.ts';
 import { quoteIdent, type Source } from './source.ts';
 import { vocabulary } from './vocabulary.ts';
+import { importLimits, limitRules, type ImportLimits } from './limits.ts';
 
 export interface CompiledMapping {
   /** SELECT source_row, f_<field>..., extra, errs FROM ... (no trailing semicolon). */
@@ -103,7 +104,12 @@ const UNPARSEABLE: Record<FieldDef['type'], string> = {
   hs: 'hs_code_length',
 };
 
-export function compileMapping(def: KindDef, mapping: Mapping, src: Source): CompiledMapping {
+export function compileMapping(
+  def: KindDef,
+  mapping: Mapping,
+  src: Source,
+  limits: ImportLimits = importLimits(),
+): CompiledMapping {
   const p = new Params();
   const colTypes = new Map(src.columns.map((c) => [c.name, c.type]));
   const defaults = mapping.defaults ?? {};
@@ -183,6 +189,8 @@ export function compileMapping(def: KindDef, mapping: Mapping, src: Source): Com
     });
     if (f.nonNegative)
       checks.push({ cond: `${fcol} < 0`, entry: entry('negative_value', `${f.name} must not be negative`) });
+    for (const r of limitRules(f, limits))
+      checks.push({ cond: `${fcol} IS NOT NULL AND ${r.cond(fcol)}`, entry: entry(r.code, r.message(f.name)) });
     if (f.type === 'hs') {
       checks.push({
         cond: `${fcol} IS NOT NULL AND length(${fcol}) NOT BETWEEN 6 AND 10`,

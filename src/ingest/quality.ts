@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import type { Workspace } from '../workspace/workspace.ts';
 import type { KindDef } from './fields.ts';
+import { safeCellSql } from '../exports/cells.ts';
 
 export interface IssueExample {
   file: string;
@@ -31,6 +32,17 @@ const RulesSchema = z.strictObject({
     min_distance_log10: z.number().min(0),
   }),
   examples: z.number().int().min(1).max(100),
+  limits: z.strictObject({
+    date_min: z.iso.date(),
+    days_ahead: z.number().int().min(0).max(3660),
+    amount_max: z.number().positive().max(1e300),
+    max_columns: z.number().int().min(1).max(10_000),
+    max_line_bytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(64 * 1024 * 1024),
+  }),
 });
 type Rules = z.infer<typeof RulesSchema>;
 let rules: Rules | undefined;
@@ -238,8 +250,9 @@ export async function exportRejects(ws: Workspace, outFile: string, importId?: n
     }),
   );
   await ws.run(
-    `COPY (SELECT r.import_id, i.file_name AS file, r.row_no AS row, r.column_name AS "column", r.value,
-                  split_part(r.reason, ':', 1) AS problem, trim(substr(r.reason, strpos(r.reason, ':') + 1)) AS reason
+    `COPY (SELECT r.import_id, ${safeCellSql('i.file_name')} AS file, r.row_no AS row, ${safeCellSql('r.column_name')} AS "column",
+                  ${safeCellSql('r.value')} AS value, split_part(r.reason, ':', 1) AS problem,
+                  ${safeCellSql("trim(substr(r.reason, strpos(r.reason, ':') + 1))")} AS reason
            FROM import_rejects r JOIN imports i USING (import_id)
            WHERE $id IS NULL OR r.import_id = $id ORDER BY r.import_id, r.row_no, r.column_name)
      TO '${outFile.replace(/'/g, "''")}' (HEADER, DELIMITER ',')`,

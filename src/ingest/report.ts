@@ -14,7 +14,7 @@ export function formatIssues(issues: QualityIssue[]): string {
       const unit = i.code === 'operator_not_in_operators' ? 'operators' : 'rows';
       out.push(`  ${i.code}  file ${i.file ?? '-'}  column ${i.column ?? '-'}: ${fmt(i.count)} ${unit}`);
       for (const e of i.examples) {
-        const value = e.value === null ? 'empty' : `'${e.value}'`;
+        const value = e.value === null ? 'empty' : `'${visible(e.value)}'`;
         out.push(`    row ${e.row}, column ${e.column ?? '-'}: ${value} — ${e.message}`);
       }
     }
@@ -47,4 +47,12 @@ export function formatImport(r: ImportResult): string {
       `Rejected rows are kept with their reasons: cip quality --rejects rejects.csv --import ${r.importId}`,
     );
   return lines.join('\n');
+}
+
+/** Control characters shown as U+XXXX, so a NUL or an escape sequence in a value cannot hide or act on a terminal. */
+export function visible(s: string): string {
+  return s.replace(
+    /[\u0000-\u001f\u007f-\u009f]/g,
+    (c) => `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`,
+  );
 }

@@ -1,5 +1,6 @@
 // Tables owned by the ingest context. Append new migrations; never edit a released one.
 import type { Migration } from '../workspace/migrations.ts';
+import { quarantineSql } from './quarantine.ts';
 
 export const ingestMigrations: Migration[] = [
   {
@@ -8,5 +9,11 @@ export const ingestMigrations: Migration[] = [
       "imports: the file's size and the SHA-256 of its first and last MiB, to spot a re-import without hashing the whole file first",
     sql: `ALTER TABLE imports ADD COLUMN file_size BIGINT;
           ALTER TABLE imports ADD COLUMN file_fingerprint VARCHAR;`,
+  },
+  {
+    id: 'ingest-002-quarantine-implausible',
+    description:
+      'rows outside the plausibility limits (dates, amounts, control characters) that older versions imported move to quarantined_rows',
+    sql: quarantineSql(),
   },
 ];

@@ -66,6 +66,8 @@ export async function buildApp(db: ServerDb, opts: AppOptions = {}): Promise<Fas
   app.setErrorHandler(
     (err: Error & { statusCode?: number; validation?: unknown; validationContext?: string }, req, reply) => {
       if (err.validation) {
+        if ((err as { problem?: string }).problem)
+          return reply.code(400).send({ error: `invalid request: ${(err as { problem?: string }).problem}` });
         const issues = (err.validation as Parameters<typeof describeIssues>[0]).map((i) => ({
           ...i,
           path: [err.validationContext ?? 'request', ...i.path],

@@ -158,6 +158,9 @@ export async function updateUser(ws: Workspace, username: string, patch: UserPat
     const changes: Record<string, unknown> = { ...publicState(after) };
     if (hash) changes.password = 'changed';
     if (patch.disabled || hash) await ws.run('DELETE FROM server_sessions WHERE user_id = $id', { id: after.user_id });
+    // An administrator's password reset or re-enabling lifts the sign-in delays of the account.
+    if (hash || (patch.disabled === false && before.disabled))
+      await ws.run('DELETE FROM server_login_failures WHERE username = $u', { u: username.toLowerCase() });
     return { user: after, before: publicState(before), after: changes };
   });
 }

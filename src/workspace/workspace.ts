@@ -1,7 +1,7 @@
 // A workspace is one directory holding one DuckDB database file. Every command opens it through here.
 import { DomainError } from '../errors/index.ts';
 import { DuckDBInstance, DuckDBConnection, DuckDBTypeId, type DuckDBValue } from '@duckdb/node-api';
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { applyMigrations } from './migrations.ts';
 
@@ -75,14 +75,18 @@ export class Workspace {
           `No workspace at ${absDir} (missing ${DB_FILE}). Run 'cip init ${dir}' or 'cip demo --workspace ${dir}' first.`,
         );
       }
-      mkdirSync(absDir, { recursive: true });
+      // Readable by its owner only: the workspace holds taxpayer data and the history.
+      mkdirSync(absDir, { recursive: true, mode: 0o700 });
+      chmodSync(absDir, 0o700);
     }
+    const creating = !existsSync(dbPath);
     const config: Record<string, string> = {};
     // Default storage format on purpose: storage_compatibility_version = 'latest' writes a 10M-line import with
     // ≈ 15 % less CPU but makes every later scan of the lines slower (GRI pipeline at 10M: 7.8 → 8.9 CPU s).
     if (opts.memoryLimit) config.memory_limit = opts.memoryLimit;
     if (opts.threads) config.threads = String(opts.threads);
     const instance = await DuckDBInstance.create(dbPath, config);
+    if (creating && existsSync(dbPath)) chmodSync(dbPath, 0o600);
     const conn = await instance.connect();
     const ws = new Workspace(absDir, instance, conn);
     await applyMigrations(ws);

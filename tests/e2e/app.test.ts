@@ -65,7 +65,7 @@ beforeAll(async () => {
     responsibleUnit: 'Risk management unit',
     expectedDate: '2026-02-28',
     dependsOn: ['M-001'],
-  }).catch(() => undefined);
+  });
   office = (await ws.scalar<string>("SELECT name FROM server_units WHERE level = 'office' ORDER BY name LIMIT 1"))!;
   foreignOperator = (await ws.scalar<string>(
     'SELECT s.operator_id FROM operator_segments s JOIN operators o USING (operator_id) WHERE o.office <> $o ORDER BY s.gri DESC LIMIT 1',

@@ -87,9 +87,10 @@ export function register(program: Command): void {
       const plan = await gatherPlan(ws, await gatherOpts(o));
       const { writeWorkbook } = await import('../../plan/export/xlsx.ts');
       const r = await writeWorkbook(plan, out);
-      if (o.json) return printJson({ file: out, ...r, notes: plan.notes });
+      if (o.json) return printJson({ file: out, ...r, notes: plan.notes, historyHead: plan.historyHead });
       console.log(`Workbook written to ${out}: ${r.sheets.map((s) => `${s.code} (${s.rows})`).join(', ')}.`);
       for (const n of plan.notes) console.log(`  note: ${n}`);
+      console.log(`History head: ${plan.historyHead} (keep it; cip history verify --anchor checks it later)`);
     });
   });
 
@@ -105,11 +106,12 @@ export function register(program: Command): void {
       const plan = await gatherPlan(ws, await gatherOpts(o));
       const { writeDocument } = await import('../../plan/export/docx.ts');
       const r = await writeDocument(plan, out);
-      if (o.json) return printJson({ file: out, ...r, notes: plan.notes });
+      if (o.json) return printJson({ file: out, ...r, notes: plan.notes, historyHead: plan.historyHead });
       console.log(
         `Plan document written to ${out} (${Math.round(r.bytes / 1024)} KB, ${plan.language}): ${r.sections.join(' | ')}.`,
       );
       for (const n of plan.notes) console.log(`  note: ${n}`);
+      console.log(`History head: ${plan.historyHead} (keep it; cip history verify --anchor checks it later)`);
     });
   });
 }

@@ -7,6 +7,7 @@ import { fitModel, scoreLines, type SelectivityModel } from './model.ts';
 import { topReasonsSql } from './reasons.ts';
 import { LABELLED } from './profiles.ts';
 import { saveModel } from './store.ts';
+import { safeCellSql } from '../../exports/cells.ts';
 
 export interface ExportOptions {
   out: string;
@@ -74,8 +75,8 @@ JOIN declaration_lines d ON d.declaration_id = s.declaration_id AND d.line_no = 
   let rows: number;
   if (o.level === 'line') {
     await ws.run(
-      `COPY (SELECT declaration_id, line_no, date, operator_id, declarant_id, supplier_id, office, hs_code, origin_country, tax_type,
-        round(score, 4) AS score, round(p, 4) AS probability, level, reasons, round($b, 4) AS intercept,
+      `COPY (SELECT ${LINE_COLUMNS.map((c) => (c === 'line_no' || c === 'date' ? c : `${safeCellSql(c)} AS ${c}`)).join(', ')},
+        round(score, 4) AS score, round(p, 4) AS probability, level, ${safeCellSql('reasons')} AS reasons, round($b, 4) AS intercept,
         ${F.map((f, j) => `round(c_${j}, 4) AS "c_${f.id}"`).join(', ')}
       FROM sel_export ORDER BY score DESC, declaration_id, line_no) TO $out (HEADER, DELIMITER ',')`,
       { out: o.out, b: model.intercept },
@@ -83,12 +84,13 @@ JOIN declaration_lines d ON d.declaration_id = s.declaration_id AND d.line_no = 
     rows = stats.targetLines;
   } else {
     await ws.run(
-      `COPY (SELECT e.operator_id, count(*) AS lines, round(sum(p), 3) AS expected_findings,
+      `COPY (SELECT ${safeCellSql('e.operator_id')} AS operator_id, count(*) AS lines, round(sum(p), 3) AS expected_findings,
         round(1 - exp(sum(ln(greatest(1 - p, 1e-12)))), 4) AS probability_any_finding, round(max(score), 4) AS max_score,
         count(*) FILTER (WHERE level = 'high') AS high_lines,
         CASE max(CASE level WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END) WHEN 3 THEN 'high' WHEN 2 THEN 'medium' ELSE 'low' END AS level,
         any_value(g.gri) AS gri, any_value(g.risk_level) AS gri_level,
-        arg_max(declaration_id || '/' || line_no, score) AS top_line, arg_max(reasons, score) AS top_line_reasons,
+        ${safeCellSql("arg_max(declaration_id || '/' || line_no, score)")} AS top_line,
+        ${safeCellSql('arg_max(reasons, score)')} AS top_line_reasons,
         ${F.map((f, j) => `round(avg(c_${j}), 4) AS "c_${f.id}"`).join(', ')}
       FROM sel_export e LEFT JOIN operator_segments g ON g.operator_id = e.operator_id
       GROUP BY e.operator_id ORDER BY probability_any_finding DESC, e.operator_id) TO $out (HEADER, DELIMITER ',')`,
@@ -107,6 +109,20 @@ JOIN declaration_lines d ON d.declaration_id = s.declaration_id AND d.line_no = 
     modelId,
   };
 }
+
+/** The first columns of the line-level export; the text ones are written through safeCellSql. */
+const LINE_COLUMNS = [
+  'declaration_id',
+  'line_no',
+  'date',
+  'operator_id',
+  'declarant_id',
+  'supplier_id',
+  'office',
+  'hs_code',
+  'origin_country',
+  'tax_type',
+];
 
 function nextDay(d: string): string {
   const t = new Date(`${d}T00:00:00Z`);

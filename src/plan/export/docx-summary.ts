@@ -26,6 +26,7 @@ export function titleBlock(w: Writer) {
     `${p.data.lines ? asOf : w.n.date(p.today) + '.'} ${w.t('generated')} ${w.n.date(p.generatedAt.slice(0, 10))}.${p.pseudonymised ? ' ' + w.t('pseudonymised') : ''}`,
     { size: 18, after: 120 },
   );
+  w.para(`${w.t('history_head')}: ${p.historyHead}`, { size: 16, italic: true, after: 120 });
 }
 
 /** The cells of a logged run, or of Table 4, as operators per size and level. */

@@ -11,6 +11,7 @@ import { getMatrix, type TreatmentCell } from '../treatments/matrix.ts';
 import { riskCip, type RiskCip } from '../risk/annex3.ts';
 import { identity, pseudonymiser, type Pseudonymiser } from './pseudonym.ts';
 import { gatherSummary, type PlanSummary } from './summary.ts';
+import { formatAnchor, historyHead } from '../../history/anchor.ts';
 
 export interface Table5 {
   hsCode: string;
@@ -19,6 +20,8 @@ export interface Table5 {
 
 export interface PlanData {
   generatedAt: string;
+  /** The history head (SEQ:HASH) the plan was made at. */
+  historyHead: string;
   today: string;
   language: Language;
   pseudonymised: boolean;
@@ -123,6 +126,7 @@ export async function gatherPlan(ws: Workspace, opts: GatherOptions = {}): Promi
   );
   return {
     generatedAt: new Date().toISOString(),
+    historyHead: formatAnchor(await historyHead(ws)),
     today,
     language,
     pseudonymised: !!opts.pseudonymise,

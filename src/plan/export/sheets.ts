@@ -520,6 +520,7 @@ export function buildSheets(p: PlanData): Sheet[] {
     rows: [
       ...sheets.map((s) => ({ sheet: s.code, tab: s.tab, title: s.title, rows: s.rows.length })),
       ...p.notes.map((n) => ({ sheet: 'note', tab: null, title: n, rows: null })),
+      { sheet: 'history', tab: null, title: `${T.doc('history_head')}: ${p.historyHead}`, rows: null },
     ],
   };
   return [readme, ...sheets];

@@ -6,6 +6,7 @@ import ExcelJS from 'exceljs';
 import type { PlanData } from './gather.ts';
 import { buildSheets, type Cell, type Sheet } from './sheets.ts';
 import { fitWidth, HEADER_FILL, HEADER_FONT, shownLength, XLSX_FORMATS } from './xlsx-style.ts';
+import { safeCell } from '../../exports/cells.ts';
 
 const argb = (hex: string) => 'FF' + hex.replace('#', '').toUpperCase();
 
@@ -55,7 +56,7 @@ function writeSheet(wb: ExcelJS.Workbook, s: Sheet, colour: Map<string, string>)
       const v = r[c.code];
       const cell = row.getCell(i + 1);
       // #13 (formula injection): cells are written here; neutralise text cells with the shared function when it lands.
-      cell.value = v === undefined ? null : (v as ExcelJS.CellValue);
+      cell.value = v === undefined ? null : (safeCell(v) as ExcelJS.CellValue);
       const fmt = c.typeOf && XLSX_FORMATS[c.typeOf(r)];
       if (fmt) cell.numFmt = fmt;
       if (typeof v === 'string' && (v.includes('\n') || v.length > (c.width ?? 50)))

@@ -2,6 +2,7 @@
 import { DomainError } from '../../errors/index.ts';
 import { z } from 'zod';
 import { listHistory, verifyHistory } from '../../history/history.ts';
+import { checkAnchor, formatAnchor, historyHead, parseAnchor } from '../../history/anchor.ts';
 import { changeRoute, readRoute, type RouteDef } from '../route-table.ts';
 import { PERMISSIONS, ROLE_DEFS } from '../roles.ts';
 import { listUnits, syncUnits } from '../units.ts';
@@ -203,14 +204,24 @@ export const adminRoutes: RouteDef[] = [
   readRoute({
     method: 'GET',
     url: '/api/history/verify',
-    summary: 'Recompute the hash chain: reports edited or deleted entries',
+    summary:
+      'Recompute the hash chain: reports edited or deleted entries (deleted last ones given an anchor SEQ:HASH) and the head',
     tag: 'history',
     access: 'history.read',
+    query: z.object({ anchor: z.string().max(80).optional() }),
     response: z.object({
       ok: z.boolean(),
       entries: z.number(),
       problems: z.array(z.object({ seq: z.number(), problem: z.string() })),
+      head: z.string(),
     }),
-    read: async ({ db }) => db.read((ws) => verifyHistory(ws)),
+    read: async ({ db, query }) => {
+      const anchor = query.anchor !== undefined ? parseAnchor(query.anchor) : undefined;
+      return db.read(async (ws) => {
+        const r = await verifyHistory(ws);
+        if (anchor) r.problems.push(...(await checkAnchor(ws, anchor)));
+        return { ...r, ok: r.problems.length === 0, head: formatAnchor(await historyHead(ws)) };
+      });
+    },
   }),
 ];

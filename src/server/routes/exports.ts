@@ -12,6 +12,7 @@ import type { Workspace } from '../../workspace/workspace.ts';
 import type { AuthUser } from '../auth.ts';
 import { scopeParams, SCOPE_SQL, visibleTins } from '../queries/operators.ts';
 import { fileRoute, type RouteDef } from '../route-table.ts';
+import { csvLine } from '../../exports/cells.ts';
 
 const stamp = () => new Date().toISOString().slice(0, 10);
 
@@ -49,11 +50,6 @@ async function planFile(
     return readFileSync(file);
   });
 }
-
-const csvCell = (v: unknown) => {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\n;]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
 
 export const exportRoutes: RouteDef[] = [
   fileRoute({
@@ -133,7 +129,7 @@ export const exportRoutes: RouteDef[] = [
           { levels: levels.join(','), ...scopeParams(user.offices) },
         );
         const head = ['operator_id', 'size_segment', 'gri', 'risk_level', 'config_id', 'computed_at'];
-        const csv = [head.join(','), ...rows.map((r) => head.map((h) => csvCell(r[h])).join(','))].join('\n') + '\n';
+        const csv = [csvLine(head), ...rows.map((r) => csvLine(head.map((h) => r[h])))].join('\n') + '\n';
         return { filename: `selectivity-gri-${stamp()}.csv`, contentType: 'text/csv; charset=utf-8', data: csv };
       }),
   }),

@@ -32,6 +32,7 @@ import {
   saveMember,
   saveSubcommittee,
   setSetting,
+  SETTING_KEYS,
   setTerms,
   signOff,
   updateAction,
@@ -380,7 +381,7 @@ export const governanceRoutes: RouteDef[] = [
     tag: 'governance',
     access: 'governance.write',
     audit: { action: 'governance.setting', entityType: 'governance_setting' },
-    params: z.object({ key: z.string().max(60) }),
+    params: z.object({ key: z.enum(SETTING_KEYS) }),
     body: z.object({ value: z.union([z.string().max(300), z.boolean(), z.number()]) }),
     response: json,
     change: async ({ params, body, user }, ws) => ({
