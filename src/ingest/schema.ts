@@ -9,4 +9,15 @@ export const ingestMigrations: Migration[] = [
     sql: `ALTER TABLE imports ADD COLUMN file_size BIGINT;
           ALTER TABLE imports ADD COLUMN file_fingerprint VARCHAR;`,
   },
+  {
+    id: 'ingest-002-saved-mappings',
+    description: 'column mappings saved by name (web app, cip mapping save) and reused by cip import --mapping NAME',
+    sql: `CREATE TABLE ingest_mappings (
+            name VARCHAR PRIMARY KEY,
+            kind VARCHAR NOT NULL,
+            mapping_json VARCHAR NOT NULL,
+            saved_by VARCHAR NOT NULL,
+            saved_at TIMESTAMP NOT NULL
+          );`,
+  },
 ];

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { withWorkspace } from '../../workspace/workspace.ts';
 import { listHistory, verifyHistory } from '../../history/history.ts';
 import { formatTable, printJson, withCommonOptions } from '../output.ts';
+import { setExitCode } from '../transport/context.ts';
 
 export function register(program: Command): void {
   const history = program.command('history').description('the append-only, hash-chained history of changes');
@@ -35,7 +36,7 @@ export function register(program: Command): void {
         console.log(`History TAMPERED: ${r.problems.length} problem(s) in ${r.entries} entries`);
         for (const p of r.problems) console.log(`  entry ${p.seq}: ${p.problem}`);
       }
-      if (!r.ok) process.exitCode = 2;
+      if (!r.ok) setExitCode(2);
     });
   });
 }

@@ -18,6 +18,7 @@ import {
   signOff,
   writeMinutes,
 } from '../../governance/index.ts';
+import { clientPath } from '../transport/context.ts';
 
 interface Opts {
   workspace?: string;
@@ -241,7 +242,7 @@ export function register(program: Command): void {
         const f = formatOf(o.output, o.format);
         const { minutesDocx, minutesXlsx } = await import('../../governance/export.ts');
         const buf = f === 'docx' ? await minutesDocx(ws, ref) : await minutesXlsx(ws, ref);
-        writeFileSync(o.output, buf);
+        writeFileSync(clientPath(o.output), buf);
         if (o.json) return printJson({ ref, file: o.output, format: f, bytes: buf.length });
         console.log(`Minutes of ${ref} written to ${o.output} (${buf.length} bytes).`);
       });
@@ -255,7 +256,7 @@ export function register(program: Command): void {
           const f = formatOf(o.output);
           const { decisionLogDocx, decisionLogXlsx } = await import('../../governance/export.ts');
           const buf = f === 'docx' ? await decisionLogDocx(ws) : await decisionLogXlsx(ws);
-          writeFileSync(o.output, buf);
+          writeFileSync(clientPath(o.output), buf);
           if (o.json) return printJson({ file: o.output, format: f, bytes: buf.length });
           return console.log(`Decision log written to ${o.output} (${buf.length} bytes).`);
         }

@@ -24,7 +24,7 @@ async function withTmp<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   }
 }
 
-const pseudonymiseFor = (user: AuthUser, asked: string | undefined) =>
+export const pseudonymiseFor = (user: AuthUser, asked: string | undefined) =>
   asked === 'true' || !user.permissions.has('taxpayer.read');
 
 type DocxModule = { writeDocument: (p: unknown, file: string) => Promise<unknown> };

@@ -7,7 +7,13 @@ import { estimateEffect, EffectInputError } from '../../measure/effect/index.ts'
 import { pcaPlan, PcaPlanError } from '../../measure/pca/index.ts';
 import { visibleTins } from '../queries/operators.ts';
 import { readRoute, type RouteDef } from '../route-table.ts';
-import { BacktestError, checkPeriods, runBacktest, type BacktestOptions } from '../../measure/backtest/backtest.ts';
+import {
+  BacktestError,
+  checkPeriods,
+  runBacktest,
+  type BacktestOptions,
+  type BacktestProgress,
+} from '../../measure/backtest/backtest.ts';
 import { loadSelectivityConfig, type Lang } from '../../measure/selectivity/index.ts';
 import { LABELLED } from '../../measure/selectivity/profiles.ts';
 import type { Workspace } from '../../workspace/workspace.ts';
@@ -75,7 +81,7 @@ async function backtestPeriods(ws: Workspace): Promise<z.infer<typeof backtestPe
 }
 
 const date = z.string().max(40).describe('YYYY-MM-DD');
-const backtestQuery = z.object({
+export const backtestQuery = z.object({
   train_from: date.optional(),
   train_until: date,
   valid_from: date.optional(),
@@ -115,7 +121,7 @@ const ranking = z.object({
     }),
   ),
 });
-const backtestResponse = z.object({
+export const backtestResponse = z.object({
   periods: z.object({
     train: z.object({ from: z.string().nullable(), until: z.string() }),
     validation: z.object({ from: z.string(), until: z.string() }).nullable(),
@@ -139,10 +145,11 @@ const backtestResponse = z.object({
   operators: ranking,
 });
 
-async function backtestForApi(
+export async function backtestForApi(
   ws: Workspace,
   q: z.infer<typeof backtestQuery>,
   lang: Lang,
+  progress?: BacktestProgress,
 ): Promise<z.infer<typeof backtestResponse>> {
   const o: BacktestOptions = {
     trainFrom: q.train_from,
@@ -172,7 +179,7 @@ async function backtestForApi(
       );
   }
   const cfg = loadSelectivityConfig();
-  const r = await runBacktest(ws, cfg, o);
+  const r = await runBacktest(ws, cfg, o, progress);
   return {
     periods: r.periods,
     history: r.history,
