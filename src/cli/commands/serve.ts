@@ -11,6 +11,7 @@ interface ServeOpts {
   jobs: string;
   readJobs: string;
   uploadLimit: string;
+  web: boolean;
 }
 
 export function register(program: Command): void {
@@ -23,6 +24,7 @@ export function register(program: Command): void {
     .option('--jobs <n>', 'jobs that change the workspace (imports, GRI runs) run one after another, N at once', '1')
     .option('--read-jobs <n>', 'reading jobs (backtests, exports) at once', '2')
     .option('--upload-limit <size>', 'largest file uploaded for import, e.g. 4GB or 500MB', '4GB')
+    .option('--no-web', 'the HTTP API only, without the web application')
     .action(async (opts: ServeOpts) => {
       const port = parsePort(opts.port);
       const { ensureFirstAdmin } = await import('../../server/index.ts');
@@ -31,6 +33,7 @@ export function register(program: Command): void {
           workspace: opts.workspace,
           port,
           host: opts.host,
+          web: opts.web,
           service: {
             writeSlots: count('--jobs', opts.jobs),
             readSlots: count('--read-jobs', opts.readJobs),
@@ -84,6 +87,7 @@ export async function serveUntilStopped(
     workspace?: string;
     port: number;
     host: string;
+    web?: boolean;
     service?: { writeSlots?: number; readSlots?: number; uploadLimit?: number };
   },
   signInHint: (db: ServerDb, dir: string) => Promise<string | null>,
@@ -98,13 +102,13 @@ export async function serveUntilStopped(
     await server.close();
     throw e;
   }
-  if (hint) console.log(hint);
-  console.log('Press Ctrl+C to stop.');
   const stop = async () => {
     await server.close();
     process.exit(0);
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  if (hint) console.log(hint);
+  console.log('Press Ctrl+C to stop.');
   return new Promise<never>(() => undefined);
 }
