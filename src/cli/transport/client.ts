@@ -150,24 +150,27 @@ function sendCommand(rec: ServerRecord, token: string): Promise<number | undefin
             } else if (e.t === 'x') exit = e.code;
           }
         });
-        res.on('end', () => {
-          if (exit !== undefined) resolve(exit);
-          else {
-            bar?.done();
-            reject(
-              new WorkspaceBusyError(
-                `the server (${rec.url}, PID ${rec.pid}) stopped before the command finished; ` +
-                  `nothing of an unfinished change was kept: run it again`,
-              ),
-            );
-          }
-        });
-        res.on('error', (err) => reject(err));
+        res.on('end', ended);
+        res.on('error', ended); // connection cut (the server was killed)
       },
     );
-    req.on('error', (err) => {
+    let settled = false;
+    /** The answer ended: with the exit code, or cut off before it (the server stopped or crashed). */
+    function ended(): void {
+      if (settled) return;
+      settled = true;
+      if (exit !== undefined) return resolve(exit);
+      bar?.done();
+      reject(
+        new WorkspaceBusyError(
+          `the server (${rec.url}, PID ${rec.pid}) stopped before the command finished; ` +
+            `nothing of an unfinished change was kept: run it again`,
+        ),
+      );
+    }
+    req.on('error', () => {
       if (!answered) resolve(undefined);
-      else reject(err);
+      else ended();
     });
     req.end(JSON.stringify(body));
   });
