@@ -24,7 +24,7 @@ import type { ServerDb } from '../server/db.ts';
 import type { Permission } from '../server/roles.ts';
 import { visibleTins } from '../server/queries/operators.ts';
 import { pseudonymiseFor } from '../server/routes/exports.ts';
-import { backtestForApi, backtestQuery } from '../server/routes/measure.ts';
+import { backtestForApi, backtestQuery, checkBacktestQuery } from '../server/routes/measure.ts';
 import { removeUpload, uploadPath } from '../server/uploads.ts';
 import type { JobContext, JobOutcome } from './queue.ts';
 
@@ -159,6 +159,7 @@ const backtestKind = kind({
   connection: 'own',
   pollProgress: true,
   async prepare(_db, p) {
+    checkBacktestQuery(p); // a bad period is refused at once, as GET /api/backtest does
     return { title: `${p.train_until} → ${p.test_from} … ${p.test_until}`, params: p };
   },
   async run(ctx, p, user) {

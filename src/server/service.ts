@@ -11,6 +11,8 @@ import { jobKindOf, runRemote, type RemoteEvent, type RemoteOutcome } from '../c
 import { LOCAL_OPERATOR_PATH, TOKEN_HEADER } from '../cli/transport/client.ts';
 import type { Workspace, WorkspaceLender } from '../workspace/workspace.ts';
 import type { ServerDb } from './db.ts';
+import type { AuthUser } from './auth.ts';
+import { mayRead } from '../jobs/kinds.ts';
 import type { Guard, RouteDef } from './route-table.ts';
 import { setUploadLimit } from './uploads.ts';
 
@@ -41,6 +43,8 @@ export async function setupService(
   if (opts.localToken) registerLocalOperator(app, db, opts.localToken);
 }
 
+const eventUsers = new WeakMap<FastifyRequest, AuthUser>();
+
 /** GET /api/jobs/events: every change of a job as a server-sent event `job` (data: a JobView, as GET /api/jobs). */
 function registerJobEvents(app: FastifyInstance, db: ServerDb, guard: Guard): void {
   const route = { method: 'GET', url: '/api/jobs/events', access: 'authenticated' } as RouteDef;
@@ -49,10 +53,12 @@ function registerJobEvents(app: FastifyInstance, db: ServerDb, guard: Guard): vo
     {
       schema: { summary: 'Jobs as they change (server-sent events `job`, data as GET /api/jobs/{id})', tags: ['jobs'] },
       onRequest: async (req) => {
-        await guard(req, route);
+        const user = await guard(req, route);
+        if (user) eventUsers.set(req, user);
       },
     },
     async (req, reply) => {
+      const user = eventUsers.get(req)!;
       const queue = queueOf(db);
       reply.hijack();
       const res = reply.raw;
@@ -63,7 +69,8 @@ function registerJobEvents(app: FastifyInstance, db: ServerDb, guard: Guard): vo
         connection: 'keep-alive',
       });
       const write = (v: JobView) => {
-        if (!res.destroyed) res.write(`event: job\ndata: ${JSON.stringify(v)}\n\n`);
+        const shown = mayRead(user, v) ? v : { ...v, result: null, fileName: null };
+        if (!res.destroyed) res.write(`event: job\ndata: ${JSON.stringify(shown)}\n\n`);
       };
       // Jobs still under way first, so a page opened mid-job shows it at once.
       for (const v of (await queue.list(50)).filter((j) => j.status === 'queued' || j.status === 'running')) write(v);

@@ -177,3 +177,9 @@ export const importRoutes: RouteDef[] = [
     },
   }),
 ];
+
+export type Upload = z.infer<typeof UploadSchema>;
+export type ImportFields = z.infer<typeof ImportFieldsSchema>;
+export type SuggestionAnswer = z.infer<typeof SuggestionSchema>;
+export type PreviewAnswer = z.infer<typeof PreviewSchema>;
+export type SavedMappingAnswer = z.infer<typeof SavedMappingSchema>;

@@ -145,12 +145,8 @@ export const backtestResponse = z.object({
   operators: ranking,
 });
 
-export async function backtestForApi(
-  ws: Workspace,
-  q: z.infer<typeof backtestQuery>,
-  lang: Lang,
-  progress?: BacktestProgress,
-): Promise<z.infer<typeof backtestResponse>> {
+/** The periods of a backtest request, checked (the refusal names the API's parameters). */
+export function checkBacktestQuery(q: z.infer<typeof backtestQuery>): BacktestOptions {
   const o: BacktestOptions = {
     trainFrom: q.train_from,
     trainUntil: q.train_until,
@@ -164,6 +160,16 @@ export async function backtestForApi(
   } catch (e) {
     throw new DomainError(apiNames((e as Error).message), 'invalid');
   }
+  return o;
+}
+
+export async function backtestForApi(
+  ws: Workspace,
+  q: z.infer<typeof backtestQuery>,
+  lang: Lang,
+  progress?: BacktestProgress,
+): Promise<z.infer<typeof backtestResponse>> {
+  const o = checkBacktestQuery(q);
   if (o.validFrom && o.validUntil) {
     // fitModel would fail with a plain error; say which period is empty instead.
     const n = Number(
