@@ -5,7 +5,8 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, get, post } from '../api.ts';
 import { ErrorBox } from '../components/Status.tsx';
 import { JobProgress, kindLabel } from '../components/JobProgress.tsx';
-import { isActive, useJobEvents, type JobView } from '../components/jobs.ts';
+import { isActive, startJob, useJobEvents, type JobView } from '../components/jobs.ts';
+import type { JobRequest } from '../../../src/server/routes/jobs.ts';
 import { fmtDateTime, fmtInt, fmtNum } from '../format.ts';
 import { navigate } from '../router.ts';
 import { can, useMe } from '../session.tsx';
@@ -57,6 +58,40 @@ function Outcome({ job }: { job: JobView }) {
   }
 }
 
+/** Work that can be started from here (each kind by the users whose role gives its permission). */
+const STARTERS: { label: string; permission: string; req: JobRequest }[] = [
+  { label: 'jobs.start.gri', permission: 'gri.write', req: { kind: 'gri', params: { risk: 'general' } } },
+  { label: 'jobs.start.xlsx', permission: 'exports.read', req: { kind: 'plan-export', params: { format: 'xlsx' } } },
+  { label: 'jobs.start.docx', permission: 'exports.read', req: { kind: 'plan-export', params: { format: 'docx' } } },
+  { label: 'jobs.start.pca', permission: 'taxpayer.read', req: { kind: 'pca', params: { capacity: 100 } } },
+  {
+    label: 'jobs.start.selectivity',
+    permission: 'taxpayer.read',
+    req: { kind: 'selectivity', params: { level: 'operator' } },
+  },
+];
+
+function StartBar({ onStarted, onError }: { onStarted: (j: JobView) => void; onError: (e: string) => void }) {
+  const { t } = useTranslation();
+  const me = useMe();
+  const allowed = STARTERS.filter((s) => can(me, s.permission));
+  if (allowed.length === 0) return null;
+  return (
+    <div className="filters" data-testid="job-starters">
+      {allowed.map((s) => (
+        <button
+          key={s.label}
+          type="button"
+          className="secondary"
+          onClick={() => startJob(s.req).then(onStarted, (e: Error) => onError(e.message))}
+        >
+          {t(s.label)}
+        </button>
+      ))}
+    </div>
+  );
+}
+
 export function JobsPage() {
   const { t } = useTranslation();
   const me = useMe();
@@ -88,6 +123,7 @@ export function JobsPage() {
       <h1>{t('jobs.title')}</h1>
       <p className="muted small">{t('jobs.intro')}</p>
       <ErrorBox error={error} />
+      <StartBar onStarted={onJob} onError={setError} />
       <table data-testid="jobs">
         <thead>
           <tr>
