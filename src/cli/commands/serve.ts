@@ -90,14 +90,14 @@ export async function serveUntilStopped(
     web?: boolean;
     service?: { writeSlots?: number; readSlots?: number; uploadLimit?: number };
   },
-  signInHint: (db: ServerDb, dir: string) => Promise<string | null>,
+  signInHint: (db: ServerDb, dir: string, url: string) => Promise<string | null>,
 ): Promise<never> {
   const { startServer } = await import('../../server/index.ts');
   const server = await startServer({ ...opts, log: (m) => console.log(m) });
   console.log(`CIP Workbench at ${server.url}  (API ${server.url}/api, OpenAPI ${server.url}/api/openapi.json)`);
   let hint: string | null;
   try {
-    hint = await signInHint(server.db, server.db.main.dir);
+    hint = await signInHint(server.db, server.db.main.dir, server.url);
   } catch (e) {
     await server.close();
     throw e;
