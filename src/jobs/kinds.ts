@@ -15,15 +15,13 @@ import { computeSegmentation } from '../segmentation/index.ts';
 import { exportSelectivity } from '../measure/selectivity/export.ts';
 import { loadSelectivityConfig } from '../measure/selectivity/config.ts';
 import { pcaPlan, pcaPlanCsv } from '../measure/pca/index.ts';
-import { gatherPlan } from '../plan/export/gather.ts';
-import { writeWorkbook } from '../plan/export/xlsx.ts';
 import { minutesDocx, minutesXlsx } from '../governance/export.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import type { AuthUser } from '../server/auth.ts';
 import type { ServerDb } from '../server/db.ts';
 import type { Permission } from '../server/roles.ts';
 import { visibleTins } from '../server/queries/operators.ts';
-import { pseudonymiseFor } from '../server/routes/exports.ts';
+import { planFile } from '../server/routes/exports.ts';
 import { backtestForApi, backtestQuery, checkBacktestQuery } from '../server/routes/measure.ts';
 import { removeUpload, uploadPath } from '../server/uploads.ts';
 import type { JobContext, JobOutcome } from './queue.ts';
@@ -247,17 +245,12 @@ const planExportKind = kind({
     return { title: p.format, params: p };
   },
   async run(ctx, p, user) {
-    ctx.progress.phase('gathering');
-    const plan = await gatherPlan(ctx.ws, {
-      pseudonymise: pseudonymiseFor(user, p.pseudonymise ? 'true' : undefined),
-    });
-    ctx.throwIfCancelled();
+    // The same file as GET /api/exports/plan.{xlsx,docx}: the reader's language, TINs pseudonymised by role.
     ctx.progress.phase('writing');
+    const buf = await planFile(ctx.ws, user, p.pseudonymise ? 'true' : undefined, p.format);
     const name = `cip-plan-${new Date().toISOString().slice(0, 10)}.${p.format}`;
-    const out = join(ctx.filesDir(), name);
-    if (p.format === 'xlsx') await writeWorkbook(plan, out);
-    else await (await import('../plan/export/docx.ts')).writeDocument(plan, out);
-    return { fileName: name, result: { type: 'file', name, bytes: fileBytes(ctx.filesDir(), name), rows: null } };
+    writeFileSync(join(ctx.filesDir(), name), buf);
+    return { fileName: name, result: { type: 'file', name, bytes: buf.length, rows: null } };
   },
 });
 
@@ -270,9 +263,12 @@ const minutesKind = kind({
   async prepare(_db, p) {
     return { title: `${p.ref} (${p.format})`, params: p };
   },
-  async run(ctx, p) {
+  async run(ctx, p, user) {
     ctx.progress.phase('writing');
-    const buf = p.format === 'docx' ? await minutesDocx(ctx.ws, p.ref) : await minutesXlsx(ctx.ws, p.ref);
+    const buf =
+      p.format === 'docx'
+        ? await minutesDocx(ctx.ws, p.ref, user.language)
+        : await minutesXlsx(ctx.ws, p.ref, user.language);
     const name = `minutes-${p.ref}.${p.format}`;
     writeFileSync(join(ctx.filesDir(), name), buf);
     return { fileName: name, result: { type: 'file', name, bytes: buf.length, rows: null } };

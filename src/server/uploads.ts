@@ -27,7 +27,18 @@ export interface Upload {
   format: SourceFormat;
 }
 
-const gib = (n: number) => `${(n / 1024 ** 3).toFixed(n % 1024 ** 3 === 0 ? 0 : 1)} GiB`;
+/** 4 GiB, 3.7 GiB, 500 MiB, 1 KiB. */
+function size(n: number): string {
+  for (const [unit, k] of [
+    ['GiB', 3],
+    ['MiB', 2],
+    ['KiB', 1],
+  ] as const) {
+    const v = n / 1024 ** k;
+    if (v >= 1) return `${Number.isInteger(v) ? v : v.toFixed(1)} ${unit}`;
+  }
+  return `${n} bytes`;
+}
 
 /** Receives the one file of a multipart request. */
 export async function receiveUpload(req: FastifyRequest, db: ServerDb): Promise<Upload> {
@@ -46,19 +57,21 @@ export async function receiveUpload(req: FastifyRequest, db: ServerDb): Promise<
   const dir = join(db.main.dir, UPLOADS, uploadId);
   mkdirSync(dir, { recursive: true });
   const path = join(dir, fileName);
+  const tooLarge = () =>
+    new DomainError(
+      `${fileName} is larger than the upload limit of ${size(limits.get(db) ?? 0)} (cip serve --upload-limit)`,
+      'too_large',
+    );
   try {
     await pipeline(part.file, createWriteStream(path));
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
+    if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
     throw err;
   }
   if (part.file.truncated) {
     rmSync(dir, { recursive: true, force: true });
-    const limit = limits.get(db) ?? 0;
-    throw new DomainError(
-      `${fileName} is larger than the upload limit of ${gib(limit)} (cip serve --upload-limit)`,
-      'too_large',
-    );
+    throw tooLarge();
   }
   return { uploadId, fileName, bytes: statSync(path).size, format: detectFormat(fileName) };
 }

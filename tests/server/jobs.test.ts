@@ -7,6 +7,11 @@ import type { FastifyInstance } from 'fastify';
 import { queueOf } from '../../src/jobs/queue.ts';
 import type { JobView } from '../../src/jobs/view.ts';
 import { call, login, seedLines, startTestServer, type Session, type TestServer } from './helpers.ts';
+import { Workspace } from '../../src/workspace/workspace.ts';
+import { ServerDb } from '../../src/server/db.ts';
+import { buildApp } from '../../src/server/app.ts';
+import { addUser } from '../../src/server/users.ts';
+import { tmpDir } from '../helpers/tmp.ts';
 
 const FIX = join(import.meta.dirname, '..', 'fixtures', 'ingest');
 
@@ -232,5 +237,54 @@ describe('jobs', () => {
       [b.id, 'cancelled'],
       [a.id, 'succeeded'],
     ]);
+  });
+});
+
+describe('exports as jobs, and who may see them', () => {
+  it('a plan workbook job writes the file GET /api/exports/plan.xlsx gives; a PCA list is its creator’s only', async () => {
+    const start = await call(srv.app, head, 'POST', '/api/jobs', { kind: 'plan-export', params: { format: 'xlsx' } });
+    expect(start.statusCode, start.body).toBe(200);
+    const job = await finished(start.json().id);
+    expect(job.status, job.error ?? '').toBe('succeeded');
+    const file = await call(srv.app, head, 'GET', `/api/jobs/${job.id}/download`);
+    expect(file.statusCode).toBe(200);
+    expect(file.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect(file.rawPayload.subarray(0, 2).toString()).toBe('PK');
+    expect(job.result).toEqual({ type: 'file', name: job.fileName, bytes: file.rawPayload.length, rows: null });
+
+    const director = await login(srv.app, 'director');
+    const pca = await call(srv.app, director, 'POST', '/api/jobs', { kind: 'pca', params: { capacity: 10 } });
+    const pj = await finished(pca.json().id);
+    expect(pj.status, pj.error ?? '').toBe('succeeded');
+    expect((await call(srv.app, director, 'GET', `/api/jobs/${pj.id}/download`)).statusCode).toBe(200);
+    // Another user with taxpayer access (another unit) sees the job but not its list.
+    const other = await call(srv.app, coordinator, 'GET', `/api/jobs/${pj.id}`);
+    expect(other.json()).toMatchObject({ id: pj.id, result: null, fileName: null });
+    expect((await call(srv.app, coordinator, 'GET', `/api/jobs/${pj.id}/download`)).statusCode).toBe(403);
+  });
+
+  it('the line-level selectivity list is refused to a user who sees one office only', async () => {
+    const r = await call(srv.app, operational, 'POST', '/api/jobs', { kind: 'selectivity', params: {} });
+    expect(r.statusCode).toBe(403);
+    expect(r.json().error).toContain('covers every office');
+  });
+});
+
+describe('upload limit', () => {
+  it('a file over the limit is refused with 413, naming the limit and the option', async () => {
+    const ws = await Workspace.open(tmpDir('cip-upload-'), { create: true });
+    await addUser(ws, { username: 'cc', roles: 'coordinator', password: 'correct-horse-42' });
+    const db = await ServerDb.attach(ws, 1);
+    const app = await buildApp(db, { web: false, service: { uploadLimit: 1024 } });
+    try {
+      const s = await login(app, 'cc', 'correct-horse-42');
+      const r = await upload(app, s, 'big.csv', Buffer.alloc(4096, 'a'));
+      expect(r.statusCode).toBe(413);
+      expect(r.json().error).toBe('big.csv is larger than the upload limit of 1 KiB (cip serve --upload-limit)');
+    } finally {
+      await app.close();
+      await db.close();
+      ws.close();
+    }
   });
 });

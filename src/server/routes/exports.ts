@@ -29,7 +29,7 @@ export const pseudonymiseFor = (user: AuthUser, asked: string | undefined) =>
 
 type DocxModule = { writeDocument: (p: unknown, file: string) => Promise<unknown> };
 
-async function planFile(
+export async function planFile(
   ws: Workspace,
   user: AuthUser,
   pseudonymise: string | undefined,
