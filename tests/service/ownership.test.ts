@@ -93,30 +93,29 @@ function withoutJobs(s: Record<string, string>) {
 }
 
 describe('a busy port, a busy workspace', () => {
-  it('a busy port is named with --port, and no administrator is created', { timeout: 200_000 }, async () => {
-    const ws = join(tmpDir(), 'ws');
-    cipJson(['init', ws]);
-    const blocker = createServer();
-    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
-    const port = (blocker.address() as { port: number }).port;
-    try {
-      const r = cip(['serve', '-w', ws, '--port', String(port), '--no-web']);
-      expect(r.code).toBe(3);
-      expect(r.stderr).toBe(
-        `error: port ${port} on 127.0.0.1 is already in use by another program: choose another port with --port (e.g. --port 8080)\n`,
-      );
-      expect(r.stderr).not.toContain('EADDRINUSE');
-    } finally {
-      blocker.close();
-    }
-    expect(cipJson(['users', 'list', '-w', ws])).toEqual([]);
-    expect(existsSync(join(ws, '.cip-server.json'))).toBe(false);
-    // The next start makes the administrator and prints its password.
-    const s = await startServe(ws);
-    await s.stop();
-    expect(s.password).toMatch(/^\S{8,}$/);
-    expect(s.output()).toContain(`cip users set-password admin --workspace ${ws}`);
-  });
+  it(
+    'a busy port is named with --port, and no administrator is created (the first start makes it, above)',
+    { timeout: 200_000 },
+    async () => {
+      const ws = join(tmpDir(), 'ws');
+      cipJson(['init', ws]);
+      const blocker = createServer();
+      await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+      const port = (blocker.address() as { port: number }).port;
+      try {
+        const r = cip(['serve', '-w', ws, '--port', String(port), '--no-web']);
+        expect(r.code).toBe(3);
+        expect(r.stderr).toBe(
+          `error: port ${port} on 127.0.0.1 is already in use by another program: choose another port with --port (e.g. --port 8080)\n`,
+        );
+        expect(r.stderr).not.toContain('EADDRINUSE');
+      } finally {
+        blocker.close();
+      }
+      expect(cipJson(['users', 'list', '-w', ws])).toEqual([]);
+      expect(existsSync(join(ws, '.cip-server.json'))).toBe(false);
+    },
+  );
 
   it(
     'cip serve on a served workspace says so; a workspace held by another process names its PID',
