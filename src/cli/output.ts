@@ -2,6 +2,7 @@
 import { describeIssues, DomainError, exitCode, kindOf, userMessage } from '../errors/index.ts';
 import type { Command } from 'commander';
 import { ZodError } from 'zod';
+import { clientEnv } from './transport/context.ts';
 
 export interface CommonOptions {
   workspace?: string;
@@ -30,7 +31,7 @@ export function reportError(err: unknown): number {
     process.stderr.write(`error: ${userMessage(err)}\n`);
   } else {
     process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
-    if (process.env.CIP_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    if (clientEnv('CIP_DEBUG') && err instanceof Error) process.stderr.write(`${err.stack}\n`);
   }
   return exitCode(err);
 }

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { userInfo } from 'node:os';
 import type { Workspace } from '../workspace/workspace.ts';
 import { userStateProblems } from './recorded-state.ts';
+import { remoteClient } from '../cli/transport/context.ts';
 
 export interface ChangeInput {
   actor: string;
@@ -30,9 +31,9 @@ export interface HistoryEntry {
   hash: string;
 }
 
-/** The user a CLI command acts as: --user, else $CIP_USER, else the OS account. */
+/** The user a CLI command acts as: --user, else $CIP_USER, else the OS account (the client's, through a server). */
 export function cliActor(option?: string): string {
-  return option ?? process.env.CIP_USER ?? safeOsUser();
+  return option ?? remoteClient()?.actor ?? process.env.CIP_USER ?? safeOsUser();
 }
 
 function safeOsUser(): string {

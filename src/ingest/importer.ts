@@ -6,11 +6,20 @@
 // size and first/last MiB match an earlier import is hashed first, so a plain re-import costs no import.
 import { DomainError } from '../errors/index.ts';
 import { basename } from 'node:path';
+import { existsSync } from 'node:fs';
 import type { Workspace } from '../workspace/workspace.ts';
 import { recordChange } from '../history/history.ts';
 import { kindDef, requiredFields, type ImportKind, type KindDef } from './fields.ts';
 import { loadMappingFile, validateMapping, type Mapping } from './mapping.ts';
-import { openSource, sampleRows, stageAsParquet, workspaceTmpDir, describeReadError, type Source } from './source.ts';
+import {
+  openSource,
+  sampleRows,
+  stageAsParquet,
+  workspaceTmpDir,
+  describeReadError,
+  SourceError,
+  type Source,
+} from './source.ts';
 import { compileMapping } from './compile.ts';
 import { suggestMapping } from './suggest.ts';
 import { runWithProgress, silentProgress, type ProgressReporter } from './progress.ts';
@@ -24,7 +33,7 @@ export interface ImportOptions {
   strict?: boolean;
   actor?: string;
   progress?: ProgressReporter;
-  /** DuckDB memory_limit for the import, e.g. '1GB'. Leaves the setting alone when omitted. */
+  /** DuckDB memory_limit for the import, e.g. '1GB'. Leaves the setting alone when omitted, or in a server. */
   memoryLimit?: string;
 }
 
@@ -129,6 +138,7 @@ export async function importFile(
     mapping: preMapping ?? { fields: {} },
   });
 
+  if (!existsSync(file)) throw new SourceError(`${file}: file not found`);
   const fp = fileFingerprint(file);
   const lookalike = await ws.one(
     'SELECT import_id FROM imports WHERE kind = $kind AND file_size = $size AND file_fingerprint = $fp LIMIT 1',
@@ -168,7 +178,7 @@ export async function importFile(
       // row groups (a Parquet file from another tool, the CSV copy) and leaves them to be compressed again at
       // the next checkpoint (≈ 13 s of 10M CSV lines); unordered, each thread writes its row groups once.
       let inserted: number;
-      await ws.run('SET preserve_insertion_order = false');
+      await ws.setInstanceSetting('preserve_insertion_order', 'false');
       try {
         inserted = await runWithProgress(
           ws,
@@ -182,7 +192,7 @@ export async function importFile(
       } catch (err) {
         throw new ImportError(describeReadError(file, err).message);
       } finally {
-        await ws.run('RESET preserve_insertion_order');
+        await ws.restoreInstanceSetting('preserve_insertion_order');
       }
       const read = Number(await ws.scalar(`SELECT count(*) FROM ${src.relation}`, src.params));
 
@@ -314,12 +324,13 @@ export async function importFile(
     hashing?.cancel();
     src.cleanup();
     await ws.run('DROP TABLE IF EXISTS _ing_rejects; DROP TABLE IF EXISTS _ing_dupkeys').catch(() => undefined);
+    await ws.restoreInstanceSetting('memory_limit').catch(() => undefined);
   }
 }
 
 async function configureSession(ws: Workspace, memoryLimit?: string): Promise<void> {
   await ws.run(`SET temp_directory = ${sqlString(workspaceTmpDir(ws))}`);
-  if (memoryLimit) await ws.run(`SET memory_limit = ${sqlString(memoryLimit)}`);
+  if (memoryLimit) await ws.setInstanceSetting('memory_limit', memoryLimit);
   await ws.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false; SET progress_bar_time = 0');
 }
 

@@ -16,4 +16,15 @@ export const ingestMigrations: Migration[] = [
       'rows outside the plausibility limits (dates, amounts, control characters) that older versions imported move to quarantined_rows',
     sql: quarantineSql(),
   },
+  {
+    id: 'ingest-003-saved-mappings',
+    description: 'column mappings saved by name (web app, cip mapping save) and reused by cip import --mapping NAME',
+    sql: `CREATE TABLE ingest_mappings (
+            name VARCHAR PRIMARY KEY,
+            kind VARCHAR NOT NULL,
+            mapping_json VARCHAR NOT NULL,
+            saved_by VARCHAR NOT NULL,
+            saved_at TIMESTAMP NOT NULL
+          );`,
+  },
 ];

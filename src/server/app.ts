@@ -8,6 +8,7 @@ import { registerRoutes, useZod, zodToOpenApi } from './route-table.ts';
 import { describeIssues, httpStatus, kindOf, userMessage } from '../errors/index.ts';
 import { allRoutes } from './routes/index.ts';
 import { serveSpa } from './spa.ts';
+import { setupService, type ServiceOptions } from './service.ts';
 
 export interface AppOptions {
   /** Serve the built SPA (dist/web). Off in API tests. */
@@ -15,6 +16,8 @@ export interface AppOptions {
   logger?: boolean;
   /** Trust X-Forwarded-* from a reverse proxy (TLS termination). */
   trustProxy?: boolean;
+  /** Job queue, uploads, local operator (src/server/service.ts). */
+  service?: ServiceOptions;
 }
 
 const CSP = [
@@ -84,7 +87,9 @@ export async function buildApp(db: ServerDb, opts: AppOptions = {}): Promise<Fas
     },
   );
 
-  registerRoutes(app, db, allRoutes, makeGuard(db));
+  const guard = makeGuard(db);
+  await setupService(app, db, guard, opts.service);
+  registerRoutes(app, db, allRoutes, guard);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   if (opts.web) await serveSpa(app);
   else

@@ -38,7 +38,8 @@ export interface Change {
 export interface FileResult {
   filename: string;
   contentType: string;
-  data: Buffer | string;
+  /** A stream for large files (job downloads). */
+  data: Buffer | string | NodeJS.ReadableStream;
 }
 
 interface Base<P extends ZodType, Q extends ZodType, B extends ZodType> {

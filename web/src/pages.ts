@@ -17,6 +17,8 @@ import { EffectPage } from './pages/Effect.tsx';
 import { BacktestPage } from './pages/Backtest.tsx';
 import { ExportsPage } from './pages/Exports.tsx';
 import { GovernancePage } from './pages/Governance.tsx';
+import { ImportsPage } from './pages/Imports.tsx';
+import { JobsPage } from './pages/Jobs.tsx';
 
 export interface PageDef {
   path: string;
@@ -30,6 +32,7 @@ export interface PageDef {
 
 export const PAGES: PageDef[] = [
   { path: '/', label: 'nav.overview', permission: 'overview.read', component: OverviewPage },
+  { path: '/imports', label: 'nav.imports', permission: 'data.read', component: ImportsPage },
   { path: '/data', label: 'nav.data', permission: 'data.read', component: DataPage },
   { path: '/segmentation', label: 'nav.segmentation', permission: 'segments.read', component: SegmentationPage },
   { path: '/operators/:id', label: 'nav.operator', permission: 'taxpayer.read', component: OperatorPage, hidden: true },
@@ -43,6 +46,7 @@ export const PAGES: PageDef[] = [
   { path: '/backtest', label: 'nav.backtest', permission: 'measure.read', component: BacktestPage },
   { path: '/governance', label: 'nav.governance', permission: 'plan.read', component: GovernancePage },
   { path: '/exports', label: 'nav.exports', permission: ['exports.read', 'taxpayer.read'], component: ExportsPage },
+  { path: '/jobs', label: 'nav.jobs', permission: 'overview.read', component: JobsPage },
   { path: '/history', label: 'nav.history', permission: 'history.read', component: HistoryPage },
   { path: '/users', label: 'nav.users', permission: 'users.manage', component: UsersPage },
   { path: '/account', label: 'nav.account', permission: 'overview.read', component: AccountPage, hidden: true },

@@ -1,12 +1,12 @@
 // cip backtest: fit the selectivity score on a training period only and measure how it ranks the lines and
 // operators of a later test period (precision/recall in the top shares, AUC, rate by level, lift chart).
 import type { Command } from 'commander';
-import { resolve } from 'node:path';
 import { withWorkspace } from '../../workspace/workspace.ts';
 import { loadSelectivityConfig } from '../../measure/selectivity/index.ts';
 import { runBacktest, type BacktestOptions } from '../../measure/backtest/backtest.ts';
 import type { RankingMetrics } from '../../measure/backtest/metrics.ts';
 import { formatTable, printJson, withCommonOptions } from '../output.ts';
+import { clientPath } from '../transport/context.ts';
 
 interface Opts extends BacktestOptions {
   workspace?: string;
@@ -69,7 +69,7 @@ export function register(program: Command): void {
     .requiredOption('--test-until <date>', 'last day of the test period')
     .option('--factors <file>', 'factor configuration (YAML; default src/measure/selectivity/factors.default.yaml)')
     .action(async (opts: Opts) => {
-      const cfg = loadSelectivityConfig(opts.factors ? resolve(opts.factors) : undefined);
+      const cfg = loadSelectivityConfig(opts.factors ? clientPath(opts.factors) : undefined);
       await withWorkspace(opts.workspace, async (ws) => {
         const r = await runBacktest(ws, cfg, opts);
         if (opts.json) return printJson(r);

@@ -16,6 +16,7 @@ import {
   setSetting,
   setTerms,
 } from '../../governance/index.ts';
+import { clientPath } from '../transport/context.ts';
 
 interface Opts {
   workspace?: string;
@@ -167,7 +168,7 @@ export function register(program: Command): void {
         if (o.file) {
           let body: string;
           try {
-            body = readFileSync(o.file, 'utf8');
+            body = readFileSync(clientPath(o.file), 'utf8');
           } catch (e) {
             throw new UserError(`cannot read ${o.file}: ${(e as Error).message}`);
           }

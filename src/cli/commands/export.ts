@@ -4,6 +4,7 @@ import { withWorkspace } from '../../workspace/workspace.ts';
 import { printJson, UserError, withCommonOptions } from '../output.ts';
 import type { GatherOptions } from '../../plan/export/gather.ts';
 import { parseDate } from '../../plan/measures/store.ts';
+import { clientPath } from '../transport/context.ts';
 
 // The writers pull in exceljs, docx, echarts and resvg: loaded only when an export runs, so that every
 // other `cip` command starts without them.
@@ -86,7 +87,7 @@ export function register(program: Command): void {
     await withWorkspace(o.workspace, async (ws) => {
       const plan = await gatherPlan(ws, await gatherOpts(o));
       const { writeWorkbook } = await import('../../plan/export/xlsx.ts');
-      const r = await writeWorkbook(plan, out);
+      const r = await writeWorkbook(plan, clientPath(out));
       if (o.json) return printJson({ file: out, ...r, notes: plan.notes, historyHead: plan.historyHead });
       console.log(`Workbook written to ${out}: ${r.sheets.map((s) => `${s.code} (${s.rows})`).join(', ')}.`);
       for (const n of plan.notes) console.log(`  note: ${n}`);
@@ -105,7 +106,7 @@ export function register(program: Command): void {
     await withWorkspace(o.workspace, async (ws) => {
       const plan = await gatherPlan(ws, await gatherOpts(o));
       const { writeDocument } = await import('../../plan/export/docx.ts');
-      const r = await writeDocument(plan, out);
+      const r = await writeDocument(plan, clientPath(out));
       if (o.json) return printJson({ file: out, ...r, notes: plan.notes, historyHead: plan.historyHead });
       console.log(
         `Plan document written to ${out} (${Math.round(r.bytes / 1024)} KB, ${plan.language}): ${r.sections.join(' | ')}.`,

@@ -18,6 +18,7 @@ import { renderRun, renderTable3 } from '../../segmentation/format.ts';
 import { formatTable, printJson, UserError, withCommonOptions } from '../output.ts';
 import { assertDirectChangeAllowed } from '../../governance/approvals.ts';
 import { stringify } from 'yaml';
+import { clientPath } from '../transport/context.ts';
 
 interface Opts {
   workspace?: string;
@@ -60,7 +61,7 @@ export function register(program: Command): void {
     .action(async (opts: Opts) =>
       withWorkspace(opts.workspace, async (ws) => {
         let cfg = opts.config
-          ? await configFromFile(ws, opts.config, opts.risk)
+          ? await configFromFile(ws, clientPath(opts.config), opts.risk)
           : (await getConfig(ws, opts.risk)).config;
         const method = weightMethod(opts.weights);
         if (method) cfg = { ...cfg, weights: { ...cfg.weights, method } };
@@ -181,7 +182,7 @@ export function register(program: Command): void {
     .option('--comment <text>', 'why')
     .action(async (file: string, opts: Opts & { risk?: string }) =>
       withWorkspace(opts.workspace, async (ws) => {
-        const cfg = await configFromFile(ws, file, opts.risk);
+        const cfg = await configFromFile(ws, clientPath(file), opts.risk);
         await assertDirectChangeAllowed(ws, 'gri_config');
         const s = await setConfig(ws, mergeConfig(cfg, {}), cliActor(opts.user), opts.comment ?? `from ${file}`);
         if (opts.json) return printJson(s);

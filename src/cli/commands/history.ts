@@ -12,6 +12,7 @@ import {
   recordCheckpoint,
 } from '../../history/anchor.ts';
 import { formatTable, printJson, UserError, withCommonOptions } from '../output.ts';
+import { clientEnv, clientPath, setExitCode } from '../transport/context.ts';
 
 export function register(program: Command): void {
   const history = program.command('history').description('the append-only, hash-chained history of changes');
@@ -45,8 +46,8 @@ export function register(program: Command): void {
       await withWorkspace(opts.workspace, async (ws) => {
         const r = await verifyHistory(ws);
         if (anchor) r.problems.push(...(await checkAnchor(ws, anchor)));
-        const keyFile = opts.keyFile ?? process.env.CIP_HISTORY_KEY_FILE;
-        if (keyFile) r.problems.push(...(await checkCheckpoints(ws, readHistoryKey(keyFile, ws.dir))));
+        const keyFile = opts.keyFile ?? clientEnv('CIP_HISTORY_KEY_FILE');
+        if (keyFile) r.problems.push(...(await checkCheckpoints(ws, readHistoryKey(clientPath(keyFile), ws.dir))));
         r.ok = r.problems.length === 0;
         const head = formatAnchor(await historyHead(ws));
         if (opts.json) printJson({ ...r, head });
@@ -58,7 +59,7 @@ export function register(program: Command): void {
           console.log(`History TAMPERED: ${r.problems.length} problem(s) in ${r.entries} entries`);
           for (const p of r.problems) console.log(`  entry ${p.seq}: ${p.problem}`);
         }
-        if (!r.ok) process.exitCode = 2;
+        if (!r.ok) setExitCode(2);
       });
     });
 
@@ -82,10 +83,10 @@ export function register(program: Command): void {
     .option('--key-file <file>', 'the key (default $CIP_HISTORY_KEY_FILE)')
     .option('--user <name>', 'who records it (default $CIP_USER or the OS account)')
     .action(async (opts: { workspace?: string; json?: boolean; keyFile?: string; user?: string }) => {
-      const keyFile = opts.keyFile ?? process.env.CIP_HISTORY_KEY_FILE;
+      const keyFile = opts.keyFile ?? clientEnv('CIP_HISTORY_KEY_FILE');
       if (!keyFile) throw new UserError('--key-file (or CIP_HISTORY_KEY_FILE) is required');
       await withWorkspace(opts.workspace, async (ws) => {
-        const h = await recordCheckpoint(ws, readHistoryKey(keyFile, ws.dir), cliActor(opts.user));
+        const h = await recordCheckpoint(ws, readHistoryKey(clientPath(keyFile), ws.dir), cliActor(opts.user));
         if (opts.json) printJson({ ...h, anchor: formatAnchor(h) });
         else console.log(`Checkpoint recorded as entry ${h.seq}. Anchor: ${formatAnchor(h)}`);
       });

@@ -18,6 +18,7 @@ import {
   signOff,
   writeMinutes,
 } from '../../governance/index.ts';
+import { clientPath } from '../transport/context.ts';
 
 interface Opts {
   workspace?: string;
@@ -244,7 +245,7 @@ export function register(program: Command): void {
         const { parseLanguage } = await import('../../plan/export/labels.ts');
         const lang = o.lang ? parseLanguage(o.lang) : undefined;
         const buf = f === 'docx' ? await minutesDocx(ws, ref, lang) : await minutesXlsx(ws, ref, lang);
-        writeFileSync(o.output, buf);
+        writeFileSync(clientPath(o.output), buf);
         if (o.json) return printJson({ ref, file: o.output, format: f, bytes: buf.length });
         console.log(`Minutes of ${ref} written to ${o.output} (${buf.length} bytes).`);
       });
@@ -261,7 +262,7 @@ export function register(program: Command): void {
           const { parseLanguage } = await import('../../plan/export/labels.ts');
           const lang = o.lang ? parseLanguage(o.lang) : undefined;
           const buf = f === 'docx' ? await decisionLogDocx(ws, lang) : await decisionLogXlsx(ws, lang);
-          writeFileSync(o.output, buf);
+          writeFileSync(clientPath(o.output), buf);
           if (o.json) return printJson({ file: o.output, format: f, bytes: buf.length });
           return console.log(`Decision log written to ${o.output} (${buf.length} bytes).`);
         }

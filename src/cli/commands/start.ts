@@ -28,8 +28,8 @@ export function register(program: Command): void {
     .option('--no-serve', 'stop after printing the segmentation')
     .action(async (opts: Opts) => {
       const dir = resolveWorkspaceDir(opts.workspace);
+      const port = parsePort(opts.port);
       const ws = await Workspace.open(dir, { create: true });
-      let credentials: { username: string; password: string } | null = null;
       try {
         const lines = Number(await ws.scalar('SELECT count(*) FROM declaration_lines'));
         if (lines === 0) {
@@ -43,7 +43,6 @@ export function register(program: Command): void {
         console.log(renderTable1(await table1(ws)));
         console.log('');
         console.log(renderTable4(await table4(ws), false));
-        if (opts.serve) credentials = await firstRunCredentials(ws);
       } finally {
         ws.close();
       }
@@ -54,11 +53,13 @@ export function register(program: Command): void {
         );
         return;
       }
-      await serveUntilStopped({ workspace: dir, port: parsePort(opts.port), host: opts.host }, (url) =>
-        credentials
+      // Credentials are made once the server listens (a busy port fails before), and printed at once.
+      await serveUntilStopped({ workspace: dir, port, host: opts.host }, async (db, _dir, url) => {
+        const credentials = await db.exclusive((w) => firstRunCredentials(w));
+        return credentials
           ? `Next step: open ${url} in a web browser and sign in as '${credentials.username}' with password '${credentials.password}'.`
-          : `Next step: open ${url} in a web browser and sign in with your account (an administrator resets a password with: cip users set-password NAME).`,
-      );
+          : `Next step: open ${url} in a web browser and sign in with your account (an administrator resets a password with: cip users set-password NAME).`;
+      });
     });
 }
 

@@ -1,10 +1,13 @@
-// cip init, cip info, cip optimize: create a workspace, summarise what it holds, keep its lines in operator order.
+// cip init, cip info, cip optimize, cip backup: create a workspace, summarise what it holds, keep its lines in operator
+// order, copy it.
 import type { Command } from 'commander';
 import { Workspace, resolveWorkspaceDir, withWorkspace } from '../../workspace/workspace.ts';
 import { schemaVersion } from '../../workspace/migrations.ts';
 import { dataSummary } from '../../workspace/summary.ts';
 import { clusterLines, linesLayout } from '../../workspace/layout.ts';
 import { formatTable, printJson, UserError, withCommonOptions } from '../output.ts';
+import { backupWorkspace } from '../../workspace/backup.ts';
+import { clientPath } from '../transport/context.ts';
 
 export function register(program: Command): void {
   withCommonOptions(
@@ -89,5 +92,19 @@ export function register(program: Command): void {
           `The ${before.lines.toLocaleString('en')} declaration lines are already in operator order (since ${before.clusteredAt}).`,
         );
     });
+  });
+
+  withCommonOptions(
+    program
+      .command('backup <dir>')
+      .description(
+        'copy the workspace to DIR (a consistent copy, also while cip serve runs: it goes through the server)',
+      ),
+  ).action(async (dir: string, opts: { workspace?: string; json?: boolean }) => {
+    const r = await withWorkspace(opts.workspace, (ws) => backupWorkspace(ws, clientPath(dir)));
+    if (opts.json) return printJson(r);
+    console.log(
+      `Backup of ${r.workspace} written to ${r.file} (${(r.bytes / 1024 ** 2).toFixed(1)} MiB, ${r.historyEntries} history entries).`,
+    );
   });
 }

@@ -71,11 +71,24 @@ export function checkPeriods(o: BacktestOptions): void {
     throw new BacktestError(`--test-until ${o.testUntil} is before --test-from ${o.testFrom}`);
 }
 
-export async function runBacktest(ws: Workspace, cfg: SelectivityConfig, o: BacktestOptions): Promise<BacktestResult> {
+/** Phases of a backtest, for a progress display (a job of the server). */
+export interface BacktestProgress {
+  phase(label: 'fitting' | 'scoring' | 'evaluating'): void;
+}
+
+export async function runBacktest(
+  ws: Workspace,
+  cfg: SelectivityConfig,
+  o: BacktestOptions,
+  progress?: BacktestProgress,
+): Promise<BacktestResult> {
   checkPeriods(o);
   const validation = o.validFrom && o.validUntil ? { from: o.validFrom, until: o.validUntil } : undefined;
+  progress?.phase('fitting');
   const model = await fitModel(ws, cfg, { history: { from: o.trainFrom, until: o.trainUntil }, validation });
+  progress?.phase('scoring');
   const s = await scoreLines(ws, cfg, model, { from: o.testFrom, until: o.testUntil });
+  progress?.phase('evaluating');
   const labelled = Number(await ws.scalar('SELECT count(*) FROM sel_scores WHERE y IS NOT NULL'));
   if (labelled === 0)
     throw new BacktestError(

@@ -25,12 +25,12 @@ async function withTmp<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   }
 }
 
-const pseudonymiseFor = (user: AuthUser, asked: string | undefined) =>
+export const pseudonymiseFor = (user: AuthUser, asked: string | undefined) =>
   asked === 'true' || !user.permissions.has('taxpayer.read');
 
 type DocxModule = { writeDocument: (p: unknown, file: string) => Promise<unknown> };
 
-async function planFile(
+export async function planFile(
   ws: Workspace,
   user: AuthUser,
   pseudonymise: string | undefined,

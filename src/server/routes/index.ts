@@ -9,6 +9,8 @@ import { measureRoutes } from './measure.ts';
 import { exportRoutes } from './exports.ts';
 import { dataRoutes } from './data.ts';
 import { governanceRoutes } from './governance.ts';
+import { jobRoutes } from './jobs.ts';
+import { importRoutes } from './imports.ts';
 
 export const allRoutes: RouteDef[] = [
   ...authRoutes,
@@ -20,4 +22,6 @@ export const allRoutes: RouteDef[] = [
   ...measureRoutes,
   ...exportRoutes,
   ...governanceRoutes,
+  ...jobRoutes,
+  ...importRoutes,
 ];

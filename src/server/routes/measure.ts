@@ -7,7 +7,13 @@ import { estimateEffect, EffectInputError } from '../../measure/effect/index.ts'
 import { pcaPlan, PcaPlanError } from '../../measure/pca/index.ts';
 import { visibleTins } from '../queries/operators.ts';
 import { readRoute, type RouteDef } from '../route-table.ts';
-import { BacktestError, checkPeriods, runBacktest, type BacktestOptions } from '../../measure/backtest/backtest.ts';
+import {
+  BacktestError,
+  checkPeriods,
+  runBacktest,
+  type BacktestOptions,
+  type BacktestProgress,
+} from '../../measure/backtest/backtest.ts';
 import { loadSelectivityConfig, type Lang } from '../../measure/selectivity/index.ts';
 import { LABELLED } from '../../measure/selectivity/profiles.ts';
 import type { Workspace } from '../../workspace/workspace.ts';
@@ -75,7 +81,7 @@ async function backtestPeriods(ws: Workspace): Promise<z.infer<typeof backtestPe
 }
 
 const date = z.string().max(40).describe('YYYY-MM-DD');
-const backtestQuery = z.object({
+export const backtestQuery = z.object({
   train_from: date.optional(),
   train_until: date,
   valid_from: date.optional(),
@@ -115,7 +121,7 @@ const ranking = z.object({
     }),
   ),
 });
-const backtestResponse = z.object({
+export const backtestResponse = z.object({
   periods: z.object({
     train: z.object({ from: z.string().nullable(), until: z.string() }),
     validation: z.object({ from: z.string(), until: z.string() }).nullable(),
@@ -139,11 +145,8 @@ const backtestResponse = z.object({
   operators: ranking,
 });
 
-async function backtestForApi(
-  ws: Workspace,
-  q: z.infer<typeof backtestQuery>,
-  lang: Lang,
-): Promise<z.infer<typeof backtestResponse>> {
+/** The periods of a backtest request, checked (the refusal names the API's parameters). */
+export function checkBacktestQuery(q: z.infer<typeof backtestQuery>): BacktestOptions {
   const o: BacktestOptions = {
     trainFrom: q.train_from,
     trainUntil: q.train_until,
@@ -157,6 +160,16 @@ async function backtestForApi(
   } catch (e) {
     throw new DomainError(apiNames((e as Error).message), 'invalid');
   }
+  return o;
+}
+
+export async function backtestForApi(
+  ws: Workspace,
+  q: z.infer<typeof backtestQuery>,
+  lang: Lang,
+  progress?: BacktestProgress,
+): Promise<z.infer<typeof backtestResponse>> {
+  const o = checkBacktestQuery(q);
   if (o.validFrom && o.validUntil) {
     // fitModel would fail with a plain error; say which period is empty instead.
     const n = Number(
@@ -172,7 +185,7 @@ async function backtestForApi(
       );
   }
   const cfg = loadSelectivityConfig();
-  const r = await runBacktest(ws, cfg, o);
+  const r = await runBacktest(ws, cfg, o, progress);
   return {
     periods: r.periods,
     history: r.history,
