@@ -25,6 +25,8 @@ export function exportText(
   return (l[lang] ?? l.en).replace(/\{(\w+)\}/g, (_m, k: string) => String(vars[k] ?? ''));
 }
 
+const attendanceKey = (present: boolean | null) => (present === null ? 'not_recorded' : present ? 'present' : 'absent');
+
 export interface MinutesData {
   meeting: Awaited<ReturnType<typeof getMeeting>>;
   items: { key: string; no: number; title: string; minutes: MinuteEntry[] }[];
@@ -102,8 +104,14 @@ export async function minutesDocx(ws: Workspace, ref: string): Promise<Buffer> {
     ),
     new Paragraph({ text: L('attendees'), heading: HeadingLevel.HEADING_1 }),
     table(
-      [L('name'), L('role'), L('unit')],
-      m.attendees.map((a) => [a.name, roleLabel(a.role, lang), a.unit]),
+      [L('name'), L('role'), L('unit'), L('attendance')],
+      m.attendees.map((a) => [a.name, roleLabel(a.role, lang), a.unit, L(attendanceKey(a.present))]),
+    ),
+    ...m.signatures.map(
+      (s) =>
+        new Paragraph(
+          L('signature', { name: s.name, capacity: L(`capacity_${s.capacity}`), date: s.signedAt.slice(0, 10) }),
+        ),
     ),
     new Paragraph({ text: L('agenda'), heading: HeadingLevel.HEADING_1 }),
   ];
@@ -175,8 +183,20 @@ export async function minutesXlsx(ws: Workspace, ref: string): Promise<Buffer> {
   sheet(
     wb,
     'Attendees',
-    ['Member', 'Name', 'Role', 'Unit'],
-    d.meeting.attendees.map((a) => [a.memberId, a.name, roleLabel(a.role), a.unit]),
+    ['Member', 'Name', 'Role', 'Unit', 'Attendance'],
+    d.meeting.attendees.map((a) => [
+      a.memberId,
+      a.name,
+      roleLabel(a.role),
+      a.unit,
+      exportText(attendanceKey(a.present), 'en'),
+    ]),
+  );
+  sheet(
+    wb,
+    'Signatures',
+    ['Member', 'Name', 'Account', 'Capacity', 'Signed at'],
+    d.meeting.signatures.map((s) => [s.memberId, s.name, s.account, s.capacity, s.signedAt]),
   );
   sheet(
     wb,

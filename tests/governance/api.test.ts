@@ -5,11 +5,13 @@ import { ACCOUNTS, call, login, startTestServer, type Session, type TestServer }
 
 let srv: TestServer;
 let coord: Session;
+let head: Session;
 let auditor: Session;
 
 beforeAll(async () => {
   srv = await startTestServer();
   coord = await login(srv.app, ACCOUNTS.coordinator.username);
+  head = await login(srv.app, ACCOUNTS.head.username);
   auditor = await login(srv.app, ACCOUNTS.auditor.username);
 });
 afterAll(() => srv.close());
@@ -30,6 +32,7 @@ describe('governance API', () => {
       name: 'Marta Ruiz',
       role: 'head',
       unit: 'HQ',
+      account: 'head',
     });
     expect(m.statusCode).toBe(200);
     const before = await cell();
@@ -64,14 +67,30 @@ describe('governance API', () => {
       decidedBy: 'coordinator',
       meetingRef: 'RMC-2026-01',
     });
-    expect((await call(srv.app, coord, 'POST', '/api/governance/meetings/RMC-2026-01/signoff')).statusCode).toBe(200);
+    const att = await call(srv.app, coord, 'PUT', '/api/governance/meetings/RMC-2026-01/attendance', {
+      present: ['MEM-001'],
+    });
+    expect(att.json().attendees).toMatchObject([{ memberId: 'MEM-001', present: true }]);
+    // the coordinator prepared the record but is not the chair: refused; the chair (account 'head') signs it off
+    const notChair = await call(srv.app, coord, 'POST', '/api/governance/meetings/RMC-2026-01/signoff');
+    expect(notChair.statusCode).toBe(403);
+    expect(notChair.json().error).toBe(
+      "'coordinator' is not linked to a committee member: only the chair MEM-001 (Marta Ruiz) or a delegate named in the terms of reference (none named) can sign off the minutes of RMC-2026-01",
+    );
+    const signed = await call(srv.app, head, 'POST', '/api/governance/meetings/RMC-2026-01/signoff');
+    expect(signed.statusCode).toBe(200);
+    expect(signed.json()).toMatchObject({
+      status: 'signed',
+      signedBy: 'head',
+      signatures: [{ memberId: 'MEM-001', account: 'head', capacity: 'chair' }],
+    });
     const refused = await call(srv.app, coord, 'POST', '/api/governance/meetings/RMC-2026-01/minutes', {
       itemKey: 'item:1',
       text: 'rewrite',
     });
     expect(refused.statusCode).toBe(409);
     expect(refused.json().error).toMatch(
-      /^meeting RMC-2026-01 was signed off by coordinator on \d{4}-\d{2}-\d{2}: its record cannot be edited; add a correction entry instead/,
+      /^meeting RMC-2026-01 was signed off by head on \d{4}-\d{2}-\d{2}: its record cannot be edited; add a correction entry instead/,
     );
     expect(
       (
