@@ -3,7 +3,7 @@
 // server through the route declaration).
 import { DomainError } from '../errors/index.ts';
 import type { Workspace } from '../workspace/workspace.ts';
-import { hashPassword, passwordProblem } from './passwords.ts';
+import { generatePassword, hashPassword, passwordProblem } from './passwords.ts';
 import { parseRoles } from './roles.ts';
 import { getUnit, HQ } from './units.ts';
 
@@ -160,6 +160,17 @@ export async function updateUser(ws: Workspace, username: string, patch: UserPat
     if (patch.disabled || hash) await ws.run('DELETE FROM server_sessions WHERE user_id = $id', { id: after.user_id });
     return { user: after, before: publicState(before), after: changes };
   });
+}
+
+/** Resets an account's password (a random one, returned once, when none is given); its sessions end. */
+export async function resetPassword(
+  ws: Workspace,
+  username: string,
+  password?: string,
+): Promise<UserChange & { password: string; generated: boolean }> {
+  const pw = password ?? generatePassword();
+  const c = await updateUser(ws, username, { password: pw });
+  return { ...c, password: pw, generated: password === undefined };
 }
 
 export async function ensureHq(ws: Workspace): Promise<void> {
