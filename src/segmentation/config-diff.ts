@@ -21,8 +21,11 @@ function flatten(c: GriConfig): Map<string, unknown> {
   const { indicators, custom, ...rest } = c;
   walk(rest, '');
   const inds = indicators ?? builtinIndicators().map((d) => ({ code: d.code, enabled: true }));
-  for (const i of inds)
-    walk({ enabled: i.enabled, threshold: 'threshold' in i ? (i.threshold ?? null) : null }, `indicators.${i.code}`);
+  for (const i of inds) {
+    out.set(`indicators.${i.code}.enabled`, i.enabled);
+    // a threshold is one setting (null: the catalogue's default)
+    out.set(`indicators.${i.code}.threshold`, ('threshold' in i ? i.threshold : null) ?? null);
+  }
   for (const i of custom)
     walk({ name: i.name, expr: i.expr, format: i.format, enabled: i.enabled }, `custom.${i.code}`);
   return out;
@@ -34,7 +37,7 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 export function configDiff(before: GriConfig, after: GriConfig): ConfigChange[] {
   const a = flatten(before);
   const b = flatten(after);
-  const paths = [...new Set([...a.keys(), ...b.keys()])];
+  const paths = [...new Set([...b.keys(), ...a.keys()])];
   return paths
     .filter((p) => !same(a.get(p) ?? null, b.get(p) ?? null))
     .map((p) => ({ path: p, before: a.get(p) ?? null, after: b.get(p) ?? null }));
