@@ -1,5 +1,6 @@
 // Which changes need the committee's approval, and the reminders: the settings the CLI sets with
 // `cip committee settings set`.
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { put } from '../../api.ts';
 import type { Settings } from '../../../../src/server/routes/governance-schemas.ts';
@@ -18,9 +19,17 @@ export function SettingsPanel({
   fail: (e: Error) => void;
 }) {
   const { t } = useTranslation();
+  // What was just chosen shows at once, before the saved settings come back.
+  const [chosen, setChosen] = useState<Partial<Settings>>({});
+  useEffect(() => setChosen({}), [settings]);
   if (!settings) return null;
-  const set = (key: string, value: boolean | number | string) =>
-    put(`/api/governance/settings/${encodeURIComponent(key)}`, { value }).then(onChange, fail);
+  const set = (key: keyof Settings, value: boolean | number | string) => {
+    setChosen({ ...chosen, [key]: value });
+    return put(`/api/governance/settings/${encodeURIComponent(key)}`, { value }).then(onChange, (e: Error) => {
+      setChosen({});
+      fail(e);
+    });
+  };
   return (
     <div className="card" data-testid="gov-settings">
       <div className="checks">
@@ -28,7 +37,7 @@ export function SettingsPanel({
           <label key={k}>
             <input
               type="checkbox"
-              checked={settings[k]}
+              checked={(chosen[k] as boolean | undefined) ?? settings[k]}
               disabled={!write}
               onChange={(e) => void set(k, e.target.checked)}
             />
