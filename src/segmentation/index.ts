@@ -50,3 +50,4 @@ export {
   type Table3,
 } from './weights.ts';
 export { previewRescore } from './preview.ts';
+export { recentRuns, type LoggedRun } from './run-log.ts';

@@ -24,6 +24,7 @@ import {
 import { scoreAndWrite, type Scoring } from './scoring.ts';
 import { hasOperatorTable, operatorTable, predates } from './evidence.ts';
 import { learnedWeights, type LearnedFit, type Pattern } from './weights.ts';
+import { logRun } from './run-log.ts';
 
 export class SegmentationError extends DomainError {}
 
@@ -153,6 +154,7 @@ export async function computeSegmentation(ws: Workspace, opts: ComputeOptions = 
        config_id = excluded.config_id, computed_at = excluded.computed_at, run_json = excluded.run_json`,
     { risk: cfg.risk, cid: stored.configId, at: computedAt, json: JSON.stringify(run) },
   );
+  await logRun(ws, cfg.risk, stored.configId, computedAt);
   return run;
 }
 
@@ -215,5 +217,6 @@ export async function rescore(
       json: JSON.stringify(next),
     },
   );
+  await logRun(ws, risk, stored.configId, computedAt);
   return next;
 }
