@@ -159,4 +159,57 @@ describe('governance API', () => {
     // approval off again: the same direct edit goes through
     expect((await call(srv.app, coord, 'PUT', '/api/plan/treatments/small/low', cases[1][3])).statusCode).toBe(200);
   });
+
+  it('terms of reference name the chair’s delegates; accounts are one per member; refusals write nothing', async () => {
+    const count = async () => ({
+      terms: Number(await srv.ws.scalar('SELECT count(*) FROM gov_terms')),
+      members: Number(await srv.ws.scalar('SELECT count(*) FROM gov_members')),
+      history: Number(await srv.ws.scalar('SELECT count(*) FROM history')),
+    });
+    const before = await count();
+    const dup = await call(srv.app, coord, 'POST', '/api/governance/members', {
+      name: 'Eva Díaz',
+      role: 'director',
+      account: 'head',
+    });
+    expect(dup.statusCode).toBe(409);
+    expect(dup.json().error).toBe("account 'head' is already linked to committee member MEM-001 (Marta Ruiz)");
+    const empty = await call(srv.app, coord, 'PUT', '/api/governance/terms', { delegates: ['MEM-001'] });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().error).toBe('the terms of reference are empty');
+    const noAccount = await call(srv.app, coord, 'POST', '/api/governance/members', {
+      name: 'Kim Lee',
+      role: 'subcommittee',
+    });
+    expect(noAccount.json()).toMatchObject({ id: 'MEM-002', account: null });
+    const after = await count();
+    const bad = await call(srv.app, coord, 'PUT', '/api/governance/terms', {
+      title: 'RMC terms',
+      body: 'The committee meets quarterly.',
+      delegates: ['MEM-002'],
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error).toBe(
+      'delegate MEM-002 (Kim Lee) has no account to sign with: link one first (cip committee set MEM-002 --account <user>)',
+    );
+    expect(await count()).toEqual(after);
+    expect(after.members).toBe(before.members + 1);
+    const ok = await call(srv.app, coord, 'PUT', '/api/governance/terms', {
+      title: 'RMC terms',
+      body: 'The committee meets quarterly.',
+      delegates: ['MEM-001'],
+    });
+    expect(ok.json()).toMatchObject({
+      version: 1,
+      title: 'RMC terms',
+      delegates: ['MEM-001'],
+      changedBy: 'coordinator',
+    });
+    const committee = (await call(srv.app, auditor, 'GET', '/api/governance/committee')).json();
+    expect(committee.terms.delegates).toEqual(['MEM-001']);
+    expect(committee.members.map((m: { id: string; account: string | null }) => [m.id, m.account])).toEqual([
+      ['MEM-001', 'head'],
+      ['MEM-002', null],
+    ]);
+  });
 });
