@@ -7,7 +7,7 @@ import { recordChange } from '../history/history.ts';
 import { INTERVENTIONS, parseRisk, parseSize, resolveMatrix, setCell } from '../plan/treatments/matrix.ts';
 import { getConfig, mergeConfig, parseConfig, setConfig } from '../segmentation/config.ts';
 import { registerScales } from '../plan/config.ts';
-import { normalise, saveVulnerability } from '../plan/register/store.ts';
+import { assertNotRetired, normalise, retireVulnerability, saveVulnerability } from '../plan/register/store.ts';
 import type { VulnerabilityInput } from '../plan/register/parse.ts';
 import { GovernanceInputError } from './errors.ts';
 
@@ -41,7 +41,10 @@ const griPayload = z
     comment: z.string().nullable().optional(),
   })
   .strict();
-const registerPayload = z.object({ vulnerability: z.record(z.string(), z.unknown()) }).strict();
+const registerPayload = z.union([
+  z.object({ vulnerability: z.record(z.string(), z.unknown()) }).strict(),
+  z.object({ retire: z.object({ id: z.string().min(1), reason: z.string() }).strict() }).strict(),
+]);
 
 export interface Proposal {
   id: string;
@@ -82,6 +85,11 @@ async function targetOf(ws: Workspace, kind: ProposalKind, p: Record<string, unk
       const cur = await getConfig(ws, g.risk);
       parseConfig(mergeConfig(cur.config, g.patch));
       return `gri:${g.risk}`;
+    }
+    if ('retire' in p) {
+      const r = p.retire as { id: string; reason: string };
+      if (!r.reason.trim()) throw new GovernanceInputError('give a reason for retiring a vulnerability');
+      return `register:${(await assertNotRetired(ws, r.id)).id}`;
     }
     const v = normalise(
       await registerScales(ws),
@@ -212,6 +220,10 @@ export async function settleProposal(
       const cur = await getConfig(ws, g.risk);
       const r = await setConfig(ws, mergeConfig(cur.config, g.patch), actor, g.comment ?? `approved by ${decisionId}`);
       result = { configId: r.configId };
+    } else if ('retire' in p.payload) {
+      const r = p.payload.retire as { id: string; reason: string };
+      const v = await retireVulnerability(ws, actor, r.id, r.reason);
+      result = { vulnerability: v.id, version: v.version, retired: true };
     } else {
       const r = await saveVulnerability(
         ws,
@@ -263,7 +275,10 @@ export const SETTING_SCHEMAS = {
 export type SettingKey = keyof typeof SETTING_SCHEMAS;
 export const SETTING_KEYS = Object.keys(SETTING_SCHEMAS) as [SettingKey, ...SettingKey[]];
 
-export const SETTING_DEFAULTS: Record<SettingKey, unknown> = {
+/** Every setting with its value's type, as its schema gives it. */
+export type GovernanceSettings = { -readonly [K in SettingKey]: z.infer<(typeof SETTING_SCHEMAS)[K]> };
+
+export const SETTING_DEFAULTS: GovernanceSettings = {
   'approval.treatment': false,
   'approval.gri_config': false,
   'approval.register': false,
@@ -276,7 +291,7 @@ export function isSettingKey(key: string): key is SettingKey {
   return Object.hasOwn(SETTING_SCHEMAS, key);
 }
 
-export async function getSettings(ws: Workspace): Promise<Record<string, unknown>> {
+export async function getSettings(ws: Workspace): Promise<GovernanceSettings> {
   const rows = await ws.all<{ key: string; value_json: string }>(
     `SELECT key, value_json FROM (SELECT *, row_number() OVER (PARTITION BY key ORDER BY version DESC) rn FROM gov_settings) WHERE rn = 1`,
   );
@@ -287,7 +302,7 @@ export async function getSettings(ws: Workspace): Promise<Record<string, unknown
     const v = SETTING_SCHEMAS[r.key].safeParse(JSON.parse(r.value_json));
     if (v.success) out[r.key] = v.data;
   }
-  return out;
+  return out as GovernanceSettings;
 }
 
 /** Whether a change of this kind must go through a proposal (for the plan and GRI editors to ask). */
@@ -321,10 +336,10 @@ export async function setSetting(
   actor: string,
   key: string,
   raw: string | boolean | number,
-): Promise<Record<string, unknown>> {
+): Promise<GovernanceSettings> {
   const value = parseSettingValue(key, raw);
   return ws.transaction(async () => {
-    const before = (await getSettings(ws))[key];
+    const before = (await getSettings(ws))[key as keyof GovernanceSettings];
     const v =
       Number(await ws.scalar('SELECT coalesce(max(version), 0) FROM gov_settings WHERE key = $k', { k: key })) + 1;
     await ws.run('INSERT INTO gov_settings VALUES ($k, $v, $j, $actor, now())', {

@@ -37,6 +37,8 @@ async function texts(ws: Workspace, lang?: Language): Promise<ExportText> {
   return new ExportText(GOVERNANCE_LABELS, lang ?? (await workspaceLanguage(ws)));
 }
 
+const attendance = (present: boolean | null) => (present === null ? 'not_recorded' : present ? 'present' : 'absent');
+
 export interface MinutesData {
   meeting: Awaited<ReturnType<typeof getMeeting>>;
   items: { key: string; no: number; title: string; minutes: MinuteEntry[] }[];
@@ -134,8 +136,14 @@ export async function minutesDocx(ws: Workspace, ref: string, lang?: Language): 
     new Paragraph({ children: [new TextRun({ text: `${T.doc('history_head')}: ${d.historyHead}`, italics: true })] }),
     new Paragraph({ text: T.doc('attendees'), heading: HeadingLevel.HEADING_1 }),
     table(
-      [T.col('name'), T.col('role'), T.col('unit')],
-      m.attendees.map((a) => [a.name, roleLabel(a.role, T.lang), a.unit]),
+      [T.col('name'), T.col('role'), T.col('unit'), T.col('attendance')],
+      m.attendees.map((a) => [a.name, roleLabel(a.role, T.lang), a.unit, T.value(attendance(a.present))]),
+    ),
+    ...m.signatures.map(
+      (s) =>
+        new Paragraph(
+          T.doc('signature', { name: s.name, capacity: T.value(s.capacity), date: s.signedAt.slice(0, 10) }),
+        ),
     ),
     new Paragraph({ text: T.doc('agenda'), heading: HeadingLevel.HEADING_1 }),
   ];
@@ -234,8 +242,22 @@ export async function minutesXlsx(ws: Workspace, ref: string, lang?: Language): 
       ['name', 'text'],
       ['role', 'text'],
       ['unit', 'text'],
+      ['attendance', 'text'],
     ],
-    m.attendees.map((a) => [a.memberId, a.name, roleLabel(a.role, T.lang), a.unit]),
+    m.attendees.map((a) => [a.memberId, a.name, roleLabel(a.role, T.lang), a.unit, T.value(attendance(a.present))]),
+  );
+  sheet(
+    wb,
+    T,
+    'signatures',
+    [
+      ['member', 'text'],
+      ['name', 'text'],
+      ['account', 'text'],
+      ['capacity', 'text'],
+      ['signed_at', 'datetime'],
+    ],
+    m.signatures.map((s) => [s.memberId, s.name, s.account, T.value(s.capacity), stamp(s.signedAt)]),
   );
   sheet(
     wb,

@@ -3,7 +3,7 @@
 // server through the route declaration).
 import { DomainError } from '../errors/index.ts';
 import type { Workspace } from '../workspace/workspace.ts';
-import { hashPassword, passwordProblem } from './passwords.ts';
+import { generatePassword, hashPassword, passwordProblem } from './passwords.ts';
 import { parseRoles } from './roles.ts';
 import { getUnit, HQ } from './units.ts';
 
@@ -163,6 +163,17 @@ export async function updateUser(ws: Workspace, username: string, patch: UserPat
       await ws.run('DELETE FROM server_login_failures WHERE username = $u', { u: username.toLowerCase() });
     return { user: after, before: publicState(before), after: changes };
   });
+}
+
+/** Resets an account's password (a random one, returned once, when none is given); its sessions end. */
+export async function resetPassword(
+  ws: Workspace,
+  username: string,
+  password?: string,
+): Promise<UserChange & { password: string; generated: boolean }> {
+  const pw = password ?? generatePassword();
+  const c = await updateUser(ws, username, { password: pw });
+  return { ...c, password: pw, generated: password === undefined };
 }
 
 export async function ensureHq(ws: Workspace): Promise<void> {

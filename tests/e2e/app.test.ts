@@ -131,14 +131,13 @@ describe('web app', () => {
     await shot(page, '03-operator');
   });
 
-  it('GRI workbench: changing the high bar re-scores at once and is recorded in the history', async () => {
+  it('GRI workbench: moving the high bar previews at once; publishing saves one version, recorded in the history', async () => {
     const { page } = b;
     await nav('GRI workbench');
     await page.getByTestId('histogram').waitFor();
-    await expect.poll(() => page.getByTestId('bar-high').inputValue()).toBe('0.3'); // bars of the run loaded
+    await expect.poll(() => page.getByTestId('bar-high').inputValue()).toBe('0.3'); // bars in force loaded
     const before = await page.getByTestId('levels').textContent();
     await page.getByTestId('bar-high').fill('0.9');
-    await page.getByTestId('apply-bars').click();
     try {
       await expect.poll(() => page.getByTestId('levels').textContent(), { timeout: 20_000 }).not.toBe(before);
     } catch (e) {
@@ -146,7 +145,17 @@ describe('web app', () => {
       throw e;
     }
     expect(await page.getByTestId('levels').textContent()).toMatch(/^High: 0/);
+    // a preview saves nothing
+    const history = async () =>
+      (await (await page.request.get(server.url + '/api/history?entity_type=gri_config')).json()).length;
+    expect(await history()).toBe(0);
+    expect(await page.getByTestId('draft-changes').locator('tbody tr').allTextContents()).toEqual([
+      'levels.manual.high0.30.9',
+    ]);
     await shot(page, '04-gri');
+    await page.getByTestId('publish').click();
+    await page.getByTestId('published').getByText('Published general@v1; operators re-scored.').waitFor();
+    expect(await history()).toBe(1);
     await nav('History');
     await page.getByRole('cell', { name: 'gri.config.set' }).first().waitFor();
     expect(await page.getByRole('row').filter({ hasText: 'gri.config.set' }).first().textContent()).toContain('ana');

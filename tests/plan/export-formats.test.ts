@@ -362,7 +362,14 @@ describe('plan document and workbooks in the reader’s locale', () => {
   it('the governance workbooks: translated sheet names and headers, frozen header row, filters, date formats', async () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((await minutesXlsx(ws, minutesRef, 'es')) as never);
-    expect(wb.worksheets.map((s) => s.name)).toEqual(['Reunión', 'Asistentes', 'Acta', 'Decisiones', 'Acciones']);
+    expect(wb.worksheets.map((s) => s.name)).toEqual([
+      'Reunión',
+      'Asistentes',
+      'Firmas',
+      'Acta',
+      'Decisiones',
+      'Acciones',
+    ]);
     const dec = wb.getWorksheet('Decisiones')!;
     expect(dec.getRow(1).values).toEqual([
       undefined,

@@ -14,6 +14,7 @@ import {
   type RescorePatch,
 } from '../../segmentation/index.ts';
 import { configFromFile } from '../../segmentation/config-file.ts';
+import { publishConfig } from '../../segmentation/publish.ts';
 import { renderRun, renderTable3 } from '../../segmentation/format.ts';
 import { formatTable, printJson, UserError, withCommonOptions } from '../output.ts';
 import { assertDirectChangeAllowed } from '../../governance/approvals.ts';
@@ -188,6 +189,37 @@ export function register(program: Command): void {
         if (opts.json) return printJson(s);
         console.log(
           `Saved ${s.configId}. Run 'cip gri compute${s.config.risk === 'general' ? '' : ` --risk ${s.config.risk}`}' (or 'cip gri rescore' for weights/bars only).`,
+        );
+      }),
+    );
+  withCommonOptions(
+    config
+      .command('publish <file>')
+      .description(
+        'merge a YAML/JSON file onto the configuration and publish it: a new version brought into effect (re-scored or re-run), or a proposal while the committee requires approval',
+      ),
+  )
+    .option('--risk <risk>', "GRI (default: the file's risk, else general)")
+    .option('--summary <text>', 'what the committee is asked to approve (when approval is required)')
+    .option('--user <user>', 'who makes the change')
+    .option('--comment <text>', 'why')
+    .action(async (file: string, opts: Opts & { risk?: string; summary?: string }) =>
+      withWorkspace(opts.workspace, async (ws) => {
+        const cfg = await configFromFile(ws, file, opts.risk);
+        const r = await publishConfig(ws, cliActor(opts.user), {
+          risk: cfg.risk,
+          config: cfg,
+          comment: opts.comment ?? `from ${file}`,
+          summary: opts.summary,
+        });
+        if (opts.json) return printJson(r);
+        console.log(
+          r.changes.map((c) => `  ${c.path}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`).join('\n'),
+        );
+        console.log(
+          r.outcome === 'proposal'
+            ? `Proposed as ${r.proposalId}: it takes effect when a meeting approves it (cip approvals show ${r.proposalId}).`
+            : `Published ${r.configId}${r.recomputed === 'none' ? '' : r.recomputed === 'rescore' ? '; operators re-scored' : '; GRI re-computed'}.`,
         );
       }),
     );

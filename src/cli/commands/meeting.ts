@@ -14,8 +14,10 @@ import {
   listDecisions,
   listMeetings,
   listMinutes,
+  recordAttendance,
   recordDecision,
   signOff,
+  type Meeting,
   writeMinutes,
 } from '../../governance/index.ts';
 import { clientPath } from '../transport/context.ts';
@@ -25,6 +27,13 @@ interface Opts {
   json?: boolean;
   user?: string;
 }
+
+const statusText = (m: Meeting) =>
+  m.status === 'signed'
+    ? `signed off by ${m.signedBy}`
+    : m.status === 'signing'
+      ? 'awaiting a second signatory'
+      : 'open';
 
 const list = (s?: string) =>
   (s ?? '')
@@ -52,10 +61,10 @@ export function register(program: Command): void {
       ),
   )
     .requiredOption('--date <date>', 'meeting date YYYY-MM-DD')
-    .requiredOption('--chair <name>', 'who chairs it')
+    .requiredOption('--chair <member>', 'the chairing member: id (MEM-001) or name')
     .option('--title <text>')
     .option('--ref <ref>', 'reference (default RMC-<year>-<next number>)')
-    .option('--attendees <ids>', 'member ids, comma-separated (default every active member)')
+    .option('--attendees <ids>', 'members called, ids comma-separated (default every active member)')
     .option('--no-plan-items', 'do not propose agenda items from the plan')
     .option('--user <name>', 'who makes the change')
     .action(
@@ -74,7 +83,7 @@ export function register(program: Command): void {
           const agenda = await agendaOf(ws, m.ref);
           if (o.json) return printJson({ ...m, agenda });
           console.log(
-            `Meeting ${m.ref} on ${m.heldOn}, chaired by ${m.chair}; ${m.attendees.length} attendee(s); ${agenda.length} agenda item(s).`,
+            `Meeting ${m.ref} on ${m.heldOn}, chaired by ${m.chair}; ${m.attendees.length} member(s) called; ${agenda.length} agenda item(s).`,
           );
         });
       },
@@ -90,13 +99,13 @@ export function register(program: Command): void {
         );
       console.log(
         formatTable(
-          ['ref', 'date', 'chair', 'attendees', 'status'],
+          ['ref', 'date', 'chair', 'present', 'status'],
           ms.map((m) => [
             m.ref,
             m.heldOn,
             m.chair,
-            m.attendees.length,
-            m.status === 'signed' ? `signed by ${m.signedBy}` : 'open',
+            `${m.attendees.filter((a) => a.present).length}/${m.attendees.length}`,
+            statusText(m),
           ]),
         ),
       );
@@ -115,10 +124,18 @@ export function register(program: Command): void {
       const decisions = await listDecisions(ws, { ref });
       if (o.json) return printJson({ ...m, agenda, minutes, decisions });
       console.log(
-        `${m.ref} — ${m.heldOn}, chair ${m.chair}${m.status === 'signed' ? `; signed off by ${m.signedBy} ${m.signedAt}` : '; open'}`,
+        `${m.ref} — ${m.heldOn}, chair ${m.chair}; ${statusText(m)}` +
+          (m.signatures.length
+            ? ` (signed by ${m.signatures.map((s) => `${s.name} as ${s.capacity}`).join(', ')})`
+            : ''),
       );
       console.log(
-        `Attendees: ${m.attendees.map((a) => `${a.name} (${a.role}${a.unit ? ', ' + a.unit : ''})`).join('; ')}`,
+        `Members called: ${m.attendees
+          .map(
+            (a) =>
+              `${a.name} (${a.role}${a.unit ? ', ' + a.unit : ''}; ${a.present === null ? 'attendance not recorded' : a.present ? 'present' : 'absent'})`,
+          )
+          .join('; ')}`,
       );
       console.log('\nAgenda');
       console.log(
@@ -168,6 +185,27 @@ export function register(program: Command): void {
       });
     });
 
+  withCommonOptions(
+    mt.command('attendance <ref>').description('record who attended among the members called (an open meeting)'),
+  )
+    .option('--present <ids>', 'member ids present, comma-separated')
+    .option('--absent <ids>', 'member ids absent, comma-separated')
+    .option('--user <name>', 'who records it')
+    .action(async (ref: string, o: Opts & { present?: string; absent?: string }) => {
+      await withWorkspace(o.workspace, async (ws) => {
+        const m = await recordAttendance(ws, cliActor(o.user), ref, {
+          present: list(o.present),
+          absent: list(o.absent),
+        });
+        if (o.json) return printJson(m);
+        const unrecorded = m.attendees.filter((a) => a.present === null).map((a) => a.memberId);
+        console.log(
+          `${ref}: ${m.attendees.filter((a) => a.present).length} present, ${m.attendees.filter((a) => a.present === false).length} absent` +
+            (unrecorded.length ? `; not recorded yet: ${unrecorded.join(', ')}` : '.'),
+        );
+      });
+    });
+
   withCommonOptions(mt.command('minutes <ref>').description('minutes of one agenda item (an open meeting)'))
     .requiredOption('--item <key>', 'item:<n>, action:<id> or general')
     .requiredOption('--text <text>')
@@ -207,14 +245,21 @@ export function register(program: Command): void {
   withCommonOptions(
     mt
       .command('sign-off <ref>')
-      .description('sign the record off: it is locked from then on (corrections are new entries)'),
+      .description(
+        'sign the minutes as the chair or a delegate named in the terms of reference (a second signatory when they prepared them); locked once signed off',
+      ),
   )
-    .option('--user <name>', 'who signs')
+    .option('--user <name>', 'who signs (a committee member linked to this account)')
     .action(async (ref: string, o: Opts) => {
       await withWorkspace(o.workspace, async (ws) => {
         const m = await signOff(ws, cliActor(o.user), ref);
         if (o.json) return printJson(m);
-        console.log(`${m.ref} signed off by ${m.signedBy} at ${m.signedAt}.`);
+        const s = m.signatures.at(-1)!;
+        console.log(
+          m.status === 'signed'
+            ? `${m.ref} signed off by ${m.signedBy} at ${m.signedAt}; the record is locked.`
+            : `${m.ref} signed by ${s.name} as ${s.capacity}; it awaits a second signatory who did not prepare the minutes.`,
+        );
       });
     });
 

@@ -204,6 +204,63 @@ export async function saveMeasure(
   });
 }
 
+export interface NewMeasure {
+  vulnId: string;
+  description: string;
+  responsibleUnit: string;
+  supportingUnits?: string[];
+  /** '2023-06-30', '2023-06' (end of that month) or a comment such as 'In the upcoming customs reform package' */
+  expected?: string | null;
+  /** a comment next to an expected date */
+  expectedComment?: string | null;
+  dependsOn?: string[];
+  /** default M-nnn */
+  id?: string;
+}
+
+/** Adds a measure to a vulnerability (Annex 2 step 3): the one entry point of `cip measures add` and the API. */
+export async function addMeasure(ws: Workspace, actor: string, n: NewMeasure): Promise<Measure> {
+  if (n.id !== undefined && (await listMeasures(ws)).some((m) => m.id === n.id))
+    throw new MeasureInputError(
+      `measure ${n.id} already exists: change it with 'cip measures set ${n.id}'`,
+      'conflict',
+    );
+  const exp = n.expected?.trim() ? parseExpected(n.expected) : { date: null, comment: null };
+  const { measure } = await saveMeasure(
+    ws,
+    actor,
+    {
+      vulnId: n.vulnId,
+      description: n.description,
+      responsibleUnit: n.responsibleUnit,
+      supportingUnits: (n.supportingUnits ?? []).map((u) => u.trim()).filter(Boolean),
+      expectedDate: exp.date,
+      expectedComment: n.expectedComment?.trim() || exp.comment,
+      dependsOn: [...new Set(n.dependsOn ?? [])].sort(),
+      status: 'planned',
+      completedOn: null,
+    },
+    n.id,
+  );
+  return measure;
+}
+
+/** `id` depends on each of `on` (or no longer, with remove): all or nothing, cycles refused. */
+export async function changeDependencies(
+  ws: Workspace,
+  actor: string,
+  id: string,
+  on: string[],
+  remove = false,
+): Promise<Measure> {
+  if (on.length === 0) throw new MeasureInputError(`give the measures ${id} depends on`);
+  return ws.transaction(async () => {
+    let m = await getMeasure(ws, id);
+    for (const o of on) m = remove ? await removeDependency(ws, actor, id, o) : await addDependency(ws, actor, id, o);
+    return m;
+  });
+}
+
 async function change(
   ws: Workspace,
   actor: string,

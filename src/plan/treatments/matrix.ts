@@ -3,6 +3,7 @@
 import { DomainError } from '../../errors/index.ts';
 import type { Workspace } from '../../workspace/workspace.ts';
 import { recordChange } from '../../history/history.ts';
+import { parseDate } from '../measures/store.ts';
 import {
   defaultTreatmentData,
   label,
@@ -249,6 +250,7 @@ export async function applyCell(
   startDate: string,
   opts: { name?: string; dryRun?: boolean } = {},
 ): Promise<ApplyResult> {
+  startDate = parseDate(startDate, 'start date');
   const cell = (await getMatrix(ws, matrix)).find((c) => c.size === size && c.risk === risk)!;
   const treatment = opts.name?.trim() || treatmentName(cell);
   const segment = `${size}/${risk}`;
@@ -272,6 +274,11 @@ export async function applyCell(
     );
   }
   const inSegment = await ws.scalar<number>(`SELECT count(*) FROM (${source})`, params);
+  if (!inSegment)
+    throw new TreatmentInputError(
+      `segment ${segment} has no operators in the latest segmentation; nothing recorded`,
+      'conflict',
+    );
   const already = await ws.scalar<number>(
     `SELECT count(*) FROM (${source}) s WHERE EXISTS (SELECT 1 FROM treatments_applied t WHERE t.operator_id = s.operator_id AND t.treatment = $t AND t.start_date = $d::DATE)`,
     { ...params, t: treatment, d: startDate },

@@ -6,7 +6,7 @@ import { checkAnchor, formatAnchor, historyHead, parseAnchor } from '../../histo
 import { changeRoute, readRoute, type RouteDef } from '../route-table.ts';
 import { PERMISSIONS, ROLE_DEFS } from '../roles.ts';
 import { listUnits, syncUnits } from '../units.ts';
-import { addUser, getUserByName, LANGUAGES, listUsers, updateUser, UserAdminError } from '../users.ts';
+import { addUser, getUserByName, LANGUAGES, listUsers, resetPassword, updateUser, UserAdminError } from '../users.ts';
 
 const UserOut = z.object({
   username: z.string(),
@@ -165,6 +165,25 @@ export const adminRoutes: RouteDef[] = [
       });
       return {
         result: pub(c.user),
+        change: { entityId: c.user.username, orgUnit: c.user.unit_id, before: c.before, after: c.after },
+      };
+    },
+  }),
+  changeRoute({
+    method: 'POST',
+    url: '/api/users/:username/password',
+    summary:
+      "Reset an account's password: the one given, or a random one shown once in the answer (as 'cip users set-password'); its sessions end",
+    tag: 'admin',
+    access: 'users.manage',
+    audit: { action: 'users.password', entityType: 'user' },
+    params: z.object({ username: z.string().max(64) }),
+    body: z.object({ password: z.string().max(200).optional() }),
+    response: z.object({ username: z.string(), password: z.string().nullable() }),
+    change: async ({ params, body }, ws) => {
+      const c = await resetPassword(ws, params.username, body.password);
+      return {
+        result: { username: c.user.username, password: c.generated ? c.password : null },
         change: { entityId: c.user.username, orgUnit: c.user.unit_id, before: c.before, after: c.after },
       };
     },

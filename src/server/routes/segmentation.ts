@@ -121,7 +121,7 @@ async function workbench(ws: Parameters<typeof getConfig>[0], r: string) {
   };
 }
 
-const WorkbenchOut = z.object({
+export const WorkbenchOut = z.object({
   risk: z.string(),
   configId: z.string(),
   version: z.number(),
@@ -436,3 +436,5 @@ export const segmentationRoutes: RouteDef[] = [
     },
   }),
 ];
+
+export type GriWorkbench = z.infer<typeof WorkbenchOut>;
