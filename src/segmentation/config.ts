@@ -12,7 +12,8 @@ const code = z.string().regex(/^[A-Z][A-Z0-9_]{1,39}$/, 'upper-case code like TR
 const riskName = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, "lower-case name like 'general' or 'valuation'");
 const codeList = z.array(z.string().min(1)).optional();
 
-export const WEIGHT_METHODS = ['equal', 'expert', 'frequency', 'learned'] as const;
+/** auto (the default): the weighting that ranks operators best on a held-out period (weight-choice.ts). */
+export const WEIGHT_METHODS = ['auto', 'equal', 'expert', 'frequency', 'learned'] as const;
 export type WeightMethod = (typeof WEIGHT_METHODS)[number];
 
 export const configSchema = z
@@ -53,7 +54,7 @@ export const configSchema = z
       .default([]),
     weights: z
       .object({
-        method: z.enum(WEIGHT_METHODS).default('equal'),
+        method: z.enum(WEIGHT_METHODS).default('auto'),
         expert: z.record(z.string(), z.number().min(0)).default({}),
         tolerance: z.number().min(0).max(1).default(0.05),
         learned: z
@@ -112,7 +113,7 @@ export function parseConfig(input: unknown): GriConfig {
   return configSchema.parse(input);
 }
 
-/** The default configuration of a risk: all built-ins, equal weights; a risk-specific GRI counts its own findings. */
+/** The default configuration of a risk: all built-ins, weights chosen from the data; a risk-specific GRI counts its own findings. */
 export function defaultConfig(risk = 'general'): GriConfig {
   return parseConfig({ risk, complianceRisk: risk === 'general' ? null : risk });
 }

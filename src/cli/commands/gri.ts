@@ -7,6 +7,7 @@ import {
   configHistory,
   getConfig,
   mergeConfig,
+  parseConfig,
   requireRun,
   rescore,
   setConfig,
@@ -65,8 +66,11 @@ export function register(program: Command): void {
         const method = weightMethod(opts.weights);
         if (method) cfg = { ...cfg, weights: { ...cfg.weights, method } };
         if (opts.config || method) await assertDirectChangeAllowed(ws, 'gri_config');
-        await setConfig(ws, cfg, cliActor(opts.user), opts.config ? `from ${opts.config}` : null);
-        const run = await computeSegmentation(ws, { risk: cfg.risk });
+        // The configuration is saved with the run, in its transaction: a refused run leaves no new version.
+        const run = await computeSegmentation(ws, {
+          config: parseConfig(cfg),
+          save: { actor: cliActor(opts.user), comment: opts.config ? `from ${opts.config}` : null },
+        });
         if (opts.json) printJson(run);
         else console.log(renderRun(run));
       }),

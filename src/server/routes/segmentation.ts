@@ -19,11 +19,15 @@ import {
   table1,
   table4,
   WEIGHT_METHODS,
+  parseConfig,
+  SEGMENTATION_TEXT,
+  type GriConfig,
 } from '../../segmentation/index.ts';
 import { listOperators, OPERATOR_SORTS, operatorInScope, visibleTins } from '../queries/operators.ts';
 import { changeRoute, readRoute, type RouteDef } from '../route-table.ts';
 import { assertDirectChangeAllowed } from '../../governance/approvals.ts';
 import { operatorUnitId } from '../units.ts';
+import { MessageSchema } from '../../i18n/messages.ts';
 
 const risk = z
   .string()
@@ -81,7 +85,7 @@ const OperatorRowOut = z.object({
 });
 
 /** What the GRI workbench needs: configuration in force, last run's indicators, weights, bars, histogram. */
-async function workbench(ws: Parameters<typeof getConfig>[0], r: string) {
+async function workbench(ws: Parameters<typeof getConfig>[0], r: string, lang: string) {
   const stored = await getConfig(ws, r);
   const run = await lastRun(ws, r);
   return {
@@ -110,6 +114,7 @@ async function workbench(ws: Parameters<typeof getConfig>[0], r: string) {
         missing: i.missing,
         flagged: i.flagged ?? null,
       })),
+      notes: (run.notes ?? []).map((n) => SEGMENTATION_TEXT.render(n, lang)),
       scoring: {
         method: run.scoring.method,
         weights: run.scoring.weights,
@@ -136,6 +141,7 @@ const WorkbenchOut = z.object({
       window: anyObj,
       lines: z.number(),
       operators: z.number(),
+      notes: z.array(MessageSchema),
       indicators: z.array(
         z.object({
           code: z.string(),
@@ -359,7 +365,7 @@ export const segmentationRoutes: RouteDef[] = [
     access: 'segments.read',
     query: RiskQ,
     response: WorkbenchOut,
-    read: async ({ db, query }) => db.read((ws) => workbench(ws, query.risk)),
+    read: async ({ db, query, user }) => db.read((ws) => workbench(ws, query.risk, user.language)),
   }),
   changeRoute({
     method: 'PUT',
@@ -385,7 +391,7 @@ export const segmentationRoutes: RouteDef[] = [
         user.username,
         body.comment ?? null,
       );
-      const out = await workbench(ws, body.risk);
+      const out = await workbench(ws, body.risk, user.language);
       return {
         result: out,
         change: {
@@ -408,18 +414,18 @@ export const segmentationRoutes: RouteDef[] = [
     body: z.object({ risk, config: anyObj.optional(), comment: z.string().max(500).optional() }),
     response: WorkbenchOut,
     change: async ({ body, user }, ws) => {
+      let config: GriConfig | undefined;
       if (body.config) {
         await assertDirectChangeAllowed(ws, 'gri_config');
         const cur = await getConfig(ws, body.risk);
-        await setConfig(
-          ws,
-          mergeConfig(cur.config, { ...body.config, risk: body.risk }),
-          user.username,
-          body.comment ?? null,
-        );
+        config = parseConfig(mergeConfig(cur.config, { ...body.config, risk: body.risk }));
       }
-      const run = await computeSegmentation(ws, { risk: body.risk });
-      const out = await workbench(ws, body.risk);
+      // A configuration change is saved with the run: a refused run saves no version.
+      const run = await computeSegmentation(ws, {
+        risk: body.risk,
+        ...(config ? { config, save: { actor: user.username, comment: body.comment ?? null } } : {}),
+      });
+      const out = await workbench(ws, body.risk, user.language);
       return {
         result: out,
         change: {

@@ -9,6 +9,7 @@ import { useApi } from '../components/useApi.ts';
 import { fmtDateTime, fmtInt, fmtNum } from '../format.ts';
 import i18n from '../i18n.ts';
 import { can, useMe } from '../session.tsx';
+import type { Message } from '../../../src/i18n/messages.ts';
 
 interface Bars {
   medium: number;
@@ -32,6 +33,7 @@ interface Workbench {
     computedAt: string;
     lines: number;
     operators: number;
+    notes: Message[];
     indicators: {
       code: string;
       family: string;
@@ -50,7 +52,7 @@ interface Workbench {
   };
 }
 
-const METHODS = ['equal', 'expert', 'frequency', 'learned'] as const;
+const METHODS = ['auto', 'equal', 'expert', 'frequency', 'learned'] as const;
 const LEVEL_METHODS = ['manual', 'quantile', 'meanSd'] as const;
 
 export function GriPage() {
@@ -210,8 +212,10 @@ export function GriPage() {
               value={wb.config.weights.method}
               disabled={!editable || busy}
               onChange={(e) =>
-                void (e.target.value === 'learned'
-                  ? act(() => post<Workbench>('/api/gri/compute', { risk, config: { weights: { method: 'learned' } } }))
+                void (e.target.value === 'learned' || e.target.value === 'auto'
+                  ? act(() =>
+                      post<Workbench>('/api/gri/compute', { risk, config: { weights: { method: e.target.value } } }),
+                    )
                   : rescore({ weights: { method: e.target.value } }))
               }
               data-testid="weight-method"
@@ -224,6 +228,11 @@ export function GriPage() {
             </select>
           </label>
           <p className="muted small">{t(`gri.methodHelp.${wb.config.weights.method}`)}</p>
+          {wb.run?.notes.map((n) => (
+            <p key={n.key} className="small" data-testid="run-note">
+              {n.text}
+            </p>
+          ))}
           <table className="compact" data-testid="indicators">
             <thead>
               <tr>
