@@ -131,6 +131,23 @@ describe('outcomes in mapping, import, info and quality', () => {
     expect(q.stdout).toContain('warning: No line says whether it was inspected (field inspected)');
     const qj = cipJson<{ outcomes: Outcomes }>(['quality', '-w', ws]);
     expect(qj.outcomes.warning).toBe(true);
+
+    // The finding mapped but not the inspections: the effect estimate refuses, naming the field and the fix.
+    const withFinding = join(dir, 'm2.yaml');
+    writeFileSync(withFinding, stringify({ ...m, fields: { ...fields, finding: 'RESULTADO_AFORO' } }));
+    const ws3 = join(dir, 'ws3');
+    cipJson(['init', ws3]);
+    cipJson(['import', 'declarations', file, '-m', withFinding, '-w', ws3]);
+    const info3 = cipJson<{ outcomes: Outcomes }>(['info', '-w', ws3]);
+    expect(info3.outcomes.statements.map((x) => x.key)).toEqual(['outcomes.holds', 'outcomes.missing_inspected']);
+    expect(info3.outcomes.off).toEqual([
+      { analysis: 'effect', field: 'inspected' },
+      { analysis: 'kpis', field: 'inspected' },
+    ]);
+    const e = cip(['effect', '--treatment', 'visit', '-w', ws3]);
+    expect(e.code).toBe(1);
+    expect(e.stderr).toContain('field inspected is empty in every line');
+    expect(e.stderr).toContain('inspected: { derive: from_channel }');
   });
 
   it('a finding value no list knows rejects its row with a message naming map: and the values seen', () => {

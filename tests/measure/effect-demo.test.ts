@@ -47,7 +47,7 @@ describe('cip effect on the demo workspace', () => {
     expect(o.ci_high).toBeGreaterThan(truth);
     expect(o.ci_high).toBeLessThan(0);
     expect(r.windows.start).toBe(truthBig.treatmentStart);
-    expect(r.warnings.filter((w) => /diverge|too small/.test(w))).toEqual([]);
+    expect(r.warnings.filter((w) => /pretrend|small_groups/.test(w.key))).toEqual([]);
   });
   it('includes 0 when the generator has no effect', async () => {
     expect(truthNone.truth.trueEffect).toBe(0);
