@@ -24,7 +24,14 @@ import {
   type GriConfig,
 } from '../../segmentation/index.ts';
 import { listOperators, OPERATOR_SORTS, operatorInScope, visibleTins } from '../queries/operators.ts';
-import { changeRoute, readRoute, type RouteDef } from '../route-table.ts';
+import { changeRoute, fileRoute, readRoute, type RouteDef } from '../route-table.ts';
+import {
+  exportOperatorList,
+  LEVELS,
+  operatorList,
+  OperatorListSchema,
+  SIZES,
+} from '../../segmentation/operator-list.ts';
 import { assertDirectChangeAllowed } from '../../governance/approvals.ts';
 import { operatorUnitId } from '../units.ts';
 import { MessageSchema } from '../../i18n/messages.ts';
@@ -34,6 +41,12 @@ const risk = z
   .regex(/^[a-z][a-z0-9_]{0,39}$/, 'a risk code such as general or valuation')
   .default('general');
 const RiskQ = z.object({ risk });
+const OperatorListQuery = z.object({
+  risk,
+  level: z.enum(LEVELS).optional(),
+  size: z.enum(SIZES).optional(),
+  unit: z.string().min(1).max(100).optional(),
+});
 const anyObj = z.record(z.string(), z.unknown());
 /** Counts inside DuckDB structs and lists arrive as bigint. */
 const count = z.union([z.number(), z.bigint()]).transform((v) => Number(v));
@@ -356,6 +369,54 @@ export const segmentationRoutes: RouteDef[] = [
         return { hsCode: l.hsCode, brokers: trim(l.brokers), suppliers: trim(l.suppliers) };
       }),
   }),
+  readRoute({
+    method: 'GET',
+    url: '/api/gri/operators',
+    cache: true,
+    summary:
+      "Every operator of the last GRI run: size, GRI, level, raised flags and main reason, filtered by level, size and unit, highest GRI first (limited to the user's unit)",
+    tag: 'gri',
+    access: 'taxpayer.read',
+    query: OperatorListQuery.extend({
+      offset: z.coerce.number().int().min(0).default(0),
+      limit: z.coerce.number().int().min(1).max(500).default(50),
+    }),
+    response: OperatorListSchema,
+    read: async ({ db, query, user }) =>
+      db.read((ws) =>
+        operatorList(
+          ws,
+          { risk: query.risk, level: query.level, size: query.size, unit: query.unit, offices: user.offices },
+          { offset: query.offset, limit: query.limit },
+        ),
+      ),
+  }),
+  ...(['csv', 'xlsx'] as const).map((format) =>
+    fileRoute({
+      method: 'GET',
+      url: `/api/gri/operators.${format}`,
+      summary: `The operator list (same filters) as ${format.toUpperCase()}; text cells that could run as formulas are neutralised`,
+      tag: 'gri',
+      access: 'taxpayer.read',
+      query: OperatorListQuery,
+      file: async ({ db, query, user }) =>
+        db.read(async (ws) => {
+          const out = await exportOperatorList(
+            ws,
+            { risk: query.risk, level: query.level, size: query.size, unit: query.unit, offices: user.offices },
+            format,
+          );
+          return {
+            filename: `gri-operators-${query.risk}.${format}`,
+            contentType:
+              format === 'csv'
+                ? 'text/csv; charset=utf-8'
+                : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+            data: out.data,
+          };
+        }),
+    }),
+  ),
   readRoute({
     method: 'GET',
     url: '/api/gri',
