@@ -253,6 +253,24 @@ describe('web app', () => {
     expect(text.split('\n')[0]).toBe('operator_id,size_segment,gri,risk_level,config_id,computed_at');
   });
 
+  it('lists every operator by GRI with flags and main reason, filters by level, downloads the CSV', async () => {
+    const { page } = b;
+    await nav('Operators by GRI');
+    await page.getByTestId('gop-table').locator('tbody tr').first().waitFor();
+    expect(await page.getByTestId('gop-total').textContent()).toMatch(/^[\d,]+ operators · GRI general@v/);
+    await page.getByTestId('gop-level').selectOption('high');
+    await expect
+      .poll(() => page.getByTestId('gop-table').locator('tbody tr td:nth-child(7)').allTextContents())
+      .toSatisfy((xs: string[]) => xs.length > 0 && xs.every((x) => x === 'High'));
+    await shot(page, '12-gri-operators');
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('gop-csv').click()]);
+    const text = readFileSync((await csv.path())!, 'utf8').split('\n');
+    expect(text[0]).toBe(
+      'operator_id,name,office,region,size_segment,total_value,lines,gri,risk_level,flags,main_reason',
+    );
+    expect(text.slice(1, -1).every((l) => l.includes(',high,'))).toBe(true);
+  });
+
   it('switches language, remembered for the user at the next sign-in', async () => {
     const { page } = b;
     await nav('History');
