@@ -180,38 +180,73 @@ const TEXT_COLUMNS = new Set([
   'main_reason',
 ]);
 
-function cells(r: OperatorListRow): (string | number | null)[] {
-  return EXPORT_COLUMNS.map((c) => {
-    const v = c === 'flags' ? r.flags.join(' ') : r[c];
-    if (v === null || v === undefined) return null;
-    return TEXT_COLUMNS.has(c) ? neutralise(String(v)) : (v as number);
-  });
+/** neutralise() in SQL, for a text expression. */
+const neutraliseSql = (x: string) =>
+  `CASE WHEN regexp_matches(${x}, '^[=+\\-@\\t\\r]') THEN '''' || ${x} ELSE ${x} END`;
+
+/** The export's SELECT: the list's columns in EXPORT_COLUMNS order, text neutralised, highest GRI first. */
+function exportSelect(f: OperatorListFilter): { sql: string; params: Record<string, unknown> } {
+  const q = selectSql(f, 'ORDER BY p.gri DESC, b.operator_id');
+  const col = (c: string) =>
+    c === 'flags' ? `${neutraliseSql('codes')} AS flags` : TEXT_COLUMNS.has(c) ? `${neutraliseSql(c)} AS ${c}` : c;
+  return { sql: `SELECT ${EXPORT_COLUMNS.map(col).join(', ')} FROM (${q.sql})`, params: q.params };
 }
 
-const csvCell = (v: string | number | null) => {
-  const s = v === null ? '' : String(v);
-  return /[",\n\r;]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
+const ROWS_PER_CHUNK = 20_000;
 
-/** The whole filtered list as a file: CSV (UTF-8, comma-separated) or an XLSX workbook of one sheet. */
-export async function exportOperatorList(
+/**
+ * Writes the whole filtered list to `file`: CSV (UTF-8, comma-separated, written by DuckDB) or an XLSX workbook of
+ * one sheet (streamed, a chunk of rows at a time). Returns the number of operators written.
+ */
+export async function writeOperatorList(
   ws: Workspace,
   f: OperatorListFilter,
   format: 'csv' | 'xlsx',
-): Promise<{ data: Buffer; rows: number }> {
+  file: string,
+): Promise<number> {
   await stagePatterns(ws, f.risk);
-  const q = selectSql(f, 'ORDER BY p.gri DESC, b.operator_id');
-  const rows = (await ws.all<Raw>(q.sql, q.params)).map(toRow);
-  if (format === 'csv') {
-    const text = [EXPORT_COLUMNS.join(','), ...rows.map((r) => cells(r).map(csvCell).join(','))].join('\n') + '\n';
-    return { data: Buffer.from(text, 'utf8'), rows: rows.length };
+  const q = exportSelect(f);
+  await ws.run(
+    `CREATE OR REPLACE TEMP TABLE oplist_export AS SELECT row_number() OVER () AS k, * FROM (${q.sql})`,
+    q.params,
+  );
+  try {
+    const n = Number(await ws.scalar('SELECT count(*) FROM oplist_export'));
+    if (format === 'csv') {
+      await ws.run(
+        `COPY (SELECT * EXCLUDE (k) FROM oplist_export ORDER BY k) TO '${file.replace(/'/g, "''")}' (HEADER, DELIMITER ',')`,
+      );
+      return n;
+    }
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useStyles: true, useSharedStrings: false });
+    wb.creator = 'CIP Workbench';
+    const sheet = wb.addWorksheet('operators', { views: [{ state: 'frozen', ySplit: 1 }] });
+    sheet.columns = EXPORT_COLUMNS.map((c) => ({
+      key: c,
+      width: c === 'main_reason' || c === 'flags' ? 50 : c === 'name' ? 30 : 14,
+      style: c === 'gri' ? { numFmt: '0.0000' } : c === 'total_value' ? { numFmt: '#,##0' } : {},
+    }));
+    const head = sheet.addRow([...EXPORT_COLUMNS]);
+    head.font = { bold: true };
+    head.commit();
+    for (let from = 1; from <= n; from += ROWS_PER_CHUNK) {
+      const rows = await ws.all<Record<string, unknown>>(
+        `SELECT * EXCLUDE (k) FROM oplist_export WHERE k >= $a AND k < $b ORDER BY k`,
+        { a: from, b: from + ROWS_PER_CHUNK },
+      );
+      for (const r of rows)
+        sheet
+          .addRow(
+            EXPORT_COLUMNS.map((c) =>
+              r[c] === null || r[c] === undefined ? null : TEXT_COLUMNS.has(c) ? String(r[c]) : Number(r[c]),
+            ),
+          )
+          .commit();
+    }
+    sheet.commit();
+    await wb.commit();
+    return n;
+  } finally {
+    await ws.run('DROP TABLE IF EXISTS oplist_export');
   }
-  const wb = new ExcelJS.Workbook();
-  wb.creator = 'CIP Workbench';
-  const sheet = wb.addWorksheet('operators', { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.addRow([...EXPORT_COLUMNS]).font = { bold: true };
-  for (const r of rows) sheet.addRow(cells(r));
-  sheet.getColumn(EXPORT_COLUMNS.indexOf('gri') + 1).numFmt = '0.0000';
-  sheet.getColumn(EXPORT_COLUMNS.indexOf('total_value') + 1).numFmt = '#,##0';
-  return { data: Buffer.from(await wb.xlsx.writeBuffer()), rows: rows.length };
 }

@@ -7,7 +7,7 @@ import ExcelJS from 'exceljs';
 import { tmpDir } from '../helpers/tmp.ts';
 import { cip, cipJson } from '../helpers/cli.ts';
 import { computeSegmentation, parseConfig } from '../../src/segmentation/index.ts';
-import { exportOperatorList, neutralise, operatorList } from '../../src/segmentation/operator-list.ts';
+import { neutralise, operatorList, writeOperatorList } from '../../src/segmentation/operator-list.ts';
 import { buildFixture, CONFIG } from './fixture.ts';
 
 async function fixture(dir: string) {
@@ -64,22 +64,24 @@ describe('operator list', () => {
       'A=1',
       '12',
     ]);
-    const ws = await fixture(tmpDir());
+    const dir = tmpDir();
+    const ws = await fixture(join(dir, 'ws'));
     try {
-      const csv = (await exportOperatorList(ws, { risk: 'general', offices: null }, 'csv')).data.toString('utf8');
-      const lines = csv.trim().split('\n');
+      expect(await writeOperatorList(ws, { risk: 'general', offices: null }, 'csv', join(dir, 'all.csv'))).toBe(6);
+      const lines = readFileSync(join(dir, 'all.csv'), 'utf8').trim().split('\n');
       expect(lines[0]).toBe(
         'operator_id,name,office,region,size_segment,total_value,lines,gri,risk_level,flags,main_reason',
       );
       expect(lines[1]).toBe(
-        `O1,"'=HYPERLINK(""http://x"",""y"")",N1,North,large,600000,4,1,high,CUS_REPEAT TRX_BROKER,CUS_REPEAT: Repeat offender (customs)`,
+        `O1,"'=HYPERLINK(""http://x"",""y"")",N1,North,large,600000.0,4,1.0,high,CUS_REPEAT TRX_BROKER,CUS_REPEAT: Repeat offender (customs)`,
       );
       expect(lines).toHaveLength(7);
-      const x = await exportOperatorList(ws, { risk: 'general', offices: null, unit: 'S1' }, 'xlsx');
-      expect(x.rows).toBe(2);
+      const x = join(dir, 's1.xlsx');
+      expect(await writeOperatorList(ws, { risk: 'general', offices: null, unit: 'S1' }, 'xlsx', x)).toBe(2);
       const wb = new ExcelJS.Workbook();
-      await wb.xlsx.load(x.data as unknown as ArrayBuffer);
+      await wb.xlsx.readFile(x);
       const sheet = wb.getWorksheet('operators')!;
+      expect(sheet.rowCount).toBe(3);
       expect(sheet.getRow(2).values).toEqual([
         undefined,
         'O4',

@@ -19,9 +19,9 @@ import { renderRun, renderTable3 } from '../../segmentation/format.ts';
 import { formatTable, printJson, UserError, withCommonOptions } from '../output.ts';
 import { assertDirectChangeAllowed } from '../../governance/approvals.ts';
 import { stringify } from 'yaml';
-import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import {
-  exportOperatorList,
+  writeOperatorList,
   LEVELS,
   operatorList,
   SIZES,
@@ -194,9 +194,8 @@ export function register(program: Command): void {
             ['xlsx', opts.xlsx],
           ] as const) {
             if (!file) continue;
-            const out = await exportOperatorList(ws, filter, format);
-            writeFileSync(file, out.data);
-            if (!opts.json) console.error(`${out.rows.toLocaleString('en')} operators written to ${file}`);
+            const n = await writeOperatorList(ws, filter, format, resolve(file));
+            if (!opts.json) console.error(`${n.toLocaleString('en')} operators written to ${file}`);
           }
           const list = await operatorList(ws, filter, {
             limit: count('--limit', opts.limit),

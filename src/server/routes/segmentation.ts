@@ -26,7 +26,7 @@ import {
 import { listOperators, OPERATOR_SORTS, operatorInScope, visibleTins } from '../queries/operators.ts';
 import { changeRoute, fileRoute, readRoute, type RouteDef } from '../route-table.ts';
 import {
-  exportOperatorList,
+  writeOperatorList,
   LEVELS,
   operatorList,
   OperatorListSchema,
@@ -35,6 +35,9 @@ import {
 import { assertDirectChangeAllowed } from '../../governance/approvals.ts';
 import { operatorUnitId } from '../units.ts';
 import { MessageSchema } from '../../i18n/messages.ts';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const risk = z
   .string()
@@ -401,18 +404,27 @@ export const segmentationRoutes: RouteDef[] = [
       query: OperatorListQuery,
       file: async ({ db, query, user }) =>
         db.read(async (ws) => {
-          const out = await exportOperatorList(
-            ws,
-            { risk: query.risk, level: query.level, size: query.size, unit: query.unit, offices: user.offices },
-            format,
-          );
+          const dir = mkdtempSync(join(tmpdir(), 'cip-operators-'));
+          let data: Buffer;
+          try {
+            const file = join(dir, `operators.${format}`);
+            await writeOperatorList(
+              ws,
+              { risk: query.risk, level: query.level, size: query.size, unit: query.unit, offices: user.offices },
+              format,
+              file,
+            );
+            data = readFileSync(file);
+          } finally {
+            rmSync(dir, { recursive: true, force: true });
+          }
           return {
             filename: `gri-operators-${query.risk}.${format}`,
             contentType:
               format === 'csv'
                 ? 'text/csv; charset=utf-8'
                 : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-            data: out.data,
+            data,
           };
         }),
     }),
