@@ -53,3 +53,4 @@ export { previewRescore } from './preview.ts';
 export { SEGMENTATION_TEXT } from './notes.ts';
 export { knownRisks, effectiveConfig } from './pipeline.ts';
 export type { WeightChoice } from './weight-choice.ts';
+export { recentRuns, type LoggedRun } from './run-log.ts';

@@ -34,6 +34,7 @@ import {
 } from './weight-choice.ts';
 import { runNotes } from './notes.ts';
 import type { Message } from '../i18n/messages.ts';
+import { logRun } from './run-log.ts';
 
 export class SegmentationError extends DomainError {}
 
@@ -225,6 +226,7 @@ export async function computeSegmentation(ws: Workspace, opts: ComputeOptions = 
        config_id = excluded.config_id, computed_at = excluded.computed_at, run_json = excluded.run_json`,
     { risk: cfg.risk, cid: configId, at: computedAt, json: JSON.stringify(run) },
   );
+  await logRun(ws, cfg.risk, configId, computedAt);
   return run;
 }
 
@@ -293,6 +295,7 @@ export async function rescore(
         json: JSON.stringify(next),
       },
     );
+    await logRun(ws, risk, stored.configId, computedAt);
     return next;
   });
 }

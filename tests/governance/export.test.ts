@@ -65,8 +65,12 @@ describe('minutes and decision log (Word)', () => {
     expect(es).toContain('Comité de Gestión de Riesgos — acta de la reunión RMC-2026-02');
     expect(es).toContain('Marta Ruiz Director(a) general de aduanas Head office');
     expect(es).toContain('arrastrada de RMC-2026-01');
+    expect(es).toContain('Decisión RMC-2026-02/D1 (tomada en cuenta): Action closed.');
+    // The decision log in the workspace language (Spanish), and in the reader's language when one is given.
     const log = text(await decisionLogDocx(ws), dir, 'log.docx');
-    expect(log).toContain('RMC-2026-02/D1 RMC-2026-02 2026-04-20 action A-001 noted Action closed. ana');
+    expect(log).toContain('RMC-2026-02/D1 RMC-2026-02 2026-04-20 acción A-001 tomada en cuenta Action closed. ana');
+    const logEn = text(await decisionLogDocx(ws, 'en'), dir, 'log-en.docx');
+    expect(logEn).toContain('RMC-2026-02/D1 RMC-2026-02 2026-04-20 action A-001 noted Action closed. ana');
     ws.close();
   });
 });

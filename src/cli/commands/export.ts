@@ -17,9 +17,29 @@ interface Opts {
   risk?: string;
   hs?: string;
   today?: string;
+  lang?: string;
+  currency?: string;
+  kpiPeriod?: string;
 }
 
-const gatherOpts = (o: Opts): GatherOptions => ({
+const KPI_PERIODS = ['month', 'quarter', 'year'] as const;
+
+async function gatherOpts(o: Opts): Promise<GatherOptions> {
+  const { parseLanguage } = await import('../../plan/export/labels.ts');
+  const { currencyCode } = await import('../../plan/export/format.ts');
+  if (o.currency && !currencyCode(o.currency))
+    throw new UserError(`--currency: expected an ISO 4217 code such as USD or EUR, got '${o.currency}'`);
+  if (o.kpiPeriod && !(KPI_PERIODS as readonly string[]).includes(o.kpiPeriod))
+    throw new UserError(`--kpi-period: expected one of ${KPI_PERIODS.join(', ')}, got '${o.kpiPeriod}'`);
+  return {
+    ...baseOpts(o),
+    language: o.lang ? parseLanguage(o.lang) : undefined,
+    currency: o.currency ? currencyCode(o.currency) : undefined,
+    kpiPeriod: o.kpiPeriod as GatherOptions['kpiPeriod'],
+  };
+}
+
+const baseOpts = (o: Opts): GatherOptions => ({
   pseudonymise: o.pseudonymise,
   risks: o.risk
     ? o.risk
@@ -44,7 +64,10 @@ function common(cmd: Command): Command {
       'compliance risks for the Annex 3 part, comma-separated (default: those linked in the register)',
     )
     .option('--hs <codes>', 'sensitive HS codes for Table 5 and Annex 3 (default: proposed from finding rates)')
-    .option('--today <date>', 'reference date for late measures (default today)');
+    .option('--today <date>', 'reference date for late measures (default today)')
+    .option('--lang <lang>', "language of the file: en | es | fr | pt (default: the workspace setting 'language')")
+    .option('--currency <code>', "reporting currency, ISO 4217 (default: the workspace setting 'currency')")
+    .option('--kpi-period <p>', 'period of the Box 2 indicators: month | quarter | year', 'year');
 }
 
 export function register(program: Command): void {
@@ -61,7 +84,7 @@ export function register(program: Command): void {
   ).action(async (out: string, o: Opts) => {
     if (!/\.xlsx$/i.test(out)) throw new UserError(`${out}: the workbook file name must end in .xlsx`);
     await withWorkspace(o.workspace, async (ws) => {
-      const plan = await gatherPlan(ws, gatherOpts(o));
+      const plan = await gatherPlan(ws, await gatherOpts(o));
       const { writeWorkbook } = await import('../../plan/export/xlsx.ts');
       const r = await writeWorkbook(plan, out);
       if (o.json) return printJson({ file: out, ...r, notes: plan.notes });
@@ -74,12 +97,12 @@ export function register(program: Command): void {
     ex
       .command('docx <out>')
       .description(
-        "plan document in the workspace's language (setting 'language'): context, segmentation with charts, treatments, register, measures, indicators, governance",
+        'plan document: executive summary, contents, context, segmentation with charts, treatments, register, measures, indicators with trends, risk plans, governance and decisions',
       ),
   ).action(async (out: string, o: Opts) => {
     if (!/\.docx$/i.test(out)) throw new UserError(`${out}: the document file name must end in .docx`);
     await withWorkspace(o.workspace, async (ws) => {
-      const plan = await gatherPlan(ws, gatherOpts(o));
+      const plan = await gatherPlan(ws, await gatherOpts(o));
       const { writeDocument } = await import('../../plan/export/docx.ts');
       const r = await writeDocument(plan, out);
       if (o.json) return printJson({ file: out, ...r, notes: plan.notes });

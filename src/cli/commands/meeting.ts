@@ -236,11 +236,14 @@ export function register(program: Command): void {
   withCommonOptions(mt.command('export <ref>').description('the minutes of a meeting to Word or Excel'))
     .requiredOption('-o, --output <file>', 'minutes.docx or minutes.xlsx')
     .option('--format <f>', 'docx or xlsx (default from the file name)')
-    .action(async (ref: string, o: Opts & { output: string; format?: string }) => {
+    .option('--lang <lang>', "language of the document: en | es | fr | pt (default: the workspace's)")
+    .action(async (ref: string, o: Opts & { output: string; format?: string; lang?: string }) => {
       await withWorkspace(o.workspace, async (ws) => {
         const f = formatOf(o.output, o.format);
         const { minutesDocx, minutesXlsx } = await import('../../governance/export.ts');
-        const buf = f === 'docx' ? await minutesDocx(ws, ref) : await minutesXlsx(ws, ref);
+        const { parseLanguage } = await import('../../plan/export/labels.ts');
+        const lang = o.lang ? parseLanguage(o.lang) : undefined;
+        const buf = f === 'docx' ? await minutesDocx(ws, ref, lang) : await minutesXlsx(ws, ref, lang);
         writeFileSync(o.output, buf);
         if (o.json) return printJson({ ref, file: o.output, format: f, bytes: buf.length });
         console.log(`Minutes of ${ref} written to ${o.output} (${buf.length} bytes).`);
@@ -249,12 +252,15 @@ export function register(program: Command): void {
 
   withCommonOptions(mt.command('decisions').description('the decision log (all meetings); -o exports it'))
     .option('-o, --output <file>', 'decisions.docx or decisions.xlsx')
-    .action(async (o: Opts & { output?: string }) => {
+    .option('--lang <lang>', "language of the exported log: en | es | fr | pt (default: the workspace's)")
+    .action(async (o: Opts & { output?: string; lang?: string }) => {
       await withWorkspace(o.workspace, async (ws) => {
         if (o.output) {
           const f = formatOf(o.output);
           const { decisionLogDocx, decisionLogXlsx } = await import('../../governance/export.ts');
-          const buf = f === 'docx' ? await decisionLogDocx(ws) : await decisionLogXlsx(ws);
+          const { parseLanguage } = await import('../../plan/export/labels.ts');
+          const lang = o.lang ? parseLanguage(o.lang) : undefined;
+          const buf = f === 'docx' ? await decisionLogDocx(ws, lang) : await decisionLogXlsx(ws, lang);
           writeFileSync(o.output, buf);
           if (o.json) return printJson({ file: o.output, format: f, bytes: buf.length });
           return console.log(`Decision log written to ${o.output} (${buf.length} bytes).`);

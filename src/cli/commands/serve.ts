@@ -31,15 +31,18 @@ export function parsePort(value: string): number {
   return port;
 }
 
-/** Serves the workspace (cip serve, cip start), prints the address and a sign-in hint, runs until Ctrl+C. */
+/**
+ * Serves the workspace (cip serve, cip start), prints the address and a sign-in hint (text, or made from the
+ * address once it is known), runs until Ctrl+C.
+ */
 export async function serveUntilStopped(
   opts: { workspace?: string; port: number; host: string },
-  signInHint: string | null,
+  signInHint: string | ((url: string) => string) | null,
 ): Promise<never> {
   const { startServer } = await import('../../server/index.ts');
   const server = await startServer({ ...opts, log: (m) => console.log(m) });
   console.log(`CIP Workbench at ${server.url}  (API ${server.url}/api, OpenAPI ${server.url}/api/openapi.json)`);
-  if (signInHint) console.log(signInHint);
+  if (signInHint) console.log(typeof signInHint === 'function' ? signInHint(server.url) : signInHint);
   console.log('Press Ctrl+C to stop.');
   const stop = async () => {
     await server.close();

@@ -4,22 +4,51 @@ import { Workspace, resolveWorkspaceDir, withWorkspace } from '../../workspace/w
 import { schemaVersion } from '../../workspace/migrations.ts';
 import { dataSummary } from '../../workspace/summary.ts';
 import { clusterLines, linesLayout } from '../../workspace/layout.ts';
-import { formatTable, printJson, withCommonOptions } from '../output.ts';
+import { formatTable, printJson, UserError, withCommonOptions } from '../output.ts';
 import { outcomeReport } from '../../ingest/outcomes.ts';
 import { formatOutcomes } from '../../ingest/report.ts';
 import { workspaceMessageLang } from '../../i18n/messages.ts';
 
 export function register(program: Command): void {
   withCommonOptions(
-    program.command('init [dir]').description('create an empty workspace (one DuckDB database file) in DIR'),
-  ).action(async (dir: string | undefined, opts: { workspace?: string; json?: boolean }) => {
-    const path = resolveWorkspaceDir(dir ?? opts.workspace);
-    const ws = await Workspace.open(path, { create: true });
-    const version = await schemaVersion(ws);
-    ws.close();
-    if (opts.json) printJson({ workspace: path, schema: version });
-    else console.log(`Workspace ready at ${path} (schema ${version.latest}, ${version.count} migrations).`);
-  });
+    program
+      .command('init [dir]')
+      .description(
+        'create an empty workspace (one DuckDB database file) in DIR, or set the language and currency of one',
+      )
+      .option('--language <lang>', 'language of the exported plan and workbooks by default: en | es | fr | pt')
+      .option('--currency <code>', 'reporting currency of the values, ISO 4217 (e.g. USD): shown in the plan document'),
+  ).action(
+    async (
+      dir: string | undefined,
+      opts: { workspace?: string; json?: boolean; language?: string; currency?: string },
+    ) => {
+      const path = resolveWorkspaceDir(dir ?? opts.workspace);
+      const { parseLanguage } = await import('../../plan/export/labels.ts');
+      const { currencyCode } = await import('../../plan/export/format.ts');
+      const language = opts.language ? parseLanguage(opts.language, '--language') : undefined;
+      const currency = opts.currency ? currencyCode(opts.currency) : undefined;
+      if (currency === null)
+        throw new UserError(`--currency: expected an ISO 4217 code such as USD or EUR, got '${opts.currency}'`);
+      const ws = await Workspace.open(path, { create: true });
+      try {
+        if (language) await ws.setSetting('language', language);
+        if (currency) await ws.setSetting('currency', currency);
+        const version = await schemaVersion(ws);
+        const settings = {
+          language: (await ws.getSetting('language')) ?? 'en',
+          currency: (await ws.getSetting('currency')) ?? null,
+        };
+        if (opts.json) printJson({ workspace: path, schema: version, ...settings });
+        else
+          console.log(
+            `Workspace ready at ${path} (schema ${version.latest}, ${version.count} migrations; language ${settings.language}, currency ${settings.currency ?? 'not set'}).`,
+          );
+      } finally {
+        ws.close();
+      }
+    },
+  );
 
   withCommonOptions(
     program.command('info').description('data summary of a workspace: rows per table, period covered, imports'),

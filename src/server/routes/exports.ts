@@ -35,7 +35,8 @@ async function planFile(
   pseudonymise: string | undefined,
   kind: 'xlsx' | 'docx',
 ): Promise<Buffer> {
-  const plan = await gatherPlan(ws, { pseudonymise: pseudonymiseFor(user, pseudonymise) });
+  // in the reader's language: the signed-in user's
+  const plan = await gatherPlan(ws, { pseudonymise: pseudonymiseFor(user, pseudonymise), language: user.language });
   return withTmp(async (dir) => {
     const file = join(dir, `plan.${kind}`);
     if (kind === 'xlsx') await writeWorkbook(plan, file);

@@ -395,10 +395,10 @@ export const governanceRoutes: RouteDef[] = [
     tag: 'governance',
     access: 'exports.read',
     params: ref,
-    file: async ({ db, params }) => ({
+    file: async ({ db, params, user }) => ({
       filename: `minutes-${params.ref}.docx`,
       contentType: DOCX,
-      data: await db.read((ws) => minutesDocx(ws, params.ref)),
+      data: await db.read((ws) => minutesDocx(ws, params.ref, user.language)),
     }),
   }),
   fileRoute({
@@ -408,10 +408,10 @@ export const governanceRoutes: RouteDef[] = [
     tag: 'governance',
     access: 'exports.read',
     params: ref,
-    file: async ({ db, params }) => ({
+    file: async ({ db, params, user }) => ({
       filename: `minutes-${params.ref}.xlsx`,
       contentType: XLSX,
-      data: await db.read((ws) => minutesXlsx(ws, params.ref)),
+      data: await db.read((ws) => minutesXlsx(ws, params.ref, user.language)),
     }),
   }),
   fileRoute({
@@ -420,10 +420,10 @@ export const governanceRoutes: RouteDef[] = [
     summary: 'Decision log (Word)',
     tag: 'governance',
     access: 'exports.read',
-    file: async ({ db }) => ({
+    file: async ({ db, user }) => ({
       filename: `decision-log-${today()}.docx`,
       contentType: DOCX,
-      data: await db.read((ws) => decisionLogDocx(ws)),
+      data: await db.read((ws) => decisionLogDocx(ws, user.language)),
     }),
   }),
   fileRoute({
@@ -432,10 +432,10 @@ export const governanceRoutes: RouteDef[] = [
     summary: 'Decision log (Excel)',
     tag: 'governance',
     access: 'exports.read',
-    file: async ({ db }) => ({
+    file: async ({ db, user }) => ({
       filename: `decision-log-${today()}.xlsx`,
       contentType: XLSX,
-      data: await db.read((ws) => decisionLogXlsx(ws)),
+      data: await db.read((ws) => decisionLogXlsx(ws, user.language)),
     }),
   }),
 ];
