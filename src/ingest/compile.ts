@@ -11,7 +11,7 @@ import { DATE_FORMAT_RE, normaliseRule, type FieldRuleObject, type Mapping } fro
 import type { FieldDef, KindDef } from './fields.ts';
 import { sqlType } from './fields.ts';
 import { quoteIdent, type Source } from './source.ts';
-import { vocabulary } from './vocabulary.ts';
+import { booleanWords, vocabulary } from './vocabulary.ts';
 import { importLimits, limitRules, type ImportLimits } from './limits.ts';
 
 export interface CompiledMapping {
@@ -133,6 +133,11 @@ export function compileMapping(
       level3.push(fcol);
       continue;
     }
+    if (rule.derive === 'from_channel') {
+      // Inspected at clearance = a yellow (documentary) or red (physical) channel; unknown when the channel is.
+      level3.push(`CASE WHEN f_channel IS NULL THEN NULL ELSE f_channel IN ('yellow', 'red') END AS ${fcol}`);
+      continue;
+    }
     if (rule.derive) {
       level3.push(`CAST(row_number() OVER (PARTITION BY f_declaration_id ORDER BY source_row) AS INTEGER) AS ${fcol}`);
       continue;
@@ -182,7 +187,13 @@ export function compileMapping(
     if (f.required)
       checks.push({ cond: rawIsNull, entry: entry('missing_required', `${f.name} is required but empty`) });
     const formats = f.type === 'date' ? (asArray(rule.format) ?? asArray(defaults.format) ?? ['yyyy-mm-dd']) : [];
-    const expected = f.type === 'date' ? `expected a date as ${formats.join(' or ')}` : `expected ${EXPECTED[f.type]}`;
+    const expected =
+      f.type === 'date'
+        ? `expected a date as ${formats.join(' or ')}`
+        : f.type === 'boolean' || f.type === 'channel'
+          ? `expected ${EXPECTED[f.type]}; give other values a meaning under map: in the mapping, e.g. ` +
+            `fields.${f.name}: { column: ${rule.column ?? f.name}, map: { VALUE: ${f.type === 'boolean' ? 'true' : 'red'} } }`
+          : `expected ${EXPECTED[f.type]}`;
     checks.push({
       cond: `NOT (${rawIsNull}) AND ${fcol} IS NULL`,
       entry: entry(UNPARSEABLE[f.type], `${f.name}: ${expected}`),
@@ -286,7 +297,7 @@ function parseExpr(
       return `coalesce(${parts.join(', ')})`;
     }
     case 'boolean': {
-      const v = vocabulary().booleans;
+      const v = booleanWords(f.words);
       return `CASE WHEN ${inList(m, v.true, p)} THEN true WHEN ${inList(m, v.false, p)} THEN false END`;
     }
     case 'channel': {

@@ -25,6 +25,7 @@ import { suggestMapping } from './suggest.ts';
 import { runWithProgress, silentProgress, type ProgressReporter } from './progress.ts';
 import { importWarnings, importWarningsQuery, rejectIssues, warningIssues, type QualityIssue } from './quality.ts';
 import { fileFingerprint, sha256File, sha256InBackground } from './hash.ts';
+import { outcomeReport, type OutcomeReport } from './outcomes.ts';
 
 export interface ImportOptions {
   /** A parsed mapping, or the path of a mapping file; without either the suggested mapping is used. */
@@ -35,6 +36,8 @@ export interface ImportOptions {
   progress?: ProgressReporter;
   /** DuckDB memory_limit for the import, e.g. '1GB'. Leaves the setting alone when omitted, or in a server. */
   memoryLimit?: string;
+  /** Language of the outcome statements (default English). */
+  lang?: string;
 }
 
 /** The four numbers every import reports (and the only keys of `cip import --json`). */
@@ -55,6 +58,8 @@ export interface ImportResult {
   summary: ImportSummary;
   issues: QualityIssue[];
   mapping: Mapping;
+  /** Declarations: which outcomes the workspace's lines now hold and which analyses are off. */
+  outcomes?: OutcomeReport;
 }
 
 export class ImportError extends DomainError {
@@ -106,7 +111,7 @@ async function resolveMapping(ws: Workspace, def: KindDef, src: Source, opts: Im
     throw new ImportError(
       `${basename(src.file)}: no mapping given and the required field(s) ${s.missing.join(', ')} could not be placed ` +
         `from the column names (${src.columns.map((c) => c.name).join(', ')}).\n` +
-        `Run 'cip mapping suggest ${src.file} > mapping.yaml', edit it, then import with --mapping mapping.yaml.`,
+        `Run 'cip mapping suggest ${src.file} --kind ${def.kind} > mapping.yaml', edit it, then import with --mapping mapping.yaml.`,
     );
   }
   return s.mapping;
@@ -316,7 +321,8 @@ export async function importFile(
       });
       return { importId, summary, issues, sha256 };
     });
-    return { kind, file, mapping, ...result };
+    const outcomes = kind === 'declarations' ? await outcomeReport(ws, opts.lang) : undefined;
+    return { kind, file, mapping, ...result, ...(outcomes ? { outcomes } : {}) };
   } catch (err) {
     if (err instanceof AlreadyImported) return alreadyImported(await fileSha(), err.prior);
     throw err;

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Workspace } from '../workspace/workspace.ts';
 import type { KindDef } from './fields.ts';
 import { safeCellSql } from '../exports/cells.ts';
+import { outcomeReport, type OutcomeReport } from './outcomes.ts';
 
 export interface IssueExample {
   file: string;
@@ -23,6 +24,8 @@ export interface QualityIssue {
   column: string | null;
   count: number;
   examples: IssueExample[];
+  /** Rejects only: the most frequent distinct values behind the problem, with their row counts. */
+  values?: { value: string | null; rows: number }[];
 }
 
 const RulesSchema = z.strictObject({
@@ -90,7 +93,31 @@ export async function rejectIssues(
      FROM ${table} GROUP BY ALL ORDER BY n DESC, code, column_name`,
     { file, k: qualityRules().examples },
   );
-  return toIssues(rows, 'error');
+  const seen = await ws.all<ValuesRow>(
+    `SELECT $file AS file, code, column_name, list({'value': value, 'rows': n} ORDER BY n DESC, value)[1:$k] AS vals
+     FROM (SELECT split_part(reason, ':', 1) AS code, column_name, value, count(*) AS n FROM ${table} GROUP BY ALL)
+     GROUP BY ALL`,
+    { file, k: VALUES_SHOWN },
+  );
+  return withValues(toIssues(rows, 'error'), seen);
+}
+
+/** Distinct values shown per reject group ("values seen"). */
+const VALUES_SHOWN = 10;
+interface ValuesRow {
+  file: string | null;
+  code: string;
+  column_name: string | null;
+  vals: { value: string | null; rows: number }[];
+}
+
+function withValues(issues: QualityIssue[], seen: ValuesRow[]): QualityIssue[] {
+  const key = (f: string | null, c: string, col: string | null) => `${f}\u0000${c}\u0000${col}`;
+  const m = new Map(seen.map((r) => [key(r.file, r.code, r.column_name), r.vals]));
+  return issues.map((i) => {
+    const v = m.get(key(i.file, i.code, i.column));
+    return v ? { ...i, values: v.map((x) => ({ value: x.value, rows: Number(x.rows) })) } : i;
+  });
 }
 
 /** Rejects of committed imports, grouped per file, problem and column. */
@@ -103,7 +130,14 @@ export async function storedRejectIssues(ws: Workspace, importId?: number): Prom
      GROUP BY ALL ORDER BY file, n DESC, code, column_name`,
     { k: qualityRules().examples, id: importId ?? null },
   );
-  return toIssues(rows, 'error');
+  const seen = await ws.all<ValuesRow>(
+    `SELECT file, code, column_name, list({'value': value, 'rows': n} ORDER BY n DESC, value)[1:$k] AS vals
+     FROM (SELECT i.file_name AS file, split_part(r.reason, ':', 1) AS code, r.column_name, r.value, count(*) AS n
+           FROM import_rejects r JOIN imports i USING (import_id) WHERE $id IS NULL OR r.import_id = $id GROUP BY ALL)
+     GROUP BY ALL`,
+    { k: VALUES_SHOWN, id: importId ?? null },
+  );
+  return withValues(toIssues(rows, 'error'), seen);
 }
 
 /**
@@ -220,14 +254,17 @@ export interface QualityReport {
   errors: QualityIssue[];
   warnings: QualityIssue[];
   totals: { rejectedRows: number; outlierLines: number; missingOperators: number };
+  /** Which outcomes the lines hold and which analyses are off. */
+  outcomes: OutcomeReport;
 }
 
-/** The workspace's data-quality report: rejected rows of every import, outliers, missing operators. */
-export async function qualityReport(ws: Workspace): Promise<QualityReport> {
+/** The workspace's data-quality report: rejected rows of every import, outliers, missing operators, outcomes. */
+export async function qualityReport(ws: Workspace, lang = 'en'): Promise<QualityReport> {
   const errors = await storedRejectIssues(ws);
   const outliers = await valueOutliers(ws);
   const missing = await missingOperators(ws);
   return {
+    outcomes: await outcomeReport(ws, lang),
     errors,
     warnings: [...outliers, ...missing],
     totals: {

@@ -15,7 +15,8 @@ const riskName = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, "lower-case name lik
 const plain = z.string().regex(/^[^\u0000-\u001f\u007f]*$/, 'control characters are not allowed');
 const codeList = z.array(plain.min(1).max(100)).max(10_000).optional();
 
-export const WEIGHT_METHODS = ['equal', 'expert', 'frequency', 'learned'] as const;
+/** auto (the default): the weighting that ranks operators best on a held-out period (weight-choice.ts). */
+export const WEIGHT_METHODS = ['auto', 'equal', 'expert', 'frequency', 'learned'] as const;
 export type WeightMethod = (typeof WEIGHT_METHODS)[number];
 
 export const configSchema = z
@@ -56,7 +57,7 @@ export const configSchema = z
       .default([]),
     weights: z
       .object({
-        method: z.enum(WEIGHT_METHODS).default('equal'),
+        method: z.enum(WEIGHT_METHODS).default('auto'),
         expert: z.record(z.string(), z.number().min(0)).default({}),
         tolerance: z.number().min(0).max(1).default(0.05),
         learned: z
@@ -137,7 +138,7 @@ export function parseConfig(input: unknown): GriConfig {
   return configSchema.parse(input);
 }
 
-/** The default configuration of a risk: all built-ins, equal weights; a risk-specific GRI counts its own findings. */
+/** The default configuration of a risk: all built-ins, weights chosen from the data; a risk-specific GRI counts its own findings. */
 export function defaultConfig(risk = 'general'): GriConfig {
   return parseConfig({ risk, complianceRisk: risk === 'general' ? null : risk });
 }

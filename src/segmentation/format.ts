@@ -88,6 +88,7 @@ export function renderRun(run: Run): string {
     ),
     '',
     `Weights: ${s.method}${s.table3 ? ` (tolerance ${s.table3.tolerance}, ${s.table3.operators} non-compliant operators, ## = ${s.table3.total})` : ''}`,
+    ...(run.notes ?? []).map((n) => n.text),
     `Bars: medium ≥ ${s.bars.medium.toFixed(4)}, high ≥ ${s.bars.high.toFixed(4)} → high ${s.levels.high}, medium ${s.levels.medium}, low ${s.levels.low}`,
     `Time: ${Object.entries(run.timings)
       .map(([k, v]) => `${k} ${v} ms`)

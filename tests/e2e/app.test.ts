@@ -262,6 +262,28 @@ describe('web app', () => {
     expect(text.split('\n')[0]).toBe('operator_id,size_segment,gri,risk_level,config_id,computed_at');
   });
 
+  it('lists every operator by GRI with flags and main reason, filters by level, downloads the CSV', async () => {
+    const { page } = b;
+    await nav('Operators by GRI');
+    await page.getByTestId('gop-table').locator('tbody tr').first().waitFor();
+    expect(await page.getByTestId('gop-total').textContent()).toMatch(/^[\d,]+ operators · GRI general@v/);
+    // (the GRI workbench test above moved the high bar to 0.9: nobody is high any more)
+    await page.getByTestId('gop-level').selectOption('medium');
+    await expect
+      .poll(() => page.getByTestId('gop-table').locator('tbody tr td:nth-child(7)').allTextContents())
+      .toSatisfy((xs: string[]) => xs.length > 0 && xs.every((x) => x === 'Medium'));
+    await shot(page, '12-gri-operators');
+    const total = Number((await page.getByTestId('gop-total').textContent())!.split(' ')[0].replace(/,/g, ''));
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('gop-csv').click()]);
+    const text = readFileSync((await csv.path())!, 'utf8')
+      .trim()
+      .split('\n');
+    expect(text[0]).toBe(
+      'operator_id,name,office,region,size_segment,total_value,lines,gri,risk_level,flags,main_reason',
+    );
+    expect(text.length - 1).toBe(total);
+  });
+
   it('switches language, remembered for the user at the next sign-in', async () => {
     const { page } = b;
     await nav('History');

@@ -7,6 +7,7 @@ import { AccountPage } from './pages/Account.tsx';
 import { SegmentationPage } from './pages/Segmentation.tsx';
 import { OperatorPage } from './pages/Operator.tsx';
 import { GriPage } from './pages/Gri.tsx';
+import { GriOperatorsPage } from './pages/GriOperators.tsx';
 import { HsPage } from './pages/Hs.tsx';
 import { DataPage } from './pages/Data.tsx';
 import { TreatmentsPage } from './pages/Treatments.tsx';
@@ -37,6 +38,7 @@ export const PAGES: PageDef[] = [
   { path: '/segmentation', label: 'nav.segmentation', permission: 'segments.read', component: SegmentationPage },
   { path: '/operators/:id', label: 'nav.operator', permission: 'taxpayer.read', component: OperatorPage, hidden: true },
   { path: '/gri', label: 'nav.gri', permission: 'segments.read', component: GriPage },
+  { path: '/gri/operators', label: 'nav.griOperators', permission: 'taxpayer.read', component: GriOperatorsPage },
   { path: '/hs', label: 'nav.hs', permission: 'taxpayer.read', component: HsPage },
   { path: '/treatments', label: 'nav.treatments', permission: 'plan.read', component: TreatmentsPage },
   { path: '/register', label: 'nav.register', permission: 'plan.read', component: RegisterPage },

@@ -7,6 +7,7 @@ import {
   configHistory,
   getConfig,
   mergeConfig,
+  parseConfig,
   requireRun,
   rescore,
   setConfig,
@@ -20,6 +21,13 @@ import { formatTable, printJson, UserError, withCommonOptions } from '../output.
 import { assertDirectChangeAllowed } from '../../governance/approvals.ts';
 import { stringify } from 'yaml';
 import { clientPath } from '../transport/context.ts';
+import {
+  writeOperatorList,
+  LEVELS,
+  operatorList,
+  SIZES,
+  type OperatorListFilter,
+} from '../../segmentation/operator-list.ts';
 
 interface Opts {
   workspace?: string;
@@ -67,8 +75,11 @@ export function register(program: Command): void {
         const method = weightMethod(opts.weights);
         if (method) cfg = { ...cfg, weights: { ...cfg.weights, method } };
         if (opts.config || method) await assertDirectChangeAllowed(ws, 'gri_config');
-        await setConfig(ws, cfg, cliActor(opts.user), opts.config ? `from ${opts.config}` : null);
-        const run = await computeSegmentation(ws, { risk: cfg.risk });
+        // The configuration is saved with the run, in its transaction: a refused run leaves no new version.
+        const run = await computeSegmentation(ws, {
+          config: parseConfig(cfg),
+          save: { actor: cliActor(opts.user), comment: opts.config ? `from ${opts.config}` : null },
+        });
         if (opts.json) printJson(run);
         else console.log(renderRun(run));
       }),
@@ -134,6 +145,86 @@ export function register(program: Command): void {
           );
         }
       }),
+    );
+
+  withCommonOptions(
+    gri
+      .command('operators')
+      .description(
+        'every operator of the last run: size, GRI, level, raised flags and the main reason; filter by level, size, unit; export to CSV/XLSX',
+      ),
+  )
+    .option('--risk <risk>', 'GRI', 'general')
+    .option('--level <level>', `only this risk level: ${LEVELS.join('|')}`)
+    .option('--size <size>', `only this size segment: ${SIZES.join('|')}`)
+    .option('--unit <unit>', 'only operators of this office or directorate (operators.office or operators.region)')
+    .option('--limit <n>', 'rows printed (highest GRI first)', '50')
+    .option('--offset <n>', 'rows skipped before printing', '0')
+    .option('--csv <file>', 'write every operator the filters keep to a CSV file')
+    .option('--xlsx <file>', 'write every operator the filters keep to an Excel workbook')
+    .action(
+      async (
+        opts: Opts & {
+          level?: string;
+          size?: string;
+          unit?: string;
+          limit: string;
+          offset: string;
+          csv?: string;
+          xlsx?: string;
+        },
+      ) =>
+        withWorkspace(opts.workspace, async (ws) => {
+          if (opts.level !== undefined && !(LEVELS as readonly string[]).includes(opts.level))
+            throw new UserError(`--level ${opts.level}: expected one of ${LEVELS.join(', ')}`);
+          if (opts.size !== undefined && !(SIZES as readonly string[]).includes(opts.size))
+            throw new UserError(`--size ${opts.size}: expected one of ${SIZES.join(', ')}`);
+          const count = (flag: string, v: string) => {
+            if (!/^\d+$/.test(v)) throw new UserError(`${flag} ${v}: expected a whole number`);
+            return Number(v);
+          };
+          const filter: OperatorListFilter = {
+            risk: opts.risk,
+            level: opts.level as OperatorListFilter['level'],
+            size: opts.size as OperatorListFilter['size'],
+            unit: opts.unit,
+            offices: null,
+          };
+          for (const [format, file] of [
+            ['csv', opts.csv],
+            ['xlsx', opts.xlsx],
+          ] as const) {
+            if (!file) continue;
+            const n = await writeOperatorList(ws, filter, format, clientPath(file));
+            if (!opts.json) console.error(`${n.toLocaleString('en')} operators written to ${file}`);
+          }
+          const list = await operatorList(ws, filter, {
+            limit: count('--limit', opts.limit),
+            offset: count('--offset', opts.offset),
+          });
+          if (opts.json) return printJson(list);
+          console.log(
+            `${list.total.toLocaleString('en')} operators (GRI '${list.risk}', ${list.configId}, computed ${list.computedAt.slice(0, 19)})` +
+              (list.rows.length < list.total
+                ? `; rows ${list.rows.length ? Number(opts.offset) + 1 : 0}–${Number(opts.offset) + list.rows.length} shown`
+                : ''),
+          );
+          console.log(
+            formatTable(
+              ['Operator', 'Name', 'Office', 'Size', 'GRI', 'Level', 'Flags', 'Main reason'],
+              list.rows.map((r) => [
+                r.operator_id,
+                r.name ?? '',
+                r.office ?? '',
+                r.size_segment,
+                r.gri.toFixed(4),
+                r.risk_level,
+                r.flags.join(' '),
+                r.main_reason ?? '',
+              ]),
+            ),
+          );
+        }),
     );
 
   withCommonOptions(gri.command('histogram').description('distribution of the GRI with the bars (data for the chart)'))

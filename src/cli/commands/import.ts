@@ -7,7 +7,8 @@ import { importFile, ImportError } from '../../ingest/importer.ts';
 import { resolveMappingOption } from '../../ingest/saved-mappings.ts';
 import { progressFor } from '../progress.ts';
 import { clientPath } from '../transport/context.ts';
-import { formatImport, formatIssues } from '../../ingest/report.ts';
+import { formatImport, formatIssues, formatOutcomes } from '../../ingest/report.ts';
+import { workspaceMessageLang } from '../../i18n/messages.ts';
 import { printJson, UserError, withCommonOptions } from '../output.ts';
 
 interface ImportCliOptions {
@@ -53,11 +54,14 @@ export function register(program: Command): void {
           actor: cliActor(opts.user),
           progress,
           memoryLimit: opts.memoryLimit,
+          lang: await workspaceMessageLang(ws),
         });
         progress.done();
         if (opts.json) {
           const { read, imported, rejected, duplicates } = r.summary;
           printJson({ read, imported, rejected, duplicates });
+          // Scripts read stdout; a missing outcome still reaches whoever runs them.
+          if (r.outcomes?.warning) process.stderr.write(formatOutcomes(r.outcomes) + '\n');
         } else {
           console.log(formatImport({ ...r, file }));
         }

@@ -37,10 +37,20 @@ export function register(program: Command): void {
       const { suggestion: s } = await suggestForFile(clientPath(file), kind, Number(opts.sample));
       if (opts.json) return printJson(s);
       const header =
-        `# Column mapping suggested by 'cip mapping suggest ${basename(file)}' — check it, edit it, then\n` +
+        `# Column mapping suggested by 'cip mapping suggest ${basename(file)} --kind ${kind}' — check it, edit it, then\n` +
         `# cip import ${kind} ${basename(file)} --mapping THIS_FILE\n` +
         (s.missing.length ? `# REQUIRED FIELDS NOT PLACED (add them under fields:): ${s.missing.join(', ')}\n` : '') +
         (s.unmapped.length ? `# Columns kept in extra: ${s.unmapped.join(', ')}\n` : '') +
+        s.unknownValues
+          .map(
+            (u) =>
+              `# VALUES NOT UNDERSTOOD in ${u.column} (${u.field}): ${u.values.map((v) => `'${v}'`).join(', ')} — ` +
+              `give them a meaning: ${u.field}: { column: ${u.column}, map: { '${u.values[0]}': ${u.field === 'channel' ? 'red' : 'true'} } }\n`,
+          )
+          .join('') +
+        (kind === 'declarations' && !('finding' in s.mapping.fields)
+          ? '# NO OUTCOMES: no column was placed as finding; without it the effect, backtest, learned weights and hit-rate KPIs are off\n'
+          : '') +
         `# Fields of ${kind}: ${kindDef(kind)
           .fields.map((f) => f.name + (f.required ? '*' : ''))
           .join(', ')}\n`;
@@ -56,6 +66,10 @@ export function register(program: Command): void {
           '\n',
       );
       if (s.missing.length) process.stderr.write(`required fields not placed: ${s.missing.join(', ')}\n`);
+      for (const u of s.unknownValues)
+        process.stderr.write(
+          `${u.field} (column ${u.column}): values not understood ${u.values.map((v) => `'${v}'`).join(', ')}; add map: to the mapping\n`,
+        );
     });
 
   mapping

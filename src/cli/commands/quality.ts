@@ -3,7 +3,8 @@
 import type { Command } from 'commander';
 import { withWorkspace } from '../../workspace/workspace.ts';
 import { exportRejects, qualityReport } from '../../ingest/quality.ts';
-import { formatIssues } from '../../ingest/report.ts';
+import { formatIssues, formatOutcomes } from '../../ingest/report.ts';
+import { workspaceMessageLang } from '../../i18n/messages.ts';
 import { printJson, withCommonOptions } from '../output.ts';
 import { clientPath } from '../transport/context.ts';
 
@@ -18,7 +19,7 @@ export function register(program: Command): void {
       .option('--import <id>', 'with --rejects: only the rows of this import'),
   ).action(async (opts: { workspace?: string; json?: boolean; rejects?: string; import?: string }) => {
     await withWorkspace(opts.workspace, async (ws) => {
-      const report = await qualityReport(ws);
+      const report = await qualityReport(ws, await workspaceMessageLang(ws));
       let exported: number | undefined;
       if (opts.rejects)
         exported = await exportRejects(ws, clientPath(opts.rejects), opts.import ? Number(opts.import) : undefined);
@@ -32,6 +33,7 @@ export function register(program: Command): void {
         `Data quality of ${ws.dir}: ${t.rejectedRows.toLocaleString('en')} rejected rows, ` +
           `${t.outlierLines.toLocaleString('en')} value outliers, ${t.missingOperators.toLocaleString('en')} operators missing from the operator table.`,
       );
+      console.log('\n' + formatOutcomes(report.outcomes));
       const text = formatIssues([...report.errors, ...report.warnings]);
       if (text) console.log('\n' + text);
       if (opts.rejects) console.log(`\n${exported} rejected values written to ${clientPath(opts.rejects)}`);

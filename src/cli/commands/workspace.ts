@@ -8,6 +8,9 @@ import { clusterLines, linesLayout } from '../../workspace/layout.ts';
 import { formatTable, printJson, UserError, withCommonOptions } from '../output.ts';
 import { backupWorkspace } from '../../workspace/backup.ts';
 import { clientPath } from '../transport/context.ts';
+import { outcomeReport } from '../../ingest/outcomes.ts';
+import { formatOutcomes } from '../../ingest/report.ts';
+import { workspaceMessageLang } from '../../i18n/messages.ts';
 
 export function register(program: Command): void {
   withCommonOptions(
@@ -55,7 +58,8 @@ export function register(program: Command): void {
   ).action(async (opts: { workspace?: string; json?: boolean }) => {
     await withWorkspace(opts.workspace, async (ws) => {
       const s = await dataSummary(ws);
-      if (opts.json) return printJson(s);
+      const outcomes = await outcomeReport(ws, await workspaceMessageLang(ws));
+      if (opts.json) return printJson({ ...s, outcomes });
       console.log(`Workspace ${ws.dir}  (schema ${s.schema.latest})`);
       console.log(
         formatTable(
@@ -70,6 +74,7 @@ export function register(program: Command): void {
             `${d.hsCodes} HS codes, total value ${Math.round(d.totalValue).toLocaleString('en')}`,
         );
       }
+      console.log('\n' + formatOutcomes(outcomes));
     });
   });
 

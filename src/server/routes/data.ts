@@ -38,6 +38,7 @@ export const dataRoutes: RouteDef[] = [
     tag: 'data',
     access: 'data.read',
     response: z.record(z.string(), z.unknown()),
-    read: async ({ db }) => db.read(async (ws) => (await qualityReport(ws)) as unknown as Record<string, unknown>),
+    read: async ({ db, user }) =>
+      db.read(async (ws) => (await qualityReport(ws, user.language)) as unknown as Record<string, unknown>),
   }),
 ];

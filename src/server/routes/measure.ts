@@ -3,7 +3,7 @@
 import { DomainError } from '../../errors/index.ts';
 import { z } from 'zod';
 import { computeKpis, PERIODS, LEVELS as KPI_LEVELS } from '../../measure/kpi/index.ts';
-import { estimateEffect, EffectInputError } from '../../measure/effect/index.ts';
+import { EFFECT_DESIGNS, estimateEffect, EffectInputError } from '../../measure/effect/index.ts';
 import { pcaPlan, PcaPlanError } from '../../measure/pca/index.ts';
 import { visibleTins } from '../queries/operators.ts';
 import { readRoute, type RouteDef } from '../route-table.ts';
@@ -267,15 +267,18 @@ export const measureRoutes: RouteDef[] = [
       treatment: z.string().min(1).max(200),
       pre_months: z.coerce.number().int().min(1).max(60).optional(),
       post_months: z.coerce.number().int().min(1).max(60).optional(),
+      design: z.enum(EFFECT_DESIGNS).optional(),
     }),
     response: json,
-    read: async ({ db, query }) =>
+    read: async ({ db, query, user }) =>
       db.read(
         async (ws) =>
           (await estimateEffect(ws, {
             treatment: query.treatment,
             preMonths: query.pre_months,
             postMonths: query.post_months,
+            design: query.design,
+            lang: user.language,
           })) as unknown as Record<string, unknown>,
       ),
   }),

@@ -19,17 +19,37 @@ import {
   table1,
   table4,
   WEIGHT_METHODS,
+  parseConfig,
+  SEGMENTATION_TEXT,
+  type GriConfig,
 } from '../../segmentation/index.ts';
 import { listOperators, OPERATOR_SORTS, operatorInScope, visibleTins } from '../queries/operators.ts';
-import { changeRoute, readRoute, type RouteDef } from '../route-table.ts';
+import { changeRoute, fileRoute, readRoute, type RouteDef } from '../route-table.ts';
+import {
+  writeOperatorList,
+  LEVELS,
+  operatorList,
+  OperatorListSchema,
+  SIZES,
+} from '../../segmentation/operator-list.ts';
 import { assertDirectChangeAllowed } from '../../governance/approvals.ts';
 import { operatorUnitId } from '../units.ts';
+import { MessageSchema } from '../../i18n/messages.ts';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const risk = z
   .string()
   .regex(/^[a-z][a-z0-9_]{0,39}$/, 'a risk code such as general or valuation')
   .default('general');
 const RiskQ = z.object({ risk });
+const OperatorListQuery = z.object({
+  risk,
+  level: z.enum(LEVELS).optional(),
+  size: z.enum(SIZES).optional(),
+  unit: z.string().min(1).max(100).optional(),
+});
 const anyObj = z.record(z.string(), z.unknown());
 /** Counts inside DuckDB structs and lists arrive as bigint. */
 const count = z.union([z.number(), z.bigint()]).transform((v) => Number(v));
@@ -81,7 +101,7 @@ const OperatorRowOut = z.object({
 });
 
 /** What the GRI workbench needs: configuration in force, last run's indicators, weights, bars, histogram. */
-async function workbench(ws: Parameters<typeof getConfig>[0], r: string) {
+async function workbench(ws: Parameters<typeof getConfig>[0], r: string, lang: string) {
   const stored = await getConfig(ws, r);
   const run = await lastRun(ws, r);
   return {
@@ -110,6 +130,7 @@ async function workbench(ws: Parameters<typeof getConfig>[0], r: string) {
         missing: i.missing,
         flagged: i.flagged ?? null,
       })),
+      notes: (run.notes ?? []).map((n) => SEGMENTATION_TEXT.render(n, lang)),
       scoring: {
         method: run.scoring.method,
         weights: run.scoring.weights,
@@ -136,6 +157,7 @@ export const WorkbenchOut = z.object({
       window: anyObj,
       lines: z.number(),
       operators: z.number(),
+      notes: z.array(MessageSchema),
       indicators: z.array(
         z.object({
           code: z.string(),
@@ -352,6 +374,63 @@ export const segmentationRoutes: RouteDef[] = [
   }),
   readRoute({
     method: 'GET',
+    url: '/api/gri/operators',
+    cache: true,
+    summary:
+      "Every operator of the last GRI run: size, GRI, level, raised flags and main reason, filtered by level, size and unit, highest GRI first (limited to the user's unit)",
+    tag: 'gri',
+    access: 'taxpayer.read',
+    query: OperatorListQuery.extend({
+      offset: z.coerce.number().int().min(0).default(0),
+      limit: z.coerce.number().int().min(1).max(500).default(50),
+    }),
+    response: OperatorListSchema,
+    read: async ({ db, query, user }) =>
+      db.read((ws) =>
+        operatorList(
+          ws,
+          { risk: query.risk, level: query.level, size: query.size, unit: query.unit, offices: user.offices },
+          { offset: query.offset, limit: query.limit },
+        ),
+      ),
+  }),
+  ...(['csv', 'xlsx'] as const).map((format) =>
+    fileRoute({
+      method: 'GET',
+      url: `/api/gri/operators.${format}`,
+      summary: `The operator list (same filters) as ${format.toUpperCase()}; text cells that could run as formulas are neutralised`,
+      tag: 'gri',
+      access: 'taxpayer.read',
+      query: OperatorListQuery,
+      file: async ({ db, query, user }) =>
+        db.read(async (ws) => {
+          const dir = mkdtempSync(join(tmpdir(), 'cip-operators-'));
+          let data: Buffer;
+          try {
+            const file = join(dir, `operators.${format}`);
+            await writeOperatorList(
+              ws,
+              { risk: query.risk, level: query.level, size: query.size, unit: query.unit, offices: user.offices },
+              format,
+              file,
+            );
+            data = readFileSync(file);
+          } finally {
+            rmSync(dir, { recursive: true, force: true });
+          }
+          return {
+            filename: `gri-operators-${query.risk}.${format}`,
+            contentType:
+              format === 'csv'
+                ? 'text/csv; charset=utf-8'
+                : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+            data,
+          };
+        }),
+    }),
+  ),
+  readRoute({
+    method: 'GET',
     url: '/api/gri',
     cache: true,
     summary: 'GRI workbench: configuration in force, indicators, weights, bars, histogram of the last run',
@@ -359,7 +438,7 @@ export const segmentationRoutes: RouteDef[] = [
     access: 'segments.read',
     query: RiskQ,
     response: WorkbenchOut,
-    read: async ({ db, query }) => db.read((ws) => workbench(ws, query.risk)),
+    read: async ({ db, query, user }) => db.read((ws) => workbench(ws, query.risk, user.language)),
   }),
   changeRoute({
     method: 'PUT',
@@ -385,7 +464,7 @@ export const segmentationRoutes: RouteDef[] = [
         user.username,
         body.comment ?? null,
       );
-      const out = await workbench(ws, body.risk);
+      const out = await workbench(ws, body.risk, user.language);
       return {
         result: out,
         change: {
@@ -408,18 +487,18 @@ export const segmentationRoutes: RouteDef[] = [
     body: z.object({ risk, config: anyObj.optional(), comment: z.string().max(500).optional() }),
     response: WorkbenchOut,
     change: async ({ body, user }, ws) => {
+      let config: GriConfig | undefined;
       if (body.config) {
         await assertDirectChangeAllowed(ws, 'gri_config');
         const cur = await getConfig(ws, body.risk);
-        await setConfig(
-          ws,
-          mergeConfig(cur.config, { ...body.config, risk: body.risk }),
-          user.username,
-          body.comment ?? null,
-        );
+        config = parseConfig(mergeConfig(cur.config, { ...body.config, risk: body.risk }));
       }
-      const run = await computeSegmentation(ws, { risk: body.risk });
-      const out = await workbench(ws, body.risk);
+      // A configuration change is saved with the run: a refused run saves no version.
+      const run = await computeSegmentation(ws, {
+        risk: body.risk,
+        ...(config ? { config, save: { actor: user.username, comment: body.comment ?? null } } : {}),
+      });
+      const out = await workbench(ws, body.risk, user.language);
       return {
         result: out,
         change: {

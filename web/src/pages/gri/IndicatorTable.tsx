@@ -95,6 +95,11 @@ export function IndicatorTable({
         </label>
       )}
       <p className="muted small">{t(`gri.methodHelp.${method}`)}</p>
+      {run?.notes.map((n) => (
+        <p key={n.key} className="small" data-testid="run-note">
+          {n.text}
+        </p>
+      ))}
       <table className="compact" data-testid="indicators">
         <thead>
           <tr>
