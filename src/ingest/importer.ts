@@ -143,7 +143,6 @@ export async function importFile(
     mapping: preMapping ?? { fields: {} },
   });
 
-  if (!existsSync(file)) throw new SourceError(`${file}: file not found`);
   const fp = fileFingerprint(file);
   const lookalike = await ws.one(
     'SELECT import_id FROM imports WHERE kind = $kind AND file_size = $size AND file_fingerprint = $fp LIMIT 1',

@@ -147,7 +147,7 @@ export function workspaceTmpDir(ws: Pick<Workspace, 'dir'>): string {
 }
 
 export async function openSource(ws: SourceReader, file: string, opts: SourceOptions = {}): Promise<Source> {
-  if (!existsSync(file)) throw new SourceError(`${file}: file not found`);
+  if (!existsSync(file)) throw new SourceError(`${file}: no such file or directory`);
   const format = detectFormat(file);
   let cleanup = () => undefined as void;
   let csvFile = file;

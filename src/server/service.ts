@@ -51,7 +51,11 @@ function registerJobEvents(app: FastifyInstance, db: ServerDb, guard: Guard): vo
   app.get(
     route.url,
     {
-      schema: { summary: 'Jobs as they change (server-sent events `job`, data as GET /api/jobs/{id})', tags: ['jobs'] },
+      schema: {
+        summary: 'Jobs as they change (server-sent events `job`, data as GET /api/jobs/{id})',
+        tags: ['jobs'],
+        description: 'Requires: authenticated.',
+      },
       onRequest: async (req) => {
         const user = await guard(req, route);
         if (user) eventUsers.set(req, user);

@@ -14,6 +14,7 @@ import { syncUnits } from '../../src/server/units.ts';
 import { addUser } from '../../src/server/users.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { openBrowser, shot, type Session } from './browser.ts';
+import type { GriWorkbench } from '../../src/server/routes/segmentation.ts';
 
 const PASSWORD = 'e2e-password-1';
 let server: RunningServer;
@@ -150,20 +151,28 @@ describe('the plan in the browser', () => {
     await nav('GRI workbench');
     await page.getByTestId('indicators').waitFor();
     const checked = () => page.getByTestId('indicators').locator('input[type=checkbox]:checked').count();
+    const wb = (await api('/api/gri')) as GriWorkbench;
     const all = await checked();
-    expect(all).toBe(16);
+    expect(all).toBe(wb.catalogue.length);
     for (const m of ['frequency', 'expert', 'learned', 'equal', 'expert'])
       await page.getByTestId('weight-method').selectOption(m);
     expect(await checked()).toBe(all);
     expect(await page.getByTestId('indicators').locator('tr[data-code=XC_ISIC] input[type=checkbox]').isChecked()).toBe(
       true,
     );
-    // expert weights start from the weights in force, one per indicator; TRX_BROKER counts triple
-    expect(await page.getByLabel('Expert weight of XC_ISIC').inputValue()).toBe('0.063');
+    // expert weights start from the weights in force (3 decimals), one per indicator; then TRX_BROKER gets 0.188 and
+    // its weight is 0.188 over the sum of the expert weights of the indicators that count (data present, someone flagged)
+    const inForce = (code: string) => wb.run!.scoring.weights.find((w) => w.code === code)?.weight ?? 0;
+    expect(await page.getByLabel('Expert weight of XC_ISIC').inputValue()).toBe(
+      String(Number(inForce('XC_ISIC').toFixed(3))),
+    );
     await page.getByLabel('Expert weight of TRX_BROKER').fill('0.188');
+    const counting = wb.run!.indicators.filter((i) => i.available && (i.flagged ?? 0) > 0).map((i) => i.code);
+    expect(counting).toContain('TRX_BROKER');
+    const sum = counting.reduce((a, c) => a + (c === 'TRX_BROKER' ? 0.188 : Number(inForce(c).toFixed(3))), 0);
     await expect
       .poll(() => page.getByTestId('indicators').locator('tr[data-code=TRX_BROKER] td').last().textContent())
-      .toBe('0.166');
+      .toBe((0.188 / sum).toFixed(3));
     // a custom indicator: the error points at the offending token
     await page.getByTestId('add-custom').click();
     const custom = page.getByTestId('custom-0');
@@ -199,7 +208,7 @@ describe('the plan in the browser', () => {
     await shot(page, 'plan-06-gri-proposed');
     await page.getByRole('button', { name: 'Go to the committee' }).click();
     const row = page.getByTestId('gov-proposals').getByRole('row', { name: /P-001/ });
-    await row.getByText('weights.method: equal → expert').waitFor();
+    await row.getByText('weights.method: auto → expert').waitFor();
     await row.getByText('weights.expert.TRX_BROKER: — → 0.188').waitFor();
     await shot(page, 'plan-07-proposal-with-changes');
     const member = page.getByTestId('gov-add-member');

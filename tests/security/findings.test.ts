@@ -141,6 +141,7 @@ describe('exports and e-mail', () => {
       await ws.run(
         "UPDATE gov_members SET email = 'm@x.org' || chr(13) || chr(10) || 'Bcc: all@evil.example' WHERE name = 'Old'",
       );
+      await saveMember(ws, 'ana', { name: 'Head', role: 'head', unit: 'office:N1' });
       await createMeeting(ws, 'ana', { heldOn: '2025-01-10', chair: 'Head' });
       await assignAction(ws, 'ana', 'RMC-2025-01', {
         description: 'fix',

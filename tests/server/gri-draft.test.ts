@@ -42,7 +42,7 @@ describe('reading and previewing a draft', () => {
       direction: 'above',
       threshold: { type: 'absolute', value: 0.5 },
     });
-    expect(d.config.weights).toMatchObject({ method: 'equal', expert: {} });
+    expect(d.config.weights).toMatchObject({ method: 'auto', expert: {} });
     expect(d.expression.lists).toEqual(['risky_brokers', 'risky_hs', 'risky_origins', 'risky_suppliers']);
   });
 
@@ -50,25 +50,24 @@ describe('reading and previewing a draft', () => {
     const d = await draft();
     const before = await footprint();
     const run = (await lastRun(srv.ws))!;
-    const expert = Object.fromEntries(run.indicators.map((i, k) => [i.code, k === 0 ? 3 : 1]));
+    // Indicators without their data or flagging nobody weigh nothing; the heavy one is one that counts.
+    const counted = run.indicators.filter((i) => i.available && (i.flagged ?? 0) > 0);
+    const heavy = counted[0];
+    const expert = Object.fromEntries(run.indicators.map((i) => [i.code, i.code === heavy.code ? 3 : 1]));
     const r = await call(srv.app, auditor, 'POST', '/api/gri/preview', {
       risk: 'general',
       config: { ...d.config, weights: { ...d.config.weights, method: 'expert', expert } },
     });
     expect(r.statusCode).toBe(200);
     const p = r.json() as GriPreview;
-    const n = run.indicators.filter((i) => i.available).length;
-    const first = run.indicators[0];
     expect(p.changes).toEqual([
-      { path: 'weights.method', before: 'equal', after: 'expert' },
-      ...run.indicators.map((i, k) => ({ path: `weights.expert.${i.code}`, before: null, after: k === 0 ? 3 : 1 })),
+      { path: 'weights.method', before: 'auto', after: 'expert' },
+      ...run.indicators.map((i) => ({ path: `weights.expert.${i.code}`, before: null, after: expert[i.code] })),
     ]);
     expect(p.needsFullRun).toBe(false);
     expect(p.problem).toBeNull();
-    expect(p.scoring!.weights.find((w) => w.code === first.code)!.weight).toBeCloseTo(
-      first.available ? 3 / (n + 2) : 0,
-      12,
-    );
+    expect(counted.length).toBeGreaterThan(1);
+    expect(p.scoring!.weights.find((w) => w.code === heavy.code)!.weight).toBeCloseTo(3 / (counted.length + 2), 12);
     expect(p.scoring!.levels.high + p.scoring!.levels.medium + p.scoring!.levels.low).toBe(run.operators);
     const zero = await call(srv.app, coord, 'POST', '/api/gri/preview', {
       risk: 'general',
@@ -119,7 +118,7 @@ describe('publishing a draft', () => {
       outcome: 'version',
       configId: 'general@v1',
       version: 1,
-      changes: [{ path: 'weights.method', before: 'equal', after: 'frequency' }],
+      changes: [{ path: 'weights.method', before: 'auto', after: 'frequency' }],
       recomputed: 'rescore',
     });
     const stored = await getConfig(srv.ws);
