@@ -119,13 +119,17 @@ describe('web app', () => {
     await page.getByTestId('table4').waitFor();
     await page.getByTestId('operators').locator('tbody tr a').first().waitFor();
     await shot(page, '02-segmentation');
+    // The unfiltered list may still be on screen when the cell is clicked: wait for the filtered answer itself.
+    const filtered = page.waitForResponse(
+      (r) => r.url().includes('/api/segmentation/operators') && r.url().includes('level=high'),
+    );
     await page.getByTestId('table4').locator('tr.clickable').first().click(); // large × high
+    await filtered;
     await expect
       .poll(() => page.getByTestId('operators').locator('tbody tr td:nth-child(5)').allTextContents())
       .toSatisfy((xs: string[]) => xs.length > 0 && xs.every((x) => x === 'High'));
-    const first = page.getByTestId('operators').locator('tbody tr a').first();
-    const tin = await first.textContent();
-    await first.click();
+    const tin = await page.getByTestId('operators').locator('tbody tr a').first().textContent();
+    await page.getByTestId('operators').getByRole('link', { name: tin!, exact: true }).click();
     await page.getByRole('heading', { name: `Operator ${tin}` }).waitFor();
     await page.getByTestId('explanation').waitFor();
     await shot(page, '03-operator');
