@@ -1,6 +1,7 @@
 // HTTP load benchmark of the web server (issue #6): 50 concurrent connections on the segmentation and
 // operator endpoints over a demo workspace of 10M declaration lines (generateDemo + computeSegmentation).
-// `npm run bench http`; BENCH_HTTP_ROWS=200000 for a quick run. The workspace is kept in
+// `npm run bench http`; BENCH_HTTP_ROWS=200000 for a quick run; BENCH_HTTP_ONLY=login runs only the sign-in part
+// (a login flood of 50 connections beside 10 authenticated writers, and known vs unknown user timing). The workspace is kept in
 // bench-output/http-<rows> so a second run skips generation. Figures go to docs/benchmarks/server.md.
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -33,6 +34,7 @@ const CONNECTIONS = 50;
 const PASSWORD = 'bench-password-1';
 /** Operators the operator-page run cycles through: more than it requests, so answers come from the database, not the answer cache. */
 const IDS = 50_000;
+const TIMING_USERS = 20;
 
 async function prepare(dir: string): Promise<{ ids: string[]; sample: Sample }> {
   const fresh = !existsSync(join(dir, 'workspace.duckdb'));
@@ -64,6 +66,12 @@ async function prepare(dir: string): Promise<{ ids: string[]; sample: Sample }> 
     await syncUnits(ws);
     if (!(await getUserByName(ws, 'bench')))
       await addUser(ws, { username: 'bench', roles: 'coordinator', password: PASSWORD });
+    for (let i = 0; i < TIMING_USERS; i++)
+      if (!(await getUserByName(ws, `timing-${i}`)))
+        await addUser(ws, { username: `timing-${i}`, roles: 'auditor', password: PASSWORD });
+    await ws.run(
+      "DELETE FROM server_login_failures WHERE username LIKE 'timing-%' OR username IN ('bench', 'flood-target')",
+    );
     const ids = (
       await ws.all<{ operator_id: string }>(
         `SELECT operator_id FROM operator_segments USING SAMPLE ${IDS} ROWS (reservoir, 7)`,
@@ -82,17 +90,81 @@ async function prepare(dir: string): Promise<{ ids: string[]; sample: Sample }> 
   }
 }
 
-async function login(url: string): Promise<string> {
+async function login(url: string): Promise<{ cookie: string; csrf: string }> {
   const res = await fetch(`${url}/api/auth/login`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': '10.1.0.1' },
     body: JSON.stringify({ username: 'bench', password: PASSWORD }),
   });
   if (!res.ok) throw new Error(`login failed: ${res.status} ${await res.text()}`);
-  return res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
+  const body = (await res.json()) as { csrf: string };
+  return {
+    cookie: res.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; '),
+    csrf: body.csrf,
+  };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Wrong passwords for known accounts and for unknown names, each from its own address: the medians should match. */
+async function loginTiming(url: string): Promise<{ known: number; unknown: number }> {
+  const known: number[] = [];
+  const unknown: number[] = [];
+  for (let i = 0; i < TIMING_USERS * 2; i++) {
+    const username = i % 2 === 0 ? `timing-${i >> 1}` : `nobody-${i}`;
+    const t = performance.now();
+    const res = await fetch(`${url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.2.0.${i}` },
+      body: JSON.stringify({ username, password: 'wrong-password-1' }),
+    });
+    await res.text();
+    (i % 2 === 0 ? known : unknown).push(performance.now() - t);
+  }
+  return { known: median(known), unknown: median(unknown) };
+}
+
+/** 10 writers (PUT /api/me/language, one history entry each) alone, then beside a flood of 50 sign-in connections. */
+async function loginFlood(url: string, session: { cookie: string; csrf: string }): Promise<string[]> {
+  const writers = () =>
+    autocannon({
+      url: `${url}/api/me/language`,
+      connections: 10,
+      duration: SECONDS,
+      method: 'PUT',
+      headers: {
+        cookie: session.cookie,
+        'x-csrf-token': session.csrf,
+        'content-type': 'application/json',
+        'x-forwarded-for': '10.1.0.1',
+      },
+      body: JSON.stringify({ language: 'en' }),
+    });
+  const alone = await writers();
+  const load = () => `load average ${loadavg()[0].toFixed(1)}`;
+  const loadBefore = load();
+  const [beside, flood] = await Promise.all([
+    writers(),
+    autocannon({
+      url: `${url}/api/auth/login`,
+      connections: CONNECTIONS,
+      duration: SECONDS,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '10.3.0.1' },
+      body: JSON.stringify({ username: 'flood-target', password: 'not-the-password' }),
+    }),
+  ]);
+  const line = (name: string, r: Result) =>
+    `| ${name} | ${r.requests.total.toLocaleString('en')} | ${r.requests.average.toFixed(0)} | ${r.latency.p50} | ${r.latency.p99} | ${r.latency.max} | ${r.errors + r.timeouts} | ${r.non2xx} |`;
+  console.log(`${loadBefore} before the flood, ${load()} after (2 cores)`);
+  return [
+    line('PUT /api/me/language, 10 writers alone', alone),
+    line('PUT /api/me/language, 10 writers beside the flood', beside),
+    line(`POST /api/auth/login flood, ${CONNECTIONS} connections (wrong password)`, flood),
+  ];
 }
 
 interface Sample {
@@ -177,9 +249,12 @@ async function everyRead(url: string, cookie: string, sample: Sample, ids: strin
 export async function main(): Promise<void> {
   const dir = join(import.meta.dirname, '..', 'bench-output', `http-${ROWS}`);
   const { ids, sample } = await prepare(dir);
+  // Addresses from X-Forwarded-For, so the timing probes, the writers and the flood each have their own.
+  process.env.CIP_TRUST_PROXY = '1';
   const server = await startServer({ workspace: dir, port: 0, web: false });
   try {
-    const cookie = await login(server.url);
+    const session = await login(server.url);
+    const cookie = session.cookie;
     const sizes = ['large', 'medium', 'small'];
     const levels = ['high', 'medium', 'low'];
     const sorts = ['gri', 'total_value', 'lines', 'name'];
@@ -200,7 +275,8 @@ export async function main(): Promise<void> {
       },
     ];
     const rows: string[] = [];
-    for (const s of scenarios) {
+    const only = process.env.BENCH_HTTP_ONLY;
+    for (const s of only === 'login' ? [] : scenarios) {
       // Warm-up (first queries compile and load pages), then the measured run.
       await autocannon({
         url: server.url,
@@ -217,6 +293,14 @@ export async function main(): Promise<void> {
         requests: [{ setupRequest: (r: Record<string, unknown>) => ({ ...r, path: s.path(k++) }) }],
       });
       const line = `| ${s.name} | ${r.requests.total.toLocaleString('en')} | ${r.requests.average.toFixed(0)} | ${r.latency.p50} | ${r.latency.p99} | ${r.latency.max} | ${r.errors + r.timeouts} | ${r.non2xx} |`;
+      rows.push(line);
+      console.log(line);
+    }
+    const timing = await loginTiming(server.url);
+    console.log(
+      `sign-in with a wrong password, median of ${TIMING_USERS}: known user ${timing.known.toFixed(1)} ms, unknown ${timing.unknown.toFixed(1)} ms`,
+    );
+    for (const line of await loginFlood(server.url, session)) {
       rows.push(line);
       console.log(line);
     }

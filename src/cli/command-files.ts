@@ -5,6 +5,7 @@ export const COMMAND_FILES: Record<string, string> = {
   actions: 'actions.ts',
   approvals: 'approvals.ts',
   backtest: 'backtest.ts',
+  backup: 'workspace.ts',
   'cip-risk': 'cip-risk.ts',
   committee: 'committee.ts',
   demo: 'demo.ts',

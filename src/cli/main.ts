@@ -1,36 +1,14 @@
-// The `cip` command. Each file in ./commands exports register(program) and owns its sub-commands,
-// so bounded contexts add commands without touching this file. `cip COMMAND ...` loads only the file
-// registering COMMAND (COMMAND_FILES); anything else (--help, help, an unknown command) loads them all.
-import { Command } from 'commander';
-import { readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+// The `cip` command. When a server runs for the command's workspace, the command is sent through it (remote
+// transport, src/cli/transport); otherwise it opens the workspace itself. Output, exit code and history are the same.
 import { reportError } from './output.ts';
-import { COMMAND_FILES } from './command-files.ts';
+import { buildProgram } from './program.ts';
+import { forwardIfServed, Forwarded } from './transport/client.ts';
 
-const program = new Command();
-program
-  .name('cip')
-  .description('CIP Workbench: risk-based compliance improvement plans for customs (IMF TNM 2025/02)')
-  .version('0.1.0')
-  .showHelpAfterError()
-  .configureOutput({ outputError: (str, write) => write(str) });
-
-const dir = join(dirname(fileURLToPath(import.meta.url)), 'commands');
-const first = process.argv[2];
-const only = first !== undefined && Object.hasOwn(COMMAND_FILES, first) ? COMMAND_FILES[first] : undefined;
-const files = only
-  ? [only]
-  : readdirSync(dir)
-      .filter((f) => f.endsWith('.ts'))
-      .sort();
-for (const file of files) {
-  const mod = (await import(pathToFileURL(join(dir, file)).href)) as { register?: (p: Command) => void };
-  mod.register?.(program);
-}
+const program = await buildProgram(process.argv[2]);
+program.hook('preAction', forwardIfServed);
 
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  process.exitCode = reportError(err);
+  process.exitCode = err instanceof Forwarded ? err.exitCode : reportError(err);
 }

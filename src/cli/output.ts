@@ -1,6 +1,8 @@
 // Shared conventions of every CLI command: --workspace, --json, error reporting and exit codes.
+import { describeIssues, DomainError, exitCode, kindOf, userMessage } from '../errors/index.ts';
 import type { Command } from 'commander';
 import { ZodError } from 'zod';
+import { clientEnv } from './transport/context.ts';
 
 export interface CommonOptions {
   workspace?: string;
@@ -18,34 +20,20 @@ export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? Number(v) : v), 2) + '\n');
 }
 
-/** An error the user can act on: printed without a stack trace, exit code given. */
-export class UserError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = 1,
-  ) {
-    super(message);
-  }
-}
+/** A refusal of the CLI itself (a bad option, a missing file): invalid input unless a kind is given. */
+export class UserError extends DomainError {}
 
+/** Prints a refusal as one line (no stack trace unless CIP_DEBUG is set) and returns the exit code of its kind. */
 export function reportError(err: unknown): number {
   if (err instanceof ZodError) {
-    process.stderr.write(
-      'error: invalid input\n' +
-        err.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n') +
-        '\n',
-    );
-    return 1;
+    process.stderr.write(`error: invalid input: ${describeIssues(err.issues)}\n`);
+  } else if (kindOf(err) !== 'internal') {
+    process.stderr.write(`error: ${userMessage(err)}\n`);
+  } else {
+    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    if (clientEnv('CIP_DEBUG') && err instanceof Error) process.stderr.write(`${err.stack}\n`);
   }
-  if (err instanceof Error) {
-    const code = (err as { exitCode?: number }).exitCode ?? 1;
-    const known = err instanceof UserError || (err.constructor.name.endsWith('Error') && err.name !== 'Error');
-    process.stderr.write(`error: ${err.message}\n`);
-    if (!known && process.env.CIP_DEBUG) process.stderr.write(`${err.stack}\n`);
-    return code;
-  }
-  process.stderr.write(`error: ${String(err)}\n`);
-  return 1;
+  return exitCode(err);
 }
 
 /** Formats a table for the terminal: columns padded, numbers right-aligned. */

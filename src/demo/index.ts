@@ -20,6 +20,7 @@ import {
   insertTreatments,
 } from './records.ts';
 import { writeTruth, type TrueEffect } from './truth.ts';
+import { SELECTION_RULES, selectTreated } from './selection.ts';
 
 export type { TrueEffect } from './truth.ts';
 
@@ -41,6 +42,8 @@ export const DemoOptionsSchema = z.object({
     .min(-1, 'effect must be between -1 and 1')
     .max(1, 'effect must be between -1 and 1')
     .default(DEFAULT_EFFECT),
+  /** How the treated operators are picked (selection.ts). */
+  selection: z.enum(SELECTION_RULES).default('size'),
 });
 export type DemoOptions = z.input<typeof DemoOptionsSchema> & {
   /** Called after each step with its name and the fraction of the work done (0..1). */
@@ -178,6 +181,7 @@ async function runSteps(
   progress('lines 2023-2024', 0.6);
   await aggregateOperatorYears(ws, null);
   await assignTreatment(ws, o.seed);
+  await selectTreated(ws, o.seed, o.selection);
   const post = linesInsertSql('post', 'demo_idx_post');
   await ws.run(post, usedParams(post, lineParams));
   await ws.run('RESET disabled_optimizers');

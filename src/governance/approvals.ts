@@ -7,7 +7,7 @@ import { recordChange } from '../history/history.ts';
 import { INTERVENTIONS, parseRisk, parseSize, resolveMatrix, setCell } from '../plan/treatments/matrix.ts';
 import { getConfig, mergeConfig, parseConfig, setConfig } from '../segmentation/config.ts';
 import { registerScales } from '../plan/config.ts';
-import { normalise, saveVulnerability } from '../plan/register/store.ts';
+import { assertNotRetired, normalise, retireVulnerability, saveVulnerability } from '../plan/register/store.ts';
 import type { VulnerabilityInput } from '../plan/register/parse.ts';
 import { GovernanceInputError } from './errors.ts';
 
@@ -41,7 +41,10 @@ const griPayload = z
     comment: z.string().nullable().optional(),
   })
   .strict();
-const registerPayload = z.object({ vulnerability: z.record(z.string(), z.unknown()) }).strict();
+const registerPayload = z.union([
+  z.object({ vulnerability: z.record(z.string(), z.unknown()) }).strict(),
+  z.object({ retire: z.object({ id: z.string().min(1), reason: z.string() }).strict() }).strict(),
+]);
 
 export interface Proposal {
   id: string;
@@ -82,6 +85,11 @@ async function targetOf(ws: Workspace, kind: ProposalKind, p: Record<string, unk
       const cur = await getConfig(ws, g.risk);
       parseConfig(mergeConfig(cur.config, g.patch));
       return `gri:${g.risk}`;
+    }
+    if ('retire' in p) {
+      const r = p.retire as { id: string; reason: string };
+      if (!r.reason.trim()) throw new GovernanceInputError('give a reason for retiring a vulnerability');
+      return `register:${(await assertNotRetired(ws, r.id)).id}`;
     }
     const v = normalise(
       await registerScales(ws),
@@ -176,7 +184,7 @@ export async function listProposals(ws: Workspace, f: { status?: Proposal['statu
 
 export async function getProposal(ws: Workspace, id: string): Promise<Proposal> {
   const p = (await listProposals(ws)).find((x) => x.id === id);
-  if (!p) throw new GovernanceInputError(`no proposal '${id}' (see 'cip approvals list')`);
+  if (!p) throw new GovernanceInputError(`no proposal '${id}' (see 'cip approvals list')`, 'not_found');
   return p;
 }
 
@@ -212,6 +220,10 @@ export async function settleProposal(
       const cur = await getConfig(ws, g.risk);
       const r = await setConfig(ws, mergeConfig(cur.config, g.patch), actor, g.comment ?? `approved by ${decisionId}`);
       result = { configId: r.configId };
+    } else if ('retire' in p.payload) {
+      const r = p.payload.retire as { id: string; reason: string };
+      const v = await retireVulnerability(ws, actor, r.id, r.reason);
+      result = { vulnerability: v.id, version: v.version, retired: true };
     } else {
       const r = await saveVulnerability(
         ws,
@@ -239,8 +251,34 @@ export async function settleProposal(
   return getProposal(ws, id);
 }
 
-// Settings: which kinds of change need approval, and the e-mail reminder hook (off by default).
-export const SETTING_DEFAULTS: Record<string, unknown> = {
+// Settings: which kinds of change need approval, and the e-mail reminder hook (off by default). Each key has its
+// schema; a key not listed is refused, whatever an object's prototype holds.
+const yesNo = z.boolean();
+/** The outbox, a folder inside the workspace (an absolute outbox is the server's own configuration: CIP_EMAIL_OUTBOX). */
+export const outboxSetting = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/, {
+    message:
+      "a folder inside the workspace, e.g. 'outbox' (letters, digits, '.', '_', '-', '/'; no '..', not absolute)",
+  })
+  .refine((v) => !v.split('/').some((p) => p === '..' || p === '.'), { message: "'..' is not allowed" });
+export const SETTING_SCHEMAS = {
+  'approval.treatment': yesNo,
+  'approval.gri_config': yesNo,
+  'approval.register': yesNo,
+  'email.enabled': yesNo,
+  'email.outbox': outboxSetting,
+  'reminders.days_before': z.number().int().min(0).max(365),
+} as const;
+export type SettingKey = keyof typeof SETTING_SCHEMAS;
+export const SETTING_KEYS = Object.keys(SETTING_SCHEMAS) as [SettingKey, ...SettingKey[]];
+
+/** Every setting with its value's type, as its schema gives it. */
+export type GovernanceSettings = { -readonly [K in SettingKey]: z.infer<(typeof SETTING_SCHEMAS)[K]> };
+
+export const SETTING_DEFAULTS: GovernanceSettings = {
   'approval.treatment': false,
   'approval.gri_config': false,
   'approval.register': false,
@@ -249,11 +287,22 @@ export const SETTING_DEFAULTS: Record<string, unknown> = {
   'reminders.days_before': 7,
 };
 
-export async function getSettings(ws: Workspace): Promise<Record<string, unknown>> {
+export function isSettingKey(key: string): key is SettingKey {
+  return Object.hasOwn(SETTING_SCHEMAS, key);
+}
+
+export async function getSettings(ws: Workspace): Promise<GovernanceSettings> {
   const rows = await ws.all<{ key: string; value_json: string }>(
     `SELECT key, value_json FROM (SELECT *, row_number() OVER (PARTITION BY key ORDER BY version DESC) rn FROM gov_settings) WHERE rn = 1`,
   );
-  return { ...SETTING_DEFAULTS, ...Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.value_json)])) };
+  const out: Record<string, unknown> = { ...SETTING_DEFAULTS };
+  // Only known keys with a value their schema accepts (an older version stored anything).
+  for (const r of rows) {
+    if (!isSettingKey(r.key)) continue;
+    const v = SETTING_SCHEMAS[r.key].safeParse(JSON.parse(r.value_json));
+    if (v.success) out[r.key] = v.data;
+  }
+  return out as GovernanceSettings;
 }
 
 /** Whether a change of this kind must go through a proposal (for the plan and GRI editors to ask). */
@@ -261,27 +310,36 @@ export async function approvalRequired(ws: Workspace, kind: ProposalKind): Promi
   return (await getSettings(ws))[`approval.${kind}`] === true;
 }
 
+/** The value of a setting from the CLI's text ('true', '7') or the API's JSON, checked by the key's schema. */
+export function parseSettingValue(key: string, raw: string | boolean | number): unknown {
+  if (!isSettingKey(key))
+    throw new GovernanceInputError(`setting '${key}': expected one of ${SETTING_KEYS.join(', ')}`);
+  const schema = SETTING_SCHEMAS[key];
+  let value: unknown = raw;
+  if (typeof raw === 'string' && schema === yesNo && /^(true|false)$/.test(raw)) value = raw === 'true';
+  else if (typeof raw === 'string' && key === 'reminders.days_before' && /^-?\d+$/.test(raw)) value = Number(raw);
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    const expected =
+      schema === yesNo
+        ? 'expected true or false'
+        : key === 'reminders.days_before'
+          ? 'expected a whole number of days from 0 to 365'
+          : r.error.issues[0].message;
+    throw new GovernanceInputError(`setting '${key}' = '${String(raw)}': ${expected}`);
+  }
+  return r.data;
+}
+
 export async function setSetting(
   ws: Workspace,
   actor: string,
   key: string,
   raw: string | boolean | number,
-): Promise<Record<string, unknown>> {
-  if (!(key in SETTING_DEFAULTS))
-    throw new GovernanceInputError(`setting '${key}': expected one of ${Object.keys(SETTING_DEFAULTS).join(', ')}`);
-  const def = SETTING_DEFAULTS[key];
-  let value: unknown = raw;
-  if (typeof def === 'boolean' && typeof raw === 'string') {
-    if (!/^(true|false)$/.test(raw))
-      throw new GovernanceInputError(`setting '${key}' = '${raw}': expected true or false`);
-    value = raw === 'true';
-  } else if (typeof def === 'number' && typeof raw === 'string') {
-    if (!/^\d+$/.test(raw))
-      throw new GovernanceInputError(`setting '${key}' = '${raw}': expected a whole number of days`);
-    value = Number(raw);
-  }
+): Promise<GovernanceSettings> {
+  const value = parseSettingValue(key, raw);
   return ws.transaction(async () => {
-    const before = (await getSettings(ws))[key];
+    const before = (await getSettings(ws))[key as keyof GovernanceSettings];
     const v =
       Number(await ws.scalar('SELECT coalesce(max(version), 0) FROM gov_settings WHERE key = $k', { k: key })) + 1;
     await ws.run('INSERT INTO gov_settings VALUES ($k, $v, $j, $actor, now())', {
@@ -317,6 +375,7 @@ export async function assertDirectChangeAllowed(ws: Workspace, kind: ProposalKin
     throw new GovernanceInputError(
       `changes to ${DIRECT_EDIT[kind]} need the committee's approval (setting approval.${kind}): propose it with 'cip approvals propose ${kind}' ` +
         'and it takes effect when a meeting decision approves it',
+      'conflict',
     );
   }
 }

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { Workspace } from '../workspace/workspace.ts';
 import { recordChange } from '../history/history.ts';
+import { checkEmailAddress } from './email.ts';
 import { GovernanceInputError } from './errors.ts';
 
 /** Annex 4 roles; labels come from the server's roles.json (the same roles people sign in with). */
@@ -25,6 +26,8 @@ export interface Member {
   unit: string | null;
   subcommittee: string | null;
   email: string | null;
+  /** The user name the member acts as (web account or CLI --user): how a signature is tied to the member. */
+  account: string | null;
   active: boolean;
 }
 
@@ -34,8 +37,11 @@ export interface MemberInput {
   unit?: string | null;
   subcommittee?: string | null;
   email?: string | null;
+  account?: string | null;
   active?: boolean;
 }
+
+const ACCOUNT = /^[A-Za-z0-9._@-]{1,64}$/;
 
 export function parseRole(v: string): CommitteeRole {
   const s = v.trim().toLowerCase();
@@ -57,6 +63,7 @@ export async function listMembers(ws: Workspace, opts: { includeInactive?: boole
     unit: string | null;
     subcommittee: string | null;
     email: string | null;
+    account: string | null;
     active: boolean;
   }>(`${latest('gov_members', 'member_id')} ORDER BY member_id`);
   return rows
@@ -70,13 +77,14 @@ export async function listMembers(ws: Workspace, opts: { includeInactive?: boole
       unit: r.unit,
       subcommittee: r.subcommittee,
       email: r.email,
+      account: r.account,
       active: r.active,
     }));
 }
 
 export async function getMember(ws: Workspace, id: string): Promise<Member> {
   const m = (await listMembers(ws, { includeInactive: true })).find((x) => x.id === id);
-  if (!m) throw new GovernanceInputError(`no committee member '${id}' (see 'cip committee members')`);
+  if (!m) throw new GovernanceInputError(`no committee member '${id}' (see 'cip committee members')`, 'not_found');
   return m;
 }
 
@@ -84,11 +92,16 @@ export async function getMember(ws: Workspace, id: string): Promise<Member> {
 export async function saveMember(ws: Workspace, actor: string, input: MemberInput, id?: string): Promise<Member> {
   const role = parseRole(input.role);
   if (!input.name?.trim()) throw new GovernanceInputError('a committee member needs a name');
+  if (input.email) checkEmailAddress(input.email);
   if (input.subcommittee) await getSubcommittee(ws, input.subcommittee);
+  const account = input.account?.trim() || null;
+  if (account && !ACCOUNT.test(account))
+    throw new GovernanceInputError(`account '${account}': a user name of letters, digits, '.', '_', '@' and '-'`);
   return ws.transaction(async () => {
     const all = await listMembers(ws, { includeInactive: true });
     const prev = id ? all.find((m) => m.id === id) : undefined;
-    if (id && !prev) throw new GovernanceInputError(`no committee member '${id}' (see 'cip committee members')`);
+    if (id && !prev)
+      throw new GovernanceInputError(`no committee member '${id}' (see 'cip committee members')`, 'not_found');
     const n = Math.max(0, ...all.map((m) => Number(m.id.slice(4)) || 0)) + 1;
     const mid = prev?.id ?? `MEM-${String(n).padStart(3, '0')}`;
     const next = {
@@ -97,10 +110,19 @@ export async function saveMember(ws: Workspace, actor: string, input: MemberInpu
       unit: input.unit ?? prev?.unit ?? null,
       subcommittee: input.subcommittee ?? prev?.subcommittee ?? null,
       email: input.email ?? prev?.email ?? null,
+      account: input.account === undefined ? (prev?.account ?? null) : account,
       active: input.active ?? prev?.active ?? true,
     };
+    const holder =
+      next.account && next.active && all.find((m) => m.active && m.account === next.account && m.id !== mid);
+    if (holder)
+      throw new GovernanceInputError(
+        `account '${next.account}' is already linked to committee member ${holder.id} (${holder.name})`,
+        'conflict',
+      );
     await ws.run(
-      `INSERT INTO gov_members VALUES ($id, $v, $name, $role, $unit, $sub, $email, $active, $actor, now())`,
+      `INSERT INTO gov_members (member_id, version, name, role, unit, subcommittee, email, active, changed_by, changed_at, account)
+       VALUES ($id, $v, $name, $role, $unit, $sub, $email, $active, $actor, now(), $account)`,
       {
         id: mid,
         v: (prev?.version ?? 0) + 1,
@@ -111,6 +133,7 @@ export async function saveMember(ws: Workspace, actor: string, input: MemberInpu
         email: next.email,
         active: next.active,
         actor,
+        account: next.account,
       },
     );
     await recordChange(ws, {
@@ -119,7 +142,14 @@ export async function saveMember(ws: Workspace, actor: string, input: MemberInpu
       entityType: 'committee_member',
       entityId: mid,
       before: prev
-        ? { name: prev.name, role: prev.role, unit: prev.unit, subcommittee: prev.subcommittee, active: prev.active }
+        ? {
+            name: prev.name,
+            role: prev.role,
+            unit: prev.unit,
+            subcommittee: prev.subcommittee,
+            account: prev.account,
+            active: prev.active,
+          }
         : null,
       after: next,
     });
@@ -144,7 +174,7 @@ export async function listSubcommittees(ws: Workspace): Promise<Subcommittee[]> 
 
 export async function getSubcommittee(ws: Workspace, code: string): Promise<Subcommittee> {
   const s = (await listSubcommittees(ws)).find((x) => x.code === code);
-  if (!s) throw new GovernanceInputError(`no subcommittee '${code}' (see 'cip committee subcommittees')`);
+  if (!s) throw new GovernanceInputError(`no subcommittee '${code}' (see 'cip committee subcommittees')`, 'not_found');
   return s;
 }
 
@@ -190,6 +220,8 @@ export interface Terms {
   title: string;
   body: string;
   fileName: string | null;
+  /** Members who may sign minutes off in the chair's place (Annex 4: named in the terms of reference). */
+  delegates: string[];
   changedBy: string;
   changedAt: string;
 }
@@ -200,6 +232,7 @@ export async function getTerms(ws: Workspace): Promise<Terms | null> {
     title: string;
     body: string;
     file_name: string | null;
+    signoff_delegates: string | null;
     changed_by: string;
     changed_at: string;
   }>('SELECT * FROM gov_terms ORDER BY version DESC LIMIT 1');
@@ -209,36 +242,64 @@ export async function getTerms(ws: Workspace): Promise<Terms | null> {
         title: r.title,
         body: r.body,
         fileName: r.file_name,
+        delegates: r.signoff_delegates ? (JSON.parse(r.signoff_delegates) as string[]) : [],
         changedBy: r.changed_by,
         changedAt: r.changed_at,
       }
     : null;
 }
 
-/** Attaches (a new version of) the committee's terms of reference: the text of the document. */
-export async function setTerms(
-  ws: Workspace,
-  actor: string,
-  t: { title: string; body: string; fileName?: string | null },
-): Promise<Terms> {
-  if (!t.body.trim()) throw new GovernanceInputError('the terms of reference are empty');
+export interface TermsInput {
+  title?: string;
+  body?: string;
+  fileName?: string | null;
+  /** member ids; omitted: the delegates of the version in force are kept */
+  delegates?: string[];
+}
+
+/**
+ * Attaches a new version of the committee's terms of reference: the text of the document and the members it
+ * names as delegates of the chair for signing minutes off. What is not given is kept from the version in force.
+ */
+export async function setTerms(ws: Workspace, actor: string, t: TermsInput): Promise<Terms> {
   return ws.transaction(async () => {
     const prev = await getTerms(ws);
-    await ws.run('INSERT INTO gov_terms VALUES ($v, $title, $body, $f, $actor, now())', {
-      v: (prev?.version ?? 0) + 1,
-      title: t.title,
-      body: t.body,
-      f: t.fileName ?? null,
-      actor,
-    });
+    const body = t.body ?? prev?.body ?? '';
+    if (!body.trim()) throw new GovernanceInputError('the terms of reference are empty');
+    const title = t.title?.trim() || prev?.title || 'Terms of reference';
+    const delegates = [...new Set(t.delegates ?? prev?.delegates ?? [])];
+    const members = await listMembers(ws);
+    for (const d of delegates) {
+      const m = members.find((x) => x.id === d);
+      if (!m)
+        throw new GovernanceInputError(
+          `delegate '${d}' is not an active committee member (see 'cip committee members')`,
+        );
+      if (!m.account)
+        throw new GovernanceInputError(
+          `delegate ${m.id} (${m.name}) has no account to sign with: link one first (cip committee set ${m.id} --account <user>)`,
+        );
+    }
+    const fileName = t.fileName === undefined ? (t.body === undefined ? (prev?.fileName ?? null) : null) : t.fileName;
+    const version = (prev?.version ?? 0) + 1;
+    await ws.run(
+      `INSERT INTO gov_terms (version, title, body, file_name, changed_by, changed_at, signoff_delegates)
+       VALUES ($v, $title, $body, $f, $actor, now(), $d)`,
+      { v: version, title, body, f: fileName, actor, d: JSON.stringify(delegates) },
+    );
     await recordChange(ws, {
       actor,
       action: 'committee.terms.set',
       entityType: 'committee_terms',
-      entityId: String((prev?.version ?? 0) + 1),
-      before: prev ? { title: prev.title } : null,
-      after: { title: t.title, chars: t.body.length, file: t.fileName ?? null },
+      entityId: String(version),
+      before: prev ? { title: prev.title, delegates: prev.delegates } : null,
+      after: { title, chars: body.length, file: fileName, delegates },
     });
     return (await getTerms(ws))!;
   });
+}
+
+/** The active member linked to an account (a user name), if any. */
+export async function memberByAccount(ws: Workspace, account: string): Promise<Member | undefined> {
+  return (await listMembers(ws)).find((m) => m.account === account);
 }

@@ -93,7 +93,7 @@ async function assertSubject(ws: Workspace, type: string, id: string | null): Pr
     } else if (type === 'gri_config') {
       const risk = id.split('@')[0];
       if (!(await configHistory(ws, risk)).some((c) => c.configId === id))
-        throw new GovernanceInputError(`no GRI configuration '${id}' (see 'cip gri config history')`);
+        throw new GovernanceInputError(`no GRI configuration '${id}' (see 'cip gri config history')`, 'not_found');
     }
   } catch (e) {
     if (e instanceof GovernanceInputError) throw e;
@@ -240,7 +240,7 @@ export async function listActions(
 
 export async function getAction(ws: Workspace, id: string): Promise<Action> {
   const a = (await listActions(ws)).find((x) => x.id === id);
-  if (!a) throw new GovernanceInputError(`no action '${id}' (see 'cip actions list')`);
+  if (!a) throw new GovernanceInputError(`no action '${id}' (see 'cip actions list')`, 'not_found');
   return a;
 }
 
@@ -259,7 +259,7 @@ export async function assignAction(ws: Workspace, actor: string, ref: string, a:
   const due = parseIsoDate(a.dueDate, 'due date');
   if (due < m.heldOn) throw new GovernanceInputError(`due date ${due} is before the meeting (${m.heldOn})`);
   if (a.decisionId && !(await listDecisions(ws, { ref })).some((d) => d.id === a.decisionId)) {
-    throw new GovernanceInputError(`no decision '${a.decisionId}' in meeting ${ref}`);
+    throw new GovernanceInputError(`no decision '${a.decisionId}' in meeting ${ref}`, 'not_found');
   }
   return ws.transaction(async () => {
     const n =

@@ -1,8 +1,8 @@
 // Follow-up: overdue actions and measures per unit, reminders before and after due dates (in-app; an e-mail
 // hook that is off by default writes messages to an outbox folder for the mail system to pick up), and the
 // report to the head of customs.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Workspace } from '../workspace/workspace.ts';
 import { recordChange } from '../history/history.ts';
 import { listMeasuresWithSchedule } from '../plan/measures/store.ts';
@@ -11,6 +11,7 @@ import { listActions, type Action } from './decisions.ts';
 import { getSettings, listProposals } from './approvals.ts';
 import { listMembers } from './committee.ts';
 import { GovernanceInputError } from './errors.ts';
+import { composeMessage, emailAddressProblem, outboxDir } from './email.ts';
 
 const days = (from: string, to: string) =>
   Math.round((Date.parse(to + 'T00:00:00Z') - Date.parse(from + 'T00:00:00Z')) / 86_400_000);
@@ -114,8 +115,7 @@ export async function sendEmailReminders(
       "e-mail reminders are off (the default); turn them on with 'cip committee settings set email.enabled true'",
     );
   }
-  const outbox = String(s['email.outbox']);
-  const dir = isAbsolute(outbox) ? outbox : join(ws.dir, outbox);
+  const dir = outboxDir(ws.dir, String(s['email.outbox']));
   const members = await listMembers(ws);
   const written: string[] = [];
   let skipped = 0;
@@ -129,17 +129,21 @@ export async function sendEmailReminders(
       skipped++;
       continue;
     }
-    const to = members.filter((m) => m.unit === r.ownerUnit && m.email).map((m) => m.email!);
+    // Addresses stored by an older version are checked again: a bad one is skipped, never written.
+    const to = members
+      .filter((m) => m.unit === r.ownerUnit && m.email && emailAddressProblem(m.email) === null)
+      .map((m) => m.email!);
     if (!to.length) {
       skipped++;
       continue;
     }
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, `${today}-${r.actionId}-${r.kind}.eml`);
-    writeFileSync(
-      file,
-      `To: ${to.join(', ')}\r\nSubject: [RMC] ${r.kind === 'overdue' ? 'Overdue' : 'Due soon'}: action ${r.actionId}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${r.message}\r\n`,
-    );
+    const file = join(dir, `${today}-${r.actionId.replace(/[^A-Za-z0-9_-]/g, '_')}-${r.kind}.eml`);
+    const message = await composeMessage({
+      to,
+      subject: `[RMC] ${r.kind === 'overdue' ? 'Overdue' : 'Due soon'}: action ${r.actionId}`,
+      text: r.message,
+    });
+    writeFileSync(file, message, { mode: 0o600 });
     await ws.transaction(async () => {
       await ws.run("INSERT INTO gov_reminders_sent VALUES ($a, $k, 'email', $d::DATE)", {
         a: r.actionId,

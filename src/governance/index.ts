@@ -2,6 +2,7 @@
 export * from './errors.ts';
 export * from './committee.ts';
 export * from './meetings.ts';
+export * from './signoff.ts';
 export * from './agenda.ts';
 export * from './decisions.ts';
 export * from './approvals.ts';

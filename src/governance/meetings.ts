@@ -1,6 +1,7 @@
-// Meetings of the committee: a numbered reference (RMC-2026-04), date, chair, attendees frozen as they were on
-// the day, agenda items, minutes per item, sign-off. A signed-off record is locked: later corrections are new
-// entries (kind 'correction'), never edits.
+// Meetings of the committee: a numbered reference (RMC-2026-04), date, chair (a member), the members called
+// (frozen as they were on the day) with the attendance recorded for each, agenda items, minutes per item,
+// signatures. A signed record is locked: later corrections are new entries (kind 'correction'), never edits.
+// Who may sign, and when the record is signed off: signoff.ts.
 import type { Workspace } from '../workspace/workspace.ts';
 import { recordChange } from '../history/history.ts';
 import { getMember, listMembers } from './committee.ts';
@@ -13,18 +14,33 @@ export interface Attendee {
   role: string;
   unit: string | null;
   memberVersion: number;
+  /** Recorded attendance: null until recorded for this meeting. */
+  present: boolean | null;
+}
+
+export interface Signature {
+  memberId: string;
+  name: string;
+  account: string;
+  /** chair, delegate (named in the terms of reference) or member (a second signatory) */
+  capacity: 'chair' | 'delegate' | 'member';
+  signedAt: string;
 }
 
 export interface Meeting {
   ref: string;
   heldOn: string;
   chair: string;
+  /** The committee member chairing it (null for a meeting recorded before chairs were members). */
+  chairMemberId: string | null;
   title: string | null;
   createdBy: string;
   signedBy: string | null;
   signedAt: string | null;
-  status: 'open' | 'signed';
+  /** open: being prepared; signing: signed by the chair or a delegate who prepared it, awaiting a second signatory. */
+  status: 'open' | 'signing' | 'signed';
   attendees: Attendee[];
+  signatures: Signature[];
 }
 
 export interface StoredItem {
@@ -70,12 +86,14 @@ export async function listMeetings(ws: Workspace): Promise<Meeting[]> {
     ref: string;
     held_on: string;
     chair: string;
+    chair_member_id: string | null;
     title: string | null;
     created_by: string;
     signed_by: string | null;
     signed_at: string | null;
   }>(
-    `SELECT m.ref, m.held_on, m.chair, m.title, m.created_by, s.signed_by, strftime(s.signed_at, '%Y-%m-%dT%H:%M:%SZ') AS signed_at
+    `SELECT m.ref, m.held_on, m.chair, m.chair_member_id, m.title, m.created_by, s.signed_by,
+            strftime(s.signed_at, '%Y-%m-%dT%H:%M:%SZ') AS signed_at
        FROM gov_meetings m LEFT JOIN gov_signoffs s USING (ref) ORDER BY m.held_on, m.ref`,
   );
   const att = await ws.all<{
@@ -85,35 +103,69 @@ export async function listMeetings(ws: Workspace): Promise<Meeting[]> {
     role: string;
     unit: string | null;
     member_version: number;
-  }>('SELECT * FROM gov_attendees ORDER BY ref, member_id');
-  return rows.map((r) => ({
-    ref: r.ref,
-    heldOn: r.held_on,
-    chair: r.chair,
-    title: r.title,
-    createdBy: r.created_by,
-    signedBy: r.signed_by,
-    signedAt: r.signed_at,
-    status: r.signed_by ? 'signed' : 'open',
-    attendees: att
-      .filter((a) => a.ref === r.ref)
-      .map((a) => ({
-        memberId: a.member_id,
-        name: a.name,
-        role: a.role,
-        unit: a.unit,
-        memberVersion: a.member_version,
-      })),
-  }));
+    present: boolean | null;
+  }>(
+    `SELECT a.*, p.present FROM gov_attendees a LEFT JOIN (
+       SELECT ref, member_id, present, row_number() OVER (PARTITION BY ref, member_id ORDER BY seq DESC) AS rn
+       FROM gov_attendance) p ON p.ref = a.ref AND p.member_id = a.member_id AND p.rn = 1
+     ORDER BY a.ref, a.member_id`,
+  );
+  const sigs = await ws.all<{
+    ref: string;
+    member_id: string;
+    account: string;
+    capacity: Signature['capacity'];
+    signed_at: string;
+  }>(
+    `SELECT ref, member_id, account, capacity, strftime(signed_at, '%Y-%m-%dT%H:%M:%SZ') AS signed_at
+       FROM gov_signatures ORDER BY signed_at, member_id`,
+  );
+  const members = await listMembers(ws, { includeInactive: true });
+  const nameOf = (id: string) => members.find((m) => m.id === id)?.name ?? id;
+  return rows.map((r) => {
+    const signatures = sigs
+      .filter((x) => x.ref === r.ref)
+      .map((x) => ({
+        memberId: x.member_id,
+        name: nameOf(x.member_id),
+        account: x.account,
+        capacity: x.capacity,
+        signedAt: x.signed_at,
+      }));
+    // Meetings recorded before chairs were members: the one member of that name, if there is exactly one.
+    const byName = members.filter((m) => m.name === r.chair);
+    return {
+      ref: r.ref,
+      heldOn: r.held_on,
+      chair: r.chair,
+      chairMemberId: r.chair_member_id ?? (byName.length === 1 ? byName[0].id : null),
+      title: r.title,
+      createdBy: r.created_by,
+      signedBy: r.signed_by,
+      signedAt: r.signed_at,
+      status: r.signed_by ? 'signed' : signatures.length ? 'signing' : 'open',
+      attendees: att
+        .filter((a) => a.ref === r.ref)
+        .map((a) => ({
+          memberId: a.member_id,
+          name: a.name,
+          role: a.role,
+          unit: a.unit,
+          memberVersion: a.member_version,
+          present: a.present,
+        })),
+      signatures,
+    };
+  });
 }
 
 export async function getMeeting(ws: Workspace, ref: string): Promise<Meeting> {
   const m = (await listMeetings(ws)).find((x) => x.ref === ref);
-  if (!m) throw new GovernanceInputError(`no meeting '${ref}' (see 'cip meeting list')`);
+  if (!m) throw new GovernanceInputError(`no meeting '${ref}' (see 'cip meeting list')`, 'not_found');
   return m;
 }
 
-/** Throws unless the meeting exists and is not signed off. */
+/** Throws unless the meeting exists and nobody has signed it yet. */
 export async function assertOpen(ws: Workspace, ref: string): Promise<Meeting> {
   const m = await getMeeting(ws, ref);
   if (m.status === 'signed') {
@@ -122,24 +174,50 @@ export async function assertOpen(ws: Workspace, ref: string): Promise<Meeting> {
         `add a correction entry instead (cip meeting correct ${ref} --item <key> --text <correction>)`,
     );
   }
+  if (m.status === 'signing') {
+    throw new MeetingLockedError(
+      `meeting ${ref} was signed by ${m.signatures.map((s) => s.name).join(', ')} and awaits a second signatory: ` +
+        'its record cannot be edited any more',
+    );
+  }
   return m;
 }
 
 export interface MeetingInput {
   heldOn: string;
+  /** the chairing member: a member id (MEM-001) or the name of exactly one active member */
   chair: string;
   title?: string | null;
   ref?: string;
-  /** member ids; default: every active member */
+  /** the members called, by id; default: every active member (attendance is recorded per meeting) */
   attendees?: string[];
   /** plan-derived agenda items (overdue measures, indicators off target, …); default true */
   planItems?: boolean;
 }
 
-/** Creates a meeting: attendees copied as they are today, plan-derived agenda items stored as proposed. */
+/** The chairing member: by id, else the one active member of that name. */
+async function resolveChair(ws: Workspace, chair: string) {
+  const members = await listMembers(ws);
+  const c = chair.trim();
+  const byId = members.find((m) => m.id === c);
+  if (byId) return byId;
+  const byName = members.filter((m) => m.name.toLowerCase() === c.toLowerCase());
+  if (byName.length === 1) return byName[0];
+  if (byName.length > 1)
+    throw new GovernanceInputError(
+      `chair '${c}': ${byName.map((m) => m.id).join(' and ')} share that name; give the member id`,
+    );
+  throw new GovernanceInputError(
+    `chair '${c}' is not an active committee member: add them first (cip committee add --name '${c}' --role head) ` +
+      "or give a member id (see 'cip committee members')",
+  );
+}
+
+/** Creates a meeting: the members called copied as they are today, plan-derived agenda items stored as proposed. */
 export async function createMeeting(ws: Workspace, actor: string, input: MeetingInput): Promise<Meeting> {
   const heldOn = parseIsoDate(input.heldOn, 'meeting date');
   if (!input.chair?.trim()) throw new GovernanceInputError('a meeting needs a chair');
+  const chair = await resolveChair(ws, input.chair);
   const ref = input.ref ?? (await nextRef(ws, heldOn));
   if (!/^[A-Za-z0-9_-]{3,40}$/.test(ref))
     throw new GovernanceInputError(`meeting reference '${ref}': letters, digits, '-' and '_' only`);
@@ -148,15 +226,15 @@ export async function createMeeting(ws: Workspace, actor: string, input: Meeting
   const members = input.attendees
     ? await Promise.all(input.attendees.map((id) => getMember(ws, id)))
     : await listMembers(ws);
+  if (!members.some((m) => m.id === chair.id))
+    throw new GovernanceInputError(`the chair ${chair.id} (${chair.name}) must be among the members called`);
   const proposals: AgendaProposal[] = input.planItems === false ? [] : await planItems(ws, heldOn);
   return ws.transaction(async () => {
-    await ws.run('INSERT INTO gov_meetings VALUES ($ref, $d::DATE, $chair, $title, $actor, now())', {
-      ref,
-      d: heldOn,
-      chair: input.chair.trim(),
-      title: input.title ?? null,
-      actor,
-    });
+    await ws.run(
+      `INSERT INTO gov_meetings (ref, held_on, chair, title, created_by, created_at, chair_member_id)
+       VALUES ($ref, $d::DATE, $chair, $title, $actor, now(), $cid)`,
+      { ref, d: heldOn, chair: chair.name, title: input.title ?? null, actor, cid: chair.id },
+    );
     for (const m of members) {
       await ws.run('INSERT INTO gov_attendees VALUES ($ref, $id, $name, $role, $unit, $v)', {
         ref,
@@ -176,7 +254,7 @@ export async function createMeeting(ws: Workspace, actor: string, input: Meeting
       entityId: ref,
       after: {
         held_on: heldOn,
-        chair: input.chair,
+        chair: chair.id,
         attendees: members.map((m) => m.id),
         agenda: proposals.map((p) => `${p.kind}:${p.subjectId ?? ''}`),
       },
@@ -314,25 +392,14 @@ export async function addCorrection(
   body: string,
 ): Promise<MinuteEntry> {
   const m = await getMeeting(ws, ref);
+  if (m.status === 'signing')
+    throw new GovernanceInputError(
+      `meeting ${ref} awaits a second signatory: corrections are added once it is signed off`,
+      'conflict',
+    );
   if (m.status !== 'signed')
     throw new GovernanceInputError(
       `meeting ${ref} is not signed off yet: edit its minutes instead (cip meeting minutes ${ref} --item ${itemKey} --text …)`,
     );
   return appendMinute(ws, actor, ref, itemKey, 'correction', body);
-}
-
-/** Signs the record off: from then on minutes, decisions, actions and agenda of this meeting are locked. */
-export async function signOff(ws: Workspace, actor: string, ref: string): Promise<Meeting> {
-  await assertOpen(ws, ref);
-  return ws.transaction(async () => {
-    await ws.run('INSERT INTO gov_signoffs VALUES ($ref, $actor, now())', { ref, actor });
-    await recordChange(ws, {
-      actor,
-      action: 'meeting.signoff',
-      entityType: 'meeting',
-      entityId: ref,
-      after: { signed_by: actor },
-    });
-    return getMeeting(ws, ref);
-  });
 }

@@ -57,4 +57,20 @@ export const governanceMigrations: Migration[] = [
         PRIMARY KEY (action_id, kind, channel));
     `,
   },
+  {
+    id: 'governance-002-roles',
+    description:
+      'Committee roles enforced: member accounts, sign-off delegates in the terms of reference, the chair as a member, attendance per meeting, signatures',
+    sql: `
+      ALTER TABLE gov_members ADD COLUMN account VARCHAR;          -- the user name this member signs in / acts as
+      ALTER TABLE gov_terms ADD COLUMN signoff_delegates VARCHAR;  -- JSON list of member ids who may sign off for the chair
+      ALTER TABLE gov_meetings ADD COLUMN chair_member_id VARCHAR;
+      CREATE TABLE gov_attendance (
+        ref VARCHAR NOT NULL, member_id VARCHAR NOT NULL, seq INTEGER NOT NULL, present BOOLEAN NOT NULL,
+        recorded_by VARCHAR NOT NULL, recorded_at TIMESTAMP NOT NULL, PRIMARY KEY (ref, member_id, seq));
+      CREATE TABLE gov_signatures (
+        ref VARCHAR NOT NULL, member_id VARCHAR NOT NULL, account VARCHAR NOT NULL, capacity VARCHAR NOT NULL,
+        signed_at TIMESTAMP NOT NULL, PRIMARY KEY (ref, member_id));
+    `,
+  },
 ];

@@ -4,6 +4,8 @@
 import { createHash } from 'node:crypto';
 import { userInfo } from 'node:os';
 import type { Workspace } from '../workspace/workspace.ts';
+import { userStateProblems } from './recorded-state.ts';
+import { remoteClient } from '../cli/transport/context.ts';
 
 export interface ChangeInput {
   actor: string;
@@ -29,9 +31,9 @@ export interface HistoryEntry {
   hash: string;
 }
 
-/** The user a CLI command acts as: --user, else $CIP_USER, else the OS account. */
+/** The user a CLI command acts as: --user, else $CIP_USER, else the OS account (the client's, through a server). */
 export function cliActor(option?: string): string {
-  return option ?? process.env.CIP_USER ?? safeOsUser();
+  return option ?? remoteClient()?.actor ?? process.env.CIP_USER ?? safeOsUser();
 }
 
 function safeOsUser(): string {
@@ -141,7 +143,10 @@ export interface VerifyResult {
   problems: { seq: number; problem: string }[];
 }
 
-/** Recomputes the chain; reports edited entries (hash mismatch), deleted ones (gaps, broken links). */
+/**
+ * Recomputes the chain; reports edited entries (hash mismatch), deleted ones (gaps, broken links) and accounts whose
+ * state differs from their last entry. Deletion at the tail needs an anchor (anchor.ts).
+ */
 export async function verifyHistory(ws: Workspace): Promise<VerifyResult> {
   const rows = await ws.all<HistoryEntry>(
     `SELECT seq, strftime(changed_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS changed_at, actor, action, entity_type, entity_id, org_unit,
@@ -159,5 +164,6 @@ export async function verifyHistory(ws: Workspace): Promise<VerifyResult> {
     prevHash = r.hash;
     expectedSeq = r.seq + 1;
   }
+  problems.push(...(await userStateProblems(ws)));
   return { ok: problems.length === 0, entries: rows.length, problems };
 }

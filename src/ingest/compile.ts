@@ -6,11 +6,13 @@
 // parse expression it depends on, so each value was parsed twice (once to filter, once to store). The
 // always-true `random() < 2` makes ok volatile, which keeps the filter above the projections: each value is
 // parsed once (≈ 10% less CPU for the whole Parquet import).
+import { DomainError } from '../errors/index.ts';
 import { DATE_FORMAT_RE, normaliseRule, type FieldRuleObject, type Mapping } from './mapping.ts';
 import type { FieldDef, KindDef } from './fields.ts';
 import { sqlType } from './fields.ts';
 import { quoteIdent, type Source } from './source.ts';
-import { vocabulary } from './vocabulary.ts';
+import { booleanWords, vocabulary } from './vocabulary.ts';
+import { importLimits, limitRules, type ImportLimits } from './limits.ts';
 
 export interface CompiledMapping {
   /** SELECT source_row, f_<field>..., extra, errs FROM ... (no trailing semicolon). */
@@ -22,7 +24,7 @@ export interface CompiledMapping {
   columnOf: Record<string, string>;
 }
 
-export class CompileError extends Error {}
+export class CompileError extends DomainError {}
 
 class Params {
   readonly values: Record<string, unknown> = {};
@@ -102,7 +104,12 @@ const UNPARSEABLE: Record<FieldDef['type'], string> = {
   hs: 'hs_code_length',
 };
 
-export function compileMapping(def: KindDef, mapping: Mapping, src: Source): CompiledMapping {
+export function compileMapping(
+  def: KindDef,
+  mapping: Mapping,
+  src: Source,
+  limits: ImportLimits = importLimits(),
+): CompiledMapping {
   const p = new Params();
   const colTypes = new Map(src.columns.map((c) => [c.name, c.type]));
   const defaults = mapping.defaults ?? {};
@@ -124,6 +131,11 @@ export function compileMapping(def: KindDef, mapping: Mapping, src: Source): Com
     if (!rule) {
       level2.push(`NULL::${sqlType(f.type)} AS ${fcol}`);
       level3.push(fcol);
+      continue;
+    }
+    if (rule.derive === 'from_channel') {
+      // Inspected at clearance = a yellow (documentary) or red (physical) channel; unknown when the channel is.
+      level3.push(`CASE WHEN f_channel IS NULL THEN NULL ELSE f_channel IN ('yellow', 'red') END AS ${fcol}`);
       continue;
     }
     if (rule.derive) {
@@ -175,13 +187,21 @@ export function compileMapping(def: KindDef, mapping: Mapping, src: Source): Com
     if (f.required)
       checks.push({ cond: rawIsNull, entry: entry('missing_required', `${f.name} is required but empty`) });
     const formats = f.type === 'date' ? (asArray(rule.format) ?? asArray(defaults.format) ?? ['yyyy-mm-dd']) : [];
-    const expected = f.type === 'date' ? `expected a date as ${formats.join(' or ')}` : `expected ${EXPECTED[f.type]}`;
+    const expected =
+      f.type === 'date'
+        ? `expected a date as ${formats.join(' or ')}`
+        : f.type === 'boolean' || f.type === 'channel'
+          ? `expected ${EXPECTED[f.type]}; give other values a meaning under map: in the mapping, e.g. ` +
+            `fields.${f.name}: { column: ${rule.column ?? f.name}, map: { VALUE: ${f.type === 'boolean' ? 'true' : 'red'} } }`
+          : `expected ${EXPECTED[f.type]}`;
     checks.push({
       cond: `NOT (${rawIsNull}) AND ${fcol} IS NULL`,
       entry: entry(UNPARSEABLE[f.type], `${f.name}: ${expected}`),
     });
     if (f.nonNegative)
       checks.push({ cond: `${fcol} < 0`, entry: entry('negative_value', `${f.name} must not be negative`) });
+    for (const r of limitRules(f, limits))
+      checks.push({ cond: `${fcol} IS NOT NULL AND ${r.cond(fcol)}`, entry: entry(r.code, r.message(f.name)) });
     if (f.type === 'hs') {
       checks.push({
         cond: `${fcol} IS NOT NULL AND length(${fcol}) NOT BETWEEN 6 AND 10`,
@@ -277,7 +297,7 @@ function parseExpr(
       return `coalesce(${parts.join(', ')})`;
     }
     case 'boolean': {
-      const v = vocabulary().booleans;
+      const v = booleanWords(f.words);
       return `CASE WHEN ${inList(m, v.true, p)} THEN true WHEN ${inList(m, v.false, p)} THEN false END`;
     }
     case 'channel': {

@@ -13,6 +13,8 @@ export interface FieldDef {
   required?: boolean;
   /** Numbers that are amounts, masses or times: a negative value is an error. */
   nonNegative?: boolean;
+  /** Yes/no fields that also accept outcome words (vocabulary.yaml: findings, inspections). */
+  words?: 'findings' | 'inspections';
 }
 
 export interface KindDef {
@@ -25,7 +27,11 @@ export interface KindDef {
 const s = (name: string, required = false): FieldDef => ({ name, type: 'string', required });
 const d = (name: string, required = false): FieldDef => ({ name, type: 'date', required });
 const n = (name: string, required = false): FieldDef => ({ name, type: 'number', required, nonNegative: true });
-const b = (name: string): FieldDef => ({ name, type: 'boolean' });
+const b = (name: string, words?: FieldDef['words']): FieldDef => ({
+  name,
+  type: 'boolean',
+  ...(words ? { words } : {}),
+});
 
 export const KINDS: Record<ImportKind, KindDef> = {
   declarations: {
@@ -56,8 +62,8 @@ export const KINDS: Record<ImportKind, KindDef> = {
       s('exemption_code'),
       s('preference_code'),
       { name: 'channel', type: 'channel' },
-      b('inspected'),
-      b('finding'),
+      b('inspected', 'inspections'),
+      b('finding', 'findings'),
       s('compliance_risk'),
       n('amount_reassessed'),
       n('amount_collected'),
@@ -121,7 +127,7 @@ export const KINDS: Record<ImportKind, KindDef> = {
       d('end_date'),
       s('scope'),
       s('compliance_risk'),
-      b('finding'),
+      b('finding', 'findings'),
       n('amount_assessed'),
       n('amount_collected'),
     ],

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import { SourceError } from './source.ts';
 
 export async function sha256File(file: string): Promise<string> {
   const h = createHash('sha256');
@@ -21,6 +22,10 @@ export interface FileFingerprint {
 
 export function fileFingerprint(file: string): FileFingerprint {
   const fd = openSync(file, 'r');
+  if (!fstatSync(fd).isFile()) {
+    closeSync(fd);
+    throw new SourceError(`${file}: not a regular file (a directory?); give the path of a CSV, Parquet or XLSX file`);
+  }
   try {
     const size = fstatSync(fd).size;
     const h = createHash('sha256');

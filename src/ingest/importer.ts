@@ -4,17 +4,28 @@
 // rows were left out, records their problems; repeated keys are then found in the table and taken out.
 // The SHA-256 is computed on a worker thread while DuckDB imports and checked just before COMMIT; a file whose
 // size and first/last MiB match an earlier import is hashed first, so a plain re-import costs no import.
+import { DomainError } from '../errors/index.ts';
 import { basename } from 'node:path';
+import { existsSync } from 'node:fs';
 import type { Workspace } from '../workspace/workspace.ts';
 import { recordChange } from '../history/history.ts';
 import { kindDef, requiredFields, type ImportKind, type KindDef } from './fields.ts';
 import { loadMappingFile, validateMapping, type Mapping } from './mapping.ts';
-import { openSource, sampleRows, stageAsParquet, workspaceTmpDir, describeReadError, type Source } from './source.ts';
+import {
+  openSource,
+  sampleRows,
+  stageAsParquet,
+  workspaceTmpDir,
+  describeReadError,
+  SourceError,
+  type Source,
+} from './source.ts';
 import { compileMapping } from './compile.ts';
 import { suggestMapping } from './suggest.ts';
 import { runWithProgress, silentProgress, type ProgressReporter } from './progress.ts';
 import { importWarnings, importWarningsQuery, rejectIssues, warningIssues, type QualityIssue } from './quality.ts';
 import { fileFingerprint, sha256File, sha256InBackground } from './hash.ts';
+import { outcomeReport, type OutcomeReport } from './outcomes.ts';
 
 export interface ImportOptions {
   /** A parsed mapping, or the path of a mapping file; without either the suggested mapping is used. */
@@ -23,8 +34,10 @@ export interface ImportOptions {
   strict?: boolean;
   actor?: string;
   progress?: ProgressReporter;
-  /** DuckDB memory_limit for the import, e.g. '1GB'. Leaves the setting alone when omitted. */
+  /** DuckDB memory_limit for the import, e.g. '1GB'. Leaves the setting alone when omitted, or in a server. */
   memoryLimit?: string;
+  /** Language of the outcome statements (default English). */
+  lang?: string;
 }
 
 /** The four numbers every import reports (and the only keys of `cip import --json`). */
@@ -45,9 +58,11 @@ export interface ImportResult {
   summary: ImportSummary;
   issues: QualityIssue[];
   mapping: Mapping;
+  /** Declarations: which outcomes the workspace's lines now hold and which analyses are off. */
+  outcomes?: OutcomeReport;
 }
 
-export class ImportError extends Error {
+export class ImportError extends DomainError {
   constructor(
     message: string,
     readonly issues: QualityIssue[] = [],
@@ -96,7 +111,7 @@ async function resolveMapping(ws: Workspace, def: KindDef, src: Source, opts: Im
     throw new ImportError(
       `${basename(src.file)}: no mapping given and the required field(s) ${s.missing.join(', ')} could not be placed ` +
         `from the column names (${src.columns.map((c) => c.name).join(', ')}).\n` +
-        `Run 'cip mapping suggest ${src.file} > mapping.yaml', edit it, then import with --mapping mapping.yaml.`,
+        `Run 'cip mapping suggest ${src.file} --kind ${def.kind} > mapping.yaml', edit it, then import with --mapping mapping.yaml.`,
     );
   }
   return s.mapping;
@@ -170,7 +185,7 @@ export async function importFile(
       // each import's lines appended in that order keep those passes sequential without rewriting the table.
       let inserted: number;
       const order = def.table === 'declaration_lines' ? ' ORDER BY f_operator_id, f_date' : '';
-      await ws.run(`SET preserve_insertion_order = ${order ? 'true' : 'false'}`);
+      await ws.setInstanceSetting('preserve_insertion_order', order ? 'true' : 'false');
       try {
         inserted = await runWithProgress(
           ws,
@@ -184,7 +199,7 @@ export async function importFile(
       } catch (err) {
         throw new ImportError(describeReadError(file, err).message);
       } finally {
-        await ws.run('RESET preserve_insertion_order');
+        await ws.restoreInstanceSetting('preserve_insertion_order');
       }
       const read = Number(await ws.scalar(`SELECT count(*) FROM ${src.relation}`, src.params));
 
@@ -308,7 +323,8 @@ export async function importFile(
       });
       return { importId, summary, issues, sha256 };
     });
-    return { kind, file, mapping, ...result };
+    const outcomes = kind === 'declarations' ? await outcomeReport(ws, opts.lang) : undefined;
+    return { kind, file, mapping, ...result, ...(outcomes ? { outcomes } : {}) };
   } catch (err) {
     if (err instanceof AlreadyImported) return alreadyImported(await fileSha(), err.prior);
     throw err;
@@ -316,12 +332,13 @@ export async function importFile(
     hashing?.cancel();
     src.cleanup();
     await ws.run('DROP TABLE IF EXISTS _ing_rejects; DROP TABLE IF EXISTS _ing_dupkeys').catch(() => undefined);
+    await ws.restoreInstanceSetting('memory_limit').catch(() => undefined);
   }
 }
 
 async function configureSession(ws: Workspace, memoryLimit?: string): Promise<void> {
   await ws.run(`SET temp_directory = ${sqlString(workspaceTmpDir(ws))}`);
-  if (memoryLimit) await ws.run(`SET memory_limit = ${sqlString(memoryLimit)}`);
+  if (memoryLimit) await ws.setInstanceSetting('memory_limit', memoryLimit);
   await ws.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false; SET progress_bar_time = 0');
 }
 

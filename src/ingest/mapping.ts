@@ -1,5 +1,6 @@
 // Column mapping files (YAML or JSON): which source column fills which canonical field, and how to parse it.
 // Validated with zod; every error names the key that is wrong (e.g. `fields.date.format`).
+import { DomainError } from '../errors/index.ts';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { z } from 'zod';
@@ -19,7 +20,9 @@ const FieldRuleObject = z
   .strictObject({
     column: z.string().min(1).optional(),
     constant: Scalar.optional(),
-    derive: z.enum(['row_in_declaration']).optional(),
+    /** row_in_declaration: declarations.line_no numbered in file order; from_channel: declarations.inspected =
+     *  channel yellow or red (green and blue lines were not inspected at clearance). */
+    derive: z.enum(['row_in_declaration', 'from_channel']).optional(),
     format: z.union([DateFormat, z.array(DateFormat).min(1)]).optional(),
     decimal: Decimal.optional(),
     thousands: Thousands.optional(),
@@ -64,7 +67,7 @@ export const MappingSchema = z.strictObject({
 });
 export type Mapping = z.infer<typeof MappingSchema>;
 
-export class MappingError extends Error {}
+export class MappingError extends DomainError {}
 
 function formatIssues(where: string, issues: z.core.$ZodIssue[]): string {
   const lines = issues.map((i) => {
@@ -96,8 +99,14 @@ function kindProblems(raw: unknown, kind: ImportKind): string[] {
       continue;
     }
     const derive = rule && typeof rule === 'object' ? (rule as { derive?: unknown }).derive : undefined;
-    if (derive !== undefined && !(kind === 'declarations' && name === 'line_no')) {
+    if (derive === 'row_in_declaration' && !(kind === 'declarations' && name === 'line_no')) {
       problems.push(`  fields.${name}.derive: row_in_declaration only applies to declarations.line_no`);
+    }
+    if (derive === 'from_channel') {
+      if (!(kind === 'declarations' && name === 'inspected'))
+        problems.push(`  fields.${name}.derive: from_channel only applies to declarations.inspected`);
+      else if (!('channel' in fields))
+        problems.push(`  fields.inspected.derive: from_channel needs fields.channel to be mapped`);
     }
   }
   for (const f of def.fields) {

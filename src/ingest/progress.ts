@@ -4,9 +4,9 @@ import { DuckDBPendingResultState } from '@duckdb/node-api';
 import { traceSql, traceStart, type Workspace } from '../workspace/workspace.ts';
 
 export interface ProgressReporter {
-  /** Called with a phase label, then with percentages 0..100 while the phase runs. */
+  /** Called with a phase label, then with percentages 0..100 (and rows done, when known) while the phase runs. */
   phase(label: string): void;
-  update(percent: number): void;
+  update(percent: number, rows?: number): void;
   done(): void;
 }
 
@@ -52,8 +52,8 @@ export async function runWithProgress(
     const now = Date.now();
     if (now - lastPoll > 200) {
       lastPoll = now;
-      const pct = ws.conn.progress.percentage;
-      if (pct >= 0) reporter.update(Math.min(100, pct));
+      const p = ws.conn.progress;
+      if (p.percentage >= 0) reporter.update(Math.min(100, p.percentage), Number(p.rows_processed));
     }
     if (state === DuckDBPendingResultState.NO_TASKS_AVAILABLE) await sleep(10);
     else await new Promise((r) => setImmediate(r));

@@ -6,6 +6,8 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import type { Workspace } from '../workspace/workspace.ts';
 import type { KindDef } from './fields.ts';
+import { safeCellSql } from '../exports/cells.ts';
+import { outcomeReport, type OutcomeReport } from './outcomes.ts';
 
 export interface IssueExample {
   file: string;
@@ -22,6 +24,8 @@ export interface QualityIssue {
   column: string | null;
   count: number;
   examples: IssueExample[];
+  /** Rejects only: the most frequent distinct values behind the problem, with their row counts. */
+  values?: { value: string | null; rows: number }[];
 }
 
 const RulesSchema = z.strictObject({
@@ -31,6 +35,17 @@ const RulesSchema = z.strictObject({
     min_distance_log10: z.number().min(0),
   }),
   examples: z.number().int().min(1).max(100),
+  limits: z.strictObject({
+    date_min: z.iso.date(),
+    days_ahead: z.number().int().min(0).max(3660),
+    amount_max: z.number().positive().max(1e300),
+    max_columns: z.number().int().min(1).max(10_000),
+    max_line_bytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(64 * 1024 * 1024),
+  }),
 });
 type Rules = z.infer<typeof RulesSchema>;
 let rules: Rules | undefined;
@@ -78,7 +93,31 @@ export async function rejectIssues(
      FROM ${table} GROUP BY ALL ORDER BY n DESC, code, column_name`,
     { file, k: qualityRules().examples },
   );
-  return toIssues(rows, 'error');
+  const seen = await ws.all<ValuesRow>(
+    `SELECT $file AS file, code, column_name, list({'value': value, 'rows': n} ORDER BY n DESC, value)[1:$k] AS vals
+     FROM (SELECT split_part(reason, ':', 1) AS code, column_name, value, count(*) AS n FROM ${table} GROUP BY ALL)
+     GROUP BY ALL`,
+    { file, k: VALUES_SHOWN },
+  );
+  return withValues(toIssues(rows, 'error'), seen);
+}
+
+/** Distinct values shown per reject group ("values seen"). */
+const VALUES_SHOWN = 10;
+interface ValuesRow {
+  file: string | null;
+  code: string;
+  column_name: string | null;
+  vals: { value: string | null; rows: number }[];
+}
+
+function withValues(issues: QualityIssue[], seen: ValuesRow[]): QualityIssue[] {
+  const key = (f: string | null, c: string, col: string | null) => `${f}\u0000${c}\u0000${col}`;
+  const m = new Map(seen.map((r) => [key(r.file, r.code, r.column_name), r.vals]));
+  return issues.map((i) => {
+    const v = m.get(key(i.file, i.code, i.column));
+    return v ? { ...i, values: v.map((x) => ({ value: x.value, rows: Number(x.rows) })) } : i;
+  });
 }
 
 /** Rejects of committed imports, grouped per file, problem and column. */
@@ -91,7 +130,14 @@ export async function storedRejectIssues(ws: Workspace, importId?: number): Prom
      GROUP BY ALL ORDER BY file, n DESC, code, column_name`,
     { k: qualityRules().examples, id: importId ?? null },
   );
-  return toIssues(rows, 'error');
+  const seen = await ws.all<ValuesRow>(
+    `SELECT file, code, column_name, list({'value': value, 'rows': n} ORDER BY n DESC, value)[1:$k] AS vals
+     FROM (SELECT i.file_name AS file, split_part(r.reason, ':', 1) AS code, r.column_name, r.value, count(*) AS n
+           FROM import_rejects r JOIN imports i USING (import_id) WHERE $id IS NULL OR r.import_id = $id GROUP BY ALL)
+     GROUP BY ALL`,
+    { k: VALUES_SHOWN, id: importId ?? null },
+  );
+  return withValues(toIssues(rows, 'error'), seen);
 }
 
 /**
@@ -208,14 +254,17 @@ export interface QualityReport {
   errors: QualityIssue[];
   warnings: QualityIssue[];
   totals: { rejectedRows: number; outlierLines: number; missingOperators: number };
+  /** Which outcomes the lines hold and which analyses are off. */
+  outcomes: OutcomeReport;
 }
 
-/** The workspace's data-quality report: rejected rows of every import, outliers, missing operators. */
-export async function qualityReport(ws: Workspace): Promise<QualityReport> {
+/** The workspace's data-quality report: rejected rows of every import, outliers, missing operators, outcomes. */
+export async function qualityReport(ws: Workspace, lang = 'en'): Promise<QualityReport> {
   const errors = await storedRejectIssues(ws);
   const outliers = await valueOutliers(ws);
   const missing = await missingOperators(ws);
   return {
+    outcomes: await outcomeReport(ws, lang),
     errors,
     warnings: [...outliers, ...missing],
     totals: {
@@ -238,8 +287,9 @@ export async function exportRejects(ws: Workspace, outFile: string, importId?: n
     }),
   );
   await ws.run(
-    `COPY (SELECT r.import_id, i.file_name AS file, r.row_no AS row, r.column_name AS "column", r.value,
-                  split_part(r.reason, ':', 1) AS problem, trim(substr(r.reason, strpos(r.reason, ':') + 1)) AS reason
+    `COPY (SELECT r.import_id, ${safeCellSql('i.file_name')} AS file, r.row_no AS row, ${safeCellSql('r.column_name')} AS "column",
+                  ${safeCellSql('r.value')} AS value, split_part(r.reason, ':', 1) AS problem,
+                  ${safeCellSql("trim(substr(r.reason, strpos(r.reason, ':') + 1))")} AS reason
            FROM import_rejects r JOIN imports i USING (import_id)
            WHERE $id IS NULL OR r.import_id = $id ORDER BY r.import_id, r.row_no, r.column_name)
      TO '${outFile.replace(/'/g, "''")}' (HEADER, DELIMITER ',')`,

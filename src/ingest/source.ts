@@ -1,12 +1,14 @@
 // A source file as a DuckDB relation: CSV (any delimiter, UTF-8 or Latin-1), Parquet or XLSX (via a temp CSV).
 // Every source yields `source_row` (1-based data row, header not counted) and its columns; CSV columns are
 // all VARCHAR so nothing is lost before the mapping parses them.
+import { DomainError } from '../errors/index.ts';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { Workspace } from '../workspace/workspace.ts';
+import { importLimits } from './limits.ts';
 
 /** What reading a source needs: a query runner and a directory for temporary files. */
 export type SourceReader = Pick<Workspace, 'all' | 'dir'>;
@@ -49,7 +51,7 @@ export interface Source {
   cleanup(): void;
 }
 
-export class SourceError extends Error {}
+export class SourceError extends DomainError {}
 
 export function detectFormat(file: string): SourceFormat {
   const ext = extname(file).toLowerCase();
@@ -145,7 +147,7 @@ export function workspaceTmpDir(ws: Pick<Workspace, 'dir'>): string {
 }
 
 export async function openSource(ws: SourceReader, file: string, opts: SourceOptions = {}): Promise<Source> {
-  if (!existsSync(file)) throw new SourceError(`${file}: file not found`);
+  if (!existsSync(file)) throw new SourceError(`${file}: no such file or directory`);
   const format = detectFormat(file);
   let cleanup = () => undefined as void;
   let csvFile = file;
@@ -159,7 +161,15 @@ export async function openSource(ws: SourceReader, file: string, opts: SourceOpt
       await xlsxToCsv(file, csvFile, opts.sheet);
     } catch (err) {
       cleanup();
-      throw new SourceError(`${file}: cannot read the workbook: ${(err as Error).message}`);
+      // exceljs fails with a TypeError or 'Invalid row number' on valid workbooks whose rows and cells carry no
+      // reference (r="A1"), as some generators write them; say what to do rather than show its internals.
+      const internal = err instanceof TypeError || /row number|model/i.test((err as Error).message);
+      throw new SourceError(
+        internal
+          ? `${basename(file)}: cannot read the workbook (its sheet XML lacks the cell references this reader needs); ` +
+              'open and save it in a spreadsheet program, or export the sheet as CSV'
+          : `${basename(file)}: cannot read the workbook: ${(err as Error).message}`,
+      );
     }
   }
   let relation: string;
@@ -176,10 +186,16 @@ export async function openSource(ws: SourceReader, file: string, opts: SourceOpt
     const delim = opts.delimiter ?? (format === 'xlsx' ? ',' : detectDelimiter(csvFile));
     params.src_delim = delim;
     const header = readCsvHeader(csvFile, delim, encoding);
+    try {
+      checkColumnCount(file, header.length);
+    } catch (err) {
+      cleanup();
+      throw err;
+    }
     const columns = `{${header.map((h) => `${sqlLiteral(h)}: 'VARCHAR'`).join(', ')}}`;
     const options =
       `auto_detect = false, header = true, delim = $src_delim, quote = '"', escape = '"', ` +
-      `encoding = $src_encoding, columns = ${columns}`;
+      `encoding = $src_encoding, max_line_size = ${importLimits().maxLineBytes}, columns = ${columns}`;
     scan = `read_csv($src_file, ${options})`;
     relation = `(SELECT row_number() OVER () AS source_row, * FROM ${scan})`;
   }
@@ -192,7 +208,24 @@ export async function openSource(ws: SourceReader, file: string, opts: SourceOpt
     cleanup();
     throw describeReadError(file, err);
   }
+  try {
+    checkColumnCount(file, columns.length);
+  } catch (err) {
+    cleanup();
+    throw err;
+  }
   return { file, format, encoding, relation, scan, params, columns, cleanup };
+}
+
+/** A file wider than limits.max_columns is refused before DuckDB reads it (a very wide file exhausts memory). */
+function checkColumnCount(file: string, n: number): void {
+  const max = importLimits().maxColumns;
+  if (n > max) {
+    throw new SourceError(
+      `${basename(file)}: ${n} columns; at most ${max} are accepted (quality-rules.yaml limits.max_columns). ` +
+        'Keep only the columns the mapping needs.',
+    );
+  }
 }
 
 const STAGED_COPY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.parquet$/;

@@ -4,7 +4,7 @@
 // match, sets parsing rules (date format, decimal comma, HS padding) and places columns whose name says nothing.
 import { IMPORT_KINDS, kindDef, type FieldDef, type ImportKind } from './fields.ts';
 import type { FieldRuleObject, Mapping } from './mapping.ts';
-import { tokens, vocabulary } from './vocabulary.ts';
+import { booleanWords, tokens, vocabulary } from './vocabulary.ts';
 
 const STOPWORDS = new Set([
   'of',
@@ -47,6 +47,8 @@ export interface Suggestion {
   missing: string[];
   /** Columns without a field (kept in `extra`). */
   unmapped: string[];
+  /** Yes/no or channel fields placed on a column whose sample holds values the importer would reject. */
+  unknownValues: { field: string; column: string; values: string[] }[];
 }
 
 export interface Shape {
@@ -57,6 +59,12 @@ export interface Shape {
   number?: { decimal: '.' | ','; thousands: '' | ',' | '.' | ' ' };
   channel: boolean;
   flag: boolean;
+  /** Values are finding words (with/without discrepancy, positive/negative ...) or flags, at least one word. */
+  findingWords: boolean;
+  /** Values are inspection words (physical, documentary, none ...) or flags, at least one word. */
+  inspectionWords: boolean;
+  /** The distinct upper-cased values (at most 50), to spot values no parser knows. */
+  distinct: string[];
 }
 
 /** Name score in [0, 1]: 1 for a whole-name synonym, less when a synonym's tokens are only part of the name. */
@@ -97,7 +105,16 @@ const DATE_SHAPES: { re: RegExp; formats: (v: string[]) => string | undefined }[
 /** What the sample values of one column look like. */
 export function shapeOf(values: (string | null | undefined)[]): Shape {
   const v = values.map((x) => (x ?? '').trim()).filter((x) => x !== '');
-  const shape: Shape = { filled: v.length, code: false, codeLengths: new Set(), channel: false, flag: false };
+  const shape: Shape = {
+    filled: v.length,
+    code: false,
+    codeLengths: new Set(),
+    channel: false,
+    flag: false,
+    findingWords: false,
+    inspectionWords: false,
+    distinct: [],
+  };
   if (v.length === 0) return shape;
   // Most values (80%) decide the shape, so a few broken values do not hide a column's nature.
   const all = (re: RegExp) => v.filter((x) => re.test(x)).length >= 0.8 * v.length;
@@ -111,6 +128,14 @@ export function shapeOf(values: (string | null | undefined)[]): Shape {
   const up = v.map((x) => x.toUpperCase());
   const flagWords = new Set([...vocab.booleans.true, ...vocab.booleans.false]);
   shape.flag = new Set(up).size <= 3 && up.every((x) => flagWords.has(x));
+  shape.distinct = [...new Set(up)].slice(0, 50);
+  for (const [key, list] of [
+    ['findingWords', vocab.findings],
+    ['inspectionWords', vocab.inspections],
+  ] as const) {
+    const words = new Set([...list.true, ...list.false]);
+    shape[key] = up.some((x) => words.has(x)) && up.every((x) => words.has(x) || flagWords.has(x));
+  }
   const mostly = (pred: (x: string) => boolean) => up.filter(pred).length >= 0.8 * up.length;
   const channelWords = new Set(Object.entries(vocab.channels).flatMap(([k, w]) => [k.toUpperCase(), ...w]));
   shape.channel = !shape.flag && mostly((x) => channelWords.has(x)) && up.some((x) => x.length > 1);
@@ -141,7 +166,10 @@ function shapeFit(f: FieldDef, s: Shape): number {
     case 'integer':
       return s.number && s.number.decimal === '.' ? 1 : 0.2;
     case 'boolean':
-      return s.flag ? 1.1 : 0.2;
+      if ((f.words === 'findings' && s.findingWords) || (f.words === 'inspections' && s.inspectionWords)) return 1.15;
+      if (s.flag) return 1.1;
+      // A few distinct words a list does not know: placed on a good name, with the values reported (unknownValues).
+      return f.words && s.distinct.length <= 6 && !s.date && !s.number ? 0.6 : 0.2;
     case 'channel':
       return s.channel ? 1.2 : 0.3;
     default:
@@ -207,11 +235,50 @@ export function suggestMapping(
       placed.add(f.name);
     }
   }
+  // Outcomes: a column of finding (or inspection) words is the finding (inspected) field whatever its name.
+  for (const f of def.fields.filter((x) => x.words && !placed.has(x.name))) {
+    const free = header.filter((c) => !usedCols.has(c));
+    const pick = free.filter((c) =>
+      f.words === 'findings' ? shapes.get(c)!.findingWords : shapes.get(c)!.inspectionWords,
+    );
+    if (pick.length === 1) {
+      placements.push({
+        field: f.name,
+        column: pick[0],
+        score: 0.5,
+        why: `only column whose values are ${f.words === 'findings' ? 'finding' : 'inspection'} words`,
+      });
+      usedCols.add(pick[0]);
+      placed.add(f.name);
+    }
+  }
   const fields: Mapping['fields'] = {};
   for (const f of def.fields) {
     const p = placements.find((x) => x.field === f.name);
     if (p) fields[f.name] = ruleFor(f, p.column, shapes.get(p.column)!);
   }
+  // No inspection column but a channel: inspected = yellow or red channel.
+  if (kind === 'declarations' && !placed.has('inspected') && placed.has('channel')) {
+    const ch = placements.find((x) => x.field === 'channel')!;
+    fields.inspected = { derive: 'from_channel' };
+    placements.push({
+      field: 'inspected',
+      column: ch.column,
+      score: ch.score,
+      why: 'derived from the channel: yellow or red = inspected',
+    });
+  }
+  const unknownValues = placements.flatMap((p) => {
+    const f = def.fields.find((x) => x.name === p.field)!;
+    if (f.type !== 'boolean' && f.type !== 'channel') return [];
+    if (fields[p.field] && typeof fields[p.field] === 'object' && 'derive' in (fields[p.field] as object)) return [];
+    const known =
+      f.type === 'channel'
+        ? new Set(Object.entries(vocabulary().channels).flatMap(([k, w]) => [k.toUpperCase(), ...w]))
+        : new Set([...booleanWords(f.words).true, ...booleanWords(f.words).false]);
+    const values = shapes.get(p.column)!.distinct.filter((x) => !known.has(x));
+    return values.length ? [{ field: p.field, column: p.column, values }] : [];
+  });
   const missing = def.fields.filter((f) => f.required && !placed.has(f.name)).map((f) => f.name);
   return {
     kind,
@@ -219,6 +286,7 @@ export function suggestMapping(
     placements: def.fields.flatMap((f) => placements.filter((p) => p.field === f.name)),
     missing,
     unmapped: header.filter((c) => !usedCols.has(c)),
+    unknownValues,
   };
 }
 

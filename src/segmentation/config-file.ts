@@ -1,11 +1,12 @@
 // Reading a configuration file (YAML or JSON) given on the command line, with errors naming the file.
+import { DomainError } from '../errors/index.ts';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { ZodError } from 'zod';
 import type { Workspace } from '../workspace/workspace.ts';
 import { getConfig, mergeConfig, parseConfig, type GriConfig } from './config.ts';
 
-export class ConfigFileError extends Error {}
+export class ConfigFileError extends DomainError {}
 
 /** A partial configuration from FILE merged onto the stored one of its risk (or `risk`), validated. */
 export async function configFromFile(ws: Workspace, file: string, risk?: string): Promise<GriConfig> {

@@ -6,13 +6,17 @@ import type { Workspace } from '../workspace/workspace.ts';
 import { recordChange } from '../history/history.ts';
 import { LANGS, builtinIndicators, thresholdSchema } from './catalogue.ts';
 import { checkExpression, ExprError } from './custom.ts';
+import { exprBudget, expressionCost } from './expr/budget.ts';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD');
 const code = z.string().regex(/^[A-Z][A-Z0-9_]{1,39}$/, 'upper-case code like TRX_BROKER');
 const riskName = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, "lower-case name like 'general' or 'valuation'");
-const codeList = z.array(z.string().min(1)).optional();
+/** Names and codes never hold control characters (a NUL in a risky-list code broke every later run). */
+const plain = z.string().regex(/^[^\u0000-\u001f\u007f]*$/, 'control characters are not allowed');
+const codeList = z.array(plain.min(1).max(100)).max(10_000).optional();
 
-export const WEIGHT_METHODS = ['equal', 'expert', 'frequency', 'learned'] as const;
+/** auto (the default): the weighting that ranks operators best on a held-out period (weight-choice.ts). */
+export const WEIGHT_METHODS = ['auto', 'equal', 'expert', 'frequency', 'learned'] as const;
 export type WeightMethod = (typeof WEIGHT_METHODS)[number];
 
 export const configSchema = z
@@ -44,7 +48,7 @@ export const configSchema = z
       .array(
         z.object({
           code,
-          name: z.string().min(1),
+          name: plain.min(1).max(200),
           expr: z.string().min(1).max(2000),
           format: z.enum(['pct', 'pp', 'int', 'num']).default('num'),
           enabled: z.boolean().default(true),
@@ -53,7 +57,7 @@ export const configSchema = z
       .default([]),
     weights: z
       .object({
-        method: z.enum(WEIGHT_METHODS).default('equal'),
+        method: z.enum(WEIGHT_METHODS).default('auto'),
         expert: z.record(z.string(), z.number().min(0)).default({}),
         tolerance: z.number().min(0).max(1).default(0.05),
         learned: z
@@ -86,17 +90,39 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['indicators', n, 'code'], message: `indicator ${i.code} listed twice` });
       seen.add(i.code);
     });
+    const budget = exprBudget();
+    if (c.custom.length > budget.max_custom)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['custom'],
+        message: `${c.custom.length} custom indicators; at most ${budget.max_custom} (src/segmentation/expr/budget.yaml)`,
+      });
+    let total = 0;
     c.custom.forEach((i, n) => {
       if (known.has(i.code) || seen.has(i.code))
         ctx.addIssue({ code: 'custom', path: ['custom', n, 'code'], message: `code ${i.code} is already used` });
       seen.add(i.code);
       try {
         checkExpression(i.expr);
+        const cost = expressionCost(i.expr, budget);
+        total += cost;
+        if (cost > budget.max_cost)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['custom', n, 'expr'],
+            message: `${i.code} costs ${cost}; an expression may cost at most ${budget.max_cost} (each aggregate 1, distinct ${budget.cost.distinct}, ×${budget.cost.period_factor} inside growth/recent/previous)`,
+          });
       } catch (e) {
         if (!(e instanceof ExprError)) throw e;
         ctx.addIssue({ code: 'custom', path: ['custom', n, 'expr'], message: e.message });
       }
     });
+    if (total > budget.max_total_cost)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['custom'],
+        message: `the custom indicators cost ${total} together; at most ${budget.max_total_cost} (src/segmentation/expr/budget.yaml)`,
+      });
     for (const k of Object.keys(c.weights.expert))
       if (!seen.has(k) && !known.has(k))
         ctx.addIssue({ code: 'custom', path: ['weights', 'expert', k], message: `weight for unknown indicator ${k}` });
@@ -112,7 +138,7 @@ export function parseConfig(input: unknown): GriConfig {
   return configSchema.parse(input);
 }
 
-/** The default configuration of a risk: all built-ins, equal weights; a risk-specific GRI counts its own findings. */
+/** The default configuration of a risk: all built-ins, weights chosen from the data; a risk-specific GRI counts its own findings. */
 export function defaultConfig(risk = 'general'): GriConfig {
   return parseConfig({ risk, complianceRisk: risk === 'general' ? null : risk });
 }

@@ -166,6 +166,7 @@ export async function explainOperator(ws: Workspace, operatorId: string, risk = 
   if (!b)
     throw new SegmentationError(
       `operator ${operatorId} has no lines in the window ${run.window.first} .. ${run.window.end} (or is unknown)`,
+      'not_found',
     );
   const flags = Number(b.flags);
   const score = p.patterns.get(flags);

@@ -8,6 +8,17 @@ const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 export const money = (x: number | null | undefined) =>
   x === null || x === undefined ? '' : Math.round(x).toLocaleString('en');
 export const pctText = (x: number) => `${x.toFixed(1)}%`;
+/** Counts as everywhere in the terminal: 4,796 (English separators; the CLI speaks English). */
+export const count = (x: number | null | undefined) => (x === null || x === undefined ? '' : x.toLocaleString('en'));
+/** A timestamp as people write it: 2026-12-03 10:24 UTC. */
+export const when = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+/** 'general@v0' in words: which GRI, with which version of its settings. */
+export function configText(configId: string): string {
+  const m = /^(.+)@v(\d+)$/.exec(configId);
+  if (!m) return configId;
+  const gri = m[1] === 'general' ? 'general GRI' : `GRI for ${m[1]}`;
+  return `${gri}, ${m[2] === '0' ? 'default settings' : `settings version ${m[2]}`}`;
+}
 
 export function renderTable1(t: Table1): string {
   return (
@@ -15,7 +26,13 @@ export function renderTable1(t: Table1): string {
     `large ≥ ${money(t.thresholds.large)}, medium ≥ ${money(t.thresholds.medium)}\n` +
     formatTable(
       ['Size', 'Operators', '% operators', 'CIF/FOB value', '% value'],
-      t.rows.map((r) => [cap(r.size), r.operators, pctText(r.pctOperators), money(r.value), pctText(r.pctValue)]),
+      t.rows.map((r) => [
+        cap(r.size),
+        count(r.operators),
+        pctText(r.pctOperators),
+        money(r.value),
+        pctText(r.pctValue),
+      ]),
     )
   );
 }
@@ -27,17 +44,24 @@ export function renderTable4(t: Table4, extended: boolean): string {
     const base: (string | number)[] = [
       r.level ? '' : cap(r.size),
       r.level ? cap(r.level) : '',
-      r.operators,
+      count(r.operators),
       pctText(r.pctOperators),
       money(r.value),
       pctText(r.pctValue),
     ];
     if (extended)
-      base.push(money(r.vat), money(r.duty), money(r.excise), r.repeatOffenders ?? 0, r.withoutControl ?? 0);
+      base.push(
+        money(r.vat),
+        money(r.duty),
+        money(r.excise),
+        count(r.repeatOffenders ?? 0),
+        count(r.withoutControl ?? 0),
+      );
     return base;
   });
   return (
-    `Table 4. Segmentation by size and GRI level (${t.configId}, computed ${t.computedAt})\n` + formatTable(head, rows)
+    `Table 4. Segmentation by size and GRI level — ${configText(t.configId)}, computed ${when(t.computedAt)}\n` +
+    formatTable(head, rows)
   );
 }
 
@@ -64,6 +88,7 @@ export function renderRun(run: Run): string {
     ),
     '',
     `Weights: ${s.method}${s.table3 ? ` (tolerance ${s.table3.tolerance}, ${s.table3.operators} non-compliant operators, ## = ${s.table3.total})` : ''}`,
+    ...(run.notes ?? []).map((n) => n.text),
     `Bars: medium ≥ ${s.bars.medium.toFixed(4)}, high ≥ ${s.bars.high.toFixed(4)} → high ${s.levels.high}, medium ${s.levels.medium}, low ${s.levels.low}`,
     `Time: ${Object.entries(run.timings)
       .map(([k, v]) => `${k} ${v} ms`)

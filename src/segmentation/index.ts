@@ -50,3 +50,7 @@ export {
   type Table3,
 } from './weights.ts';
 export { previewRescore } from './preview.ts';
+export { SEGMENTATION_TEXT } from './notes.ts';
+export { knownRisks, effectiveConfig } from './pipeline.ts';
+export type { WeightChoice } from './weight-choice.ts';
+export { recentRuns, type LoggedRun } from './run-log.ts';

@@ -7,6 +7,8 @@ import { measureInputs, measureSql } from './measures.ts';
 import { customIndicatorSql } from './custom.ts';
 import type { Window } from './aggregate.ts';
 import { indicatorSql, operatorTable, publishGeneralFlags, raisedFlagsSql, storedThreshold } from './evidence.ts';
+import { exprBudget } from './expr/budget.ts';
+import { DomainError } from '../errors/index.ts';
 
 export interface ActiveIndicator {
   code: string;
@@ -222,14 +224,39 @@ export async function stageFlags(ws: Workspace, cfg: GriConfig, w: Window, inds:
       : /^(BIGINT|HUGEINT)$/.test(types.get(c) ?? '')
         ? `${c}::INTEGER AS ${c}`
         : c;
-  await ws.run(
-    `CREATE OR REPLACE TABLE ${stagedTable(cfg.risk)} AS
+  // Custom indicators run under the budget's timeout: an expression too slow for the data is interrupted.
+  await withTimeout(ws, joins.length ? exprBudget().evaluation_timeout_seconds : 0, () =>
+    ws.run(
+      `CREATE OR REPLACE TABLE ${stagedTable(cfg.risk)} AS
      WITH v AS NOT MATERIALIZED (SELECT seg_agg.*${vals.map((c) => `, ${c}`).join('')} FROM seg_agg ${joins.join(' ')})
      SELECT ${[...BASE, ...[...inputs].filter((c) => !base.has(c))].map(cheap).concat(stored).join(', ')},
             ${flags.length ? flags.join(' | ') : '0::UBIGINT'} AS flags
      FROM v`,
-    params,
+      params,
+    ),
   );
+}
+
+/** Runs fn, interrupting the connection's statement after `seconds` (0: no limit); a timeout is a clear refusal. */
+async function withTimeout(ws: Workspace, seconds: number, fn: () => Promise<void>): Promise<void> {
+  if (seconds <= 0) return fn();
+  let fired = false;
+  const timer = setTimeout(() => {
+    fired = true;
+    ws.conn.interrupt();
+  }, seconds * 1000);
+  try {
+    await fn();
+  } catch (err) {
+    if (fired)
+      throw new DomainError(
+        `the custom indicators took more than ${seconds} s and were stopped; simplify them (src/segmentation/expr/budget.yaml)`,
+        'too_large',
+      );
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

@@ -4,7 +4,7 @@
 import type { Workspace } from '../workspace/workspace.ts';
 import { getConfig, mergeConfig, parseConfig } from './config.ts';
 import { computeBars, histogram, levelOf, type RiskLevel } from './levels.ts';
-import { requireRun, SegmentationError, type RescorePatch } from './pipeline.ts';
+import { effectiveConfig, requireRun, SegmentationError, type RescorePatch } from './pipeline.ts';
 import { chooseWeights, type Scoring } from './scoring.ts';
 import { SIZES, LEVELS, type Table4Row } from './tables.ts';
 import { gri, type Pattern } from './weights.ts';
@@ -28,7 +28,10 @@ export async function previewRescore(
   patch: RescorePatch,
 ): Promise<{ scoring: Scoring; table4: Table4Row[] }> {
   const run = await requireRun(ws, risk);
-  const cfg = parseConfig(mergeConfig((await getConfig(ws, risk)).config, patch as Record<string, unknown>));
+  const cfg = effectiveConfig(
+    parseConfig(mergeConfig((await getConfig(ws, risk)).config, patch as Record<string, unknown>)),
+    run.weightChoice,
+  );
   if (cfg.weights.method === 'learned' && !run.learnedWeights)
     throw new SegmentationError("learned weights are fitted on a full run: use 'cip gri compute --weights learned'");
   const cube = await ws.all<CubeRow>(

@@ -132,4 +132,20 @@ CREATE TABLE seg_pattern_scores (
 DROP TABLE seg_operator_base;
 `,
   },
+  {
+    id: 'segmentation-005-run-log',
+    description: 'operators and value per size × level of every (re-)scoring, to show how segments moved between runs',
+    sql: `
+-- Appended by every run and re-scoring (run-log.ts), never updated: the plan's executive summary compares the last two.
+CREATE TABLE seg_run_log (
+  risk VARCHAR NOT NULL,
+  computed_at TIMESTAMP NOT NULL,
+  config_id VARCHAR NOT NULL,
+  size_segment VARCHAR NOT NULL,
+  risk_level VARCHAR NOT NULL,
+  operators BIGINT NOT NULL,
+  value DOUBLE NOT NULL
+);
+`,
+  },
 ];

@@ -1,5 +1,6 @@
 // Steps 4–6 without touching the lines: weights from the flag patterns, GRI per pattern, bars, levels, and the
 // result tables (operator_segments for the general GRI, operator_risk_segments for risk-specific ones).
+import { DomainError } from '../errors/index.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import type { GriConfig } from './config.ts';
 import type { ActiveIndicator } from './indicators.ts';
@@ -42,24 +43,37 @@ export function chooseWeights(
   learned: { weights: number[]; fit: LearnedFit } | null,
 ): { weights: number[]; table3: Table3 | null } {
   const codes = inds.map((i) => i.code);
-  const avail = inds.map((i) => i.available);
+  // An indicator that lacks its data or flags no operator weighs nothing (its weight would only shift every GRI).
+  const avail = inds.map((i) => i.available && (i.flagged ?? 1) > 0);
   switch (cfg.weights.method) {
     case 'equal':
       return { weights: equalWeights(codes, avail), table3: null };
     case 'expert':
-      return { weights: expertWeights(codes, avail, cfg.weights.expert), table3: null };
+      try {
+        return { weights: expertWeights(codes, avail, cfg.weights.expert), table3: null };
+      } catch (err) {
+        throw new WeightsError((err as Error).message);
+      }
     case 'frequency': {
       const f = frequencyWeights(codes, avail, patterns, cfg.weights.tolerance);
       return { weights: f.weights, table3: f.table3 };
     }
-    case 'learned':
+    case 'learned': {
       if (!learned)
-        throw new Error(
+        throw new WeightsError(
           'learned weights: no fitted model; run the full computation (cip gri compute --weights learned)',
         );
-      return { weights: learned.weights, table3: null };
+      const w = learned.weights.map((x, i) => (avail[i] ? x : 0));
+      const sum = w.reduce((a, b) => a + b, 0);
+      return { weights: sum > 0 ? w.map((x) => x / sum) : w, table3: null };
+    }
+    case 'auto':
+      throw new Error('weights.method auto must be resolved to the chosen weighting before scoring');
   }
 }
+
+/** Weights that cannot be formed from the configuration (a refusal, exit 1 / HTTP 400). */
+export class WeightsError extends DomainError {}
 
 /** Scores every operator of a risk from its flags and writes the result table in one transaction. */
 export async function scoreAndWrite(

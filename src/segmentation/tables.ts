@@ -28,7 +28,7 @@ export interface Table1 {
 export async function table1(ws: Workspace, risk = 'general'): Promise<Table1> {
   const { config: cfg } = await getConfig(ws, risk);
   const w = await resolveWindow(ws, cfg);
-  if (!w) throw new SegmentationError('no declaration lines in the workspace: import declarations first');
+  if (!w) throw new SegmentationError('no declaration lines in the workspace: import declarations first', 'not_found');
   const rows = await ws.all<{ size: string; operators: number; value: number }>(
     `WITH l AS NOT MATERIALIZED (${WINDOW_LINES}),
      o AS (SELECT operator_id, sum(value) AS v FROM l WHERE ${basisPred(cfg.value.basis)} GROUP BY operator_id)

@@ -1,5 +1,6 @@
 // Step 4: indicator weights. Pure functions over indicator PATTERNS (distinct flag bitmasks with operator
 // counts, aggregated in SQL), so weighting never rescans lines.
+import { DomainError } from '../errors/index.ts';
 import { fitLogistic } from './logistic.ts';
 
 export interface Pattern {
@@ -36,7 +37,7 @@ export function expertWeights(codes: string[], available: boolean[], given: Reco
   const raw = codes.map((c, i) => (available[i] ? (given[c] ?? 0) : 0));
   const sum = raw.reduce((a, b) => a + b, 0);
   if (sum <= 0)
-    throw new Error(
+    throw new DomainError(
       `expert weights: give a positive weight to at least one available indicator (${codes.filter((_, i) => available[i]).join(', ')})`,
     );
   return raw.map((w) => w / sum);
@@ -113,7 +114,9 @@ export function learnedWeights(
   const pos = beta.map((b) => Math.max(b, 0));
   const sum = pos.reduce((a, b) => a + b, 0);
   if (sum <= 0)
-    throw new Error('learned weights: no indicator raises the odds of a later finding; use another weighting method');
+    throw new DomainError(
+      'learned weights: no indicator raises the odds of a later finding; use another weighting method',
+    );
   return {
     weights: pos.map((b) => b / sum),
     fit: {

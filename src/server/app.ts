@@ -4,9 +4,11 @@ import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import { makeGuard } from './auth.ts';
 import type { ServerDb } from './db.ts';
-import { HttpError, registerRoutes, useZod, zodToOpenApi } from './route-table.ts';
+import { registerRoutes, useZod, zodToOpenApi } from './route-table.ts';
+import { describeIssues, httpStatus, kindOf, userMessage } from '../errors/index.ts';
 import { allRoutes } from './routes/index.ts';
 import { serveSpa } from './spa.ts';
+import { setupService, type ServiceOptions } from './service.ts';
 
 export interface AppOptions {
   /** Serve the built SPA (dist/web). Off in API tests. */
@@ -14,6 +16,8 @@ export interface AppOptions {
   logger?: boolean;
   /** Trust X-Forwarded-* from a reverse proxy (TLS termination). */
   trustProxy?: boolean;
+  /** Job queue, uploads, local operator (src/server/service.ts). */
+  service?: ServiceOptions;
 }
 
 const CSP = [
@@ -62,17 +66,30 @@ export async function buildApp(db: ServerDb, opts: AppOptions = {}): Promise<Fas
     return payload;
   });
 
-  app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, req, reply) => {
-    if (err instanceof HttpError) return reply.code(err.statusCode).send({ error: err.message });
-    if (err.validation) return reply.code(400).send({ error: `invalid request: ${err.message}` });
-    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)
-      return reply.code(err.statusCode).send({ error: err.message });
-    req.log.error(err);
-    if (!opts.logger) process.stderr.write(`[cip serve] ${req.method} ${req.url}: ${err.stack ?? err.message}\n`);
-    return reply.code(500).send({ error: 'internal error (details in the server log)' });
-  });
+  app.setErrorHandler(
+    (err: Error & { statusCode?: number; validation?: unknown; validationContext?: string }, req, reply) => {
+      if (err.validation) {
+        if ((err as { problem?: string }).problem)
+          return reply.code(400).send({ error: `invalid request: ${(err as { problem?: string }).problem}` });
+        const issues = (err.validation as Parameters<typeof describeIssues>[0]).map((i) => ({
+          ...i,
+          path: [err.validationContext ?? 'request', ...i.path],
+        }));
+        return reply.code(400).send({ error: `invalid request: ${describeIssues(issues)}` });
+      }
+      if (kindOf(err) !== 'internal') return reply.code(httpStatus(err)).send({ error: userMessage(err) });
+      // Fastify's own refusals (malformed JSON, body too large, wrong content type) carry their 4xx status.
+      if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)
+        return reply.code(err.statusCode).send({ error: err.message });
+      req.log.error(err);
+      if (!opts.logger) process.stderr.write(`[cip serve] ${req.method} ${req.url}: ${err.stack ?? err.message}\n`);
+      return reply.code(500).send({ error: userMessage(err) });
+    },
+  );
 
-  registerRoutes(app, db, allRoutes, makeGuard(db));
+  const guard = makeGuard(db);
+  await setupService(app, db, guard, opts.service);
+  registerRoutes(app, db, allRoutes, guard);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   if (opts.web) await serveSpa(app);
   else

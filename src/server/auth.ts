@@ -1,7 +1,8 @@
 // Who is calling: session cookie → user, CSRF double-submit check on changes, permission check.
+import { DomainError } from '../errors/index.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerDb } from './db.ts';
-import { HttpError, type RouteDef } from './route-table.ts';
+import type { RouteDef } from './route-table.ts';
 import { permissionsOf, type Permission } from './roles.ts';
 import { findSession } from './sessions.ts';
 import { getUserById, type Language } from './users.ts';
@@ -98,18 +99,18 @@ export function makeGuard(db: ServerDb) {
       user = await loadUser(db, token);
       if (user) cache.set(token, db.version, user);
     }
-    if (!user) throw new HttpError(401, 'not signed in (or the session expired): sign in at /login');
+    if (!user) throw new DomainError('not signed in (or the session expired): sign in at /login', 'unauthenticated');
     if (!SAFE.has(req.method)) {
       const header = req.headers[CSRF_HEADER];
       if (typeof header !== 'string' || header !== user.csrf || req.cookies[CSRF_COOKIE] !== user.csrf) {
-        throw new HttpError(
-          403,
+        throw new DomainError(
           `missing or wrong CSRF token: send the ${CSRF_COOKIE} cookie value in the ${CSRF_HEADER} header`,
+          'forbidden',
         );
       }
     }
     if (route.access !== 'authenticated' && !user.permissions.has(route.access)) {
-      throw new HttpError(403, `your role (${user.roles.join(', ')}) does not give '${route.access}'`);
+      throw new DomainError(`your role (${user.roles.join(', ')}) does not give '${route.access}'`, 'forbidden');
     }
     return user;
   };

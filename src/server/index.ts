@@ -1,5 +1,12 @@
 // startServer: open a workspace and serve the API and the web app from one process (cip serve, cip start).
+// While it runs the server is the workspace's single owner: `cip` commands on the workspace go through it.
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { userInfo } from 'node:os';
+import { DomainError } from '../errors/index.ts';
 import { Workspace, resolveWorkspaceDir } from '../workspace/workspace.ts';
+import { isoSeconds, removeServerRecord, writeServerRecord } from '../workspace/holder.ts';
+import type { ServiceOptions } from './service.ts';
 import { recordChange } from '../history/history.ts';
 import { buildApp } from './app.ts';
 import { ServerDb } from './db.ts';
@@ -17,34 +24,97 @@ export interface ServerOptions {
   web?: boolean;
   logger?: boolean;
   log?: (msg: string) => void;
+  /** Jobs at once (writing, reading) and the upload limit. */
+  service?: Omit<ServiceOptions, 'localToken'>;
 }
 
 export interface RunningServer {
   url: string;
+  db: ServerDb;
   close: () => Promise<void>;
 }
 
+/** A port that cannot be used, in the user's terms (never a bare EADDRINUSE). */
+export class PortError extends DomainError {}
+
+function portError(err: unknown, port: number, host: string): unknown {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE')
+    return new PortError(
+      `port ${port} on ${host} is already in use by another program: choose another port with --port (e.g. --port ${port === 8080 ? 8081 : 8080})`,
+      'unavailable',
+    );
+  if (code === 'EACCES')
+    return new PortError(
+      `not allowed to listen on port ${port} (ports below 1024 need privileges): choose another port with --port`,
+      'unavailable',
+    );
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+    return new PortError(`--host ${host}: not an address of this machine`, 'invalid');
+  return err;
+}
+
+/**
+ * Opens the workspace, listens, then names itself in <workspace>/.cip-server.json with a fresh local-operator token
+ * (see src/workspace/holder.ts) so that `cip` commands go through it; close() removes both.
+ */
 export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
   const web = opts.web ?? true;
   if (web) await ensureWebBuilt(opts.log);
-  const ws = await Workspace.open(resolveWorkspaceDir(opts.workspace));
+  const dir = resolveWorkspaceDir(opts.workspace);
+  const ws = await Workspace.open(dir);
+  const port = opts.port ?? 8080;
+  const host = opts.host ?? '127.0.0.1';
+  let db: ServerDb | undefined;
   try {
     await syncUnits(ws);
-    const db = await ServerDb.attach(ws);
-    const app = await buildApp(db, { web, logger: opts.logger });
-    const address = await app.listen({ port: opts.port ?? 8080, host: opts.host ?? '127.0.0.1' });
+    db = await ServerDb.attach(ws);
+    const token = randomBytes(32).toString('hex');
+    const app = await buildApp(db, { web, logger: opts.logger, service: { ...opts.service, localToken: token } });
+    let address: string;
+    try {
+      address = await app.listen({ port, host });
+    } catch (e) {
+      await app.close();
+      throw portError(e, port, host);
+    }
     const url = address.replace('[::1]', 'localhost');
+    const bound = app.server.address() as AddressInfo;
+    const local = bound.address === '0.0.0.0' || bound.address === '::' ? '127.0.0.1' : bound.address;
+    writeServerRecord(
+      ws.dir,
+      {
+        pid: process.pid,
+        url: `http://${local.includes(':') ? `[${local}]` : local}:${bound.port}`,
+        startedAt: isoSeconds(Date.now()),
+        workspace: ws.dir,
+        account: osAccount(),
+      },
+      token,
+    );
+    const running = db;
     return {
       url,
+      db: running,
       close: async () => {
+        removeServerRecord(ws.dir, process.pid);
         await app.close();
-        await db.close();
+        await running.close();
         ws.close();
       },
     };
   } catch (e) {
+    await db?.close();
     ws.close();
     throw e;
+  }
+}
+
+function osAccount(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return String(process.getuid?.() ?? 'unknown');
   }
 }
 

@@ -6,7 +6,18 @@ const R = 8;
 const P = 1;
 const KEYLEN = 32;
 
+/**
+ * At most one scrypt at a time: it runs on libuv's thread pool, which DuckDB's queries share, so a burst of sign-ins
+ * must not fill the pool and stall signed-in work (bench http, login flood).
+ */
+let queue: Promise<unknown> = Promise.resolve();
 function scryptAsync(password: string, salt: Buffer, opts: ScryptOptions): Promise<Buffer> {
+  const run = queue.then(() => scryptNow(password, salt, opts));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+function scryptNow(password: string, salt: Buffer, opts: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) =>
     scrypt(password, salt, KEYLEN, { ...opts, maxmem: 64 * 1024 * 1024 }, (err, key) =>
       err ? reject(err) : resolve(key),
@@ -27,6 +38,14 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const expected = Buffer.from(hash, 'base64');
   const key = await scryptAsync(password, Buffer.from(salt, 'base64'), { N: Number(n), r: Number(r), p: Number(p) });
   return key.length === expected.length && timingSafeEqual(key, expected);
+}
+
+let dummy: Promise<string> | undefined;
+/** The same scrypt work as verifyPassword, against a hash no password matches: for user names that do not exist. */
+export async function verifyUnknownUser(password: string): Promise<false> {
+  dummy ??= hashPassword(randomBytes(32).toString('base64'));
+  await verifyPassword(password, await dummy);
+  return false;
 }
 
 /** Minimum policy for local accounts: 10+ characters. */

@@ -1,7 +1,8 @@
 // Roles of Annex 4 (plus a system administrator) and what each may do. The matrix itself is data:
 // roles.json. A user holds one or more roles; their permissions are the union.
-import { readFileSync } from 'node:fs';
+import { DomainError } from '../errors/index.ts';
 import { z } from 'zod';
+import rolesJson from './roles.json' with { type: 'json' };
 
 const RolesFile = z.object({
   permissions: z.record(z.string(), z.string()),
@@ -14,15 +15,16 @@ const RolesFile = z.object({
   ),
 });
 
-const file = RolesFile.parse(JSON.parse(readFileSync(new URL('./roles.json', import.meta.url), 'utf8')));
+const file = RolesFile.parse(rolesJson);
 for (const [role, def] of Object.entries(file.roles)) {
   for (const p of def.permissions) {
     if (!(p in file.permissions)) throw new Error(`roles.json: role '${role}' names unknown permission '${p}'`);
   }
 }
 
-export const PERMISSIONS = Object.keys(file.permissions);
-export type Permission = string;
+/** Every permission roles.json defines: a route naming another one (a typo) does not compile. */
+export type Permission = keyof typeof rolesJson.permissions;
+export const PERMISSIONS = Object.keys(file.permissions) as Permission[];
 export const ROLES = Object.keys(file.roles);
 export const ROLE_DEFS = file.roles;
 
@@ -47,11 +49,11 @@ export function parseRoles(spec: string): string[] {
   return roles;
 }
 
-export class RoleError extends Error {}
+export class RoleError extends DomainError {}
 
 export function permissionsOf(roles: string[]): Set<Permission> {
   const out = new Set<Permission>();
-  for (const r of roles) for (const p of file.roles[r]?.permissions ?? []) out.add(p);
+  for (const r of roles) for (const p of file.roles[r]?.permissions ?? []) out.add(p as Permission);
   return out;
 }
 

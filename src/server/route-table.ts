@@ -4,23 +4,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z, type ZodType } from 'zod';
 import { recordChange } from '../history/history.ts';
+import { formatAnchor, historyHead } from '../history/anchor.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import type { ServerDb } from './db.ts';
 import type { Permission } from './roles.ts';
 import type { AuthUser } from './auth.ts';
+import { safeFilename } from '../exports/cells.ts';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** 'public': no login; 'authenticated': any signed-in user; otherwise a permission from roles.json. */
 export type Access = 'public' | 'authenticated' | Permission;
-
-export class HttpError extends Error {
-  constructor(
-    readonly statusCode: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export interface Ctx<P, Q, B> {
   db: ServerDb;
@@ -45,7 +38,8 @@ export interface Change {
 export interface FileResult {
   filename: string;
   contentType: string;
-  data: Buffer | string;
+  /** A stream for large files (job downloads). */
+  data: Buffer | string | NodeJS.ReadableStream;
 }
 
 interface Base<P extends ZodType, Q extends ZodType, B extends ZodType> {
@@ -173,9 +167,12 @@ export function registerRoutes(app: FastifyInstance, db: ServerDb, routes: Route
       tags: [route.tag],
       description: route.access === 'public' ? 'No login required.' : `Requires: ${route.access}.`,
     };
-    if (route.params) schema.params = route.params;
-    if (route.query) schema.querystring = route.query;
-    if (route.body) schema.body = route.body;
+    // Top-level keys a declaration does not name are refused (a typo or a probe is an error, not silently dropped);
+    // a route without a query or body schema takes none.
+    if (route.params) schema.params = strictTop(route.params);
+    schema.querystring = route.query ? strictTop(route.query) : none;
+    if (route.body) schema.body = strictTop(route.body);
+    else if (route.method !== 'GET') schema.body = none;
     if ('response' in route) schema.response = { 200: route.response };
 
     app.route({
@@ -193,8 +190,11 @@ export function registerRoutes(app: FastifyInstance, db: ServerDb, routes: Route
         const ctx = { db, user, params: req.params, query: req.query, body: req.body, req, reply };
         if ('file' in route) {
           const f = await route.file(ctx);
-          const ascii = f.filename.replace(/[^A-Za-z0-9._-]/g, '_');
+          const ascii = safeFilename(f.filename);
+          // Every download names the history head it was made at: kept outside, it anchors a later verification.
+          const head = await db.read((ws) => historyHead(ws));
           return reply
+            .header('x-cip-history-head', formatAnchor(head))
             .header('content-type', f.contentType)
             .header(
               'content-disposition',
@@ -251,11 +251,61 @@ export function registerRoutes(app: FastifyInstance, db: ServerDb, routes: Route
   }
 }
 
+function strictTop(s: ZodType): ZodType {
+  return s instanceof z.ZodObject ? s.strict() : s;
+}
+
+/** Object keys no request may carry (prototype pollution), at any depth. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** Control characters: none in paths, queries and keys; in body text only tab and line breaks. */
+const CONTROL_ANY = /[\u0000-\u001f\u007f]/;
+const CONTROL_BODY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+/** A value shaped like an ISO date (alone or followed by a time) must be a day of the calendar. */
+const DATE_SHAPED = /^(\d{4})-(\d{2})-(\d{2})(?:$|[T ])/;
+
+function realDate(y: number, m: number, d: number): boolean {
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return y >= 1 && t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+}
+
+/**
+ * The rules every route shares, checked before its own schema: no prototype keys, no control characters, only
+ * real calendar dates, no nesting deeper than 20. Returns the first problem as a sentence, or null.
+ */
+export function inputProblem(data: unknown, part: string, path = part, depth = 0): string | null {
+  if (depth > 20) return `${path}: nested too deeply`;
+  if (typeof data === 'string') {
+    if ((part === 'body' ? CONTROL_BODY : CONTROL_ANY).test(data)) return `${path}: control characters are not allowed`;
+    const m = DATE_SHAPED.exec(data);
+    if (m && !realDate(Number(m[1]), Number(m[2]), Number(m[3]))) return `${path}: ${m[0].trim()} is not a real date`;
+    return null;
+  }
+  if (Array.isArray(data)) {
+    for (let i = 0; i < data.length; i++) {
+      const p = inputProblem(data[i], part, `${path}.${i}`, depth + 1);
+      if (p) return p;
+    }
+    return null;
+  }
+  if (data && typeof data === 'object') {
+    for (const k of Object.keys(data)) {
+      if (FORBIDDEN_KEYS.has(k) || CONTROL_ANY.test(k))
+        return `${path}: key '${JSON.stringify(k).slice(1, -1)}' is not allowed`;
+      const p = inputProblem((data as Record<string, unknown>)[k], part, `${path}.${k}`, depth + 1);
+      if (p) return p;
+    }
+  }
+  return null;
+}
+
 /** Zod schemas validate requests and responses; @fastify/swagger documents them as JSON schema. */
 export function useZod(app: FastifyInstance): void {
-  app.setValidatorCompiler(({ schema }) => {
+  app.setValidatorCompiler(({ schema, httpPart }) => {
     const s = schema as unknown as ZodType;
+    const part = httpPart === 'querystring' ? 'query' : (httpPart ?? 'request');
     return (data: unknown) => {
+      const problem = inputProblem(data, part);
+      if (problem) return { error: Object.assign(new Error(problem), { validation: [], problem }) };
       const r = s.safeParse(data ?? {});
       if (r.success) return { value: r.data };
       const msg = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');

@@ -1,11 +1,14 @@
-// Sessions (random token in an HttpOnly cookie, only its SHA-256 stored) and login throttling.
+// Sessions (random token in an HttpOnly cookie, only its SHA-256 stored) and the per-account sign-in delays.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Workspace } from '../workspace/workspace.ts';
 
 export const SESSION_HOURS = 12;
-/** Failed logins allowed per user name, and per client address, within THROTTLE_MINUTES. */
+/** Failed sign-ins an account may have before each further attempt must wait. */
 export const MAX_FAILURES = 5;
-export const THROTTLE_MINUTES = 15;
+/** The wait after the n-th failure beyond MAX_FAILURES: 1 s, 2 s, 4 s, … up to this many seconds. */
+export const MAX_DELAY_SECONDS = 15 * 60;
+/** Failures older than this are forgotten. */
+const FAILURE_MEMORY_HOURS = 24;
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -38,22 +41,24 @@ export async function deleteSession(ws: Workspace, token: string): Promise<void>
   });
 }
 
-/** Seconds until another attempt is allowed, or 0 when the user name and the address are not throttled. */
-export async function throttleWait(ws: Workspace, username: string, ip: string): Promise<number> {
-  const r = await ws.one<{ wait_user: number | null; wait_ip: number | null }>(
-    `WITH recent AS NOT MATERIALIZED (
-       SELECT * FROM server_login_failures WHERE failed_at > now()::TIMESTAMP - INTERVAL ${THROTTLE_MINUTES} MINUTE)
-     SELECT
-       (SELECT CASE WHEN count(*) >= ${MAX_FAILURES}
-               THEN epoch(min(failed_at) + INTERVAL ${THROTTLE_MINUTES} MINUTE) - epoch(now()::TIMESTAMP) END
-        FROM recent WHERE username = $u) AS wait_user,
-       (SELECT CASE WHEN count(*) >= ${MAX_FAILURES * 4}
-               THEN epoch(min(failed_at) + INTERVAL ${THROTTLE_MINUTES} MINUTE) - epoch(now()::TIMESTAMP) END
-        FROM recent WHERE ip = $ip) AS wait_ip`,
-    { u: username.toLowerCase(), ip },
+/** The wait after `failures` failed sign-ins: none up to MAX_FAILURES, then doubling from 1 s. */
+export function delayAfter(failures: number): number {
+  if (failures < MAX_FAILURES) return 0;
+  return Math.min(MAX_DELAY_SECONDS, 2 ** Math.min(30, failures - MAX_FAILURES));
+}
+
+/**
+ * Seconds before this account may try again (0: now). Growing delays, not a long lock: the right password
+ * waits seconds after a few failures, and an administrator's password reset or re-enabling clears them.
+ */
+export async function accountWait(ws: Workspace, username: string): Promise<number> {
+  const r = await ws.one<{ n: number; ago: number | null }>(
+    `SELECT count(*) AS n, epoch(now()::TIMESTAMP) - epoch(max(failed_at)) AS ago FROM server_login_failures
+     WHERE username = $u AND failed_at > now()::TIMESTAMP - INTERVAL ${FAILURE_MEMORY_HOURS} HOUR`,
+    { u: username.toLowerCase() },
   );
-  const s = Math.max(0, r?.wait_user ?? 0, r?.wait_ip ?? 0);
-  return s > 0 ? Math.ceil(s) : 0;
+  const wait = delayAfter(Number(r?.n ?? 0)) - Number(r?.ago ?? 0);
+  return wait > 0 ? Math.ceil(wait) : 0;
 }
 
 export async function recordFailure(ws: Workspace, username: string, ip: string): Promise<void> {
@@ -65,7 +70,7 @@ export async function recordFailure(ws: Workspace, username: string, ip: string)
 
 export async function clearFailures(ws: Workspace, username: string): Promise<void> {
   await ws.run(
-    `DELETE FROM server_login_failures WHERE username = $u OR failed_at < now()::TIMESTAMP - INTERVAL ${THROTTLE_MINUTES} MINUTE`,
+    `DELETE FROM server_login_failures WHERE username = $u OR failed_at < now()::TIMESTAMP - INTERVAL ${FAILURE_MEMORY_HOURS} HOUR`,
     { u: username.toLowerCase() },
   );
 }

@@ -1,8 +1,9 @@
 // Local user accounts, used by `cip users` and by the API. Functions here change the tables and return
 // before/after; the caller writes the history entry in the same transaction (the CLI with its actor, the
 // server through the route declaration).
+import { DomainError } from '../errors/index.ts';
 import type { Workspace } from '../workspace/workspace.ts';
-import { hashPassword, passwordProblem } from './passwords.ts';
+import { generatePassword, hashPassword, passwordProblem } from './passwords.ts';
 import { parseRoles } from './roles.ts';
 import { getUnit, HQ } from './units.ts';
 
@@ -26,7 +27,7 @@ interface UserRow extends Omit<User, 'roles'> {
   password_hash: string;
 }
 
-export class UserAdminError extends Error {}
+export class UserAdminError extends DomainError {}
 
 const COLUMNS = 'user_id, username, display_name, roles, unit_id, language, disabled, created_at, updated_at';
 
@@ -130,7 +131,7 @@ export interface UserPatch {
 /** Updates an account; before/after never hold the password hash. */
 export async function updateUser(ws: Workspace, username: string, patch: UserPatch): Promise<UserChange> {
   const before = await getUserByName(ws, username);
-  if (!before) throw new UserAdminError(`no user '${username}'`);
+  if (!before) throw new UserAdminError(`no user '${username}'`, 'not_found');
   const roles = patch.roles !== undefined ? parseRoles(patch.roles) : before.roles;
   const unitId = patch.unitId ?? before.unit_id;
   if (patch.unitId) await checkUnit(ws, patch.unitId);
@@ -157,8 +158,22 @@ export async function updateUser(ws: Workspace, username: string, patch: UserPat
     const changes: Record<string, unknown> = { ...publicState(after) };
     if (hash) changes.password = 'changed';
     if (patch.disabled || hash) await ws.run('DELETE FROM server_sessions WHERE user_id = $id', { id: after.user_id });
+    // An administrator's password reset or re-enabling lifts the sign-in delays of the account.
+    if (hash || (patch.disabled === false && before.disabled))
+      await ws.run('DELETE FROM server_login_failures WHERE username = $u', { u: username.toLowerCase() });
     return { user: after, before: publicState(before), after: changes };
   });
+}
+
+/** Resets an account's password (a random one, returned once, when none is given); its sessions end. */
+export async function resetPassword(
+  ws: Workspace,
+  username: string,
+  password?: string,
+): Promise<UserChange & { password: string; generated: boolean }> {
+  const pw = password ?? generatePassword();
+  const c = await updateUser(ws, username, { password: pw });
+  return { ...c, password: pw, generated: password === undefined };
 }
 
 export async function ensureHq(ws: Workspace): Promise<void> {

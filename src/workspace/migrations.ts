@@ -11,6 +11,7 @@ import { planMigrations } from '../plan/schema.ts';
 import { governanceMigrations } from '../governance/schema.ts';
 import { serverMigrations } from '../server/schema.ts';
 import { historyMigrations } from '../history/schema.ts';
+import { jobsMigrations } from '../jobs/schema.ts';
 
 export interface Migration {
   /** Unique and stable, prefixed by the owning context, e.g. 'plan-002-measures'. */
@@ -29,6 +30,7 @@ export const allMigrations = (): Migration[] => [
   ...planMigrations,
   ...governanceMigrations,
   ...serverMigrations,
+  ...jobsMigrations,
 ];
 
 export async function applyMigrations(ws: Workspace): Promise<void> {

@@ -1,8 +1,11 @@
 // A workspace is one directory holding one DuckDB database file. Every command opens it through here.
+import { DomainError } from '../errors/index.ts';
 import { DuckDBInstance, DuckDBConnection, DuckDBTypeId, type DuckDBValue } from '@duckdb/node-api';
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { applyMigrations } from './migrations.ts';
+import { lockHolder, workspaceBusy } from './holder.ts';
 
 export const DB_FILE = 'workspace.duckdb';
 export const DEFAULT_WORKSPACE_DIR = 'cip-workspace';
@@ -11,7 +14,7 @@ export const DEFAULT_WORKSPACE_DIR = 'cip-workspace';
 export type SqlParams = Record<string, unknown> | unknown[];
 export type Row = Record<string, unknown>;
 
-export class WorkspaceError extends Error {}
+export class WorkspaceError extends DomainError {}
 
 /** CIP_TRACE_SQL=1: each statement's wall and process CPU time on stderr (for profiling, not for users). */
 const TRACE = process.env.CIP_TRACE_SQL === '1';
@@ -58,7 +61,33 @@ export class Workspace {
 
   /** Another connection to the same open database (e.g. a server's pool of readers). */
   async connect(): Promise<Workspace> {
+    sharedInstances.add(this.instance);
     return new Workspace(this.dir, this.instance, await this.instance.connect(), false);
+  }
+
+  /** Values of instance-wide settings before setInstanceSetting changed them. */
+  private savedSettings = new Map<string, string>();
+
+  /**
+   * Sets a DuckDB setting that holds for the whole database (memory_limit, threads, preserve_insertion_order) for
+   * this process's own work. When other connections share the database (a server: its readers, its jobs) it is left
+   * as it is, so one command's tuning never reaches the others' work. Undo with restoreInstanceSetting.
+   */
+  async setInstanceSetting(
+    name: 'memory_limit' | 'threads' | 'preserve_insertion_order',
+    value: string,
+  ): Promise<void> {
+    if (sharedInstances.has(this.instance)) return;
+    if (!this.savedSettings.has(name))
+      this.savedSettings.set(name, String(await this.scalar('SELECT current_setting($name)', { name })));
+    await this.run(`SET ${name} = '${value.replace(/'/g, "''")}'`);
+  }
+
+  async restoreInstanceSetting(name: 'memory_limit' | 'threads' | 'preserve_insertion_order'): Promise<void> {
+    const old = this.savedSettings.get(name);
+    if (old === undefined) return;
+    this.savedSettings.delete(name);
+    await this.run(`SET ${name} = '${old.replace(/'/g, "''")}'`);
   }
 
   get dbPath(): string {
@@ -74,14 +103,21 @@ export class Workspace {
           `No workspace at ${absDir} (missing ${DB_FILE}). Run 'cip init ${dir}' or 'cip demo --workspace ${dir}' first.`,
         );
       }
-      mkdirSync(absDir, { recursive: true });
+      // Readable by its owner only: the workspace holds taxpayer data and the history.
+      mkdirSync(absDir, { recursive: true, mode: 0o700 });
+      chmodSync(absDir, 0o700);
     }
+    const creating = !existsSync(dbPath);
     const config: Record<string, string> = {};
     // Default storage format on purpose: storage_compatibility_version = 'latest' writes a 10M-line import with
     // ≈ 15 % less CPU but makes every later scan of the lines slower (GRI pipeline at 10M: 7.8 → 8.9 CPU s).
     if (opts.memoryLimit) config.memory_limit = opts.memoryLimit;
     if (opts.threads) config.threads = String(opts.threads);
-    const instance = await DuckDBInstance.create(dbPath, config);
+    const instance = await DuckDBInstance.create(dbPath, config).catch((err: unknown) => {
+      const held = lockHolder(err);
+      throw held ? workspaceBusy(absDir, held.pid, (err as Error).message) : err;
+    });
+    if (creating && existsSync(dbPath)) chmodSync(dbPath, 0o600);
     const conn = await instance.connect();
     const ws = new Workspace(absDir, instance, conn);
     await applyMigrations(ws);
@@ -170,12 +206,33 @@ function toPlain(v: unknown, typeId: DuckDBTypeId): unknown {
   return v as DuckDBValue;
 }
 
-/** Opens the workspace named by a command's --workspace option, runs fn, always closes. */
+const sharedInstances = new WeakSet<DuckDBInstance>();
+
+/** A workspace already open in this process (a server's), lent to the commands it runs for CLI clients. */
+export interface WorkspaceLender {
+  dir: string;
+  /** Runs fn with the open workspace, in turn with the lender's own changes. */
+  use<T>(fn: (ws: Workspace) => Promise<T>): Promise<T>;
+}
+
+const lender = new AsyncLocalStorage<WorkspaceLender>();
+
+/** Runs fn so that every withWorkspace inside it gets the lender's workspace instead of opening the file. */
+export function withLentWorkspace<T>(l: WorkspaceLender, fn: () => Promise<T>): Promise<T> {
+  return lender.run(l, fn);
+}
+
+/**
+ * Opens the workspace named by a command's --workspace option, runs fn, always closes. Inside withLentWorkspace
+ * (a command run by the server for a CLI client) it uses the server's open workspace instead.
+ */
 export async function withWorkspace<T>(
   dirOption: string | undefined,
   fn: (ws: Workspace) => Promise<T>,
   opts: OpenOptions = {},
 ): Promise<T> {
+  const lent = lender.getStore();
+  if (lent) return lent.use(fn);
   const ws = await Workspace.open(resolveWorkspaceDir(dirOption), opts);
   try {
     return await fn(ws);

@@ -65,7 +65,7 @@ beforeAll(async () => {
     responsibleUnit: 'Risk management unit',
     expectedDate: '2026-02-28',
     dependsOn: ['M-001'],
-  }).catch(() => undefined);
+  });
   office = (await ws.scalar<string>("SELECT name FROM server_units WHERE level = 'office' ORDER BY name LIMIT 1"))!;
   foreignOperator = (await ws.scalar<string>(
     'SELECT s.operator_id FROM operator_segments s JOIN operators o USING (operator_id) WHERE o.office <> $o ORDER BY s.gri DESC LIMIT 1',
@@ -119,26 +119,29 @@ describe('web app', () => {
     await page.getByTestId('table4').waitFor();
     await page.getByTestId('operators').locator('tbody tr a').first().waitFor();
     await shot(page, '02-segmentation');
+    // The unfiltered list may still be on screen when the cell is clicked: wait for the filtered answer itself.
+    const filtered = page.waitForResponse(
+      (r) => r.url().includes('/api/segmentation/operators') && r.url().includes('level=high'),
+    );
     await page.getByTestId('table4').locator('tr.clickable').first().click(); // large × high
+    await filtered;
     await expect
       .poll(() => page.getByTestId('operators').locator('tbody tr td:nth-child(5)').allTextContents())
       .toSatisfy((xs: string[]) => xs.length > 0 && xs.every((x) => x === 'High'));
-    const first = page.getByTestId('operators').locator('tbody tr a').first();
-    const tin = await first.textContent();
-    await first.click();
+    const tin = await page.getByTestId('operators').locator('tbody tr a').first().textContent();
+    await page.getByTestId('operators').getByRole('link', { name: tin!, exact: true }).click();
     await page.getByRole('heading', { name: `Operator ${tin}` }).waitFor();
     await page.getByTestId('explanation').waitFor();
     await shot(page, '03-operator');
   });
 
-  it('GRI workbench: changing the high bar re-scores at once and is recorded in the history', async () => {
+  it('GRI workbench: moving the high bar previews at once; publishing saves one version, recorded in the history', async () => {
     const { page } = b;
     await nav('GRI workbench');
     await page.getByTestId('histogram').waitFor();
-    await expect.poll(() => page.getByTestId('bar-high').inputValue()).toBe('0.3'); // bars of the run loaded
+    await expect.poll(() => page.getByTestId('bar-high').inputValue()).toBe('0.3'); // bars in force loaded
     const before = await page.getByTestId('levels').textContent();
     await page.getByTestId('bar-high').fill('0.9');
-    await page.getByTestId('apply-bars').click();
     try {
       await expect.poll(() => page.getByTestId('levels').textContent(), { timeout: 20_000 }).not.toBe(before);
     } catch (e) {
@@ -146,7 +149,17 @@ describe('web app', () => {
       throw e;
     }
     expect(await page.getByTestId('levels').textContent()).toMatch(/^High: 0/);
+    // a preview saves nothing
+    const history = async () =>
+      (await (await page.request.get(server.url + '/api/history?entity_type=gri_config')).json()).length;
+    expect(await history()).toBe(0);
+    expect(await page.getByTestId('draft-changes').locator('tbody tr').allTextContents()).toEqual([
+      'levels.manual.high0.30.9',
+    ]);
     await shot(page, '04-gri');
+    await page.getByTestId('publish').click();
+    await page.getByTestId('published').getByText('Published general@v1; operators re-scored.').waitFor();
+    expect(await history()).toBe(1);
     await nav('History');
     await page.getByRole('cell', { name: 'gri.config.set' }).first().waitFor();
     expect(await page.getByRole('row').filter({ hasText: 'gri.config.set' }).first().textContent()).toContain('ana');
@@ -251,6 +264,28 @@ describe('web app', () => {
     const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-selectivity').click()]);
     const text = readFileSync((await csv.path())!, 'utf8');
     expect(text.split('\n')[0]).toBe('operator_id,size_segment,gri,risk_level,config_id,computed_at');
+  });
+
+  it('lists every operator by GRI with flags and main reason, filters by level, downloads the CSV', async () => {
+    const { page } = b;
+    await nav('Operators by GRI');
+    await page.getByTestId('gop-table').locator('tbody tr').first().waitFor();
+    expect(await page.getByTestId('gop-total').textContent()).toMatch(/^[\d,]+ operators · GRI general@v/);
+    // (the GRI workbench test above moved the high bar to 0.9: nobody is high any more)
+    await page.getByTestId('gop-level').selectOption('medium');
+    await expect
+      .poll(() => page.getByTestId('gop-table').locator('tbody tr td:nth-child(7)').allTextContents())
+      .toSatisfy((xs: string[]) => xs.length > 0 && xs.every((x) => x === 'Medium'));
+    await shot(page, '12-gri-operators');
+    const total = Number((await page.getByTestId('gop-total').textContent())!.split(' ')[0].replace(/,/g, ''));
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('gop-csv').click()]);
+    const text = readFileSync((await csv.path())!, 'utf8')
+      .trim()
+      .split('\n');
+    expect(text[0]).toBe(
+      'operator_id,name,office,region,size_segment,total_value,lines,gri,risk_level,flags,main_reason',
+    );
+    expect(text.length - 1).toBe(total);
   });
 
   it('switches language, remembered for the user at the next sign-in', async () => {

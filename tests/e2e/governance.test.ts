@@ -1,6 +1,8 @@
-// End-to-end, as a new user would on the demo workspace: set up the committee, propose a treatment plan, hold a
-// meeting that approves it and assigns two actions, sign it off, close one action at the next meeting, and
-// download the minutes — all from the UI. Screenshots go to test-output/screenshots/gov-*.png.
+// End-to-end, as a new user would on the demo workspace: set up the committee (members with their accounts, terms
+// of reference naming a delegate of the chair), propose a treatment plan, hold a meeting that approves it and
+// assigns two actions, record attendance, sign it as the delegate who prepared it and have the chair co-sign,
+// close one action at the next meeting, and download the minutes — all from the UI.
+// Screenshots go to test-output/screenshots/gov-*.png.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Workspace } from '../../src/workspace/workspace.ts';
 import { generateDemo } from '../../src/demo/index.ts';
@@ -22,6 +24,7 @@ beforeAll(async () => {
   await computeSegmentation(ws);
   await syncUnits(ws);
   await addUser(ws, { username: 'ana', displayName: 'Ana Coordinator', roles: 'coordinator', password: PASSWORD });
+  await addUser(ws, { username: 'marta', displayName: 'Marta Ruiz', roles: 'head', password: PASSWORD });
   ws.close();
   server = await startServer({ workspace: dir, port: 0 });
   b = await openBrowser();
@@ -33,13 +36,23 @@ afterAll(async () => {
   await server?.close();
 });
 
+async function signIn(user: string) {
+  const { page } = b;
+  await page.context().clearCookies();
+  await page.goto(server.url + '/');
+  await page.getByLabel('User name').fill(user);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Overview' }).waitFor();
+}
+
 const agendaRow = (text: string | RegExp) => b.page.getByTestId('gov-agenda').locator('tbody tr', { hasText: text });
 const actionRow = (id: string) => b.page.getByTestId('gov-actions').locator('tbody tr', { hasText: id });
 
 async function holdMeeting(date: string, ref: string) {
   const form = b.page.getByTestId('gov-new-meeting');
   await form.getByLabel('Date').fill(date);
-  await form.getByPlaceholder('Chair').fill('Marta Ruiz');
+  await form.getByLabel('Chair').selectOption({ label: 'Marta Ruiz (Head of customs)' });
   await form.getByRole('button', { name: 'Hold a meeting' }).click();
   await b.page.getByRole('heading', { name: new RegExp(`^Meeting ${ref} — ${date}`) }).waitFor();
 }
@@ -56,25 +69,22 @@ async function assign(description: string, owner: string, due: string) {
 describe('governance in the web app', () => {
   it('committee, approval of a treatment plan, two actions, sign-off, closing one at the next meeting, minutes export', async () => {
     const { page } = b;
-    await page.goto(server.url + '/');
-    await page.getByLabel('User name').fill('ana');
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await signIn('ana');
     await page.getByRole('navigation').getByRole('link', { name: 'Committee' }).click();
     await page.getByRole('heading', { name: 'Risk-management committee' }).waitFor();
     await shot(page, 'gov-01-empty');
 
     // the committee: members with their Annex 4 roles
     const addMember = page.getByTestId('gov-add-member');
-    for (const [name, role, unit] of [
-      ['Marta Ruiz', 'Head of customs', 'Head office'],
-      ['Ana Costa', 'RMC coordinator', 'Risk management'],
-      ['Luis Pérez', 'Director / head of unit', 'Operations'],
+    for (const [name, role, unit, account] of [
+      ['Marta Ruiz', 'Head of customs', 'Head office', 'marta'],
+      ['Ana Costa', 'RMC coordinator', 'Risk management', 'ana'],
+      ['Luis Pérez', 'Director / head of unit', 'Operations', ''],
     ]) {
       await addMember.getByPlaceholder('Name').fill(name);
       await addMember.locator('select[name=role]').selectOption({ label: role });
       await addMember.getByPlaceholder('Unit').fill(unit);
+      await addMember.getByLabel('Account').fill(account);
       await addMember.getByRole('button', { name: 'Add member' }).click();
       await page.getByTestId('gov-members').getByRole('cell', { name, exact: true }).waitFor();
     }
@@ -87,6 +97,21 @@ describe('governance in the web app', () => {
     await page
       .getByTestId('gov-subcommittees')
       .getByRole('cell', { name: 'Updating cargo selectivity criteria' })
+      .waitFor();
+
+    // terms of reference naming the coordinator as the chair's delegate for signing minutes off
+    const terms = page.getByTestId('gov-terms-form');
+    await terms.getByLabel('Title').fill('Terms of reference of the risk-management committee');
+    await terms
+      .getByLabel('Text of the terms of reference')
+      .fill('The committee meets quarterly. The coordinator may sign the minutes off in the absence of the chair.');
+    await terms.getByLabel('Luis Pérez (MEM-003) — no account').waitFor(); // cannot be named: no account to sign with
+    expect(await terms.getByLabel('Luis Pérez (MEM-003) — no account').isDisabled()).toBe(true);
+    await terms.getByLabel('Ana Costa (MEM-002)').check();
+    await terms.getByRole('button', { name: 'Attach a new version' }).click();
+    await page
+      .getByTestId('gov-terms')
+      .getByText("Sign minutes off in the chair's place: Ana Costa (MEM-002)")
       .waitFor();
 
     // a treatment plan proposed: no effect yet
@@ -133,10 +158,42 @@ describe('governance in the web app', () => {
       'open',
     ]);
     await shot(page, 'gov-03-meeting-1');
+
+    // sign-off needs the attendance of every member called
     await page.getByTestId('gov-signoff').click();
-    await page.getByText(/^Signed off by ana on \d{4}-\d{2}-\d{2}: the record is locked/).waitFor();
-    expect(await page.getByTestId('gov-assign').count()).toBe(0);
-    await shot(page, 'gov-04-meeting-1-signed');
+    await page
+      .getByTestId('gov-meeting')
+      .getByRole('alert')
+      .getByText(
+        /^Error: record the attendance of MEM-001 \(Marta Ruiz\), MEM-002 \(Ana Costa\), MEM-003 \(Luis Pérez\)/,
+      )
+      .waitFor();
+    const attendance = page.getByTestId('gov-attendance');
+    await attendance.getByLabel('Marta Ruiz present').check();
+    await attendance.getByLabel('Ana Costa present').check();
+    await attendance.getByRole('button', { name: 'Record attendance' }).click();
+    await attendance.getByRole('cell', { name: 'absent', exact: true }).waitFor(); // Luis
+    // the coordinator signs as the chair's delegate; she wrote the minutes, so a second signatory is needed
+    await page.getByTestId('gov-signoff').click();
+    await page
+      .getByTestId('gov-status')
+      .getByText(/^Signed by the chair or a delegate who prepared the minutes/)
+      .waitFor();
+    expect(await page.getByTestId('gov-signatures').textContent()).toMatch(/^Ana Costa, delegate of the chair, \d{4}/);
+    expect(await page.getByTestId('gov-assign').count()).toBe(0); // frozen from the first signature
+    await shot(page, 'gov-04-meeting-1-awaiting-second-signatory');
+    // the chair, who did not prepare the minutes, signs too: the record is signed off
+    await signIn('marta');
+    await page.goto(server.url + '/governance?ref=RMC-2026-01');
+    await page.getByRole('button', { name: 'Co-sign the minutes' }).click();
+    await page.getByText(/^Signed off by marta on \d{4}-\d{2}-\d{2}: the record is locked/).waitFor();
+    expect(await page.getByTestId('gov-signatures').locator('li').allTextContents()).toEqual([
+      expect.stringMatching(/^Ana Costa, delegate of the chair, /),
+      expect.stringMatching(/^Marta Ruiz, chair, /),
+    ]);
+    await shot(page, 'gov-05-meeting-1-signed');
+    await signIn('ana');
+    await page.getByRole('navigation').getByRole('link', { name: 'Committee' }).click();
 
     // meeting 2: both actions carried forward (once each); close the first
     await holdMeeting('2026-06-10', 'RMC-2026-02');
@@ -148,7 +205,7 @@ describe('governance in the web app', () => {
     await actionRow('A-001').getByText('closed at RMC-2026-02').waitFor();
     await a1.getByText('All offices briefed on 2 June.').waitFor(); // the closing note is in the minutes
     expect(await actionRow('A-002').locator('td').last().textContent()).toBe('open');
-    await shot(page, 'gov-05-meeting-2-closed-action');
+    await shot(page, 'gov-06-meeting-2-closed-action');
 
     // the minutes of meeting 2, as a Word file
     const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('gov-minutes-docx').click()]);
@@ -163,6 +220,6 @@ describe('governance in the web app', () => {
       (await m3.json()).agenda.filter((i: { kind: string }) => i.kind === 'action').map((i: { key: string }) => i.key),
     ).toEqual(['action:A-001', 'action:A-002']);
     await page.getByTestId('gov-followup').scrollIntoViewIfNeeded();
-    await shot(page, 'gov-06-followup');
+    await shot(page, 'gov-07-followup');
   }, 300_000);
 });

@@ -5,11 +5,13 @@ import { ACCOUNTS, call, login, startTestServer, type Session, type TestServer }
 
 let srv: TestServer;
 let coord: Session;
+let head: Session;
 let auditor: Session;
 
 beforeAll(async () => {
   srv = await startTestServer();
   coord = await login(srv.app, ACCOUNTS.coordinator.username);
+  head = await login(srv.app, ACCOUNTS.head.username);
   auditor = await login(srv.app, ACCOUNTS.auditor.username);
 });
 afterAll(() => srv.close());
@@ -30,6 +32,7 @@ describe('governance API', () => {
       name: 'Marta Ruiz',
       role: 'head',
       unit: 'HQ',
+      account: 'head',
     });
     expect(m.statusCode).toBe(200);
     const before = await cell();
@@ -64,14 +67,30 @@ describe('governance API', () => {
       decidedBy: 'coordinator',
       meetingRef: 'RMC-2026-01',
     });
-    expect((await call(srv.app, coord, 'POST', '/api/governance/meetings/RMC-2026-01/signoff')).statusCode).toBe(200);
+    const att = await call(srv.app, coord, 'PUT', '/api/governance/meetings/RMC-2026-01/attendance', {
+      present: ['MEM-001'],
+    });
+    expect(att.json().attendees).toMatchObject([{ memberId: 'MEM-001', present: true }]);
+    // the coordinator prepared the record but is not the chair: refused; the chair (account 'head') signs it off
+    const notChair = await call(srv.app, coord, 'POST', '/api/governance/meetings/RMC-2026-01/signoff');
+    expect(notChair.statusCode).toBe(403);
+    expect(notChair.json().error).toBe(
+      "'coordinator' is not linked to a committee member: only the chair MEM-001 (Marta Ruiz) or a delegate named in the terms of reference (none named) can sign off the minutes of RMC-2026-01",
+    );
+    const signed = await call(srv.app, head, 'POST', '/api/governance/meetings/RMC-2026-01/signoff');
+    expect(signed.statusCode).toBe(200);
+    expect(signed.json()).toMatchObject({
+      status: 'signed',
+      signedBy: 'head',
+      signatures: [{ memberId: 'MEM-001', account: 'head', capacity: 'chair' }],
+    });
     const refused = await call(srv.app, coord, 'POST', '/api/governance/meetings/RMC-2026-01/minutes', {
       itemKey: 'item:1',
       text: 'rewrite',
     });
     expect(refused.statusCode).toBe(409);
     expect(refused.json().error).toMatch(
-      /^meeting RMC-2026-01 was signed off by coordinator on \d{4}-\d{2}-\d{2}: its record cannot be edited; add a correction entry instead/,
+      /^meeting RMC-2026-01 was signed off by head on \d{4}-\d{2}-\d{2}: its record cannot be edited; add a correction entry instead/,
     );
     expect(
       (
@@ -139,5 +158,58 @@ describe('governance API', () => {
     }
     // approval off again: the same direct edit goes through
     expect((await call(srv.app, coord, 'PUT', '/api/plan/treatments/small/low', cases[1][3])).statusCode).toBe(200);
+  });
+
+  it('terms of reference name the chair’s delegates; accounts are one per member; refusals write nothing', async () => {
+    const count = async () => ({
+      terms: Number(await srv.ws.scalar('SELECT count(*) FROM gov_terms')),
+      members: Number(await srv.ws.scalar('SELECT count(*) FROM gov_members')),
+      history: Number(await srv.ws.scalar('SELECT count(*) FROM history')),
+    });
+    const before = await count();
+    const dup = await call(srv.app, coord, 'POST', '/api/governance/members', {
+      name: 'Eva Díaz',
+      role: 'director',
+      account: 'head',
+    });
+    expect(dup.statusCode).toBe(409);
+    expect(dup.json().error).toBe("account 'head' is already linked to committee member MEM-001 (Marta Ruiz)");
+    const empty = await call(srv.app, coord, 'PUT', '/api/governance/terms', { delegates: ['MEM-001'] });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().error).toBe('the terms of reference are empty');
+    const noAccount = await call(srv.app, coord, 'POST', '/api/governance/members', {
+      name: 'Kim Lee',
+      role: 'subcommittee',
+    });
+    expect(noAccount.json()).toMatchObject({ id: 'MEM-002', account: null });
+    const after = await count();
+    const bad = await call(srv.app, coord, 'PUT', '/api/governance/terms', {
+      title: 'RMC terms',
+      body: 'The committee meets quarterly.',
+      delegates: ['MEM-002'],
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error).toBe(
+      'delegate MEM-002 (Kim Lee) has no account to sign with: link one first (cip committee set MEM-002 --account <user>)',
+    );
+    expect(await count()).toEqual(after);
+    expect(after.members).toBe(before.members + 1);
+    const ok = await call(srv.app, coord, 'PUT', '/api/governance/terms', {
+      title: 'RMC terms',
+      body: 'The committee meets quarterly.',
+      delegates: ['MEM-001'],
+    });
+    expect(ok.json()).toMatchObject({
+      version: 1,
+      title: 'RMC terms',
+      delegates: ['MEM-001'],
+      changedBy: 'coordinator',
+    });
+    const committee = (await call(srv.app, auditor, 'GET', '/api/governance/committee')).json();
+    expect(committee.terms.delegates).toEqual(['MEM-001']);
+    expect(committee.members.map((m: { id: string; account: string | null }) => [m.id, m.account])).toEqual([
+      ['MEM-001', 'head'],
+      ['MEM-002', null],
+    ]);
   });
 });

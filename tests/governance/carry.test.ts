@@ -8,12 +8,14 @@ const meeting = (k: number): Meeting => ({
   ref: `RMC-2026-${String(k + 1).padStart(2, '0')}`,
   heldOn: `2026-${String(k + 1).padStart(2, '0')}-15`,
   chair: 'c',
+  chairMemberId: null,
   title: null,
   createdBy: 'x',
   signedBy: null,
   signedAt: null,
   status: 'open',
   attendees: [],
+  signatures: [],
 });
 
 describe('carriedInto', () => {

@@ -2,10 +2,22 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { Workspace } from '../../src/workspace/workspace.ts';
-import { createMeeting, saveMember, setSetting, signOff, writeMinutes } from '../../src/governance/index.ts';
+import {
+  createMeeting,
+  getMeeting,
+  recordAttendance,
+  saveMember,
+  setSetting,
+  signOff,
+  writeMinutes,
+} from '../../src/governance/index.ts';
 import { writeFileSync } from 'node:fs';
 import { cip, cipJson } from '../helpers/cli.ts';
 import { tmpDir } from '../helpers/tmp.ts';
+
+/** Everyone called is recorded present (sign-off needs the attendance of every member). */
+const attendAll = async (ws: Workspace, ref: string) =>
+  recordAttendance(ws, 'ana', ref, { present: (await getMeeting(ws, ref)).attendees.map((a) => a.memberId) });
 
 const CLI_TIMEOUT = 300_000;
 
@@ -15,9 +27,10 @@ describe('cip meeting on a signed-off record', () => {
     async () => {
       const dir = join(tmpDir(), 'w');
       const ws = await Workspace.open(dir, { create: true });
-      await saveMember(ws, 'ana', { name: 'Marta Ruiz', role: 'head', unit: 'Head office' });
+      await saveMember(ws, 'ana', { name: 'Marta Ruiz', role: 'head', unit: 'Head office', account: 'marta' });
       await createMeeting(ws, 'ana', { heldOn: '2026-04-02', chair: 'Marta Ruiz', ref: 'RMC-2026-04' });
       await writeMinutes(ws, 'ana', 'RMC-2026-04', 'general', 'Quorum reached.');
+      await attendAll(ws, 'RMC-2026-04');
       await signOff(ws, 'marta', 'RMC-2026-04');
       ws.close();
       const r = cip([

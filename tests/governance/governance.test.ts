@@ -28,11 +28,17 @@ import {
   sendEmailReminders,
   setSetting,
   signOff,
+  getMeeting,
+  recordAttendance,
   updateAction,
   writeMinutes,
 } from '../../src/governance/index.ts';
 import { decisionLogXlsx, minutesXlsx } from '../../src/governance/export.ts';
 import { tmpDir } from '../helpers/tmp.ts';
+
+/** Everyone called is recorded present (sign-off needs the attendance of every member). */
+const attendAll = async (ws: Workspace, ref: string) =>
+  recordAttendance(ws, 'ana', ref, { present: (await getMeeting(ws, ref)).attendees.map((a) => a.memberId) });
 
 async function committee(ws: Workspace) {
   await saveSubcommittee(ws, 'ana', {
@@ -40,7 +46,7 @@ async function committee(ws: Workspace) {
     name: 'Selectivity subcommittee',
     theme: 'updating cargo selectivity criteria',
   });
-  await saveMember(ws, 'ana', { name: 'Marta Ruiz', role: 'head', unit: 'Head office' });
+  await saveMember(ws, 'ana', { name: 'Marta Ruiz', role: 'head', unit: 'Head office', account: 'marta' });
   await saveMember(ws, 'ana', {
     name: 'Ana Costa',
     role: 'coordinator',
@@ -102,6 +108,7 @@ describe('meetings, decisions and actions carried forward', () => {
       'action:A-002',
       'The selectivity subcommittee presented the reviewed profile.',
     );
+    await attendAll(ws, m2.ref);
     await signOff(ws, 'marta', m2.ref);
     const m3 = await createMeeting(ws, 'ana', { heldOn: '2026-07-10', chair: 'Marta Ruiz' });
     // closed at m2: still on m2's agenda (where it was closed), not on m3's; A-001 still open → carried once
@@ -132,6 +139,7 @@ describe('meetings, decisions and actions carried forward', () => {
     await expect(addCorrection(ws, 'ana', m.ref, 'general', 'x')).rejects.toThrow(
       'meeting RMC-2026-04 is not signed off yet: edit its minutes instead',
     );
+    await attendAll(ws, m.ref);
     await signOff(ws, 'marta', m.ref);
     const locked =
       /^meeting RMC-2026-04 was signed off by marta on \d{4}-\d{2}-\d{2}: its record cannot be edited; add a correction entry instead \(cip meeting correct RMC-2026-04 --item <key> --text <correction>\)$/;
@@ -152,6 +160,8 @@ describe('meetings, decisions and actions carried forward', () => {
     expect((await listHistory(ws, { entityType: 'meeting' })).map((e) => e.action)).toEqual([
       'meeting.correct',
       'meeting.signoff',
+      'meeting.sign',
+      'meeting.attendance',
       'meeting.minutes',
       'meeting.create',
     ]);
@@ -343,6 +353,7 @@ describe('agenda from the plan, follow-up and exports', () => {
       ownerUnit: 'IT',
       dueDate: '2026-03-20',
     });
+    await attendAll(ws, m1.ref);
     await signOff(ws, 'marta', m1.ref);
     // the vulnerability was discussed already: not "new" at the next meeting
     const m2 = await createMeeting(ws, 'ana', { heldOn: '2026-04-01', chair: 'Marta Ruiz' });
@@ -395,7 +406,14 @@ describe('agenda from the plan, follow-up and exports', () => {
     });
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((await minutesXlsx(ws, m2.ref)) as never);
-    expect(wb.worksheets.map((s) => s.name)).toEqual(['Meeting', 'Attendees', 'Minutes', 'Decisions', 'Actions']);
+    expect(wb.worksheets.map((s) => s.name)).toEqual([
+      'Meeting',
+      'Attendees',
+      'Signatures',
+      'Minutes',
+      'Decisions',
+      'Actions',
+    ]);
     expect(wb.getWorksheet('Decisions')!.getRow(2).values).toEqual([
       undefined,
       'RMC-2026-02/D1',

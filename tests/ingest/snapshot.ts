@@ -2,17 +2,11 @@
 // so a test can prove an import left the workspace exactly as it was.
 import { Workspace } from '../../src/workspace/workspace.ts';
 import { importFile, type ImportKind } from '../../src/ingest/index.ts';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The public Korean set: $CIP_KCS_DIR, else ../shared/data/kcs-synthetic beside the repo, else /work/shared/... */
+/** The public Korean set: $CIP_KCS_DIR, else ../shared/data/kcs-synthetic beside the repository. */
 export const KCS_DIR =
-  process.env.CIP_KCS_DIR ??
-  [
-    join(import.meta.dirname, '..', '..', '..', 'shared', 'data', 'kcs-synthetic'),
-    '/work/shared/data/kcs-synthetic',
-  ].find((d) => existsSync(d)) ??
-  '/work/shared/data/kcs-synthetic';
+  process.env.CIP_KCS_DIR ?? join(import.meta.dirname, '..', '..', '..', 'shared', 'data', 'kcs-synthetic');
 
 export async function snapshot(dir: string): Promise<Record<string, string>> {
   const ws = await Workspace.open(dir);

@@ -117,7 +117,7 @@ describe('effect on simulated workspaces with a known effect', () => {
     expect(o.ci_high).toBeLessThan(0);
     expect(r.groups.treated_matched).toBeGreaterThan(100);
     expect(r.trends.filter((t) => t.phase === 'pre')).toHaveLength(4);
-    expect(r.warnings.filter((w) => /diverge|too small/.test(w))).toEqual([]);
+    expect(r.warnings.filter((w) => /pretrend|small_groups/.test(w.key))).toEqual([]);
   });
   it('includes 0 when there is no effect', async () => {
     const o = (await effect(none)).outcomes[0];
@@ -127,11 +127,11 @@ describe('effect on simulated workspaces with a known effect', () => {
   it('warns when the treated already diverged before the start', async () => {
     const r = await effect(trend);
     expect(r.placebo!.ci_low).toBeGreaterThan(0);
-    expect(r.warnings.some((w) => w.startsWith('pre-treatment trends diverge'))).toBe(true);
+    expect(r.warnings.some((w) => w.text.startsWith('pre-treatment trends diverge'))).toBe(true);
   });
   it('warns when groups are too small; same seed, same interval', async () => {
     const a = await effect(small, { seed: 3 });
-    expect(a.warnings.some((w) => w.startsWith('groups too small'))).toBe(true);
+    expect(a.warnings.some((w) => w.text.startsWith('groups too small'))).toBe(true);
     expect((await effect(small, { seed: 3 })).outcomes).toEqual(a.outcomes);
   });
   it('uses the GRI risk levels only when the GRI window ended before the start', async () => {

@@ -212,6 +212,21 @@ describe('exports on a demo workspace', () => {
       expect(text).toContain('ELEVATED ENGAGEMENT');
       expect(text).toContain('One-to-one');
       expect(text).toContain('33.4%');
+      // the reader's language and currency on the command line
+      const fr = join(dir, 'plan-fr.docx');
+      expect(
+        cip(['export', 'docx', fr, ...w, '--lang', 'fr', '--currency', 'eur', '--kpi-period', 'quarter']).stderr,
+      ).toBe('');
+      const xmlFr = execFileSync('unzip', ['-p', fr, 'word/document.xml'], {
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      expect(xmlFr).toContain('Synthèse');
+      expect(xmlFr).toContain('Les valeurs sont exprimées en EUR, la monnaie de déclaration.');
+      expect(xmlFr).toMatch(/\d{3}\u00a0€/);
+      expect(cip(['export', 'docx', fr, ...w, '--kpi-period', 'week']).stderr).toBe(
+        "error: --kpi-period: expected one of month, quarter, year, got 'week'\n",
+      );
       const media = execFileSync('unzip', ['-l', docx], { encoding: 'utf8' });
       expect(media.match(/word\/media\/\S+\.png/g)?.length).toBeGreaterThanOrEqual(3);
 

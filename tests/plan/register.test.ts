@@ -25,7 +25,8 @@ const scales = defaultRegisterScales();
 
 describe('Annex 2 Example 1 (Tables A2.1, A2.2)', () => {
   const effects = parseEffects(scales, 'Medium,High,High,Medium', 'test');
-  it.each(['1.1.1', '1.1.2', '1.1.3'])('%s: expected effect 10, probability 4, priority 40, level High', () => {
+  // Rows 1.1.1, 1.1.2 and 1.1.3 of the note carry the same effects and occurrences: one case stands for the three.
+  it('1.1.1–1.1.3: expected effect 10, probability 4, priority 40, level High', () => {
     const s = score(scales, { effects, occurrence: parseOccurrence('2020=Y,2021=Y,2022=Y,2023=Y', 'test') });
     expect(s.expectedEffect).toBe(10);
     expect(s.probability).toBe(4);

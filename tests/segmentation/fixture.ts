@@ -28,6 +28,8 @@ export const CONFIG = {
   riskyLists: { given: { brokers: ['AG0012', 'AG0044'] } },
   indicators: [{ code: 'TRX_BROKER' }, { code: 'CUS_REPEAT' }, { code: 'TAX_NO_RETURN' }, { code: 'XC_VAT' }],
   levels: { method: 'manual', manual: { medium: 0.5, high: 1.0 } },
+  // Known answers need a fixed weighting (the default, auto, chooses from the data: tests/segmentation/choice.test.ts).
+  weights: { method: 'equal' },
 };
 
 export async function buildFixture(dir: string): Promise<Workspace> {

@@ -74,7 +74,19 @@ export async function startTestServer(seed?: (ws: Workspace) => Promise<void>): 
       after: c.after,
     });
   }
-  await addUser(ws, { username: 'operational-s1', roles: 'operational', unitId: 'office:S1', password: PASSWORD });
+  const s1 = await addUser(ws, {
+    username: 'operational-s1',
+    roles: 'operational',
+    unitId: 'office:S1',
+    password: PASSWORD,
+  });
+  await recordChange(ws, {
+    actor: 'test',
+    action: 'users.add',
+    entityType: 'user',
+    entityId: 'operational-s1',
+    after: s1.after,
+  });
   const db = await ServerDb.attach(ws, 2);
   const app = await buildApp(db, { web: false });
   return {

@@ -1,8 +1,12 @@
-// Every endpoint × every role, generated from the route declarations: allowed roles get past the guard,
-// the others get 403; nobody gets in without a session; no change goes through without the CSRF token.
+// Every endpoint × every role: who may call what comes from the hand-written table beside roles.json
+// (roles.expected.txt), not from roles.json itself, so granting a role one more permission there fails here.
+// Allowed roles get past the guard, the others get 403 and nothing is written; nobody gets in without a session;
+// no change goes through without the CSRF token.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allRoutes } from '../../src/server/routes/index.ts';
-import { ROLES, roleAllows } from '../../src/server/roles.ts';
+import { PERMISSIONS, ROLES, roleAllows } from '../../src/server/roles.ts';
+import { storeFingerprint } from './fingerprint.ts';
 import { ACCOUNTS, call, login, startTestServer, type Session, type TestServer } from './helpers.ts';
 
 let srv: TestServer;
@@ -14,6 +18,36 @@ beforeAll(async () => {
 });
 afterAll(() => srv.close());
 
+/** roles.expected.txt as role → permissions. */
+function expectedTable(): Map<string, Set<string>> {
+  const lines = readFileSync(new URL('../../src/server/roles.expected.txt', import.meta.url), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() && !l.startsWith('#'));
+  const [head, ...rows] = lines.map((l) => l.trim().split(/\s+/));
+  const roles = head.slice(1);
+  const table = new Map(roles.map((r) => [r, new Set<string>()]));
+  for (const [perm, ...marks] of rows) marks.forEach((m, i) => m === 'x' && table.get(roles[i])!.add(perm));
+  return table;
+}
+const EXPECTED = expectedTable();
+const expectedAllows = (role: string, access: string) =>
+  access === 'authenticated' || (EXPECTED.get(role)?.has(access) ?? false);
+
+describe('roles.json against the hand-written table', () => {
+  it('has exactly the roles and permissions of roles.expected.txt, role by role', () => {
+    expect([...EXPECTED.keys()].sort()).toEqual([...ROLES].sort());
+    for (const role of ROLES)
+      expect(PERMISSIONS.filter((p) => roleAllows(role, p)).sort(), role).toEqual([...EXPECTED.get(role)!].sort());
+  });
+
+  it('every route is open to at least one role', () => {
+    const nobody = allRoutes.filter(
+      (r) => r.access !== 'public' && !ROLES.some((role) => expectedAllows(role, r.access)),
+    );
+    expect(nobody.map((r) => `${r.method} ${r.url} [${r.access}]`)).toEqual([]);
+  });
+});
+
 /** Placeholder path parameters: the guard decides before the handler looks them up. */
 const concrete = (url: string) => url.replace(/:([A-Za-z_]+)/g, 'x');
 // Signing out ends the session the other rows use, so it goes last.
@@ -23,9 +57,11 @@ const routes = [...allRoutes].sort(
 
 describe('role × endpoint matrix (from the route declarations)', () => {
   for (const route of routes.filter((r) => r.access !== 'public')) {
-    const allowed = ROLES.filter((role) => route.access === 'authenticated' || roleAllows(role, route.access));
+    const allowed = ROLES.filter((role) => expectedAllows(role, route.access));
     it(`${route.method} ${route.url} [${route.access}] allows ${allowed.join(', ') || 'nobody'}`, async () => {
       for (const role of ROLES) {
+        const refusedRole = !allowed.includes(role);
+        const before = refusedRole ? await storeFingerprint(srv.ws) : undefined;
         const res = await call(
           srv.app,
           sessions[role],
@@ -33,14 +69,18 @@ describe('role × endpoint matrix (from the route declarations)', () => {
           concrete(route.url),
           route.method === 'GET' ? undefined : {},
         );
-        if (allowed.includes(role)) {
+        if (!refusedRole) {
           expect(
             [401, 403],
             `${role} should pass the guard of ${route.method} ${route.url}: ${res.body}`,
           ).not.toContain(res.statusCode);
+          expect(res.statusCode, `${role} ${route.method} ${route.url}: ${res.body}`).toBeLessThan(500);
         } else {
           expect(res.statusCode, `${role} must be refused ${route.method} ${route.url}`).toBe(403);
           expect(res.json().error).toContain(`'${route.access}'`);
+          expect(await storeFingerprint(srv.ws), `${role} ${route.method} ${route.url} wrote something`).toEqual(
+            before,
+          );
         }
       }
     });

@@ -1,6 +1,11 @@
 // Plan and export endpoints: the note's Annex 2 example through the API, one history entry per change with
 // the signed-in user as actor, clear refusals, unit-scoped CSV lists, pseudonymised workbooks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { computeSegmentation } from '../../src/segmentation/index.ts';
 import { listHistory } from '../../src/history/history.ts';
 import { call, login, seedLines, startTestServer, type Session, type TestServer } from './helpers.ts';
@@ -106,6 +111,29 @@ describe('exports', () => {
     expect(r.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     expect(r.headers['content-disposition']).toMatch(/^attachment; filename="cip-plan-\d{4}-\d{2}-\d{2}\.xlsx"/);
     expect(r.rawPayload.subarray(0, 2).toString()).toBe('PK');
+  });
+
+  it("the plan files come in the signed-in user's language", async () => {
+    const s = await login(srv.app, 'director');
+    const sheets = async () => {
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load((await call(srv.app, s, 'GET', '/api/exports/plan.xlsx')).rawPayload as never);
+      return wb.worksheets.slice(0, 2).map((w) => w.name);
+    };
+    expect(await sheets()).toEqual(['About', 'Table 1']);
+    expect((await call(srv.app, s, 'PUT', '/api/me/language', { language: 'es' })).statusCode).toBe(200);
+    try {
+      expect(await sheets()).toEqual(['Acerca de', 'Cuadro 1']);
+      const docx = await call(srv.app, s, 'GET', '/api/exports/plan.docx');
+      expect(docx.statusCode).toBe(200);
+      const dir = mkdtempSync(join(tmpdir(), 'cip-plan-docx-'));
+      writeFileSync(join(dir, 'plan.docx'), docx.rawPayload);
+      const xml = execFileSync('unzip', ['-p', join(dir, 'plan.docx'), 'word/document.xml'], { encoding: 'utf8' });
+      rmSync(dir, { recursive: true, force: true });
+      expect(xml).toContain('Resumen ejecutivo');
+    } finally {
+      await call(srv.app, s, 'PUT', '/api/me/language', { language: 'en' });
+    }
   });
 
   it("the selectivity list of an office user holds only that office's operators", async () => {

@@ -203,7 +203,16 @@ describe('GRI workbench: re-scoring is recorded once, by the user who made it', 
       levels: { method: 'manual', manual: { medium: 0.05, high: 0.1 } },
     });
     const before = await highOf();
-    expect(await highOf()).toBe(before); // served from the cache
+    // Served from the cache: the second answer reads nothing from the database.
+    const read = srv.db.read.bind(srv.db);
+    let reads = 0;
+    srv.db.read = ((fn: Parameters<typeof read>[0]) => (reads++, read(fn))) as typeof srv.db.read;
+    try {
+      expect(await highOf()).toBe(before);
+      expect(reads).toBe(0);
+    } finally {
+      srv.db.read = read;
+    }
     await call(srv.app, coordinator, 'PUT', '/api/gri/rescore', {
       levels: { method: 'manual', manual: { medium: 0.05, high: 5 } },
     });

@@ -19,6 +19,22 @@ describe('workspace', () => {
     ws.close();
   });
 
+  it('cip init sets the language and reporting currency the exports default to; bad values are refused', () => {
+    const dir = join(tmpDir(), 'ws');
+    expect(cipJson(['init', dir, '--language', 'fr', '--currency', 'eur'])).toMatchObject({
+      language: 'fr',
+      currency: 'EUR',
+    });
+    expect(cipJson(['init', dir])).toMatchObject({ language: 'fr', currency: 'EUR' });
+    const bad = cip(['init', dir, '--currency', 'EURO']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toBe("error: --currency: expected an ISO 4217 code such as USD or EUR, got 'EURO'\n");
+    expect(cip(['init', dir, '--language', 'de']).stderr).toBe(
+      "error: --language: expected one of en, es, fr, pt, got 'de'\n",
+    );
+    expect(cipJson(['init', dir])).toMatchObject({ language: 'fr', currency: 'EUR' });
+  });
+
   it('refuses to open a missing workspace with a message naming the fix', () => {
     const dir = join(tmpDir(), 'none');
     const r = cip(['info', '--workspace', dir]);

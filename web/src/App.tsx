@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, get, post, put } from './api.ts';
 import i18n, { LANGUAGES, type Language } from './i18n.ts';
 import { LoginPage } from './pages/Login.tsx';
+import { JobsNotice } from './components/JobsNotice.tsx';
 import { matchPage, PAGES } from './pages.ts';
 import { navigate, useLocation } from './router.ts';
 import { can, MeContext, type Me } from './session.tsx';
@@ -97,6 +98,7 @@ function Shell({ me, onSignedOut, onChanged }: { me: Me; onSignedOut: () => void
             {' · '}
             {me.unit_id}
           </span>
+          <JobsNotice />
           <label className="lang">
             {t('app.language')}{' '}
             <select

@@ -8,7 +8,7 @@ export class ApiError extends Error {
   }
 }
 
-function csrfToken(): string {
+export function csrfToken(): string {
   const m = document.cookie.match(/(?:^|;\s*)cip_csrf=([^;]+)/);
   return m ? decodeURIComponent(m[1]) : '';
 }

@@ -7,6 +7,7 @@ import { AccountPage } from './pages/Account.tsx';
 import { SegmentationPage } from './pages/Segmentation.tsx';
 import { OperatorPage } from './pages/Operator.tsx';
 import { GriPage } from './pages/Gri.tsx';
+import { GriOperatorsPage } from './pages/GriOperators.tsx';
 import { HsPage } from './pages/Hs.tsx';
 import { DataPage } from './pages/Data.tsx';
 import { TreatmentsPage } from './pages/Treatments.tsx';
@@ -17,6 +18,8 @@ import { EffectPage } from './pages/Effect.tsx';
 import { BacktestPage } from './pages/Backtest.tsx';
 import { ExportsPage } from './pages/Exports.tsx';
 import { GovernancePage } from './pages/Governance.tsx';
+import { ImportsPage } from './pages/Imports.tsx';
+import { JobsPage } from './pages/Jobs.tsx';
 
 export interface PageDef {
   path: string;
@@ -30,10 +33,12 @@ export interface PageDef {
 
 export const PAGES: PageDef[] = [
   { path: '/', label: 'nav.overview', permission: 'overview.read', component: OverviewPage },
+  { path: '/imports', label: 'nav.imports', permission: 'data.read', component: ImportsPage },
   { path: '/data', label: 'nav.data', permission: 'data.read', component: DataPage },
   { path: '/segmentation', label: 'nav.segmentation', permission: 'segments.read', component: SegmentationPage },
   { path: '/operators/:id', label: 'nav.operator', permission: 'taxpayer.read', component: OperatorPage, hidden: true },
   { path: '/gri', label: 'nav.gri', permission: 'segments.read', component: GriPage },
+  { path: '/gri/operators', label: 'nav.griOperators', permission: 'taxpayer.read', component: GriOperatorsPage },
   { path: '/hs', label: 'nav.hs', permission: 'taxpayer.read', component: HsPage },
   { path: '/treatments', label: 'nav.treatments', permission: 'plan.read', component: TreatmentsPage },
   { path: '/register', label: 'nav.register', permission: 'plan.read', component: RegisterPage },
@@ -43,6 +48,7 @@ export const PAGES: PageDef[] = [
   { path: '/backtest', label: 'nav.backtest', permission: 'measure.read', component: BacktestPage },
   { path: '/governance', label: 'nav.governance', permission: 'plan.read', component: GovernancePage },
   { path: '/exports', label: 'nav.exports', permission: ['exports.read', 'taxpayer.read'], component: ExportsPage },
+  { path: '/jobs', label: 'nav.jobs', permission: 'overview.read', component: JobsPage },
   { path: '/history', label: 'nav.history', permission: 'history.read', component: HistoryPage },
   { path: '/users', label: 'nav.users', permission: 'users.manage', component: UsersPage },
   { path: '/account', label: 'nav.account', permission: 'overview.read', component: AccountPage, hidden: true },

@@ -5,6 +5,7 @@ import { withWorkspace } from '../../workspace/workspace.ts';
 import { cliActor } from '../../history/history.ts';
 import { formatTable, printJson, UserError, withCommonOptions } from '../output.ts';
 import { getProposal, listProposals, propose } from '../../governance/index.ts';
+import { clientPath } from '../transport/context.ts';
 
 interface Opts {
   workspace?: string;
@@ -27,7 +28,7 @@ export function register(program: Command): void {
     .option('--payload-file <file>', 'the change in a JSON file')
     .option('--user <name>', 'who proposes')
     .action(async (kind: string, o: Opts & { summary: string; payload?: string; payloadFile?: string }) => {
-      const text = o.payloadFile ? readFileSync(o.payloadFile, 'utf8') : o.payload;
+      const text = o.payloadFile ? readFileSync(clientPath(o.payloadFile), 'utf8') : o.payload;
       if (!text) throw new UserError('give the change with --payload <json> or --payload-file <file>');
       let payload: unknown;
       try {

@@ -1,12 +1,12 @@
 // cip backtest: fit the selectivity score on a training period only and measure how it ranks the lines and
 // operators of a later test period (precision/recall in the top shares, AUC, rate by level, lift chart).
 import type { Command } from 'commander';
-import { resolve } from 'node:path';
 import { withWorkspace } from '../../workspace/workspace.ts';
 import { loadSelectivityConfig } from '../../measure/selectivity/index.ts';
 import { runBacktest, type BacktestOptions } from '../../measure/backtest/backtest.ts';
 import type { RankingMetrics } from '../../measure/backtest/metrics.ts';
 import { formatTable, printJson, withCommonOptions } from '../output.ts';
+import { clientPath } from '../transport/context.ts';
 
 interface Opts extends BacktestOptions {
   workspace?: string;
@@ -71,7 +71,7 @@ export function register(program: Command): void {
     .option('--factors <file>', 'factor configuration (YAML; default src/measure/selectivity/factors.default.yaml)')
     .option('--memory-limit <size>', 'DuckDB memory limit; what does not fit spills to disk', '1GB')
     .action(async (opts: Opts) => {
-      const cfg = loadSelectivityConfig(opts.factors ? resolve(opts.factors) : undefined);
+      const cfg = loadSelectivityConfig(opts.factors ? clientPath(opts.factors) : undefined);
       await withWorkspace(
         opts.workspace,
         async (ws) => {

@@ -16,6 +16,7 @@ import {
   setSetting,
   setTerms,
 } from '../../governance/index.ts';
+import { clientPath } from '../transport/context.ts';
 
 interface Opts {
   workspace?: string;
@@ -40,7 +41,7 @@ export function register(program: Command): void {
           );
         console.log(
           formatTable(
-            ['id', 'name', 'role', 'unit', 'subcommittee', 'e-mail', 'active'],
+            ['id', 'name', 'role', 'unit', 'subcommittee', 'e-mail', 'account', 'active'],
             ms.map((m) => [
               m.id,
               m.name,
@@ -48,6 +49,7 @@ export function register(program: Command): void {
               m.unit ?? '',
               m.subcommittee ?? '',
               m.email ?? '',
+              m.account ?? '',
               m.active ? 'yes' : 'no',
             ]),
           ),
@@ -60,24 +62,37 @@ export function register(program: Command): void {
       .option('--unit <unit>', 'division, unit or customs office')
       .option('--subcommittee <code>', 'technical subcommittee the member sits on')
       .option('--email <address>', 'for e-mail reminders (off by default)')
+      .option('--account <user>', 'the user name the member signs with (web account, or --user / $CIP_USER)')
       .option('--user <name>', 'who makes the change');
 
   memberOptions(withCommonOptions(c.command('add').description('add a member')))
     .requiredOption('--name <name>', 'full name')
     .requiredOption('--role <role>', `one of ${COMMITTEE_ROLES.join(', ')}`)
-    .action(async (o: Opts & { name: string; role: string; unit?: string; subcommittee?: string; email?: string }) => {
-      await withWorkspace(o.workspace, async (ws) => {
-        const m = await saveMember(ws, cliActor(o.user), {
-          name: o.name,
-          role: o.role,
-          unit: o.unit,
-          subcommittee: o.subcommittee,
-          email: o.email,
+    .action(
+      async (
+        o: Opts & {
+          name: string;
+          role: string;
+          unit?: string;
+          subcommittee?: string;
+          email?: string;
+          account?: string;
+        },
+      ) => {
+        await withWorkspace(o.workspace, async (ws) => {
+          const m = await saveMember(ws, cliActor(o.user), {
+            name: o.name,
+            role: o.role,
+            unit: o.unit,
+            subcommittee: o.subcommittee,
+            email: o.email,
+            account: o.account,
+          });
+          if (o.json) return printJson(m);
+          console.log(`Added ${m.id}: ${m.name}, ${m.roleLabel}${m.unit ? ', ' + m.unit : ''}`);
         });
-        if (o.json) return printJson(m);
-        console.log(`Added ${m.id}: ${m.name}, ${m.roleLabel}${m.unit ? ', ' + m.unit : ''}`);
-      });
-    });
+      },
+    );
 
   memberOptions(
     withCommonOptions(
@@ -98,6 +113,7 @@ export function register(program: Command): void {
           unit?: string;
           subcommittee?: string;
           email?: string;
+          account?: string;
           left?: boolean;
         },
       ) => {
@@ -113,6 +129,7 @@ export function register(program: Command): void {
               unit: o.unit,
               subcommittee: o.subcommittee,
               email: o.email,
+              account: o.account,
               active: o.left ? false : undefined,
             },
             id,
@@ -158,32 +175,49 @@ export function register(program: Command): void {
     });
   });
 
-  withCommonOptions(c.command('terms').description('show the terms of reference, or attach a new version with --file'))
+  withCommonOptions(
+    c
+      .command('terms')
+      .description('show the terms of reference, or attach a new version with --file and/or --delegates'),
+  )
     .option('--file <path>', 'a text or Markdown file with the terms of reference')
     .option('--title <title>', 'title (default: the file name)')
+    .option('--delegates <ids>', "members who may sign minutes off in the chair's place, comma-separated ('' for none)")
     .option('--user <name>', 'who makes the change')
-    .action(async (o: Opts & { file?: string; title?: string }) => {
+    .action(async (o: Opts & { file?: string; title?: string; delegates?: string }) => {
       await withWorkspace(o.workspace, async (ws) => {
-        if (o.file) {
-          let body: string;
-          try {
-            body = readFileSync(o.file, 'utf8');
-          } catch (e) {
-            throw new UserError(`cannot read ${o.file}: ${(e as Error).message}`);
+        if (o.file || o.delegates !== undefined) {
+          let body: string | undefined;
+          if (o.file) {
+            try {
+              body = readFileSync(clientPath(o.file), 'utf8');
+            } catch (e) {
+              throw new UserError(`cannot read ${o.file}: ${(e as Error).message}`);
+            }
           }
           const t = await setTerms(ws, cliActor(o.user), {
-            title: o.title ?? basename(o.file),
+            title: o.title ?? (o.file ? basename(o.file) : undefined),
             body,
-            fileName: basename(o.file),
+            fileName: o.file ? basename(o.file) : undefined,
+            delegates:
+              o.delegates === undefined
+                ? undefined
+                : o.delegates
+                    .split(',')
+                    .map((x) => x.trim())
+                    .filter(Boolean),
           });
           if (o.json) return printJson(t);
-          return console.log(`Terms of reference version ${t.version} attached (${t.body.length} characters).`);
+          return console.log(
+            `Terms of reference version ${t.version} attached (${t.body.length} characters); ` +
+              `sign-off delegates: ${t.delegates.join(', ') || 'none'}.`,
+          );
         }
         const t = await getTerms(ws);
         if (o.json) return printJson(t);
         console.log(
           t
-            ? `${t.title} (version ${t.version}, ${t.changedBy})\n\n${t.body}`
+            ? `${t.title} (version ${t.version}, ${t.changedBy}; sign-off delegates: ${t.delegates.join(', ') || 'none'})\n\n${t.body}`
             : 'No terms of reference yet. Attach with `cip committee terms --file terms.md`.',
         );
       });
@@ -210,7 +244,7 @@ export function register(program: Command): void {
       await withWorkspace(o.workspace, async (ws) => {
         const s = await setSetting(ws, cliActor(o.user), key, value);
         if (o.json) return printJson(s);
-        console.log(`${key} = ${String(s[key])}`);
+        console.log(`${key} = ${String(s[key as keyof typeof s])}`);
       });
     });
 }

@@ -4,6 +4,7 @@ import cliProgress from 'cli-progress';
 import { Workspace, resolveWorkspaceDir } from '../../workspace/workspace.ts';
 import { DEFAULT_EFFECT, DEFAULT_ROWS, DEFAULT_SEED, generateDemo } from '../../demo/index.ts';
 import { UserError, formatTable, printJson, withCommonOptions } from '../output.ts';
+import { SELECTION_RULES, type SelectionRule } from '../../demo/selection.ts';
 
 /** "300000", "300k", "10M", "1.5m" → a whole number; anything else is a UserError naming the option. */
 export function parseCount(option: string, text: string): number {
@@ -26,6 +27,7 @@ interface DemoCliOptions {
   rows: string;
   seed: string;
   effect: string;
+  selection: string;
   force?: boolean;
 }
 
@@ -60,9 +62,17 @@ export function register(program: Command): void {
       "true effect of the treatment: relative change of treated operators' non-compliance from its start (-1..1; 0 = none)",
       String(DEFAULT_EFFECT),
     )
+    .option(
+      '--selection <rule>',
+      'how the treated are picked: size (by size and pilot directorate), stratum (at random among repeat offenders), top (top past finding rates of the pilot directorates)',
+      'size',
+    )
     .option('--force', 'replace data imported into the workspace (demo data is always replaced)')
     .action(async (opts: DemoCliOptions) => {
       const { rows, seed, effect } = demoOptionsFromCli(opts);
+      if (!(SELECTION_RULES as readonly string[]).includes(opts.selection))
+        throw new UserError(`--selection: expected one of ${SELECTION_RULES.join(', ')}, got '${opts.selection}'`);
+      const selection = opts.selection as SelectionRule;
 
       const dir = resolveWorkspaceDir(opts.workspace);
       const ws = await Workspace.open(dir, { create: true });
@@ -86,6 +96,7 @@ export function register(program: Command): void {
           rows,
           seed,
           effect,
+          selection,
           onProgress: (step, done) => bar?.update(Math.round(done * 100), { step }),
         });
         bar?.stop();

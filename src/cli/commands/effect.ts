@@ -1,7 +1,8 @@
 // cip effect: difference-in-differences of a treatment's effect on the finding rate, with bootstrap CI.
 import type { Command } from 'commander';
 import { withWorkspace } from '../../workspace/workspace.ts';
-import { estimateEffect, EffectInputError, type EffectReport } from '../../measure/effect/index.ts';
+import { EFFECT_DESIGNS, estimateEffect, EffectInputError, type EffectReport } from '../../measure/effect/index.ts';
+import { workspaceMessageLang } from '../../i18n/messages.ts';
 import { formatTable, printJson, UserError, withCommonOptions } from '../output.ts';
 
 interface EffectCliOptions {
@@ -14,6 +15,7 @@ interface EffectCliOptions {
   reps?: string;
   seed?: string;
   preRate?: string;
+  design?: string;
   weighting?: string;
 }
 
@@ -38,19 +40,22 @@ export function register(program: Command): void {
     .option('--reps <n>', 'bootstrap replicates (default 1000)')
     .option('--seed <n>', 'bootstrap seed (default in src/measure/effect/matching.yaml)')
     .option(
-      '--pre-rate <source>',
-      'full: match on the whole pre-period rate (treatment chosen on the record); split: on one half, baseline from the other (treatment chosen on latent risk)',
+      '--design <design>',
+      'posterior (default): baseline = expected rate given the whole pre-treatment record, right also when the treated were picked for their record; full: raw pre-period rate; split: match on one half of the pre-period, baseline from the other (treated picked on latent risk)',
     )
+    .option('--pre-rate <source>', 'older name of --design full|split')
     .option('--weighting <w>', 'lines (harmonic mean of inspected lines before/after) | operators (one each)')
     .action(async (opts: EffectCliOptions) => {
       if (opts.start !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.start))
         throw new UserError(`--start: expected a date YYYY-MM-DD, got '${opts.start}'`);
       if (opts.preRate !== undefined && !['full', 'split'].includes(opts.preRate))
         throw new UserError(`--pre-rate: expected full or split, got '${opts.preRate}'`);
+      if (opts.design !== undefined && !(EFFECT_DESIGNS as readonly string[]).includes(opts.design))
+        throw new UserError(`--design: expected one of ${EFFECT_DESIGNS.join(', ')}, got '${opts.design}'`);
       if (opts.weighting !== undefined && !['lines', 'operators'].includes(opts.weighting))
         throw new UserError(`--weighting: expected lines or operators, got '${opts.weighting}'`);
       const o = {
-        preRate: opts.preRate as 'full' | 'split' | undefined,
+        design: (opts.design ?? opts.preRate) as (typeof EFFECT_DESIGNS)[number] | undefined,
         weighting: opts.weighting as 'lines' | 'operators' | undefined,
         treatment: opts.treatment,
         start: opts.start,
@@ -62,7 +67,7 @@ export function register(program: Command): void {
       await withWorkspace(opts.workspace, async (ws) => {
         let r: EffectReport;
         try {
-          r = await estimateEffect(ws, o);
+          r = await estimateEffect(ws, { ...o, lang: await workspaceMessageLang(ws) });
         } catch (err) {
           if (err instanceof EffectInputError) throw new UserError(err.message);
           throw err;
@@ -82,7 +87,9 @@ export function renderEffect(r: EffectReport): string {
   const out = [
     `Effect of '${r.treatment}' (start ${r.windows.start}): pre ${r.windows.pre_start}..${r.windows.pre_end}, post ${r.windows.start}..${r.windows.post_end} (exclusive)`,
     `Treated: ${g.treated_total} in treatments_applied, ${g.treated_eligible} with enough inspected lines, ${g.treated_matched} matched; ` +
-      `controls: ${g.controls_eligible} eligible, ${g.controls_matched} matched, in ${g.strata} strata (${r.matching.on.join(' × ')})`,
+      `controls: ${g.controls_eligible} eligible, ${g.controls_matched} matched to them, in ${g.strata} strata (${r.matching.on.join(' × ')})`,
+    '',
+    r.design.explanation.text,
     '',
   ];
   const rows = r.outcomes.map((o) =>
@@ -132,10 +139,10 @@ export function renderEffect(r: EffectReport): string {
       '',
       `Pre-trend placebo (2nd vs 1st half of the pre-period): ${pp(r.placebo.did)} (CI ${pp(r.placebo.ci_low)} .. ${pp(r.placebo.ci_high)})`,
     );
-  out.push('', 'Finding rate of inspected lines per quarter (matched operators):');
+  out.push('', 'Finding rate of inspected lines per quarter (matched treated; matched controls reweighted to them):');
   out.push(
     formatTable(
-      ['quarter', 'phase', 'treated', 'inspected', 'control', 'inspected'],
+      ['quarter', 'phase', 'treated', 'inspected', 'matched controls', 'inspected'],
       r.trends.map((t) => [
         t.quarter,
         t.phase,
@@ -148,9 +155,9 @@ export function renderEffect(r: EffectReport): string {
   );
   out.push(
     '',
-    `Matching on ${r.matching.pre_rate_source} pre-period rate, operators weighted by ${r.matching.weighting === 'lines' ? 'inspected lines' : 'one each'}; ${r.matching.segmentation}.`,
+    `Design ${r.design.name}, operators weighted by ${r.matching.weighting === 'lines' ? 'inspected lines' : 'one each'}; ${r.matching.segmentation}.`,
   );
   out.push(`Bootstrap: ${r.bootstrap.reps} replicates over operators (${r.bootstrap.unit}), seed ${r.bootstrap.seed}.`);
-  for (const w of r.warnings) out.push(`warning: ${w}`);
+  for (const w of r.warnings) out.push(`warning: ${w.text}`);
   return out.join('\n');
 }

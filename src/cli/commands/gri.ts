@@ -7,6 +7,7 @@ import {
   configHistory,
   getConfig,
   mergeConfig,
+  parseConfig,
   requireRun,
   rescore,
   setConfig,
@@ -14,10 +15,19 @@ import {
   type RescorePatch,
 } from '../../segmentation/index.ts';
 import { configFromFile } from '../../segmentation/config-file.ts';
+import { publishConfig } from '../../segmentation/publish.ts';
 import { renderRun, renderTable3 } from '../../segmentation/format.ts';
 import { formatTable, printJson, UserError, withCommonOptions } from '../output.ts';
 import { assertDirectChangeAllowed } from '../../governance/approvals.ts';
 import { stringify } from 'yaml';
+import { clientPath } from '../transport/context.ts';
+import {
+  writeOperatorList,
+  LEVELS,
+  operatorList,
+  SIZES,
+  type OperatorListFilter,
+} from '../../segmentation/operator-list.ts';
 
 interface Opts {
   workspace?: string;
@@ -60,13 +70,16 @@ export function register(program: Command): void {
     .action(async (opts: Opts) =>
       withWorkspace(opts.workspace, async (ws) => {
         let cfg = opts.config
-          ? await configFromFile(ws, opts.config, opts.risk)
+          ? await configFromFile(ws, clientPath(opts.config), opts.risk)
           : (await getConfig(ws, opts.risk)).config;
         const method = weightMethod(opts.weights);
         if (method) cfg = { ...cfg, weights: { ...cfg.weights, method } };
         if (opts.config || method) await assertDirectChangeAllowed(ws, 'gri_config');
-        await setConfig(ws, cfg, cliActor(opts.user), opts.config ? `from ${opts.config}` : null);
-        const run = await computeSegmentation(ws, { risk: cfg.risk });
+        // The configuration is saved with the run, in its transaction: a refused run leaves no new version.
+        const run = await computeSegmentation(ws, {
+          config: parseConfig(cfg),
+          save: { actor: cliActor(opts.user), comment: opts.config ? `from ${opts.config}` : null },
+        });
         if (opts.json) printJson(run);
         else console.log(renderRun(run));
       }),
@@ -134,6 +147,86 @@ export function register(program: Command): void {
       }),
     );
 
+  withCommonOptions(
+    gri
+      .command('operators')
+      .description(
+        'every operator of the last run: size, GRI, level, raised flags and the main reason; filter by level, size, unit; export to CSV/XLSX',
+      ),
+  )
+    .option('--risk <risk>', 'GRI', 'general')
+    .option('--level <level>', `only this risk level: ${LEVELS.join('|')}`)
+    .option('--size <size>', `only this size segment: ${SIZES.join('|')}`)
+    .option('--unit <unit>', 'only operators of this office or directorate (operators.office or operators.region)')
+    .option('--limit <n>', 'rows printed (highest GRI first)', '50')
+    .option('--offset <n>', 'rows skipped before printing', '0')
+    .option('--csv <file>', 'write every operator the filters keep to a CSV file')
+    .option('--xlsx <file>', 'write every operator the filters keep to an Excel workbook')
+    .action(
+      async (
+        opts: Opts & {
+          level?: string;
+          size?: string;
+          unit?: string;
+          limit: string;
+          offset: string;
+          csv?: string;
+          xlsx?: string;
+        },
+      ) =>
+        withWorkspace(opts.workspace, async (ws) => {
+          if (opts.level !== undefined && !(LEVELS as readonly string[]).includes(opts.level))
+            throw new UserError(`--level ${opts.level}: expected one of ${LEVELS.join(', ')}`);
+          if (opts.size !== undefined && !(SIZES as readonly string[]).includes(opts.size))
+            throw new UserError(`--size ${opts.size}: expected one of ${SIZES.join(', ')}`);
+          const count = (flag: string, v: string) => {
+            if (!/^\d+$/.test(v)) throw new UserError(`${flag} ${v}: expected a whole number`);
+            return Number(v);
+          };
+          const filter: OperatorListFilter = {
+            risk: opts.risk,
+            level: opts.level as OperatorListFilter['level'],
+            size: opts.size as OperatorListFilter['size'],
+            unit: opts.unit,
+            offices: null,
+          };
+          for (const [format, file] of [
+            ['csv', opts.csv],
+            ['xlsx', opts.xlsx],
+          ] as const) {
+            if (!file) continue;
+            const n = await writeOperatorList(ws, filter, format, clientPath(file));
+            if (!opts.json) console.error(`${n.toLocaleString('en')} operators written to ${file}`);
+          }
+          const list = await operatorList(ws, filter, {
+            limit: count('--limit', opts.limit),
+            offset: count('--offset', opts.offset),
+          });
+          if (opts.json) return printJson(list);
+          console.log(
+            `${list.total.toLocaleString('en')} operators (GRI '${list.risk}', ${list.configId}, computed ${list.computedAt.slice(0, 19)})` +
+              (list.rows.length < list.total
+                ? `; rows ${list.rows.length ? Number(opts.offset) + 1 : 0}–${Number(opts.offset) + list.rows.length} shown`
+                : ''),
+          );
+          console.log(
+            formatTable(
+              ['Operator', 'Name', 'Office', 'Size', 'GRI', 'Level', 'Flags', 'Main reason'],
+              list.rows.map((r) => [
+                r.operator_id,
+                r.name ?? '',
+                r.office ?? '',
+                r.size_segment,
+                r.gri.toFixed(4),
+                r.risk_level,
+                r.flags.join(' '),
+                r.main_reason ?? '',
+              ]),
+            ),
+          );
+        }),
+    );
+
   withCommonOptions(gri.command('histogram').description('distribution of the GRI with the bars (data for the chart)'))
     .option('--risk <risk>', 'GRI', 'general')
     .action(async (opts: Opts) =>
@@ -181,12 +274,43 @@ export function register(program: Command): void {
     .option('--comment <text>', 'why')
     .action(async (file: string, opts: Opts & { risk?: string }) =>
       withWorkspace(opts.workspace, async (ws) => {
-        const cfg = await configFromFile(ws, file, opts.risk);
+        const cfg = await configFromFile(ws, clientPath(file), opts.risk);
         await assertDirectChangeAllowed(ws, 'gri_config');
         const s = await setConfig(ws, mergeConfig(cfg, {}), cliActor(opts.user), opts.comment ?? `from ${file}`);
         if (opts.json) return printJson(s);
         console.log(
           `Saved ${s.configId}. Run 'cip gri compute${s.config.risk === 'general' ? '' : ` --risk ${s.config.risk}`}' (or 'cip gri rescore' for weights/bars only).`,
+        );
+      }),
+    );
+  withCommonOptions(
+    config
+      .command('publish <file>')
+      .description(
+        'merge a YAML/JSON file onto the configuration and publish it: a new version brought into effect (re-scored or re-run), or a proposal while the committee requires approval',
+      ),
+  )
+    .option('--risk <risk>', "GRI (default: the file's risk, else general)")
+    .option('--summary <text>', 'what the committee is asked to approve (when approval is required)')
+    .option('--user <user>', 'who makes the change')
+    .option('--comment <text>', 'why')
+    .action(async (file: string, opts: Opts & { risk?: string; summary?: string }) =>
+      withWorkspace(opts.workspace, async (ws) => {
+        const cfg = await configFromFile(ws, file, opts.risk);
+        const r = await publishConfig(ws, cliActor(opts.user), {
+          risk: cfg.risk,
+          config: cfg,
+          comment: opts.comment ?? `from ${file}`,
+          summary: opts.summary,
+        });
+        if (opts.json) return printJson(r);
+        console.log(
+          r.changes.map((c) => `  ${c.path}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`).join('\n'),
+        );
+        console.log(
+          r.outcome === 'proposal'
+            ? `Proposed as ${r.proposalId}: it takes effect when a meeting approves it (cip approvals show ${r.proposalId}).`
+            : `Published ${r.configId}${r.recomputed === 'none' ? '' : r.recomputed === 'rescore' ? '; operators re-scored' : '; GRI re-computed'}.`,
         );
       }),
     );

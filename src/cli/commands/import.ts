@@ -1,12 +1,14 @@
 // cip import KIND FILE: load a CSV / Parquet / XLSX file into a canonical table through a column mapping.
 import type { Command } from 'commander';
-import cliProgress from 'cli-progress';
 import { withWorkspace } from '../../workspace/workspace.ts';
 import { cliActor } from '../../history/history.ts';
 import { IMPORT_KINDS, type ImportKind } from '../../ingest/fields.ts';
 import { importFile, ImportError } from '../../ingest/importer.ts';
-import { plainProgress, silentProgress, type ProgressReporter } from '../../ingest/progress.ts';
-import { formatImport, formatIssues } from '../../ingest/report.ts';
+import { resolveMappingOption } from '../../ingest/saved-mappings.ts';
+import { progressFor } from '../progress.ts';
+import { clientPath } from '../transport/context.ts';
+import { formatImport, formatIssues, formatOutcomes } from '../../ingest/report.ts';
+import { workspaceMessageLang } from '../../i18n/messages.ts';
 import { printJson, UserError, withCommonOptions } from '../output.ts';
 
 interface ImportCliOptions {
@@ -18,31 +20,6 @@ interface ImportCliOptions {
   memoryLimit: string;
 }
 
-/** A bar on a terminal; plain lines with CIP_PROGRESS=plain; nothing with --json or when piped. */
-function progressFor(json: boolean | undefined): ProgressReporter {
-  if (process.env.CIP_PROGRESS === 'plain') return plainProgress();
-  if (json || !process.stdout.isTTY || !process.stderr.isTTY || process.env.CIP_PROGRESS === 'none')
-    return silentProgress;
-  const bar = new cliProgress.SingleBar(
-    { format: '{phase} [{bar}] {percentage}% | {duration_formatted}', stream: process.stderr, hideCursor: true },
-    cliProgress.Presets.shades_classic,
-  );
-  let started = false;
-  return {
-    phase(label) {
-      if (!started) bar.start(100, 0, { phase: label.padEnd(9) });
-      else bar.update(0, { phase: label.padEnd(9) });
-      started = true;
-    },
-    update(pct) {
-      bar.update(Math.round(pct));
-    },
-    done() {
-      if (started) bar.stop();
-    },
-  };
-}
-
 export function register(program: Command): void {
   withCommonOptions(
     program
@@ -51,14 +28,14 @@ export function register(program: Command): void {
         `import a CSV (any delimiter, UTF-8 or Latin-1), Parquet or XLSX file; kind: ${IMPORT_KINDS.join('|')}`,
       )
       .option(
-        '-m, --mapping <file>',
-        'column mapping (YAML or JSON); default: the suggested mapping if it places every required field',
+        '-m, --mapping <file|name>',
+        'column mapping (YAML or JSON file, or the name of a saved mapping); default: the suggested mapping if it places every required field',
       )
-      .option('--strict', 'reject the whole file if any row has an error (exit code 2, workspace unchanged)')
+      .option('--strict', 'reject the whole file if any row has an error (exit code 1, workspace unchanged)')
       .option('--user <name>', 'who imports (default $CIP_USER or the OS account)')
       .option(
         '--memory-limit <size>',
-        'DuckDB memory limit while importing; larger files spill to <workspace>/.tmp',
+        'DuckDB memory limit while importing; larger files spill to <workspace>/.tmp (through a server, its own limit holds)',
         '1GB',
       ),
   ).action(async (kind: string, file: string, opts: ImportCliOptions) => {
@@ -68,26 +45,29 @@ export function register(program: Command): void {
     const progress = progressFor(opts.json);
     await withWorkspace(opts.workspace, async (ws) => {
       try {
-        const r = await importFile(ws, kind as ImportKind, file, {
-          mappingFile: opts.mapping,
+        const mapping = opts.mapping
+          ? await resolveMappingOption(ws, opts.mapping, clientPath(opts.mapping), kind as ImportKind)
+          : undefined;
+        const r = await importFile(ws, kind as ImportKind, clientPath(file), {
+          mapping,
           strict: opts.strict,
           actor: cliActor(opts.user),
           progress,
           memoryLimit: opts.memoryLimit,
+          lang: await workspaceMessageLang(ws),
         });
         progress.done();
         if (opts.json) {
           const { read, imported, rejected, duplicates } = r.summary;
           printJson({ read, imported, rejected, duplicates });
+          // Scripts read stdout; a missing outcome still reaches whoever runs them.
+          if (r.outcomes?.warning) process.stderr.write(formatOutcomes(r.outcomes) + '\n');
         } else {
-          console.log(formatImport(r));
+          console.log(formatImport({ ...r, file }));
         }
       } catch (err) {
         progress.done();
-        if (err instanceof ImportError) {
-          if (err.issues.length) process.stderr.write(formatIssues(err.issues) + '\n');
-          throw new UserError(err.message, 2);
-        }
+        if (err instanceof ImportError && err.issues.length) process.stderr.write(formatIssues(err.issues) + '\n');
         throw err;
       }
     });

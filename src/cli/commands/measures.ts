@@ -5,13 +5,13 @@ import { withWorkspace } from '../../workspace/workspace.ts';
 import { cliActor } from '../../history/history.ts';
 import { formatTable, printJson, UserError, withCommonOptions } from '../output.ts';
 import {
-  addDependency,
+  addMeasure,
+  changeDependencies,
   completeMeasure,
   getMeasure,
   listMeasuresWithSchedule,
   parseDate,
   parseExpected,
-  removeDependency,
   reopenMeasure,
   saveMeasure,
   type MeasureWithSchedule,
@@ -108,23 +108,16 @@ export function register(program: Command): void {
         },
       ) => {
         await withWorkspace(o.workspace, async (ws) => {
-          const exp = o.expected ? parseExpected(o.expected) : { date: null, comment: null };
-          const { measure } = await saveMeasure(
-            ws,
-            cliActor(o.user),
-            {
-              vulnId: o.vuln,
-              description: o.description,
-              responsibleUnit: o.responsible,
-              supportingUnits: units(o.supporting),
-              expectedDate: exp.date,
-              expectedComment: o.expectedComment ?? exp.comment,
-              dependsOn: units(o.dependsOn).sort(),
-              status: 'planned',
-              completedOn: null,
-            },
-            o.id,
-          );
+          const measure = await addMeasure(ws, cliActor(o.user), {
+            vulnId: o.vuln,
+            description: o.description,
+            responsibleUnit: o.responsible,
+            supportingUnits: units(o.supporting),
+            expected: o.expected,
+            expectedComment: o.expectedComment,
+            dependsOn: units(o.dependsOn),
+            id: o.id,
+          });
           if (o.json) return printJson(measure);
           console.log(`Added ${measure.id} to ${measure.vulnId}: ${measure.description}`);
         });
@@ -223,13 +216,7 @@ export function register(program: Command): void {
     .option('--user <name>', 'who makes the change')
     .action(async (id: string, o: Opts & { on: string; remove?: boolean }) => {
       await withWorkspace(o.workspace, async (ws) => {
-        let m = await getMeasure(ws, id);
-        await ws.transaction(async () => {
-          for (const on of units(o.on))
-            m = o.remove
-              ? await removeDependency(ws, cliActor(o.user), id, on)
-              : await addDependency(ws, cliActor(o.user), id, on);
-        });
+        const m = await changeDependencies(ws, cliActor(o.user), id, units(o.on), o.remove);
         if (o.json) return printJson(m);
         console.log(`${m.id} depends on ${m.dependsOn.join(', ') || 'nothing'}.`);
       });

@@ -14,16 +14,26 @@ import {
   listDecisions,
   listMeetings,
   listMinutes,
+  recordAttendance,
   recordDecision,
   signOff,
+  type Meeting,
   writeMinutes,
 } from '../../governance/index.ts';
+import { clientPath } from '../transport/context.ts';
 
 interface Opts {
   workspace?: string;
   json?: boolean;
   user?: string;
 }
+
+const statusText = (m: Meeting) =>
+  m.status === 'signed'
+    ? `signed off by ${m.signedBy}`
+    : m.status === 'signing'
+      ? 'awaiting a second signatory'
+      : 'open';
 
 const list = (s?: string) =>
   (s ?? '')
@@ -51,10 +61,10 @@ export function register(program: Command): void {
       ),
   )
     .requiredOption('--date <date>', 'meeting date YYYY-MM-DD')
-    .requiredOption('--chair <name>', 'who chairs it')
+    .requiredOption('--chair <member>', 'the chairing member: id (MEM-001) or name')
     .option('--title <text>')
     .option('--ref <ref>', 'reference (default RMC-<year>-<next number>)')
-    .option('--attendees <ids>', 'member ids, comma-separated (default every active member)')
+    .option('--attendees <ids>', 'members called, ids comma-separated (default every active member)')
     .option('--no-plan-items', 'do not propose agenda items from the plan')
     .option('--user <name>', 'who makes the change')
     .action(
@@ -73,7 +83,7 @@ export function register(program: Command): void {
           const agenda = await agendaOf(ws, m.ref);
           if (o.json) return printJson({ ...m, agenda });
           console.log(
-            `Meeting ${m.ref} on ${m.heldOn}, chaired by ${m.chair}; ${m.attendees.length} attendee(s); ${agenda.length} agenda item(s).`,
+            `Meeting ${m.ref} on ${m.heldOn}, chaired by ${m.chair}; ${m.attendees.length} member(s) called; ${agenda.length} agenda item(s).`,
           );
         });
       },
@@ -89,13 +99,13 @@ export function register(program: Command): void {
         );
       console.log(
         formatTable(
-          ['ref', 'date', 'chair', 'attendees', 'status'],
+          ['ref', 'date', 'chair', 'present', 'status'],
           ms.map((m) => [
             m.ref,
             m.heldOn,
             m.chair,
-            m.attendees.length,
-            m.status === 'signed' ? `signed by ${m.signedBy}` : 'open',
+            `${m.attendees.filter((a) => a.present).length}/${m.attendees.length}`,
+            statusText(m),
           ]),
         ),
       );
@@ -114,10 +124,18 @@ export function register(program: Command): void {
       const decisions = await listDecisions(ws, { ref });
       if (o.json) return printJson({ ...m, agenda, minutes, decisions });
       console.log(
-        `${m.ref} — ${m.heldOn}, chair ${m.chair}${m.status === 'signed' ? `; signed off by ${m.signedBy} ${m.signedAt}` : '; open'}`,
+        `${m.ref} — ${m.heldOn}, chair ${m.chair}; ${statusText(m)}` +
+          (m.signatures.length
+            ? ` (signed by ${m.signatures.map((s) => `${s.name} as ${s.capacity}`).join(', ')})`
+            : ''),
       );
       console.log(
-        `Attendees: ${m.attendees.map((a) => `${a.name} (${a.role}${a.unit ? ', ' + a.unit : ''})`).join('; ')}`,
+        `Members called: ${m.attendees
+          .map(
+            (a) =>
+              `${a.name} (${a.role}${a.unit ? ', ' + a.unit : ''}; ${a.present === null ? 'attendance not recorded' : a.present ? 'present' : 'absent'})`,
+          )
+          .join('; ')}`,
       );
       console.log('\nAgenda');
       console.log(
@@ -167,6 +185,27 @@ export function register(program: Command): void {
       });
     });
 
+  withCommonOptions(
+    mt.command('attendance <ref>').description('record who attended among the members called (an open meeting)'),
+  )
+    .option('--present <ids>', 'member ids present, comma-separated')
+    .option('--absent <ids>', 'member ids absent, comma-separated')
+    .option('--user <name>', 'who records it')
+    .action(async (ref: string, o: Opts & { present?: string; absent?: string }) => {
+      await withWorkspace(o.workspace, async (ws) => {
+        const m = await recordAttendance(ws, cliActor(o.user), ref, {
+          present: list(o.present),
+          absent: list(o.absent),
+        });
+        if (o.json) return printJson(m);
+        const unrecorded = m.attendees.filter((a) => a.present === null).map((a) => a.memberId);
+        console.log(
+          `${ref}: ${m.attendees.filter((a) => a.present).length} present, ${m.attendees.filter((a) => a.present === false).length} absent` +
+            (unrecorded.length ? `; not recorded yet: ${unrecorded.join(', ')}` : '.'),
+        );
+      });
+    });
+
   withCommonOptions(mt.command('minutes <ref>').description('minutes of one agenda item (an open meeting)'))
     .requiredOption('--item <key>', 'item:<n>, action:<id> or general')
     .requiredOption('--text <text>')
@@ -206,14 +245,21 @@ export function register(program: Command): void {
   withCommonOptions(
     mt
       .command('sign-off <ref>')
-      .description('sign the record off: it is locked from then on (corrections are new entries)'),
+      .description(
+        'sign the minutes as the chair or a delegate named in the terms of reference (a second signatory when they prepared them); locked once signed off',
+      ),
   )
-    .option('--user <name>', 'who signs')
+    .option('--user <name>', 'who signs (a committee member linked to this account)')
     .action(async (ref: string, o: Opts) => {
       await withWorkspace(o.workspace, async (ws) => {
         const m = await signOff(ws, cliActor(o.user), ref);
         if (o.json) return printJson(m);
-        console.log(`${m.ref} signed off by ${m.signedBy} at ${m.signedAt}.`);
+        const s = m.signatures.at(-1)!;
+        console.log(
+          m.status === 'signed'
+            ? `${m.ref} signed off by ${m.signedBy} at ${m.signedAt}; the record is locked.`
+            : `${m.ref} signed by ${s.name} as ${s.capacity}; it awaits a second signatory who did not prepare the minutes.`,
+        );
       });
     });
 
@@ -236,12 +282,15 @@ export function register(program: Command): void {
   withCommonOptions(mt.command('export <ref>').description('the minutes of a meeting to Word or Excel'))
     .requiredOption('-o, --output <file>', 'minutes.docx or minutes.xlsx')
     .option('--format <f>', 'docx or xlsx (default from the file name)')
-    .action(async (ref: string, o: Opts & { output: string; format?: string }) => {
+    .option('--lang <lang>', "language of the document: en | es | fr | pt (default: the workspace's)")
+    .action(async (ref: string, o: Opts & { output: string; format?: string; lang?: string }) => {
       await withWorkspace(o.workspace, async (ws) => {
         const f = formatOf(o.output, o.format);
         const { minutesDocx, minutesXlsx } = await import('../../governance/export.ts');
-        const buf = f === 'docx' ? await minutesDocx(ws, ref) : await minutesXlsx(ws, ref);
-        writeFileSync(o.output, buf);
+        const { parseLanguage } = await import('../../plan/export/labels.ts');
+        const lang = o.lang ? parseLanguage(o.lang) : undefined;
+        const buf = f === 'docx' ? await minutesDocx(ws, ref, lang) : await minutesXlsx(ws, ref, lang);
+        writeFileSync(clientPath(o.output), buf);
         if (o.json) return printJson({ ref, file: o.output, format: f, bytes: buf.length });
         console.log(`Minutes of ${ref} written to ${o.output} (${buf.length} bytes).`);
       });
@@ -249,13 +298,16 @@ export function register(program: Command): void {
 
   withCommonOptions(mt.command('decisions').description('the decision log (all meetings); -o exports it'))
     .option('-o, --output <file>', 'decisions.docx or decisions.xlsx')
-    .action(async (o: Opts & { output?: string }) => {
+    .option('--lang <lang>', "language of the exported log: en | es | fr | pt (default: the workspace's)")
+    .action(async (o: Opts & { output?: string; lang?: string }) => {
       await withWorkspace(o.workspace, async (ws) => {
         if (o.output) {
           const f = formatOf(o.output);
           const { decisionLogDocx, decisionLogXlsx } = await import('../../governance/export.ts');
-          const buf = f === 'docx' ? await decisionLogDocx(ws) : await decisionLogXlsx(ws);
-          writeFileSync(o.output, buf);
+          const { parseLanguage } = await import('../../plan/export/labels.ts');
+          const lang = o.lang ? parseLanguage(o.lang) : undefined;
+          const buf = f === 'docx' ? await decisionLogDocx(ws, lang) : await decisionLogXlsx(ws, lang);
+          writeFileSync(clientPath(o.output), buf);
           if (o.json) return printJson({ file: o.output, format: f, bytes: buf.length });
           return console.log(`Decision log written to ${o.output} (${buf.length} bytes).`);
         }

@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { withWorkspace } from '../../workspace/workspace.ts';
 import { pcaPlan, pcaPlanCsv, PcaPlanError, type PcaPlan } from '../../measure/pca/index.ts';
 import { formatTable, printJson, UserError, withCommonOptions } from '../output.ts';
+import { clientPath } from '../transport/context.ts';
 
 interface PcaCliOptions {
   workspace?: string;
@@ -51,7 +52,7 @@ export function register(program: Command): void {
           throw err;
         }
         if (opts.csv) {
-          writeFileSync(opts.csv, pcaPlanCsv(plan));
+          writeFileSync(clientPath(opts.csv), pcaPlanCsv(plan));
           console.log(`Wrote ${plan.candidates.length} candidates to ${opts.csv}`);
           return;
         }

@@ -1,11 +1,12 @@
 // cip quality: the workspace's data-quality report (rejected rows of every import with their reasons,
 // value outliers per HS code, operators missing from the operator table); --rejects exports rejected rows.
 import type { Command } from 'commander';
-import { resolve } from 'node:path';
 import { withWorkspace } from '../../workspace/workspace.ts';
 import { exportRejects, qualityReport } from '../../ingest/quality.ts';
-import { formatIssues } from '../../ingest/report.ts';
+import { formatIssues, formatOutcomes } from '../../ingest/report.ts';
+import { workspaceMessageLang } from '../../i18n/messages.ts';
 import { printJson, withCommonOptions } from '../output.ts';
+import { clientPath } from '../transport/context.ts';
 
 export function register(program: Command): void {
   withCommonOptions(
@@ -18,23 +19,24 @@ export function register(program: Command): void {
       .option('--import <id>', 'with --rejects: only the rows of this import'),
   ).action(async (opts: { workspace?: string; json?: boolean; rejects?: string; import?: string }) => {
     await withWorkspace(opts.workspace, async (ws) => {
-      const report = await qualityReport(ws);
+      const report = await qualityReport(ws, await workspaceMessageLang(ws));
       let exported: number | undefined;
       if (opts.rejects)
-        exported = await exportRejects(ws, resolve(opts.rejects), opts.import ? Number(opts.import) : undefined);
+        exported = await exportRejects(ws, clientPath(opts.rejects), opts.import ? Number(opts.import) : undefined);
       if (opts.json)
         return printJson({
           ...report,
-          ...(opts.rejects ? { rejectsFile: resolve(opts.rejects), rejectsExported: exported } : {}),
+          ...(opts.rejects ? { rejectsFile: clientPath(opts.rejects), rejectsExported: exported } : {}),
         });
       const t = report.totals;
       console.log(
         `Data quality of ${ws.dir}: ${t.rejectedRows.toLocaleString('en')} rejected rows, ` +
           `${t.outlierLines.toLocaleString('en')} value outliers, ${t.missingOperators.toLocaleString('en')} operators missing from the operator table.`,
       );
+      console.log('\n' + formatOutcomes(report.outcomes));
       const text = formatIssues([...report.errors, ...report.warnings]);
       if (text) console.log('\n' + text);
-      if (opts.rejects) console.log(`\n${exported} rejected values written to ${resolve(opts.rejects)}`);
+      if (opts.rejects) console.log(`\n${exported} rejected values written to ${clientPath(opts.rejects)}`);
     });
   });
 }

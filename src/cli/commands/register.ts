@@ -23,6 +23,7 @@ import {
 } from '../../plan/register/store.ts';
 import { exportCsv, exportYaml, importRegister } from '../../plan/register/io.ts';
 import { assertDirectChangeAllowed } from '../../governance/approvals.ts';
+import { clientPath } from '../transport/context.ts';
 
 interface Opts {
   workspace?: string;
@@ -223,7 +224,7 @@ export function register(program: Command): void {
     .action(async (file: string, o: Opts) => {
       await withWorkspace(o.workspace, async (ws) => {
         await assertDirectChangeAllowed(ws, 'register');
-        const r = await importRegister(ws, cliActor(o.user), file);
+        const r = await importRegister(ws, cliActor(o.user), clientPath(file));
         if (o.json) return printJson(r);
         console.log(
           `Imported ${r.file}: ${r.vulnerabilities.read} vulnerabilities (${r.vulnerabilities.changed} new or changed), ` +
@@ -243,7 +244,7 @@ export function register(program: Command): void {
         if (format !== 'yaml' && format !== 'csv') throw new UserError(`--format ${format}: expected yaml or csv`);
         const text = format === 'csv' ? await exportCsv(ws) : await exportYaml(ws);
         if (file) {
-          writeFileSync(file, text);
+          writeFileSync(clientPath(file), text);
           console.error(`Register written to ${file}.`);
         } else process.stdout.write(text);
       });
@@ -276,7 +277,7 @@ export function register(program: Command): void {
     .option('--user <name>', 'who makes the change')
     .action(async (file: string, o: Opts) => {
       await withWorkspace(o.workspace, async (ws) => {
-        const r = registerScalesSchema.safeParse(parse(readFileSync(file, 'utf8')));
+        const r = registerScalesSchema.safeParse(parse(readFileSync(clientPath(file), 'utf8')));
         if (!r.success) {
           const i = r.error.issues[0];
           throw new UserError(`${file}: ${i.path.join('.') || '(root)'}: ${i.message}`);

@@ -1,10 +1,10 @@
 // cip selectivity export: line- or operator-level selectivity scores with their reasons, for the cargo
 // selectivity module.
 import type { Command } from 'commander';
-import { resolve } from 'node:path';
 import { withWorkspace } from '../../workspace/workspace.ts';
 import { exportSelectivity, loadSelectivityConfig, type Lang } from '../../measure/selectivity/index.ts';
 import { printJson, UserError, withCommonOptions } from '../output.ts';
+import { clientPath } from '../transport/context.ts';
 
 interface ExportOpts {
   workspace?: string;
@@ -44,12 +44,12 @@ export function register(program: Command): void {
       const n = Number(opts.reasons);
       if (!Number.isInteger(n) || n < 1 || n > 20)
         throw new UserError(`--reasons: expected a whole number 1..20, got '${opts.reasons}'`);
-      const cfg = loadSelectivityConfig(opts.factors ? resolve(opts.factors) : undefined);
+      const cfg = loadSelectivityConfig(opts.factors ? clientPath(opts.factors) : undefined);
       await withWorkspace(
         opts.workspace,
         async (ws) => {
           const r = await exportSelectivity(ws, cfg, {
-            out: resolve(out),
+            out: clientPath(out),
             level: opts.level as 'line' | 'operator',
             asOf: opts.asOf,
             lang: opts.lang as Lang,

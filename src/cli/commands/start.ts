@@ -1,10 +1,11 @@
 // cip start (npm start): the demo. Builds a demo workspace from generated data when the workspace is empty,
-// runs the main job (segmentation by size and GRI), prints Tables 1 and 4, then serves the web application.
+// runs the main job (segmentation by size and GRI), prints in plain words what was segmented and Tables 1 and 4,
+// then serves the web application and says what to do next (the address to open, the user to sign in with).
 import type { Command } from 'commander';
 import { Workspace, resolveWorkspaceDir } from '../../workspace/workspace.ts';
 import { generateDemo, DEFAULT_ROWS } from '../../demo/index.ts';
-import { computeSegmentation, table1, table4 } from '../../segmentation/index.ts';
-import { renderTable1, renderTable4 } from '../../segmentation/format.ts';
+import { computeSegmentation, table1, table4, type Run } from '../../segmentation/index.ts';
+import { count, renderTable1, renderTable4 } from '../../segmentation/format.ts';
 import { recordChange } from '../../history/history.ts';
 import { parsePort, serveUntilStopped } from './serve.ts';
 
@@ -27,40 +28,63 @@ export function register(program: Command): void {
     .option('--no-serve', 'stop after printing the segmentation')
     .action(async (opts: Opts) => {
       const dir = resolveWorkspaceDir(opts.workspace);
+      const port = parsePort(opts.port);
       const ws = await Workspace.open(dir, { create: true });
-      let credentials: { username: string; password: string } | null = null;
       try {
         const lines = Number(await ws.scalar('SELECT count(*) FROM declaration_lines'));
         if (lines === 0) {
-          console.log(
-            `Generating a demo workspace in ${dir} (${Number(opts.rows).toLocaleString('en')} declaration lines)...`,
-          );
+          console.log(`Generating a demo workspace in ${dir} (${count(Number(opts.rows))} declaration lines)...`);
           const demo = await generateDemo(ws, { rows: Number(opts.rows) });
-          console.log(`Demo data: ${demo.rows.toLocaleString('en')} lines, seed ${demo.seed}.`);
+          console.log(`Demo data generated: ${count(demo.rows)} declaration lines (seed ${demo.seed}).`);
           await ws.setSetting('demo', 'true');
         }
         const run = await computeSegmentation(ws);
-        console.log(
-          `\nSegmentation of ${run.operators.toLocaleString('en')} operators over ${run.window.first} .. ${run.window.end} ` +
-            `(${run.indicators.length} indicators, ${run.timings.total} ms)\n`,
-        );
+        console.log(`\n${await summary(ws, run)}\n`);
         console.log(renderTable1(await table1(ws)));
         console.log('');
         console.log(renderTable4(await table4(ws), false));
-        if (opts.serve) credentials = await firstRunCredentials(ws);
       } finally {
         ws.close();
       }
-      if (!opts.serve) return;
-
       console.log('');
-      await serveUntilStopped(
-        { workspace: dir, port: parsePort(opts.port), host: opts.host },
-        credentials
-          ? `Sign in as '${credentials.username}' with password '${credentials.password}'.`
-          : 'Sign in with your account (reset a password with: cip users set-password NAME).',
-      );
+      if (!opts.serve) {
+        console.log(
+          "Next step: run 'npm start' without --no-serve (or 'npx cip serve') and open the web app it prints.",
+        );
+        return;
+      }
+      // Credentials are made once the server listens (a busy port fails before), and printed at once.
+      await serveUntilStopped({ workspace: dir, port, host: opts.host }, async (db, _dir, url) => {
+        const credentials = await db.exclusive((w) => firstRunCredentials(w));
+        return credentials
+          ? `Next step: open ${url} in a web browser and sign in as '${credentials.username}' with password '${credentials.password}'.`
+          : `Next step: open ${url} in a web browser and sign in with your account (an administrator resets a password with: cip users set-password NAME).`;
+      });
     });
+}
+
+/**
+ * What was segmented, in plain words: the period, and why three operator counts differ — the operator register,
+ * the operators with declaration lines, and those with lines in the GRI window (the only ones scored).
+ */
+async function summary(ws: Workspace, run: Run): Promise<string> {
+  const period = (await ws.one<{ first: string; last: string; operators: number }>(
+    'SELECT min(date)::VARCHAR AS first, max(date)::VARCHAR AS last, count(DISTINCT operator_id)::BIGINT AS operators FROM declaration_lines',
+  ))!;
+  const register = Number(await ws.scalar('SELECT count(DISTINCT operator_id) FROM operators'));
+  const rows: [string, string][] = [
+    ['in the operator register', count(register)],
+    [`with declaration lines (${period.first} to ${period.last})`, count(Number(period.operators))],
+    [`scored: with lines in the GRI window (${run.window.first} to ${run.window.end})`, count(run.operators)],
+  ];
+  const w = Math.max(...rows.map((r) => r[0].length));
+  const v = Math.max(...rows.map((r) => r[1].length));
+  return [
+    `Segmentation by size and by Global Risk Index (GRI): ${run.indicators.length} risk indicators, computed in ${(run.timings.total / 1000).toFixed(1)} s.`,
+    'Operators',
+    ...rows.map(([k, n]) => `  ${k.padEnd(w)}  ${n.padStart(v)}`),
+    'Only operators with lines in the window are segmented: the tables below count them.',
+  ].join('\n');
 }
 
 /**

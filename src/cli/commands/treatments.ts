@@ -152,8 +152,6 @@ export function register(program: Command): void {
             { name: o.name, dryRun: o.dryRun },
           );
           if (o.json) return printJson(r);
-          if (r.operatorsInSegment === 0)
-            throw new UserError(`segment ${r.segment} has no operators in the latest segmentation; nothing recorded`);
           console.log(
             `${o.dryRun ? 'Would record' : 'Recorded'} '${r.treatment}' from ${r.startDate} for ${r.recorded} operators of ${r.segment}` +
               (r.alreadyRecorded ? ` (${r.alreadyRecorded} already had it)` : '') +

@@ -5,7 +5,16 @@ import { cliActor, recordChange } from '../../history/history.ts';
 import { generatePassword } from '../../server/passwords.ts';
 import { ROLES } from '../../server/roles.ts';
 import { listUnits, syncUnits } from '../../server/units.ts';
-import { addUser, LANGUAGES, listUsers, updateUser, type Language, type UserChange } from '../../server/users.ts';
+import {
+  addUser,
+  LANGUAGES,
+  listUsers,
+  resetPassword,
+  updateUser,
+  type Language,
+  type UserChange,
+} from '../../server/users.ts';
+import type { Workspace } from '../../workspace/workspace.ts';
 import { formatTable, printJson, UserError, withCommonOptions } from '../output.ts';
 
 type Opts = { workspace?: string; json?: boolean; user?: string };
@@ -106,9 +115,8 @@ export function register(program: Command): void {
   change('set-password <name>', 'reset the password of an account (ends its sessions)')
     .option('--password <password>', 'new password (10+ characters); default: a random one, printed once')
     .action(async (name: string, opts: Opts & { password?: string }) => {
-      const password = opts.password ?? generatePassword();
-      await update(opts, name, 'users.password', { password });
-      if (!opts.password && !opts.json) console.log(`Password (shown once): ${password}`);
+      const c = await update(opts, name, 'users.password', (ws) => resetPassword(ws, name, opts.password));
+      if (c.generated && !opts.json) console.log(`Password (shown once): ${c.password}`);
     });
 
   change('disable <name>', 'disable an account (ends its sessions)').action(async (name: string, opts: Opts) => {
@@ -135,16 +143,16 @@ export function register(program: Command): void {
   });
 }
 
-async function update(
+async function update<C extends UserChange>(
   opts: Opts,
   name: string,
   action: string,
-  patch: Parameters<typeof updateUser>[2],
-): Promise<void> {
-  await withWorkspace(opts.workspace, async (ws) => {
+  patch: Parameters<typeof updateUser>[2] | ((ws: Workspace) => Promise<C>),
+): Promise<C> {
+  return withWorkspace(opts.workspace, async (ws) => {
     const c = await asUserError(
       ws.transaction(async () => {
-        const c = await updateUser(ws, name, patch);
+        const c = typeof patch === 'function' ? await patch(ws) : ((await updateUser(ws, name, patch)) as C);
         await recordChange(ws, {
           actor: cliActor(opts.user),
           action,
@@ -157,9 +165,13 @@ async function update(
         return c;
       }),
     );
-    if (opts.json) return printJson(c.user);
-    console.log(
-      `User '${name}': roles ${c.user.roles.join(', ')}, unit ${c.user.unit_id}${c.user.disabled ? ', disabled' : ''}.`,
-    );
+    // A generated password is shown once, in the JSON too.
+    const shown = 'generated' in c && c.generated ? { password: (c as { password?: string }).password } : {};
+    if (opts.json) printJson({ ...c.user, ...shown });
+    else
+      console.log(
+        `User '${name}': roles ${c.user.roles.join(', ')}, unit ${c.user.unit_id}${c.user.disabled ? ', disabled' : ''}.`,
+      );
+    return c;
   });
 }

@@ -1,6 +1,7 @@
 // Backtest of the selectivity score: everything (profiles, unit-value norms, weights, level thresholds)
 // is fitted on labelled lines of the training period (and optionally a later validation period), then
 // the test period's lines are ranked and their findings counted. Test labels are read only by the metrics.
+import { DomainError } from '../../errors/index.ts';
 import type { Workspace } from '../../workspace/workspace.ts';
 import type { SelectivityConfig } from '../selectivity/config.ts';
 import { fitModelKeeping, scoreLines, type SelectivityModel } from '../selectivity/model.ts';
@@ -33,7 +34,7 @@ export interface BacktestResult {
   operators: RankingMetrics;
 }
 
-export class BacktestError extends Error {}
+export class BacktestError extends DomainError {}
 
 const ISO = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -72,18 +73,31 @@ export function checkPeriods(o: BacktestOptions): void {
     throw new BacktestError(`--test-until ${o.testUntil} is before --test-from ${o.testFrom}`);
 }
 
-export async function runBacktest(ws: Workspace, cfg: SelectivityConfig, o: BacktestOptions): Promise<BacktestResult> {
+/** Phases of a backtest, for a progress display (a job of the server). */
+export interface BacktestProgress {
+  phase(label: 'fitting' | 'scoring' | 'evaluating'): void;
+}
+
+export async function runBacktest(
+  ws: Workspace,
+  cfg: SelectivityConfig,
+  o: BacktestOptions,
+  progress?: BacktestProgress,
+): Promise<BacktestResult> {
   checkPeriods(o);
   const validation = o.validFrom && o.validUntil ? { from: o.validFrom, until: o.validUntil } : undefined;
+  progress?.phase('fitting');
   const { model, kept } = await fitModelKeeping(ws, cfg, {
     history: { from: o.trainFrom, until: o.trainUntil },
     validation,
   });
+  progress?.phase('scoring');
   const s = await scoreLines(ws, cfg, model, { from: o.testFrom, until: o.testUntil }, kept);
   // The test lines scored once, narrow (what the metrics read); then operators: probability of at least one finding
   // over their test lines, level = their highest line level.
   const linesSql = backtestLinesSql(cfg);
   await ws.run(linesSql, await bindSpec(ws, linesSql));
+  progress?.phase('evaluating');
   const labelled = Number(await ws.scalar('SELECT count(*) FROM bt_lines WHERE y IS NOT NULL'));
   if (labelled === 0)
     throw new BacktestError(

@@ -2,6 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { EFFECT_DESIGNS } from './design.ts';
+
+const bounds = z
+  .array(z.number().min(0).max(1))
+  .min(1)
+  .refine((a) => a[0] === 0 && a.every((v, i) => i === 0 || v > a[i - 1]), 'expected ascending bounds starting at 0');
 
 const schema = z.object({
   windows: z.object({
@@ -11,16 +17,11 @@ const schema = z.object({
   }),
   eligibility: z.object({ min_inspected_pre: z.number().int().min(1), min_inspected_post: z.number().int().min(1) }),
   matching: z.object({
-    pre_rate_bands: z
-      .array(z.number().min(0).max(1))
-      .min(1)
-      .refine(
-        (a) => a[0] === 0 && a.every((v, i) => i === 0 || v > a[i - 1]),
-        'expected ascending bounds starting at 0',
-      ),
+    pre_rate_bands: bounds,
+    posterior_bands: bounds,
     size_large: z.number().positive(),
     size_medium: z.number().positive(),
-    pre_rate_source: z.enum(['full', 'split']),
+    design: z.enum(EFFECT_DESIGNS),
     weighting: z.enum(['operators', 'lines']),
   }),
   bootstrap: z.object({ reps: z.number().int().min(100), seed: z.number().int(), level: z.number().gt(0).lt(1) }),

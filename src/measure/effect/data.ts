@@ -131,16 +131,20 @@ export interface OperatorOutcomes {
   pre1_f: number;
   pre2_n: number;
   pre2_f: number;
+  past_n: number;
+  past_f: number;
+  past_amt: number; // the whole pre-treatment record [seg_start, start), for the posterior design
   post_n: number;
   post_f: number;
   post_amt: number;
 }
 
 /**
- * Per-operator inspected lines, findings and amounts reassessed before (matching and baseline halves,
- * and the baseline half split in time for the placebo test) and after the start, for the treated and for the candidate controls: operators with no
- * treatment of any kind active during the windows. Only operators with enough inspected lines on both
- * sides are returned. An inspected line is inspected = true or finding = true.
+ * Per-operator inspected lines, findings and amounts reassessed before (matching and baseline halves, the
+ * baseline half split in time for the placebo test, and the whole record since seg_start) and after the start, for
+ * the treated and for the candidate controls: operators with no treatment of any kind active during the windows.
+ * Only operators with enough inspected lines on both sides are returned (before: in the pre-period, or in the whole
+ * record for the posterior design). An inspected line is inspected = true or finding = true.
  */
 export async function operatorOutcomes(
   ws: Workspace,
@@ -148,29 +152,42 @@ export async function operatorOutcomes(
   w: Windows,
   e: EffectConfig['eligibility'],
   split: boolean,
+  posterior = false,
 ): Promise<{ rows: OperatorOutcomes[]; excludedOtherTreatment: number }> {
-  const p = { t: treatment, pre_start: w.pre_start, mid: w.mid, start: w.start, post_end: w.post_end, split };
+  const p = {
+    t: treatment,
+    seg_start: w.seg_start,
+    pre_start: w.pre_start,
+    mid: w.mid,
+    start: w.start,
+    post_end: w.post_end,
+    split,
+  };
+  const pre = `date >= $pre_start::DATE AND date < $start::DATE`;
   await ws.run(
     `CREATE OR REPLACE TEMP TABLE eff_ops AS
      WITH l AS NOT MATERIALIZED (
        SELECT operator_id, date, coalesce(inspected, false) OR coalesce(finding, false) AS insp,
          coalesce(finding, false) AS fnd, coalesce(amount_reassessed, 0) AS amt,
          CASE WHEN $split THEN ${BASELINE_HALF('declaration_id')} ELSE true END AS b
-       FROM declaration_lines WHERE date >= $pre_start::DATE AND date < $post_end::DATE),
+       FROM declaration_lines WHERE date >= least($pre_start::DATE, $seg_start::DATE) AND date < $post_end::DATE),
      tr AS NOT MATERIALIZED (SELECT DISTINCT operator_id FROM treatments_applied WHERE treatment = $t),
      other AS NOT MATERIALIZED (
        SELECT DISTINCT operator_id FROM treatments_applied
        WHERE treatment <> $t AND start_date < $post_end::DATE AND (end_date IS NULL OR end_date >= $pre_start::DATE))
      SELECT l.operator_id, tr.operator_id IS NOT NULL AS treated, other.operator_id IS NOT NULL AS other_treatment,
-       count(*) FILTER (WHERE insp AND date < $start::DATE AND (NOT $split OR NOT b)) AS match_n,
-       count(*) FILTER (WHERE fnd AND insp AND date < $start::DATE AND (NOT $split OR NOT b)) AS match_f,
-       count(*) FILTER (WHERE insp AND date < $start::DATE AND b) AS pre_n,
-       count(*) FILTER (WHERE fnd AND insp AND date < $start::DATE AND b) AS pre_f,
-       coalesce(sum(amt) FILTER (WHERE insp AND date < $start::DATE AND b), 0) AS pre_amt,
-       count(*) FILTER (WHERE insp AND date < $mid::DATE AND b) AS pre1_n,
-       count(*) FILTER (WHERE fnd AND insp AND date < $mid::DATE AND b) AS pre1_f,
+       count(*) FILTER (WHERE insp AND ${pre} AND (NOT $split OR NOT b)) AS match_n,
+       count(*) FILTER (WHERE fnd AND insp AND ${pre} AND (NOT $split OR NOT b)) AS match_f,
+       count(*) FILTER (WHERE insp AND ${pre} AND b) AS pre_n,
+       count(*) FILTER (WHERE fnd AND insp AND ${pre} AND b) AS pre_f,
+       coalesce(sum(amt) FILTER (WHERE insp AND ${pre} AND b), 0) AS pre_amt,
+       count(*) FILTER (WHERE insp AND date >= $pre_start::DATE AND date < $mid::DATE AND b) AS pre1_n,
+       count(*) FILTER (WHERE fnd AND insp AND date >= $pre_start::DATE AND date < $mid::DATE AND b) AS pre1_f,
        count(*) FILTER (WHERE insp AND date >= $mid::DATE AND date < $start::DATE AND b) AS pre2_n,
        count(*) FILTER (WHERE fnd AND insp AND date >= $mid::DATE AND date < $start::DATE AND b) AS pre2_f,
+       count(*) FILTER (WHERE insp AND date >= $seg_start::DATE AND date < $start::DATE) AS past_n,
+       count(*) FILTER (WHERE fnd AND insp AND date >= $seg_start::DATE AND date < $start::DATE) AS past_f,
+       coalesce(sum(amt) FILTER (WHERE insp AND date >= $seg_start::DATE AND date < $start::DATE), 0) AS past_amt,
        count(*) FILTER (WHERE insp AND date >= $start::DATE) AS post_n,
        count(*) FILTER (WHERE fnd AND insp AND date >= $start::DATE) AS post_f,
        coalesce(sum(amt) FILTER (WHERE insp AND date >= $start::DATE), 0) AS post_amt
@@ -181,11 +198,12 @@ export async function operatorOutcomes(
   const excluded = await ws.scalar<number>(`SELECT count(*) FROM eff_ops WHERE other_treatment AND NOT treated`);
   const rows = await ws.all<OperatorOutcomes>(
     `SELECT o.operator_id, o.treated, coalesce(s.size_segment, 'small') AS size_segment, coalesce(s.risk_level, 'low') AS risk_level,
-       match_n, match_f, pre_n, pre_f, pre_amt, pre1_n, pre1_f, pre2_n, pre2_f, post_n, post_f, post_amt
+       match_n, match_f, pre_n, pre_f, pre_amt, pre1_n, pre1_f, pre2_n, pre2_f, past_n, past_f, past_amt, post_n, post_f, post_amt
      FROM eff_ops o LEFT JOIN eff_seg s USING (operator_id)
-     WHERE (o.treated OR NOT o.other_treatment) AND pre_n >= $min_pre AND post_n >= $min_post
+     WHERE (o.treated OR NOT o.other_treatment) AND (CASE WHEN $posterior THEN past_n ELSE pre_n END) >= $min_pre
+       AND post_n >= $min_post
      ORDER BY o.operator_id`,
-    { min_pre: e.min_inspected_pre, min_post: e.min_inspected_post },
+    { min_pre: e.min_inspected_pre, min_post: e.min_inspected_post, posterior },
   );
   return { rows, excludedOtherTreatment: Number(excluded) };
 }
@@ -196,16 +214,23 @@ export interface TrendRow {
   treated_inspected: number;
   treated_rate: number | null;
   control_inspected: number;
+  /** Matched controls' rate reweighted to the treated's strata. */
   control_rate: number | null;
 }
 
-/** Pooled finding rate of inspected lines per quarter for the matched treated and matched controls. */
+/**
+ * Finding rate of inspected lines per quarter for the matched treated (pooled) and the matched controls, reweighted
+ * to the treated: within each stratum the controls' pooled rate, then averaged over strata with the treated's
+ * weight (tw), so the control line is what the treated would show with the controls' rates — not the raw pool.
+ */
 export async function quarterlyTrends(
   ws: Workspace,
-  matched: { operator_id: string; treated: boolean }[],
+  matched: { operator_id: string; treated: boolean; stratum: string; tw: number }[],
   w: Windows,
 ): Promise<TrendRow[]> {
-  await ws.run(`CREATE OR REPLACE TEMP TABLE eff_units (operator_id VARCHAR, treated BOOLEAN)`);
+  await ws.run(
+    `CREATE OR REPLACE TEMP TABLE eff_units (operator_id VARCHAR, treated BOOLEAN, stratum VARCHAR, tw DOUBLE)`,
+  );
   const CHUNK = 500;
   for (let i = 0; i < matched.length; i += CHUNK) {
     const part = matched.slice(i, i + CHUNK);
@@ -213,21 +238,28 @@ export async function quarterlyTrends(
     const values = part.map((u, k) => {
       params[`o${k}`] = u.operator_id;
       params[`t${k}`] = u.treated;
-      return `($o${k}, $t${k})`;
+      params[`s${k}`] = u.stratum;
+      params[`w${k}`] = u.tw;
+      return `($o${k}, $t${k}, $s${k}, $w${k})`;
     });
     await ws.run(`INSERT INTO eff_units VALUES ${values.join(', ')}`, params);
   }
   return ws.all<TrendRow>(
     `WITH l AS NOT MATERIALIZED (
-       SELECT date_trunc('quarter', date)::DATE AS q, u.treated, coalesce(finding, false) AS fnd
+       SELECT date_trunc('quarter', date)::DATE AS q, u.treated, u.stratum, u.tw, coalesce(finding, false) AS fnd
        FROM declaration_lines d JOIN eff_units u USING (operator_id)
-       WHERE date >= $pre_start::DATE AND date < $post_end::DATE AND (coalesce(inspected, false) OR coalesce(finding, false)))
-     SELECT strftime(q, '%Y') || '-Q' || quarter(q) AS quarter, CASE WHEN q + INTERVAL 3 MONTH <= $start::DATE THEN 'pre' WHEN q >= $start::DATE THEN 'post' ELSE 'mixed' END AS phase,
-       count(*) FILTER (WHERE treated) AS treated_inspected,
-       count(*) FILTER (WHERE treated AND fnd) / nullif(count(*) FILTER (WHERE treated), 0) AS treated_rate,
-       count(*) FILTER (WHERE NOT treated) AS control_inspected,
-       count(*) FILTER (WHERE NOT treated AND fnd) / nullif(count(*) FILTER (WHERE NOT treated), 0) AS control_rate
-     FROM l GROUP BY q ORDER BY q`,
+       WHERE date >= $pre_start::DATE AND date < $post_end::DATE AND (coalesce(inspected, false) OR coalesce(finding, false))),
+     c AS (SELECT q, stratum, any_value(tw) AS tw, count(*) AS n, count(*) FILTER (WHERE fnd) AS f
+           FROM l WHERE NOT treated GROUP BY q, stratum),
+     cq AS (SELECT q, sum(n) AS control_inspected, sum(tw * f / n) / sum(tw) AS control_rate FROM c GROUP BY q),
+     tq AS (SELECT q, count(*) AS treated_inspected, count(*) FILTER (WHERE fnd) / count(*) AS treated_rate
+            FROM l WHERE treated GROUP BY q),
+     qs AS (SELECT q FROM cq UNION SELECT q FROM tq)
+     SELECT strftime(qs.q, '%Y') || '-Q' || quarter(qs.q) AS quarter,
+       CASE WHEN qs.q + INTERVAL 3 MONTH <= $start::DATE THEN 'pre' WHEN qs.q >= $start::DATE THEN 'post' ELSE 'mixed' END AS phase,
+       coalesce(tq.treated_inspected, 0) AS treated_inspected, tq.treated_rate,
+       coalesce(cq.control_inspected, 0) AS control_inspected, cq.control_rate
+     FROM qs LEFT JOIN tq USING (q) LEFT JOIN cq USING (q) ORDER BY qs.q`,
     { pre_start: w.pre_start, post_end: w.post_end, start: w.start },
   );
 }

@@ -1,10 +1,14 @@
-// Effect of a treatment: difference-in-differences of treated operators against matched untreated
-// ones (size segment × risk level × pre-period finding-rate band, all from pre-treatment data), with a
-// stratified bootstrap confidence interval over operators, quarterly trends and a placebo pre-trend test.
-// The API shared by `cip effect`, the server and the UI.
+// Effect of a treatment: difference-in-differences of treated operators against matched untreated ones, with a
+// stratified bootstrap confidence interval over operators, quarterly trends of the matched groups and a placebo
+// pre-trend test. The default design (posterior baseline, design.ts) stays right when the treated were picked for
+// their recorded findings; `full` and `split` are the alternatives. Refused when the lines do not say which were
+// inspected. The API shared by `cip effect`, the server and the UI.
+import { DomainError } from '../../errors/index.ts';
 import type { Workspace } from '../../workspace/workspace.ts';
+import { MessageCatalogue, type Message } from '../../i18n/messages.ts';
 import { effectDefaults, type EffectConfig } from './config.ts';
-import { bandOf, bootstrapAtt, didEstimate, type BootstrapResult, type Unit } from './did.ts';
+import { bootstrapAtt, didEstimate, type BootstrapResult, type Unit } from './did.ts';
+import { designUnits, EFFECT_DESIGNS, type EffectDesign } from './design.ts';
 import {
   dataRange,
   dropEffectTables,
@@ -15,15 +19,18 @@ import {
   treatedOperators,
   treatmentNames,
   windows,
-  type OperatorOutcomes,
   type TrendRow,
   type Windows,
 } from './data.ts';
 
 export { didEstimate, bootstrapAtt, seededRandom, quantileSorted, bandOf, type Unit, type DidEstimate } from './did.ts';
 export { effectDefaults, type EffectConfig } from './config.ts';
+export { EFFECT_DESIGNS, fitBetaPrior, posteriorMean, type EffectDesign } from './design.ts';
 
-export class EffectInputError extends Error {}
+/** The effect context's sentences (messages.yaml). */
+export const EFFECT_TEXT = new MessageCatalogue(new URL('./messages.yaml', import.meta.url));
+
+export class EffectInputError extends DomainError {}
 
 export interface EffectOptions {
   treatment: string;
@@ -33,10 +40,14 @@ export interface EffectOptions {
   postMonths?: number;
   reps?: number;
   seed?: number;
-  /** Where the pre-period rate used for matching comes from (default in matching.yaml). */
+  /** What the treated are compared on (default in matching.yaml: posterior). */
+  design?: EffectDesign;
+  /** @deprecated the design full or split (before designs had a name). */
   preRate?: 'full' | 'split';
   /** How operators are weighted (default in matching.yaml). */
   weighting?: 'operators' | 'lines';
+  /** Language of the sentences (design, outcomes, warnings); default English. */
+  lang?: string;
 }
 
 export interface OutcomeEffect {
@@ -60,10 +71,12 @@ export interface OutcomeEffect {
 export interface EffectReport {
   treatment: string;
   windows: Windows & { pre_end: string };
+  /** Which design was used and why, for people. */
+  design: { name: EffectDesign; explanation: Message };
   matching: {
     on: string[];
-    pre_rate_bands: number[];
-    pre_rate_source: 'full' | 'split';
+    bands: number[];
+    design: EffectDesign;
     weighting: 'operators' | 'lines';
     segmentation: string;
   };
@@ -76,16 +89,22 @@ export interface EffectReport {
     controls_matched: number;
     controls_excluded_other_treatment: number;
     strata: number;
+    /** Raw finding rate of inspected lines over the whole record before the start (selection diagnostic). */
+    treated_past_rate: number | null;
+    controls_past_rate: number | null;
   };
   outcomes: OutcomeEffect[];
   placebo: { did: number; ci_low: number; ci_high: number; treated: number; controls: number } | null;
+  /** Matched treated, and matched controls reweighted to the treated's strata, per quarter. */
   trends: TrendRow[];
   bootstrap: { reps: number; seed: number; level: number; unit: string };
-  warnings: string[];
+  warnings: Message[];
 }
 
 export async function estimateEffect(ws: Workspace, opts: EffectOptions): Promise<EffectReport> {
   const cfg: EffectConfig = effectDefaults();
+  const lang = opts.lang ?? 'en';
+  const say = (key: string, params: Record<string, string | number> = {}) => EFFECT_TEXT.message(key, params, lang);
   const win = {
     ...cfg.windows,
     pre_months: opts.preMonths ?? cfg.windows.pre_months,
@@ -94,7 +113,11 @@ export async function estimateEffect(ws: Workspace, opts: EffectOptions): Promis
   const reps = opts.reps ?? cfg.bootstrap.reps;
   const seed = opts.seed ?? cfg.bootstrap.seed;
   const level = cfg.bootstrap.level;
-  const warnings: string[] = [];
+  const design: EffectDesign = opts.design ?? opts.preRate ?? cfg.matching.design;
+  if (!(EFFECT_DESIGNS as readonly string[]).includes(design))
+    throw new EffectInputError(`unknown design '${design}'; expected one of ${EFFECT_DESIGNS.join(', ')}`);
+  const warnings: Message[] = [];
+  await assertOutcomesKnown(ws);
 
   const treated = await treatedOperators(ws, opts.treatment);
   if (treated.length === 0) {
@@ -109,72 +132,59 @@ export async function estimateEffect(ws: Workspace, opts: EffectOptions): Promis
   const starts = treated.map((t) => t.start).sort();
   const start = opts.start ?? starts[0];
   const spread = (Date.parse(starts.at(-1)!) - Date.parse(starts[0])) / 86_400_000;
-  if (!opts.start && spread > cfg.warnings.staggered_days) {
-    warnings.push(
-      `treatment starts are staggered over ${spread} days (${starts[0]} to ${starts.at(-1)}); the earliest start is used for every operator, which dilutes the effect of late starters`,
-    );
-  }
+  if (!opts.start && spread > cfg.warnings.staggered_days)
+    warnings.push(say('warning.staggered', { days: spread, first: starts[0], last: starts.at(-1)! }));
   const w = await windows(ws, start, win);
   const range = await dataRange(ws);
   if (range.first && range.first > w.pre_start)
-    warnings.push(
-      `data start on ${range.first}, after the pre-period start ${w.pre_start}: the pre-period is shorter than ${win.pre_months} months`,
-    );
+    warnings.push(say('warning.data_start', { first: range.first, pre_start: w.pre_start, months: win.pre_months }));
   if (range.last && range.last < dayBefore(w.post_end))
     warnings.push(
-      `data end on ${range.last}, before the post-period end ${dayBefore(w.post_end)}: the post-period is shorter than ${win.post_months} months`,
+      say('warning.data_end', { last: range.last, post_end: dayBefore(w.post_end), months: win.post_months }),
     );
 
   try {
-    const split = (opts.preRate ?? cfg.matching.pre_rate_source) === 'split';
+    const split = design === 'split';
     // The GRI's risk levels are used only when computed before the start (no post-treatment leakage) and
     // when matching on the full record (split mode keeps the baseline half out of every matching variable).
     const griEnd = split ? null : await griSegmentsBefore(ws, w.start);
     if (!griEnd) await preTreatmentSegments(ws, w, cfg.matching, split);
-    const { rows, excludedOtherTreatment } = await operatorOutcomes(ws, opts.treatment, w, cfg.eligibility, split);
-    const bands = cfg.matching.pre_rate_bands;
-    const stratum = (r: OperatorOutcomes) =>
-      `${r.size_segment}|${r.risk_level}|${r.match_n > 0 ? bandOf(r.match_f / r.match_n, bands) : 'none'}`;
+    const { rows, excludedOtherTreatment } = await operatorOutcomes(
+      ws,
+      opts.treatment,
+      w,
+      cfg.eligibility,
+      split,
+      design === 'posterior',
+    );
     const weighting = opts.weighting ?? cfg.matching.weighting;
-    // lines: an operator counts by the harmonic mean of its inspected lines before and after (the weight
-    // that minimises the variance of its rate change); operators: each counts once.
-    const weight = (r: OperatorOutcomes) => (weighting === 'lines' ? 2 / (1 / r.pre_n + 1 / r.post_n) : 1);
-    const rate: Unit[] = rows.map((r) => ({
-      id: r.operator_id,
-      treated: r.treated,
-      stratum: stratum(r),
-      y0: r.pre_f / r.pre_n,
-      y1: r.post_f / r.post_n,
-      w: weight(r),
-    }));
-    const amount: Unit[] = rows.map((r) => ({
-      id: r.operator_id,
-      treated: r.treated,
-      stratum: stratum(r),
-      y0: r.pre_amt / r.pre_n,
-      y1: r.post_amt / r.post_n,
-      w: weight(r),
-    }));
+    const bands = design === 'posterior' ? cfg.matching.posterior_bands : cfg.matching.pre_rate_bands;
+    const units = designUnits(
+      rows,
+      design,
+      { pre_rate: cfg.matching.pre_rate_bands, posterior: cfg.matching.posterior_bands },
+      weighting,
+    );
 
-    const est = didEstimate(rate);
+    const est = didEstimate(units.rate);
     const eligibleT = rows.filter((r) => r.treated).length;
     const eligibleC = rows.length - eligibleT;
     if (!est) {
       throw new EffectInputError(
         `no treated operator has a comparable untreated operator: ${eligibleT} treated and ${eligibleC} untreated operators have at least ` +
-          `${cfg.eligibility.min_inspected_pre} inspected lines before ${w.start} and ${cfg.eligibility.min_inspected_post} from it on, but no stratum (size × risk level × pre-rate band) holds both`,
+          `${cfg.eligibility.min_inspected_pre} inspected lines before ${w.start} and ${cfg.eligibility.min_inspected_post} from it on, but no stratum (size × risk level × rate band) holds both`,
       );
     }
     const outcomes: OutcomeEffect[] = [];
-    for (const [outcome, units, description] of [
-      ['finding_rate', rate, 'share of inspected lines with a finding'],
-      ['reassessed_per_line', amount, 'amount reassessed per inspected line'],
+    for (const [outcome, us] of [
+      ['finding_rate', units.rate],
+      ['reassessed_per_line', units.amount],
     ] as const) {
-      const e = didEstimate(units)!;
-      const b = bootstrapAtt(units, reps, seed, level)!;
+      const e = didEstimate(us)!;
+      const b = bootstrapAtt(us, reps, seed, level)!;
       outcomes.push({
         outcome,
-        description,
+        description: say(`outcome.${outcome}`).text,
         treated_pre: e.treated_pre,
         treated_post: e.treated_post,
         control_pre: e.control_pre,
@@ -189,19 +199,9 @@ export async function estimateEffect(ws: Workspace, opts: EffectOptions): Promis
       });
     }
 
-    // Placebo: the same estimator between the two halves of the pre-period; should be ≈ 0.
-    const placeboUnits: Unit[] = rows
-      .filter((r) => r.pre1_n > 0 && r.pre2_n > 0)
-      .map((r) => ({
-        id: r.operator_id,
-        treated: r.treated,
-        stratum: stratum(r),
-        y0: r.pre1_f / r.pre1_n,
-        y1: r.pre2_f / r.pre2_n,
-        w: weighting === 'lines' ? 2 / (1 / r.pre1_n + 1 / r.pre2_n) : 1,
-      }));
-    const pe = didEstimate(placeboUnits);
-    const pb: BootstrapResult | null = pe ? bootstrapAtt(placeboUnits, reps, seed + 1, level) : null;
+    // Placebo: the same comparison between the two halves of the pre-period; should be ≈ 0.
+    const pe = didEstimate(units.placebo);
+    const pb: BootstrapResult | null = pe ? bootstrapAtt(units.placebo, reps, seed + 1, level) : null;
     const placebo =
       pe && pb
         ? {
@@ -212,42 +212,60 @@ export async function estimateEffect(ws: Workspace, opts: EffectOptions): Promis
             controls: pe.controls_matched,
           }
         : null;
-    if (!placebo)
-      warnings.push('pre-trend test not possible: too few operators inspected in both halves of the pre-period');
-    else if (placebo.ci_low > 0 || placebo.ci_high < 0) {
+    if (!placebo) warnings.push(say('warning.no_placebo'));
+    else if (placebo.ci_low > 0 || placebo.ci_high < 0)
       warnings.push(
-        `pre-treatment trends diverge: between the two halves of the pre-period the treated changed by ${pp(placebo.did)} more than the controls ` +
-          `(${Math.round(level * 100)}% CI ${pp(placebo.ci_low)} to ${pp(placebo.ci_high)}); the parallel-trends assumption is doubtful`,
+        say('warning.pretrend', {
+          did: pp(placebo.did),
+          level: Math.round(level * 100),
+          low: pp(placebo.ci_low),
+          high: pp(placebo.ci_high),
+        }),
       );
-    }
-    if (est.treated_matched < cfg.warnings.min_group || est.controls_matched < cfg.warnings.min_group) {
+    if (est.treated_matched < cfg.warnings.min_group || est.controls_matched < cfg.warnings.min_group)
       warnings.push(
-        `groups too small: ${est.treated_matched} treated and ${est.controls_matched} control operators matched (fewer than ${cfg.warnings.min_group}); the interval is unreliable`,
+        say('warning.small_groups', {
+          treated: est.treated_matched,
+          controls: est.controls_matched,
+          min: cfg.warnings.min_group,
+        }),
       );
-    }
-    const matchedStrata = new Set(rate.filter((u) => u.treated).map((u) => u.stratum));
-    const withControls = new Set(rate.filter((u) => !u.treated && matchedStrata.has(u.stratum)).map((u) => u.stratum));
-    const matchedUnits = rate.filter((u) => withControls.has(u.stratum));
     const unmatched = eligibleT - est.treated_matched;
-    if (unmatched > 0)
-      warnings.push(`${unmatched} eligible treated operator(s) had no comparable untreated operator and were left out`);
-    if (treated.length > eligibleT)
-      warnings.push(
-        `${treated.length - eligibleT} treated operator(s) had too few inspected lines before or after the start and were left out`,
-      );
+    if (unmatched > 0) warnings.push(say('warning.unmatched', { n: unmatched }));
+    if (treated.length > eligibleT) warnings.push(say('warning.few_inspected', { n: treated.length - eligibleT }));
 
-    const trends = await quarterlyTrends(
-      ws,
-      matchedUnits.map((u) => ({ operator_id: u.id, treated: u.treated })),
-      w,
-    );
+    // Selection diagnostic: the raw record of the eligible treated against the eligible untreated.
+    const pastRate = (t: boolean) => {
+      const g = rows.filter((r) => r.treated === t);
+      const n = g.reduce((a, r) => a + r.past_n, 0);
+      return n > 0 ? g.reduce((a, r) => a + r.past_f, 0) / n : null;
+    };
+    const tRate = pastRate(true);
+    const cRate = pastRate(false);
+    const rateText = (x: number | null) => (x === null ? 'n/a' : `${(100 * x).toFixed(1)}%`);
+    const picked = tRate !== null && cRate !== null && tRate > 1.25 * cRate;
+    const selection =
+      design === 'posterior'
+        ? say(picked ? 'selection.record' : 'selection.similar', {
+            treated_rate: rateText(tRate),
+            control_rate: rateText(cRate),
+          }).text
+        : '';
+    const explanation = say(`design.${design}`, {
+      seg_start: w.seg_start,
+      pre_months: win.pre_months,
+      selection,
+    });
+
+    const trends = await quarterlyTrends(ws, matchedWithWeights(units.rate), w);
     return {
       treatment: opts.treatment,
       windows: { ...w, pre_end: dayBefore(w.start) },
+      design: { name: design, explanation },
       matching: {
-        on: ['size_segment', 'risk_level', 'pre_rate_band'],
-        pre_rate_bands: bands,
-        pre_rate_source: split ? 'split' : 'full',
+        on: ['size_segment', 'risk_level', design === 'posterior' ? 'expected_rate_band' : 'pre_rate_band'],
+        bands,
+        design,
         weighting,
         segmentation: griEnd
           ? `size segment and risk level of the latest GRI run (window ending ${griEnd}, before the start)`
@@ -262,6 +280,8 @@ export async function estimateEffect(ws: Workspace, opts: EffectOptions): Promis
         controls_matched: est.controls_matched,
         controls_excluded_other_treatment: excludedOtherTreatment,
         strata: est.strata,
+        treated_past_rate: tRate,
+        controls_past_rate: cRate,
       },
       outcomes,
       placebo,
@@ -277,6 +297,38 @@ export async function estimateEffect(ws: Workspace, opts: EffectOptions): Promis
   } finally {
     await dropEffectTables(ws);
   }
+}
+
+/**
+ * The lines must say which were inspected and what was found: otherwise the only "inspected" lines would be those
+ * with a finding and every finding rate would read 100 % (or 0). Refused, naming the field to map.
+ */
+async function assertOutcomesKnown(ws: Workspace): Promise<void> {
+  const c = (await ws.one<{ lines: number; inspected: number; finding: number }>(
+    `SELECT count(*) AS lines, count(inspected) AS inspected, count(finding) AS finding FROM declaration_lines`,
+  ))!;
+  if (Number(c.lines) === 0) throw new EffectInputError('no declaration lines: import declarations first');
+  if (Number(c.inspected) === 0)
+    throw new EffectInputError(
+      'the declaration lines do not say which were inspected (field inspected is empty in every line), so no finding ' +
+        'rate can be measured: map inspected in the mapping, or derive it from the channel ' +
+        '(inspected: { derive: from_channel }), and import the declarations again',
+    );
+  if (Number(c.finding) === 0)
+    throw new EffectInputError(
+      'the declaration lines do not say what inspections found (field finding is empty in every line): map finding ' +
+        'in the mapping (cip mapping suggest FILE --kind declarations) and import the declarations again',
+    );
+}
+
+/** Matched units with, for each, the treated weight of its stratum (controls are reweighted to it in the trends). */
+function matchedWithWeights(units: Unit[]): { operator_id: string; treated: boolean; stratum: string; tw: number }[] {
+  const tw = new Map<string, number>();
+  for (const u of units) if (u.treated) tw.set(u.stratum, (tw.get(u.stratum) ?? 0) + (u.w ?? 1));
+  const withControls = new Set(units.filter((u) => !u.treated && tw.has(u.stratum)).map((u) => u.stratum));
+  return units
+    .filter((u) => withControls.has(u.stratum))
+    .map((u) => ({ operator_id: u.id, treated: u.treated, stratum: u.stratum, tw: tw.get(u.stratum)! }));
 }
 
 function dayBefore(iso: string): string {

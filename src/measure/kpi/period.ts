@@ -1,4 +1,6 @@
 // Reporting periods: calendar month, quarter or year, identified by their first day (YYYY-MM-DD).
+import { DomainError } from '../../errors/index.ts';
+
 export const PERIODS = ['month', 'quarter', 'year'] as const;
 export type PeriodUnit = (typeof PERIODS)[number];
 
@@ -26,10 +28,20 @@ export function periodLabel(start: string, unit: PeriodUnit): string {
   return `${start.slice(0, 4)}-Q${Math.floor((Number(start.slice(5, 7)) - 1) / 3) + 1}`;
 }
 
+/** A report never lays out more periods than this (50 years of months): a stray date must not make it run away. */
+export const MAX_PERIODS = 600;
+
 /** Every period from the one holding `first` to the one holding `last`, with no gaps. */
 export function periodSpine(first: string, last: string, unit: PeriodUnit): string[] {
   const end = periodStart(last, unit);
   const out: string[] = [];
-  for (let p = periodStart(first, unit); p <= end; p = nextPeriod(p, unit)) out.push(p);
+  for (let p = periodStart(first, unit); p <= end; p = nextPeriod(p, unit)) {
+    if (out.length === MAX_PERIODS) {
+      throw new DomainError(
+        `${first} to ${last} spans more than ${MAX_PERIODS} ${unit}s; choose a shorter window (from/to) or a longer period`,
+      );
+    }
+    out.push(p);
+  }
   return out;
 }

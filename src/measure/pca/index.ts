@@ -1,11 +1,13 @@
 // The annual post-clearance-audit (PCA) plan: candidates ranked by GRI and value at risk, favouring
 // operators without control (no audit, no inspected line) in the window. Shared by CLI, server and UI.
+import { DomainError } from '../../errors/index.ts';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import type { Workspace } from '../../workspace/workspace.ts';
+import { csvLine } from '../../exports/cells.ts';
 
-export class PcaPlanError extends Error {}
+export class PcaPlanError extends DomainError {}
 
 const LEVEL_ORDER = ['low', 'medium', 'high'] as const;
 const configSchema = z.object({
@@ -205,9 +207,6 @@ export function pcaPlanCsv(plan: PcaPlan): string {
     'priority',
     'reasons',
   ] as const;
-  const cell = (v: unknown) => {
-    const s = v === null || v === undefined ? '' : Array.isArray(v) ? v.join(' | ') : String(v);
-    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return [cols.join(','), ...plan.candidates.map((c) => cols.map((k) => cell(c[k])).join(','))].join('\r\n') + '\r\n';
+  const cell = (v: unknown) => (Array.isArray(v) ? v.join(' | ') : v);
+  return [csvLine(cols), ...plan.candidates.map((c) => csvLine(cols.map((k) => cell(c[k]))))].join('\r\n') + '\r\n';
 }

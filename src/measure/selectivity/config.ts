@@ -1,5 +1,6 @@
 // The factor configuration of the selectivity score: a YAML data file (factors.default.yaml or the
 // user's own), validated here and turned into SQL key expressions from a fixed vocabulary — never raw SQL.
+import { DomainError } from '../../errors/index.ts';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,7 +47,7 @@ export type Lang = 'en' | 'es' | 'fr' | 'pt';
 
 export const DEFAULT_CONFIG_FILE = join(dirname(fileURLToPath(import.meta.url)), 'factors.default.yaml');
 
-export class SelectivityConfigError extends Error {}
+export class SelectivityConfigError extends DomainError {}
 
 /** Reads and validates a factor file; errors name the file and the offending entry. */
 export function loadSelectivityConfig(file = DEFAULT_CONFIG_FILE): SelectivityConfig {

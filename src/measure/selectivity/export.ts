@@ -1,5 +1,6 @@
 // cip selectivity export: scores with reasons for a cargo-selectivity module, per line or per operator.
 // The CSV is written by DuckDB (COPY), so millions of lines never pass through JS.
+import { DomainError } from '../../errors/index.ts';
 import type { Workspace } from '../../workspace/workspace.ts';
 import { keyNames, type Lang, type SelectivityConfig } from './config.ts';
 import { fitModelKeeping, scoreLines, type SelectivityModel } from './model.ts';
@@ -7,6 +8,7 @@ import { reasonTextTableSql, topReasonsSql } from './reasons.ts';
 import { LABELLED, profiledFactors, scoredSql } from './sql.ts';
 import { saveModel } from './store.ts';
 import { bindSpec } from './profiles.ts';
+import { safeCellSql } from '../../exports/cells.ts';
 
 export interface ExportOptions {
   out: string;
@@ -29,7 +31,7 @@ export interface ExportResult {
   modelId: number;
 }
 
-export class SelectivityExportError extends Error {}
+export class SelectivityExportError extends DomainError {}
 
 export async function exportSelectivity(
   ws: Workspace,
@@ -71,10 +73,10 @@ export async function exportSelectivity(
     }
     const reasons = topReasonsSql(cfg, lang, o.reasons ?? 3, p, true);
     p.b = model.intercept;
-    sql = `COPY (SELECT declaration_id, line_no, date, operator_id, declarant_id, supplier_id, office, hs_code, origin_country, tax_type,
+    sql = `COPY (SELECT * REPLACE (${safeCells(LINE_TEXT)}) FROM (SELECT declaration_id, line_no, date, operator_id, declarant_id, supplier_id, office, hs_code, origin_country, tax_type,
         round(score, 4) AS score, round(p, 4) AS probability, level, ${reasons} AS reasons, round($b, 4) AS intercept,
         ${F.map((f, j) => `round(c_${j}, 4) AS "c_${f.id}"`).join(', ')}
-      FROM (${scoredSql(cfg, 'params', true)}) ORDER BY score DESC, declaration_id, line_no) TO $out (HEADER, DELIMITER ',')`;
+      FROM (${scoredSql(cfg, 'params', true)}) ORDER BY score DESC, declaration_id, line_no)) TO $out (HEADER, DELIMITER ',')`;
   } else {
     const reasons = topReasonsSql(cfg, lang, o.reasons ?? 3, p);
     // The operator's top line: its highest score, ties to the first line as the line export orders them; its reasons
@@ -87,7 +89,7 @@ export async function exportSelectivity(
       ...keyNames(cfg).map((_, i) => `k_${i}`),
       ...F.flatMap((_, j) => [`n_${j}`, `s_${j}`, `r_${j}`, `c_${j}`]),
     ];
-    sql = `COPY (
+    sql = `COPY (SELECT * REPLACE (${safeCells(OPERATOR_TEXT)}) FROM (
       SELECT operator_id, lines, expected_findings, probability_any_finding, max_score, high_lines, level, gri, gri_level,
         declaration_id || '/' || line_no AS top_line, ${reasons} AS top_line_reasons, ${F.map((f) => `"c_${f.id}"`).join(', ')}
       FROM (SELECT a.* EXCLUDE (top), ${carried.map((c) => `a.top.${c} AS ${c}`).join(', ')} FROM (
@@ -100,7 +102,7 @@ export async function exportSelectivity(
           ${F.map((f, j) => `round(avg(c_${j}), 4) AS "c_${f.id}"`).join(', ')}
         FROM sel_target e LEFT JOIN operator_segments g ON g.operator_id = e.operator_id
         GROUP BY e.operator_id) a)
-      ORDER BY probability_any_finding DESC, operator_id) TO $out (HEADER, DELIMITER ',')`;
+      ORDER BY probability_any_finding DESC, operator_id)) TO $out (HEADER, DELIMITER ',')`;
   }
   const written = await ws.all<Record<string, unknown>>(sql, await bindSpec(ws, sql, p));
   const rows = Number(Object.values(written[0] ?? {})[0] ?? 0);
@@ -115,6 +117,35 @@ export async function exportSelectivity(
     modelId,
   };
 }
+
+/** The first columns of the line-level export; the text ones are written through safeCellSql. */
+const LINE_COLUMNS = [
+  'declaration_id',
+  'line_no',
+  'date',
+  'operator_id',
+  'declarant_id',
+  'supplier_id',
+  'office',
+  'hs_code',
+  'origin_country',
+  'tax_type',
+];
+
+/** Text columns of the exports that come from imported data or labels: neutralised against formula injection. */
+const LINE_TEXT = [
+  'declaration_id',
+  'operator_id',
+  'declarant_id',
+  'supplier_id',
+  'office',
+  'hs_code',
+  'origin_country',
+  'tax_type',
+  'reasons',
+];
+const OPERATOR_TEXT = ['operator_id', 'top_line', 'top_line_reasons'];
+const safeCells = (cols: string[]) => cols.map((c) => `${safeCellSql(c)} AS ${c}`).join(', ');
 
 function nextDay(d: string): string {
   const t = new Date(`${d}T00:00:00Z`);

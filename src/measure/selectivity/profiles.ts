@@ -1,6 +1,7 @@
 // The steps that turn history into risk profiles (the SQL is in sql.ts): the run's specification, the unit-value
 // norm, the history lines with their keys, then lines and findings per key of every factor and fold. Lines are
 // scored later from these aggregates (features); only counts come back to JS.
+import { DomainError } from '../../errors/index.ts';
 import type { Workspace } from '../../workspace/workspace.ts';
 import { extraFields, keyNames, type SelectivityConfig } from './config.ts';
 import { griAsOf } from './gri.ts';
@@ -42,7 +43,7 @@ export interface FeatureStats {
   targetLines: number;
 }
 
-export class SelectivityDataError extends Error {}
+export class SelectivityDataError extends DomainError {}
 
 function specParams(cfg: SelectivityConfig, spec: FeatureSpec): Record<string, unknown> {
   const p: Record<string, unknown> = {

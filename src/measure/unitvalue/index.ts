@@ -1,11 +1,12 @@
 // Unit-value analysis of a sensitive HS code, by origin: the distribution of value per kg (or per unit),
 // the lines far below the norm and their importers. Shared by CLI, server and UI.
+import { DomainError } from '../../errors/index.ts';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import type { Workspace } from '../../workspace/workspace.ts';
 
-export class UnitValueError extends Error {}
+export class UnitValueError extends DomainError {}
 
 const schema = z.object({
   ratio: z.number().gt(0).lt(1),

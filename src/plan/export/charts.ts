@@ -16,6 +16,8 @@ export interface BarChart {
   horizontal?: boolean;
   width?: number;
   height?: number;
+  /** value labels in the reader's language */
+  format?: (v: number) => string;
 }
 
 export function barChartSvg(c: BarChart): string {
@@ -23,7 +25,8 @@ export function barChartSvg(c: BarChart): string {
   const height = c.height ?? 420;
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
   const cat = { type: 'category' as const, data: c.categories, axisLabel: { interval: 0, fontSize: 12 } };
-  const val = { type: 'value' as const, axisLabel: { fontSize: 12 } };
+  const fmt = c.format;
+  const val = { type: 'value' as const, axisLabel: { fontSize: 12, formatter: fmt } };
   chart.setOption({
     animation: false,
     backgroundColor: '#FFFFFF',
@@ -38,7 +41,12 @@ export function barChartSvg(c: BarChart): string {
       type: 'bar',
       data: s.values,
       itemStyle: s.colour ? { color: s.colour } : undefined,
-      label: { show: true, position: c.horizontal ? 'right' : 'top', fontSize: 11 },
+      label: {
+        show: true,
+        position: c.horizontal ? 'right' : 'top',
+        fontSize: 11,
+        formatter: fmt ? (x: { value: number }) => fmt(x.value) : undefined,
+      },
     })),
   });
   const svg = chart.renderToSVGString();
@@ -55,6 +63,52 @@ export function barChartPng(c: BarChart): Buffer {
     .render()
     .asPng();
   return Buffer.from(png);
+}
+
+export interface LineChart {
+  categories: string[];
+  series: { name: string; values: (number | null)[] }[];
+  /** axis and point labels, e.g. a percentage or a compact number in the reader's language */
+  format: (v: number) => string;
+  width?: number;
+  height?: number;
+}
+
+const PALETTE = ['#1F4E79', '#C0504D', '#9BBB59', '#8064A2', '#F79646', '#4BACC6'];
+
+/** A small trend chart (one line per series, a legend when there are several), for a grid of KPIs. */
+export function lineChartPng(c: LineChart): Buffer {
+  const width = c.width ?? 600;
+  const height = c.height ?? 300;
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+  const many = c.series.length > 1;
+  chart.setOption({
+    animation: false,
+    backgroundColor: '#FFFFFF',
+    color: PALETTE,
+    textStyle: { fontFamily: 'DejaVu Sans, Arial, sans-serif' },
+    legend: many
+      ? { bottom: 0, itemGap: 16, textStyle: { fontSize: 18 }, itemWidth: 24, itemHeight: 12 }
+      : { show: false },
+    grid: { left: 20, right: 30, top: 20, bottom: many ? 80 : 40, containLabel: true },
+    xAxis: { type: 'category', data: c.categories, axisLabel: { fontSize: 18 }, boundaryGap: false },
+    yAxis: { type: 'value', scale: true, axisLabel: { fontSize: 18, formatter: c.format }, splitNumber: 3 },
+    series: c.series.map((s) => ({
+      name: s.name,
+      type: 'line',
+      data: s.values,
+      symbolSize: 8,
+      lineStyle: { width: 3 },
+      connectNulls: true,
+    })),
+  });
+  const svg = chart.renderToSVGString();
+  chart.dispose();
+  return Buffer.from(
+    new Resvg(svg, { background: 'white', font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } })
+      .render()
+      .asPng(),
+  );
 }
 
 export interface TimelineItem {

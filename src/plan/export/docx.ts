@@ -1,165 +1,23 @@
-// The plan document (Word): context, segmentation with charts, treatment strategy, vulnerability register,
-// measures and timeline, indicators, risk-specific plans, governance — in the workspace's language.
+// The plan document (Word), in the reader's language: a title page with the executive summary, a table of contents,
+// then context, segmentation with charts, treatment strategy, vulnerability register, measures and timeline,
+// indicators, risk-specific plans and governance. Pages are A4: the summary portrait, the body landscape.
 import { writeFileSync } from 'node:fs';
 import {
-  AlignmentType,
   Document,
   HeadingLevel,
-  ImageRun,
   Packer,
   PageOrientation,
   Paragraph,
-  ShadingType,
-  Table,
-  TableCell,
-  TableRow,
-  TextRun,
-  WidthType,
+  TableOfContents,
+  type ISectionOptions,
 } from 'docx';
-import { defaultTreatmentData, label } from '../config.ts';
+import { estimatePageNumbersWith } from 'docx/layout';
+import { label } from '../config.ts';
 import type { PlanData } from './gather.ts';
 import { barChartPng, timelinePng } from './charts.ts';
-import { docText, exportLabels } from './sheets.ts';
-
-const LOCALES: Record<string, string> = { en: 'en-US', es: 'es-ES', fr: 'fr-FR', pt: 'pt-BR' };
-
-type Txt = string | number | null | undefined;
-
-class Writer {
-  readonly children: (Paragraph | Table)[] = [];
-  readonly nf: Intl.NumberFormat;
-  readonly pf: Intl.NumberFormat;
-  constructor(readonly p: PlanData) {
-    this.nf = new Intl.NumberFormat(LOCALES[p.language] ?? 'en-US', { maximumFractionDigits: 0 });
-    this.pf = new Intl.NumberFormat(LOCALES[p.language] ?? 'en-US', {
-      minimumFractionDigits: 1,
-      maximumFractionDigits: 1,
-    });
-  }
-  t(key: string, vars?: Record<string, string | number>) {
-    return docText(key, this.p.language, vars);
-  }
-  col(code: string) {
-    const l = exportLabels().columns[code];
-    return l ? label(l, this.p.language) : code;
-  }
-  heading(text: string, level: (typeof HeadingLevel)[keyof typeof HeadingLevel] = HeadingLevel.HEADING_1) {
-    this.children.push(new Paragraph({ text, heading: level, spacing: { before: 240, after: 120 } }));
-  }
-  para(text: string, opts: { bold?: boolean; italic?: boolean } = {}) {
-    this.children.push(
-      new Paragraph({
-        children: [new TextRun({ text, bold: opts.bold, italics: opts.italic })],
-        spacing: { after: 120 },
-      }),
-    );
-  }
-  bullet(text: string) {
-    this.children.push(new Paragraph({ text, bullet: { level: 0 } }));
-  }
-  num(x: Txt) {
-    return typeof x === 'number' ? this.nf.format(x) : (x ?? '');
-  }
-  pct(x: Txt) {
-    return typeof x === 'number' ? `${this.pf.format(x)}%` : (x ?? '');
-  }
-  value(code: string) {
-    const l = exportLabels().values[code];
-    return l ? label(l, this.p.language) : code;
-  }
-  intervention(code: string) {
-    const it = defaultTreatmentData().intervention_types.find((x) => x.code === code);
-    return it ? label(it.labels, this.p.language) : code;
-  }
-  levelText(code: string | null) {
-    if (!code) return '';
-    const b = this.p.scales.priority_bands.bands.find((x) => x.code === code);
-    return b ? label(b.labels, this.p.language) : code;
-  }
-  levelColour(code: string | null): string | undefined {
-    return code ? this.p.scales.priority_bands.bands.find((x) => x.code === code)?.colour.replace('#', '') : undefined;
-  }
-  table(headers: string[], rows: (Txt | { text: Txt; fill?: string; bold?: boolean })[][]) {
-    const cell = (v: Txt | { text: Txt; fill?: string; bold?: boolean }, header = false) => {
-      const o = typeof v === 'object' && v !== null ? v : { text: v };
-      const lines = String(o.text ?? '').split('\n');
-      return new TableCell({
-        shading: header
-          ? { type: ShadingType.CLEAR, fill: '1F4E79', color: 'auto' }
-          : o.fill
-            ? { type: ShadingType.CLEAR, fill: o.fill, color: 'auto' }
-            : undefined,
-        children: lines.map(
-          (l) =>
-            new Paragraph({
-              children: [
-                new TextRun({ text: l, bold: header || o.bold, color: header ? 'FFFFFF' : undefined, size: 18 }),
-              ],
-            }),
-        ),
-      });
-    };
-    this.children.push(
-      new Table({
-        width: { size: 100, type: WidthType.PERCENTAGE },
-        rows: [
-          new TableRow({ tableHeader: true, children: headers.map((h) => cell(h, true)) }),
-          ...rows.map((r) => new TableRow({ children: r.map((c) => cell(c)) })),
-        ],
-      }),
-    );
-    this.children.push(new Paragraph({ text: '' }));
-  }
-  image(png: Buffer, width: number, height: number, caption: string) {
-    this.children.push(
-      new Paragraph({
-        alignment: AlignmentType.CENTER,
-        children: [
-          new ImageRun({
-            type: 'png',
-            data: png,
-            transformation: { width, height },
-            altText: { name: caption, description: caption, title: caption },
-          }),
-        ],
-      }),
-    );
-    this.children.push(
-      new Paragraph({
-        alignment: AlignmentType.CENTER,
-        children: [new TextRun({ text: caption, italics: true, size: 18 })],
-        spacing: { after: 200 },
-      }),
-    );
-  }
-}
-
-function context(w: Writer) {
-  const p = w.p;
-  w.heading(w.t('s_context'));
-  w.para(w.t('context_text'));
-  if (p.data.lines)
-    w.para(
-      w.t('data_text', {
-        lines: w.num(p.data.lines),
-        operators: w.num(p.data.operators),
-        first: p.data.first ?? '',
-        last: p.data.last ?? '',
-      }),
-    );
-  if (p.table1) {
-    w.table(
-      [w.col('size'), w.col('operators'), w.col('pct_operators'), w.col('value'), w.col('pct_value')],
-      p.table1.rows.map((r) => [
-        w.value(r.size),
-        w.num(r.operators),
-        w.pct(r.pctOperators),
-        w.num(r.value),
-        w.pct(r.pctValue),
-      ]),
-    );
-  }
-}
+import { PAGE, TEXT_WIDTH, Writer } from './docx-writer.ts';
+import { context, executiveSummary, titleBlock } from './docx-summary.ts';
+import { governance, indicators } from './docx-followup.ts';
 
 function segmentation(w: Writer) {
   const p = w.p;
@@ -172,7 +30,7 @@ function segmentation(w: Writer) {
       w.col('level'),
       w.col('operators'),
       w.col('pct_operators'),
-      w.col('value'),
+      w.valueCol(),
       w.col('pct_value'),
       w.col('repeat_offenders'),
       w.col('without_control'),
@@ -180,13 +38,14 @@ function segmentation(w: Writer) {
     t.rows.map((r) => [
       { text: w.value(r.size), bold: r.level === null },
       { text: w.levelText(r.level), fill: w.levelColour(r.level) },
-      w.num(r.operators),
-      w.pct(r.pctOperators),
-      w.num(r.value),
-      w.pct(r.pctValue),
-      w.num(r.repeatOffenders ?? null),
-      w.num(r.withoutControl ?? null),
+      w.n.int(r.operators),
+      w.n.pct(r.pctOperators),
+      w.n.int(r.value),
+      w.n.pct(r.pctValue),
+      w.n.int(r.repeatOffenders),
+      w.n.int(r.withoutControl),
     ]),
+    { numeric: [2, 3, 4, 5, 6, 7] },
   );
   const sizes = ['large', 'medium', 'small'];
   const cell = (s: string, l: string) => t.rows.find((r) => r.size === s && r.level === l);
@@ -201,13 +60,19 @@ function segmentation(w: Writer) {
       title: w.t('chart_operators'),
       categories: sizes.map((s) => w.value(s)),
       series: series('operators'),
+      format: (v) => w.n.int(v),
     }),
     600,
     280,
     w.t('chart_operators'),
   );
   w.image(
-    barChartPng({ title: w.t('chart_value'), categories: sizes.map((s) => w.value(s)), series: series('pctValue') }),
+    barChartPng({
+      title: w.t('chart_value'),
+      categories: sizes.map((s) => w.value(s)),
+      series: series('pctValue'),
+      format: (v) => w.n.pct(v),
+    }),
     600,
     280,
     w.t('chart_value'),
@@ -245,7 +110,8 @@ function treatments(w: Writer) {
   else
     w.table(
       [w.col('treatment'), w.col('segment'), w.col('operators'), w.col('start')],
-      p.applied.map((a) => [a.treatment, a.segment, w.num(a.operators), a.start]),
+      p.applied.map((a) => [a.treatment, a.segment, w.n.int(a.operators), w.n.date(a.start)]),
+      { numeric: [2] },
     );
 }
 
@@ -280,6 +146,7 @@ function register(w: Writer) {
       v.score.priority ?? '',
       { text: w.levelText(v.score.priorityLevel), fill: w.levelColour(v.score.priorityLevel) },
     ]),
+    { numeric: [4, 5, 6] },
   );
   const scored = sorted.filter((v) => v.score.priority !== null).slice(0, 15);
   if (scored.length) {
@@ -326,7 +193,7 @@ function measures(w: Writer) {
         text: m.schedule.forecastDate ?? '',
         fill: m.schedule.late || m.schedule.delayedBy.length ? 'F8696B' : undefined,
       },
-      m.status === 'done' ? `${m.status} ${m.completedOn}` : m.status,
+      m.status === 'done' ? `${w.value('done')} ${w.n.date(m.completedOn)}` : w.value(m.status),
       m.dependsOn.join(', '),
     ]),
   );
@@ -354,81 +221,22 @@ function measures(w: Writer) {
   }
 }
 
-function indicators(w: Writer) {
-  const p = w.p;
-  w.heading(w.t('s_indicators'));
-  const code = new Map(p.vulnerabilities.map((v) => [v.id, v.processCode]));
-  if (p.indicators.length === 0) w.para(w.t('none'), { italic: true });
-  else {
-    w.table(
-      [
-        w.col('process_code'),
-        w.col('indicator'),
-        w.col('numerator_def'),
-        w.col('denominator_def'),
-        w.col('period'),
-        w.col('numerator'),
-        w.col('denominator'),
-        w.col('pct'),
-        w.col('goal'),
-      ],
-      p.indicators.flatMap((i) =>
-        (i.values.length ? i.values : [null]).map((v, k) => [
-          k === 0 ? (code.get(i.vulnId) ?? i.vulnId) : '',
-          k === 0 ? i.name : '',
-          k === 0 ? i.numeratorLabel : '',
-          k === 0 ? i.denominatorLabel : '',
-          v?.period ?? '',
-          w.num(v?.numerator ?? null),
-          w.num(v?.denominator ?? null),
-          w.pct(v?.value ?? null),
-          k === 0 ? w.pct(i.goal) : '',
-        ]),
-      ),
-    );
-  }
-  if (p.kpis && p.kpis.kpis.length) {
-    w.heading(
-      exportLabels().sheets.BOX2 ? label(exportLabels().sheets.BOX2, p.language) : 'Box 2',
-      HeadingLevel.HEADING_2,
-    );
-    w.table(
-      [
-        w.col('kpi_level'),
-        w.col('kpi_name'),
-        w.col('dimension'),
-        w.col('period'),
-        w.col('kpi_value'),
-        w.col('variation'),
-      ],
-      p.kpis.kpis.flatMap((k) => {
-        const last = new Map<string | null, (typeof k.points)[number]>();
-        for (const pt of k.points) if (pt.value !== null) last.set(pt.dimension, pt);
-        return [...last.values()].map((pt) => [
-          k.level,
-          k.name,
-          pt.dimension ?? '',
-          pt.period,
-          pt.value === null ? '' : Number(pt.value.toPrecision(6)),
-          pt.variation === null ? '' : w.pct(pt.variation * 100),
-        ]);
-      }),
-    );
-  }
-}
-
 function riskPlans(w: Writer) {
   const p = w.p;
   w.heading(w.t('s_risk'));
   if (p.riskCips.length === 0) return w.para(w.t('none'), { italic: true });
   for (const r of p.riskCips) {
     const name = label(p.scales.compliance_risks.find((c) => c.code === r.risk)?.labels ?? { en: r.risk }, p.language);
-    w.heading(`${name} (${r.windows.current.start} – ${r.windows.current.end})`, HeadingLevel.HEADING_2);
-    w.para(`${w.col('hs')}: ${r.hsCodes.join(', ')} — ${w.col('importers')}: ${w.num(r.operators)}`);
+    w.heading(
+      `${name} (${w.n.date(r.windows.current.start)} – ${w.n.date(r.windows.current.end)})`,
+      HeadingLevel.HEADING_2,
+    );
+    w.para(`${w.col('hs')}: ${r.hsCodes.join(', ')} — ${w.col('importers')}: ${w.n.int(r.operators)}`);
+    const change = (x: number | null) => (x === null ? '' : w.n.change(x / 100));
     w.table(
       [
         w.col('hs'),
-        w.col('cif'),
+        p.summary.currency ? `${w.col('cif')} (${p.summary.currency})` : w.col('cif'),
         w.col('variation'),
         w.col('vat'),
         w.col('duty'),
@@ -438,43 +246,47 @@ function riskPlans(w: Writer) {
       ],
       r.indicators.map((i) => [
         i.hs,
-        w.num(i.cif.current),
-        w.pct(i.cif.variation),
-        w.num(i.vat.current),
-        w.num(i.duty.current),
-        w.num(i.excise.current),
-        w.num(i.importers.current),
-        w.pct(i.importers.variation),
+        w.n.int(i.cif.current),
+        change(i.cif.variation),
+        w.n.int(i.vat.current),
+        w.n.int(i.duty.current),
+        w.n.int(i.excise.current),
+        w.n.int(i.importers.current),
+        change(i.importers.variation),
       ]),
+      { numeric: [1, 2, 3, 4, 5, 6, 7] },
     );
     if (r.vulnerabilities.length)
       for (const v of r.vulnerabilities)
         w.bullet(
-          `${v.processCode} ${v.description} — ${w.col('priority')} ${v.score.priority ?? '-'} ${w.levelText(v.score.priorityLevel)}`,
+          `${v.processCode} ${v.description} — ${w.col('priority')} ${v.score.priority ?? '–'} ${w.levelText(v.score.priorityLevel)}`,
         );
   }
 }
 
-function governance(w: Writer) {
-  const p = w.p;
-  w.heading(w.t('s_governance'));
-  w.para(w.t('governance_text'));
-  if (p.changes.length)
-    w.table(
-      [w.col('actor'), w.col('changes'), w.col('last')],
-      p.changes.map((c) => [c.actor, w.num(c.changes), c.last]),
-    );
-  if (p.notes.length) {
-    w.heading(w.t('s_notes'), HeadingLevel.HEADING_2);
-    for (const n of p.notes) w.bullet(n);
-  }
-}
+const SECTIONS = [
+  's_context',
+  's_segmentation',
+  's_treatments',
+  's_register',
+  's_measures',
+  's_indicators',
+  's_risk',
+  's_governance',
+];
 
 export async function writeDocument(p: PlanData, file: string): Promise<{ sections: string[]; bytes: number }> {
   const w = new Writer(p);
-  w.children.push(new Paragraph({ text: w.t('title'), heading: HeadingLevel.TITLE }));
-  w.para(w.t('subtitle'), { italic: true });
-  w.para(`${w.t('generated')} ${p.generatedAt.slice(0, 10)}${p.pseudonymised ? '. ' + w.t('pseudonymised') : ''}`);
+  const margin = { top: PAGE.margin, bottom: PAGE.margin, left: PAGE.margin, right: PAGE.margin };
+  // Title page (portrait): the executive summary, then the table of contents on its own page.
+  w.width = TEXT_WIDTH.portrait;
+  titleBlock(w);
+  executiveSummary(w);
+  w.subheading(w.t('toc'), { size: 32, pageBreakBefore: true });
+  const front = w.children.splice(0);
+  const toc = new TableOfContents(w.t('toc'), { hyperlink: true, headingStyleRange: '1-2' });
+  // Body (landscape): the plan's sections.
+  w.width = TEXT_WIDTH.landscape;
   context(w);
   segmentation(w);
   treatments(w);
@@ -483,25 +295,30 @@ export async function writeDocument(p: PlanData, file: string): Promise<{ sectio
   indicators(w);
   riskPlans(w);
   governance(w);
+  const sections: ISectionOptions[] = [
+    {
+      properties: { page: { size: { width: PAGE.short, height: PAGE.long }, margin } },
+      children: [...front, toc],
+    },
+    {
+      properties: {
+        page: {
+          size: { width: PAGE.short, height: PAGE.long, orientation: PageOrientation.LANDSCAPE },
+          margin,
+        },
+      },
+      children: w.children,
+    },
+  ];
   const doc = new Document({
     creator: 'CIP Workbench',
     title: w.t('title'),
     styles: { default: { document: { run: { font: 'Calibri', size: 21 } } } },
-    sections: [{ properties: { page: { size: { orientation: PageOrientation.LANDSCAPE } } }, children: w.children }],
+    // page numbers of the table of contents, worked out as Word lays the pages out
+    pageNumbers: estimatePageNumbersWith({ guess: true }),
+    sections,
   });
   const buf = await Packer.toBuffer(doc);
   writeFileSync(file, buf);
-  return {
-    sections: [
-      's_context',
-      's_segmentation',
-      's_treatments',
-      's_register',
-      's_measures',
-      's_indicators',
-      's_risk',
-      's_governance',
-    ].map((k) => w.t(k)),
-    bytes: buf.length,
-  };
+  return { sections: SECTIONS.map((k) => w.t(k)), bytes: buf.length };
 }

@@ -10,6 +10,8 @@ import { listIndicators, type Indicator } from '../measures/indicators.ts';
 import { getMatrix, type TreatmentCell } from '../treatments/matrix.ts';
 import { riskCip, type RiskCip } from '../risk/annex3.ts';
 import { identity, pseudonymiser, type Pseudonymiser } from './pseudonym.ts';
+import { gatherSummary, type PlanSummary } from './summary.ts';
+import { formatAnchor, historyHead } from '../../history/anchor.ts';
 
 export interface Table5 {
   hsCode: string;
@@ -18,6 +20,8 @@ export interface Table5 {
 
 export interface PlanData {
   generatedAt: string;
+  /** The history head (SEQ:HASH) the plan was made at. */
+  historyHead: string;
   today: string;
   language: Language;
   pseudonymised: boolean;
@@ -36,6 +40,8 @@ export interface PlanData {
   riskCips: RiskCip[];
   kpis: KpiReport | null;
   changes: { actor: string; changes: number; last: string }[];
+  /** executive summary and context: register size, last two runs, progress, decisions */
+  summary: PlanSummary;
   notes: string[];
 }
 
@@ -47,6 +53,10 @@ export interface GatherOptions {
   hs?: string[];
   today?: string;
   kpiPeriod?: 'month' | 'quarter' | 'year';
+  /** the reader's language (default: the workspace's) */
+  language?: Language;
+  /** reporting currency, ISO 4217 (default: the workspace setting 'currency') */
+  currency?: string | null;
 }
 
 async function attempt<T>(notes: string[], what: string, fn: () => Promise<T>): Promise<T | null> {
@@ -103,7 +113,7 @@ export async function gatherPlan(ws: Workspace, opts: GatherOptions = {}): Promi
       }
     }
   }
-  const language = await workspaceLanguage(ws);
+  const language = opts.language ?? (await workspaceLanguage(ws));
   const kpis = data.lines
     ? await attempt(notes, 'Box 2 KPIs', () => computeKpis(ws, { period: opts.kpiPeriod ?? 'year', lang: language }))
     : null;
@@ -116,6 +126,7 @@ export async function gatherPlan(ws: Workspace, opts: GatherOptions = {}): Promi
   );
   return {
     generatedAt: new Date().toISOString(),
+    historyHead: formatAnchor(await historyHead(ws)),
     today,
     language,
     pseudonymised: !!opts.pseudonymise,
@@ -134,6 +145,7 @@ export async function gatherPlan(ws: Workspace, opts: GatherOptions = {}): Promi
     riskCips,
     kpis,
     changes,
+    summary: await gatherSummary(ws, today, { currency: opts.currency }),
     notes,
   };
 }

@@ -1,72 +1,56 @@
 // The note's tables as plain sheet specifications (stable sheet and column codes, typed cells), built from
 // PlanData. The Excel writer formats them; the Word writer reuses some; the reader maps them back by code.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
-import { label, type Labels } from '../config.ts';
+import { label } from '../config.ts';
 import type { PlanData } from './gather.ts';
+import { ExportText, PLAN_LABELS } from './labels.ts';
+import type { XlsxType } from './xlsx-style.ts';
 
-export type CellType = 'text' | 'int' | 'money' | 'pct' | 'ratio' | 'num' | 'level' | 'date';
+export type CellType = XlsxType;
+export type Cell = string | number | boolean | null;
 export interface Column {
   code: string;
   type: CellType;
   label: string;
   width?: number;
+  /** the type of this column's cell in a given row, when it depends on the row (Box 2 values by unit) */
+  typeOf?: (row: Record<string, Cell>) => CellType;
 }
-export type Cell = string | number | boolean | null;
 export interface Sheet {
   code: string;
+  /** the sheet's name in the reader's language (≤ 31 characters) */
+  tab: string;
   title: string;
   columns: Column[];
   rows: Record<string, Cell>[];
 }
 
-interface ExportLabels {
-  values: Record<string, Labels>;
-  sheets: Record<string, Labels>;
-  columns: Record<string, Labels>;
-  document: Record<string, Labels>;
-}
-let cached: ExportLabels | undefined;
-export function exportLabels(): ExportLabels {
-  return (cached ??= parse(
-    readFileSync(join(import.meta.dirname, '..', 'data', 'export-labels.yaml'), 'utf8'),
-  ) as ExportLabels);
-}
-
-export function docText(key: string, lang: string, vars: Record<string, string | number> = {}): string {
-  const l = exportLabels().document[key];
-  let s = l ? label(l, lang) : key;
-  for (const [k, v] of Object.entries(vars)) s = s.replace(`{${k}}`, String(v));
-  return s;
-}
-
-function cols(lang: string, spec: [code: string, type: CellType, labelKey?: string, width?: number][]): Column[] {
-  const L = exportLabels().columns;
+function cols(T: ExportText, spec: [code: string, type: CellType, labelKey?: string, width?: number][]): Column[] {
   return spec.map(([code, type, key, width]) => {
     const base = key ?? code.split(':')[0];
     const suffix = code.includes(':') ? ` ${code.split(':').slice(1).join(':')}` : '';
-    return { code, type, label: (L[base] ? label(L[base], lang) : base) + suffix, width };
+    return { code, type, label: (T.has('columns', base) ? T.col(base) : base) + suffix, width };
   });
 }
 
-const sheetTitle = (code: string, lang: string, suffix = '') => {
-  const base = code.split('-')[0];
-  const l = exportLabels().sheets[base];
-  return (l ? label(l, lang) : code) + suffix;
-};
+/** Excel formats of a Box 2 value by the indicator's unit (ratios as %, never raw fractions). */
+const KPI_TYPES: Record<string, CellType> = { ratio: 'ratio', hours: 'hours', count: 'int', amount: 'money' };
 
 export function buildSheets(p: PlanData): Sheet[] {
-  const lang = p.language;
+  const T = new ExportText(PLAN_LABELS, p.language);
   const sheets: Sheet[] = [];
-  const add = (code: string, columns: Column[], rows: Record<string, Cell>[], suffix = '') =>
-    sheets.push({ code, title: sheetTitle(code, lang, suffix), columns, rows });
+  const add = (code: string, columns: Column[], rows: Record<string, Cell>[], suffix = '') => {
+    const [base, risk] = [code.split('-')[0], code.split('-').slice(1).join('-')];
+    const isKnown = T.has('sheets', code) || !risk;
+    const riskName = label(p.scales.compliance_risks.find((c) => c.code === risk)?.labels ?? { en: risk }, p.language);
+    const tab = isKnown ? T.tab(code) : `${T.tab(base)} ${riskName}`;
+    sheets.push({ code, tab, title: T.sheet(isKnown ? code : base) + suffix, columns, rows });
+  };
   const lvl = (code: string | null) => code;
 
   if (p.table1) {
     add(
       'T1',
-      cols(lang, [
+      cols(T, [
         ['size', 'text'],
         ['operators', 'int'],
         ['pct_operators', 'pct'],
@@ -88,7 +72,7 @@ export function buildSheets(p: PlanData): Sheet[] {
     const fam = new Map(p.run.indicators.map((i) => [i.code, i.family]));
     add(
       'T3',
-      cols(lang, [
+      cols(T, [
         ['indicator_code', 'text'],
         ['family', 'text'],
         ['ones', 'int'],
@@ -133,7 +117,7 @@ export function buildSheets(p: PlanData): Sheet[] {
       );
     add(
       code,
-      cols(lang, spec),
+      cols(T, spec),
       t.rows.map((r) => ({
         size: r.size,
         level: r.level,
@@ -156,7 +140,7 @@ export function buildSheets(p: PlanData): Sheet[] {
   if (p.table5.length) {
     add(
       'T5',
-      cols(lang, [
+      cols(T, [
         ['hs', 'text'],
         ['size', 'text'],
         ['level', 'level'],
@@ -180,7 +164,7 @@ export function buildSheets(p: PlanData): Sheet[] {
   }
   add(
     'T6',
-    cols(lang, [
+    cols(T, [
       ['size', 'text'],
       ['risk', 'level'],
       ['package', 'text', undefined, 24],
@@ -238,7 +222,7 @@ export function buildSheets(p: PlanData): Sheet[] {
         indicator: is[k]?.name ?? null,
       }));
     });
-  const t7Cols = cols(lang, [
+  const t7Cols = cols(T, [
     ...vulnCols,
     ['expected_effect', 'int'],
     ['probability', 'int'],
@@ -257,13 +241,13 @@ export function buildSheets(p: PlanData): Sheet[] {
   const obj = p.scales.objectives;
   add(
     'A2.1',
-    cols(lang, [
+    cols(T, [
       ...vulnCols,
       ...obj.map((o) => [`effect:${o.code}`, 'level', undefined, 14] as [string, CellType, undefined, number]),
       ['expected_effect', 'int'],
     ]).map((c) =>
       c.code.startsWith('effect:')
-        ? { ...c, label: label(obj.find((o) => `effect:${o.code}` === c.code)!.labels, lang) }
+        ? { ...c, label: label(obj.find((o) => `effect:${o.code}` === c.code)!.labels, p.language) }
         : c,
     ),
     p.vulnerabilities.map((v) => ({
@@ -276,7 +260,7 @@ export function buildSheets(p: PlanData): Sheet[] {
   for (const v of p.vulnerabilities) for (const [per] of v.occurrence) if (!periods.includes(per)) periods.push(per);
   add(
     'A2.2',
-    cols(lang, [
+    cols(T, [
       ...vulnCols.filter(([c]) => c !== 'compliance_risks'),
       ['expected_effect', 'int'],
       ...periods.map((x) => [`period:${x}`, 'text'] as [string, CellType]),
@@ -300,7 +284,7 @@ export function buildSheets(p: PlanData): Sheet[] {
   const vulnOf = new Map(p.vulnerabilities.map((v) => [v.id, v]));
   add(
     'A2.3',
-    cols(lang, [
+    cols(T, [
       ['process_code', 'text'],
       ['vuln_id', 'text'],
       ['institutional_risk', 'text'],
@@ -335,7 +319,7 @@ export function buildSheets(p: PlanData): Sheet[] {
   );
   add(
     'A2.4',
-    cols(lang, [
+    cols(T, [
       ['process_code', 'text'],
       ['vuln_id', 'text'],
       ['indicator_id', 'text'],
@@ -372,7 +356,7 @@ export function buildSheets(p: PlanData): Sheet[] {
     const suffix = ` — ${r.risk} (${r.windows.current.start} – ${r.windows.current.end})`;
     add(
       `A3.1${sfx}`,
-      cols(lang, [
+      cols(T, [
         ['hs', 'text'],
         ['cif', 'money'],
         ['cif_var', 'pct', 'variation'],
@@ -402,7 +386,7 @@ export function buildSheets(p: PlanData): Sheet[] {
     );
     add(
       `A3.2${sfx}`,
-      cols(lang, [
+      cols(T, [
         ['hs', 'text'],
         ['size', 'text'],
         ['level', 'level'],
@@ -434,7 +418,7 @@ export function buildSheets(p: PlanData): Sheet[] {
     );
     add(
       `A3.3${sfx}`,
-      cols(lang, [
+      cols(T, [
         ['size', 'text'],
         ['risk', 'level'],
         ['package', 'text', undefined, 24],
@@ -447,9 +431,12 @@ export function buildSheets(p: PlanData): Sheet[] {
   }
 
   if (p.kpis) {
+    const unitOf = new Map(p.kpis.kpis.map((k) => [k.code, k.unit]));
+    const valueType = (r: Record<string, Cell>) => KPI_TYPES[unitOf.get(String(r.kpi_code)) ?? ''] ?? 'num';
+    const partType = (r: Record<string, Cell>) => (unitOf.get(String(r.kpi_code)) === 'hours' ? 'hours' : 'money');
     add(
       'BOX2',
-      cols(lang, [
+      cols(T, [
         ['kpi_level', 'text'],
         ['kpi_code', 'text'],
         ['kpi_name', 'text', undefined, 40],
@@ -459,7 +446,13 @@ export function buildSheets(p: PlanData): Sheet[] {
         ['numerator', 'num'],
         ['denominator', 'num'],
         ['variation', 'ratio'],
-      ]),
+      ]).map((c) =>
+        c.code === 'value'
+          ? { ...c, typeOf: valueType }
+          : c.code === 'numerator' || c.code === 'denominator'
+            ? { ...c, typeOf: partType }
+            : c,
+      ),
       p.kpis.kpis.flatMap((k) =>
         k.points.map((pt) => ({
           kpi_level: k.level,
@@ -477,7 +470,7 @@ export function buildSheets(p: PlanData): Sheet[] {
     if (p.kpis.operational) {
       add(
         'BOX2-OP',
-        cols(lang, [
+        cols(T, [
           ['compliance_risk', 'text'],
           ['source', 'text'],
           ['period', 'text'],
@@ -502,17 +495,32 @@ export function buildSheets(p: PlanData): Sheet[] {
       );
     }
   }
+  // Excel's rules for sheet names: at most 31 characters, none of []:*?/\, unique (case-insensitive).
+  const taken = new Set<string>([T.tab('README').toLowerCase()]);
+  for (const sh of sheets) {
+    const base = sh.tab
+      .replace(/[[\]:*?/\\]/g, ' ')
+      .slice(0, 31)
+      .trim();
+    let name = base;
+    for (let k = 2; taken.has(name.toLowerCase()); k++) name = `${base.slice(0, 31 - String(k).length - 1)}~${k}`;
+    taken.add(name.toLowerCase());
+    sh.tab = name;
+  }
   const readme: Sheet = {
     code: 'README',
-    title: `${docText('title', lang)} — ${docText('generated', lang)} ${p.generatedAt.slice(0, 10)}${p.pseudonymised ? ' — ' + docText('pseudonymised', lang) : ''}`,
-    columns: cols(lang, [
+    tab: T.tab('README'),
+    title: `${T.doc('title')} — ${T.doc('generated')} ${p.generatedAt.slice(0, 10)}${p.pseudonymised ? ' — ' + T.doc('pseudonymised') : ''}`,
+    columns: cols(T, [
       ['sheet', 'text'],
+      ['tab', 'text'],
       ['title', 'text', undefined, 70],
       ['rows', 'int'],
     ]),
     rows: [
-      ...sheets.map((s) => ({ sheet: s.code, title: s.title, rows: s.rows.length })),
-      ...p.notes.map((n) => ({ sheet: 'note', title: n, rows: null })),
+      ...sheets.map((s) => ({ sheet: s.code, tab: s.tab, title: s.title, rows: s.rows.length })),
+      ...p.notes.map((n) => ({ sheet: 'note', tab: null, title: n, rows: null })),
+      { sheet: 'history', tab: null, title: `${T.doc('history_head')}: ${p.historyHead}`, rows: null },
     ],
   };
   return [readme, ...sheets];

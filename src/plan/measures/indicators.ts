@@ -93,7 +93,7 @@ export async function listIndicators(ws: Workspace, filter: { vulnId?: string } 
 
 export async function getIndicator(ws: Workspace, id: string): Promise<Indicator> {
   const i = (await listIndicators(ws)).find((x) => x.id === id);
-  if (!i) throw new MeasureInputError(`no indicator '${id}' (see 'cip measures indicator list')`);
+  if (!i) throw new MeasureInputError(`no indicator '${id}' (see 'cip measures indicator list')`, 'not_found');
   return i;
 }
 

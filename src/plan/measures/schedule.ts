@@ -1,6 +1,7 @@
 // Dependencies between measures (Annex 2 step 3): cycles are refused, a measure cannot be completed before
 // the measures it depends on, and a late measure pushes back the ones that depend on it. Pure functions.
 
+import { DomainError } from '../../errors/index.ts';
 export interface MeasureNode {
   id: string;
   dependsOn: string[];
@@ -10,7 +11,7 @@ export interface MeasureNode {
   completedOn: string | null;
 }
 
-export class DependencyError extends Error {}
+export class DependencyError extends DomainError {}
 
 /** The path target → … → source when `source` would depend on `target`, or null when no cycle arises. */
 export function cycleIfAdded(nodes: MeasureNode[], source: string, target: string): string[] | null {
@@ -46,7 +47,7 @@ export function assertNoCycle(nodes: MeasureNode[], source: string, target: stri
 export function assertCanComplete(nodes: MeasureNode[], id: string, on: string): void {
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const m = byId.get(id);
-  if (!m) throw new DependencyError(`no measure '${id}'`);
+  if (!m) throw new DependencyError(`no measure '${id}'`, 'not_found');
   const open = m.dependsOn.map((d) => byId.get(d)!).filter((d) => d && d.status !== 'done');
   if (open.length) {
     throw new DependencyError(

@@ -1,10 +1,11 @@
 // Measures (Annex 2 step 3) and their dependencies in the workspace: versioned rows + history entries.
+import { DomainError } from '../../errors/index.ts';
 import type { Workspace } from '../../workspace/workspace.ts';
 import { recordChange } from '../../history/history.ts';
 import { getVulnerability } from '../register/store.ts';
 import { assertCanComplete, assertNoCycle, schedule, type MeasureNode, type ScheduleEntry } from './schedule.ts';
 
-export class MeasureInputError extends Error {}
+export class MeasureInputError extends DomainError {}
 
 export interface Measure {
   id: string;
@@ -98,7 +99,7 @@ export async function listMeasures(ws: Workspace, filter: { vulnId?: string } = 
 
 export async function getMeasure(ws: Workspace, id: string): Promise<Measure> {
   const m = (await listMeasures(ws)).find((x) => x.id === id);
-  if (!m) throw new MeasureInputError(`no measure '${id}' (see 'cip measures list')`);
+  if (!m) throw new MeasureInputError(`no measure '${id}' (see 'cip measures list')`, 'not_found');
   return m;
 }
 
@@ -203,6 +204,63 @@ export async function saveMeasure(
   });
 }
 
+export interface NewMeasure {
+  vulnId: string;
+  description: string;
+  responsibleUnit: string;
+  supportingUnits?: string[];
+  /** '2023-06-30', '2023-06' (end of that month) or a comment such as 'In the upcoming customs reform package' */
+  expected?: string | null;
+  /** a comment next to an expected date */
+  expectedComment?: string | null;
+  dependsOn?: string[];
+  /** default M-nnn */
+  id?: string;
+}
+
+/** Adds a measure to a vulnerability (Annex 2 step 3): the one entry point of `cip measures add` and the API. */
+export async function addMeasure(ws: Workspace, actor: string, n: NewMeasure): Promise<Measure> {
+  if (n.id !== undefined && (await listMeasures(ws)).some((m) => m.id === n.id))
+    throw new MeasureInputError(
+      `measure ${n.id} already exists: change it with 'cip measures set ${n.id}'`,
+      'conflict',
+    );
+  const exp = n.expected?.trim() ? parseExpected(n.expected) : { date: null, comment: null };
+  const { measure } = await saveMeasure(
+    ws,
+    actor,
+    {
+      vulnId: n.vulnId,
+      description: n.description,
+      responsibleUnit: n.responsibleUnit,
+      supportingUnits: (n.supportingUnits ?? []).map((u) => u.trim()).filter(Boolean),
+      expectedDate: exp.date,
+      expectedComment: n.expectedComment?.trim() || exp.comment,
+      dependsOn: [...new Set(n.dependsOn ?? [])].sort(),
+      status: 'planned',
+      completedOn: null,
+    },
+    n.id,
+  );
+  return measure;
+}
+
+/** `id` depends on each of `on` (or no longer, with remove): all or nothing, cycles refused. */
+export async function changeDependencies(
+  ws: Workspace,
+  actor: string,
+  id: string,
+  on: string[],
+  remove = false,
+): Promise<Measure> {
+  if (on.length === 0) throw new MeasureInputError(`give the measures ${id} depends on`);
+  return ws.transaction(async () => {
+    let m = await getMeasure(ws, id);
+    for (const o of on) m = remove ? await removeDependency(ws, actor, id, o) : await addDependency(ws, actor, id, o);
+    return m;
+  });
+}
+
 async function change(
   ws: Workspace,
   actor: string,
@@ -225,7 +283,8 @@ async function change(
 /** `id` depends on `on`: refused when it would create a cycle. */
 export async function addDependency(ws: Workspace, actor: string, id: string, on: string): Promise<Measure> {
   const all = await listMeasures(ws);
-  if (!all.some((m) => m.id === on)) throw new MeasureInputError(`no measure '${on}' (see 'cip measures list')`);
+  if (!all.some((m) => m.id === on))
+    throw new MeasureInputError(`no measure '${on}' (see 'cip measures list')`, 'not_found');
   assertNoCycle(all.map(toNode), id, on);
   return change(ws, actor, id, 'measures.depend', (m) => ({
     ...m,

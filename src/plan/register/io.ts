@@ -9,6 +9,7 @@ import { RegisterInputError, type VulnerabilityInput } from './parse.ts';
 import { listVulnerabilities, normalise, saveVulnerability, type Vulnerability } from './store.ts';
 import { listMeasures, parseExpected, saveMeasure, type Measure, type MeasureFields } from '../measures/store.ts';
 import { listIndicators, recordIndicatorValue, saveIndicator, type Indicator } from '../measures/indicators.ts';
+import { csvCell, unsafeCell } from '../../exports/cells.ts';
 
 const HEADER = '# CIP vulnerability register (Table 7, Annex 2). Computed fields (score) are ignored on import.\n';
 
@@ -81,11 +82,6 @@ export async function exportYaml(ws: Workspace): Promise<string> {
 
 // ---------- CSV ----------
 
-const csvCell = (v: unknown): string => {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\n\r]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
-};
-
 export async function exportCsv(ws: Workspace): Promise<string> {
   const scales = await registerScales(ws);
   const vulns = await listVulnerabilities(ws);
@@ -143,6 +139,8 @@ async function readCsv(ws: Workspace, file: string): Promise<{ row: number; inpu
     throw new RegisterInputError(`${basename(file)}: cannot read as CSV: ${(e as Error).message.split('\n')[0]}`);
   }
   if (rows.length === 0) return [];
+  // Text the export neutralised ('=…' written as "'=…") reads back as it was.
+  rows = rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null ? v : unsafeCell(v)])));
   const cols = Object.keys(rows[0]);
   const required = [
     'process_code',

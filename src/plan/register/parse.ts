@@ -1,9 +1,10 @@
 // Normalises what people type or import (labels, aliases, points, "Y/N" lists) into the register's codes.
 // Errors say where (file, row, column or CLI option) and what was expected.
+import { DomainError } from '../../errors/index.ts';
 import { lookupCode, type RegisterScales } from '../config.ts';
 import type { Occurrence } from './score.ts';
 
-export class RegisterInputError extends Error {}
+export class RegisterInputError extends DomainError {}
 
 /** What people give: labels, aliases, 'Y,N' strings or YAML structures. */
 export interface VulnerabilityInput {

@@ -1,4 +1,5 @@
 // Annex 2 steps 1–2: expected effect, probability, priority and its level. Pure functions over the scales.
+import { DomainError } from '../../errors/index.ts';
 import type { Band, RegisterScales } from '../config.ts';
 
 export type Occurrence = [period: string, present: 'Y' | 'N'];
@@ -22,7 +23,7 @@ export interface Score {
   maxPriority: number | null;
 }
 
-export class ScoreError extends Error {}
+export class ScoreError extends DomainError {}
 
 export function pointsOf(scales: RegisterScales, level: string): number {
   const s = scales.effect_scale.find((e) => e.code === level);

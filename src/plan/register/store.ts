@@ -105,7 +105,8 @@ export async function listVulnerabilities(
 export async function getVulnerability(ws: Workspace, id: string): Promise<Vulnerability> {
   const all = await listVulnerabilities(ws, { includeRetired: true });
   const v = all.find((x) => x.id === id);
-  if (!v) throw new RegisterInputError(`no vulnerability '${id}' in the register (see 'cip register list')`);
+  if (!v)
+    throw new RegisterInputError(`no vulnerability '${id}' in the register (see 'cip register list')`, 'not_found');
   return v;
 }
 
@@ -205,6 +206,17 @@ export async function saveVulnerability(
   });
 }
 
+/** The vulnerability, unless it is retired (then: refused, naming it). */
+export async function assertNotRetired(ws: Workspace, id: string): Promise<Vulnerability> {
+  const cur = await getVulnerability(ws, id);
+  const retired = await ws.scalar<boolean>(
+    'SELECT retired FROM plan_vulnerabilities WHERE vuln_id = $id ORDER BY version DESC LIMIT 1',
+    { id },
+  );
+  if (retired) throw new RegisterInputError(`vulnerability ${id} is already retired`, 'conflict');
+  return cur;
+}
+
 /** Retires a vulnerability (entered by mistake, or no longer relevant): a new version marked retired. */
 export async function retireVulnerability(
   ws: Workspace,
@@ -214,15 +226,7 @@ export async function retireVulnerability(
 ): Promise<Vulnerability> {
   if (!reason.trim()) throw new RegisterInputError('give a reason for retiring a vulnerability');
   return ws.transaction(async () => {
-    const cur = await getVulnerability(ws, id);
-    if (
-      await ws.scalar<boolean>(
-        'SELECT retired FROM plan_vulnerabilities WHERE vuln_id = $id ORDER BY version DESC LIMIT 1',
-        { id },
-      )
-    ) {
-      throw new RegisterInputError(`vulnerability ${id} is already retired`);
-    }
+    const cur = await assertNotRetired(ws, id);
     await insertVersion(ws, id, cur.version + 1, cur, actor, true);
     await recordChange(ws, {
       actor,

@@ -1,6 +1,7 @@
 // Annex 3: a CIP narrowed to one compliance risk. Sensitive HS codes (given, or proposed from finding rates)
 // → indicators per HS code with their periodic variation → importers' segmentation per HS code → the
 // operational treatment matrix → the register's vulnerabilities for that risk. Aggregation runs in DuckDB.
+import { DomainError } from '../../errors/index.ts';
 import type { Workspace } from '../../workspace/workspace.ts';
 import { lookupCode, registerScales } from '../config.ts';
 import { listVulnerabilities, type Vulnerability } from '../register/store.ts';
@@ -8,7 +9,7 @@ import { listMeasures, type Measure } from '../measures/store.ts';
 import { listIndicators, type Indicator } from '../measures/indicators.ts';
 import { getMatrix, resolveMatrix, SIZES, RISKS, type TreatmentCell } from '../treatments/matrix.ts';
 
-export class RiskCipError extends Error {}
+export class RiskCipError extends DomainError {}
 
 export interface Windows {
   end: string;

@@ -1,7 +1,9 @@
 // Table 6: a 3 × 3 (size × risk) matrix of treatment packages, pre-filled from the note (data file), edited
 // by the committee (versioned rows), applied to the operators of a segment (treatments_applied rows).
+import { DomainError } from '../../errors/index.ts';
 import type { Workspace } from '../../workspace/workspace.ts';
 import { recordChange } from '../../history/history.ts';
+import { parseDate } from '../measures/store.ts';
 import {
   defaultTreatmentData,
   label,
@@ -17,7 +19,7 @@ export type Size = (typeof SIZES)[number];
 export type Risk = (typeof RISKS)[number];
 export const INTERVENTIONS = ['one_to_one', 'one_to_several', 'one_to_many'] as const;
 
-export class TreatmentInputError extends Error {}
+export class TreatmentInputError extends DomainError {}
 
 export interface TreatmentCell {
   matrix: string;
@@ -248,6 +250,7 @@ export async function applyCell(
   startDate: string,
   opts: { name?: string; dryRun?: boolean } = {},
 ): Promise<ApplyResult> {
+  startDate = parseDate(startDate, 'start date');
   const cell = (await getMatrix(ws, matrix)).find((c) => c.size === size && c.risk === risk)!;
   const treatment = opts.name?.trim() || treatmentName(cell);
   const segment = `${size}/${risk}`;
@@ -271,6 +274,11 @@ export async function applyCell(
     );
   }
   const inSegment = await ws.scalar<number>(`SELECT count(*) FROM (${source})`, params);
+  if (!inSegment)
+    throw new TreatmentInputError(
+      `segment ${segment} has no operators in the latest segmentation; nothing recorded`,
+      'conflict',
+    );
   const already = await ws.scalar<number>(
     `SELECT count(*) FROM (${source}) s WHERE EXISTS (SELECT 1 FROM treatments_applied t WHERE t.operator_id = s.operator_id AND t.treatment = $t AND t.start_date = $d::DATE)`,
     { ...params, t: treatment, d: startDate },

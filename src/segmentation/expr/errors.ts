@@ -2,7 +2,8 @@
 // outside the grammar, a syntax error, an unknown name, a type mismatch — is an ExprError that points at the
 // offending token, so an analyst can fix the expression without reading SQL.
 
-export class ExprError extends Error {
+import { DomainError } from '../../errors/index.ts';
+export class ExprError extends DomainError {
   /** 0-based offset of the offending token in the source (source length when the expression ended early). */
   readonly position: number;
   /** The offending token as written ('' at the end of the expression). */

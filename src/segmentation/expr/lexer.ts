@@ -113,6 +113,9 @@ function readString(src: string, start: number, fail: (r: string, p: number, t: 
     if (j >= src.length || src[j] === '\n') {
       return fail(`unterminated text: missing closing quote (')`, start, "'");
     }
+    const cp = src.charCodeAt(j);
+    if (cp < 0x20 || cp === 0x7f)
+      return fail(`control character U+${cp.toString(16).toUpperCase().padStart(4, '0')} inside text`, j, src[j]);
     if (src[j] === "'") {
       if (src[j + 1] === "'") {
         value += "'";

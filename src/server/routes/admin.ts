@@ -1,10 +1,12 @@
 // User accounts, roles, organisational units and the change history.
+import { DomainError } from '../../errors/index.ts';
 import { z } from 'zod';
 import { listHistory, verifyHistory } from '../../history/history.ts';
-import { changeRoute, HttpError, readRoute, type RouteDef } from '../route-table.ts';
+import { checkAnchor, formatAnchor, historyHead, parseAnchor } from '../../history/anchor.ts';
+import { changeRoute, readRoute, type RouteDef } from '../route-table.ts';
 import { PERMISSIONS, ROLE_DEFS } from '../roles.ts';
 import { listUnits, syncUnits } from '../units.ts';
-import { addUser, getUserByName, LANGUAGES, listUsers, updateUser, UserAdminError } from '../users.ts';
+import { addUser, getUserByName, LANGUAGES, listUsers, resetPassword, updateUser, UserAdminError } from '../users.ts';
 
 const UserOut = z.object({
   username: z.string(),
@@ -39,16 +41,6 @@ const HistoryOut = z.object({
 });
 
 const pub = ({ user_id: _id, ...u }: { user_id: number } & z.infer<typeof UserOut>) => u;
-
-async function adminCall<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof UserAdminError || (e as Error).constructor?.name === 'RoleError')
-      throw new HttpError(400, (e as Error).message);
-    throw e;
-  }
-}
 
 export const adminRoutes: RouteDef[] = [
   readRoute({
@@ -126,16 +118,14 @@ export const adminRoutes: RouteDef[] = [
     }),
     response: UserOut,
     change: async ({ body }, ws) => {
-      const c = await adminCall(() =>
-        addUser(ws, {
-          username: body.username,
-          displayName: body.display_name,
-          roles: body.roles.join(','),
-          unitId: body.unit_id,
-          password: body.password,
-          language: body.language,
-        }),
-      );
+      const c = await addUser(ws, {
+        username: body.username,
+        displayName: body.display_name,
+        roles: body.roles.join(','),
+        unitId: body.unit_id,
+        password: body.password,
+        language: body.language,
+      });
       return {
         result: pub(c.user),
         change: { entityId: c.user.username, orgUnit: c.user.unit_id, before: null, after: c.after },
@@ -160,22 +150,40 @@ export const adminRoutes: RouteDef[] = [
     }),
     response: UserOut,
     change: async ({ params, body, user }, ws) => {
-      if (!(await getUserByName(ws, params.username))) throw new HttpError(404, `no user '${params.username}'`);
+      if (!(await getUserByName(ws, params.username)))
+        throw new DomainError(`no user '${params.username}'`, 'not_found');
       if (params.username === user.username && (body.disabled || (body.roles && !body.roles.includes('admin')))) {
-        throw new HttpError(400, 'you cannot disable yourself or remove your own administrator role');
+        throw new DomainError('you cannot disable yourself or remove your own administrator role', 'invalid');
       }
-      const c = await adminCall(() =>
-        updateUser(ws, params.username, {
-          roles: body.roles?.join(','),
-          unitId: body.unit_id,
-          displayName: body.display_name,
-          disabled: body.disabled,
-          language: body.language,
-          password: body.password,
-        }),
-      );
+      const c = await updateUser(ws, params.username, {
+        roles: body.roles?.join(','),
+        unitId: body.unit_id,
+        displayName: body.display_name,
+        disabled: body.disabled,
+        language: body.language,
+        password: body.password,
+      });
       return {
         result: pub(c.user),
+        change: { entityId: c.user.username, orgUnit: c.user.unit_id, before: c.before, after: c.after },
+      };
+    },
+  }),
+  changeRoute({
+    method: 'POST',
+    url: '/api/users/:username/password',
+    summary:
+      "Reset an account's password: the one given, or a random one shown once in the answer (as 'cip users set-password'); its sessions end",
+    tag: 'admin',
+    access: 'users.manage',
+    audit: { action: 'users.password', entityType: 'user' },
+    params: z.object({ username: z.string().max(64) }),
+    body: z.object({ password: z.string().max(200).optional() }),
+    response: z.object({ username: z.string(), password: z.string().nullable() }),
+    change: async ({ params, body }, ws) => {
+      const c = await resetPassword(ws, params.username, body.password);
+      return {
+        result: { username: c.user.username, password: c.generated ? c.password : null },
         change: { entityId: c.user.username, orgUnit: c.user.unit_id, before: c.before, after: c.after },
       };
     },
@@ -215,14 +223,24 @@ export const adminRoutes: RouteDef[] = [
   readRoute({
     method: 'GET',
     url: '/api/history/verify',
-    summary: 'Recompute the hash chain: reports edited or deleted entries',
+    summary:
+      'Recompute the hash chain: reports edited or deleted entries (deleted last ones given an anchor SEQ:HASH) and the head',
     tag: 'history',
     access: 'history.read',
+    query: z.object({ anchor: z.string().max(80).optional() }),
     response: z.object({
       ok: z.boolean(),
       entries: z.number(),
       problems: z.array(z.object({ seq: z.number(), problem: z.string() })),
+      head: z.string(),
     }),
-    read: async ({ db }) => db.read((ws) => verifyHistory(ws)),
+    read: async ({ db, query }) => {
+      const anchor = query.anchor !== undefined ? parseAnchor(query.anchor) : undefined;
+      return db.read(async (ws) => {
+        const r = await verifyHistory(ws);
+        if (anchor) r.problems.push(...(await checkAnchor(ws, anchor)));
+        return { ...r, ok: r.problems.length === 0, head: formatAnchor(await historyHead(ws)) };
+      });
+    },
   }),
 ];

@@ -3,6 +3,20 @@ import { z } from 'zod';
 import { qualityReport } from '../../ingest/index.ts';
 import { readRoute, type RouteDef } from '../route-table.ts';
 
+export const ImportRowSchema = z.object({
+  import_id: z.number(),
+  kind: z.string(),
+  file_name: z.string(),
+  imported_by: z.string().nullable(),
+  started_at: z.string(),
+  finished_at: z.string(),
+  rows_read: z.number(),
+  rows_imported: z.number(),
+  rows_rejected: z.number(),
+  rows_duplicate: z.number(),
+});
+export type ImportRow = z.infer<typeof ImportRowSchema>;
+
 export const dataRoutes: RouteDef[] = [
   readRoute({
     method: 'GET',
@@ -10,20 +24,7 @@ export const dataRoutes: RouteDef[] = [
     summary: 'Imports done: file, kind, rows read, imported, rejected, duplicates, who and when',
     tag: 'data',
     access: 'data.read',
-    response: z.array(
-      z.object({
-        import_id: z.number(),
-        kind: z.string(),
-        file_name: z.string(),
-        imported_by: z.string().nullable(),
-        started_at: z.string(),
-        finished_at: z.string(),
-        rows_read: z.number(),
-        rows_imported: z.number(),
-        rows_rejected: z.number(),
-        rows_duplicate: z.number(),
-      }),
-    ),
+    response: z.array(ImportRowSchema),
     read: async ({ db }) =>
       db.read((ws) =>
         ws.all(`SELECT import_id, kind, file_name, imported_by, started_at, finished_at, rows_read, rows_imported, rows_rejected, rows_duplicate
@@ -37,6 +38,7 @@ export const dataRoutes: RouteDef[] = [
     tag: 'data',
     access: 'data.read',
     response: z.record(z.string(), z.unknown()),
-    read: async ({ db }) => db.read(async (ws) => (await qualityReport(ws)) as unknown as Record<string, unknown>),
+    read: async ({ db, user }) =>
+      db.read(async (ws) => (await qualityReport(ws, user.language)) as unknown as Record<string, unknown>),
   }),
 ];

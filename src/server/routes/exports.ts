@@ -1,5 +1,6 @@
 // Downloads: the plan workbook and document (plan context), the PCA list (measure) and the selectivity list
 // (operator_segments). Roles without taxpayer access get pseudonymised TINs in the plan files.
+import { DomainError } from '../../errors/index.ts';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,8 @@ import { pcaPlan, pcaPlanCsv, PcaPlanError } from '../../measure/pca/index.ts';
 import type { Workspace } from '../../workspace/workspace.ts';
 import type { AuthUser } from '../auth.ts';
 import { scopeParams, SCOPE_SQL, visibleTins } from '../queries/operators.ts';
-import { fileRoute, HttpError, type RouteDef } from '../route-table.ts';
+import { fileRoute, type RouteDef } from '../route-table.ts';
+import { csvLine } from '../../exports/cells.ts';
 
 const stamp = () => new Date().toISOString().slice(0, 10);
 
@@ -23,35 +25,31 @@ async function withTmp<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   }
 }
 
-const pseudonymiseFor = (user: AuthUser, asked: string | undefined) =>
+export const pseudonymiseFor = (user: AuthUser, asked: string | undefined) =>
   asked === 'true' || !user.permissions.has('taxpayer.read');
 
 type DocxModule = { writeDocument: (p: unknown, file: string) => Promise<unknown> };
 
-async function planFile(
+export async function planFile(
   ws: Workspace,
   user: AuthUser,
   pseudonymise: string | undefined,
   kind: 'xlsx' | 'docx',
 ): Promise<Buffer> {
-  const plan = await gatherPlan(ws, { pseudonymise: pseudonymiseFor(user, pseudonymise) });
+  // in the reader's language: the signed-in user's
+  const plan = await gatherPlan(ws, { pseudonymise: pseudonymiseFor(user, pseudonymise), language: user.language });
   return withTmp(async (dir) => {
     const file = join(dir, `plan.${kind}`);
     if (kind === 'xlsx') await writeWorkbook(plan, file);
     else {
       const modPath = '../../plan/export/docx.ts';
       const mod = (await import(modPath).catch(() => null)) as DocxModule | null;
-      if (!mod) throw new HttpError(404, 'the Word plan document is not available in this version');
+      if (!mod) throw new DomainError('the Word plan document is not available in this version', 'not_found');
       await mod.writeDocument(plan, file);
     }
     return readFileSync(file);
   });
 }
-
-const csvCell = (v: unknown) => {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\n;]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
 
 export const exportRoutes: RouteDef[] = [
   fileRoute({
@@ -97,7 +95,7 @@ export const exportRoutes: RouteDef[] = [
         try {
           plan = await pcaPlan(ws, { capacity: query.capacity, minLevel: query.min_level });
         } catch (e) {
-          if (e instanceof PcaPlanError) throw new HttpError(400, e.message);
+          if (e instanceof PcaPlanError) throw new DomainError(e.message, 'invalid');
           throw e;
         }
         const ok = await visibleTins(
@@ -131,7 +129,7 @@ export const exportRoutes: RouteDef[] = [
           { levels: levels.join(','), ...scopeParams(user.offices) },
         );
         const head = ['operator_id', 'size_segment', 'gri', 'risk_level', 'config_id', 'computed_at'];
-        const csv = [head.join(','), ...rows.map((r) => head.map((h) => csvCell(r[h])).join(','))].join('\n') + '\n';
+        const csv = [csvLine(head), ...rows.map((r) => csvLine(head.map((h) => r[h])))].join('\n') + '\n';
         return { filename: `selectivity-gri-${stamp()}.csv`, contentType: 'text/csv; charset=utf-8', data: csv };
       }),
   }),

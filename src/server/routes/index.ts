@@ -5,10 +5,15 @@ import { authRoutes } from './auth.ts';
 import { overviewRoutes } from './overview.ts';
 import { segmentationRoutes } from './segmentation.ts';
 import { planRoutes } from './plan.ts';
+import { planStepRoutes } from './plan-steps.ts';
 import { measureRoutes } from './measure.ts';
 import { exportRoutes } from './exports.ts';
 import { dataRoutes } from './data.ts';
 import { governanceRoutes } from './governance.ts';
+import { jobRoutes } from './jobs.ts';
+import { importRoutes } from './imports.ts';
+import { meetingRoutes } from './meetings.ts';
+import { griDraftRoutes } from './gri-draft.ts';
 
 export const allRoutes: RouteDef[] = [
   ...authRoutes,
@@ -16,8 +21,13 @@ export const allRoutes: RouteDef[] = [
   ...adminRoutes,
   ...dataRoutes,
   ...segmentationRoutes,
+  ...griDraftRoutes,
   ...planRoutes,
+  ...planStepRoutes,
   ...measureRoutes,
   ...exportRoutes,
   ...governanceRoutes,
+  ...jobRoutes,
+  ...importRoutes,
+  ...meetingRoutes,
 ];

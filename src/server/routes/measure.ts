@@ -1,33 +1,24 @@
 // Measuring progress (issue #4 domain: src/measure): Box 2 KPIs with trends, treated-vs-control effect, PCA plan,
 // backtest of the selectivity score.
+import { DomainError } from '../../errors/index.ts';
 import { z } from 'zod';
 import { computeKpis, PERIODS, LEVELS as KPI_LEVELS } from '../../measure/kpi/index.ts';
-import { estimateEffect, EffectInputError } from '../../measure/effect/index.ts';
+import { EFFECT_DESIGNS, estimateEffect, EffectInputError } from '../../measure/effect/index.ts';
 import { pcaPlan, PcaPlanError } from '../../measure/pca/index.ts';
 import { visibleTins } from '../queries/operators.ts';
-import { HttpError, readRoute, type RouteDef } from '../route-table.ts';
-import { BacktestError, checkPeriods, runBacktest, type BacktestOptions } from '../../measure/backtest/backtest.ts';
+import { readRoute, type RouteDef } from '../route-table.ts';
+import {
+  BacktestError,
+  checkPeriods,
+  runBacktest,
+  type BacktestOptions,
+  type BacktestProgress,
+} from '../../measure/backtest/backtest.ts';
 import { loadSelectivityConfig, type Lang } from '../../measure/selectivity/index.ts';
 import { LABELLED } from '../../measure/selectivity/profiles.ts';
 import type { Workspace } from '../../workspace/workspace.ts';
 
 const json = z.record(z.string(), z.unknown());
-
-async function domain<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof BacktestError) throw new HttpError(400, apiNames(e.message));
-    if (
-      e instanceof EffectInputError ||
-      e instanceof PcaPlanError ||
-      /InputError|DataError|SegmentationError/.test((e as Error).constructor?.name ?? '')
-    ) {
-      throw new HttpError(400, (e as Error).message);
-    }
-    throw e;
-  }
-}
 
 // ---- Backtest of the selectivity score (domain: src/measure/backtest; CLI: cip backtest) ----
 
@@ -90,7 +81,7 @@ async function backtestPeriods(ws: Workspace): Promise<z.infer<typeof backtestPe
 }
 
 const date = z.string().max(40).describe('YYYY-MM-DD');
-const backtestQuery = z.object({
+export const backtestQuery = z.object({
   train_from: date.optional(),
   train_until: date,
   valid_from: date.optional(),
@@ -130,7 +121,7 @@ const ranking = z.object({
     }),
   ),
 });
-const backtestResponse = z.object({
+export const backtestResponse = z.object({
   periods: z.object({
     train: z.object({ from: z.string().nullable(), until: z.string() }),
     validation: z.object({ from: z.string(), until: z.string() }).nullable(),
@@ -154,11 +145,8 @@ const backtestResponse = z.object({
   operators: ranking,
 });
 
-async function backtestForApi(
-  ws: Workspace,
-  q: z.infer<typeof backtestQuery>,
-  lang: Lang,
-): Promise<z.infer<typeof backtestResponse>> {
+/** The periods of a backtest request, checked (the refusal names the API's parameters). */
+export function checkBacktestQuery(q: z.infer<typeof backtestQuery>): BacktestOptions {
   const o: BacktestOptions = {
     trainFrom: q.train_from,
     trainUntil: q.train_until,
@@ -170,8 +158,18 @@ async function backtestForApi(
   try {
     checkPeriods(o);
   } catch (e) {
-    throw new HttpError(400, apiNames((e as Error).message));
+    throw new DomainError(apiNames((e as Error).message), 'invalid');
   }
+  return o;
+}
+
+export async function backtestForApi(
+  ws: Workspace,
+  q: z.infer<typeof backtestQuery>,
+  lang: Lang,
+  progress?: BacktestProgress,
+): Promise<z.infer<typeof backtestResponse>> {
+  const o = checkBacktestQuery(q);
   if (o.validFrom && o.validUntil) {
     // fitModel would fail with a plain error; say which period is empty instead.
     const n = Number(
@@ -181,13 +179,13 @@ async function backtestForApi(
       ),
     );
     if (n === 0)
-      throw new HttpError(
-        400,
+      throw new DomainError(
         `no labelled declaration lines (inspected, with a finding value) between valid_from ${o.validFrom} and valid_until ${o.validUntil}: nothing to fit the weights on`,
+        'invalid',
       );
   }
   const cfg = loadSelectivityConfig();
-  const r = await runBacktest(ws, cfg, o);
+  const r = await runBacktest(ws, cfg, o, progress);
   return {
     periods: r.periods,
     history: r.history,
@@ -233,15 +231,13 @@ export const measureRoutes: RouteDef[] = [
     read: async ({ db, query, user }) =>
       db.read(
         async (ws) =>
-          (await domain(() =>
-            computeKpis(ws, {
-              period: query.period,
-              level: query.level,
-              from: query.from ?? null,
-              to: query.to ?? null,
-              lang: user.language,
-            }),
-          )) as unknown as Record<string, unknown>,
+          (await computeKpis(ws, {
+            period: query.period,
+            level: query.level,
+            from: query.from ?? null,
+            to: query.to ?? null,
+            lang: user.language,
+          })) as unknown as Record<string, unknown>,
       ),
   }),
   readRoute({
@@ -271,18 +267,19 @@ export const measureRoutes: RouteDef[] = [
       treatment: z.string().min(1).max(200),
       pre_months: z.coerce.number().int().min(1).max(60).optional(),
       post_months: z.coerce.number().int().min(1).max(60).optional(),
+      design: z.enum(EFFECT_DESIGNS).optional(),
     }),
     response: json,
-    read: async ({ db, query }) =>
+    read: async ({ db, query, user }) =>
       db.read(
         async (ws) =>
-          (await domain(() =>
-            estimateEffect(ws, {
-              treatment: query.treatment,
-              preMonths: query.pre_months,
-              postMonths: query.post_months,
-            }),
-          )) as unknown as Record<string, unknown>,
+          (await estimateEffect(ws, {
+            treatment: query.treatment,
+            preMonths: query.pre_months,
+            postMonths: query.post_months,
+            design: query.design,
+            lang: user.language,
+          })) as unknown as Record<string, unknown>,
       ),
   }),
   readRoute({
@@ -300,7 +297,7 @@ export const measureRoutes: RouteDef[] = [
     response: json,
     read: async ({ db, query, user }) =>
       db.read(async (ws) => {
-        const plan = await domain(() => pcaPlan(ws, { capacity: query.capacity, minLevel: query.min_level }));
+        const plan = await pcaPlan(ws, { capacity: query.capacity, minLevel: query.min_level });
         const ok = await visibleTins(
           ws,
           plan.candidates.map((c) => c.operator_id),
@@ -335,6 +332,6 @@ export const measureRoutes: RouteDef[] = [
     access: 'measure.read',
     query: backtestQuery,
     response: backtestResponse,
-    read: async ({ db, query, user }) => db.read((ws) => domain(() => backtestForApi(ws, query, user.language))),
+    read: async ({ db, query, user }) => db.read((ws) => backtestForApi(ws, query, user.language)),
   }),
 ];

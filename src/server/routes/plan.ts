@@ -23,30 +23,12 @@ import {
 } from '../../plan/measures/store.ts';
 import { listIndicators, recordIndicatorValue } from '../../plan/measures/indicators.ts';
 import { riskCip, RiskCipError } from '../../plan/risk/annex3.ts';
-import { changeRoute, HttpError, readRoute, type RouteDef } from '../route-table.ts';
-import { directChangeAllowed } from './approval-gate.ts';
+import { changeRoute, readRoute, type RouteDef } from '../route-table.ts';
+import { assertDirectChangeAllowed } from '../../governance/approvals.ts';
 import { LANGUAGES } from '../users.ts';
 
 const json = z.record(z.string(), z.unknown());
 const today = () => new Date().toISOString().slice(0, 10);
-
-/** Input errors of the plan modules are the user's to fix (400 with their message); "no such" is 404. */
-async function plan<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    const err = e as Error;
-    if (
-      err instanceof RiskCipError ||
-      /InputError$|ScoreError|DependencyError/.test(err.constructor?.name ?? '') ||
-      err instanceof TreatmentInputError ||
-      err instanceof MeasureInputError
-    ) {
-      throw new HttpError(/^no (vulnerability|measure|indicator) /.test(err.message) ? 404 : 400, err.message);
-    }
-    throw e;
-  }
-}
 
 export const planRoutes: RouteDef[] = [
   readRoute({
@@ -66,17 +48,15 @@ export const planRoutes: RouteDef[] = [
     read: async ({ db, query }) =>
       db.read(
         async (ws) =>
-          (await plan(() =>
-            riskCip(ws, query.risk, {
-              hs: query.hs
-                ? query.hs
-                    .split(',')
-                    .map((x) => x.trim())
-                    .filter(Boolean)
-                : undefined,
-              months: query.months,
-            }),
-          )) as unknown as Record<string, unknown>,
+          (await riskCip(ws, query.risk, {
+            hs: query.hs
+              ? query.hs
+                  .split(',')
+                  .map((x) => x.trim())
+                  .filter(Boolean)
+              : undefined,
+            months: query.months,
+          })) as unknown as Record<string, unknown>,
       ),
   }),
   readRoute({
@@ -99,7 +79,7 @@ export const planRoutes: RouteDef[] = [
     response: z.object({ matrix: z.string(), interventions: z.array(z.string()), cells: z.array(json) }),
     read: async ({ db, query, user }) =>
       db.read(async (ws) => {
-        const m = await plan(() => resolveMatrix(ws, query.matrix));
+        const m = await resolveMatrix(ws, query.matrix);
         const cells = await getMatrix(ws, m, query.lang ?? user.language);
         return { matrix: m, interventions: [...INTERVENTIONS], cells: cells as unknown as Record<string, unknown>[] };
       }),
@@ -125,10 +105,10 @@ export const planRoutes: RouteDef[] = [
     }),
     response: json,
     change: async ({ params, body, user }, ws) => {
-      await directChangeAllowed(ws, 'treatment');
+      await assertDirectChangeAllowed(ws, 'treatment');
       const { matrix: m, ...patch } = body;
-      const matrix = await plan(() => resolveMatrix(ws, m));
-      const r = await plan(() => setCell(ws, user.username, matrix, params.size, params.risk, patch));
+      const matrix = await resolveMatrix(ws, m);
+      const r = await setCell(ws, user.username, matrix, params.size, params.risk, patch);
       return {
         result: r.cell as unknown as Record<string, unknown>,
         change: { unchanged: !r.changed, entityId: `${matrix}:${params.size}/${params.risk}`, after: r.cell },
@@ -170,8 +150,8 @@ export const planRoutes: RouteDef[] = [
     }),
     response: json,
     change: async ({ body, user }, ws) => {
-      await directChangeAllowed(ws, 'register');
-      const r = await plan(() => saveVulnerability(ws, user.username, body, 'request'));
+      await assertDirectChangeAllowed(ws, 'register');
+      const r = await saveVulnerability(ws, user.username, body, 'request');
       return {
         result: r.vulnerability as unknown as Record<string, unknown>,
         change: { entityId: r.vulnerability.id, after: r.vulnerability },
@@ -199,23 +179,21 @@ export const planRoutes: RouteDef[] = [
     }),
     response: json,
     change: async ({ params, body, user }, ws) => {
-      await directChangeAllowed(ws, 'register');
-      const cur = await plan(() => getVulnerability(ws, params.id));
-      const r = await plan(() =>
-        saveVulnerability(
-          ws,
-          user.username,
-          {
-            id: cur.id,
-            processCode: body.processCode ?? cur.processCode,
-            description: body.description ?? cur.description,
-            institutionalRisk: body.institutionalRisk ?? cur.institutionalRisk,
-            complianceRisks: body.complianceRisks ?? cur.complianceRisks,
-            effects: body.effects ?? cur.effects,
-            occurrence: body.occurrence ?? cur.occurrence,
-          },
-          'request',
-        ),
+      await assertDirectChangeAllowed(ws, 'register');
+      const cur = await getVulnerability(ws, params.id);
+      const r = await saveVulnerability(
+        ws,
+        user.username,
+        {
+          id: cur.id,
+          processCode: body.processCode ?? cur.processCode,
+          description: body.description ?? cur.description,
+          institutionalRisk: body.institutionalRisk ?? cur.institutionalRisk,
+          complianceRisks: body.complianceRisks ?? cur.complianceRisks,
+          effects: body.effects ?? cur.effects,
+          occurrence: body.occurrence ?? cur.occurrence,
+        },
+        'request',
       );
       return {
         result: r.vulnerability as unknown as Record<string, unknown>,
@@ -259,9 +237,9 @@ export const planRoutes: RouteDef[] = [
     }),
     response: json,
     change: async ({ params, body, user }, ws) => {
-      const cur = await plan(() => getMeasure(ws, params.id));
+      const cur = await getMeasure(ws, params.id);
       const { id: _id, version: _v, changedBy: _c, ...fields } = cur;
-      const r = await plan(() => saveMeasure(ws, user.username, { ...fields, ...body }, params.id));
+      const r = await saveMeasure(ws, user.username, { ...fields, ...body }, params.id);
       return {
         result: r.measure as unknown as Record<string, unknown>,
         change: { unchanged: !r.changed, entityId: params.id, after: r.measure },
@@ -285,11 +263,9 @@ export const planRoutes: RouteDef[] = [
     }),
     response: json,
     change: async ({ params, body, user }, ws) => {
-      const m = await plan(() =>
-        body.done
-          ? completeMeasure(ws, user.username, params.id, body.on ?? today())
-          : reopenMeasure(ws, user.username, params.id),
-      );
+      const m = (await body.done)
+        ? completeMeasure(ws, user.username, params.id, body.on ?? today())
+        : reopenMeasure(ws, user.username, params.id);
       return { result: m as unknown as Record<string, unknown>, change: { entityId: params.id, after: m } };
     },
   }),
@@ -319,9 +295,7 @@ export const planRoutes: RouteDef[] = [
     }),
     response: json,
     change: async ({ params, body, user }, ws) => {
-      const r = await plan(() =>
-        recordIndicatorValue(ws, user.username, params.id, body.period, body.numerator, body.denominator),
-      );
+      const r = await recordIndicatorValue(ws, user.username, params.id, body.period, body.numerator, body.denominator);
       return {
         result: r.indicator as unknown as Record<string, unknown>,
         change: { unchanged: !r.changed, entityId: `${params.id}/${body.period}`, after: body },

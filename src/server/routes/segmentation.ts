@@ -1,5 +1,6 @@
 // Segmentation and the GRI (issue #3 domain: src/segmentation). Aggregates for every analyst role;
 // operator-level data (TINs) only with taxpayer.read, and only inside the user's unit.
+import { DomainError } from '../../errors/index.ts';
 import { z } from 'zod';
 import {
   builtinIndicators,
@@ -18,32 +19,40 @@ import {
   table1,
   table4,
   WEIGHT_METHODS,
+  parseConfig,
+  SEGMENTATION_TEXT,
+  type GriConfig,
 } from '../../segmentation/index.ts';
 import { listOperators, OPERATOR_SORTS, operatorInScope, visibleTins } from '../queries/operators.ts';
-import { changeRoute, HttpError, readRoute, type RouteDef } from '../route-table.ts';
-import { directChangeAllowed } from './approval-gate.ts';
+import { changeRoute, fileRoute, readRoute, type RouteDef } from '../route-table.ts';
+import {
+  writeOperatorList,
+  LEVELS,
+  operatorList,
+  OperatorListSchema,
+  SIZES,
+} from '../../segmentation/operator-list.ts';
+import { assertDirectChangeAllowed } from '../../governance/approvals.ts';
 import { operatorUnitId } from '../units.ts';
+import { MessageSchema } from '../../i18n/messages.ts';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const risk = z
   .string()
   .regex(/^[a-z][a-z0-9_]{0,39}$/, 'a risk code such as general or valuation')
   .default('general');
 const RiskQ = z.object({ risk });
+const OperatorListQuery = z.object({
+  risk,
+  level: z.enum(LEVELS).optional(),
+  size: z.enum(SIZES).optional(),
+  unit: z.string().min(1).max(100).optional(),
+});
 const anyObj = z.record(z.string(), z.unknown());
 /** Counts inside DuckDB structs and lists arrive as bigint. */
 const count = z.union([z.number(), z.bigint()]).transform((v) => Number(v));
-
-/** Domain errors are the user's to fix: 400 with the domain's message; a missing run is 404. */
-async function seg<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof SegmentationError)
-      throw new HttpError(/no GRI computed|no declaration lines|has no lines/.test(e.message) ? 404 : 400, e.message);
-    if ((e as Error).name === 'ZodError') throw new HttpError(400, (e as Error).message);
-    throw e;
-  }
-}
 
 const Table1Out = z.object({
   window: z.record(z.string(), z.unknown()),
@@ -92,7 +101,7 @@ const OperatorRowOut = z.object({
 });
 
 /** What the GRI workbench needs: configuration in force, last run's indicators, weights, bars, histogram. */
-async function workbench(ws: Parameters<typeof getConfig>[0], r: string) {
+async function workbench(ws: Parameters<typeof getConfig>[0], r: string, lang: string) {
   const stored = await getConfig(ws, r);
   const run = await lastRun(ws, r);
   return {
@@ -121,6 +130,7 @@ async function workbench(ws: Parameters<typeof getConfig>[0], r: string) {
         missing: i.missing,
         flagged: i.flagged ?? null,
       })),
+      notes: (run.notes ?? []).map((n) => SEGMENTATION_TEXT.render(n, lang)),
       scoring: {
         method: run.scoring.method,
         weights: run.scoring.weights,
@@ -132,7 +142,7 @@ async function workbench(ws: Parameters<typeof getConfig>[0], r: string) {
   };
 }
 
-const WorkbenchOut = z.object({
+export const WorkbenchOut = z.object({
   risk: z.string(),
   configId: z.string(),
   version: z.number(),
@@ -147,6 +157,7 @@ const WorkbenchOut = z.object({
       window: anyObj,
       lines: z.number(),
       operators: z.number(),
+      notes: z.array(MessageSchema),
       indicators: z.array(
         z.object({
           code: z.string(),
@@ -211,7 +222,7 @@ export const segmentationRoutes: RouteDef[] = [
     access: 'segments.read',
     query: RiskQ,
     response: Table1Out,
-    read: async ({ db, query }) => db.read((ws) => seg(() => table1(ws, query.risk))),
+    read: async ({ db, query }) => db.read((ws) => table1(ws, query.risk)),
   }),
   readRoute({
     method: 'GET',
@@ -224,7 +235,7 @@ export const segmentationRoutes: RouteDef[] = [
     query: z.object({ risk, extended: z.enum(['true', 'false']).default('false') }),
     response: Table4Out,
     read: async ({ db, query }) =>
-      db.read((ws) => seg(() => (query.extended === 'true' ? extendedTable(ws, query.risk) : table4(ws, query.risk)))),
+      db.read((ws) => (query.extended === 'true' ? extendedTable(ws, query.risk) : table4(ws, query.risk))),
   }),
   readRoute({
     method: 'GET',
@@ -272,8 +283,8 @@ export const segmentationRoutes: RouteDef[] = [
     read: async ({ db, params, query, user }) =>
       db.read(async (ws) => {
         const details = await operatorInScope(ws, params.id, user.offices);
-        if (!details) throw new HttpError(404, `no operator ${params.id} in your unit (${user.unit_id})`);
-        const explanation = await seg(() => explainOperator(ws, params.id, query.risk));
+        if (!details) throw new DomainError(`no operator ${params.id} in your unit (${user.unit_id})`, 'not_found');
+        const explanation = await explainOperator(ws, params.id, query.risk);
         return {
           details,
           unit: operatorUnitId(details.office),
@@ -306,7 +317,7 @@ export const segmentationRoutes: RouteDef[] = [
     }),
     read: async ({ db, params, query, user }) =>
       db.read(async (ws) => {
-        const t = await seg(() => hsTable(ws, params.code, { risk: query.risk, limit: query.limit }));
+        const t = await hsTable(ws, params.code, { risk: query.risk, limit: query.limit });
         const ok = await visibleTins(
           ws,
           t.cells.flatMap((c) => c.operators.map((o) => o.tin)),
@@ -350,7 +361,7 @@ export const segmentationRoutes: RouteDef[] = [
     }),
     read: async ({ db, params, query, user }) =>
       db.read(async (ws) => {
-        const l = await seg(() => links(ws, params.code, { risk: query.risk, limit: query.limit }));
+        const l = await links(ws, params.code, { risk: query.risk, limit: query.limit });
         const ok = await visibleTins(
           ws,
           [...l.brokers, ...l.suppliers].flatMap((h) => h.members.map((m) => m.tin)),
@@ -363,6 +374,63 @@ export const segmentationRoutes: RouteDef[] = [
   }),
   readRoute({
     method: 'GET',
+    url: '/api/gri/operators',
+    cache: true,
+    summary:
+      "Every operator of the last GRI run: size, GRI, level, raised flags and main reason, filtered by level, size and unit, highest GRI first (limited to the user's unit)",
+    tag: 'gri',
+    access: 'taxpayer.read',
+    query: OperatorListQuery.extend({
+      offset: z.coerce.number().int().min(0).default(0),
+      limit: z.coerce.number().int().min(1).max(500).default(50),
+    }),
+    response: OperatorListSchema,
+    read: async ({ db, query, user }) =>
+      db.read((ws) =>
+        operatorList(
+          ws,
+          { risk: query.risk, level: query.level, size: query.size, unit: query.unit, offices: user.offices },
+          { offset: query.offset, limit: query.limit },
+        ),
+      ),
+  }),
+  ...(['csv', 'xlsx'] as const).map((format) =>
+    fileRoute({
+      method: 'GET',
+      url: `/api/gri/operators.${format}`,
+      summary: `The operator list (same filters) as ${format.toUpperCase()}; text cells that could run as formulas are neutralised`,
+      tag: 'gri',
+      access: 'taxpayer.read',
+      query: OperatorListQuery,
+      file: async ({ db, query, user }) =>
+        db.read(async (ws) => {
+          const dir = mkdtempSync(join(tmpdir(), 'cip-operators-'));
+          let data: Buffer;
+          try {
+            const file = join(dir, `operators.${format}`);
+            await writeOperatorList(
+              ws,
+              { risk: query.risk, level: query.level, size: query.size, unit: query.unit, offices: user.offices },
+              format,
+              file,
+            );
+            data = readFileSync(file);
+          } finally {
+            rmSync(dir, { recursive: true, force: true });
+          }
+          return {
+            filename: `gri-operators-${query.risk}.${format}`,
+            contentType:
+              format === 'csv'
+                ? 'text/csv; charset=utf-8'
+                : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+            data,
+          };
+        }),
+    }),
+  ),
+  readRoute({
+    method: 'GET',
     url: '/api/gri',
     cache: true,
     summary: 'GRI workbench: configuration in force, indicators, weights, bars, histogram of the last run',
@@ -370,7 +438,7 @@ export const segmentationRoutes: RouteDef[] = [
     access: 'segments.read',
     query: RiskQ,
     response: WorkbenchOut,
-    read: async ({ db, query }) => db.read((ws) => seg(() => workbench(ws, query.risk))),
+    read: async ({ db, query, user }) => db.read((ws) => workbench(ws, query.risk, user.language)),
   }),
   changeRoute({
     method: 'PUT',
@@ -387,18 +455,16 @@ export const segmentationRoutes: RouteDef[] = [
     }),
     response: WorkbenchOut,
     change: async ({ body, user }, ws) => {
-      await directChangeAllowed(ws, 'gri_config');
+      await assertDirectChangeAllowed(ws, 'gri_config');
       const before = await getConfig(ws, body.risk);
-      await seg(() =>
-        rescore(
-          ws,
-          body.risk,
-          { weights: body.weights, levels: body.levels } as never,
-          user.username,
-          body.comment ?? null,
-        ),
+      await rescore(
+        ws,
+        body.risk,
+        { weights: body.weights, levels: body.levels } as never,
+        user.username,
+        body.comment ?? null,
       );
-      const out = await workbench(ws, body.risk);
+      const out = await workbench(ws, body.risk, user.language);
       return {
         result: out,
         change: {
@@ -421,20 +487,18 @@ export const segmentationRoutes: RouteDef[] = [
     body: z.object({ risk, config: anyObj.optional(), comment: z.string().max(500).optional() }),
     response: WorkbenchOut,
     change: async ({ body, user }, ws) => {
+      let config: GriConfig | undefined;
       if (body.config) {
-        await directChangeAllowed(ws, 'gri_config');
+        await assertDirectChangeAllowed(ws, 'gri_config');
         const cur = await getConfig(ws, body.risk);
-        await seg(() =>
-          setConfig(
-            ws,
-            mergeConfig(cur.config, { ...body.config, risk: body.risk }),
-            user.username,
-            body.comment ?? null,
-          ),
-        );
+        config = parseConfig(mergeConfig(cur.config, { ...body.config, risk: body.risk }));
       }
-      const run = await seg(() => computeSegmentation(ws, { risk: body.risk }));
-      const out = await workbench(ws, body.risk);
+      // A configuration change is saved with the run: a refused run saves no version.
+      const run = await computeSegmentation(ws, {
+        risk: body.risk,
+        ...(config ? { config, save: { actor: user.username, comment: body.comment ?? null } } : {}),
+      });
+      const out = await workbench(ws, body.risk, user.language);
       return {
         result: out,
         change: {
@@ -451,3 +515,5 @@ export const segmentationRoutes: RouteDef[] = [
     },
   }),
 ];
+
+export type GriWorkbench = z.infer<typeof WorkbenchOut>;

@@ -4,6 +4,9 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { get } from '../api.ts';
+import { failure, JobProgress } from '../components/JobProgress.tsx';
+import { isActive, startJob, useJob } from '../components/jobs.ts';
+import { useLocation } from '../router.ts';
 import { Chart } from '../components/Chart.tsx';
 import { ErrorBox, Loading } from '../components/Status.tsx';
 import { useApi } from '../components/useApi.ts';
@@ -65,6 +68,10 @@ export function BacktestPage() {
   const [form, setForm] = useState<Form>();
   // The periods of the result on screen: set by the proposal on arrival, then by "Run backtest".
   const [run, setRun] = useState<Form>();
+  const { search } = useLocation();
+  const [jobId, setJobId] = useState<number | null>(() => Number(search.get('job')) || null);
+  const [startError, setStartError] = useState<string>();
+  const job = useJob(jobId);
   useEffect(() => {
     if (form || !periods.data || periods.data.lines.count === 0) return;
     // Without a proposal (too few days with outcomes) the form starts empty and nothing runs by itself.
@@ -73,12 +80,29 @@ export function BacktestPage() {
         ? fromProposal(proposal)
         : { train_from: '', train_until: '', valid_from: '', valid_until: '', test_from: '', test_until: '' },
     );
-    if (proposal) setRun(fromProposal(proposal));
-  }, [periods.data, proposal, form]);
+    if (proposal && jobId === null) setRun(fromProposal(proposal));
+  }, [periods.data, proposal, form, jobId]);
+  // A backtest takes seconds to minutes: it runs as a job of the server, followed here (and on the Jobs page).
+  useEffect(() => {
+    if (!run) return;
+    let live = true;
+    setStartError(undefined);
+    setJobId(null);
+    const params = Object.fromEntries(Object.entries(run).filter(([, v]) => v !== '')) as Form;
+    startJob({ kind: 'backtest', params }).then(
+      (j) => live && setJobId(j.id),
+      (e: Error) => live && setStartError(e.message),
+    );
+    return () => {
+      live = false;
+    };
+  }, [run]);
+  const done = job?.status === 'succeeded' ? job.id : null;
   const result = useApi(
-    () => (run ? get<Result>('/api/backtest', run) : Promise.resolve(undefined)),
-    [run, i18n.language],
+    () => (done !== null ? get<Result>(`/api/jobs/${done}/backtest`) : Promise.resolve(undefined)),
+    [done, i18n.language],
   );
+  const jobError = job && !isActive(job) && job.status !== 'succeeded' ? failure(t, job) : undefined;
   const [unit, setUnit] = useState<'lines' | 'operators'>('lines');
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -122,7 +146,7 @@ export function BacktestPage() {
                 />
               </label>
             ))}
-            <button type="submit" disabled={result.loading && !!run}>
+            <button type="submit" disabled={!!job && isActive(job)}>
               {t('bt.run')}
             </button>
             {proposal && (
@@ -150,9 +174,14 @@ export function BacktestPage() {
           )}
         </form>
       )}
-      <ErrorBox error={result.error} />
-      <Loading show={!!run && result.loading} />
-      {r && !result.error && (
+      <ErrorBox error={startError ?? jobError ?? result.error} />
+      {job && isActive(job) && (
+        <p data-testid="bt-progress">
+          <JobProgress job={job} />
+        </p>
+      )}
+      <Loading show={done !== null && result.loading} />
+      {r && !result.error && !startError && !jobError && (!job || job.status === 'succeeded') && (
         <div className={result.loading ? 'loading' : ''}>
           <p className="small" data-testid="bt-summary">
             {t('bt.periodsLine', {

@@ -4,6 +4,7 @@ import { get } from '../api.ts';
 import { ErrorBox } from '../components/Status.tsx';
 import { useApi } from '../components/useApi.ts';
 import { fmtDateTime, fmtInt } from '../format.ts';
+import type { OutcomeReport } from '../../../src/ingest/outcomes.ts';
 
 interface Import {
   import_id: number;
@@ -23,11 +24,13 @@ interface Issue {
   column: string | null;
   count: number;
   examples: { file: string; row: number; column: string | null; value: string | null; message: string }[];
+  values?: { value: string | null; rows: number }[];
 }
 interface Quality {
   errors: Issue[];
   warnings: Issue[];
   totals: { rejectedRows: number; outlierLines: number; missingOperators: number };
+  outcomes: OutcomeReport;
 }
 
 export function DataPage() {
@@ -87,6 +90,11 @@ export function DataPage() {
               missing: fmtInt(q.totals.missingOperators),
             })}
           </p>
+          {q.outcomes.statements.map((m, i) => (
+            <p key={m.key} className={i === 0 ? 'small' : 'error small'} data-testid="data-outcomes">
+              {m.text}
+            </p>
+          ))}
           {[...q.errors, ...q.warnings].length === 0 && <p className="ok">{t('data.clean')}</p>}
           {[...q.errors, ...q.warnings].map((i, n) => (
             <details key={n} className="card issue">
@@ -119,6 +127,13 @@ export function DataPage() {
                   ))}
                 </tbody>
               </table>
+              {i.values && i.values.length > 0 && (
+                <p className="small">
+                  {t('data.valuesSeen', {
+                    values: i.values.map((v) => `${v.value ?? '∅'} (${fmtInt(v.rows)})`).join(', '),
+                  })}
+                </p>
+              )}
             </details>
           ))}
         </>

@@ -6,31 +6,9 @@ import { Chart } from '../components/Chart.tsx';
 import { ErrorBox, Loading } from '../components/Status.tsx';
 import { useApi } from '../components/useApi.ts';
 import { fmtDate, fmtInt, fmtNum, fmtPct } from '../format.ts';
+import type { EffectReport } from '../../../src/measure/effect/index.ts';
 
-interface Outcome {
-  outcome: string;
-  description: string;
-  treated_pre: number;
-  treated_post: number;
-  control_pre: number;
-  control_post: number;
-  did: number;
-  ci_low: number;
-  ci_high: number;
-  relative: number | null;
-  rel_ci_low: number | null;
-  rel_ci_high: number | null;
-}
-interface Report {
-  treatment: string;
-  windows: { pre_start: string; start: string; post_end: string };
-  groups: Record<string, number>;
-  outcomes: Outcome[];
-  placebo: { did: number; ci_low: number; ci_high: number } | null;
-  trends: { quarter: string; phase: string; treated_rate: number | null; control_rate: number | null }[];
-  bootstrap: { reps: number; level: number };
-  warnings: string[];
-}
+type Report = EffectReport;
 
 export function EffectPage() {
   const { t } = useTranslation();
@@ -123,9 +101,12 @@ export function EffectPage() {
               })}
             </p>
           )}
+          <p className="small" data-testid="effect-design">
+            {r.design.explanation.text}
+          </p>
           {r.warnings.map((w) => (
-            <p key={w} className="error small">
-              {w}
+            <p key={w.key + w.text} className="error small">
+              {w.text}
             </p>
           ))}
           <div className="card">

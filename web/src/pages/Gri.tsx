@@ -1,120 +1,125 @@
-// GRI workbench: indicators on/off, weights by technique, the histogram with draggable bars, re-scored at once.
-import { useEffect, useMemo, useRef, useState } from 'react';
+// GRI workbench: the configuration in force is edited as a draft — indicators on/off and their thresholds, the
+// weighting technique and expert weights, the risk bars (dragged on the histogram), Table 1 size cut-offs, risky
+// lists, custom indicators. Every change is previewed at once by re-scoring the last run (nothing saved);
+// "Publish" makes one version, or one proposal while the committee requires approval.
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { get, post, put } from '../api.ts';
-import { Chart, type ChartInstance } from '../components/Chart.tsx';
+import { get, post } from '../api.ts';
 import { RiskPicker, useRisk } from '../components/RiskPicker.tsx';
 import { ErrorBox, Loading } from '../components/Status.tsx';
 import { useApi } from '../components/useApi.ts';
-import { fmtDateTime, fmtInt, fmtNum } from '../format.ts';
-import i18n from '../i18n.ts';
+import { fmtDateTime, fmtInt } from '../format.ts';
+import { navigate } from '../router.ts';
 import { can, useMe } from '../session.tsx';
+import type { GriDraft, GriPreview, GriPublished } from '../../../src/server/routes/gri-draft.ts';
+import type { GriWorkbench } from '../../../src/server/routes/segmentation.ts';
+import { CustomIndicators } from './gri/CustomIndicators.tsx';
+import { DraftPanel } from './gri/DraftPanel.tsx';
+import { Histogram, round3, type Bars } from './gri/Histogram.tsx';
+import { IndicatorTable, type Config } from './gri/IndicatorTable.tsx';
+import { Settings } from './gri/Settings.tsx';
 
-interface Bars {
-  medium: number;
-  high: number;
-}
-interface Workbench {
-  risk: string;
-  configId: string;
-  version: number;
-  createdBy: string | null;
-  createdAt: string | null;
-  config: {
-    weights: { method: string; expert: Record<string, number>; tolerance: number };
-    levels: { method: string; manual: Bars; quantile: Bars; meanSd: Bars };
-    indicators?: { code: string; enabled: boolean }[];
-    custom: { code: string; name: string; enabled: boolean }[];
-  };
-  catalogue: { code: string; family: string; names: Record<string, string> }[];
-  run: null | {
-    configId: string;
-    computedAt: string;
-    lines: number;
-    operators: number;
-    indicators: {
-      code: string;
-      family: string;
-      names: Record<string, string>;
-      available: boolean;
-      missing: string[];
-      flagged: number | null;
-    }[];
-    scoring: {
-      method: string;
-      weights: { code: string; weight: number }[];
-      bars: Bars;
-      levels: Record<string, number>;
-      histogram: { bins: { from: number; to: number; operators: number }[]; bars: Bars; mean: number; sd: number };
-    };
-  };
-}
-
-const METHODS = ['equal', 'expert', 'frequency', 'learned'] as const;
 const LEVEL_METHODS = ['manual', 'quantile', 'meanSd'] as const;
+
+/** The configuration with every built-in indicator listed explicitly (a missing one in a stored list is off). */
+function normalise(d: GriDraft): Config {
+  const c = structuredClone(d.config);
+  c.indicators = d.catalogue.map(
+    (k) => c.indicators?.find((i) => i.code === k.code) ?? { code: k.code, enabled: !d.config.indicators },
+  );
+  return c;
+}
 
 export function GriPage() {
   const { t } = useTranslation();
   const me = useMe();
   const risk = useRisk();
   const editable = can(me, 'gri.write');
-  const loaded = useApi(() => get<Workbench>('/api/gri', { risk }), [risk]);
-  const [wb, setWb] = useState<Workbench>();
+  const wb = useApi(() => get<GriWorkbench>('/api/gri', { risk }), [risk]);
+  const dr = useApi(() => get<GriDraft>('/api/gri/draft', { risk }), [risk]);
+  const [config, setConfig] = useState<Config>();
+  const [preview, setPreview] = useState<GriPreview>();
   const [error, setError] = useState<string>();
+  const [done, setDone] = useState<{ text: string; proposal?: string }>();
   const [busy, setBusy] = useState(false);
-  const [enabled, setEnabled] = useState<Record<string, boolean>>({});
-  const [expert, setExpert] = useState<Record<string, number>>({});
-  const [bars, setBars] = useState<Bars>({ medium: 0, high: 0 });
-  useEffect(() => {
-    if (loaded.data) setWb(loaded.data);
-  }, [loaded.data]);
-  useEffect(() => {
-    if (!wb) return;
-    const on = Object.fromEntries(
-      wb.catalogue.map((c) => [
-        c.code,
-        wb.config.indicators ? (wb.config.indicators.find((i) => i.code === c.code)?.enabled ?? false) : true,
-      ]),
-    );
-    setEnabled(on);
-    setExpert(wb.config.weights.expert);
-    setBars(wb.run?.scoring.bars ?? wb.config.levels.manual);
-  }, [wb]);
+  const seq = useRef(0);
 
-  const act = async (fn: () => Promise<Workbench>) => {
+  useEffect(() => {
+    if (dr.data) setConfig(normalise(dr.data));
+  }, [dr.data]);
+
+  // Preview a moment after the last edit; an answer to an older draft is ignored.
+  useEffect(() => {
+    if (!config) return;
+    const n = ++seq.current;
+    const timer = setTimeout(() => {
+      post<GriPreview>('/api/gri/preview', { risk, config }).then(
+        (p) => {
+          if (n !== seq.current) return;
+          setPreview(p);
+          setError(undefined);
+        },
+        (e: Error) => n === seq.current && setError(e.message),
+      );
+    }, 200);
+    return () => clearTimeout(timer);
+  }, [config, risk]);
+
+  const edit = (c: Config) => {
+    setDone(undefined);
+    setConfig(c);
+  };
+  const reload = () => {
+    wb.reload();
+    dr.reload();
+  };
+  const run = async (fn: () => Promise<{ text: string; proposal?: string }>) => {
     setBusy(true);
     setError(undefined);
     try {
-      setWb(await fn());
+      setDone(await fn());
+      reload();
     } catch (e) {
       setError((e as Error).message);
     } finally {
       setBusy(false);
     }
   };
-  const rescore = (patch: Record<string, unknown>) => act(() => put<Workbench>('/api/gri/rescore', { risk, ...patch }));
-  const compute = () =>
-    act(() =>
-      post<Workbench>('/api/gri/compute', {
+  const publish = ({ comment, summary }: { comment: string; summary: string }) =>
+    run(async () => {
+      const r = await post<GriPublished>('/api/gri/publish', {
         risk,
-        config: { indicators: wb!.catalogue.map((c) => ({ code: c.code, enabled: enabled[c.code] ?? true })) },
-      }),
-    );
-  const setManualBars = (b: Bars) =>
-    rescore({ levels: { method: 'manual', manual: { medium: round(b.medium), high: round(b.high) } } });
+        config,
+        baseVersion: dr.data!.version,
+        comment: comment || null,
+        summary: summary || null,
+      });
+      return r.outcome === 'proposal'
+        ? { text: t('gri.proposed', { id: r.proposalId }), proposal: r.proposalId }
+        : { text: t(`gri.published_${r.recomputed}`, { id: r.configId }) };
+    });
+  const recompute = () =>
+    run(async () => {
+      await post('/api/gri/compute', { risk });
+      return { text: t('gri.recomputed') };
+    });
 
-  if (!wb)
+  const d = dr.data;
+  const w = wb.data;
+  if (!d || !w || !config)
     return (
       <section>
         <h1>{t('gri.title')}</h1>
-        <ErrorBox error={loaded.error} />
-        <Loading show={loaded.loading} />
+        <ErrorBox error={dr.error ?? wb.error} />
+        <Loading show={dr.loading || wb.loading} />
       </section>
     );
-  const run = wb.run;
-  const weightOf = (code: string) => run?.scoring.weights.find((w) => w.code === code)?.weight;
-  const runInd = (code: string) => run?.indicators.find((i) => i.code === code);
-  const indicatorsChanged = run && wb.catalogue.some((c) => (enabled[c.code] ?? true) !== !!runInd(c.code));
+  const r = w.run;
+  const scoring = preview?.scoring ?? r?.scoring;
+  const bars: Bars = preview?.scoring?.bars ?? r?.scoring.bars ?? config.levels.manual;
+  const lm = config.levels.method;
+  const setLevels = (patch: Partial<Config['levels']>) => edit({ ...config, levels: { ...config.levels, ...patch } });
+  const setBar = (key: keyof Bars, v: number) => setLevels({ [lm]: { ...config.levels[lm], [key]: v } });
   return (
     <section>
       <div className="row spread">
@@ -122,45 +127,62 @@ export function GriPage() {
         <RiskPicker />
       </div>
       <p className="muted small">
-        {t('gri.config', { id: wb.configId })}
-        {wb.createdBy ? ` · ${t('gri.savedBy', { who: wb.createdBy, at: fmtDateTime(wb.createdAt) })}` : ''}
-        {run
-          ? ` · ${t('gri.run', { operators: fmtInt(run.operators), lines: fmtInt(run.lines), at: fmtDateTime(run.computedAt) })}`
+        {t('gri.config', { id: d.configId })}
+        {d.createdBy ? ` · ${t('gri.savedBy', { who: d.createdBy, at: fmtDateTime(d.createdAt) })}` : ''}
+        {r
+          ? ` · ${t('gri.run', { operators: fmtInt(r.operators), lines: fmtInt(r.lines), at: fmtDateTime(r.computedAt) })}`
           : ''}
       </p>
+      {r && r.configId !== d.configId && (
+        <p className="small level-medium">{t('gri.runOutdated', { id: r.configId })}</p>
+      )}
       <ErrorBox error={error} />
-      {!run && <p className="muted">{t('gri.noRun')}</p>}
+      {done && (
+        <div className="ok" role="status" data-testid="published">
+          {done.text}
+          {done.proposal && (
+            <>
+              {' '}
+              <button type="button" className="link" onClick={() => navigate('/governance')}>
+                {t('gri.toCommittee')}
+              </button>
+            </>
+          )}
+        </div>
+      )}
+      {!r && <p className="muted">{t('gri.noRun')}</p>}
       <div className="grid2">
         <div className="card">
           <h3>{t('gri.distribution')}</h3>
-          {run && (
+          {scoring && (
             <Histogram
-              wb={wb}
+              bins={scoring.histogram.bins}
               bars={bars}
               editable={editable}
-              onDrop={(b) => {
-                setBars(b);
-                void setManualBars(b);
-              }}
+              onDrop={(b) => setLevels({ method: 'manual', manual: b })}
             />
           )}
-          {run && (
+          {scoring && (
             <div className="levels" data-testid="levels">
               {(['high', 'medium', 'low'] as const).map((l) => (
                 <span key={l} className={`badge level-${l}`}>
-                  {t(`level.${l}`)}: {fmtInt(run.scoring.levels[l] ?? 0)}
+                  {t(`level.${l}`)}: {fmtInt(scoring.levels[l] ?? 0)}
                 </span>
               ))}
+              {preview?.scoring && preview.changes.length > 0 && (
+                <span className="muted small"> {t('gri.previewed')}</span>
+              )}
             </div>
           )}
+          {preview?.problem && <div className="error small">{preview.problem}</div>}
           <h3>{t('gri.bars')}</h3>
           <div className="row">
             <label>
               {t('gri.levelMethod')}
               <select
-                value={wb.config.levels.method}
-                disabled={!editable || busy}
-                onChange={(e) => void rescore({ levels: { method: e.target.value } })}
+                value={lm}
+                disabled={!editable}
+                onChange={(e) => setLevels({ method: e.target.value as Config['levels']['method'] })}
                 data-testid="level-method"
               >
                 {LEVEL_METHODS.map((m) => (
@@ -170,219 +192,109 @@ export function GriPage() {
                 ))}
               </select>
             </label>
-            <label>
-              {t('gri.mediumBar')}
-              <input
-                type="number"
-                step="0.01"
-                min="0"
-                value={bars.medium}
-                disabled={!editable}
-                onChange={(e) => setBars({ ...bars, medium: Number(e.target.value) })}
-                data-testid="bar-medium"
-              />
-            </label>
-            <label>
-              {t('gri.highBar')}
-              <input
-                type="number"
-                step="0.01"
-                min="0"
-                value={bars.high}
-                disabled={!editable}
-                onChange={(e) => setBars({ ...bars, high: Number(e.target.value) })}
-                data-testid="bar-high"
-              />
-            </label>
-            {editable && (
-              <button type="button" disabled={busy} onClick={() => void setManualBars(bars)} data-testid="apply-bars">
-                {t('gri.applyBars')}
-              </button>
-            )}
+            {(['medium', 'high'] as const).map((k) => (
+              <label key={k}>
+                {t(`gri.${k}Param.${lm}`)}
+                <input
+                  type="number"
+                  step="0.01"
+                  value={config.levels[lm][k]}
+                  disabled={!editable}
+                  onChange={(e) => setBar(k, round3(Number(e.target.value)))}
+                  data-testid={`bar-${k}`}
+                />
+              </label>
+            ))}
           </div>
+          {lm !== 'manual' && scoring && (
+            <p className="muted small">{t('gri.barsAre', { medium: round3(bars.medium), high: round3(bars.high) })}</p>
+          )}
           {editable && <p className="muted small">{t('gri.dragHint')}</p>}
+          {preview?.table4 && <Table4Preview rows={preview.table4} />}
         </div>
-        <div className="card">
-          <h3>{t('gri.weights')}</h3>
-          <label className="inline">
-            {t('gri.method')}{' '}
-            <select
-              value={wb.config.weights.method}
-              disabled={!editable || busy}
-              onChange={(e) =>
-                void (e.target.value === 'learned'
-                  ? act(() => post<Workbench>('/api/gri/compute', { risk, config: { weights: { method: 'learned' } } }))
-                  : rescore({ weights: { method: e.target.value } }))
-              }
-              data-testid="weight-method"
-            >
-              {METHODS.map((m) => (
-                <option key={m} value={m}>
-                  {t(`gri.methods.${m}`)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <p className="muted small">{t(`gri.methodHelp.${wb.config.weights.method}`)}</p>
-          <table className="compact" data-testid="indicators">
-            <thead>
-              <tr>
-                <th>{t('gri.on')}</th>
-                <th>{t('gri.indicator')}</th>
-                <th className="num">{t('gri.flagged')}</th>
-                <th className="num">{t('gri.weight')}</th>
-                {wb.config.weights.method === 'expert' && <th className="num">{t('gri.expert')}</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {wb.catalogue.map((c) => {
-                const ri = runInd(c.code);
-                return (
-                  <tr key={c.code}>
-                    <td>
-                      <input
-                        type="checkbox"
-                        checked={enabled[c.code] ?? true}
-                        disabled={!editable}
-                        onChange={(e) => setEnabled({ ...enabled, [c.code]: e.target.checked })}
-                        aria-label={c.code}
-                      />
-                    </td>
-                    <td>
-                      <b>{c.code}</b> <span className="small">{c.names[i18n.language] ?? c.names.en}</span>
-                      {ri && !ri.available && (
-                        <div className="muted small">{t('op.unavailable', { what: ri.missing.join(', ') })}</div>
-                      )}
-                    </td>
-                    <td className="num">
-                      {ri?.flagged !== null && ri?.flagged !== undefined ? fmtInt(ri.flagged) : ''}
-                    </td>
-                    <td className="num">{weightOf(c.code) !== undefined ? fmtNum(weightOf(c.code)!, 3) : ''}</td>
-                    {wb.config.weights.method === 'expert' && (
-                      <td className="num">
-                        <input
-                          type="number"
-                          min="0"
-                          step="0.1"
-                          style={{ width: 70 }}
-                          value={expert[c.code] ?? ''}
-                          disabled={!editable}
-                          onChange={(e) => setExpert({ ...expert, [c.code]: Number(e.target.value) })}
-                        />
-                      </td>
-                    )}
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+        <div>
+          <DraftPanel
+            preview={preview}
+            version={d.version}
+            approvalRequired={d.approvalRequired}
+            editable={editable}
+            busy={busy}
+            onPublish={(p) => void publish(p)}
+            onDiscard={() => edit(normalise(d))}
+          />
           {editable && (
-            <div className="row" style={{ marginTop: 8 }}>
-              {wb.config.weights.method === 'expert' && (
-                <button
-                  type="button"
-                  disabled={busy}
-                  onClick={() => void rescore({ weights: { method: 'expert', expert } })}
-                >
-                  {t('gri.applyWeights')}
-                </button>
-              )}
+            <p>
               <button
                 type="button"
-                className={indicatorsChanged ? '' : 'secondary'}
+                className="secondary"
                 disabled={busy}
-                onClick={() => void compute()}
+                onClick={() => void recompute()}
                 data-testid="recompute"
               >
                 {t('gri.recompute')}
-              </button>
+              </button>{' '}
               {busy && <span className="muted">{t('app.loading')}</span>}
-            </div>
+            </p>
           )}
-          {indicatorsChanged && <p className="muted small">{t('gri.recomputeHint')}</p>}
+        </div>
+      </div>
+      <div className="card" style={{ marginTop: 16 }}>
+        <h3>{t('gri.weights')}</h3>
+        <IndicatorTable
+          draft={d}
+          config={config}
+          run={r}
+          weights={preview?.scoring?.weights ?? r?.scoring.weights ?? []}
+          editable={editable}
+          onChange={edit}
+        />
+      </div>
+      <div className="grid2" style={{ marginTop: 16 }}>
+        <div className="card">
+          <h3>{t('gri.sizeAndLists')}</h3>
+          <Settings config={config} editable={editable} onChange={edit} />
+        </div>
+        <div className="card">
+          <h3>{t('gri.custom')}</h3>
+          <CustomIndicators draft={d} config={config} editable={editable} onChange={edit} />
         </div>
       </div>
     </section>
   );
 }
 
-const round = (x: number) => Math.round(x * 1000) / 1000;
-
-/** Histogram of the GRI with two vertical handles (medium and high bars) dragged horizontally. */
-function Histogram({
-  wb,
-  bars,
-  editable,
-  onDrop,
-}: {
-  wb: Workbench;
-  bars: Bars;
-  editable: boolean;
-  onDrop: (b: Bars) => void;
-}) {
+/** Table 4 (operators by size × level) as the draft would make it. */
+function Table4Preview({ rows }: { rows: NonNullable<GriPreview['table4']> }) {
   const { t } = useTranslation();
-  const chartRef = useRef<ChartInstance | null>(null);
-  const barsRef = useRef(bars);
-  barsRef.current = bars;
-  const bins = wb.run!.scoring.histogram.bins;
-  const max = bins.length ? bins[bins.length - 1].to : 1;
-  const option = useMemo(
-    () => ({
-      grid: { left: 50, right: 20, top: 20, bottom: 40 },
-      tooltip: { trigger: 'axis' },
-      xAxis: { type: 'value', min: 0, max, name: t('seg.gri'), nameLocation: 'middle', nameGap: 25 },
-      yAxis: { type: 'value', name: t('seg.operatorsN') },
-      series: [
-        {
-          type: 'bar',
-          barWidth: '95%',
-          data: bins.map((b) => ({
-            value: [(b.from + b.to) / 2, b.operators],
-            itemStyle: {
-              color:
-                (b.from + b.to) / 2 >= bars.high
-                  ? '#c0392b'
-                  : (b.from + b.to) / 2 >= bars.medium
-                    ? '#e6a23c'
-                    : '#3c9d5d',
-            },
-          })),
-        },
-      ],
-    }),
-    [bins, max, bars, t],
+  const cell = (size: string, level: string | null) =>
+    rows.find((r) => r.size === size && r.level === level)?.operators ?? 0;
+  return (
+    <table className="compact" data-testid="table4-preview" style={{ marginTop: 8 }}>
+      <caption className="small muted">{t('gri.table4Preview')}</caption>
+      <thead>
+        <tr>
+          <th />
+          {(['high', 'medium', 'low'] as const).map((l) => (
+            <th key={l} className={`num level-${l}`}>
+              {t(`level.${l}`)}
+            </th>
+          ))}
+          <th className="num">{t('gri.total')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {(['large', 'medium', 'small'] as const).map((s) => (
+          <tr key={s}>
+            <th>{t(`size.${s}`)}</th>
+            {(['high', 'medium', 'low'] as const).map((l) => (
+              <td key={l} className="num">
+                {fmtInt(cell(s, l))}
+              </td>
+            ))}
+            <td className="num">{fmtInt(cell(s, null))}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
-  const placeHandles = (c: ChartInstance) => {
-    chartRef.current = c;
-    const grid = { top: 20, bottom: c.getHeight() - 40 };
-    const handle = (key: 'medium' | 'high', color: string) => {
-      const x = c.convertToPixel({ xAxisIndex: 0 }, Math.min(barsRef.current[key], max)) as number;
-      return {
-        type: 'group',
-        id: `bar-${key}`,
-        x,
-        y: 0,
-        draggable: editable ? 'horizontal' : false,
-        cursor: editable ? 'ew-resize' : 'default',
-        z: 100,
-        children: [
-          {
-            type: 'line',
-            shape: { x1: 0, y1: grid.top, x2: 0, y2: grid.bottom },
-            style: { stroke: color, lineWidth: 3, lineDash: [6, 3] },
-          },
-          { type: 'rect', shape: { x: -7, y: grid.top - 2, width: 14, height: 14, r: 3 }, style: { fill: color } },
-          { type: 'text', x: 8, y: grid.top, style: { text: t(`level.${key}`), fill: color, font: '12px sans-serif' } },
-        ],
-        ondragend: function (this: { x: number }) {
-          const v = Math.max(0, c.convertFromPixel({ xAxisIndex: 0 }, this.x) as number);
-          const next = { ...barsRef.current, [key]: round(v) };
-          if (next.high < next.medium) next[key === 'high' ? 'medium' : 'high'] = next[key];
-          onDrop(next);
-        },
-      };
-    };
-    c.setOption({ graphic: [handle('medium', '#b7791f'), handle('high', '#c0392b')] });
-  };
-  return <Chart option={option} height={280} onReady={placeHandles} testId="histogram" />;
 }

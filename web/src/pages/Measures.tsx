@@ -1,49 +1,42 @@
-// Measures: a timeline of expected and forecast completion, with the dependencies that hold measures back.
+// Measures: a timeline of expected and forecast completion, with the dependencies that hold measures back;
+// adding measures, their dependencies and progress indicators, and recording indicator values.
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { get, post } from '../api.ts';
+import type {
+  Measure,
+  ProgressIndicator as Indicator,
+  VulnerabilityView,
+} from '../../../src/server/routes/plan-schemas.ts';
+import { AddIndicatorForm, AddMeasureForm, DependencyEditor, RecordValueForm } from './measures/PlanForms.tsx';
 import { ErrorBox, Loading } from '../components/Status.tsx';
 import { useApi } from '../components/useApi.ts';
 import { fmtDate, fmtMonth, fmtNum } from '../format.ts';
 import { can, useMe } from '../session.tsx';
-
-interface Measure {
-  id: string;
-  vulnId: string;
-  description: string;
-  responsibleUnit: string;
-  supportingUnits: string[];
-  expectedDate: string | null;
-  expectedComment: string | null;
-  dependsOn: string[];
-  status: 'planned' | 'done';
-  completedOn: string | null;
-  schedule: { forecastDate: string | null; late: boolean; delayedBy: string[]; pushesBack: string[] };
-}
-interface Indicator {
-  id: string;
-  vulnId: string;
-  measureId: string | null;
-  name: string;
-  goal: number | null;
-  values: { period: string; numerator: number; denominator: number; value: number | null }[];
-  change: number | null;
-}
 
 export function MeasuresPage() {
   const { t } = useTranslation();
   const me = useMe();
   const { data, error, loading, reload } = useApi(() => get<Measure[]>('/api/plan/measures'), []);
   const inds = useApi(() => get<Indicator[]>('/api/plan/indicators'), []);
+  const vulns = useApi(() => get<VulnerabilityView[]>('/api/plan/register'), []);
+  const write = can(me, 'plan.write');
+  const [err, setErr] = useState<string>();
   const toggle = async (m: Measure) => {
+    setErr(undefined);
     await post(`/api/plan/measures/${encodeURIComponent(m.id)}/status`, { done: m.status !== 'done' }).catch(
-      (e: Error) => alert(e.message),
+      (e: Error) => setErr(e.message),
     );
     reload();
+  };
+  const reloadAll = () => {
+    reload();
+    inds.reload();
   };
   return (
     <section>
       <h1>{t('meas.title')}</h1>
-      <ErrorBox error={error} />
+      <ErrorBox error={error ?? err} />
       <Loading show={loading && !data} />
       {data && data.length > 0 && (
         <div className="card">
@@ -82,7 +75,9 @@ export function MeasuresPage() {
                     <div className="small">{t('meas.delayedBy', { ids: m.schedule.delayedBy.join(', ') })}</div>
                   ) : null}
                 </td>
-                <td>{m.dependsOn.join(', ')}</td>
+                <td>
+                  {write ? <DependencyEditor measure={m} measures={data} onDone={reloadAll} /> : m.dependsOn.join(', ')}
+                </td>
                 <td>
                   {m.status === 'done' ? (
                     t('meas.done', { date: fmtDate(m.completedOn) })
@@ -93,7 +88,7 @@ export function MeasuresPage() {
                   )}
                 </td>
                 <td>
-                  {can(me, 'plan.write') && (
+                  {write && (
                     <button type="button" className="link" onClick={() => void toggle(m)}>
                       {m.status === 'done' ? t('meas.reopen') : t('meas.complete')}
                     </button>
@@ -111,6 +106,11 @@ export function MeasuresPage() {
           </tbody>
         </table>
       )}
+      {write && data && (
+        <div style={{ marginTop: 16 }}>
+          <AddMeasureForm vulns={vulns.data ?? []} measures={data} onDone={reloadAll} />
+        </div>
+      )}
       <h2>{t('meas.indicators')}</h2>
       <table className="compact" data-testid="progress-indicators">
         <thead>
@@ -120,6 +120,7 @@ export function MeasuresPage() {
             <th>{t('meas.latest')}</th>
             <th className="num">{t('meas.goal')}</th>
             <th className="num">{t('meas.change')}</th>
+            {write && <th>{t('meas.recordValue')}</th>}
           </tr>
         </thead>
         <tbody>
@@ -136,18 +137,28 @@ export function MeasuresPage() {
                 </td>
                 <td className="num">{i.goal === null ? '' : `${fmtNum(i.goal, 1)} %`}</td>
                 <td className="num">{i.change === null ? '' : `${fmtNum(i.change, 1)} pp`}</td>
+                {write && (
+                  <td>
+                    <RecordValueForm indicator={i} onDone={reloadAll} />
+                  </td>
+                )}
               </tr>
             );
           })}
           {inds.data?.length === 0 && (
             <tr>
-              <td colSpan={5} className="empty">
+              <td colSpan={write ? 6 : 5} className="empty">
                 {t('table.noRows')}
               </td>
             </tr>
           )}
         </tbody>
       </table>
+      {write && (
+        <div style={{ marginTop: 16 }}>
+          <AddIndicatorForm vulns={vulns.data ?? []} measures={data ?? []} onDone={reloadAll} />
+        </div>
+      )}
     </section>
   );
 }

@@ -3,6 +3,7 @@ import { get } from '../api.ts';
 import { useApi } from '../components/useApi.ts';
 import { ErrorBox, Loading } from '../components/Status.tsx';
 import { fmtDate, fmtInt, fmtMoney } from '../format.ts';
+import type { OutcomeReport } from '../../../src/ingest/outcomes.ts';
 
 interface Overview {
   schema: { count: number; latest: string | null };
@@ -16,6 +17,7 @@ interface Overview {
     totalValue: number;
   };
   imports: number;
+  outcomes: OutcomeReport;
 }
 
 export function OverviewPage() {
@@ -41,6 +43,16 @@ export function OverviewPage() {
             <Tile label={t('overview.imports')} value={fmtInt(data.imports)} />
           </div>
           {d.lines === 0 && <p className="muted">{t('overview.empty')}</p>}
+          {d.lines > 0 && (
+            <div data-testid="outcomes">
+              <h2>{t('overview.outcomes')}</h2>
+              {data.outcomes.statements.map((m, i) => (
+                <p key={m.key} className={i === 0 ? undefined : 'error small'} role={i === 0 ? undefined : 'alert'}>
+                  {m.text}
+                </p>
+              ))}
+            </div>
+          )}
           <h2>{t('overview.tables')}</h2>
           <table className="compact">
             <thead>

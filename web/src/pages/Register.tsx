@@ -1,4 +1,5 @@
-// Vulnerability register (Table 7, Annex 2): priority matrix, the list, and an editor for one entry.
+// Vulnerability register (Table 7, Annex 2): priority matrix, the list, an editor for one entry, retiring one;
+// while the committee requires approval of register changes, both are made as proposals.
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { get, post, put } from '../api.ts';
@@ -8,6 +9,7 @@ import { ErrorBox, Loading } from '../components/Status.tsx';
 import { useApi } from '../components/useApi.ts';
 import { fmtInt } from '../format.ts';
 import { can, useMe } from '../session.tsx';
+import type { Settings } from '../../../src/server/routes/governance-schemas.ts';
 
 interface Vuln {
   id: string;
@@ -40,8 +42,15 @@ export function RegisterPage() {
   const me = useMe();
   const scales = useApi(() => get<Scales>('/api/plan/scales'), []);
   const list = useApi(() => get<Vuln[]>('/api/plan/register'), []);
+  const settings = useApi(() => get<Settings>('/api/governance/settings'), []);
+  const gated = settings.data?.['approval.register'] === true;
   const [draft, setDraft] = useState<Draft | null>(null);
+  const [retiring, setRetiring] = useState<Vuln | null>(null);
+  const [summary, setSummary] = useState('');
+  const [reason, setReason] = useState('');
+  const [note, setNote] = useState<string>();
   const [err, setErr] = useState<string>();
+  const proposed = (id: string) => setNote(t('reg.proposed', { id }));
   const s = scales.data;
   const bandColour = (level: string | null) => s?.priority_bands.bands.find((b) => b.code === level)?.colour ?? '#999';
   const matrix = useMemo(() => {
@@ -73,9 +82,42 @@ export function RegisterPage() {
     setErr(undefined);
     try {
       const { id, ...body } = draft;
-      if (id) await put(`/api/plan/register/${encodeURIComponent(id)}`, body);
+      if (gated)
+        proposed(
+          (
+            await post<{ id: string }>('/api/governance/proposals', {
+              kind: 'register',
+              summary,
+              payload: { vulnerability: draft },
+            })
+          ).id,
+        );
+      else if (id) await put(`/api/plan/register/${encodeURIComponent(id)}`, body);
       else await post('/api/plan/register', body);
       setDraft(null);
+      setSummary('');
+      list.reload();
+    } catch (e) {
+      setErr((e as Error).message);
+    }
+  };
+  const retire = async () => {
+    if (!retiring) return;
+    setErr(undefined);
+    try {
+      if (gated)
+        proposed(
+          (
+            await post<{ id: string }>('/api/governance/proposals', {
+              kind: 'register',
+              summary: t('reg.retireSummary', { id: retiring.id, reason }),
+              payload: { retire: { id: retiring.id, reason } },
+            })
+          ).id,
+        );
+      else await post(`/api/plan/register/${encodeURIComponent(retiring.id)}/retire`, { reason });
+      setRetiring(null);
+      setReason('');
       list.reload();
     } catch (e) {
       setErr((e as Error).message);
@@ -93,6 +135,12 @@ export function RegisterPage() {
     <section>
       <h1>{t('reg.title')}</h1>
       <ErrorBox error={list.error ?? scales.error ?? err} />
+      {note && (
+        <div className="ok" role="status">
+          {note}
+        </div>
+      )}
+      {gated && <p className="small">{t('reg.gatedNote')}</p>}
       <Loading show={list.loading && !list.data} />
       {list.data && s && (
         <>
@@ -185,6 +233,19 @@ export function RegisterPage() {
                         >
                           {t('app.edit')}
                         </button>
+                      )}{' '}
+                      {can(me, 'plan.write') && (
+                        <button
+                          type="button"
+                          className="link"
+                          onClick={() => {
+                            setDraft(null);
+                            setRetiring(v);
+                          }}
+                          data-testid={`retire-${v.id}`}
+                        >
+                          {t('reg.retire')}
+                        </button>
                       )}
                     </td>
                   </tr>
@@ -200,6 +261,28 @@ export function RegisterPage() {
             </table>
           </div>
           {draft && <Editor draft={draft} setDraft={setDraft} scales={s} onSave={() => void save()} />}
+          {draft && gated && (
+            <label>
+              {t('reg.summary')}
+              <input value={summary} onChange={(e) => setSummary(e.target.value)} data-testid="reg-summary" />
+            </label>
+          )}
+          {retiring && (
+            <div className="card" style={{ marginTop: 16 }} data-testid="register-retire">
+              <h3>{t('reg.retireTitle', { id: retiring.id, process: retiring.processCode })}</h3>
+              <p className="muted small">{t('reg.retireHelp')}</p>
+              <label>
+                {t('reg.reason')}
+                <input value={reason} onChange={(e) => setReason(e.target.value)} />
+              </label>{' '}
+              <button type="button" disabled={!reason.trim()} onClick={() => void retire()}>
+                {gated ? t('reg.proposeRetire') : t('reg.retire')}
+              </button>{' '}
+              <button type="button" className="link" onClick={() => setRetiring(null)}>
+                {t('app.cancel')}
+              </button>
+            </div>
+          )}
         </>
       )}
     </section>

@@ -1,7 +1,10 @@
-// Treatment matrix (Table 6): a package per size × risk cell, editable by plan editors.
+// Treatment matrix (Table 6): a package per size × risk cell, edited by plan editors — or proposed to the
+// committee while it requires approval — and applied to the operators of a segment.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { get, put } from '../api.ts';
+import { get, post, put } from '../api.ts';
+import type { Settings } from '../../../src/server/routes/governance-schemas.ts';
+import { ApplyPanel } from './treatments/ApplyPanel.tsx';
 import { ErrorBox, Loading } from '../components/Status.tsx';
 import { useApi } from '../components/useApi.ts';
 import { can, useMe } from '../session.tsx';
@@ -36,22 +39,36 @@ export function TreatmentsPage() {
     () => get<Matrix>('/api/plan/treatments', { lang: i18n.language }),
     [i18n.language],
   );
+  const settings = useApi(() => get<Settings>('/api/governance/settings'), []);
+  const gated = settings.data?.['approval.treatment'] === true;
   const [edit, setEdit] = useState<Cell | null>(null);
+  const [apply, setApply] = useState<Cell | null>(null);
+  const [summary, setSummary] = useState('');
   const [err, setErr] = useState<string>();
+  const [note, setNote] = useState<string>();
   const save = async () => {
     if (!edit) return;
+    setErr(undefined);
+    const patch = {
+      package: edit.package,
+      intervention: edit.intervention,
+      what: edit.what.filter((w) => w.trim()),
+      how: edit.how,
+      when: edit.when,
+      responsibleUnit: edit.responsibleUnit,
+      monitoringUnit: edit.monitoringUnit,
+    };
     try {
-      await put(`/api/plan/treatments/${edit.size}/${edit.risk}`, {
-        matrix: data!.matrix,
-        package: edit.package,
-        intervention: edit.intervention,
-        what: edit.what.filter((w) => w.trim()),
-        how: edit.how,
-        when: edit.when,
-        responsibleUnit: edit.responsibleUnit,
-        monitoringUnit: edit.monitoringUnit,
-      });
+      if (gated) {
+        const p = await post<{ id: string }>('/api/governance/proposals', {
+          kind: 'treatment',
+          summary,
+          payload: { matrix: data!.matrix, size: edit.size, risk: edit.risk, patch },
+        });
+        setNote(t('treat.proposed', { id: p.id }));
+      } else await put(`/api/plan/treatments/${edit.size}/${edit.risk}`, { matrix: data!.matrix, ...patch });
       setEdit(null);
+      setSummary('');
       reload();
     } catch (e) {
       setErr((e as Error).message);
@@ -61,6 +78,12 @@ export function TreatmentsPage() {
     <section>
       <h1>{t('treat.title')}</h1>
       <ErrorBox error={error ?? err} />
+      {note && (
+        <div className="ok" role="status">
+          {note}
+        </div>
+      )}
+      {gated && <p className="small">{t('treat.gatedNote')}</p>}
       <Loading show={loading && !data} />
       {data && (
         <table className="matrix" data-testid="treatments">
@@ -104,9 +127,29 @@ export function TreatmentsPage() {
                         </div>
                       )}
                       {can(me, 'plan.write') && (
-                        <button type="button" className="link" onClick={() => setEdit({ ...c })}>
-                          {t('app.edit')}
-                        </button>
+                        <>
+                          <button
+                            type="button"
+                            className="link"
+                            onClick={() => {
+                              setApply(null);
+                              setEdit({ ...c });
+                            }}
+                          >
+                            {gated ? t('treat.proposeChange') : t('app.edit')}
+                          </button>{' '}
+                          <button
+                            type="button"
+                            className="link"
+                            onClick={() => {
+                              setEdit(null);
+                              setApply({ ...c });
+                            }}
+                            data-testid={`apply-${s}-${r}`}
+                          >
+                            {t('treat.applyLink')}
+                          </button>
+                        </>
                       )}
                     </td>
                   );
@@ -169,15 +212,31 @@ export function TreatmentsPage() {
               onChange={(e) => setEdit({ ...edit, how: e.target.value || null })}
             />
           </label>
+          {gated && (
+            <label style={{ gridColumn: '1 / -1' }}>
+              {t('treat.summary')}
+              <input value={summary} onChange={(e) => setSummary(e.target.value)} required />
+            </label>
+          )}
           <div>
-            <button type="button" onClick={() => void save()}>
-              {t('app.save')}
+            <button type="button" disabled={gated && !summary.trim()} onClick={() => void save()}>
+              {gated ? t('treat.propose') : t('app.save')}
             </button>{' '}
             <button type="button" className="link" onClick={() => setEdit(null)}>
               {t('app.cancel')}
             </button>
           </div>
         </div>
+      )}
+      {apply && data && (
+        <ApplyPanel
+          key={`${apply.size}/${apply.risk}`}
+          matrix={data.matrix}
+          size={apply.size}
+          risk={apply.risk}
+          pkg={apply.package}
+          onClose={() => setApply(null)}
+        />
       )}
     </section>
   );

@@ -39,6 +39,7 @@ export function UsersPage() {
   });
   const [error, setError] = useState<string>();
   const [editing, setEditing] = useState<string | null>(null);
+  const [reset, setReset] = useState<{ username: string; password: string | null }>();
   const [edit, setEdit] = useState<{ roles: string[]; unit_id: string }>({ roles: [], unit_id: 'HQ' });
 
   const create = async (e: FormEvent) => {
@@ -58,6 +59,22 @@ export function UsersPage() {
       await patch(`/api/users/${encodeURIComponent(u.username)}`, body);
       setEditing(null);
       users.reload();
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+  /** A new random password for the account, shown once (as `cip users set-password`); its sessions end. */
+  const resetPassword = async (u: User) => {
+    setError(undefined);
+    setReset(undefined);
+    if (!confirm(t('users.confirmReset', { user: u.username }))) return;
+    try {
+      setReset(
+        await post<{ username: string; password: string | null }>(
+          `/api/users/${encodeURIComponent(u.username)}/password`,
+          {},
+        ),
+      );
     } catch (err) {
       setError((err as Error).message);
     }
@@ -91,6 +108,12 @@ export function UsersPage() {
     <section>
       <h1>{t('users.title')}</h1>
       <ErrorBox error={error ?? users.error} />
+      {reset?.password && (
+        <div className="ok" role="status" data-testid="reset-password">
+          {t('users.newPassword', { user: reset.username })} <code>{reset.password}</code>
+          <div className="small">{t('users.shownOnce')}</div>
+        </div>
+      )}
       <table>
         <thead>
           <tr>
@@ -148,6 +171,14 @@ export function UsersPage() {
                     </button>
                     <button type="button" className="link" onClick={() => void save(u, { disabled: !u.disabled })}>
                       {u.disabled ? t('users.enable') : t('users.disable')}
+                    </button>
+                    <button
+                      type="button"
+                      className="link"
+                      onClick={() => void resetPassword(u)}
+                      data-testid={`reset-${u.username}`}
+                    >
+                      {t('users.resetPassword')}
                     </button>
                   </>
                 )}
