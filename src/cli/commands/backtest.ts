@@ -21,9 +21,10 @@ function printMetrics(title: string, m: RankingMetrics): void {
   console.log(
     `\n${title}: ${m.rows} evaluated, ${m.findings} with a finding (base rate ${pct(m.baseRate)}), AUC ${m.auc === null ? 'n/a' : m.auc.toFixed(3)}`,
   );
+  const money = m.amount !== null;
   console.log(
     formatTable(
-      ['top', 'selected', 'findings', 'precision', 'recall', 'lift'],
+      ['top', 'selected', 'findings', 'precision', 'recall', 'lift', ...(money ? ['reassessed', 'revenue found'] : [])],
       m.top.map((t) => [
         pct(t.share, 0),
         t.selected,
@@ -31,9 +32,11 @@ function printMetrics(title: string, m: RankingMetrics): void {
         t.precision.toFixed(3),
         t.recall.toFixed(3),
         t.lift.toFixed(2),
+        ...(money ? [Math.round(t.amount ?? 0).toLocaleString('en-US'), pct(t.amountShare ?? 0)] : []),
       ]),
     ),
   );
+  if (!money) console.log('(no amount reassessed in the data: map amount_reassessed to see the revenue found)');
   console.log('\nfinding rate by risk level');
   console.log(
     formatTable(

@@ -103,10 +103,17 @@ export async function runBacktest(
     throw new BacktestError(
       `no labelled declaration lines (inspected, with a finding value) between ${o.testFrom} and ${o.testUntil}: nothing to evaluate`,
     );
-  const lines = await rankingMetrics(ws, { table: 'bt_lines', score: 'score', label: 'y', tie: 'tie', level: 'level' });
+  const lines = await rankingMetrics(ws, {
+    table: 'bt_lines',
+    score: 'score',
+    label: 'y',
+    tie: 'tie',
+    level: 'level',
+    amount: 'amount',
+  });
   await ws.run(
     `CREATE OR REPLACE TEMP TABLE sel_operator_scores AS
-SELECT operator_id, count(*) AS lines, 1 - exp(sum(ln(greatest(1 - p, 1e-12)))) AS p_any, max(y) AS y,
+SELECT operator_id, count(*) AS lines, 1 - exp(sum(ln(greatest(1 - p, 1e-12)))) AS p_any, max(y) AS y, sum(amount) AS amount,
   CASE max(CASE level WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END) WHEN 3 THEN 'high' WHEN 2 THEN 'medium' ELSE 'low' END AS level
 FROM bt_lines GROUP BY operator_id`,
   );
@@ -116,6 +123,7 @@ FROM bt_lines GROUP BY operator_id`,
     label: 'y',
     tie: 'hash(operator_id)',
     level: 'level',
+    amount: 'amount',
   });
   return {
     periods: {

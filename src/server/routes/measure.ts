@@ -96,6 +96,8 @@ const ranking = z.object({
   rows: z.number(),
   findings: z.number(),
   baseRate: z.number(),
+  /** Amount reassessed over the evaluated rows (null: the data holds none). */
+  amount: z.number().nullable(),
   auc: z.number().nullable(),
   top: z.array(
     z.object({
@@ -105,6 +107,9 @@ const ranking = z.object({
       precision: z.number(),
       recall: z.number(),
       lift: z.number(),
+      /** Amount reassessed found in the top share, and its share of all (revenue captured). */
+      amount: z.number().nullable(),
+      amountShare: z.number().nullable(),
     }),
   ),
   byLevel: z.array(z.object({ level: z.string(), rows: z.number(), findings: z.number(), rate: z.number() })),
