@@ -28,6 +28,7 @@ const LINE_COLUMNS = [
   'supplier_id',
   'office',
   'amount_reassessed',
+  'selection_reason',
 ];
 
 export function specTableSql(cfg: SelectivityConfig): string {
@@ -366,7 +367,8 @@ export function targetViewSql(cfg: SelectivityConfig): string {
 /** The scored target lines as a backtest ranks them (spec as parameters). */
 export function backtestLinesSql(cfg: SelectivityConfig): string {
   return `CREATE OR REPLACE TEMP TABLE bt_lines AS
-SELECT operator_id, y, score, p, level, hash(declaration_id, line_no) AS tie, amount_reassessed AS amount
+SELECT operator_id, y, score, p, level, hash(declaration_id, line_no) AS tie, amount_reassessed AS amount,
+  coalesce(selection_reason = 'random', false) AS rnd
 FROM (${scoredSql(cfg, 'params')})`;
 }
 
