@@ -50,7 +50,8 @@ const LINES_COLUMNS_V3 = `
  * changes the columns changes this too, appending what it adds (ALTER TABLE … ADD COLUMN appends).
  */
 export const DECLARATION_LINES_COLUMNS = `${LINES_COLUMNS_V3},
-  selection_reason VARCHAR             -- why an inspected line was selected: random | rule | score | officer`;
+  selection_reason VARCHAR             -- why an inspected line was selected: random | rule | score | officer
+`;
 
 export const workspaceMigrations: Migration[] = [
   {
