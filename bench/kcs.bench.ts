@@ -2,7 +2,9 @@
 // Creates a fresh workspace, imports the three files of ../shared/data/kcs-synthetic/ through the real importer
 // with examples/mappings/kcs.yaml, then backtests: train 2020 → test Q2 2021 (weights fitted out-of-fold on
 // 2020), and train 2020 + validation Q1 2021 → test Q2 2021 (weights fitted on Q1 2021). Prints precision among
-// the top 1/2/5/10/20% of test lines and operators, AUC, and the published LightGBM figures for comparison.
+// the top 1/2/5/10/20% of test lines and operators, AUC, revenue found (when the data has amounts reassessed; the
+// Korean data has none), the published LightGBM figures and the floors of issue #14 (a gradient-boosted model with an
+// out-of-fold target encoding of HS6 × origin × departure × tax type: 0.988 / 0.925, AUC 0.901).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +18,7 @@ const root = join(import.meta.dirname, '..');
 const DATA = process.env.KCS_DATA ?? join(root, '..', 'shared', 'data', 'kcs-synthetic');
 const MAPPING = join(root, 'examples', 'mappings', 'kcs.yaml');
 const PUBLISHED = { p5: 0.762, p10: 0.641 };
+const FLOORS = { p5: 0.988, p10: 0.925, auc: 0.9 };
 
 function report(name: string, r: BacktestResult, ms: number): void {
   const at = (s: number) => r.lines.top.find((t) => t.share === s)!.precision;
@@ -34,6 +37,16 @@ function report(name: string, r: BacktestResult, ms: number): void {
   );
   console.log(
     `  vs LightGBM (published): top 5% ${at(0.05).toFixed(3)} vs ${PUBLISHED.p5}, top 10% ${at(0.1).toFixed(3)} vs ${PUBLISHED.p10}`,
+  );
+  const auc = r.lines.auc ?? 0;
+  const met = at(0.05) >= FLOORS.p5 && at(0.1) >= FLOORS.p10 && auc >= FLOORS.auc;
+  console.log(
+    `  floors of #14 (top 5% ≥ ${FLOORS.p5}, top 10% ≥ ${FLOORS.p10}, AUC ≥ ${FLOORS.auc}): ${met ? 'met' : 'NOT met'}`,
+  );
+  console.log(
+    r.lines.amount === null
+      ? '  revenue found: the data holds no amount reassessed'
+      : `  revenue found: ${r.lines.top.map((t) => `top ${t.share * 100}% ${(100 * (t.amountShare ?? 0)).toFixed(1)}%`).join('  ')}`,
   );
   console.log(
     `  weights: ${Object.entries(r.model.weights)
@@ -109,6 +122,14 @@ export async function main(): Promise<void> {
     t = performance.now();
     const r = await runBacktest(ws, kcs, runs[0][1]);
     report('factors.kcs.yaml (+ HS6 × extra.Tax Rate): train 2020 → test 2021-Q2', r, performance.now() - t);
+    // What the two consignment-class factors add: the default list without them.
+    const without = { ...cfg, factors: cfg.factors.filter((f) => !f.keys.includes('value_class')) };
+    t = performance.now();
+    report(
+      'default without the value × mass class factors: train 2020 → test 2021-Q2',
+      await runBacktest(ws, without, runs[0][1]),
+      performance.now() - t,
+    );
   } finally {
     ws.close();
     rmSync(dir, { recursive: true, force: true });

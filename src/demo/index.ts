@@ -28,6 +28,8 @@ export const DEFAULT_ROWS = 300_000;
 export const DEFAULT_SEED = 42;
 /** Default true effect: the treatment halves treated operators' probability of non-compliance. */
 export const DEFAULT_EFFECT = -0.5;
+/** Default share of declarations inspected at random (on top of the targeted ones). */
+export const DEFAULT_RANDOM_SHARE = 0.02;
 
 export const DemoOptionsSchema = z.object({
   rows: z.number().int().min(1000, 'rows must be at least 1000').max(1_000_000_000).default(DEFAULT_ROWS),
@@ -44,6 +46,12 @@ export const DemoOptionsSchema = z.object({
     .default(DEFAULT_EFFECT),
   /** How the treated operators are picked (selection.ts). */
   selection: z.enum(SELECTION_RULES).default('size'),
+  /** Share of declarations inspected by lot, whatever their risk (selection_reason 'random'). */
+  randomShare: z
+    .number()
+    .min(0, 'random share must be between 0 and 0.5')
+    .max(0.5, 'random share must be between 0 and 0.5')
+    .default(DEFAULT_RANDOM_SHARE),
 });
 export type DemoOptions = z.input<typeof DemoOptionsSchema> & {
   /** Called after each step with its name and the fraction of the work done (0..1). */
@@ -169,6 +177,7 @@ async function runSteps(
     n_sup: sizes.riskySuppliers,
     home: cat.homeCountry,
     effect: o.effect,
+    random_share: o.randomShare,
   };
   // the import bookkeeping describes data that is being replaced (and would make re-imports look like duplicates)
   for (const t of [...CANONICAL_TABLES, ...TRUTH_TABLES, 'import_rejects', 'imports']) await ws.run(`DELETE FROM ${t}`);

@@ -62,7 +62,7 @@ export function linesInsertSql(period: 'pre' | 'post', idx = 'demo_idx'): string
 INSERT INTO declaration_lines (declaration_id, line_no, date, flow, regime, office, operator_id, declarant_id,
   supplier_id, hs_code, origin_country, departure_country, transport_mode, quantity, net_mass_kg, value, duty, vat,
   excise, tax_type, exemption_code, preference_code, channel, inspected, finding, compliance_risk,
-  amount_reassessed, amount_collected, release_hours, aeo_flag, source_row)
+  amount_reassessed, amount_collected, release_hours, aeo_flag, selection_reason, source_row)
 WITH
 lp AS NOT MATERIALIZED (
   SELECT ix.i, (ix.i // 8) * 8 + pt.start_pos AS d, pt.line_no
@@ -77,7 +77,7 @@ ldd AS NOT MATERIALIZED (
   SELECT i, d, line_no, day,
     CASE WHEN ${startDaySql('op1')} <= day THEN op1 WHEN ${startDaySql('op2')} <= day THEN op2 ELSE op3 END AS op,
     ${h('d', 210)} AS hd1, ${h('d', 211)} AS hd2, ${h('d', 212)} AS hd3, ${h('d', 213)} AS hd4,
-    ${h('d', 214)} AS hd5, ${h('d', 215)} AS hd6, ${h('d', 216)} AS hd7,
+    ${h('d', 214)} AS hd5, ${h('d', 215)} AS hd6, ${h('d', 216)} AS hd7, ${h('d', 217)} AS hd8,
     ${h('i', 301)} AS hl1, ${h('i', 302)} AS hl2, ${h('i', 303)} AS hl3, ${h('i', 304)} AS hl4,
     ${h('i', 305)} AS hl5, ${h('i', 306)} AS hl6, ${h('i', 307)} AS hl7
   FROM ld WHERE ${dayFilter}
@@ -115,7 +115,9 @@ dec2 AS NOT MATERIALIZED (
   JOIN demo_c_countries co ON co.ctry_idx = d0.ctry_idx
   JOIN demo_c_offices of ON of.office_idx = d0.office_idx
 ),
--- selectivity: the channel depends on the declaration's risk profile, never on treatment status
+-- selectivity: the channel depends on the declaration's risk profile, never on treatment status; a share
+-- $random_share of declarations is inspected by lot whatever its risk (the unbiased control: their finding rate is
+-- the population's)
 dec3 AS NOT MATERIALIZED (
   SELECT *,
     ${sigmoid(`-2.0 + 0.55 * target + 1.6 * (ctry_risk - 1.0) + 0.6 * broker_bad::INTEGER
@@ -125,8 +127,11 @@ dec3 AS NOT MATERIALIZED (
 ),
 dec4 AS NOT MATERIALIZED (
   SELECT *,
-    CASE WHEN u_chan < p_inspect THEN CASE WHEN u_chan2 < 0.45 THEN 'red' ELSE 'yellow' END
+    CASE WHEN ${lo('hd8')} < $random_share OR u_chan < p_inspect THEN CASE WHEN u_chan2 < 0.45 THEN 'red' ELSE 'yellow' END
          WHEN aeo AND u_chan2 < 0.7 THEN 'blue' ELSE 'green' END AS channel,
+    CASE WHEN ${lo('hd8')} < $random_share THEN 'random'
+         WHEN u_chan < p_inspect THEN CASE WHEN ${hi('hd8')} < 0.6 THEN 'rule' WHEN ${hi('hd8')} < 0.95 THEN 'score' ELSE 'officer' END
+    END AS selection_reason,
     CASE WHEN u_dep < p_mode THEN mode ELSE mode2 END AS transport_mode,
     day::DOUBLE / 365.25 AS t_years
   FROM dec3
@@ -226,6 +231,7 @@ SELECT
     * exp(0.6 * ${bell(hi('hd7'))})
     + CASE WHEN finding THEN 24.0 + 72.0 * ${hi('hl7')} ELSE 0.0 END, 1)) AS release_hours,
   aeo AS aeo_flag,
+  selection_reason,
   i + 1 AS source_row
 FROM ln9`.replace('WITH_W', riskChoiceSql());
 }

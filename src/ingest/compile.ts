@@ -91,6 +91,7 @@ const EXPECTED: Record<FieldDef['type'], string> = {
   integer: 'a whole number',
   boolean: 'yes/no (1/0, S/N, TRUE/FALSE ...)',
   channel: 'a channel: green, yellow, red or blue',
+  selection: 'a selection reason: random, rule, score or officer',
   hs: 'an HS code of 6 to 10 digits',
 };
 
@@ -101,8 +102,11 @@ const UNPARSEABLE: Record<FieldDef['type'], string> = {
   integer: 'unparseable_number',
   boolean: 'unparseable_boolean',
   channel: 'unknown_channel',
+  selection: 'unknown_selection_reason',
   hs: 'hs_code_length',
 };
+
+const MAP_EXAMPLE = { boolean: 'true', channel: 'red', selection: 'random' };
 
 export function compileMapping(
   def: KindDef,
@@ -190,9 +194,9 @@ export function compileMapping(
     const expected =
       f.type === 'date'
         ? `expected a date as ${formats.join(' or ')}`
-        : f.type === 'boolean' || f.type === 'channel'
+        : f.type === 'boolean' || f.type === 'channel' || f.type === 'selection'
           ? `expected ${EXPECTED[f.type]}; give other values a meaning under map: in the mapping, e.g. ` +
-            `fields.${f.name}: { column: ${rule.column ?? f.name}, map: { VALUE: ${f.type === 'boolean' ? 'true' : 'red'} } }`
+            `fields.${f.name}: { column: ${rule.column ?? f.name}, map: { VALUE: ${MAP_EXAMPLE[f.type]} } }`
           : `expected ${EXPECTED[f.type]}`;
     checks.push({
       cond: `NOT (${rawIsNull}) AND ${fcol} IS NULL`,
@@ -300,8 +304,9 @@ function parseExpr(
       const v = booleanWords(f.words);
       return `CASE WHEN ${inList(m, v.true, p)} THEN true WHEN ${inList(m, v.false, p)} THEN false END`;
     }
-    case 'channel': {
-      const ch = vocabulary().channels;
+    case 'channel':
+    case 'selection': {
+      const ch = f.type === 'channel' ? vocabulary().channels : vocabulary().selection_reasons;
       const whens = Object.entries(ch)
         .map(([name, values]) => `WHEN ${inList(m, [name, ...values], p)} THEN ${p.add(name)}`)
         .join(' ');

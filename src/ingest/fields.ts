@@ -1,11 +1,18 @@
 // The canonical fields an import can fill, per kind of file: their type, whether they are required, and
 // the natural key that makes a row a duplicate. Mirrors the tables in src/workspace/schema.ts.
 
+/** Why an inspected line was selected: by lot (the unbiased control), a risk rule, a risk score, an officer's choice. */
+export const SELECTION_REASONS = ['random', 'rule', 'score', 'officer'] as const;
+export type SelectionReason = (typeof SELECTION_REASONS)[number];
+
 export const IMPORT_KINDS = ['declarations', 'operators', 'tax', 'cases', 'audits', 'treatments'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
-/** How a source value is parsed. `hs` = digits only, 6–10 long; `channel` = green|yellow|red|blue. */
-export type FieldType = 'string' | 'date' | 'number' | 'integer' | 'boolean' | 'channel' | 'hs';
+/**
+ * How a source value is parsed. `hs` = digits only, 6–10 long; `channel` = green|yellow|red|blue; `selection` = why an
+ * inspected line was selected: random|rule|score|officer (vocabulary.yaml: selection_reasons).
+ */
+export type FieldType = 'string' | 'date' | 'number' | 'integer' | 'boolean' | 'channel' | 'selection' | 'hs';
 
 export interface FieldDef {
   name: string;
@@ -69,6 +76,7 @@ export const KINDS: Record<ImportKind, KindDef> = {
       n('amount_collected'),
       n('release_hours'),
       b('aeo_flag'),
+      { name: 'selection_reason', type: 'selection' },
     ],
   },
   operators: {

@@ -10,7 +10,7 @@ export function formatOutcomes(o: OutcomeReport): string {
 
 const fmt = (n: number) => n.toLocaleString('en');
 /** Problems a value list (map: in the mapping) solves. */
-const MAPPABLE = new Set(['unparseable_boolean', 'unknown_channel']);
+const MAPPABLE = new Set(['unparseable_boolean', 'unknown_channel', 'unknown_selection_reason']);
 
 export function formatIssues(issues: QualityIssue[]): string {
   const out: string[] = [];

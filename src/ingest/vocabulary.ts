@@ -3,10 +3,12 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { SELECTION_REASONS } from './fields.ts';
 
 const VocabularySchema = z.strictObject({
   fields: z.record(z.string(), z.record(z.string(), z.array(z.string()))),
   channels: z.record(z.enum(['green', 'yellow', 'red', 'blue']), z.array(z.string())),
+  selection_reasons: z.record(z.enum(SELECTION_REASONS), z.array(z.string())),
   booleans: z.strictObject({ true: z.array(z.string()), false: z.array(z.string()) }),
   findings: z.strictObject({ true: z.array(z.string()), false: z.array(z.string()) }),
   inspections: z.strictObject({ true: z.array(z.string()), false: z.array(z.string()) }),

@@ -183,6 +183,8 @@ const selectivityKind = kind({
     level: z.enum(['line', 'operator']).default('line'),
     asOf: z.string().max(10).optional(),
     lang: z.enum(['en', 'es', 'fr', 'pt']).optional(),
+    randomShare: z.number().min(0).max(0.5).optional(),
+    seed: z.number().int().min(0).max(2147483647).optional(),
   }),
   writes: true, // keeps the fitted model (selectivity_models)
   connection: 'main',
@@ -200,6 +202,8 @@ const selectivityKind = kind({
       asOf: p.asOf,
       lang: p.lang ?? user.language,
       reasons: 3,
+      randomShare: p.randomShare,
+      seed: p.seed,
     });
     return { fileName: name, result: { type: 'file', name, bytes: fileBytes(ctx.filesDir(), name), rows: r.rows } };
   },

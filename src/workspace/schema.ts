@@ -3,14 +3,14 @@
 import type { Migration } from './migrations.ts';
 
 /**
- * The columns of declaration_lines as of migration workspace-003 (also used by clusterLines to rewrite the table; a
- * migration that changes the columns must change this too). Codes with many distinct values are stored uncompressed:
+ * The columns of declaration_lines as of migration workspace-003 (frozen: that migration creates them). The table's
+ * columns today are DECLARATION_LINES_COLUMNS below. Codes with many distinct values are stored uncompressed:
  * DuckDB's FSST/dictionary analysis of them was ≈ 40 % of a 10M-line import's CPU (7.8 → 4.8 s for the bare INSERT)
  * for ≈ 2× the file size; scans are as fast (operator_id compressed would save ≈ 0.1 s of a 10M-line GRI run once the
  * lines are in operator order, and cost ≈ 1 s of a 10M-line import). DuckDB keeps the compression in its catalog but
  * omits it from duckdb_tables().sql.
  */
-export const DECLARATION_LINES_COLUMNS = `
+const LINES_COLUMNS_V3 = `
   declaration_id VARCHAR USING COMPRESSION uncompressed NOT NULL,
   line_no INTEGER NOT NULL,
   date DATE NOT NULL,
@@ -44,6 +44,14 @@ export const DECLARATION_LINES_COLUMNS = `
   extra MAP(VARCHAR, VARCHAR),         -- source columns without a canonical field, kept as they came
   import_id INTEGER,
   source_row BIGINT`;
+
+/**
+ * The columns of declaration_lines today, in table order (clusterLines rewrites the table from them): a migration that
+ * changes the columns changes this too, appending what it adds (ALTER TABLE … ADD COLUMN appends).
+ */
+export const DECLARATION_LINES_COLUMNS = `${LINES_COLUMNS_V3},
+  selection_reason VARCHAR             -- why an inspected line was selected: random | rule | score | officer
+`;
 
 export const workspaceMigrations: Migration[] = [
   {
@@ -195,9 +203,15 @@ CREATE TABLE treatments_applied (
     description:
       'declaration_lines: high-cardinality codes stored uncompressed (cheaper imports); lines kept clustered by operator',
     sql: `
-CREATE TABLE declaration_lines_v3 (${DECLARATION_LINES_COLUMNS});
+CREATE TABLE declaration_lines_v3 (${LINES_COLUMNS_V3});
 INSERT INTO declaration_lines_v3 SELECT * FROM declaration_lines;
 DROP TABLE declaration_lines;
 ALTER TABLE declaration_lines_v3 RENAME TO declaration_lines;`,
+  },
+  {
+    id: 'workspace-004-selection-reason',
+    description:
+      'declaration_lines.selection_reason: why an inspected line was selected (random, rule, score, officer); random inspections are the unbiased control',
+    sql: `ALTER TABLE declaration_lines ADD COLUMN selection_reason VARCHAR;`,
   },
 ];

@@ -33,7 +33,7 @@ export const DEMO_TABLES = [
 
 export async function loadDemoFixture(ws: Workspace): Promise<void> {
   for (const t of DEMO_TABLES) {
-    await ws.run(`INSERT INTO ${t} SELECT * FROM read_parquet('${join(DEMO_FIXTURE, `${t}.parquet`)}')`);
+    await ws.run(`INSERT INTO ${t} BY NAME SELECT * FROM read_parquet('${join(DEMO_FIXTURE, `${t}.parquet`)}')`);
   }
 }
 
@@ -73,7 +73,8 @@ async function exportDigest(ws: Workspace, level: 'line' | 'operator', asOf?: st
   try {
     const out = join(dir, 'x.csv');
     const cfg = loadSelectivityConfig();
-    const r = await exportSelectivity(ws, cfg, { out, level, asOf });
+    // No lot (randomShare 0): the export as it was before the random share (a column added, no score changed).
+    const r = await exportSelectivity(ws, cfg, { out, level, asOf, randomShare: 0 });
     const text = readFileSync(out, 'utf8');
     const lines = text.split('\n');
     return {

@@ -38,6 +38,21 @@ describe('ranking metrics (hand-computed)', () => {
       ]);
       expect(m.lift.map((b) => b.findings)).toEqual([1, 1, 0, 1, 0, 0, 0, 1, 0, 0]);
       expect(m.lift[3].cumulativeRecall).toBe(0.75);
+      // No amount column: revenue found is not reported.
+      expect(m.amount).toBeNull();
+      expect(m.top[4].amountShare).toBeNull();
+      // Amounts reassessed on the findings: 100 (score 10), 300 (9), 50 (7), 50 (3); one finding without an amount.
+      await ws.run(`CREATE TEMP TABLE ta AS SELECT *, CASE id WHEN 1 THEN 100 WHEN 2 THEN 300 WHEN 4 THEN 50 WHEN 8 THEN NULL
+        ELSE 0 END::DOUBLE AS a FROM t`);
+      const r = await rankingMetrics(ws, { table: 'ta', score: 's', label: 'y', tie: 'id', amount: 'a' });
+      expect(r.amount).toBe(450);
+      expect(r.top.map((t) => [t.amount, t.amountShare])).toEqual([
+        [100, 100 / 450],
+        [100, 100 / 450],
+        [100, 100 / 450],
+        [100, 100 / 450],
+        [400, 400 / 450],
+      ]);
       // All tied: AUC is exactly 0.5.
       await ws.run(`CREATE TEMP TABLE t2 AS SELECT id, 1.0 AS s, y FROM t`);
       expect((await rankingMetrics(ws, { table: 't2', score: 's', label: 'y', tie: 'id' })).auc).toBe(0.5);

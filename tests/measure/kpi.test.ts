@@ -283,7 +283,12 @@ describe('Box 2 KPIs on the hand-built workspace (quarters)', () => {
       '2024-Q3': [null, null],
       '2024-Q4': [0, null],
     });
-    expect(withGri.not_computed.map((n) => n.code)).toEqual(['T12_advance_rulings', 'T13_single_window_share']);
+    // The fixture's lines do not say why they were inspected: random vs targeted is not computed.
+    expect(withGri.not_computed.map((n) => n.code)).toEqual([
+      'T14_hit_rate_random_vs_targeted',
+      'T12_advance_rulings',
+      'T13_single_window_share',
+    ]);
   });
   it('lists what it cannot compute with the data each needs', () => {
     const codes = q.not_computed.map((n) => n.code);

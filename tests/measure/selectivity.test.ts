@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Workspace } from '../../src/workspace/workspace.ts';
 import { fitModel, scoreLines } from '../../src/measure/selectivity/model.ts';
 import { fitLogistic } from '../../src/measure/selectivity/logistic.ts';
-import { loadSelectivityConfig, validateSelectivityConfig } from '../../src/measure/selectivity/config.ts';
+import { keySql, loadSelectivityConfig, validateSelectivityConfig } from '../../src/measure/selectivity/config.ts';
 import { buildFeatures } from '../../src/measure/selectivity/profiles.ts';
 import { griAsOf } from '../../src/measure/selectivity/gri.ts';
 import { tmpDir } from '../helpers/tmp.ts';
@@ -253,8 +253,27 @@ describe('factor configuration errors', () => {
   it('names an unknown key with the vocabulary', () => {
     const c = base();
     expect(() => validateSelectivityConfig({ ...c, factors: [{ ...c.factors[0], keys: ['hs7'] }] }, 'my.yaml')).toThrow(
-      /^my\.yaml: factors\.0\.keys\.0: expected hs2\|hs4\|hs6\|unit_value_band\|gri_level, a canonical column/,
+      /^my\.yaml: factors\.0\.keys\.0: expected hs2\|hs4\|hs6\|unit_value_band\|value_class\|mass_class\|gri_level, a canonical column/,
     );
+  });
+  it('puts declared values and masses in classes of a log scale, named by their bounds', async () => {
+    const ws = await Workspace.open(join(tmpDir(), 'ws'), { create: true });
+    try {
+      const cls = (cfg: ReturnType<typeof base>) =>
+        ws.all<{ v: string | null; m: string | null }>(
+          `SELECT ${keySql(cfg, 'value_class', () => '')} AS v, ${keySql(cfg, 'mass_class', () => '')} AS m
+           FROM (VALUES (55.0, 1000.0), (0.0, 0.004), (NULL, 1.0)) d(value, net_mass_kg)`,
+        );
+      // 6 per decade: 55 lies in [10^(10/6), 10^(11/6)) = [46.4, 68.1); 1000 starts class 18, [1000, 1468).
+      expect(await cls(base())).toEqual([
+        { v: '46.4–68.1', m: '1000–1470' },
+        { v: '0', m: '0.00316–0.00464' },
+        { v: null, m: '1–1.47' },
+      ]);
+      expect((await cls({ ...base(), size_classes: { per_decade: 1 } }))[0]).toEqual({ v: '10–100', m: '1000–10000' });
+    } finally {
+      ws.close();
+    }
   });
   it('requires a parent to be listed first', () => {
     const c = base();

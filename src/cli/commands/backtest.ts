@@ -5,7 +5,7 @@ import { withWorkspace } from '../../workspace/workspace.ts';
 import { loadSelectivityConfig } from '../../measure/selectivity/index.ts';
 import { runBacktest, type BacktestOptions } from '../../measure/backtest/backtest.ts';
 import type { RankingMetrics } from '../../measure/backtest/metrics.ts';
-import { formatTable, printJson, withCommonOptions } from '../output.ts';
+import { formatTable, printJson, UserError, withCommonOptions } from '../output.ts';
 import { clientPath } from '../transport/context.ts';
 
 interface Opts extends BacktestOptions {
@@ -21,9 +21,10 @@ function printMetrics(title: string, m: RankingMetrics): void {
   console.log(
     `\n${title}: ${m.rows} evaluated, ${m.findings} with a finding (base rate ${pct(m.baseRate)}), AUC ${m.auc === null ? 'n/a' : m.auc.toFixed(3)}`,
   );
+  const money = m.amount !== null;
   console.log(
     formatTable(
-      ['top', 'selected', 'findings', 'precision', 'recall', 'lift'],
+      ['top', 'selected', 'findings', 'precision', 'recall', 'lift', ...(money ? ['reassessed', 'revenue found'] : [])],
       m.top.map((t) => [
         pct(t.share, 0),
         t.selected,
@@ -31,9 +32,11 @@ function printMetrics(title: string, m: RankingMetrics): void {
         t.precision.toFixed(3),
         t.recall.toFixed(3),
         t.lift.toFixed(2),
+        ...(money ? [Math.round(t.amount ?? 0).toLocaleString('en-US'), pct(t.amountShare ?? 0)] : []),
       ]),
     ),
   );
+  if (!money) console.log('(no amount reassessed in the data: map amount_reassessed to see the revenue found)');
   console.log('\nfinding rate by risk level');
   console.log(
     formatTable(
@@ -68,9 +71,16 @@ export function register(program: Command): void {
     .option('--valid-until <date>', 'last day of the validation period')
     .requiredOption('--test-from <date>', 'first day of the test period')
     .requiredOption('--test-until <date>', 'last day of the test period')
+    .option(
+      '--evaluate <lines>',
+      'test lines the metrics read: inspected (every inspected line) or random (only those inspected at random: the unbiased control)',
+      'inspected',
+    )
     .option('--factors <file>', 'factor configuration (YAML; default src/measure/selectivity/factors.default.yaml)')
     .option('--memory-limit <size>', 'DuckDB memory limit; what does not fit spills to disk', '1GB')
     .action(async (opts: Opts) => {
+      if (opts.evaluate !== undefined && opts.evaluate !== 'inspected' && opts.evaluate !== 'random')
+        throw new UserError(`--evaluate: expected inspected or random, got '${opts.evaluate}'`);
       const cfg = loadSelectivityConfig(opts.factors ? clientPath(opts.factors) : undefined);
       await withWorkspace(
         opts.workspace,
@@ -85,7 +95,13 @@ export function register(program: Command): void {
           console.log(
             `  test scores learned from ${r.history.lines} labelled lines up to ${r.history.until} (${r.history.findings} findings); weights fitted on ${r.fit.lines} lines (${r.fit.on})`,
           );
-          console.log(`  test period: ${r.periods.test.lines} lines, ${r.periods.test.labelled} with an outcome`);
+          console.log(
+            `  test period: ${r.periods.test.lines} lines, ${r.periods.test.labelled} with an outcome, ${r.evaluated.random} of them inspected at random`,
+          );
+          if (r.evaluated.on === 'random')
+            console.log(
+              `  metrics over the ${r.evaluated.random} lines inspected at random only: a sample of all lines, not of what targeting picked`,
+            );
           console.log(`\nscore = ${r.model.intercept.toFixed(3)} + Σ weight × lift (log-odds)`);
           console.log(
             formatTable(

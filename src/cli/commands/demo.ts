@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { Workspace, resolveWorkspaceDir } from '../../workspace/workspace.ts';
-import { DEFAULT_EFFECT, DEFAULT_ROWS, DEFAULT_SEED, generateDemo } from '../../demo/index.ts';
+import { DEFAULT_EFFECT, DEFAULT_RANDOM_SHARE, DEFAULT_ROWS, DEFAULT_SEED, generateDemo } from '../../demo/index.ts';
 import { UserError, formatTable, printJson, withCommonOptions } from '../output.ts';
 import { SELECTION_RULES, type SelectionRule } from '../../demo/selection.ts';
 
@@ -28,6 +28,7 @@ interface DemoCliOptions {
   seed: string;
   effect: string;
   selection: string;
+  randomShare: string;
   force?: boolean;
 }
 
@@ -67,12 +68,20 @@ export function register(program: Command): void {
       'how the treated are picked: size (by size and pilot directorate), stratum (at random among repeat offenders), top (top past finding rates of the pilot directorates)',
       'size',
     )
+    .option(
+      '--random-share <s>',
+      'share of declarations inspected by lot whatever their risk (selection_reason random: the unbiased control), 0..0.5',
+      String(DEFAULT_RANDOM_SHARE),
+    )
     .option('--force', 'replace data imported into the workspace (demo data is always replaced)')
     .action(async (opts: DemoCliOptions) => {
       const { rows, seed, effect } = demoOptionsFromCli(opts);
       if (!(SELECTION_RULES as readonly string[]).includes(opts.selection))
         throw new UserError(`--selection: expected one of ${SELECTION_RULES.join(', ')}, got '${opts.selection}'`);
       const selection = opts.selection as SelectionRule;
+      const randomShare = parseNumber('--random-share', opts.randomShare);
+      if (!(randomShare >= 0 && randomShare <= 0.5))
+        throw new UserError(`--random-share: expected a share from 0 to 0.5 (e.g. 0.02), got ${opts.randomShare}`);
 
       const dir = resolveWorkspaceDir(opts.workspace);
       const ws = await Workspace.open(dir, { create: true });
@@ -97,6 +106,7 @@ export function register(program: Command): void {
           seed,
           effect,
           selection,
+          randomShare,
           onProgress: (step, done) => bar?.update(Math.round(done * 100), { step }),
         });
         bar?.stop();

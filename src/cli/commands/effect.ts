@@ -17,6 +17,7 @@ interface EffectCliOptions {
   preRate?: string;
   design?: string;
   weighting?: string;
+  inspections?: string;
 }
 
 const int = (flag: string, v: string | undefined, min: number): number | undefined => {
@@ -45,6 +46,10 @@ export function register(program: Command): void {
     )
     .option('--pre-rate <source>', 'older name of --design full|split')
     .option('--weighting <w>', 'lines (harmonic mean of inspected lines before/after) | operators (one each)')
+    .option(
+      '--inspections <which>',
+      'which inspections the outcomes count: all (default) | random (only those selected at random, selection_reason = random: the unbiased control)',
+    )
     .action(async (opts: EffectCliOptions) => {
       if (opts.start !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.start))
         throw new UserError(`--start: expected a date YYYY-MM-DD, got '${opts.start}'`);
@@ -54,7 +59,10 @@ export function register(program: Command): void {
         throw new UserError(`--design: expected one of ${EFFECT_DESIGNS.join(', ')}, got '${opts.design}'`);
       if (opts.weighting !== undefined && !['lines', 'operators'].includes(opts.weighting))
         throw new UserError(`--weighting: expected lines or operators, got '${opts.weighting}'`);
+      if (opts.inspections !== undefined && !['all', 'random'].includes(opts.inspections))
+        throw new UserError(`--inspections: expected all or random, got '${opts.inspections}'`);
       const o = {
+        inspections: opts.inspections as 'all' | 'random' | undefined,
         design: (opts.design ?? opts.preRate) as (typeof EFFECT_DESIGNS)[number] | undefined,
         weighting: opts.weighting as 'lines' | 'operators' | undefined,
         treatment: opts.treatment,
@@ -157,6 +165,7 @@ export function renderEffect(r: EffectReport): string {
     '',
     `Design ${r.design.name}, operators weighted by ${r.matching.weighting === 'lines' ? 'inspected lines' : 'one each'}; ${r.matching.segmentation}.`,
   );
+  if (r.inspections === 'random') out.push('Outcomes count only the inspections selected at random.');
   out.push(`Bootstrap: ${r.bootstrap.reps} replicates over operators (${r.bootstrap.unit}), seed ${r.bootstrap.seed}.`);
   for (const w of r.warnings) out.push(`warning: ${w.text}`);
   return out.join('\n');

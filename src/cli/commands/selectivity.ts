@@ -2,7 +2,13 @@
 // selectivity module.
 import type { Command } from 'commander';
 import { withWorkspace } from '../../workspace/workspace.ts';
-import { exportSelectivity, loadSelectivityConfig, type Lang } from '../../measure/selectivity/index.ts';
+import {
+  DEFAULT_RANDOM_SEED,
+  DEFAULT_RANDOM_SHARE,
+  exportSelectivity,
+  loadSelectivityConfig,
+  type Lang,
+} from '../../measure/selectivity/index.ts';
 import { printJson, UserError, withCommonOptions } from '../output.ts';
 import { clientPath } from '../transport/context.ts';
 
@@ -14,6 +20,8 @@ interface ExportOpts {
   factors?: string;
   lang: string;
   reasons: string;
+  randomShare: string;
+  seed: string;
   memoryLimit: string;
 }
 
@@ -35,6 +43,12 @@ export function register(program: Command): void {
     .option('--factors <file>', 'factor configuration (YAML; default src/measure/selectivity/factors.default.yaml)')
     .option('--lang <lang>', 'language of the reasons: en | es | fr | pt', 'en')
     .option('--reasons <n>', 'reasons per line', '3')
+    .option(
+      '--random-share <s>',
+      'share of declarations selected by lot whatever their score (column selected: random | score; 0 = none)',
+      String(DEFAULT_RANDOM_SHARE),
+    )
+    .option('--seed <n>', 'seed of the lot: the same seed selects the same declarations', String(DEFAULT_RANDOM_SEED))
     .option('--memory-limit <size>', 'DuckDB memory limit; what does not fit spills to disk', '1GB')
     .action(async (out: string, opts: ExportOpts) => {
       if (opts.level !== 'line' && opts.level !== 'operator')
@@ -54,12 +68,18 @@ export function register(program: Command): void {
             asOf: opts.asOf,
             lang: opts.lang as Lang,
             reasons: n,
+            randomShare: Number(opts.randomShare),
+            seed: Number(opts.seed),
           });
           if (opts.json) return printJson({ ...r, model: { ...r.model } });
           console.log(`Wrote ${r.rows} ${r.level === 'line' ? 'lines' : 'operators'} to ${r.file}`);
           console.log(
             `  scored ${r.scoredLines} lines with profiles learned from ${r.historyLines} labelled lines up to ${r.historyUntil} (model #${r.modelId})`,
           );
+          if (r.random)
+            console.log(
+              `  selected by lot (seed ${r.random.seed}): ${r.random.declarations} declarations (${r.random.lines} lines), ${(100 * r.random.share).toFixed(1)}% asked; column selected = random`,
+            );
           console.log(
             `  score = ${r.model.intercept.toFixed(3)} + Σ weight × lift; weights: ${Object.entries(r.model.weights)
               .filter(([, w]) => w > 0)

@@ -16,6 +16,12 @@ export interface BacktestOptions {
   validUntil?: string;
   testFrom: string;
   testUntil: string;
+  /**
+   * Which test lines the metrics read: every inspected line (default), or only those inspected at random
+   * (selection_reason = random). Targeted inspections show the outcomes of lines an earlier targeting picked, so
+   * their precision and AUC describe that sample; random inspections are a sample of all lines: the unbiased control.
+   */
+  evaluate?: 'inspected' | 'random';
 }
 
 export interface BacktestResult {
@@ -24,6 +30,8 @@ export interface BacktestResult {
     validation: { from: string; until: string } | null;
     test: { from: string; until: string; lines: number; labelled: number };
   };
+  /** The test lines the metrics read (BacktestOptions.evaluate) and how many of the labelled ones were random. */
+  evaluated: { on: 'inspected' | 'random'; random: number };
   /** The labelled lines the test scores learned their profiles from (training, plus validation when given). */
   history: { until: string; lines: number; findings: number };
   /** The lines the weights were fitted on. */
@@ -98,17 +106,37 @@ export async function runBacktest(
   const linesSql = backtestLinesSql(cfg);
   await ws.run(linesSql, await bindSpec(ws, linesSql));
   progress?.phase('evaluating');
-  const labelled = Number(await ws.scalar('SELECT count(*) FROM bt_lines WHERE y IS NOT NULL'));
+  const counts = await ws.one<{ labelled: number; random: number }>(
+    'SELECT count(*) FILTER (WHERE y IS NOT NULL) AS labelled, count(*) FILTER (WHERE y IS NOT NULL AND rnd) AS random FROM bt_lines',
+  );
+  const labelled = Number(counts?.labelled ?? 0);
+  const random = Number(counts?.random ?? 0);
   if (labelled === 0)
     throw new BacktestError(
       `no labelled declaration lines (inspected, with a finding value) between ${o.testFrom} and ${o.testUntil}: nothing to evaluate`,
     );
-  const lines = await rankingMetrics(ws, { table: 'bt_lines', score: 'score', label: 'y', tie: 'tie', level: 'level' });
+  const on = o.evaluate ?? 'inspected';
+  if (on === 'random') {
+    if (random === 0)
+      throw new BacktestError(
+        `no line inspected at random (selection_reason = random) with an outcome between ${o.testFrom} and ${o.testUntil}: map selection_reason in the import, or evaluate every inspected line`,
+      );
+    await ws.run('CREATE OR REPLACE TEMP TABLE bt_eval AS SELECT * FROM bt_lines WHERE rnd');
+  }
+  const table = on === 'random' ? 'bt_eval' : 'bt_lines';
+  const lines = await rankingMetrics(ws, {
+    table,
+    score: 'score',
+    label: 'y',
+    tie: 'tie',
+    level: 'level',
+    amount: 'amount',
+  });
   await ws.run(
     `CREATE OR REPLACE TEMP TABLE sel_operator_scores AS
-SELECT operator_id, count(*) AS lines, 1 - exp(sum(ln(greatest(1 - p, 1e-12)))) AS p_any, max(y) AS y,
+SELECT operator_id, count(*) AS lines, 1 - exp(sum(ln(greatest(1 - p, 1e-12)))) AS p_any, max(y) AS y, sum(amount) AS amount,
   CASE max(CASE level WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END) WHEN 3 THEN 'high' WHEN 2 THEN 'medium' ELSE 'low' END AS level
-FROM bt_lines GROUP BY operator_id`,
+FROM ${table} GROUP BY operator_id`,
   );
   const operators = await rankingMetrics(ws, {
     table: 'sel_operator_scores',
@@ -116,6 +144,7 @@ FROM bt_lines GROUP BY operator_id`,
     label: 'y',
     tie: 'hash(operator_id)',
     level: 'level',
+    amount: 'amount',
   });
   return {
     periods: {
@@ -123,6 +152,7 @@ FROM bt_lines GROUP BY operator_id`,
       validation: validation ?? null,
       test: { from: o.testFrom, until: o.testUntil, lines: s.targetLines, labelled },
     },
+    evaluated: { on, random },
     history: { until: model.history.until, lines: s.historyLines, findings: s.historyFindings },
     fit: { on: model.fittedOn, lines: model.fitLines, findings: model.fitFindings },
     model,

@@ -1,6 +1,7 @@
 // Ranking metrics of a backtest, computed in DuckDB over a scored table (one row per line or operator):
 // precision and recall among the top shares, AUC (Mann–Whitney with tied ranks averaged), finding rate
-// by risk level and lift-chart data by decile. Table and column names come from code, never from users.
+// by risk level and lift-chart data by decile, and the amount reassessed captured in the top shares (revenue found,
+// as the customs literature measures targeting). Table and column names come from code, never from users.
 import type { Workspace } from '../../workspace/workspace.ts';
 
 export const TOP_SHARES = [0.01, 0.02, 0.05, 0.1, 0.2];
@@ -14,6 +15,10 @@ export interface TopShare {
   recall: number;
   /** precision / base rate */
   lift: number;
+  /** Amount reassessed on the rows of the top share (null when no evaluated row has an amount). */
+  amount: number | null;
+  /** Share of all the evaluated rows' amount reassessed found in the top share (revenue captured). */
+  amountShare: number | null;
 }
 
 export interface LevelRate {
@@ -40,6 +45,8 @@ export interface RankingMetrics {
   findings: number;
   baseRate: number;
   auc: number | null;
+  /** Amount reassessed over the evaluated rows; null when none has one (the data holds no amounts reassessed). */
+  amount: number | null;
   top: TopShare[];
   byLevel: LevelRate[];
   lift: LiftBin[];
@@ -55,6 +62,8 @@ export interface RankedSource {
   tie: string;
   /** Optional column with the risk level of each row. */
   level?: string;
+  /** Optional column with the amount reassessed of each row (NULL: none recorded). */
+  amount?: string;
 }
 
 const LEVEL_ORDER: Record<string, number> = { high: 1, medium: 2, low: 3 };
@@ -64,11 +73,15 @@ const LEVEL_ORDER: Record<string, number> = { high: 1, medium: 2, low: 3 };
  * findings inside each top share; AUC from the findings per distinct score (tied scores share their mean rank).
  */
 export async function rankingMetrics(ws: Workspace, src: RankedSource): Promise<RankingMetrics> {
-  const base = `SELECT ${src.score} AS s, CAST(${src.label} AS INTEGER) AS y, ${src.tie} AS tie, ${src.level ?? 'NULL::VARCHAR'} AS lvl
+  const base = `SELECT ${src.score} AS s, CAST(${src.label} AS INTEGER) AS y, ${src.tie} AS tie, ${src.level ?? 'NULL::VARCHAR'} AS lvl,
+  ${src.amount ?? 'NULL::DOUBLE'} AS a
 FROM ${src.table} WHERE ${src.label} IS NOT NULL`;
-  const tot = await ws.one<{ n: number; p: number }>(`SELECT count(*) AS n, coalesce(sum(y), 0) AS p FROM (${base})`);
+  const tot = await ws.one<{ n: number; p: number; a: number | null }>(
+    `SELECT count(*) AS n, coalesce(sum(y), 0) AS p, sum(a) AS a FROM (${base})`,
+  );
   const n = Number(tot?.n ?? 0);
   const P = Number(tot?.p ?? 0);
+  const A = tot?.a === null || tot?.a === undefined ? null : Number(tot.a);
   const baseRate = n ? P / n : 0;
   const selected = TOP_SHARES.map((share) => Math.ceil(share * n));
   // ntile(10) over the ranks: the first n % 10 deciles hold one row more.
@@ -79,9 +92,9 @@ FROM ${src.table} WHERE ${src.label} IS NOT NULL`;
   const groups = n
     ? await ws.all<Record<string, number | string | null>>(
         `SELECT decile, lvl, count(*) AS rows, sum(y) AS findings, min(s) AS mins, max(s) AS maxs,
-  ${selected.map((_, i) => `coalesce(sum(y) FILTER (WHERE rk <= $k${i}), 0) AS t${i}`).join(', ')}
-FROM (SELECT s, y, lvl, rk, 1 + CASE WHEN rk <= $big THEN (rk - 1) // $q1 ELSE (rk - 1 - $rem) // $q END AS decile
-      FROM (SELECT s, y, lvl, row_number() OVER (ORDER BY s DESC, tie) AS rk FROM (${base})))
+  ${selected.map((_, i) => `coalesce(sum(y) FILTER (WHERE rk <= $k${i}), 0) AS t${i}, coalesce(sum(a) FILTER (WHERE rk <= $k${i}), 0) AS a${i}`).join(', ')}
+FROM (SELECT s, y, lvl, a, rk, 1 + CASE WHEN rk <= $big THEN (rk - 1) // $q1 ELSE (rk - 1 - $rem) // $q END AS decile
+      FROM (SELECT s, y, lvl, a, row_number() OVER (ORDER BY s DESC, tie) AS rk FROM (${base})))
 GROUP BY decile, lvl ORDER BY decile`,
         params,
       )
@@ -89,6 +102,7 @@ GROUP BY decile, lvl ORDER BY decile`,
   const top: TopShare[] = TOP_SHARES.map((share, i) => {
     const findings = groups.reduce((a, g) => a + Number(g[`t${i}`]), 0);
     const precision = selected[i] ? findings / selected[i] : 0;
+    const amount = A === null ? null : groups.reduce((a, g) => a + Number(g[`a${i}`]), 0);
     return {
       share,
       selected: selected[i],
@@ -96,6 +110,8 @@ GROUP BY decile, lvl ORDER BY decile`,
       precision,
       recall: P ? findings / P : 0,
       lift: baseRate ? precision / baseRate : 0,
+      amount,
+      amountShare: amount === null || !A ? null : amount / A,
     };
   });
   const aucRow = n
@@ -148,6 +164,7 @@ FROM (SELECT cnt, pos, sum(cnt) OVER (ORDER BY s ROWS BETWEEN UNBOUNDED PRECEDIN
     rows: n,
     findings: P,
     baseRate,
+    amount: A,
     auc: aucRow?.auc === null || aucRow?.auc === undefined ? null : Number(aucRow.auc),
     top,
     byLevel,

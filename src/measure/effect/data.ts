@@ -12,6 +12,12 @@ import type { EffectConfig } from './config.ts';
  */
 export const BASELINE_HALF = (col: string) => `(md5_number(${col}) % 2 = 1)`;
 
+/**
+ * A line whose outcome counts: inspected (or with a finding); with $random, only lines inspected at random
+ * (selection_reason = random), whose finding rate measures compliance itself, not what targeting picked.
+ */
+const INSPECTED = `((coalesce(inspected, false) OR coalesce(finding, false)) AND (NOT $random OR coalesce(selection_reason = 'random', false)))`;
+
 export interface Windows {
   start: string; // treatment start = first day of the post-period
   pre_start: string;
@@ -153,8 +159,10 @@ export async function operatorOutcomes(
   e: EffectConfig['eligibility'],
   split: boolean,
   posterior = false,
+  randomOnly = false,
 ): Promise<{ rows: OperatorOutcomes[]; excludedOtherTreatment: number }> {
   const p = {
+    random: randomOnly,
     t: treatment,
     seg_start: w.seg_start,
     pre_start: w.pre_start,
@@ -167,7 +175,7 @@ export async function operatorOutcomes(
   await ws.run(
     `CREATE OR REPLACE TEMP TABLE eff_ops AS
      WITH l AS NOT MATERIALIZED (
-       SELECT operator_id, date, coalesce(inspected, false) OR coalesce(finding, false) AS insp,
+       SELECT operator_id, date, ${INSPECTED} AS insp,
          coalesce(finding, false) AS fnd, coalesce(amount_reassessed, 0) AS amt,
          CASE WHEN $split THEN ${BASELINE_HALF('declaration_id')} ELSE true END AS b
        FROM declaration_lines WHERE date >= least($pre_start::DATE, $seg_start::DATE) AND date < $post_end::DATE),
@@ -227,6 +235,7 @@ export async function quarterlyTrends(
   ws: Workspace,
   matched: { operator_id: string; treated: boolean; stratum: string; tw: number }[],
   w: Windows,
+  randomOnly = false,
 ): Promise<TrendRow[]> {
   await ws.run(
     `CREATE OR REPLACE TEMP TABLE eff_units (operator_id VARCHAR, treated BOOLEAN, stratum VARCHAR, tw DOUBLE)`,
@@ -248,7 +257,7 @@ export async function quarterlyTrends(
     `WITH l AS NOT MATERIALIZED (
        SELECT date_trunc('quarter', date)::DATE AS q, u.treated, u.stratum, u.tw, coalesce(finding, false) AS fnd
        FROM declaration_lines d JOIN eff_units u USING (operator_id)
-       WHERE date >= $pre_start::DATE AND date < $post_end::DATE AND (coalesce(inspected, false) OR coalesce(finding, false))),
+       WHERE date >= $pre_start::DATE AND date < $post_end::DATE AND ${INSPECTED}),
      c AS (SELECT q, stratum, any_value(tw) AS tw, count(*) AS n, count(*) FILTER (WHERE fnd) AS f
            FROM l WHERE NOT treated GROUP BY q, stratum),
      cq AS (SELECT q, sum(n) AS control_inspected, sum(tw * f / n) / sum(tw) AS control_rate FROM c GROUP BY q),
@@ -260,7 +269,7 @@ export async function quarterlyTrends(
        coalesce(tq.treated_inspected, 0) AS treated_inspected, tq.treated_rate,
        coalesce(cq.control_inspected, 0) AS control_inspected, cq.control_rate
      FROM qs LEFT JOIN tq USING (q) LEFT JOIN cq USING (q) ORDER BY qs.q`,
-    { pre_start: w.pre_start, post_end: w.post_end, start: w.start },
+    { pre_start: w.pre_start, post_end: w.post_end, start: w.start, random: randomOnly },
   );
 }
 

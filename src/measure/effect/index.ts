@@ -48,6 +48,11 @@ export interface EffectOptions {
   weighting?: 'operators' | 'lines';
   /** Language of the sentences (design, outcomes, warnings); default English. */
   lang?: string;
+  /**
+   * Which inspections the outcomes count: all (default) or only those selected at random (selection_reason = random):
+   * their finding rate is the operators' compliance itself, unaffected by how targeting treated the two groups.
+   */
+  inspections?: 'all' | 'random';
 }
 
 export interface OutcomeEffect {
@@ -73,6 +78,8 @@ export interface EffectReport {
   windows: Windows & { pre_end: string };
   /** Which design was used and why, for people. */
   design: { name: EffectDesign; explanation: Message };
+  /** Which inspections the outcomes counted (EffectOptions.inspections). */
+  inspections: 'all' | 'random';
   matching: {
     on: string[];
     bands: number[];
@@ -118,6 +125,15 @@ export async function estimateEffect(ws: Workspace, opts: EffectOptions): Promis
     throw new EffectInputError(`unknown design '${design}'; expected one of ${EFFECT_DESIGNS.join(', ')}`);
   const warnings: Message[] = [];
   await assertOutcomesKnown(ws);
+  const inspections = opts.inspections ?? 'all';
+  const randomOnly = inspections === 'random';
+  if (randomOnly) {
+    const n = Number(await ws.scalar(`SELECT count(*) FROM declaration_lines WHERE selection_reason = 'random'`));
+    if (n === 0)
+      throw new EffectInputError(
+        'no declaration line was inspected at random (selection_reason = random): map selection_reason in the import, or count all inspections',
+      );
+  }
 
   const treated = await treatedOperators(ws, opts.treatment);
   if (treated.length === 0) {
@@ -156,6 +172,7 @@ export async function estimateEffect(ws: Workspace, opts: EffectOptions): Promis
       cfg.eligibility,
       split,
       design === 'posterior',
+      randomOnly,
     );
     const weighting = opts.weighting ?? cfg.matching.weighting;
     const bands = design === 'posterior' ? cfg.matching.posterior_bands : cfg.matching.pre_rate_bands;
@@ -257,11 +274,12 @@ export async function estimateEffect(ws: Workspace, opts: EffectOptions): Promis
       selection,
     });
 
-    const trends = await quarterlyTrends(ws, matchedWithWeights(units.rate), w);
+    const trends = await quarterlyTrends(ws, matchedWithWeights(units.rate), w, randomOnly);
     return {
       treatment: opts.treatment,
       windows: { ...w, pre_end: dayBefore(w.start) },
       design: { name: design, explanation },
+      inspections,
       matching: {
         on: ['size_segment', 'risk_level', design === 'posterior' ? 'expected_rate_band' : 'pre_rate_band'],
         bands,

@@ -57,6 +57,12 @@ export const KPI_SQL: Record<string, string> = {
       count(*) FILTER (WHERE finding) / count(*) AS value
     FROM kpi_decl WHERE inspected GROUP BY 1`,
 
+  // A declaration with a line selected by lot counts as random: its outcome says nothing of the targeting.
+  T14_hit_rate_random_vs_targeted: `
+    SELECT period_start, selection AS dimension, count(*) FILTER (WHERE finding) AS numerator, count(*) AS denominator,
+      count(*) FILTER (WHERE finding) / count(*) AS value
+    FROM kpi_decl WHERE inspected AND selection IS NOT NULL GROUP BY 1, 2`,
+
   T5_pca_hit_rate: `
     SELECT period_start, NULL AS dimension, count(*) FILTER (WHERE finding) AS numerator, count(*) AS denominator,
       count(*) FILTER (WHERE finding) / count(*) AS value

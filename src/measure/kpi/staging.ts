@@ -31,6 +31,8 @@ export async function stageKpiTables(ws: Workspace, w: KpiWindow): Promise<void>
        max(l.release_hours) AS release_hours,
        bool_or(coalesce(l.inspected, false) OR coalesce(l.finding, false)) AS inspected,
        bool_or(coalesce(l.finding, false)) AS finding,
+       CASE WHEN bool_or(l.selection_reason = 'random') THEN 'random'
+            WHEN bool_or(l.selection_reason IS NOT NULL) THEN 'targeted' END AS selection,
        sum(l.value) AS value, sum(l.duty) AS duty, sum(l.vat) AS vat, sum(l.excise) AS excise,
        sum(coalesce(l.duty, 0) + coalesce(l.vat, 0) + coalesce(l.excise, 0)) AS collection,
        coalesce(bool_or(l.aeo_flag), bool_or(o.aeo_status), false) AS aeo

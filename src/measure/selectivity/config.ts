@@ -12,10 +12,10 @@ const label = z.object({ en: z.string(), es: z.string(), fr: z.string(), pt: z.s
 const keyName = z
   .string()
   .regex(
-    /^(hs2|hs4|hs6|unit_value_band|gri_level|office|operator_id|declarant_id|supplier_id|origin_country|departure_country|transport_mode|tax_type|exemption_code|preference_code|regime|flow|extra\.[A-Za-z0-9_ .%()/-]{1,64})$/,
+    /^(hs2|hs4|hs6|unit_value_band|value_class|mass_class|gri_level|office|operator_id|declarant_id|supplier_id|origin_country|departure_country|transport_mode|tax_type|exemption_code|preference_code|regime|flow|extra\.[A-Za-z0-9_ .%()/-]{1,64})$/,
     {
       message:
-        'expected hs2|hs4|hs6|unit_value_band|gri_level, a canonical column (office, operator_id, declarant_id, supplier_id, origin_country, departure_country, transport_mode, tax_type, exemption_code, preference_code, regime, flow) or extra.<Field>',
+        'expected hs2|hs4|hs6|unit_value_band|value_class|mass_class|gri_level, a canonical column (office, operator_id, declarant_id, supplier_id, origin_country, departure_country, transport_mode, tax_type, exemption_code, preference_code, regime, flow) or extra.<Field>',
     },
   );
 
@@ -38,6 +38,8 @@ export const selectivityConfigSchema = z.object({
     min_lines: z.number().int().min(1),
     bands: z.array(z.object({ id: z.string().regex(/^[a-z_]+$/), max: z.number().positive().nullable() })).min(1),
   }),
+  /** Classes of declared value and net mass on a log scale (keys value_class, mass_class): classes per power of ten. */
+  size_classes: z.object({ per_decade: z.number().int().min(1).max(20) }).default({ per_decade: 6 }),
   factors: z.array(factor).min(1).max(60),
 });
 
@@ -120,8 +122,22 @@ export function keySql(cfg: SelectivityConfig, key: string, extraRef: (i: number
     return `CASE WHEN length(hsd) >= ${n} THEN left(hsd, ${n}) END`;
   }
   if (key === 'unit_value_band' || key === 'gri_level') return 'NULL::VARCHAR'; // filled in a later step
+  if (key === 'value_class' || key === 'mass_class')
+    return sizeClassSql(key === 'value_class' ? 'd.value' : 'd.net_mass_kg', cfg);
   if (key.startsWith('extra.')) {
     return `nullif(trim(d.extra[${extraRef(extraFields(cfg).indexOf(key.slice('extra.'.length)))}]), '')`;
   }
   return `nullif(trim(CAST(d.${key} AS VARCHAR)), '')`;
+}
+
+/**
+ * The class of a declared amount on a log scale, as its bounds to 3 significant digits ('46.4–68.1'): class c holds
+ * the amounts x with c = floor(per_decade · log10 x); 0 is a class of its own ('0'), a missing amount has none.
+ */
+function sizeClassSql(x: string, cfg: SelectivityConfig): string {
+  const n = cfg.size_classes.per_decade;
+  const c = `floor(${n} * log10(${x}))`;
+  const bound = (e: string) =>
+    `regexp_replace(format('{}', round(pow(10, ${e}), 2 - CAST(floor(${e}) AS INTEGER))), '\\.0$', '')`;
+  return `CASE WHEN ${x} > 0 THEN ${bound(`${c} / ${n}`)} || '–' || ${bound(`(${c} + 1) / ${n}`)} WHEN ${x} = 0 THEN '0' END`;
 }

@@ -10,6 +10,13 @@ export {
 } from './config.ts';
 export { fitModel, scoreLines, type SelectivityModel, type FitOptions, type ScoreTarget } from './model.ts';
 export { buildFeatures, SelectivityDataError, type FeatureSpec, type FeatureStats } from './profiles.ts';
-export { exportSelectivity, SelectivityExportError, type ExportOptions, type ExportResult } from './export.ts';
+export {
+  DEFAULT_RANDOM_SEED,
+  DEFAULT_RANDOM_SHARE,
+  exportSelectivity,
+  SelectivityExportError,
+  type ExportOptions,
+  type ExportResult,
+} from './export.ts';
 export { saveModel, latestModel, type StoredModel } from './store.ts';
 export { fitLogistic, type LogisticFit } from './logistic.ts';

@@ -27,6 +27,8 @@ const LINE_COLUMNS = [
   'declarant_id',
   'supplier_id',
   'office',
+  'amount_reassessed',
+  'selection_reason',
 ];
 
 export function specTableSql(cfg: SelectivityConfig): string {
@@ -86,6 +88,14 @@ FROM declaration_lines d CROSS JOIN sel_spec s`;
 /** Target lines only (after the history of a run was kept and its target changed). */
 export const targetCountSql = `SELECT count(*) AS t FROM declaration_lines d CROSS JOIN sel_spec s
 WHERE (${TARGET}) AND NOT (${HIST})`;
+
+/** The lot of a target line (export's random share): its declaration's hash with $seed, as a uniform, below $share. */
+export const LOT_SQL = `CASE WHEN hash(declaration_id, CAST($seed AS BIGINT))::DOUBLE / 18446744073709551616.0 < $share THEN 'random' ELSE 'score' END`;
+
+/** Target lines and declarations the lot selects. */
+export const targetLotCountSql = `SELECT count(*) AS lines, count(DISTINCT declaration_id) AS declarations
+FROM (SELECT d.declaration_id FROM declaration_lines d CROSS JOIN sel_spec s WHERE (${TARGET}) AND NOT (${HIST}))
+WHERE ${LOT_SQL} = 'random'`;
 
 /** HS6 of a line for the unit-value norm: the hs6 key when a factor uses it, else the first six digits. */
 function normHs(cfg: SelectivityConfig, alias = ''): string {
@@ -357,7 +367,9 @@ export function targetViewSql(cfg: SelectivityConfig): string {
 /** The scored target lines as a backtest ranks them (spec as parameters). */
 export function backtestLinesSql(cfg: SelectivityConfig): string {
   return `CREATE OR REPLACE TEMP TABLE bt_lines AS
-SELECT operator_id, y, score, p, level, hash(declaration_id, line_no) AS tie FROM (${scoredSql(cfg, 'params')})`;
+SELECT operator_id, y, score, p, level, hash(declaration_id, line_no) AS tie, amount_reassessed AS amount,
+  coalesce(selection_reason = 'random', false) AS rnd
+FROM (${scoredSql(cfg, 'params')})`;
 }
 
 /** Only the parameters a statement uses (DuckDB refuses the others). */

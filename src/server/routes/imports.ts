@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { IMPORT_KINDS, KINDS } from '../../ingest/fields.ts';
+import { IMPORT_KINDS, KINDS, SELECTION_REASONS } from '../../ingest/fields.ts';
 import { MappingSchema } from '../../ingest/mapping.ts';
 import { previewImport, sampleValues, suggestForFile } from '../../ingest/preview.ts';
 import { exportRejects } from '../../ingest/quality.ts';
@@ -30,12 +30,12 @@ export const ImportFieldsSchema = z.array(
     fields: z.array(
       z.object({
         name: z.string(),
-        type: z.enum(['string', 'date', 'number', 'integer', 'boolean', 'channel', 'hs']),
+        type: z.enum(['string', 'date', 'number', 'integer', 'boolean', 'channel', 'selection', 'hs']),
         required: z.boolean(),
       }),
     ),
     /** Canonical values a `map` may give, for the field types that have them. */
-    values: z.object({ channel: z.array(z.string()), boolean: z.array(z.boolean()) }),
+    values: z.object({ channel: z.array(z.string()), selection: z.array(z.string()), boolean: z.array(z.boolean()) }),
   }),
 );
 
@@ -88,7 +88,11 @@ export const importRoutes: RouteDef[] = [
       IMPORT_KINDS.map((k) => ({
         kind: k,
         fields: KINDS[k].fields.map((f) => ({ name: f.name, type: f.type, required: !!f.required })),
-        values: { channel: ['green', 'yellow', 'red', 'blue'], boolean: [true, false] },
+        values: {
+          channel: ['green', 'yellow', 'red', 'blue'],
+          selection: [...SELECTION_REASONS],
+          boolean: [true, false],
+        },
       })),
   }),
   // Multipart: one file, streamed to <workspace>/.uploads (limit: cip serve --upload-limit).

@@ -88,6 +88,8 @@ export const backtestQuery = z.object({
   valid_until: date.optional(),
   test_from: date,
   test_until: date,
+  /** Which test lines the metrics read: every inspected line, or only those inspected at random (unbiased control). */
+  evaluate: z.enum(['inspected', 'random']).optional(),
 });
 /** checkPeriods names the CLI options; the API answers with its own parameter names. */
 const apiNames = (msg: string) => msg.replace(/--(train|valid|test)-(from|until)/g, '$1_$2');
@@ -96,6 +98,8 @@ const ranking = z.object({
   rows: z.number(),
   findings: z.number(),
   baseRate: z.number(),
+  /** Amount reassessed over the evaluated rows (null: the data holds none). */
+  amount: z.number().nullable(),
   auc: z.number().nullable(),
   top: z.array(
     z.object({
@@ -105,6 +109,9 @@ const ranking = z.object({
       precision: z.number(),
       recall: z.number(),
       lift: z.number(),
+      /** Amount reassessed found in the top share, and its share of all (revenue captured). */
+      amount: z.number().nullable(),
+      amountShare: z.number().nullable(),
     }),
   ),
   byLevel: z.array(z.object({ level: z.string(), rows: z.number(), findings: z.number(), rate: z.number() })),
@@ -127,6 +134,7 @@ export const backtestResponse = z.object({
     validation: z.object({ from: z.string(), until: z.string() }).nullable(),
     test: z.object({ from: z.string(), until: z.string(), lines: z.number(), labelled: z.number() }),
   }),
+  evaluated: z.object({ on: z.enum(['inspected', 'random']), random: z.number() }),
   history: z.object({ until: z.string(), lines: z.number(), findings: z.number() }),
   fit: z.object({
     on: z.enum(['history-out-of-fold', 'validation', 'fixed']),
@@ -154,6 +162,7 @@ export function checkBacktestQuery(q: z.infer<typeof backtestQuery>): BacktestOp
     validUntil: q.valid_until,
     testFrom: q.test_from,
     testUntil: q.test_until,
+    evaluate: q.evaluate,
   };
   try {
     checkPeriods(o);
@@ -188,6 +197,7 @@ export async function backtestForApi(
   const r = await runBacktest(ws, cfg, o, progress);
   return {
     periods: r.periods,
+    evaluated: r.evaluated,
     history: r.history,
     fit: r.fit,
     model: {
@@ -268,6 +278,8 @@ export const measureRoutes: RouteDef[] = [
       pre_months: z.coerce.number().int().min(1).max(60).optional(),
       post_months: z.coerce.number().int().min(1).max(60).optional(),
       design: z.enum(EFFECT_DESIGNS).optional(),
+      /** Which inspections the outcomes count: all, or only those selected at random (the unbiased control). */
+      inspections: z.enum(['all', 'random']).optional(),
     }),
     response: json,
     read: async ({ db, query, user }) =>
@@ -278,6 +290,7 @@ export const measureRoutes: RouteDef[] = [
             preMonths: query.pre_months,
             postMonths: query.post_months,
             design: query.design,
+            inspections: query.inspections,
             lang: user.language,
           })) as unknown as Record<string, unknown>,
       ),

@@ -61,8 +61,13 @@ export function MappingTable({
         {defs.fields.map((f) => {
           const r = rule(f.name);
           const col = r?.column;
-          const mapped = f.type === 'channel' || f.type === 'boolean';
-          const canonical: (string | boolean)[] = f.type === 'channel' ? defs.values.channel : defs.values.boolean;
+          const mapped = f.type === 'channel' || f.type === 'selection' || f.type === 'boolean';
+          const canonical: (string | boolean)[] =
+            f.type === 'channel'
+              ? defs.values.channel
+              : f.type === 'selection'
+                ? defs.values.selection
+                : defs.values.boolean;
           return (
             <tr key={f.name} data-testid={`map-row-${f.name}`}>
               <td>
