@@ -7,8 +7,8 @@ export interface Dialect {
   name: 'duckdb' | 'clickhouse';
   /** A common table expression the planner inlines (DuckDB: NOT MATERIALIZED; ClickHouse inlines every CTE). */
   cte(name: string, body: string): string;
-  /** A typed NULL (type in DuckDB's spelling: BIGINT, DOUBLE, VARCHAR). */
-  nullOf(type: 'BIGINT' | 'DOUBLE' | 'VARCHAR'): string;
+  /** A NULL of count()'s type (BIGINT in DuckDB, UInt64 in ClickHouse), to UNION with counts. */
+  nullCount(): string;
   /** sum(x) over the rows where cond holds; NULL when none (DuckDB's FILTER semantics). */
   sumWhere(x: string, cond: string): string;
   /** The value of `pick` on the row with the highest `by`, ties to the highest `pick`. */
@@ -30,13 +30,11 @@ export interface Dialect {
   listParam(items: string[]): unknown;
 }
 
-const ddbCast: Record<string, string> = { BIGINT: 'BIGINT', DOUBLE: 'DOUBLE', VARCHAR: 'VARCHAR' };
-
 export function duckdbDialect(listValue: (items: string[]) => unknown): Dialect {
   return {
     name: 'duckdb',
     cte: (name, body) => `${name} AS NOT MATERIALIZED (${body})`,
-    nullOf: (t) => `NULL::${ddbCast[t]}`,
+    nullCount: () => 'NULL::BIGINT',
     sumWhere: (x, c) => `sum(${x}) FILTER (WHERE ${c})`,
     argMaxTies: (pick, by) => `max({'v': ${by}, 'h': ${pick}}).h`,
     bitOrWhere: (idx) =>
@@ -51,12 +49,10 @@ export function duckdbDialect(listValue: (items: string[]) => unknown): Dialect 
   };
 }
 
-const chType: Record<string, string> = { BIGINT: 'Int64', DOUBLE: 'Float64', VARCHAR: 'String' };
-
 export const clickhouseDialect: Dialect = {
   name: 'clickhouse',
   cte: (name, body) => `${name} AS (${body})`,
-  nullOf: (t) => `CAST(NULL AS Nullable(${chType[t]}))`,
+  nullCount: () => 'CAST(NULL AS Nullable(UInt64))',
   sumWhere: (x, c) => `sumOrNull(${x}) FILTER (WHERE ${c})`,
   argMaxTies: (pick, by) => `argMax(${pick}, (${by}, ${pick}))`,
   bitOrWhere: (idx) =>
@@ -80,6 +76,8 @@ export const CLICKHOUSE_SETTINGS: Record<string, string | number> = {
   join_use_nulls: 1,
   // Dates as 'YYYY-MM-DD', 64-bit integers as numbers in JSON answers.
   output_format_json_quote_64bit_integers: 0,
+  // CAST(NULL AS DOUBLE) is NULL, as in DuckDB (ClickHouse would refuse it).
+  cast_keep_nullable: 1,
   // count(DISTINCT x) exact, as in DuckDB.
   count_distinct_implementation: 'uniqExact',
 };

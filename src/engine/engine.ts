@@ -43,7 +43,12 @@ export function duckdbEngine(ws: Workspace): LineEngine {
 }
 
 /** Column types DuckDB gives what ClickHouse answers with (counts: UInt64 → BIGINT, as DuckDB's count()). */
-const WIDEN: Record<string, string> = { UBIGINT: 'BIGINT', UINTEGER: 'BIGINT', USMALLINT: 'INTEGER', UTINYINT: 'INTEGER' };
+const WIDEN: Record<string, string> = {
+  UBIGINT: 'BIGINT',
+  UINTEGER: 'BIGINT',
+  USMALLINT: 'INTEGER',
+  UTINYINT: 'INTEGER',
+};
 
 export function clickhouseEngine(ws: Workspace, t: Transport): LineEngine {
   return {

@@ -65,7 +65,9 @@ export async function pingServer(url: string, database: string): Promise<void> {
       db: database,
     });
     if (Number(rows[0]?.n ?? 0) === 0)
-      throw new EngineError(`ClickHouse at ${url}: no database '${database}' (create it first: CREATE DATABASE ${database})`);
+      throw new EngineError(
+        `ClickHouse at ${url}: no database '${database}' (create it first: CREATE DATABASE ${database})`,
+      );
   } catch (err) {
     if (err instanceof EngineError) throw err;
     throw new EngineError(`ClickHouse at ${url} did not answer: ${oneLine(err)}`, 'unavailable');
@@ -85,7 +87,7 @@ interface ChdbSession {
 }
 
 /** chdb sessions by directory: one per process (the library holds one engine). */
-const sessions = new Map<string, { s: ChdbSession; users: number }>();
+const sessions = new Map<string, { s: ChdbSession; users: number; queue: Promise<unknown> }>();
 
 /** Whether chdb can be loaded here (it is a development dependency); the reason when not. */
 export async function chdbAvailable(): Promise<string | null> {
@@ -111,14 +113,21 @@ export async function chdbTransport(path: string): Promise<Transport> {
       );
     }
     const s = new mod.Session(path);
-    for (const [k, v] of Object.entries(CLICKHOUSE_SETTINGS)) s.query(`SET ${k} = ${typeof v === 'string' ? `'${v}'` : v}`);
-    entry = { s, users: 0 };
+    for (const [k, v] of Object.entries(CLICKHOUSE_SETTINGS))
+      s.query(`SET ${k} = ${typeof v === 'string' ? `'${v}'` : v}`);
+    entry = { s, users: 0, queue: Promise.resolve() };
     sessions.set(path, entry);
   }
   entry.users++;
   const s = entry.s;
-  const run = (sql: string, params: Record<string, unknown>, format: string) =>
-    Object.keys(params).length ? s.queryBindAsync(sql, params, { format }) : s.queryAsync(sql, { format });
+  // One statement at a time per session: chdb runs a session's statements in turn.
+  const run = (sql: string, params: Record<string, unknown>, format: string) => {
+    const next = entry!.queue.then(() =>
+      Object.keys(params).length ? s.queryBindAsync(sql, params, { format }) : s.queryAsync(sql, { format }),
+    );
+    entry!.queue = next.catch(() => undefined);
+    return next;
+  };
   let closed = false;
   return {
     where: `chdb:${path}`,

@@ -104,7 +104,7 @@ export async function riskyLists(ws: Workspace, cfg: GriConfig, w: Window): Prom
   const d = engine.dialect;
   const per = (kind: string, col: string) =>
     `SELECT '${kind}' AS kind, ${col} AS code, count(*) AS n, count(finding) AS n_known, count(*) FILTER (WHERE ${findingPred(cfg)}) AS f,
-            ${otherNn.map((c) => (kind === 'hs' ? `count(${c})` : d.nullOf('BIGINT')) + ` AS nn_${c}`).join(', ')}
+            ${otherNn.map((c) => (kind === 'hs' ? `count(${c})` : d.nullCount()) + ` AS nn_${c}`).join(', ')}
      FROM l WHERE ${col} IS NOT NULL GROUP BY ${col}`;
   await engine.into(
     'seg_dim',
