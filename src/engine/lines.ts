@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Workspace } from '../workspace/workspace.ts';
 import { DECLARATION_LINES_COLUMNS } from '../workspace/schema.ts';
 import type { Transport } from './transport.ts';
-import { EngineError } from './url.ts';
+import { EngineError, type EngineSpec } from './url.ts';
 
 export interface LineColumn {
   name: string;
@@ -61,26 +61,45 @@ export interface ClusterLayout {
 
 /**
  * The cluster layout: lines in a ReplicatedMergeTree per shard ordered by (operator_id, date), a Distributed table
- * sharded by a hash of operator_id (an operator's lines on one shard: per-operator GROUP BY is shard-local), and the
- * settings that let the initiator merge per-operator results without re-aggregating.
+ * sharded by a hash of operator_id (an operator's lines on one shard: per-operator GROUP BY is shard-local), and a
+ * per-import staging pair (local tables + a Distributed table over them) so an import is swapped in whole per shard.
  */
-export function clusterDdl(l: ClusterLayout): string[] {
+export function clusterDdl(l: ClusterLayout): { tables: string[]; importSteps: string[] } {
   const db = ident(l.database);
-  const on = ` ON CLUSTER ${ident(l.cluster)}`;
-  return [
-    `CREATE DATABASE IF NOT EXISTS ${db}${on}`,
-    linesTableDdl(
-      `${db}.declaration_lines_local`,
-      `ReplicatedMergeTree('/clickhouse/tables/{shard}/${db}/declaration_lines_local', '{replica}')`,
-      on,
-    ),
-    `CREATE TABLE IF NOT EXISTS ${db}.declaration_lines${on} AS ${db}.declaration_lines_local\n` +
-      `ENGINE = Distributed(${ident(l.cluster)}, ${db}, declaration_lines_local, cityHash64(operator_id))`,
-    `-- Per-operator GROUP BY on the shards, merged by the initiator without a second aggregation (profile settings):\n` +
-      `--   optimize_distributed_group_by_sharding_key = 1, distributed_aggregation_memory_efficient = 1\n` +
-      `-- Imports write each shard's local table through a staging table per import (see docs/scale-out.md).`,
-  ];
+  const cluster = ident(l.cluster);
+  const on = ` ON CLUSTER ${cluster}`;
+  const dist = (table: string, local: string) =>
+    `CREATE TABLE IF NOT EXISTS ${db}.${table}${on} AS ${db}.${local}\n` +
+    `ENGINE = Distributed(${cluster}, ${db}, ${local}, cityHash64(operator_id))`;
+  return {
+    tables: [
+      `CREATE DATABASE IF NOT EXISTS ${db}${on}`,
+      linesTableDdl(
+        `${db}.declaration_lines_local`,
+        `ReplicatedMergeTree('/clickhouse/tables/{shard}/${db}/declaration_lines_local', '{replica}')`,
+        on,
+      ),
+      dist('declaration_lines', 'declaration_lines_local'),
+    ],
+    // {id}: the import's id (its partition). The staging pair is dropped whatever happens.
+    importSteps: [
+      `CREATE TABLE ${db}.staging_{id}_local${on} AS ${db}.declaration_lines_local\n` +
+        `ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/${db}/staging_{id}_local', '{replica}') PARTITION BY import_id ORDER BY (operator_id, date)`,
+      dist('staging_{id}', 'staging_{id}_local'),
+      `INSERT INTO ${db}.staging_{id} SETTINGS distributed_foreground_insert = 1 FORMAT Parquet -- the import's lines`,
+      `ALTER TABLE ${db}.declaration_lines_local${on} REPLACE PARTITION {id} FROM ${db}.staging_{id}_local`,
+      `DROP TABLE ${db}.staging_{id}${on} SYNC`,
+      `DROP TABLE ${db}.staging_{id}_local${on} SYNC`,
+    ],
+  };
 }
+
+/** Settings of the profile the product's user has on a cluster (beside CLICKHOUSE_SETTINGS, which it sends itself). */
+export const CLUSTER_SETTINGS: Record<string, number> = {
+  // GROUP BY operator_id is complete on each shard (rows sharded by operator): the initiator only concatenates.
+  optimize_distributed_group_by_sharding_key: 1,
+  distributed_aggregation_memory_efficient: 1,
+};
 
 /** Creates the lines table on a single node when missing. */
 export async function ensureLinesTable(t: Transport): Promise<void> {
@@ -100,13 +119,14 @@ export interface PushSummary {
 export async function pushLines(
   ws: Workspace,
   t: Transport,
-  onImport: (done: number, of: number) => void = () => undefined,
+  opts: { only?: number[]; onImport?: (done: number, of: number) => void } = {},
 ): Promise<PushSummary> {
   await ensureLinesTable(t);
   const cols = lineColumns().map((c) => c.name);
-  const local = await ws.all<{ id: number; n: number }>(
+  const all = await ws.all<{ id: number; n: number }>(
     `SELECT coalesce(import_id, 0)::INTEGER AS id, count(*)::BIGINT AS n FROM declaration_lines GROUP BY 1 ORDER BY 1`,
   );
+  const local = opts.only ? all.filter((l) => opts.only!.includes(l.id)) : all;
   const dir = mkdtempSync(join(tmpdir(), 'cip-push-'));
   let lines = 0;
   try {
@@ -126,7 +146,7 @@ export async function pushLines(
         await t.command(`DROP TABLE IF EXISTS ${staging}`);
       }
       lines += n;
-      onImport(k + 1, local.length);
+      opts.onImport?.(k + 1, local.length);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -135,7 +155,8 @@ export async function pushLines(
     `SELECT DISTINCT partition AS p FROM system.parts WHERE database = currentDatabase() AND table = 'declaration_lines' AND active`,
     {},
   );
-  const keep = new Set(local.map((l) => String(l.id)));
+  if (opts.only) return { imports: local.length, lines, dropped: 0 };
+  const keep = new Set(all.map((l) => String(l.id)));
   let dropped = 0;
   for (const { p } of remote)
     if (!keep.has(p)) {
@@ -143,4 +164,31 @@ export async function pushLines(
       dropped++;
     }
   return { imports: local.length, lines, dropped };
+}
+
+/**
+ * After an import of declarations, inside its transaction: its lines go to the workspace's ClickHouse as one
+ * partition (a refusal there rolls the import back). Nothing to do when the lines live in the workspace.
+ */
+export async function pushImport(ws: Workspace, importId: number): Promise<void> {
+  const { engineFor } = await import('./engine.ts');
+  const engine = await engineFor(ws);
+  if (engine.transport) await pushLines(ws, engine.transport, { only: [importId] });
+}
+
+/**
+ * Before a workspace is given an engine: the engine answers and has its lines table. Throws one line (nothing is
+ * stored) when the URL's server does not answer or lacks the database, or chdb cannot be loaded.
+ */
+export async function prepareEngine(spec: EngineSpec): Promise<string> {
+  if (spec.kind === 'duckdb') return 'workspace';
+  const { chdbTransport, pingServer, serverTransport } = await import('./transport.ts');
+  if (spec.kind === 'clickhouse') await pingServer(spec.url, spec.database);
+  const t = spec.kind === 'chdb' ? await chdbTransport(spec.path) : await serverTransport(spec.url, spec.database);
+  try {
+    await ensureLinesTable(t);
+    return t.where;
+  } finally {
+    await t.close();
+  }
 }

@@ -27,15 +27,17 @@ const parseRows = <T>(text: string): T[] =>
     .map((l) => JSON.parse(l) as T);
 
 /** A ClickHouse server over HTTP; the user and password from CIP_CLICKHOUSE_USER / CIP_CLICKHOUSE_PASSWORD. */
-export async function serverTransport(url: string, database: string): Promise<Transport> {
-  const { createClient } = await import('@clickhouse/client');
+export async function serverTransport(url: string, database: string, timeoutMs = 3_600_000): Promise<Transport> {
+  const { createClient, ClickHouseLogLevel } = await import('@clickhouse/client');
   const client = createClient({
     url,
     database,
     username: process.env[CREDENTIAL_VARS.user] ?? 'default',
     password: process.env[CREDENTIAL_VARS.password] ?? '',
     clickhouse_settings: CLICKHOUSE_SETTINGS as never,
-    request_timeout: 3_600_000,
+    request_timeout: timeoutMs,
+    // Failures reach the user once, as the product's own error line (the client would also log them).
+    log: { level: ClickHouseLogLevel.OFF },
   });
   return {
     where: `${url}/${database}`,
@@ -59,7 +61,7 @@ export async function serverTransport(url: string, database: string): Promise<Tr
 
 /** Checks that a server answers (and the database exists) before anything is stored; one line on failure. */
 export async function pingServer(url: string, database: string): Promise<void> {
-  const t = await serverTransport(url, 'default');
+  const t = await serverTransport(url, 'default', 10_000);
   try {
     const rows = await t.json<{ n: number }>(`SELECT count() AS n FROM system.databases WHERE name = {db:String}`, {
       db: database,
