@@ -10,6 +10,7 @@ import type { Row, Workspace } from '../workspace/workspace.ts';
 import { clickhouseDialect, duckdbDialect, toClickHouseParams, type Dialect } from './dialect.ts';
 import { chdbTransport, serverTransport, type Transport } from './transport.ts';
 import { parseEngineUrl, type EngineSpec } from './url.ts';
+import { ensureLinesTable } from './lines.ts';
 
 export interface LineEngine {
   readonly kind: 'duckdb' | 'clickhouse';
@@ -101,5 +102,6 @@ export async function openEngine(ws: Workspace, spec: EngineSpec): Promise<LineE
   if (spec.kind === 'duckdb') return duckdbEngine(ws);
   const t = spec.kind === 'chdb' ? await chdbTransport(spec.path) : await serverTransport(spec.url, spec.database);
   ws.onClose(() => void t.close().catch(() => undefined));
+  await ensureLinesTable(t);
   return clickhouseEngine(ws, t);
 }
