@@ -24,6 +24,9 @@ import { pushLines } from '../../src/engine/lines.ts';
 import { parseEngineUrl } from '../../src/engine/url.ts';
 
 const server = process.env.CIP_CLICKHOUSE_URL;
+// The suite drops and refills declaration_lines in the server's database: a scratch one only.
+if (server && !/test/.test(server))
+  throw new Error('CIP_CLICKHOUSE_URL must name a scratch database containing "test"');
 const reason = server ? null : await chdbAvailable();
 if (reason) console.log(`engine parity tests skipped: chdb cannot be loaded here (${reason})`);
 
