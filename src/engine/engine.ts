@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Row, Workspace } from '../workspace/workspace.ts';
 import { clickhouseDialect, duckdbDialect, toClickHouseParams, type Dialect } from './dialect.ts';
 import { chdbTransport, serverTransport, type Transport } from './transport.ts';
-import { parseEngineUrl, type EngineSpec } from './url.ts';
+import { EngineError, parseEngineUrl, type EngineSpec } from './url.ts';
 import { ensureLinesTable } from './lines.ts';
 
 export interface LineEngine {
@@ -19,8 +19,11 @@ export interface LineEngine {
   readonly where: string;
   /** Rows of a query over the lines (a small answer: a few hundred rows). */
   rows<T = Row>(sql: string, params?: Record<string, unknown>): Promise<T[]>;
-  /** A query over the lines kept as temp table `table` of the workspace (replaced), read back in one stream. */
-  into(table: string, sql: string, params?: Record<string, unknown>): Promise<void>;
+  /**
+   * A query over the lines kept as temp table `table` of the workspace (replaced), read back in one stream.
+   * `timeoutSeconds`: ClickHouse stops the statement itself (EngineTimeout); DuckDB's caller interrupts its connection.
+   */
+  into(table: string, sql: string, params?: Record<string, unknown>, opts?: { timeoutSeconds?: number }): Promise<void>;
   /** The ClickHouse transport (DDL, moving lines); undefined for DuckDB. */
   readonly transport?: Transport;
 }
@@ -61,12 +64,15 @@ export function clickhouseEngine(ws: Workspace, t: Transport): LineEngine {
       const q = toClickHouseParams(sql, params);
       return t.json<T>(q.sql, q.params);
     },
-    async into(table, sql, params = {}) {
+    async into(table, sql, params = {}, opts = {}) {
       const q = toClickHouseParams(sql, params);
+      const s = opts.timeoutSeconds ? `${q.sql}\nSETTINGS max_execution_time = ${Number(opts.timeoutSeconds)}` : q.sql;
       const dir = mkdtempSync(join(tmpdir(), 'cip-engine-'));
       try {
         const file = join(dir, `${table}.parquet`);
-        await t.parquet(q.sql, q.params, file);
+        await t.parquet(s, q.params, file).catch((err: unknown) => {
+          throw isTimeout(err) ? new EngineTimeout(`${t.where}: stopped after ${opts.timeoutSeconds} s`) : err;
+        });
         const cols = await ws.all<{ column_name: string; column_type: string }>(
           `DESCRIBE SELECT * FROM read_parquet($f)`,
           { f: file },
@@ -83,6 +89,19 @@ export function clickhouseEngine(ws: Workspace, t: Transport): LineEngine {
       }
     },
   };
+}
+
+/** A statement ClickHouse stopped at its max_execution_time. */
+export class EngineTimeout extends EngineError {
+  constructor(message: string) {
+    super(message, 'too_large');
+  }
+}
+
+/** ClickHouse's TIMEOUT_EXCEEDED (159), from the server client (code '159') or chdb (clickhouseCode 159). */
+function isTimeout(err: unknown): boolean {
+  const e = err as { code?: unknown; clickhouseCode?: unknown; cause?: unknown };
+  return String(e?.code) === '159' || Number(e?.clickhouseCode) === 159;
 }
 
 const engines = new WeakMap<Workspace, Promise<LineEngine>>();

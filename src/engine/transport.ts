@@ -127,7 +127,9 @@ export async function chdbTransport(path: string): Promise<Transport> {
     const next = entry!.queue.then(() =>
       Object.keys(params).length ? s.queryBindAsync(sql, params, { format }) : s.queryAsync(sql, { format }),
     );
-    entry!.queue = next.catch(() => undefined);
+    // After a statement fails part-way (e.g. at its time limit), chdb hands its leftover output to the next
+    // statement: a throwaway one takes it.
+    entry!.queue = next.catch(() => s.queryAsync('SELECT 1', { format: 'TabSeparated' }).catch(() => undefined));
     return next;
   };
   let closed = false;

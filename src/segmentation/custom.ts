@@ -47,6 +47,7 @@ export async function customIndicatorInto(
   prefix: string,
   w: Window,
   table: string,
+  timeoutSeconds = 0,
 ): Promise<void> {
   const c = compileIndicator(
     src,
@@ -54,10 +55,10 @@ export async function customIndicatorInto(
     { paramPrefix: prefix, dialect: engine.dialect },
   );
   const lines = `SELECT * FROM declaration_lines WHERE date > $w_start::DATE AND date <= $w_end::DATE`;
-  await engine.into(table, `WITH ${engine.dialect.cte('lines', lines)} ${c.sql}`, {
-    ...c.params,
-    window_end: w.end,
-    w_start: w.start,
-    w_end: w.end,
-  });
+  await engine.into(
+    table,
+    `WITH ${engine.dialect.cte('lines', lines)} ${c.sql}`,
+    { ...c.params, window_end: w.end, w_start: w.start, w_end: w.end },
+    { timeoutSeconds },
+  );
 }

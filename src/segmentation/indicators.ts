@@ -5,7 +5,7 @@ import { builtinIndicator, builtinIndicators, type IndicatorDef, type Lang, type
 import type { GriConfig } from './config.ts';
 import { measureInputs, measureSql } from './measures.ts';
 import { customIndicatorInto } from './custom.ts';
-import { engineFor } from '../engine/engine.ts';
+import { engineFor, EngineTimeout } from '../engine/engine.ts';
 import type { Window } from './aggregate.ts';
 import { indicatorSql, operatorTable, publishGeneralFlags, raisedFlagsSql, storedThreshold } from './evidence.ts';
 import { exprBudget } from './expr/budget.ts';
@@ -182,8 +182,19 @@ export async function stageFlags(ws: Workspace, cfg: GriConfig, w: Window, inds:
   // Custom indicators scan the lines (on the workspace's engine, under the budget's timeout) into temp tables first.
   if (custom.length) {
     const engine = await engineFor(ws);
-    await withTimeout(ws, engine.kind === 'duckdb' ? exprBudget().evaluation_timeout_seconds : 0, async () => {
-      for (const i of custom) await customIndicatorInto(ws, engine, inds[i].expr!, `c${i}`, w, `seg_custom_${i}`);
+    const seconds = exprBudget().evaluation_timeout_seconds;
+    // DuckDB: the connection is interrupted; ClickHouse stops the statement itself (max_execution_time).
+    await withTimeout(ws, engine.kind === 'duckdb' ? seconds : 0, seconds, async () => {
+      for (const i of custom)
+        await customIndicatorInto(
+          ws,
+          engine,
+          inds[i].expr!,
+          `c${i}`,
+          w,
+          `seg_custom_${i}`,
+          engine.kind === 'duckdb' ? 0 : seconds,
+        );
     });
   }
   for (const [i, ind] of inds.entries()) {
@@ -240,25 +251,30 @@ export async function stageFlags(ws: Workspace, cfg: GriConfig, w: Window, inds:
   );
 }
 
-/** Runs fn, interrupting the connection's statement after `seconds` (0: no limit); a timeout is a clear refusal. */
-async function withTimeout(ws: Workspace, seconds: number, fn: () => Promise<void>): Promise<void> {
-  if (seconds <= 0) return fn();
+/**
+ * Runs fn, interrupting the connection's statement after `interrupt` seconds (0: not); a timeout — that one, or an
+ * engine's own (EngineTimeout) — is a clear refusal naming the budget's `seconds`.
+ */
+async function withTimeout(ws: Workspace, interrupt: number, seconds: number, fn: () => Promise<void>): Promise<void> {
   let fired = false;
-  const timer = setTimeout(() => {
-    fired = true;
-    ws.conn.interrupt();
-  }, seconds * 1000);
+  const timer =
+    interrupt > 0
+      ? setTimeout(() => {
+          fired = true;
+          ws.conn.interrupt();
+        }, interrupt * 1000)
+      : undefined;
   try {
     await fn();
   } catch (err) {
-    if (fired)
+    if (fired || err instanceof EngineTimeout)
       throw new DomainError(
         `the custom indicators took more than ${seconds} s and were stopped; simplify them (src/segmentation/expr/budget.yaml)`,
         'too_large',
       );
     throw err;
   } finally {
-    clearTimeout(timer);
+    if (timer) clearTimeout(timer);
   }
 }
 

@@ -19,7 +19,7 @@ import {
   type GriConfig,
 } from '../../src/segmentation/index.ts';
 import { chdbAvailable } from '../../src/engine/transport.ts';
-import { engineFor } from '../../src/engine/engine.ts';
+import { engineFor, EngineTimeout } from '../../src/engine/engine.ts';
 import { pushLines } from '../../src/engine/lines.ts';
 import { parseEngineUrl } from '../../src/engine/url.ts';
 
@@ -137,6 +137,15 @@ describe.skipIf(reason !== null)('DuckDB and ClickHouse give the same segmentati
     expect(h5a.importers).toBeGreaterThan(0);
     expect(await hsTable(ch, hs)).toEqual(h5a);
     expect(await links(ch, hs)).toEqual(await links(duck, hs));
+  }, 60_000);
+
+  it('a statement over its time budget is stopped by ClickHouse and reported as a timeout', async () => {
+    const engine = await engineFor(ch);
+    const t = performance.now();
+    await expect(
+      engine.into('slow', 'SELECT sum(cityHash64(number)) AS s FROM numbers(100000000000)', {}, { timeoutSeconds: 1 }),
+    ).rejects.toBeInstanceOf(EngineTimeout);
+    expect(performance.now() - t).toBeLessThan(30_000);
   }, 60_000);
 
   it('the known risks include those of the lines', async () => {
