@@ -10,6 +10,7 @@ export const COMMAND_FILES: Record<string, string> = {
   committee: 'committee.ts',
   demo: 'demo.ts',
   effect: 'effect.ts',
+  engine: 'engine.ts',
   explain: 'explain.ts',
   export: 'export.ts',
   gri: 'gri.ts',

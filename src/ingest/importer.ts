@@ -8,6 +8,7 @@ import { DomainError } from '../errors/index.ts';
 import { basename } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { Workspace } from '../workspace/workspace.ts';
+import { pushImport } from '../engine/lines.ts';
 import { recordChange } from '../history/history.ts';
 import { kindDef, requiredFields, type ImportKind, type KindDef } from './fields.ts';
 import { loadMappingFile, validateMapping, type Mapping } from './mapping.ts';
@@ -321,6 +322,8 @@ export async function importFile(
         entityId: String(importId),
         after: { kind, file: basename(file), sha256, ...summary },
       });
+      // A workspace whose lines are scanned in ClickHouse gets this import's lines there too (src/engine).
+      if (def.table === 'declaration_lines') await pushImport(ws, importId);
       return { importId, summary, issues, sha256 };
     });
     const outcomes = kind === 'declarations' ? await outcomeReport(ws, opts.lang) : undefined;

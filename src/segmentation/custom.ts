@@ -3,6 +3,7 @@
 import type { Workspace } from '../workspace/workspace.ts';
 import { compileIndicator, DECLARATION_LINE_COLUMNS, ExprError } from './expr/index.ts';
 import type { Window } from './aggregate.ts';
+import type { LineEngine } from '../engine/engine.ts';
 
 export { ExprError };
 
@@ -35,20 +36,29 @@ export function checkExpression(src: string): void {
   );
 }
 
-/** SQL `SELECT operator_id, value, flag` of one expression over the window's lines (binds $w_start, $w_end, $window_end). */
-export async function customIndicatorSql(
+/**
+ * One expression's `operator_id, value, flag` over the window's lines, computed by the workspace's engine into temp
+ * table `table` (binds $w_start, $w_end, $window_end).
+ */
+export async function customIndicatorInto(
   ws: Workspace,
+  engine: LineEngine,
   src: string,
   prefix: string,
   w: Window,
-): Promise<{ sql: string; params: Record<string, unknown> }> {
+  table: string,
+  timeoutSeconds = 0,
+): Promise<void> {
   const c = compileIndicator(
     src,
     { columns: { ...DECLARATION_LINE_COLUMNS }, lists: await riskyListValues(ws) },
-    { paramPrefix: prefix },
+    { paramPrefix: prefix, dialect: engine.dialect },
   );
-  return {
-    sql: `WITH lines AS NOT MATERIALIZED (SELECT * FROM declaration_lines WHERE date > $w_start::DATE AND date <= $w_end::DATE) ${c.sql}`,
-    params: { ...c.params, window_end: w.end },
-  };
+  const lines = `SELECT * FROM declaration_lines WHERE date > $w_start::DATE AND date <= $w_end::DATE`;
+  await engine.into(
+    table,
+    `WITH ${engine.dialect.cte('lines', lines)} ${c.sql}`,
+    { ...c.params, window_end: w.end, w_start: w.start, w_end: w.end },
+    { timeoutSeconds },
+  );
 }

@@ -4,7 +4,8 @@ import type { Workspace } from '../workspace/workspace.ts';
 import { builtinIndicator, builtinIndicators, type IndicatorDef, type Lang, type Threshold } from './catalogue.ts';
 import type { GriConfig } from './config.ts';
 import { measureInputs, measureSql } from './measures.ts';
-import { customIndicatorSql } from './custom.ts';
+import { customIndicatorInto } from './custom.ts';
+import { engineFor, EngineTimeout } from '../engine/engine.ts';
 import type { Window } from './aggregate.ts';
 import { indicatorSql, operatorTable, publishGeneralFlags, raisedFlagsSql, storedThreshold } from './evidence.ts';
 import { exprBudget } from './expr/budget.ts';
@@ -177,12 +178,29 @@ export async function stageFlags(ws: Workspace, cfg: GriConfig, w: Window, inds:
   const joins: string[] = [];
   const inputs = new Set<string>();
   const stored: string[] = [];
+  const custom = inds.flatMap((ind, i) => (ind.available && ind.expr !== undefined ? [i] : []));
+  // Custom indicators scan the lines (on the workspace's engine, under the budget's timeout) into temp tables first.
+  if (custom.length) {
+    const engine = await engineFor(ws);
+    const seconds = exprBudget().evaluation_timeout_seconds;
+    // DuckDB: the connection is interrupted; ClickHouse stops the statement itself (max_execution_time).
+    await withTimeout(ws, engine.kind === 'duckdb' ? seconds : 0, seconds, async () => {
+      for (const i of custom)
+        await customIndicatorInto(
+          ws,
+          engine,
+          inds[i].expr!,
+          `c${i}`,
+          w,
+          `seg_custom_${i}`,
+          engine.kind === 'duckdb' ? 0 : seconds,
+        );
+    });
+  }
   for (const [i, ind] of inds.entries()) {
     if (!ind.available) continue;
     if (ind.expr !== undefined) {
-      const c = await customIndicatorSql(ws, ind.expr, `c${i}`, w);
-      Object.assign(params, c.params);
-      joins.push(`LEFT JOIN (${c.sql}) x${i} USING (operator_id)`);
+      joins.push(`LEFT JOIN seg_custom_${i} x${i} USING (operator_id)`);
       vals.push(`x${i}.value::DOUBLE AS v${i}`, `coalesce(x${i}.flag, FALSE) AS cf${i}`);
       stored.push(`v${i} AS c${i}`);
       continue;
@@ -194,7 +212,6 @@ export async function stageFlags(ws: Workspace, cfg: GriConfig, w: Window, inds:
     for (const c of measureInputs(d.measure)) inputs.add(c);
     ind.template = d.evidence[cfg.language];
   }
-  if (joins.length) ((params.w_start = w.start), (params.w_end = w.end));
 
   const flags: string[] = [];
   for (const [i, ind] of inds.entries()) {
@@ -224,38 +241,40 @@ export async function stageFlags(ws: Workspace, cfg: GriConfig, w: Window, inds:
       : /^(BIGINT|HUGEINT)$/.test(types.get(c) ?? '')
         ? `${c}::INTEGER AS ${c}`
         : c;
-  // Custom indicators run under the budget's timeout: an expression too slow for the data is interrupted.
-  await withTimeout(ws, joins.length ? exprBudget().evaluation_timeout_seconds : 0, () =>
-    ws.run(
-      `CREATE OR REPLACE TABLE ${stagedTable(cfg.risk)} AS
+  await ws.run(
+    `CREATE OR REPLACE TABLE ${stagedTable(cfg.risk)} AS
      WITH v AS NOT MATERIALIZED (SELECT seg_agg.*${vals.map((c) => `, ${c}`).join('')} FROM seg_agg ${joins.join(' ')})
      SELECT ${[...BASE, ...[...inputs].filter((c) => !base.has(c))].map(cheap).concat(stored).join(', ')},
             ${flags.length ? flags.join(' | ') : '0::UBIGINT'} AS flags
      FROM v`,
-      params,
-    ),
+    params,
   );
 }
 
-/** Runs fn, interrupting the connection's statement after `seconds` (0: no limit); a timeout is a clear refusal. */
-async function withTimeout(ws: Workspace, seconds: number, fn: () => Promise<void>): Promise<void> {
-  if (seconds <= 0) return fn();
+/**
+ * Runs fn, interrupting the connection's statement after `interrupt` seconds (0: not); a timeout — that one, or an
+ * engine's own (EngineTimeout) — is a clear refusal naming the budget's `seconds`.
+ */
+async function withTimeout(ws: Workspace, interrupt: number, seconds: number, fn: () => Promise<void>): Promise<void> {
   let fired = false;
-  const timer = setTimeout(() => {
-    fired = true;
-    ws.conn.interrupt();
-  }, seconds * 1000);
+  const timer =
+    interrupt > 0
+      ? setTimeout(() => {
+          fired = true;
+          ws.conn.interrupt();
+        }, interrupt * 1000)
+      : undefined;
   try {
     await fn();
   } catch (err) {
-    if (fired)
+    if (fired || err instanceof EngineTimeout)
       throw new DomainError(
         `the custom indicators took more than ${seconds} s and were stopped; simplify them (src/segmentation/expr/budget.yaml)`,
         'too_large',
       );
     throw err;
   } finally {
-    clearTimeout(timer);
+    if (timer) clearTimeout(timer);
   }
 }
 

@@ -34,6 +34,7 @@ import {
 import { runNotes } from './notes.ts';
 import type { Message } from '../i18n/messages.ts';
 import { logRun } from './run-log.ts';
+import { engineFor } from '../engine/engine.ts';
 
 export class SegmentationError extends DomainError {}
 
@@ -92,9 +93,16 @@ async function trainingPatterns(
     operatorAggregates(ws, tcfg, tw, neededAggregates(measureColumns(inds))),
   );
   await timed(timings, 'training_flags', () => computeFlags(ws, tcfg, tw, inds, { evidence: false }));
+  // Operators with a finding on a line of the held-out period, from the lines' engine; cases are the workspace's.
+  const engine = await engineFor(ws);
+  await engine.into(
+    'seg_later_lines',
+    `SELECT DISTINCT operator_id FROM declaration_lines WHERE date > $t::DATE AND date <= $e::DATE AND ${FINDING_PRED}`,
+    { t: trainEnd, e: w.end, risk_filter: cfg.complianceRisk },
+  );
   const patterns = await ws.all<FoldPattern>(
     `WITH later AS (
-       SELECT DISTINCT operator_id FROM declaration_lines WHERE date > $t::DATE AND date <= $e::DATE AND ${FINDING_PRED}
+       SELECT operator_id FROM seg_later_lines
        UNION SELECT DISTINCT operator_id FROM cases WHERE date > $t::DATE AND date <= $e::DATE
          AND ($risk_filter::VARCHAR IS NULL OR compliance_risk = $risk_filter))
      SELECT (hash(b.operator_id) % ${FOLDS})::INTEGER AS fold, b.flags::DOUBLE AS flags, count(*)::INTEGER AS operators,
@@ -320,11 +328,17 @@ async function assertKnownRisk(ws: Workspace, cfg: GriConfig): Promise<void> {
 
 /** general, the risks with a saved configuration and every compliance_risk value in the data. */
 export async function knownRisks(ws: Workspace): Promise<string[]> {
+  const engine = await engineFor(ws);
+  const lines = await engine.rows<{ r: string }>(
+    `SELECT DISTINCT compliance_risk AS r FROM declaration_lines WHERE compliance_risk IS NOT NULL`,
+  );
   const rows = await ws.all<{ r: string }>(
     `SELECT DISTINCT r FROM (
-       SELECT compliance_risk AS r FROM declaration_lines UNION SELECT compliance_risk FROM cases
-       UNION SELECT compliance_risk FROM audits UNION SELECT risk FROM seg_configs)
-     WHERE r IS NOT NULL AND r <> 'general' ORDER BY r`,
+       SELECT compliance_risk AS r FROM cases UNION SELECT compliance_risk FROM audits UNION SELECT risk FROM seg_configs)
+     WHERE r IS NOT NULL`,
   );
-  return ['general', ...rows.map((x) => x.r)];
+  const all = new Set([...lines, ...rows].map((x) => x.r));
+  all.delete('general');
+  // Code-unit order, as DuckDB's ORDER BY on VARCHAR.
+  return ['general', ...[...all].sort()];
 }

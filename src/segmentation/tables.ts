@@ -5,6 +5,7 @@ import { basisPred, resolveWindow, WINDOW_LINES, windowParams } from './aggregat
 import { getConfig } from './config.ts';
 import { requireRun, SegmentationError } from './pipeline.ts';
 import { hasOperatorTable, predates } from './evidence.ts';
+import { engineFor } from '../engine/engine.ts';
 
 export const SIZES = ['large', 'medium', 'small'] as const;
 export const LEVELS = ['high', 'medium', 'low'] as const;
@@ -29,11 +30,13 @@ export async function table1(ws: Workspace, risk = 'general'): Promise<Table1> {
   const { config: cfg } = await getConfig(ws, risk);
   const w = await resolveWindow(ws, cfg);
   if (!w) throw new SegmentationError('no declaration lines in the workspace: import declarations first', 'not_found');
-  const rows = await ws.all<{ size: string; operators: number; value: number }>(
-    `WITH l AS NOT MATERIALIZED (${WINDOW_LINES}),
+  const engine = await engineFor(ws);
+  const d = engine.dialect;
+  const rows = await engine.rows<{ size: string; operators: number; value: number }>(
+    `WITH ${d.cte('l', WINDOW_LINES)},
      o AS (SELECT operator_id, sum(value) AS v FROM l WHERE ${basisPred(cfg.value.basis)} GROUP BY operator_id)
      SELECT CASE WHEN v >= $large THEN 'large' WHEN v >= $medium THEN 'medium' ELSE 'small' END AS size,
-            count(*)::BIGINT AS operators, round(sum(v), 2) AS value FROM o GROUP BY 1 ORDER BY 1`,
+            count(*)::BIGINT AS operators, ${d.round('sum(v)', 2)} AS value FROM o GROUP BY 1 ORDER BY 1`,
     { ...windowParams(w), large: cfg.size.large, medium: cfg.size.medium },
   );
   const totalOps = rows.reduce((a, r) => a + r.operators, 0);
@@ -157,6 +160,14 @@ export async function hsTable(
   const risk = opts.risk ?? 'general';
   const run = await requireRun(ws, risk);
   const hs = normaliseHs(code);
+  // The operators' lines of the HS code from the lines' engine; ranks and levels from the workspace.
+  const engine = await engineFor(ws);
+  await engine.into(
+    'seg_hs_lines',
+    `SELECT operator_id, count(*)::BIGINT AS lines, sum(value) AS value FROM (${WINDOW_LINES}) l
+     WHERE ${engine.dialect.startsWith('hs_code', '$hs')} GROUP BY operator_id`,
+    { ...windowParams(run.window), hs },
+  );
   const rows = await ws.all<{
     size: string;
     level: string;
@@ -167,14 +178,13 @@ export async function hsTable(
     n: number;
     k: number;
   }>(
-    `WITH l AS NOT MATERIALIZED (${WINDOW_LINES}),
-     h AS (SELECT operator_id, count(*)::BIGINT AS lines, sum(value) AS value FROM l WHERE starts_with(hs_code, $hs) GROUP BY operator_id),
+    `WITH h AS (SELECT * FROM seg_hs_lines),
      j AS (SELECT s.size_segment AS size, s.risk_level AS level, s.operator_id AS tin, s.gri, h.lines, h.value,
                   count(*) OVER (PARTITION BY s.size_segment, s.risk_level)::BIGINT AS n,
                   row_number() OVER (PARTITION BY s.size_segment, s.risk_level ORDER BY s.gri DESC, h.value DESC, s.operator_id) AS k
            FROM h JOIN ${segTable(risk)} s USING (operator_id) ${risk === 'general' ? '' : 'WHERE s.risk = $risk'})
      SELECT * FROM j WHERE k <= $limit ORDER BY size, level, k`,
-    { ...windowParams(run.window), hs, limit: opts.limit ?? 20, ...(risk === 'general' ? {} : { risk }) },
+    { limit: opts.limit ?? 20, ...(risk === 'general' ? {} : { risk }) },
   );
   const cells: Table5Cell[] = [];
   for (const size of SIZES)
@@ -213,18 +223,24 @@ export async function links(
   const risk = opts.risk ?? 'general';
   const run = await requireRun(ws, risk);
   const hs = normaliseHs(code);
-  const hubs = async (col: 'declarant_id' | 'supplier_id') =>
-    ws.all<LinkHub>(
-      `WITH l AS NOT MATERIALIZED (${WINDOW_LINES}),
-       e AS (SELECT ${col} AS id, operator_id, count(*)::BIGINT AS lines, sum(value) AS value
-             FROM l WHERE starts_with(hs_code, $hs) AND ${col} IS NOT NULL GROUP BY ALL),
+  const engine = await engineFor(ws);
+  const hubs = async (col: 'declarant_id' | 'supplier_id') => {
+    await engine.into(
+      'seg_link_lines',
+      `SELECT ${col} AS id, operator_id, count(*)::BIGINT AS lines, sum(value) AS value FROM (${WINDOW_LINES}) l
+       WHERE ${engine.dialect.startsWith('hs_code', '$hs')} AND ${col} IS NOT NULL GROUP BY ${col}, operator_id`,
+      { ...windowParams(run.window), hs },
+    );
+    return ws.all<LinkHub>(
+      `WITH e AS (SELECT * FROM seg_link_lines),
        j AS (SELECT e.*, s.gri, s.risk_level FROM e JOIN ${segTable(risk)} s USING (operator_id) ${risk === 'general' ? '' : 'WHERE s.risk = $risk'})
        SELECT id, count(*)::BIGINT AS operators, count(*) FILTER (WHERE risk_level = 'high')::BIGINT AS "highRiskOperators",
               sum(lines)::BIGINT AS lines, sum(value) AS value,
               list({'tin': operator_id, 'gri': gri, 'level': risk_level, 'lines': lines} ORDER BY gri DESC, operator_id)[1:10] AS members
        FROM j GROUP BY id HAVING count(*) >= 2
        ORDER BY "highRiskOperators" DESC, operators DESC, id LIMIT $limit`,
-      { ...windowParams(run.window), hs, limit: opts.limit ?? 20, ...(risk === 'general' ? {} : { risk }) },
+      { limit: opts.limit ?? 20, ...(risk === 'general' ? {} : { risk }) },
     );
+  };
   return { hsCode: hs, brokers: await hubs('declarant_id'), suppliers: await hubs('supplier_id') };
 }

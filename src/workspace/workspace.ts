@@ -187,7 +187,15 @@ export class Workspace {
     );
   }
 
+  private closers: (() => void)[] = [];
+
+  /** Runs fn when this workspace object is closed (e.g. an engine's connection held for it). */
+  onClose(fn: () => void): void {
+    this.closers.push(fn);
+  }
+
   close(): void {
+    for (const fn of this.closers.splice(0)) fn();
     this.conn.closeSync();
     if (this.ownsInstance) this.instance.closeSync();
   }

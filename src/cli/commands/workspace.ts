@@ -20,11 +20,16 @@ export function register(program: Command): void {
         'create an empty workspace (one DuckDB database file) in DIR, or set the language and currency of one',
       )
       .option('--language <lang>', 'language of the exported plan and workbooks by default: en | es | fr | pt')
-      .option('--currency <code>', 'reporting currency of the values, ISO 4217 (e.g. USD): shown in the plan document'),
+      .option('--currency <code>', 'reporting currency of the values, ISO 4217 (e.g. USD): shown in the plan document')
+      .option(
+        '--engine <url>',
+        'scan the declaration lines in ClickHouse: clickhouse://HOST:8123/DATABASE (user and password from ' +
+          'CIP_CLICKHOUSE_USER / CIP_CLICKHOUSE_PASSWORD, never stored); default: the workspace file (DuckDB)',
+      ),
   ).action(
     async (
       dir: string | undefined,
-      opts: { workspace?: string; json?: boolean; language?: string; currency?: string },
+      opts: { workspace?: string; json?: boolean; language?: string; currency?: string; engine?: string },
     ) => {
       const path = resolveWorkspaceDir(dir ?? opts.workspace);
       const { parseLanguage } = await import('../../plan/export/labels.ts');
@@ -33,19 +38,26 @@ export function register(program: Command): void {
       const currency = opts.currency ? currencyCode(opts.currency) : undefined;
       if (currency === null)
         throw new UserError(`--currency: expected an ISO 4217 code such as USD or EUR, got '${opts.currency}'`);
+      // The engine answers (and gets its lines table) before anything is written: a refusal leaves nothing behind.
+      const { parseEngineUrl } = await import('../../engine/url.ts');
+      const engine = opts.engine !== undefined ? parseEngineUrl(opts.engine, path) : undefined;
+      if (engine) await (await import('../../engine/lines.ts')).prepareEngine(engine);
       const ws = await Workspace.open(path, { create: true });
       try {
         if (language) await ws.setSetting('language', language);
         if (currency) await ws.setSetting('currency', currency);
+        if (engine) await ws.setSetting('engine', engine.kind === 'duckdb' ? 'duckdb' : engine.stored);
         const version = await schemaVersion(ws);
         const settings = {
           language: (await ws.getSetting('language')) ?? 'en',
           currency: (await ws.getSetting('currency')) ?? null,
+          engine: (await ws.getSetting('engine')) ?? 'duckdb',
         };
         if (opts.json) printJson({ workspace: path, schema: version, ...settings });
         else
           console.log(
-            `Workspace ready at ${path} (schema ${version.latest}, ${version.count} migrations; language ${settings.language}, currency ${settings.currency ?? 'not set'}).`,
+            `Workspace ready at ${path} (schema ${version.latest}, ${version.count} migrations; language ${settings.language}, currency ${settings.currency ?? 'not set'}` +
+              `${settings.engine === 'duckdb' ? '' : `; declaration lines scanned in ${settings.engine}: 'cip engine push' copies lines already imported`}).`,
           );
       } finally {
         ws.close();

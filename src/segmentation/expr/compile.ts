@@ -1,10 +1,15 @@
 // Compiler: checked syntax tree → one parameterised SQL statement over the relation `lines`, one row per
 // operator. The SQL text is built only from this file's own fixed fragments, whitelisted column names
 // (quoted) and parameter placeholders; every literal and list from the source is a bound parameter.
-// Plain CASE WHEN / SUM / COUNT / AVG, no FILTER clause, so the shape ports to other engines.
+// Plain CASE WHEN / SUM / COUNT / AVG, no FILTER clause; the few pieces that differ between engines (list
+// membership, LIKE escapes, date arithmetic, list parameters) come from the dialect.
 import { listValue } from '@duckdb/node-api';
 import { containsAggregate, type Aggregate, type Ast, type Period } from './ast.ts';
 import type { Checked, ExprContext } from './typecheck.ts';
+import { duckdbDialect, type Dialect } from '../../engine/dialect.ts';
+
+/** DuckDB's spelling, the default (ClickHouse's comes from src/engine/dialect.ts). */
+const DUCKDB = duckdbDialect((items) => listValue(items));
 
 export interface CompiledIndicator {
   /**
@@ -30,13 +35,19 @@ const WINDOW_END = 'CAST($window_end AS DATE)';
 /** The canonical line date; growth/recent/previous and the window filter use it. */
 const DATE_COLUMN = 'date';
 
-export function compileChecked(ast: Ast, checked: Checked, ctx: ExprContext, paramPrefix: string): CompiledIndicator {
+export function compileChecked(
+  ast: Ast,
+  checked: Checked,
+  ctx: ExprContext,
+  paramPrefix: string,
+  dialect: Dialect = DUCKDB,
+): CompiledIndicator {
   if (!PREFIX_RE.test(paramPrefix) || paramPrefix === 'window_end') {
     throw new TypeError(
       `paramPrefix must be a plain SQL identifier (letters, digits, _), got ${JSON.stringify(paramPrefix)}`,
     );
   }
-  const g = new Generator(checked, ctx, paramPrefix);
+  const g = new Generator(checked, ctx, paramPrefix, dialect);
   const flag = `COALESCE(${g.expr(ast, undefined)}, FALSE)`;
   let value = flag;
   let valueType: 'number' | 'boolean' = 'boolean';
@@ -88,6 +99,7 @@ class Generator {
     private readonly checked: Checked,
     private readonly ctx: ExprContext,
     private readonly prefix: string,
+    private readonly d: Dialect,
   ) {}
 
   /** The placeholder of (node, part), created once: regenerated SQL stays identical text. */
@@ -163,7 +175,7 @@ class Generator {
       const items = this.listItems(name);
       // A semi-join against the unnested list: fast for thousands of items, one parameter whatever the size.
       test = items.length
-        ? `(${operand} IN (SELECT UNNEST(${this.bind(node.list, listValue(items))})))`
+        ? `(${this.d.inListParam(operand, this.bind(node.list, this.d.listParam(items)))})`
         : `(CASE WHEN ${operand} IS NULL THEN CAST(NULL AS BOOLEAN) ELSE FALSE END)`;
     } else {
       test = `(${operand} IN (${node.list.items.map((i) => this.expr(i, win)).join(', ')}))`;
@@ -179,7 +191,7 @@ class Generator {
     const operand = this.expr(node.operand, win);
     if (node.prefix.kind === 'string') {
       const pattern = node.prefix.value.replace(/[\\%_]/g, (c) => '\\' + c) + '%';
-      return `(${operand} LIKE ${this.bind(node.prefix, pattern)} ESCAPE '\\')`;
+      return `(${this.d.likeEscaped(operand, this.bind(node.prefix, pattern))})`;
     }
     const name = this.checked.lists.get(node.prefix);
     if (name === undefined) throw new Error(`internal: unresolved list at ${node.prefix.pos}`);
@@ -190,7 +202,8 @@ class Generator {
       .sort(([a], [b]) => a - b)
       .map(([len, items]) => {
         const l = this.bind(node.prefix, len, `length ${len}`);
-        return `(SUBSTRING(${operand}, 1, CAST(${l} AS INTEGER)) IN (SELECT UNNEST(${this.bind(node.prefix, listValue(items), `items ${len}`)})))`;
+        const ph = this.bind(node.prefix, this.d.listParam(items), `items ${len}`);
+        return `(${this.d.inListParam(`SUBSTRING(${operand}, 1, CAST(${l} AS INTEGER))`, ph)})`;
       });
     return `(${tests.join(' OR ')})`;
   }
@@ -254,7 +267,7 @@ class Generator {
    */
   private period(node: Period): string {
     const d = quoteIdent(DATE_COLUMN);
-    const start = (months: string) => `CAST(${WINDOW_END} + INTERVAL 1 DAY - INTERVAL (${months}) MONTH AS DATE)`;
+    const start = (months: string) => this.d.monthsBeforeNextDay(WINDOW_END, months);
     const n = this.bind(node.months, node.months.value);
     const recent = (): Window => ({ cond: `(${d} >= ${start(n)} AND ${d} <= ${WINDOW_END})` });
     // Bound only when used: DuckDB refuses a statement given a parameter it does not reference.
