@@ -146,7 +146,9 @@ export async function recordDecision(ws: Workspace, actor: string, ref: string, 
   await assertOpen(ws, ref);
   if (!(OUTCOMES as readonly string[]).includes(d.outcome))
     throw new GovernanceInputError(`outcome '${d.outcome}': expected one of ${OUTCOMES.join(', ')}`);
-  if (!d.text.trim()) throw new GovernanceInputError('a decision needs its text (what was decided)');
+  // On a subject (a proposal, a measure, …) the outcome says what was decided; a decision on nothing needs its text.
+  if (!d.text.trim() && d.subjectType === 'none')
+    throw new GovernanceInputError('a decision needs its text (what was decided)');
   const subjectId = await assertSubject(ws, d.subjectType, d.subjectId ?? null);
   if (d.subjectType === 'proposal' && d.outcome !== 'approved' && d.outcome !== 'rejected') {
     throw new GovernanceInputError(
