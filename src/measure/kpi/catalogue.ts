@@ -21,7 +21,7 @@ const kpiDef = z.object({
   dimension: z.string().optional(),
   empty: z.enum(['zero', 'null']).default('null'),
   names,
-  formula: z.string().min(1),
+  formula: names,
   requires: z.array(requirement).min(1),
 });
 const unavailableDef = z.object({ code: z.string(), level: z.enum(LEVELS), names, needs: z.string().min(1) });

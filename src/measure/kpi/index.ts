@@ -113,7 +113,7 @@ export async function computeKpis(ws: Workspace, opts: KpiOptions = {}): Promise
         name: k.names[lang],
         unit: k.unit,
         dimension: k.dimension ?? null,
-        formula: k.formula,
+        formula: k.formula[lang],
         points: seriesPoints(k, raw, spine, unit),
       });
     }
