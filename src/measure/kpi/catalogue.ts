@@ -24,7 +24,7 @@ const kpiDef = z.object({
   formula: names,
   requires: z.array(requirement).min(1),
 });
-const unavailableDef = z.object({ code: z.string(), level: z.enum(LEVELS), names, needs: z.string().min(1) });
+const unavailableDef = z.object({ code: z.string(), level: z.enum(LEVELS), names, needs: names });
 const catalogueSchema = z.object({
   kpis: z.array(kpiDef).min(1),
   unavailable: z.array(unavailableDef),
