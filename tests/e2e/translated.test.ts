@@ -85,6 +85,7 @@ async function walk(lang: 'es' | 'fr' | 'pt'): Promise<string[]> {
   await page.getByTestId('language').waitFor();
   const catalogue = new EnglishCatalogue(lang, Object.keys(ALLOW.texts));
   const found: string[] = [];
+  const seen: string[] = [];
   for (const p of paths) {
     await page.evaluate((to) => {
       history.pushState(null, '', to);
@@ -92,11 +93,16 @@ async function walk(lang: 'es' | 'fr' | 'pt'): Promise<string[]> {
     }, p);
     await settled(page, inFlight);
     expect(await page.evaluate(() => document.documentElement.lang)).toBe(lang);
-    const english = catalogue.check(await visibleTexts(page));
+    const texts = await visibleTexts(page);
+    seen.push(`== ${p}`, ...new Set(texts.map((x) => x.trim())));
+    const english = catalogue.check(texts);
     found.push(...english.map((f: Finding) => `${p}: "${f.text}" (en: "${f.english}")`));
   }
   await page.evaluate(() => fetch('/api/auth/logout', { method: 'POST' }).catch(() => undefined));
   await page.context().clearCookies();
+  // What was read, page by page, for whoever checks a failure (test-output/, not committed).
+  mkdirSync(OUT, { recursive: true });
+  writeFileSync(join(OUT, `screen-texts-${lang}.txt`), seen.join('\n') + '\n');
   return found;
 }
 
