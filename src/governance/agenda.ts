@@ -6,6 +6,8 @@ import { listMeasuresWithSchedule } from '../plan/measures/store.ts';
 import { listIndicators } from '../plan/measures/indicators.ts';
 import { listVulnerabilities } from '../plan/register/store.ts';
 import { listProposals } from './approvals.ts';
+import type { MessageParams } from '../i18n/messages.ts';
+import { GOVERNANCE_TEXT } from './text.ts';
 
 export const ITEM_KINDS = [
   'overdue_measure',
@@ -21,34 +23,47 @@ export interface AgendaProposal {
   kind: ItemKind;
   subjectType: string | null;
   subjectId: string | null;
+  /** As typed (an item added by hand), or the English rendering of `message`. */
   title: string;
+  /** A sentence of messages.yaml (items proposed from the plan): shown in the reader's language. */
+  message?: { key: string; params: MessageParams };
+}
+
+function fromPlan(kind: ItemKind, subjectType: string, subjectId: string, params: MessageParams): AgendaProposal {
+  const key = `agenda.${kind}`;
+  return { kind, subjectType, subjectId, title: GOVERNANCE_TEXT.message(key, params).text, message: { key, params } };
 }
 
 /** Plan-derived items for a meeting held on `heldOn` (YYYY-MM-DD), in a stable order. */
 export async function planItems(ws: Workspace, heldOn: string): Promise<AgendaProposal[]> {
   const out: AgendaProposal[] = [];
   for (const p of await listProposals(ws, { status: 'pending' })) {
-    out.push({ kind: 'approval', subjectType: 'proposal', subjectId: p.id, title: `Approval: ${p.summary}` });
+    out.push(fromPlan('approval', 'proposal', p.id, { summary: p.summary }));
   }
   for (const m of await listMeasuresWithSchedule(ws, heldOn)) {
     if (m.status !== 'done' && m.expectedDate !== null && m.expectedDate < heldOn) {
-      out.push({
-        kind: 'overdue_measure',
-        subjectType: 'measure',
-        subjectId: m.id,
-        title: `Overdue measure ${m.id} (${m.responsibleUnit}, due ${m.expectedDate}): ${m.description}`,
-      });
+      out.push(
+        fromPlan('overdue_measure', 'measure', m.id, {
+          id: m.id,
+          unit: m.responsibleUnit,
+          due: m.expectedDate,
+          description: m.description,
+        }),
+      );
     }
   }
   for (const i of await listIndicators(ws)) {
     const last = i.values.at(-1);
     if (i.goal !== null && last?.value !== null && last !== undefined && last.value! < i.goal) {
-      out.push({
-        kind: 'indicator_off_target',
-        subjectType: 'indicator',
-        subjectId: i.id,
-        title: `Indicator ${i.id} off target: ${i.name} ${last.value}% in ${last.period} (goal ${i.goal}%)`,
-      });
+      out.push(
+        fromPlan('indicator_off_target', 'indicator', i.id, {
+          id: i.id,
+          name: i.name,
+          value: String(last.value),
+          period: last.period,
+          goal: String(i.goal),
+        }),
+      );
     }
   }
   const discussed = new Set(
@@ -61,12 +76,13 @@ export async function planItems(ws: Workspace, heldOn: string): Promise<AgendaPr
   );
   for (const v of await listVulnerabilities(ws)) {
     if (v.score.priorityLevel === 'high' && !discussed.has(v.id)) {
-      out.push({
-        kind: 'high_priority_vulnerability',
-        subjectType: 'vulnerability',
-        subjectId: v.id,
-        title: `High-priority vulnerability ${v.id} (${v.processCode}): ${v.description}`,
-      });
+      out.push(
+        fromPlan('high_priority_vulnerability', 'vulnerability', v.id, {
+          id: v.id,
+          process: v.processCode,
+          description: v.description,
+        }),
+      );
     }
   }
   return out;

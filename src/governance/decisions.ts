@@ -2,6 +2,7 @@
 // An action's status is its latest update; open actions of earlier meetings are carried into every later
 // meeting's agenda until closed — computed when the agenda is read, never copied.
 import type { Workspace } from '../workspace/workspace.ts';
+import { GOVERNANCE_TEXT } from './text.ts';
 import { recordChange } from '../history/history.ts';
 import { getMeasure } from '../plan/measures/store.ts';
 import { getVulnerability } from '../plan/register/store.ts';
@@ -146,7 +147,9 @@ export async function recordDecision(ws: Workspace, actor: string, ref: string, 
   await assertOpen(ws, ref);
   if (!(OUTCOMES as readonly string[]).includes(d.outcome))
     throw new GovernanceInputError(`outcome '${d.outcome}': expected one of ${OUTCOMES.join(', ')}`);
-  if (!d.text.trim()) throw new GovernanceInputError('a decision needs its text (what was decided)');
+  // On a subject (a proposal, a measure, …) the outcome says what was decided; a decision on nothing needs its text.
+  if (!d.text.trim() && d.subjectType === 'none')
+    throw new GovernanceInputError('a decision needs its text (what was decided)');
   const subjectId = await assertSubject(ws, d.subjectType, d.subjectId ?? null);
   if (d.subjectType === 'proposal' && d.outcome !== 'approved' && d.outcome !== 'rejected') {
     throw new GovernanceInputError(
@@ -362,10 +365,10 @@ export function carriedInto(m: Meeting, actions: Action[], meetings: Meeting[]):
   });
 }
 
-/** The full agenda: stored items, then the actions carried forward (one item per action). */
-export async function agendaOf(ws: Workspace, ref: string): Promise<AgendaItem[]> {
+/** The full agenda: stored items, then the actions carried forward (one item per action); titles in `lang`. */
+export async function agendaOf(ws: Workspace, ref: string, lang = 'en'): Promise<AgendaItem[]> {
   const m = await getMeeting(ws, ref);
-  const items: AgendaItem[] = (await storedItems(ws, ref)).map((i) => ({ ...i, key: `item:${i.itemNo}` }));
+  const items: AgendaItem[] = (await storedItems(ws, ref, lang)).map((i) => ({ ...i, key: `item:${i.itemNo}` }));
   const carried = carriedInto(m, await listActions(ws), await listMeetings(ws));
   let no = Math.max(0, ...items.map((i) => i.itemNo));
   for (const a of carried) {
@@ -377,7 +380,11 @@ export async function agendaOf(ws: Workspace, ref: string): Promise<AgendaItem[]
       subjectId: a.id,
       from: a.ref,
       action: a,
-      title: `Action ${a.id} (${a.ownerUnit}, due ${a.dueDate}, from ${a.ref}): ${a.description}`,
+      title: GOVERNANCE_TEXT.message(
+        'agenda.action',
+        { id: a.id, unit: a.ownerUnit, due: a.dueDate, ref: a.ref, description: a.description },
+        lang,
+      ).text,
     });
   }
   return items;

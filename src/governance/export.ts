@@ -49,10 +49,10 @@ export interface MinutesData {
   historyHead: string;
 }
 
-export async function gatherMinutes(ws: Workspace, ref: string): Promise<MinutesData> {
+export async function gatherMinutes(ws: Workspace, ref: string, lang = 'en'): Promise<MinutesData> {
   const meeting = await getMeeting(ws, ref);
   const minutes = await listMinutes(ws, ref);
-  const agenda = await agendaOf(ws, ref);
+  const agenda = await agendaOf(ws, ref, lang);
   const all = await listActions(ws);
   const carried = new Set(agenda.filter((i) => i.action).map((i) => i.action!.id));
   return {
@@ -124,8 +124,8 @@ const origin = (T: ExportText, o: string) =>
 
 /** The minutes as a Word document, in the reader's language (default: the workspace's). */
 export async function minutesDocx(ws: Workspace, ref: string, lang?: Language): Promise<Buffer> {
-  const d = await gatherMinutes(ws, ref);
   const T = await texts(ws, lang);
+  const d = await gatherMinutes(ws, ref, T.lang);
   const m = d.meeting;
   const children: (Paragraph | Table)[] = [
     new Paragraph({ text: T.doc('title_minutes', { ref: m.ref }), heading: HeadingLevel.TITLE }),
@@ -215,8 +215,8 @@ function sheet(wb: ExcelJS.Workbook, T: ExportText, tab: string, cols: Col[], ro
 
 /** The minutes as a workbook, in the reader's language (default: the workspace's). */
 export async function minutesXlsx(ws: Workspace, ref: string, lang?: Language): Promise<Buffer> {
-  const d = await gatherMinutes(ws, ref);
   const T = await texts(ws, lang);
+  const d = await gatherMinutes(ws, ref, T.lang);
   const wb = new ExcelJS.Workbook();
   const m = d.meeting;
   sheet(

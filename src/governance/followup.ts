@@ -2,6 +2,8 @@
 // hook that is off by default writes messages to an outbox folder for the mail system to pick up), and the
 // report to the head of customs.
 import { writeFileSync } from 'node:fs';
+import { workspaceMessageLang } from '../i18n/messages.ts';
+import { GOVERNANCE_TEXT } from './text.ts';
 import { join } from 'node:path';
 import type { Workspace } from '../workspace/workspace.ts';
 import { recordChange } from '../history/history.ts';
@@ -65,7 +67,13 @@ export interface Reminder {
   message: string;
 }
 
-function reminderOf(a: Action, today: string, before: number): Reminder | null {
+function reminderOf(a: Action, today: string, before: number, lang: string): Reminder | null {
+  const say = (key: string, days: number) =>
+    GOVERNANCE_TEXT.message(
+      key,
+      { id: a.id, unit: a.ownerUnit, days, due: a.dueDate, description: a.description },
+      lang,
+    ).text;
   if (a.status === 'closed') return null;
   const d = days(today, a.dueDate);
   if (d < 0)
@@ -76,7 +84,7 @@ function reminderOf(a: Action, today: string, before: number): Reminder | null {
       dueDate: a.dueDate,
       days: -d,
       description: a.description,
-      message: `Action ${a.id} (${a.ownerUnit}) is ${-d} day(s) overdue (due ${a.dueDate}): ${a.description}`,
+      message: say('reminder.overdue', -d),
     };
   if (d <= before)
     return {
@@ -86,16 +94,21 @@ function reminderOf(a: Action, today: string, before: number): Reminder | null {
       dueDate: a.dueDate,
       days: d,
       description: a.description,
-      message: `Action ${a.id} (${a.ownerUnit}) is due in ${d} day(s), on ${a.dueDate}: ${a.description}`,
+      message: say('reminder.due_soon', d),
     };
   return null;
 }
 
-/** In-app reminders on `today`: actions due within the configured days, and overdue actions. */
-export async function reminders(ws: Workspace, today: string, f: { unit?: string } = {}): Promise<Reminder[]> {
+/** In-app reminders on `today`: actions due within the configured days, and overdue actions; messages in `lang`. */
+export async function reminders(
+  ws: Workspace,
+  today: string,
+  f: { unit?: string } = {},
+  lang = 'en',
+): Promise<Reminder[]> {
   const before = Number((await getSettings(ws))['reminders.days_before']);
   return (await listActions(ws, { unit: f.unit }))
-    .map((a) => reminderOf(a, today, before))
+    .map((a) => reminderOf(a, today, before, lang))
     .filter((r): r is Reminder => r !== null)
     .sort((a, b) => (a.kind === b.kind ? a.dueDate.localeCompare(b.dueDate) : a.kind === 'overdue' ? -1 : 1));
 }
@@ -119,7 +132,9 @@ export async function sendEmailReminders(
   const members = await listMembers(ws);
   const written: string[] = [];
   let skipped = 0;
-  for (const r of await reminders(ws, today)) {
+  // Messages go to units, not to a signed-in reader: in the workspace's language.
+  const lang = await workspaceMessageLang(ws);
+  for (const r of await reminders(ws, today, {}, lang)) {
     if (
       await ws.one("SELECT 1 FROM gov_reminders_sent WHERE action_id = $a AND kind = $k AND channel = 'email'", {
         a: r.actionId,
@@ -140,7 +155,7 @@ export async function sendEmailReminders(
     const file = join(dir, `${today}-${r.actionId.replace(/[^A-Za-z0-9_-]/g, '_')}-${r.kind}.eml`);
     const message = await composeMessage({
       to,
-      subject: `[RMC] ${r.kind === 'overdue' ? 'Overdue' : 'Due soon'}: action ${r.actionId}`,
+      subject: GOVERNANCE_TEXT.message(`reminder.subject_${r.kind}`, { id: r.actionId }, lang).text,
       text: r.message,
     });
     writeFileSync(file, message, { mode: 0o600 });

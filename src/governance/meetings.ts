@@ -3,6 +3,8 @@
 // signatures. A signed record is locked: later corrections are new entries (kind 'correction'), never edits.
 // Who may sign, and when the record is signed off: signoff.ts.
 import type { Workspace } from '../workspace/workspace.ts';
+import type { Message } from '../i18n/messages.ts';
+import { GOVERNANCE_TEXT } from './text.ts';
 import { recordChange } from '../history/history.ts';
 import { getMember, listMembers } from './committee.ts';
 import { GovernanceInputError, MeetingLockedError } from './errors.ts';
@@ -264,33 +266,43 @@ export async function createMeeting(ws: Workspace, actor: string, input: Meeting
 }
 
 async function insertItem(ws: Workspace, actor: string, ref: string, no: number, p: AgendaProposal): Promise<void> {
-  await ws.run('INSERT INTO gov_agenda_items VALUES ($ref, $no, $kind, $st, $sid, $title, $actor, now())', {
-    ref,
-    no,
-    kind: p.kind,
-    st: p.subjectType,
-    sid: p.subjectId,
-    title: p.title,
-    actor,
-  });
+  await ws.run(
+    `INSERT INTO gov_agenda_items (ref, item_no, kind, subject_type, subject_id, title, added_by, added_at, message_json)
+     VALUES ($ref, $no, $kind, $st, $sid, $title, $actor, now(), $msg)`,
+    {
+      ref,
+      no,
+      kind: p.kind,
+      st: p.subjectType,
+      sid: p.subjectId,
+      title: p.title,
+      actor,
+      msg: p.message ? JSON.stringify(p.message) : null,
+    },
+  );
 }
 
-export async function storedItems(ws: Workspace, ref: string): Promise<StoredItem[]> {
+/** A meeting's stored agenda items; items proposed from the plan titled in `lang` (the reader's). */
+export async function storedItems(ws: Workspace, ref: string, lang = 'en'): Promise<StoredItem[]> {
   const rows = await ws.all<{
     item_no: number;
     kind: string;
     subject_type: string | null;
     subject_id: string | null;
     title: string;
-  }>('SELECT item_no, kind, subject_type, subject_id, title FROM gov_agenda_items WHERE ref = $ref ORDER BY item_no', {
-    ref,
-  });
+    message_json: string | null;
+  }>(
+    'SELECT item_no, kind, subject_type, subject_id, title, message_json FROM gov_agenda_items WHERE ref = $ref ORDER BY item_no',
+    { ref },
+  );
   return rows.map((r) => ({
     itemNo: r.item_no,
     kind: r.kind,
     subjectType: r.subject_type,
     subjectId: r.subject_id,
-    title: r.title,
+    title: r.message_json
+      ? GOVERNANCE_TEXT.render(JSON.parse(r.message_json) as Pick<Message, 'key' | 'params'>, lang).text
+      : r.title,
   }));
 }
 

@@ -73,4 +73,10 @@ export const governanceMigrations: Migration[] = [
         signed_at TIMESTAMP NOT NULL, PRIMARY KEY (ref, member_id));
     `,
   },
+  {
+    id: 'governance-003-agenda-messages',
+    description:
+      'Agenda items proposed from the plan keep their sentence as a message key and parameters (shown in the reader’s language)',
+    sql: `ALTER TABLE gov_agenda_items ADD COLUMN message_json VARCHAR; -- {"key","params"}; null: title as typed`,
+  },
 ];

@@ -5,7 +5,9 @@ import type { Workspace } from '../workspace/workspace.ts';
 import { MessageCatalogue, type Message } from '../i18n/messages.ts';
 import { kpiCatalogue } from '../measure/kpi/catalogue.ts';
 
-const TEXT = new MessageCatalogue(new URL('./messages.yaml', import.meta.url));
+/** The ingest context's sentences (messages.yaml). */
+export const INGEST_TEXT = new MessageCatalogue(new URL('./messages.yaml', import.meta.url));
+const TEXT = INGEST_TEXT;
 
 /** Analyses that need an outcome field. */
 export const OUTCOME_ANALYSES = [

@@ -7,7 +7,8 @@ import { z } from 'zod';
 import type { Workspace } from '../workspace/workspace.ts';
 import type { KindDef } from './fields.ts';
 import { safeCellSql } from '../exports/cells.ts';
-import { outcomeReport, type OutcomeReport } from './outcomes.ts';
+import { INGEST_TEXT, outcomeReport, type OutcomeReport } from './outcomes.ts';
+import { asLang } from '../i18n/messages.ts';
 
 export interface IssueExample {
   file: string;
@@ -258,15 +259,33 @@ export interface QualityReport {
   outcomes: OutcomeReport;
 }
 
+/**
+ * The issues with their examples' messages in `lang`. English keeps the detailed sentence stored with the reject
+ * (made at import: formats expected, the first row of a duplicate); other languages get the sentence of the problem's
+ * code (messages.yaml, quality.<code>) with the column and value.
+ */
+export function localiseIssues(issues: QualityIssue[], lang: string): QualityIssue[] {
+  if (asLang(lang) === 'en') return issues;
+  const known = INGEST_TEXT.templates();
+  return issues.map((i) => ({
+    ...i,
+    examples: i.examples.map((e) => {
+      const params = { column: e.column ?? '', value: e.value ?? '', code: i.code };
+      const key = `quality.${i.code}` in known ? `quality.${i.code}` : 'quality.other';
+      return { ...e, message: INGEST_TEXT.message(key, params, lang).text };
+    }),
+  }));
+}
+
 /** The workspace's data-quality report: rejected rows of every import, outliers, missing operators, outcomes. */
 export async function qualityReport(ws: Workspace, lang = 'en'): Promise<QualityReport> {
-  const errors = await storedRejectIssues(ws);
+  const errors = localiseIssues(await storedRejectIssues(ws), lang);
   const outliers = await valueOutliers(ws);
   const missing = await missingOperators(ws);
   return {
     outcomes: await outcomeReport(ws, lang),
     errors,
-    warnings: [...outliers, ...missing],
+    warnings: localiseIssues([...outliers, ...missing], lang),
     totals: {
       rejectedRows: Number(await ws.scalar('SELECT count(DISTINCT (import_id, row_no)) FROM import_rejects')),
       outlierLines: outliers.reduce((a, i) => a + i.count, 0),

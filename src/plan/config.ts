@@ -68,9 +68,12 @@ export function label(l: Labels, lang: string): string {
   return l[lang] ?? l.en;
 }
 
+export function asLanguage(v: string | null | undefined): Language {
+  return (LANGUAGES as readonly string[]).includes(v ?? '') ? (v as Language) : 'en';
+}
+
 export async function workspaceLanguage(ws: Workspace): Promise<Language> {
-  const v = (await ws.getSetting('language')) ?? 'en';
-  return (LANGUAGES as readonly string[]).includes(v) ? (v as Language) : 'en';
+  return asLanguage(await ws.getSetting('language'));
 }
 
 /** The register scales in force: the latest workspace override, else the data file. */

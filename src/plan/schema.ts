@@ -100,4 +100,18 @@ CREATE TABLE plan_config (
 );
 `,
   },
+  {
+    id: 'plan-002-treatment-texts',
+    description:
+      'Treatment-matrix cells keep one text per language; the languages not updated by an edit need translation',
+    sql: `
+-- texts_json: {"<lang>": {"package", "what": [..], "how", "when"}}; outdated_json: languages whose text predates the
+-- last edit (shown as needing translation). The single-language columns keep the text of the language edited.
+ALTER TABLE plan_treatment_cells ADD COLUMN texts_json VARCHAR;
+ALTER TABLE plan_treatment_cells ADD COLUMN outdated_json VARCHAR;
+UPDATE plan_treatment_cells SET
+  texts_json = json_object(language, json_object('package', package, 'what', json(what_json), 'how', how, 'when', when_text))::VARCHAR,
+  outdated_json = '[]';
+`,
+  },
 ];

@@ -3,7 +3,9 @@
 // PCA plan). The operator page formats a single operator here: planning the SQL formatting expressions costs more
 // than looking the operator up. tests/segmentation/evidence-text.test.ts compares the two for every raised flag of a
 // demo workspace, and the number formats against DuckDB's own format().
-import { builtinIndicator } from './catalogue.ts';
+import { asLang } from '../i18n/messages.ts';
+import { builtinIndicator, type Threshold } from './catalogue.ts';
+import { SEGMENTATION_TEXT } from './notes.ts';
 import type { ActiveIndicator } from './indicators.ts';
 import { fmtSql, measureDetails, measureValue } from './measures.ts';
 
@@ -43,14 +45,41 @@ export function fmtText(x: unknown, format: Format): string {
   }
 }
 
-/** Evidence of indicator i (bit i of the run) for the operator whose seg_op_<risk> row this is. */
-export function evidenceText(ind: ActiveIndicator, i: number, row: Row): string {
+/** How a relative threshold was set, appended to the evidence (' (percentile 90 of operators)'); '' when absolute. */
+export function thresholdMethod(t: Threshold | null, lang: string): string {
+  if (!t) return '';
+  switch (t.type) {
+    case 'absolute':
+      return '';
+    case 'percentile':
+      return SEGMENTATION_TEXT.message('threshold.percentile', { p: Math.round(t.p * 100) }, lang).text;
+    case 'meanSd':
+      return SEGMENTATION_TEXT.message('threshold.mean_sd', { k: t.k }, lang).text;
+    case 'zscore':
+      return SEGMENTATION_TEXT.message(`threshold.zscore_${t.within}`, { z: t.z }, lang).text;
+  }
+}
+
+/**
+ * Evidence of indicator i (bit i of the run) for the operator whose seg_op_<risk> row this is: in `lang` when given
+ * (the reader's), else in the run's language (as the SQL formats it).
+ */
+export function evidenceText(ind: ActiveIndicator, i: number, row: Row, lang?: string): string {
   if (!ind.available) return '';
-  if (ind.expr !== undefined) return `${ind.name}: value ${fmtText(row[`c${i}`], ind.format)}; rule ${ind.expr}`;
+  if (ind.expr !== undefined)
+    return lang === undefined
+      ? `${ind.name}: value ${fmtText(row[`c${i}`], ind.format)}; rule ${ind.expr}`
+      : SEGMENTATION_TEXT.message(
+          'explain.custom',
+          { name: ind.name, value: fmtText(row[`c${i}`], ind.format), rule: ind.expr },
+          lang,
+        ).text;
   const def = builtinIndicator(ind.code);
   if (!def) throw new Error(`indicator ${ind.code} is not in the catalogue`);
   if (ind.template === undefined)
     throw new Error('the stored GRI run predates lazy evidence: recompute it (cip gri compute)');
+  const template = lang === undefined ? ind.template : def.evidence[asLang(lang)];
+  const method = lang === undefined ? (ind.method ?? '') : thresholdMethod(ind.threshold, lang);
   const d = measureDetails(def.measure, row, ind.itemNames ?? []);
   const t = ind.threshold!;
   const threshold = t.type === 'absolute' ? t.value : row[`t${i}`];
@@ -61,9 +90,9 @@ export function evidenceText(ind: ActiveIndicator, i: number, row: Row): string 
     a: () => fmtText(d.a, d.aFormat),
     b: () => fmtText(d.b, d.aFormat),
     n: () => fmtText(d.n, 'int'),
-    method: () => ind.method ?? '',
+    method: () => method,
   };
-  return ind.template.replace(/\{(\w+)\}/g, (_, k: string) => {
+  return template.replace(/\{(\w+)\}/g, (_, k: string) => {
     if (!ph[k]) throw new Error(`evidence template of ${ind.code}: unknown placeholder {${k}}`);
     return ph[k]();
   });

@@ -8,6 +8,8 @@ import { builtinIndicator } from './catalogue.ts';
 import type { ActiveIndicator } from './indicators.ts';
 import { measureInputs, measureValue } from './measures.ts';
 import { evidenceText } from './evidence-text.ts';
+import { SEGMENTATION_TEXT } from './notes.ts';
+import { asLang } from '../i18n/messages.ts';
 
 export interface ExplainedIndicator {
   code: string;
@@ -160,7 +162,13 @@ async function lookup(
   }
 }
 
-export async function explainOperator(ws: Workspace, operatorId: string, risk = 'general'): Promise<Explanation> {
+/** The explanation, its names and sentences in `lang` (the reader's; the run's language when not given). */
+export async function explainOperator(
+  ws: Workspace,
+  operatorId: string,
+  risk = 'general',
+  lang?: string,
+): Promise<Explanation> {
   const { p, b } = await lookup(ws, risk, operatorId);
   const run = p.run;
   if (!b)
@@ -181,17 +189,22 @@ export async function explainOperator(ws: Workspace, operatorId: string, risk = 
     const t = ind.available ? ind.threshold : null;
     const threshold = !t ? null : t.type === 'absolute' ? t.value : ((b[`t${i}`] as number | null) ?? null);
     const weight = weights.get(ind.code) ?? 0;
+    const say = (key: string, params: Record<string, string | number> = {}) =>
+      SEGMENTATION_TEXT.message(key, params, lang ?? 'en').text;
     let evidence = '';
-    if (!ind.available) evidence = `unavailable: no data in ${ind.missing.join(', ')}`;
+    if (!ind.available) evidence = say('explain.unavailable', { columns: ind.missing.join(', ') });
     else if (!flag)
       evidence =
         value === null
-          ? 'no data for this operator'
-          : `not raised (value ${round(value)}${threshold === null ? '' : `, threshold ${round(threshold)}`})`;
-    else evidence = evidenceText(ind, i, b);
+          ? say('explain.no_data')
+          : threshold === null
+            ? say('explain.not_raised', { value: String(round(value)) })
+            : say('explain.not_raised_threshold', { value: String(round(value)), threshold: String(round(threshold)) });
+    else evidence = evidenceText(ind, i, b, lang);
+    const def = lang === undefined ? undefined : builtinIndicator(ind.code);
     return {
       code: ind.code,
-      name: ind.name,
+      name: def ? def.names[asLang(lang)] : ind.name,
       family: ind.family,
       available: ind.available,
       missingData: ind.missing,

@@ -10,6 +10,7 @@ import type { Window } from './aggregate.ts';
 import { indicatorSql, operatorTable, publishGeneralFlags, raisedFlagsSql, storedThreshold } from './evidence.ts';
 import { exprBudget } from './expr/budget.ts';
 import { DomainError } from '../errors/index.ts';
+import { thresholdMethod } from './evidence-text.ts';
 
 export interface ActiveIndicator {
   code: string;
@@ -96,6 +97,7 @@ function thresholdSql(
   ind: ActiveIndicator,
   i: number,
   params: Record<string, unknown>,
+  lang: string,
 ): { expr: string; method: string } {
   const t = ind.threshold!;
   const v = `v${i}`;
@@ -107,20 +109,20 @@ function thresholdSql(
       params[`t${i}`] = t.p;
       return {
         expr: `(quantile_cont(${v}, $t${i}::DOUBLE) OVER ())`,
-        method: ` (percentile ${Math.round(t.p * 100)} of operators)`,
+        method: thresholdMethod(t, lang),
       };
     case 'meanSd':
       params[`t${i}`] = t.k;
       return {
         expr: `(avg(${v}) OVER () + $t${i}::DOUBLE * stddev_samp(${v}) OVER ())`,
-        method: ` (mean + ${t.k}·sd of operators)`,
+        method: thresholdMethod(t, lang),
       };
     case 'zscore': {
       params[`t${i}`] = t.z;
       const g = t.within === 'sector' ? 'isic_sector' : 'main_chapter';
       return {
         expr: `(avg(${v}) OVER (PARTITION BY ${g}) + $t${i}::DOUBLE * stddev_samp(${v}) OVER (PARTITION BY ${g}))`,
-        method: ` (z-score ${t.z} within ${t.within === 'sector' ? 'ISIC sector' : 'HS chapter'})`,
+        method: thresholdMethod(t, lang),
       };
     }
   }
@@ -219,7 +221,7 @@ export async function stageFlags(ws: Workspace, cfg: GriConfig, w: Window, inds:
     if (!ind.available) continue;
     let f = `cf${i}`;
     if (ind.threshold !== null) {
-      const t = thresholdSql(ind, i, params);
+      const t = thresholdSql(ind, i, params, cfg.language);
       ind.method = t.method;
       f = `coalesce(v${i} ${ind.direction === 'above' ? '>=' : '<='} ${t.expr}, FALSE)`;
       if (storedThreshold(ind)) stored.push(`${t.expr} AS t${i}`);

@@ -8,6 +8,8 @@ import type { Workspace } from '../workspace/workspace.ts';
 import { operatorTable } from './evidence.ts';
 import { requireRun } from './pipeline.ts';
 import { bit } from './weights.ts';
+import { builtinIndicator } from './catalogue.ts';
+import { asLang } from '../i18n/messages.ts';
 
 export const SIZES = ['large', 'medium', 'small'] as const;
 export const LEVELS = ['high', 'medium', 'low'] as const;
@@ -47,12 +49,18 @@ export interface OperatorListFilter {
   unit?: string;
   /** Access scope: null = every office; otherwise only operators administered by these offices. */
   offices: string[] | null;
+  /** The language of the main reason's indicator name (the reader's); the run's language when not given. */
+  lang?: string;
 }
 
 const SEP = '\u001f';
 
 /** Per flag pattern: the raised codes by decreasing weight and the main reason, into temp table oplist_patterns. */
-async function stagePatterns(ws: Workspace, risk: string): Promise<Awaited<ReturnType<typeof requireRun>>> {
+async function stagePatterns(
+  ws: Workspace,
+  risk: string,
+  lang?: string,
+): Promise<Awaited<ReturnType<typeof requireRun>>> {
   const run = await requireRun(ws, risk);
   const weights = run.scoring.weights.map((w) => w.weight);
   const inds = run.indicators;
@@ -69,7 +77,9 @@ async function stagePatterns(ws: Workspace, risk: string): Promise<Awaited<Retur
       .filter((x) => bit(n, x.i) === 1)
       .sort((a, b) => b.w - a.w || a.i - b.i);
     codes.push(raised.map((x) => x.ind.code).join(' '));
-    mains.push(raised.length ? `${raised[0].ind.code}: ${raised[0].ind.name}` : '');
+    const top = raised[0]?.ind;
+    const name = top && lang !== undefined ? (builtinIndicator(top.code)?.names[asLang(lang)] ?? top.name) : top?.name;
+    mains.push(top ? `${top.code}: ${name}` : '');
   }
   await ws.run(
     `CREATE OR REPLACE TEMP TABLE oplist_patterns AS
@@ -128,7 +138,7 @@ export async function operatorList(
   f: OperatorListFilter,
   page: { offset: number; limit: number } = { offset: 0, limit: 50 },
 ): Promise<OperatorList> {
-  const run = await stagePatterns(ws, f.risk);
+  const run = await stagePatterns(ws, f.risk, f.lang);
   const q = selectSql(f, `ORDER BY p.gri DESC, b.operator_id LIMIT $limit OFFSET $offset`);
   const rows = await ws.all<Raw & { total: number }>(
     q.sql.replace('SELECT b.operator_id,', 'SELECT count(*) OVER () AS total, b.operator_id,'),
@@ -204,7 +214,7 @@ export async function writeOperatorList(
   format: 'csv' | 'xlsx',
   file: string,
 ): Promise<number> {
-  await stagePatterns(ws, f.risk);
+  await stagePatterns(ws, f.risk, f.lang);
   const q = exportSelect(f);
   await ws.run(
     `CREATE OR REPLACE TEMP TABLE oplist_export AS SELECT row_number() OVER () AS k, * FROM (${q.sql})`,

@@ -375,6 +375,17 @@ describe('agenda from the plan, follow-up and exports', () => {
       'overdue A-001 14',
       'due_soon A-002 5',
     ]);
+    // the plan's sentences travel as keys: the same agenda and reminders in the reader's language
+    expect((await agendaOf(ws, m2.ref, 'es')).slice(0, 2).map((i) => i.title)).toEqual([
+      'Medida vencida M-001 (Operations, prevista para el 2026-01-31): Amend the operational manual',
+      'Indicador I-001 fuera de meta: Shipping lines filing in advance 27.9 % en 2025 (meta 100 %)',
+    ]);
+    expect((await agendaOf(ws, m2.ref, 'en'))[0].title).toBe(
+      'Overdue measure M-001 (Operations, due 2026-01-31): Amend the operational manual',
+    );
+    expect((await reminders(ws, '2026-03-15', {}, 'fr')).map((r) => r.message)[1]).toMatch(
+      /^L'action A-002 \(.+\) arrive à échéance dans 5 jour\(s\), le 2026-03-20 : /,
+    );
     await expect(sendEmailReminders(ws, 'ana', '2026-03-15')).rejects.toThrow(
       "e-mail reminders are off (the default); turn them on with 'cip committee settings set email.enabled true'",
     );

@@ -18,8 +18,9 @@ const vars = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort(
 
 describe('message catalogues', () => {
   const all = files(SRC);
-  it('exist for ingest, segmentation and the effect estimate', () => {
+  it('exist for governance, ingest, segmentation and the effect estimate', () => {
     expect(all.map((f) => relative(SRC, f)).sort()).toEqual([
+      'governance/messages.yaml',
       'ingest/messages.yaml',
       'measure/effect/messages.yaml',
       'segmentation/messages.yaml',

@@ -1,6 +1,7 @@
 // cip actions: follow-up actions of the committee (assign, update, close), overdue per unit, reminders
 // (in-app; e-mail hook off by default) and the report for the head of customs.
 import type { Command } from 'commander';
+import { workspaceMessageLang } from '../../i18n/messages.ts';
 import { withWorkspace } from '../../workspace/workspace.ts';
 import { cliActor } from '../../history/history.ts';
 import { formatTable, printJson, withCommonOptions } from '../output.ts';
@@ -136,7 +137,7 @@ export function register(program: Command): void {
             `${r.written.length} e-mail(s) written to the outbox; ${r.skipped} skipped (already sent or no address).`,
           );
         }
-        const rs = await reminders(ws, today(o), { unit: o.unit });
+        const rs = await reminders(ws, today(o), { unit: o.unit }, await workspaceMessageLang(ws));
         if (o.json) return printJson(rs);
         console.log(rs.length ? rs.map((r) => r.message).join('\n') : 'No reminders.');
       });

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { withWorkspace } from '../../workspace/workspace.ts';
 import { explainOperator } from '../../segmentation/index.ts';
 import { renderExplanation } from '../../segmentation/format.ts';
+import { workspaceMessageLang } from '../../i18n/messages.ts';
 import { printJson, withCommonOptions } from '../output.ts';
 
 export function register(program: Command): void {
@@ -14,7 +15,7 @@ export function register(program: Command): void {
     .option('--risk <risk>', "GRI to explain ('general' or a risk-specific GRI)", 'general')
     .action(async (operator: string, opts: { workspace?: string; json?: boolean; risk: string }) =>
       withWorkspace(opts.workspace, async (ws) => {
-        const e = await explainOperator(ws, operator, opts.risk);
+        const e = await explainOperator(ws, operator, opts.risk, await workspaceMessageLang(ws));
         if (opts.json) printJson(e);
         else console.log(renderExplanation(e));
       }),

@@ -1,4 +1,5 @@
 // cip gri compute|rescore|weights|histogram|config: the Global Risk Index (note Steps 2–6).
+import { workspaceMessageLang } from '../../i18n/messages.ts';
 import type { Command } from 'commander';
 import { withWorkspace } from '../../workspace/workspace.ts';
 import { cliActor } from '../../history/history.ts';
@@ -189,6 +190,7 @@ export function register(program: Command): void {
             size: opts.size as OperatorListFilter['size'],
             unit: opts.unit,
             offices: null,
+            lang: await workspaceMessageLang(ws),
           };
           for (const [format, file] of [
             ['csv', opts.csv],

@@ -1,5 +1,6 @@
 // cip meeting: create (numbered RMC-YYYY-NN, attendees frozen), agenda, minutes, decisions, sign-off,
 // corrections after sign-off, exports of the minutes (docx/xlsx) and the decision log.
+import { workspaceMessageLang } from '../../i18n/messages.ts';
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { withWorkspace } from '../../workspace/workspace.ts';
@@ -80,7 +81,7 @@ export function register(program: Command): void {
             attendees: o.attendees ? list(o.attendees) : undefined,
             planItems: o.planItems,
           });
-          const agenda = await agendaOf(ws, m.ref);
+          const agenda = await agendaOf(ws, m.ref, await workspaceMessageLang(ws));
           if (o.json) return printJson({ ...m, agenda });
           console.log(
             `Meeting ${m.ref} on ${m.heldOn}, chaired by ${m.chair}; ${m.attendees.length} member(s) called; ${agenda.length} agenda item(s).`,
@@ -119,7 +120,7 @@ export function register(program: Command): void {
   ).action(async (ref: string, o: Opts) => {
     await withWorkspace(o.workspace, async (ws) => {
       const m = await getMeeting(ws, ref);
-      const agenda = await agendaOf(ws, ref);
+      const agenda = await agendaOf(ws, ref, await workspaceMessageLang(ws));
       const minutes = await listMinutes(ws, ref);
       const decisions = await listDecisions(ws, { ref });
       if (o.json) return printJson({ ...m, agenda, minutes, decisions });
@@ -174,7 +175,7 @@ export function register(program: Command): void {
             title: o.add,
           });
         }
-        const agenda = await agendaOf(ws, ref);
+        const agenda = await agendaOf(ws, ref, await workspaceMessageLang(ws));
         if (o.json) return printJson(agenda);
         console.log(
           formatTable(

@@ -37,6 +37,7 @@ export function renderCell(c: TreatmentCell, lang: string): string {
     ['monitoring', c.monitoringUnit],
   ];
   for (const [k, v] of extra) if (v) lines.push(`    ${k}: ${v}`);
+  if (c.outdated.length) lines.push(`    needs translation: ${c.outdated.join(', ')}`);
   return lines.join('\n');
 }
 

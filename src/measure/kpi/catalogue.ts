@@ -21,10 +21,10 @@ const kpiDef = z.object({
   dimension: z.string().optional(),
   empty: z.enum(['zero', 'null']).default('null'),
   names,
-  formula: z.string().min(1),
+  formula: names,
   requires: z.array(requirement).min(1),
 });
-const unavailableDef = z.object({ code: z.string(), level: z.enum(LEVELS), names, needs: z.string().min(1) });
+const unavailableDef = z.object({ code: z.string(), level: z.enum(LEVELS), names, needs: names });
 const catalogueSchema = z.object({
   kpis: z.array(kpiDef).min(1),
   unavailable: z.array(unavailableDef),

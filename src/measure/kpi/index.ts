@@ -94,7 +94,7 @@ export async function computeKpis(ws: Workspace, opts: KpiOptions = {}): Promise
       });
   }
   for (const u of cat.unavailable.filter((u) => !opts.level || u.level === opts.level)) {
-    notComputed.push({ code: u.code, level: u.level, name: u.names[lang], needs: u.needs });
+    notComputed.push({ code: u.code, level: u.level, name: u.names[lang], needs: u.needs[lang] });
   }
 
   const window = { unit, from: opts.from ?? null, to: opts.to ?? null };
@@ -113,7 +113,7 @@ export async function computeKpis(ws: Workspace, opts: KpiOptions = {}): Promise
         name: k.names[lang],
         unit: k.unit,
         dimension: k.dimension ?? null,
-        formula: k.formula,
+        formula: k.formula[lang],
         points: seriesPoints(k, raw, spine, unit),
       });
     }

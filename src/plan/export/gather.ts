@@ -137,7 +137,7 @@ export async function gatherPlan(ws: Workspace, opts: GatherOptions = {}): Promi
     table4: t4,
     extended: ext,
     table5,
-    matrix: await getMatrix(ws),
+    matrix: await getMatrix(ws, 'general', language),
     applied,
     vulnerabilities,
     measures: await listMeasuresWithSchedule(ws, today),

@@ -5,8 +5,10 @@ import type { Workspace } from '../../workspace/workspace.ts';
 import { recordChange } from '../../history/history.ts';
 import { parseDate } from '../measures/store.ts';
 import {
+  asLanguage,
   defaultTreatmentData,
   label,
+  LANGUAGES,
   lookupCode,
   registerScales,
   workspaceLanguage,
@@ -32,8 +34,32 @@ export interface TreatmentCell {
   when: string | null;
   responsibleUnit: string | null;
   monitoringUnit: string | null;
+  /** The language of the texts above (the reader's, unless the cell has no text in it yet). */
   language: string;
+  /** The cell was edited in another language since this text was written: it needs translation. */
+  needsTranslation: boolean;
+  /** The languages whose text needs translation. */
+  outdated: Language[];
   /** 0 = the note's example from the data file, never edited in this workspace */
+  version: number;
+  changedBy: string | null;
+}
+
+/** The texts of a cell in one language. */
+interface CellText {
+  package: string;
+  what: string[];
+  how: string | null;
+  when: string | null;
+}
+
+/** A cell in every language: what a version row stores. */
+interface CellState {
+  texts: Partial<Record<Language, CellText>>;
+  outdated: Language[];
+  intervention: string;
+  responsibleUnit: string | null;
+  monitoringUnit: string | null;
   version: number;
   changedBy: string | null;
 }
@@ -68,30 +94,27 @@ export function parseRisk(v: string): Risk {
   return s as Risk;
 }
 
-function defaultCell(matrix: string, size: Size, risk: Risk, lang: Language): TreatmentCell | null {
+/** The note's example of a cell (data file) in every language, or null when the matrix has none. */
+function defaultState(matrix: string, size: Size, risk: Risk): CellState | null {
   const m = defaultTreatmentData().matrices[matrix];
   if (!m) return null;
   const row = m[size];
   const c = row[risk];
+  const texts: CellState['texts'] = {};
+  for (const lang of LANGUAGES)
+    texts[lang] = { package: label(c.package, lang), what: c.what[lang] ?? c.what.en, how: null, when: null };
   return {
-    matrix,
-    size,
-    risk,
-    package: label(c.package, lang),
+    texts,
+    outdated: LANGUAGES.filter((l) => !c.what[l]),
     intervention: row.intervention,
-    what: c.what[lang] ?? c.what.en,
-    how: null,
-    when: null,
     responsibleUnit: null,
     monitoringUnit: null,
-    language: c.what[lang] ? lang : 'en',
     version: 0,
     changedBy: null,
   };
 }
 
 interface Row {
-  matrix: string;
   size_segment: Size;
   risk_level: Risk;
   version: number;
@@ -104,60 +127,87 @@ interface Row {
   responsible_unit: string | null;
   monitoring_unit: string | null;
   changed_by: string;
+  texts_json: string | null;
+  outdated_json: string | null;
 }
 
-/** The 9 cells of a matrix: the latest edit of each cell, else the note's example in the workspace language. */
-export async function getMatrix(ws: Workspace, matrix = 'general', lang?: Language): Promise<TreatmentCell[]> {
-  const language = lang ?? (await workspaceLanguage(ws));
+function rowState(r: Row): CellState {
+  const texts = (r.texts_json ? JSON.parse(r.texts_json) : {}) as CellState['texts'];
+  const lang = asLanguage(r.language);
+  texts[lang] ??= { package: r.package, what: JSON.parse(r.what_json) as string[], how: r.how, when: r.when_text };
+  const outdated = (r.outdated_json ? JSON.parse(r.outdated_json) : []) as Language[];
+  // A language without a text of its own (a cell edited before texts were kept per language) needs translation.
+  for (const l of LANGUAGES) if (!texts[l] && !outdated.includes(l)) outdated.push(l);
+  return {
+    texts,
+    outdated,
+    intervention: r.intervention,
+    responsibleUnit: r.responsible_unit,
+    monitoringUnit: r.monitoring_unit,
+    version: r.version,
+    changedBy: r.changed_by,
+  };
+}
+
+/** The cell as a reader of `lang` sees it: their language's text, else the text the cell was last written in. */
+function view(matrix: string, size: Size, risk: Risk, st: CellState, lang: Language): TreatmentCell {
+  const shown = st.texts[lang] ? lang : (LANGUAGES.find((l) => st.texts[l] && !st.outdated.includes(l)) ?? 'en');
+  const t = st.texts[shown] ?? Object.values(st.texts)[0]!;
+  return {
+    matrix,
+    size,
+    risk,
+    ...t,
+    intervention: st.intervention,
+    responsibleUnit: st.responsibleUnit,
+    monitoringUnit: st.monitoringUnit,
+    language: shown,
+    needsTranslation: st.outdated.includes(lang),
+    outdated: st.outdated,
+    version: st.version,
+    changedBy: st.changedBy,
+  };
+}
+
+async function matrixStates(ws: Workspace, matrix: string): Promise<{ size: Size; risk: Risk; st: CellState }[]> {
   const rows = await ws.all<Row>(
     `SELECT * EXCLUDE (rn, changed_at) FROM (
        SELECT *, row_number() OVER (PARTITION BY size_segment, risk_level ORDER BY version DESC) AS rn
        FROM plan_treatment_cells WHERE matrix = $m) WHERE rn = 1`,
     { m: matrix },
   );
-  const out: TreatmentCell[] = [];
+  const out: { size: Size; risk: Risk; st: CellState }[] = [];
   for (const size of SIZES) {
     for (const risk of RISKS) {
       const r = rows.find((x) => x.size_segment === size && x.risk_level === risk);
-      if (r) {
-        out.push({
-          matrix,
-          size,
-          risk,
-          package: r.package,
-          intervention: r.intervention,
-          what: JSON.parse(r.what_json) as string[],
-          how: r.how,
-          when: r.when_text,
-          responsibleUnit: r.responsible_unit,
-          monitoringUnit: r.monitoring_unit,
-          language: r.language,
-          version: r.version,
-          changedBy: r.changed_by,
-        });
-        continue;
-      }
-      const d =
-        defaultCell(matrix, size, risk, language) ??
-        (matrix !== 'general' ? defaultCell('general', size, risk, language) : null);
-      if (d) out.push({ ...d, matrix });
+      const st = r
+        ? rowState(r)
+        : (defaultState(matrix, size, risk) ?? (matrix !== 'general' ? defaultState('general', size, risk) : null));
+      if (st) out.push({ size, risk, st });
     }
   }
   return out;
 }
 
-const stateOf = (c: TreatmentCell) => ({
-  package: c.package,
-  intervention: c.intervention,
-  what: c.what,
-  how: c.how,
-  when: c.when,
-  responsible_unit: c.responsibleUnit,
-  monitoring_unit: c.monitoringUnit,
-  language: c.language,
+/** The 9 cells of a matrix in `lang` (default: the workspace's): the latest edit of each cell, else the note's example. */
+export async function getMatrix(ws: Workspace, matrix = 'general', lang?: Language): Promise<TreatmentCell[]> {
+  const language = lang ?? (await workspaceLanguage(ws));
+  return (await matrixStates(ws, matrix)).map(({ size, risk, st }) => view(matrix, size, risk, st, language));
+}
+
+const stateOf = (st: CellState) => ({
+  texts: st.texts,
+  outdated: st.outdated,
+  intervention: st.intervention,
+  responsible_unit: st.responsibleUnit,
+  monitoring_unit: st.monitoringUnit,
 });
 
-/** Edits one cell: a new version row and a history entry in one transaction. */
+/**
+ * Edits one cell in `lang` (the editor's; default: the workspace's): a new version row and a history entry in one
+ * transaction. Changing the text marks the other languages as needing translation; editing a language that needed
+ * translation (even saving it unchanged) is its translation and clears its mark.
+ */
 export async function setCell(
   ws: Workspace,
   actor: string,
@@ -165,14 +215,17 @@ export async function setCell(
   size: Size,
   risk: Risk,
   patch: CellPatch,
+  lang?: Language,
 ): Promise<{ cell: TreatmentCell; changed: boolean }> {
   if (patch.intervention !== undefined && !(INTERVENTIONS as readonly string[]).includes(patch.intervention)) {
     throw new TreatmentInputError(`intervention '${patch.intervention}': expected one of ${INTERVENTIONS.join(', ')}`);
   }
   if (patch.package !== undefined && !patch.package.trim()) throw new TreatmentInputError('package name is empty');
+  const language = lang ?? (await workspaceLanguage(ws));
   return ws.transaction(async () => {
-    const cur = (await getMatrix(ws, matrix)).find((c) => c.size === size && c.risk === risk)!;
-    let what = patch.what ?? cur.what;
+    const cur = (await matrixStates(ws, matrix)).find((c) => c.size === size && c.risk === risk)!.st;
+    const shown = view(matrix, size, risk, cur, language);
+    let what = patch.what ?? shown.what;
     if (patch.removeWhat?.length) {
       for (const r of patch.removeWhat) {
         if (!what.includes(r))
@@ -181,34 +234,53 @@ export async function setCell(
       what = what.filter((w) => !patch.removeWhat!.includes(w));
     }
     if (patch.addWhat?.length) what = [...what, ...patch.addWhat.filter((a) => !what.includes(a))];
-    const next: TreatmentCell = {
-      ...cur,
-      package: patch.package ?? cur.package,
-      intervention: patch.intervention ?? cur.intervention,
+    const text: CellText = {
+      package: patch.package ?? shown.package,
       what,
-      how: patch.how ?? cur.how,
-      when: patch.when ?? cur.when,
+      how: patch.how ?? shown.how,
+      when: patch.when ?? shown.when,
+    };
+    const before = cur.texts[language];
+    const textChanged = JSON.stringify(text) !== JSON.stringify(before ?? null);
+    const translating = cur.outdated.includes(language);
+    const touched = translating || textChanged;
+    const outdated = !touched
+      ? cur.outdated
+      : translating
+        ? cur.outdated.filter((l) => l !== language)
+        : LANGUAGES.filter((l) => l !== language);
+    const next: CellState = {
+      ...cur,
+      texts: touched ? { ...cur.texts, [language]: text } : cur.texts,
+      outdated,
+      intervention: patch.intervention ?? cur.intervention,
       responsibleUnit: patch.responsibleUnit ?? cur.responsibleUnit,
       monitoringUnit: patch.monitoringUnit ?? cur.monitoringUnit,
     };
-    if (JSON.stringify(stateOf(next)) === JSON.stringify(stateOf(cur))) return { cell: cur, changed: false };
+    if (JSON.stringify(stateOf(next)) === JSON.stringify(stateOf(cur)))
+      return { cell: view(matrix, size, risk, cur, language), changed: false };
     const version = cur.version + 1;
+    const mine = next.texts[language] ?? shown;
     await ws.run(
-      `INSERT INTO plan_treatment_cells VALUES ($m, $s, $r, $v, $lang, $p, $i, $w, $how, $when, $ru, $mu, $actor, now())`,
+      `INSERT INTO plan_treatment_cells (matrix, size_segment, risk_level, version, language, package, intervention,
+         what_json, how, when_text, responsible_unit, monitoring_unit, changed_by, changed_at, texts_json, outdated_json)
+       VALUES ($m, $s, $r, $v, $lang, $p, $i, $w, $how, $when, $ru, $mu, $actor, now(), $texts, $outdated)`,
       {
         m: matrix,
         s: size,
         r: risk,
         v: version,
-        lang: next.language,
-        p: next.package,
+        lang: language,
+        p: mine.package,
         i: next.intervention,
-        w: JSON.stringify(next.what),
-        how: next.how,
-        when: next.when,
+        w: JSON.stringify(mine.what),
+        how: mine.how,
+        when: mine.when,
         ru: next.responsibleUnit,
         mu: next.monitoringUnit,
         actor,
+        texts: JSON.stringify(next.texts),
+        outdated: JSON.stringify(next.outdated),
       },
     );
     await recordChange(ws, {
@@ -217,9 +289,9 @@ export async function setCell(
       entityType: 'treatment_cell',
       entityId: `${matrix}:${size}/${risk}`,
       before: stateOf(cur),
-      after: stateOf(next),
+      after: { ...stateOf(next), language },
     });
-    return { cell: { ...next, version, changedBy: actor }, changed: true };
+    return { cell: view(matrix, size, risk, { ...next, version, changedBy: actor }, language), changed: true };
   });
 }
 

@@ -165,13 +165,13 @@ export const governanceRoutes: RouteDef[] = [
     access: 'plan.read',
     query: z.object({ today: isoDate.optional(), unit: z.string().max(200).optional() }),
     response: json,
-    read: async ({ db, query }) =>
+    read: async ({ db, query, user }) =>
       db.read(async (ws) => {
         const t = query.today ?? today();
         return obj({
           today: t,
           overdue: await overdueByUnit(ws, t),
-          reminders: await reminders(ws, t, { unit: query.unit }),
+          reminders: await reminders(ws, t, { unit: query.unit }, user.language),
           report: await headReport(ws, t),
         });
       }),

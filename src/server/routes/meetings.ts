@@ -33,9 +33,9 @@ const memberIds = z.array(z.string().max(20)).max(200);
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-async function meetingView(ws: Workspace, r: string) {
+async function meetingView(ws: Workspace, r: string, lang: string) {
   const m = await getMeeting(ws, r);
-  const agenda = await agendaOf(ws, r);
+  const agenda = await agendaOf(ws, r, lang);
   const actions = (await listActions(ws)).filter((a) => a.ref === r || agenda.some((i) => i.action?.id === a.id));
   return {
     ...m,
@@ -75,7 +75,7 @@ export const meetingRoutes: RouteDef[] = [
     response: MeetingViewOut,
     change: async ({ body, user }, ws) => {
       const m = await createMeeting(ws, user.username, body);
-      return { result: await meetingView(ws, m.ref), change: { entityId: m.ref, after: m } };
+      return { result: await meetingView(ws, m.ref, user.language), change: { entityId: m.ref, after: m } };
     },
   }),
   readRoute({
@@ -86,7 +86,7 @@ export const meetingRoutes: RouteDef[] = [
     access: 'plan.read',
     params: ref,
     response: MeetingViewOut,
-    read: async ({ db, params }) => db.read((ws) => meetingView(ws, params.ref)),
+    read: async ({ db, params, user }) => db.read((ws) => meetingView(ws, params.ref, user.language)),
   }),
   changeRoute({
     method: 'PUT',
@@ -100,7 +100,10 @@ export const meetingRoutes: RouteDef[] = [
     response: MeetingViewOut,
     change: async ({ params, body, user }, ws) => {
       await recordAttendance(ws, user.username, params.ref, body);
-      return { result: await meetingView(ws, params.ref), change: { entityId: params.ref, after: body } };
+      return {
+        result: await meetingView(ws, params.ref, user.language),
+        change: { entityId: params.ref, after: body },
+      };
     },
   }),
   changeRoute({
@@ -210,7 +213,7 @@ export const meetingRoutes: RouteDef[] = [
     response: MeetingViewOut,
     change: async ({ params, user }, ws) => {
       const m = await signOff(ws, user.username, params.ref);
-      return { result: await meetingView(ws, m.ref), change: { entityId: m.ref, after: m } };
+      return { result: await meetingView(ws, m.ref, user.language), change: { entityId: m.ref, after: m } };
     },
   }),
   readRoute({

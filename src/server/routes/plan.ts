@@ -108,7 +108,7 @@ export const planRoutes: RouteDef[] = [
       await assertDirectChangeAllowed(ws, 'treatment');
       const { matrix: m, ...patch } = body;
       const matrix = await resolveMatrix(ws, m);
-      const r = await setCell(ws, user.username, matrix, params.size, params.risk, patch);
+      const r = await setCell(ws, user.username, matrix, params.size, params.risk, patch, user.language);
       return {
         result: r.cell as unknown as Record<string, unknown>,
         change: { unchanged: !r.changed, entityId: `${matrix}:${params.size}/${params.risk}`, after: r.cell },

@@ -284,7 +284,7 @@ export const segmentationRoutes: RouteDef[] = [
       db.read(async (ws) => {
         const details = await operatorInScope(ws, params.id, user.offices);
         if (!details) throw new DomainError(`no operator ${params.id} in your unit (${user.unit_id})`, 'not_found');
-        const explanation = await explainOperator(ws, params.id, query.risk);
+        const explanation = await explainOperator(ws, params.id, query.risk, user.language);
         return {
           details,
           unit: operatorUnitId(details.office),
@@ -389,7 +389,14 @@ export const segmentationRoutes: RouteDef[] = [
       db.read((ws) =>
         operatorList(
           ws,
-          { risk: query.risk, level: query.level, size: query.size, unit: query.unit, offices: user.offices },
+          {
+            risk: query.risk,
+            level: query.level,
+            size: query.size,
+            unit: query.unit,
+            offices: user.offices,
+            lang: user.language,
+          },
           { offset: query.offset, limit: query.limit },
         ),
       ),
@@ -410,7 +417,14 @@ export const segmentationRoutes: RouteDef[] = [
             const file = join(dir, `operators.${format}`);
             await writeOperatorList(
               ws,
-              { risk: query.risk, level: query.level, size: query.size, unit: query.unit, offices: user.offices },
+              {
+                risk: query.risk,
+                level: query.level,
+                size: query.size,
+                unit: query.unit,
+                offices: user.offices,
+                lang: user.language,
+              },
               format,
               file,
             );

@@ -72,7 +72,7 @@ export function HistoryPage() {
                 <td>{fmtDateTime(e.changed_at)}</td>
                 <td>{e.actor}</td>
                 <td>{e.action}</td>
-                <td>{e.entity_type}</td>
+                <td>{t(`history.entities.${e.entity_type}`, { defaultValue: e.entity_type })}</td>
                 <td>{e.entity_id}</td>
                 <td>{e.org_unit}</td>
               </tr>

@@ -20,6 +20,10 @@ interface Cell {
   when: string | null;
   responsibleUnit: string | null;
   monitoringUnit: string | null;
+  /** The language of the texts: the reader's, unless the cell has no text in it yet. */
+  language: string;
+  /** Edited in another language since this text was written: saving it here is its translation. */
+  needsTranslation: boolean;
   version: number;
   changedBy: string | null;
 }
@@ -124,6 +128,11 @@ export function TreatmentsPage() {
                       {c.version > 0 && (
                         <div className="muted small">
                           v{c.version} · {c.changedBy}
+                        </div>
+                      )}
+                      {c.needsTranslation && (
+                        <div className="small level-medium" data-testid="needs-translation">
+                          {t('treat.needsTranslation', { lang: t(`languages.${c.language}`) })}
                         </div>
                       )}
                       {can(me, 'plan.write') && (

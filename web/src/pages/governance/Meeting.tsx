@@ -46,7 +46,8 @@ export function MeetingPanel({
         subjectType: i.subjectType ?? 'none',
         subjectId: i.subjectId,
         outcome,
-        text: text[i.key] || t(`gov.out_${outcome}`),
+        // the outcome is stored as a code and shown in the reader's language; the text is only what people wrote
+        text: text[i.key] ?? '',
       }),
     );
   const delegates = (committee?.terms?.delegates ?? [])
@@ -135,7 +136,9 @@ export function MeetingPanel({
               <td>
                 {i.title}
                 {i.action && (
-                  <div className="small">{t('gov.actionStatus', { status: i.action.status, from: i.from })}</div>
+                  <div className="small">
+                    {t('gov.actionStatus', { status: t(`gov.act_${i.action.status}`), from: i.from })}
+                  </div>
                 )}
               </td>
               <td>
@@ -149,7 +152,8 @@ export function MeetingPanel({
                   .filter((d) => d.itemKey === i.key)
                   .map((d) => (
                     <div key={d.id} className="small">
-                      <b>{d.id}</b> {t(`gov.out_${d.outcome}`)}: {d.text}
+                      <b>{d.id}</b> {t(`gov.out_${d.outcome}`)}
+                      {d.text ? `: ${d.text}` : ''}
                     </div>
                   ))}
                 {(open || (v.status === 'signed' && write)) && (
@@ -280,7 +284,7 @@ export function MeetingPanel({
               <td>{a.description}</td>
               <td>{a.ownerUnit}</td>
               <td>{a.dueDate}</td>
-              <td>{a.status === 'closed' ? t('gov.closedIn', { ref: a.closedIn ?? '' }) : a.status}</td>
+              <td>{a.status === 'closed' ? t('gov.closedIn', { ref: a.closedIn ?? '' }) : t(`gov.act_${a.status}`)}</td>
             </tr>
           ))}
         </tbody>

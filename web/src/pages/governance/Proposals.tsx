@@ -83,12 +83,16 @@ export function ProposalsPanel({
           <span>{t('gov.proposeTreatment')}</span>
           <select name="size" aria-label={t('gov.size')}>
             {['large', 'medium', 'small'].map((s) => (
-              <option key={s}>{s}</option>
+              <option key={s} value={s}>
+                {t(`size.${s}`)}
+              </option>
             ))}
           </select>
           <select name="risk" aria-label={t('gov.risk')}>
             {['high', 'medium', 'low'].map((s) => (
-              <option key={s}>{s}</option>
+              <option key={s} value={s}>
+                {t(`level.${s}`)}
+              </option>
             ))}
           </select>
           <input name="package" placeholder={t('gov.package')} required />
