@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import './i18n.ts';
 import './styles.css';
+import './layout.css';
 import { App } from './App.tsx';
 
 createRoot(document.getElementById('root')!).render(

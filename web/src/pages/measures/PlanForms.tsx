@@ -85,11 +85,11 @@ export function AddMeasureForm({
       </label>
       <label>
         {t('meas.supporting')}
-        <input name="supporting" placeholder={t('meas.commaSeparated')} />
+        <input name="supporting" placeholder={t('meas.commaSeparated')} aria-label={t('meas.commaSeparated')} />
       </label>
       <label>
         {t('meas.expected')}
-        <input name="expected" placeholder={t('meas.expectedPlaceholder')} />
+        <input name="expected" placeholder={t('meas.expectedPlaceholder')} aria-label={t('meas.expectedPlaceholder')} />
       </label>
       {measures.length > 0 && (
         <fieldset style={{ gridColumn: '1 / -1' }}>
@@ -267,11 +267,25 @@ export function RecordValueForm({ indicator, onDone }: { indicator: ProgressIndi
           }),
         )}
       >
-        <input name="period" placeholder={t('meas.period')} required style={{ width: 80 }} />
-        <input name="numerator" placeholder={t('meas.numerator')} required inputMode="decimal" style={{ width: 100 }} />
+        <input
+          name="period"
+          placeholder={t('meas.period')}
+          aria-label={t('meas.period')}
+          required
+          style={{ width: 80 }}
+        />
+        <input
+          name="numerator"
+          placeholder={t('meas.numerator')}
+          aria-label={t('meas.numerator')}
+          required
+          inputMode="decimal"
+          style={{ width: 100 }}
+        />
         <input
           name="denominator"
           placeholder={t('meas.denominator')}
+          aria-label={t('meas.denominator')}
           required
           inputMode="decimal"
           style={{ width: 100 }}
