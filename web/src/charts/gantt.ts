@@ -41,7 +41,7 @@ export function gantt(spec: GanttSpec): Built {
     name: spec.statusName[status],
     type: 'custom',
     itemStyle: { color: STATUS_COLOURS[status] },
-    encode: { x: [1, 2], y: 0 },
+    encode: { x: [1, 2, 3], y: 0 },
     renderItem: (_: unknown, api: Api) => {
       const r = api.value(0);
       const [x0, y] = api.coord([api.value(1), r]);
@@ -55,7 +55,7 @@ export function gantt(spec: GanttSpec): Built {
         },
       ];
       const e = api.value(3);
-      if (Number.isFinite(e) && e > 0) {
+      if (Number.isFinite(e)) {
         const [xe] = api.coord([e, r]);
         children.push({
           type: 'circle',
@@ -68,7 +68,7 @@ export function gantt(spec: GanttSpec): Built {
     data: spec.tasks
       .map((t, i) => ({ t, i }))
       .filter(({ t }) => t.status === status)
-      .map(({ t, i }) => ({ name: t.id, value: [i, t.start, t.end, t.expected ?? 0] })),
+      .map(({ t, i }) => ({ name: t.id, value: [i, t.start, t.end, t.expected ?? '-'] })),
   });
   const links = spec.tasks.flatMap((t) =>
     t.dependsOn

@@ -165,6 +165,7 @@ export function riskGrid(spec: RiskGridSpec): Built {
       inverse: true,
       name: spec.probabilityName,
       nameLocation: 'middle',
+      nameRotate: 90,
       nameGap: 24,
       nameTextStyle: axis,
       axisLabel: { ...axis, color: TEXT },

@@ -85,6 +85,8 @@ export interface TrendSpec {
   reference?: { value: number; label: string };
   /** the second axis from 0 to 1 (shares) */
   unitAxis2?: boolean;
+  /** counts: ticks on whole numbers only */
+  integer?: boolean;
 }
 
 /** Lines or bars over periods (or any categories); a legend whenever there is more than one series. */
@@ -129,6 +131,7 @@ export function trendChart(spec: TrendSpec): Built {
         type: 'value',
         name: spec.axisName,
         nameTextStyle: axisText,
+        minInterval: spec.integer ? 1 : undefined,
         axisLabel: { ...axisText, formatter: spec.format },
       },
       ...(two

@@ -46,6 +46,7 @@ export function Dashboard() {
       categories: statuses.map((s) => t(s === 'done' ? 'meas.statusDone' : `meas.${s}`)),
       series: [{ key: 'measures', name: t('overview.measures'), kind: 'bar', values: statuses.map(n) }],
       format: fmtInt,
+      integer: true,
       categoryName: t('meas.status'),
     });
   }, [measures.data, t]);
