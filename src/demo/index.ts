@@ -86,6 +86,7 @@ const TEMP_TABLES = [
   'demo_ops',
   'demo_opyear',
   'demo_idx',
+  'demo_idx_post',
   'demo_pre',
   'demo_tax_traits',
 ];
@@ -102,6 +103,9 @@ export async function generateDemo(ws: Workspace, options: DemoOptions = {}): Pr
   const cat = loadCatalogue();
   const started = Date.now();
 
+  // The generator's own temp tables are made before the transaction: the lines' INSERT scans them, and a table
+  // written inside the open transaction is read from its transaction-local storage (1M lines: 9.9 → 4.6 CPU s).
+  await prepareSteps(ws, o);
   const truth = await ws.transaction(async () => {
     try {
       return await runSteps(ws, o, progress);
@@ -125,6 +129,29 @@ export async function generateDemo(ws: Workspace, options: DemoOptions = {}): Pr
   };
 }
 
+/** Catalogue, populations and line indexes (temp tables, before the transaction). */
+async function prepareSteps(ws: Workspace, o: z.output<typeof DemoOptionsSchema>): Promise<void> {
+  const cat = loadCatalogue();
+  const sizes = populationSizes(o.rows);
+  const boundary = postBoundaryIndex(o.rows);
+  await loadCatalogueTables(ws, cat);
+  await buildEntities(ws, {
+    seed: o.seed,
+    n_ops: sizes.operators,
+    nb: sizes.brokers,
+    n_offices: cat.offices.length,
+    n_exemptions: cat.exemptions.length,
+  });
+  // line indexes as tables: parallel scan sources (range() is read by one thread)
+  await ws.run('CREATE OR REPLACE TEMP TABLE demo_idx AS SELECT range AS i FROM range(0, $hi)', {
+    hi: Math.min(o.rows, boundary + 8),
+  });
+  await ws.run('CREATE OR REPLACE TEMP TABLE demo_idx_post AS SELECT range AS i FROM range($lo, $hi)', {
+    lo: Math.max(0, boundary - 8),
+    hi: o.rows,
+  });
+}
+
 /** The generator's steps, inside the caller's transaction. */
 async function runSteps(
   ws: Workspace,
@@ -134,7 +161,6 @@ async function runSteps(
   const cat = loadCatalogue();
   const sizes = populationSizes(o.rows);
   const n = o.rows;
-  const boundary = postBoundaryIndex(n);
   const lineParams = {
     seed: o.seed,
     n,
@@ -146,33 +172,17 @@ async function runSteps(
   };
   // the import bookkeeping describes data that is being replaced (and would make re-imports look like duplicates)
   for (const t of [...CANONICAL_TABLES, ...TRUTH_TABLES, 'import_rejects', 'imports']) await ws.run(`DELETE FROM ${t}`);
-  await loadCatalogueTables(ws, cat);
-  await buildEntities(ws, {
-    seed: o.seed,
-    n_ops: sizes.operators,
-    nb: sizes.brokers,
-    n_offices: cat.offices.length,
-    n_exemptions: cat.exemptions.length,
-  });
   progress('populations', 0.02);
   // The lines are the probe side of every join (the populations are small): keep the joins as written.
   // (A session setting, not transactional: generateDemo resets it whatever happens.)
   await ws.run(`SET disabled_optimizers = 'join_order,build_side_probe_side'`);
-  // line indexes as a table: a parallel scan source (range() is read by one thread)
-  await ws.run('CREATE OR REPLACE TEMP TABLE demo_idx AS SELECT range AS i FROM range(0, $hi)', {
-    hi: Math.min(n, boundary + 8),
-  });
   const pre = linesInsertSql('pre');
   await ws.run(pre, usedParams(pre, lineParams));
   progress('lines 2023-2024', 0.6);
   await aggregateOperatorYears(ws, null);
   await assignTreatment(ws, o.seed);
   await selectTreated(ws, o.seed, o.selection);
-  await ws.run('CREATE OR REPLACE TEMP TABLE demo_idx AS SELECT range AS i FROM range($lo, $hi)', {
-    lo: Math.max(0, boundary - 8),
-    hi: n,
-  });
-  const post = linesInsertSql('post');
+  const post = linesInsertSql('post', 'demo_idx_post');
   await ws.run(post, usedParams(post, lineParams));
   await ws.run('RESET disabled_optimizers');
   progress('lines 2025', 0.9);

@@ -43,10 +43,10 @@ function daySql(d: string): string {
 }
 
 /**
- * SQL inserting the lines listed in temp table demo_idx(i) whose date falls in the period: 'pre' (before the treatment
+ * SQL inserting the lines listed in temp table `idx`(i) whose date falls in the period: 'pre' (before the treatment
  * start) or 'post'. In 'post', lines of treated operators use the treated non-compliance probability.
  */
-export function linesInsertSql(period: 'pre' | 'post'): string {
+export function linesInsertSql(period: 'pre' | 'post', idx = 'demo_idx'): string {
   const dayFilter = period === 'pre' ? `day < ${TREATMENT_START_DAY}` : `day >= ${TREATMENT_START_DAY}`;
   const op = (k: number) => sizeRankDraw(u('d', k), '$n_ops');
   const p0 = pNonCompliant0({
@@ -66,7 +66,7 @@ INSERT INTO declaration_lines (declaration_id, line_no, date, flow, regime, offi
 WITH
 lp AS NOT MATERIALIZED (
   SELECT ix.i, (ix.i // 8) * 8 + pt.start_pos AS d, pt.line_no
-  FROM demo_idx ix JOIN demo_patterns pt
+  FROM ${idx} ix JOIN demo_patterns pt
     ON pt.pkey = (hash(ix.i // 8, 201, $seed::BIGINT) % ${PATTERN_COUNT})::INTEGER * 8 + (ix.i % 8)::INTEGER
 ),
 ld AS NOT MATERIALIZED (

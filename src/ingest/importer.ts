@@ -181,14 +181,17 @@ export async function importFile(
       // the table need not keep the file's order: in order, DuckDB merges source batches that are not whole
       // row groups (a Parquet file from another tool, the CSV copy) and leaves them to be compressed again at
       // the next checkpoint (≈ 13 s of 10M CSV lines); unordered, each thread writes its row groups once.
+      // Declaration lines go in sorted by operator (workspace/layout.ts): every GRI pass groups them by operator, and
+      // each import's lines appended in that order keep those passes sequential without rewriting the table.
       let inserted: number;
-      await ws.setInstanceSetting('preserve_insertion_order', 'false');
+      const order = def.table === 'declaration_lines' ? ' ORDER BY f_operator_id, f_date' : '';
+      await ws.setInstanceSetting('preserve_insertion_order', order ? 'true' : 'false');
       try {
         inserted = await runWithProgress(
           ws,
           `INSERT INTO ${def.table} (${cols.join(', ')}, extra, import_id, source_row)
            SELECT ${cols.map((c) => `f_${c}`).join(', ')}, extra, ${importId}, source_row
-           FROM (${compiled.select}) WHERE ok`,
+           FROM (${compiled.select}) WHERE ok${order}`,
           compiled.params,
           progress,
           'importing',

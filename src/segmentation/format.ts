@@ -94,9 +94,6 @@ export function renderRun(run: Run): string {
       .map(([k, v]) => `${k} ${v} ms`)
       .join(', ')}`,
   ];
-  if (run.timings.cluster_lines !== undefined) {
-    lines.push(`(The lines had changed: rewritten in operator order first, once — later runs read them faster.)`);
-  }
   return lines.join('\n');
 }
 

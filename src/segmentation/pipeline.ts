@@ -1,6 +1,5 @@
 // The full segmentation pipeline (Steps 1–6) and re-scoring without rescanning lines.
 import { DomainError } from '../errors/index.ts';
-import { ensureLinesClustered } from '../workspace/layout.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import {
   dataAvailability,
@@ -159,9 +158,8 @@ export async function computeSegmentation(ws: Workspace, opts: ComputeOptions = 
   const cfg = opts.config ?? stored.config;
   const timings: Record<string, number> = {};
   const t0 = performance.now();
-  // Once after the lines changed (and only for ≥ 1M lines): rewrite them in operator order (workspace/layout.ts).
-  const clustered = await ensureLinesClustered(ws);
-  if (clustered) timings.cluster_lines = Math.round(clustered.seconds * 1000);
+  // The lines are read as stored: imports append them sorted by operator (workspace/layout.ts); an analysis never
+  // rewrites them (`cip optimize` does, on request).
   const w = await resolveWindow(ws, cfg);
   if (!w)
     throw new SegmentationError(

@@ -1,8 +1,9 @@
 // Physical order of declaration_lines. Every segmentation run groups the lines by operator; lines stored in import
 // order (operators interleaved) make each GROUP BY hop across a hash table of all operators, lines stored
-// operator by operator make it sequential (10M-line bench: the GRI pipeline 4.1 → 2.9 s). Imports append in file order
-// (sorting there would double their cost), so the table is rewritten in operator order once the lines have changed:
-// by the next segmentation run (ensureLinesClustered) or by `cip optimize`. Results never depend on the order.
+// operator by operator make it sequential (10M-line bench: the GRI pipeline 4.1 → 2.9 s). Each import appends its
+// lines sorted by operator (src/ingest/importer.ts), so the table is a few sorted runs, which serve those passes
+// nearly as well; nothing rewrites it behind the user's back. `cip optimize` merges the runs into one order (an
+// explicit step: ensureLinesClustered / clusterLines). Results never depend on the order.
 import type { Workspace } from './workspace.ts';
 import { DECLARATION_LINES_COLUMNS } from './schema.ts';
 

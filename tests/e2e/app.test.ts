@@ -170,7 +170,7 @@ describe('web app', () => {
     const { page } = b;
     await nav('Vulnerability register');
     const row = page.getByTestId('register').getByRole('row').filter({ hasText: '1.1.1' });
-    expect(await row.textContent()).toContain('40'); // Example 1: expected effect 10 × probability 4
+    await expect.poll(() => row.textContent()).toContain('40'); // Example 1: expected effect 10 × probability 4
     await row.getByRole('button', { name: 'Edit' }).click();
     await page.getByTestId('effect-trade_facilitation').selectOption('high');
     await page.getByTestId('reg-description').fill('Insufficient and untimely sea and air manifest data');
@@ -179,9 +179,9 @@ describe('web app', () => {
       .poll(() => page.getByTestId('register').getByRole('row').filter({ hasText: 'air manifest' }).count())
       .toBe(1);
     // Expected effect 2+3+3+3 = 11, probability 4 → priority 44.
-    expect(
-      await page.getByTestId('register').getByRole('row').filter({ hasText: 'air manifest' }).textContent(),
-    ).toContain('44');
+    await expect
+      .poll(() => page.getByTestId('register').getByRole('row').filter({ hasText: 'air manifest' }).textContent())
+      .toContain('44');
     await shot(page, '06-register');
     await nav('Measures');
     await page.getByTestId('timeline').waitFor();

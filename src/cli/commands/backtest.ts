@@ -12,6 +12,7 @@ interface Opts extends BacktestOptions {
   workspace?: string;
   json?: boolean;
   factors?: string;
+  memoryLimit: string;
 }
 
 const pct = (x: number, d = 1) => `${(100 * x).toFixed(d)}%`;
@@ -68,29 +69,34 @@ export function register(program: Command): void {
     .requiredOption('--test-from <date>', 'first day of the test period')
     .requiredOption('--test-until <date>', 'last day of the test period')
     .option('--factors <file>', 'factor configuration (YAML; default src/measure/selectivity/factors.default.yaml)')
+    .option('--memory-limit <size>', 'DuckDB memory limit; what does not fit spills to disk', '1GB')
     .action(async (opts: Opts) => {
       const cfg = loadSelectivityConfig(opts.factors ? clientPath(opts.factors) : undefined);
-      await withWorkspace(opts.workspace, async (ws) => {
-        const r = await runBacktest(ws, cfg, opts);
-        if (opts.json) return printJson(r);
-        const v = r.periods.validation;
-        console.log(`Backtest of the selectivity score`);
-        console.log(
-          `  training   ${r.periods.train.from ?? '(start)'} .. ${r.periods.train.until}${v ? `   validation ${v.from} .. ${v.until}` : ''}   test ${r.periods.test.from} .. ${r.periods.test.until}`,
-        );
-        console.log(
-          `  test scores learned from ${r.history.lines} labelled lines up to ${r.history.until} (${r.history.findings} findings); weights fitted on ${r.fit.lines} lines (${r.fit.on})`,
-        );
-        console.log(`  test period: ${r.periods.test.lines} lines, ${r.periods.test.labelled} with an outcome`);
-        console.log(`\nscore = ${r.model.intercept.toFixed(3)} + Σ weight × lift (log-odds)`);
-        console.log(
-          formatTable(
-            ['factor', 'weight'],
-            r.factors.map((f) => [`${f.id} (${f.label})`, f.weight.toFixed(3)]),
-          ),
-        );
-        printMetrics('Lines', r.lines);
-        printMetrics('Operators (probability of at least one finding over their test lines)', r.operators);
-      });
+      await withWorkspace(
+        opts.workspace,
+        async (ws) => {
+          const r = await runBacktest(ws, cfg, opts);
+          if (opts.json) return printJson(r);
+          const v = r.periods.validation;
+          console.log(`Backtest of the selectivity score`);
+          console.log(
+            `  training   ${r.periods.train.from ?? '(start)'} .. ${r.periods.train.until}${v ? `   validation ${v.from} .. ${v.until}` : ''}   test ${r.periods.test.from} .. ${r.periods.test.until}`,
+          );
+          console.log(
+            `  test scores learned from ${r.history.lines} labelled lines up to ${r.history.until} (${r.history.findings} findings); weights fitted on ${r.fit.lines} lines (${r.fit.on})`,
+          );
+          console.log(`  test period: ${r.periods.test.lines} lines, ${r.periods.test.labelled} with an outcome`);
+          console.log(`\nscore = ${r.model.intercept.toFixed(3)} + Σ weight × lift (log-odds)`);
+          console.log(
+            formatTable(
+              ['factor', 'weight'],
+              r.factors.map((f) => [`${f.id} (${f.label})`, f.weight.toFixed(3)]),
+            ),
+          );
+          printMetrics('Lines', r.lines);
+          printMetrics('Operators (probability of at least one finding over their test lines)', r.operators);
+        },
+        { memoryLimit: opts.memoryLimit },
+      );
     });
 }

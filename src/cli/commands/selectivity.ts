@@ -14,6 +14,7 @@ interface ExportOpts {
   factors?: string;
   lang: string;
   reasons: string;
+  memoryLimit: string;
 }
 
 export function register(program: Command): void {
@@ -34,6 +35,7 @@ export function register(program: Command): void {
     .option('--factors <file>', 'factor configuration (YAML; default src/measure/selectivity/factors.default.yaml)')
     .option('--lang <lang>', 'language of the reasons: en | es | fr | pt', 'en')
     .option('--reasons <n>', 'reasons per line', '3')
+    .option('--memory-limit <size>', 'DuckDB memory limit; what does not fit spills to disk', '1GB')
     .action(async (out: string, opts: ExportOpts) => {
       if (opts.level !== 'line' && opts.level !== 'operator')
         throw new UserError(`--level: expected line or operator, got '${opts.level}'`);
@@ -43,25 +45,29 @@ export function register(program: Command): void {
       if (!Number.isInteger(n) || n < 1 || n > 20)
         throw new UserError(`--reasons: expected a whole number 1..20, got '${opts.reasons}'`);
       const cfg = loadSelectivityConfig(opts.factors ? clientPath(opts.factors) : undefined);
-      await withWorkspace(opts.workspace, async (ws) => {
-        const r = await exportSelectivity(ws, cfg, {
-          out: clientPath(out),
-          level: opts.level as 'line' | 'operator',
-          asOf: opts.asOf,
-          lang: opts.lang as Lang,
-          reasons: n,
-        });
-        if (opts.json) return printJson({ ...r, model: { ...r.model } });
-        console.log(`Wrote ${r.rows} ${r.level === 'line' ? 'lines' : 'operators'} to ${r.file}`);
-        console.log(
-          `  scored ${r.scoredLines} lines with profiles learned from ${r.historyLines} labelled lines up to ${r.historyUntil} (model #${r.modelId})`,
-        );
-        console.log(
-          `  score = ${r.model.intercept.toFixed(3)} + Σ weight × lift; weights: ${Object.entries(r.model.weights)
-            .filter(([, w]) => w > 0)
-            .map(([k, w]) => `${k} ${w.toFixed(2)}`)
-            .join(', ')}`,
-        );
-      });
+      await withWorkspace(
+        opts.workspace,
+        async (ws) => {
+          const r = await exportSelectivity(ws, cfg, {
+            out: clientPath(out),
+            level: opts.level as 'line' | 'operator',
+            asOf: opts.asOf,
+            lang: opts.lang as Lang,
+            reasons: n,
+          });
+          if (opts.json) return printJson({ ...r, model: { ...r.model } });
+          console.log(`Wrote ${r.rows} ${r.level === 'line' ? 'lines' : 'operators'} to ${r.file}`);
+          console.log(
+            `  scored ${r.scoredLines} lines with profiles learned from ${r.historyLines} labelled lines up to ${r.historyUntil} (model #${r.modelId})`,
+          );
+          console.log(
+            `  score = ${r.model.intercept.toFixed(3)} + Σ weight × lift; weights: ${Object.entries(r.model.weights)
+              .filter(([, w]) => w > 0)
+              .map(([k, w]) => `${k} ${w.toFixed(2)}`)
+              .join(', ')}`,
+          );
+        },
+        { memoryLimit: opts.memoryLimit },
+      );
     });
 }

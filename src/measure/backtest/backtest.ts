@@ -4,8 +4,10 @@
 import { DomainError } from '../../errors/index.ts';
 import type { Workspace } from '../../workspace/workspace.ts';
 import type { SelectivityConfig } from '../selectivity/config.ts';
-import { fitModel, scoreLines, type SelectivityModel } from '../selectivity/model.ts';
+import { fitModelKeeping, scoreLines, type SelectivityModel } from '../selectivity/model.ts';
 import { rankingMetrics, type RankingMetrics } from './metrics.ts';
+import { bindSpec } from '../selectivity/profiles.ts';
+import { backtestLinesSql } from '../selectivity/sql.ts';
 
 export interface BacktestOptions {
   trainFrom?: string;
@@ -85,28 +87,28 @@ export async function runBacktest(
   checkPeriods(o);
   const validation = o.validFrom && o.validUntil ? { from: o.validFrom, until: o.validUntil } : undefined;
   progress?.phase('fitting');
-  const model = await fitModel(ws, cfg, { history: { from: o.trainFrom, until: o.trainUntil }, validation });
+  const { model, kept } = await fitModelKeeping(ws, cfg, {
+    history: { from: o.trainFrom, until: o.trainUntil },
+    validation,
+  });
   progress?.phase('scoring');
-  const s = await scoreLines(ws, cfg, model, { from: o.testFrom, until: o.testUntil });
+  const s = await scoreLines(ws, cfg, model, { from: o.testFrom, until: o.testUntil }, kept);
+  // The test lines scored once, narrow (what the metrics read); then operators: probability of at least one finding
+  // over their test lines, level = their highest line level.
+  const linesSql = backtestLinesSql(cfg);
+  await ws.run(linesSql, await bindSpec(ws, linesSql));
   progress?.phase('evaluating');
-  const labelled = Number(await ws.scalar('SELECT count(*) FROM sel_scores WHERE y IS NOT NULL'));
+  const labelled = Number(await ws.scalar('SELECT count(*) FROM bt_lines WHERE y IS NOT NULL'));
   if (labelled === 0)
     throw new BacktestError(
       `no labelled declaration lines (inspected, with a finding value) between ${o.testFrom} and ${o.testUntil}: nothing to evaluate`,
     );
-  const lines = await rankingMetrics(ws, {
-    table: 'sel_scores',
-    score: 'score',
-    label: 'y',
-    tie: 'hash(declaration_id, line_no)',
-    level: 'level',
-  });
-  // Operators: probability of at least one finding over their test lines; level = their highest line level.
+  const lines = await rankingMetrics(ws, { table: 'bt_lines', score: 'score', label: 'y', tie: 'tie', level: 'level' });
   await ws.run(
     `CREATE OR REPLACE TEMP TABLE sel_operator_scores AS
 SELECT operator_id, count(*) AS lines, 1 - exp(sum(ln(greatest(1 - p, 1e-12)))) AS p_any, max(y) AS y,
   CASE max(CASE level WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END) WHEN 3 THEN 'high' WHEN 2 THEN 'medium' ELSE 'low' END AS level
-FROM sel_scores GROUP BY operator_id`,
+FROM bt_lines GROUP BY operator_id`,
   );
   const operators = await rankingMetrics(ws, {
     table: 'sel_operator_scores',

@@ -57,72 +57,93 @@ export interface RankedSource {
   level?: string;
 }
 
+const LEVEL_ORDER: Record<string, number> = { high: 1, medium: 2, low: 3 };
+
+/**
+ * One ordered pass: the rows ranked by score (ties by the tie-breaker) and counted per decile × level, with the
+ * findings inside each top share; AUC from the findings per distinct score (tied scores share their mean rank).
+ */
 export async function rankingMetrics(ws: Workspace, src: RankedSource): Promise<RankingMetrics> {
-  const base = `SELECT ${src.score} AS s, CAST(${src.label} AS INTEGER) AS y, ${src.tie} AS tie${src.level ? `, ${src.level} AS lvl` : ''}
+  const base = `SELECT ${src.score} AS s, CAST(${src.label} AS INTEGER) AS y, ${src.tie} AS tie, ${src.level ?? 'NULL::VARCHAR'} AS lvl
 FROM ${src.table} WHERE ${src.label} IS NOT NULL`;
-  await ws.run(
-    `CREATE OR REPLACE TEMP TABLE bt_ranked AS
-SELECT s, y, ${src.level ? 'lvl' : 'NULL::VARCHAR AS lvl'},
-  row_number() OVER (ORDER BY s DESC, tie) AS rk,
-  rank() OVER (ORDER BY s) + (count(*) OVER (PARTITION BY s) - 1) / 2.0 AS arank
-FROM (${base})`,
-  );
-  const tot = await ws.one<{ n: number; p: number }>('SELECT count(*) AS n, coalesce(sum(y), 0) AS p FROM bt_ranked');
+  const tot = await ws.one<{ n: number; p: number }>(`SELECT count(*) AS n, coalesce(sum(y), 0) AS p FROM (${base})`);
   const n = Number(tot?.n ?? 0);
   const P = Number(tot?.p ?? 0);
   const baseRate = n ? P / n : 0;
-  const top: TopShare[] = [];
-  for (const share of TOP_SHARES) {
-    const selected = Math.ceil(share * n);
-    const findings = Number(
-      await ws.scalar('SELECT coalesce(sum(y), 0) FROM bt_ranked WHERE rk <= $k', { k: selected }),
-    );
-    const precision = selected ? findings / selected : 0;
-    top.push({
+  const selected = TOP_SHARES.map((share) => Math.ceil(share * n));
+  // ntile(10) over the ranks: the first n % 10 deciles hold one row more.
+  const q = Math.floor(n / 10);
+  const rem = n % 10;
+  const params: Record<string, unknown> = { big: rem * (q + 1), q1: q + 1, q: Math.max(q, 1), rem };
+  selected.forEach((k, i) => (params[`k${i}`] = k));
+  const groups = n
+    ? await ws.all<Record<string, number | string | null>>(
+        `SELECT decile, lvl, count(*) AS rows, sum(y) AS findings, min(s) AS mins, max(s) AS maxs,
+  ${selected.map((_, i) => `coalesce(sum(y) FILTER (WHERE rk <= $k${i}), 0) AS t${i}`).join(', ')}
+FROM (SELECT s, y, lvl, rk, 1 + CASE WHEN rk <= $big THEN (rk - 1) // $q1 ELSE (rk - 1 - $rem) // $q END AS decile
+      FROM (SELECT s, y, lvl, row_number() OVER (ORDER BY s DESC, tie) AS rk FROM (${base})))
+GROUP BY decile, lvl ORDER BY decile`,
+        params,
+      )
+    : [];
+  const top: TopShare[] = TOP_SHARES.map((share, i) => {
+    const findings = groups.reduce((a, g) => a + Number(g[`t${i}`]), 0);
+    const precision = selected[i] ? findings / selected[i] : 0;
+    return {
       share,
-      selected,
+      selected: selected[i],
       findings,
       precision,
       recall: P ? findings / P : 0,
       lift: baseRate ? precision / baseRate : 0,
-    });
-  }
-  const aucRow = await ws.one<{ auc: number | null }>(
-    `SELECT CASE WHEN $p > 0 AND $p < $n THEN (sum(arank) FILTER (WHERE y = 1) - CAST($p AS DOUBLE) * ($p + 1) / 2.0) / (CAST($p AS DOUBLE) * ($n - $p)) END AS auc FROM bt_ranked`,
-    { p: P, n },
-  );
-  const byLevel = (
-    await ws.all<{ level: string; rows: number; findings: number }>(
-      `SELECT lvl AS level, count(*) AS rows, sum(y) AS findings FROM bt_ranked WHERE lvl IS NOT NULL GROUP BY lvl
-       ORDER BY CASE lvl WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END, lvl`,
-    )
-  ).map((r) => ({
-    level: r.level,
-    rows: Number(r.rows),
-    findings: Number(r.findings),
-    rate: Number(r.findings) / Number(r.rows),
-  }));
-  const bins = await ws.all<{ decile: number; rows: number; findings: number; mins: number; maxs: number }>(
-    `SELECT decile, count(*) AS rows, sum(y) AS findings, min(s) AS mins, max(s) AS maxs
-     FROM (SELECT *, ntile(10) OVER (ORDER BY rk) AS decile FROM bt_ranked) GROUP BY decile ORDER BY decile`,
-  );
-  let cum = 0;
-  const lift: LiftBin[] = bins.map((b) => {
-    const rows = Number(b.rows);
-    const findings = Number(b.findings);
-    cum += findings;
-    const rate = rows ? findings / rows : 0;
-    return {
-      decile: Number(b.decile),
-      rows,
-      findings,
-      rate,
-      lift: baseRate ? rate / baseRate : 0,
-      cumulativeRecall: P ? cum / P : 0,
-      minScore: Number(b.mins),
-      maxScore: Number(b.maxs),
     };
   });
+  const aucRow = n
+    ? await ws.one<{ auc: number | null }>(
+        `SELECT CASE WHEN $p > 0 AND $p < $n THEN (sum(pos * (below + 1 + (cnt - 1) / 2.0)) - CAST($p AS DOUBLE) * ($p + 1) / 2.0) / (CAST($p AS DOUBLE) * ($n - $p)) END AS auc
+FROM (SELECT cnt, pos, sum(cnt) OVER (ORDER BY s ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS b0
+      FROM (SELECT s, count(*) AS cnt, sum(y) AS pos FROM (${base}) GROUP BY s)), LATERAL (SELECT coalesce(b0, 0) AS below)`,
+        { p: P, n },
+      )
+    : undefined;
+  const levels = new Map<string, { rows: number; findings: number }>();
+  for (const g of groups) {
+    if (g.lvl === null) continue;
+    const l = levels.get(String(g.lvl)) ?? { rows: 0, findings: 0 };
+    l.rows += Number(g.rows);
+    l.findings += Number(g.findings);
+    levels.set(String(g.lvl), l);
+  }
+  const byLevel: LevelRate[] = [...levels.entries()]
+    .sort(([a], [b]) => (LEVEL_ORDER[a] ?? 4) - (LEVEL_ORDER[b] ?? 4) || (a < b ? -1 : a > b ? 1 : 0))
+    .map(([level, l]) => ({ level, rows: l.rows, findings: l.findings, rate: l.findings / l.rows }));
+  const deciles = new Map<number, { rows: number; findings: number; mins: number; maxs: number }>();
+  for (const g of groups) {
+    const d = Number(g.decile);
+    const b = deciles.get(d) ?? { rows: 0, findings: 0, mins: Infinity, maxs: -Infinity };
+    b.rows += Number(g.rows);
+    b.findings += Number(g.findings);
+    b.mins = Math.min(b.mins, Number(g.mins));
+    b.maxs = Math.max(b.maxs, Number(g.maxs));
+    deciles.set(d, b);
+  }
+  let cum = 0;
+  const lift: LiftBin[] = [...deciles.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([decile, b]) => {
+      cum += b.findings;
+      const rate = b.rows ? b.findings / b.rows : 0;
+      return {
+        decile,
+        rows: b.rows,
+        findings: b.findings,
+        rate,
+        lift: baseRate ? rate / baseRate : 0,
+        cumulativeRecall: P ? cum / P : 0,
+        minScore: b.mins,
+        maxScore: b.maxs,
+      };
+    });
   return {
     rows: n,
     findings: P,

@@ -103,20 +103,25 @@ export function keyColumn(cfg: SelectivityConfig, key: string): string {
   return `k_${keyNames(cfg).indexOf(key)}`;
 }
 
+/** Extra source fields (extra.<Field>) used by the factors, in a stable order: their names are bound values. */
+export function extraFields(cfg: SelectivityConfig): string[] {
+  return keyNames(cfg)
+    .filter((k) => k.startsWith('extra.'))
+    .map((k) => k.slice('extra.'.length));
+}
+
 /**
- * SQL expression of a key over declaration_lines aliased `d`. Extra fields are read by a bound parameter
- * whose name is returned in params. Empty strings count as missing.
+ * SQL expression of a key over declaration_lines aliased `d`, with the line's HS digits as `hsd`. An extra field is
+ * read by name from `extraRef(i)`, the i-th of extraFields (a bound value). Empty strings count as missing.
  */
-export function keySql(key: string, paramName: string, params: Record<string, unknown>): string {
-  const hs = "regexp_replace(d.hs_code, '[^0-9]', '', 'g')";
+export function keySql(cfg: SelectivityConfig, key: string, extraRef: (i: number) => string): string {
   if (key === 'hs2' || key === 'hs4' || key === 'hs6') {
     const n = Number(key.slice(2));
-    return `CASE WHEN length(${hs}) >= ${n} THEN left(${hs}, ${n}) END`;
+    return `CASE WHEN length(hsd) >= ${n} THEN left(hsd, ${n}) END`;
   }
   if (key === 'unit_value_band' || key === 'gri_level') return 'NULL::VARCHAR'; // filled in a later step
   if (key.startsWith('extra.')) {
-    params[paramName] = key.slice('extra.'.length);
-    return `nullif(trim(d.extra[$${paramName}]), '')`;
+    return `nullif(trim(d.extra[${extraRef(extraFields(cfg).indexOf(key.slice('extra.'.length)))}]), '')`;
   }
   return `nullif(trim(CAST(d.${key} AS VARCHAR)), '')`;
 }

@@ -2,11 +2,12 @@
 // The CSV is written by DuckDB (COPY), so millions of lines never pass through JS.
 import { DomainError } from '../../errors/index.ts';
 import type { Workspace } from '../../workspace/workspace.ts';
-import type { Lang, SelectivityConfig } from './config.ts';
-import { fitModel, scoreLines, type SelectivityModel } from './model.ts';
-import { topReasonsSql } from './reasons.ts';
-import { LABELLED } from './profiles.ts';
+import { keyNames, type Lang, type SelectivityConfig } from './config.ts';
+import { fitModelKeeping, scoreLines, type SelectivityModel } from './model.ts';
+import { reasonTextTableSql, topReasonsSql } from './reasons.ts';
+import { LABELLED, profiledFactors, scoredSql } from './sql.ts';
 import { saveModel } from './store.ts';
+import { bindSpec } from './profiles.ts';
 import { safeCellSql } from '../../exports/cells.ts';
 
 export interface ExportOptions {
@@ -49,9 +50,9 @@ export async function exportSelectivity(
     );
   }
   const until = o.asOf ?? lastLabelled;
-  const model = await fitModel(ws, cfg, { history: { until } });
+  const { model, kept } = await fitModelKeeping(ws, cfg, { history: { until } });
   const target = o.asOf ? { from: nextDay(o.asOf) } : { unlabelledOnly: true };
-  const stats = await scoreLines(ws, cfg, model, target);
+  const stats = await scoreLines(ws, cfg, model, target, kept);
   if (stats.targetLines === 0) {
     throw new SelectivityExportError(
       o.asOf
@@ -61,43 +62,50 @@ export async function exportSelectivity(
   }
   const modelId = await saveModel(ws, cfg, model, { purpose: `export-${o.level}`, scoredLines: stats.targetLines });
   const lang = o.lang ?? 'en';
-  const rp: Record<string, unknown> = {};
-  const reasons = topReasonsSql(cfg, lang, o.reasons ?? 3, rp);
+  const p: Record<string, unknown> = { out: o.out };
   const F = cfg.factors;
-  await ws.run(
-    `CREATE OR REPLACE TEMP TABLE sel_export AS
-SELECT s.*, d.hs_code, d.origin_country, d.tax_type, d.declarant_id, d.supplier_id, d.office, ${reasons} AS reasons
-FROM sel_scores s
-JOIN (SELECT * EXCLUDE (y, date, operator_id, declaration_id, line_no, hs_code) FROM sel_feat) f USING (lid)
-JOIN declaration_lines d ON d.declaration_id = s.declaration_id AND d.line_no = s.line_no`,
-    rp,
-  );
-  let rows: number;
+  let sql: string;
   if (o.level === 'line') {
-    await ws.run(
-      `COPY (SELECT ${LINE_COLUMNS.map((c) => (c === 'line_no' || c === 'date' ? c : `${safeCellSql(c)} AS ${c}`)).join(', ')},
-        round(score, 4) AS score, round(p, 4) AS probability, level, ${safeCellSql('reasons')} AS reasons, round($b, 4) AS intercept,
+    const profiled = profiledFactors(cfg);
+    for (let j = 0; j < F.length; j++) {
+      const tp: Record<string, unknown> = {};
+      if (profiled[j]) await ws.run(reasonTextTableSql(cfg, j, lang, tp), tp);
+    }
+    const reasons = topReasonsSql(cfg, lang, o.reasons ?? 3, p, true);
+    p.b = model.intercept;
+    sql = `COPY (SELECT * REPLACE (${safeCells(LINE_TEXT)}) FROM (SELECT declaration_id, line_no, date, operator_id, declarant_id, supplier_id, office, hs_code, origin_country, tax_type,
+        round(score, 4) AS score, round(p, 4) AS probability, level, ${reasons} AS reasons, round($b, 4) AS intercept,
         ${F.map((f, j) => `round(c_${j}, 4) AS "c_${f.id}"`).join(', ')}
-      FROM sel_export ORDER BY score DESC, declaration_id, line_no) TO $out (HEADER, DELIMITER ',')`,
-      { out: o.out, b: model.intercept },
-    );
-    rows = stats.targetLines;
+      FROM (${scoredSql(cfg, 'params', true)}) ORDER BY score DESC, declaration_id, line_no)) TO $out (HEADER, DELIMITER ',')`;
   } else {
-    await ws.run(
-      `COPY (SELECT ${safeCellSql('e.operator_id')} AS operator_id, count(*) AS lines, round(sum(p), 3) AS expected_findings,
-        round(1 - exp(sum(ln(greatest(1 - p, 1e-12)))), 4) AS probability_any_finding, round(max(score), 4) AS max_score,
-        count(*) FILTER (WHERE level = 'high') AS high_lines,
-        CASE max(CASE level WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END) WHEN 3 THEN 'high' WHEN 2 THEN 'medium' ELSE 'low' END AS level,
-        any_value(g.gri) AS gri, any_value(g.risk_level) AS gri_level,
-        ${safeCellSql("arg_max(declaration_id || '/' || line_no, score)")} AS top_line,
-        ${safeCellSql('arg_max(reasons, score)')} AS top_line_reasons,
-        ${F.map((f, j) => `round(avg(c_${j}), 4) AS "c_${f.id}"`).join(', ')}
-      FROM sel_export e LEFT JOIN operator_segments g ON g.operator_id = e.operator_id
-      GROUP BY e.operator_id ORDER BY probability_any_finding DESC, e.operator_id) TO $out (HEADER, DELIMITER ',')`,
-      { out: o.out },
-    );
-    rows = Number(await ws.scalar('SELECT count(DISTINCT operator_id) FROM sel_scores'));
+    const reasons = topReasonsSql(cfg, lang, o.reasons ?? 3, p);
+    // The operator's top line: its highest score, ties to the first line as the line export orders them; its reasons
+    // are formatted for that line only, from the columns carried along.
+    const carried = [
+      'declaration_id',
+      'line_no',
+      'uv_ratio',
+      'p0c',
+      ...keyNames(cfg).map((_, i) => `k_${i}`),
+      ...F.flatMap((_, j) => [`n_${j}`, `s_${j}`, `r_${j}`, `c_${j}`]),
+    ];
+    sql = `COPY (SELECT * REPLACE (${safeCells(OPERATOR_TEXT)}) FROM (
+      SELECT operator_id, lines, expected_findings, probability_any_finding, max_score, high_lines, level, gri, gri_level,
+        declaration_id || '/' || line_no AS top_line, ${reasons} AS top_line_reasons, ${F.map((f) => `"c_${f.id}"`).join(', ')}
+      FROM (SELECT a.* EXCLUDE (top), ${carried.map((c) => `a.top.${c} AS ${c}`).join(', ')} FROM (
+        SELECT e.operator_id, count(*) AS lines, round(sum(p), 3) AS expected_findings,
+          round(1 - exp(sum(ln(greatest(1 - p, 1e-12)))), 4) AS probability_any_finding, round(max(score), 4) AS max_score,
+          count(*) FILTER (WHERE level = 'high') AS high_lines,
+          CASE max(CASE level WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END) WHEN 3 THEN 'high' WHEN 2 THEN 'medium' ELSE 'low' END AS level,
+          any_value(g.gri) AS gri, any_value(g.risk_level) AS gri_level,
+          arg_min({${carried.map((c) => `'${c}': ${c}`).join(', ')}}, {'s': -score, 'd': declaration_id, 'l': line_no}) AS top,
+          ${F.map((f, j) => `round(avg(c_${j}), 4) AS "c_${f.id}"`).join(', ')}
+        FROM sel_target e LEFT JOIN operator_segments g ON g.operator_id = e.operator_id
+        GROUP BY e.operator_id) a)
+      ORDER BY probability_any_finding DESC, operator_id)) TO $out (HEADER, DELIMITER ',')`;
   }
+  const written = await ws.all<Record<string, unknown>>(sql, await bindSpec(ws, sql, p));
+  const rows = Number(Object.values(written[0] ?? {})[0] ?? 0);
   return {
     file: o.out,
     level: o.level,
@@ -123,6 +131,21 @@ const LINE_COLUMNS = [
   'origin_country',
   'tax_type',
 ];
+
+/** Text columns of the exports that come from imported data or labels: neutralised against formula injection. */
+const LINE_TEXT = [
+  'declaration_id',
+  'operator_id',
+  'declarant_id',
+  'supplier_id',
+  'office',
+  'hs_code',
+  'origin_country',
+  'tax_type',
+  'reasons',
+];
+const OPERATOR_TEXT = ['operator_id', 'top_line', 'top_line_reasons'];
+const safeCells = (cols: string[]) => cols.map((c) => `${safeCellSql(c)} AS ${c}`).join(', ');
 
 function nextDay(d: string): string {
   const t = new Date(`${d}T00:00:00Z`);

@@ -42,34 +42,42 @@ export function solveSpd(A: number[][], b: number[]): number[] {
   return x;
 }
 
-/** Unconstrained fit over the given feature columns (intercept not penalised). */
+/**
+ * Unconstrained fit over the given feature columns (intercept not penalised); row r counts c[r] times. The sums run
+ * over the rows in order, so a row of count 1 adds exactly what it would as a single line.
+ */
 function newton(
   X: number[][],
   y: number[],
+  c: number[],
   cols: number[],
   l2: number,
   maxIter: number,
 ): { b: number; w: number[]; it: number } {
   const m = cols.length;
-  const mean = y.reduce((a, v) => a + v, 0) / y.length;
+  const total = c.reduce((a, v) => a + v, 0);
+  const mean = y.reduce((a, v, r) => a + c[r] * v, 0) / total;
   let b = Math.log(Math.max(mean, 1e-9) / Math.max(1 - mean, 1e-9));
   let w = new Array<number>(m).fill(0);
+  const row = new Float64Array(m + 1);
+  row[0] = 1;
   let it = 0;
   for (; it < maxIter; it++) {
     const g = new Array<number>(m + 1).fill(0);
-    const H = Array.from({ length: m + 1 }, () => new Array<number>(m + 1).fill(0));
+    const H = Array.from({ length: m + 1 }, () => new Float64Array(m + 1));
     for (let r = 0; r < X.length; r++) {
       const x = X[r];
       let z = b;
       for (let j = 0; j < m; j++) z += w[j] * x[cols[j]];
       const pr = sigmoid(z);
-      const e = pr - y[r];
-      const v = pr * (1 - pr);
-      const row = [1, ...cols.map((c) => x[c])];
+      const e = c[r] * (pr - y[r]);
+      const v = c[r] * (pr * (1 - pr));
+      for (let j = 0; j < m; j++) row[j + 1] = x[cols[j]];
       for (let i = 0; i <= m; i++) {
         g[i] += e * row[i];
         const vi = v * row[i];
-        for (let j = 0; j <= i; j++) H[i][j] += vi * row[j];
+        const Hi = H[i];
+        for (let j = 0; j <= i; j++) Hi[j] += vi * row[j];
       }
     }
     for (let i = 0; i <= m; i++) for (let j = 0; j < i; j++) H[j][i] = H[i][j];
@@ -78,7 +86,10 @@ function newton(
       H[j][j] += l2;
     }
     H[0][0] += 1e-9;
-    const step = solveSpd(H, g);
+    const step = solveSpd(
+      H.map((h) => Array.from(h)),
+      g,
+    );
     b -= step[0];
     w = w.map((wj, j) => wj - step[j + 1]);
     if (Math.max(...step.map(Math.abs)) < 1e-8) {
@@ -89,15 +100,21 @@ function newton(
   return { b, w, it };
 }
 
-/** Fits score = intercept + Σ w_j x_j to 0/1 outcomes. With nonNegative, features whose weight would be negative are dropped (weight 0) one by one. */
-export function fitLogistic(X: number[][], y: number[], opts: LogisticOptions): LogisticFit {
+/**
+ * Fits score = intercept + Σ w_j x_j to 0/1 outcomes; `counts` gives how many lines each row stands for (default 1:
+ * identical rows collapsed with their count give the same fit). With nonNegative, features whose weight would be
+ * negative are dropped (weight 0) one by one.
+ */
+export function fitLogistic(X: number[][], y: number[], opts: LogisticOptions, counts?: number[]): LogisticFit {
   if (X.length !== y.length) throw new Error(`fitLogistic: ${X.length} rows but ${y.length} outcomes`);
+  const c = counts ?? X.map(() => 1);
+  if (c.length !== X.length) throw new Error(`fitLogistic: ${X.length} rows but ${c.length} counts`);
   const p = X[0]?.length ?? 0;
   const maxIter = opts.maxIter ?? 50;
   let active = Array.from({ length: p }, (_, j) => j).filter((j) => X.some((r) => r[j] !== 0));
   let iterations = 0;
   for (;;) {
-    const r = newton(X, y, active, opts.l2, maxIter);
+    const r = newton(X, y, c, active, opts.l2, maxIter);
     iterations += r.it;
     let worst = -1;
     if (opts.nonNegative) {

@@ -4,7 +4,8 @@
 import type { Workspace } from '../../workspace/workspace.ts';
 import type { SelectivityConfig } from './config.ts';
 import { fitLogistic } from './logistic.ts';
-import { buildFeatures, type FeatureStats, type Window } from './profiles.ts';
+import { bindSpec, buildFeatures, setTarget, type FeatureStats, type Window } from './profiles.ts';
+import { fitPatternsSql, modelTableSql, scoresViewSql, targetViewSql, thresholdsSql } from './sql.ts';
 
 export interface SelectivityModel {
   /** Profiles of scored lines are learned from labelled lines in this window. */
@@ -30,6 +31,18 @@ export interface FitOptions {
 }
 
 export async function fitModel(ws: Workspace, cfg: SelectivityConfig, opts: FitOptions): Promise<SelectivityModel> {
+  return (await fitModelKeeping(ws, cfg, opts)).model;
+}
+
+/**
+ * fitModel, also returning the counts of the profiles it built: scoreLines(…, kept) then scores other lines with
+ * the same profiles without building them again (only when the model's history is the one fitted on).
+ */
+export async function fitModelKeeping(
+  ws: Workspace,
+  cfg: SelectivityConfig,
+  opts: FitOptions,
+): Promise<{ model: SelectivityModel; kept?: FeatureStats }> {
   const v = opts.validation;
   if (v && v.from <= opts.history.until) {
     throw new Error(`validation period must start after the training period: ${v.from} <= ${opts.history.until}`);
@@ -38,7 +51,6 @@ export async function fitModel(ws: Workspace, cfg: SelectivityConfig, opts: FitO
     history: opts.history,
     target: v ? { from: v.from, until: v.until } : undefined,
   });
-  const fitWhere = v ? "role = 'target' AND y IS NOT NULL" : "role = 'hist'";
   const F = cfg.factors;
   let intercept: number;
   let w: number[];
@@ -50,29 +62,27 @@ export async function fitModel(ws: Workspace, cfg: SelectivityConfig, opts: FitO
     fitLines = stats.historyLines;
     fitFindings = stats.historyFindings;
   } else {
-    // Deterministic sample of the fitting lines; only the factor lifts and outcomes come back.
-    const rows = await ws.all<Record<string, number>>(
-      `SELECT y, ${F.map((_, j) => `l_${j}`).join(', ')} FROM sel_feat WHERE ${fitWhere}
-       ORDER BY hash(declaration_id, line_no) LIMIT $n`,
-      { n: cfg.sample_lines },
-    );
+    // Deterministic sample of the fitting lines, as patterns with their counts: only lifts, outcomes and counts
+    // come back, never more rows than sample_lines.
+    const sql = fitPatternsSql(cfg, !!v);
+    const rows = await ws.all<Record<string, number>>(sql, await bindSpec(ws, sql, { n: cfg.sample_lines }));
     if (rows.length === 0) throw new Error(`no labelled lines in the validation period ${v?.from} .. ${v?.until}`);
     const X = rows.map((r) => F.map((_, j) => Number(r[`l_${j}`])));
     const y = rows.map((r) => Number(r.y));
-    const fit = fitLogistic(X, y, { l2: cfg.l2, nonNegative: cfg.non_negative });
+    const c = rows.map((r) => Number(r.c));
+    const fit = fitLogistic(X, y, { l2: cfg.l2, nonNegative: cfg.non_negative }, c);
     intercept = fit.intercept;
     w = fit.weights;
-    fitLines = rows.length;
-    fitFindings = y.reduce((a, b) => a + b, 0);
+    fitLines = c.reduce((a, b) => a + b, 0);
+    fitFindings = y.reduce((a, b, r) => a + b * c[r], 0);
   }
   const weights = Object.fromEntries(F.map((f, j) => [f.id, w[j]]));
-  const scoreExpr = `${intercept} + ${F.map((_, j) => `${w[j]} * l_${j}`).join(' + ')}`;
+  const qSql = thresholdsSql(cfg, !!v, intercept, w);
   const q = await ws.one<{ high: number; medium: number }>(
-    `SELECT quantile_cont(s, 1 - $hi) AS high, quantile_cont(s, 1 - $med) AS medium
-     FROM (SELECT ${scoreExpr} AS s FROM sel_feat WHERE ${fitWhere})`,
-    { hi: cfg.levels.high, med: cfg.levels.medium },
+    qSql,
+    await bindSpec(ws, qSql, { hi: cfg.levels.high, med: cfg.levels.medium }),
   );
-  return {
+  const model: SelectivityModel = {
     history: v ? { from: opts.history.from, until: v.until } : opts.history,
     intercept,
     weights,
@@ -82,6 +92,7 @@ export async function fitModel(ws: Workspace, cfg: SelectivityConfig, opts: FitO
     priorRate: stats.priorRate,
     thresholds: { high: Number(q?.high), medium: Number(q?.medium) },
   };
+  return { model, kept: v ? undefined : stats };
 }
 
 export interface ScoreTarget extends Window {
@@ -90,35 +101,27 @@ export interface ScoreTarget extends Window {
 }
 
 /**
- * Scores the target lines into temp table sel_scores: declaration_id, line_no, date, operator_id, y, score,
- * p, level and one contribution column c_<j> per factor (sel_feat keeps the counts and rates behind them).
+ * Scores the target lines: views sel_target (features, contributions c_<j>, score, p, level) and sel_scores
+ * (declaration_id, line_no, date, operator_id, y, score, p, level, c_<j>), computed from the profiles when read.
+ * `kept`: the profiles of the model's history are those the last fitModelKeeping built; only the target changes.
  */
 export async function scoreLines(
   ws: Workspace,
   cfg: SelectivityConfig,
   model: SelectivityModel,
   target: ScoreTarget,
+  kept?: FeatureStats,
 ): Promise<FeatureStats> {
   if (target.from && target.from <= model.history.until) {
     throw new Error(`scored lines must come after the model's history: ${target.from} <= ${model.history.until}`);
   }
-  const stats = await buildFeatures(ws, cfg, { history: model.history, target });
+  const stats = kept
+    ? { ...kept, targetLines: await setTarget(ws, target) }
+    : await buildFeatures(ws, cfg, { history: model.history, target });
   const p: Record<string, unknown> = { b: model.intercept, hi: model.thresholds.high, med: model.thresholds.medium };
-  const contrib = cfg.factors.map((f, j) => {
-    p[`w${j}`] = model.weights[f.id] ?? 0;
-    return `$w${j} * l_${j}`;
-  });
-  await ws.run(
-    `CREATE OR REPLACE TEMP TABLE sel_scores AS
-SELECT lid, declaration_id, line_no, date, operator_id, y, score,
-  1 / (1 + exp(-score)) AS p,
-  CASE WHEN score >= $hi THEN 'high' WHEN score >= $med THEN 'medium' ELSE 'low' END AS level,
-  ${cfg.factors.map((_, j) => `c_${j}`).join(', ')}
-FROM (
-  SELECT *, CAST($b AS DOUBLE) + ${cfg.factors.map((_, j) => `c_${j}`).join(' + ')} AS score
-  FROM (SELECT *, ${contrib.map((c, j) => `${c} AS c_${j}`).join(', ')} FROM sel_feat WHERE role = 'target')
-)`,
-    p,
-  );
+  cfg.factors.forEach((f, j) => (p[`w${j}`] = model.weights[f.id] ?? 0));
+  await ws.run(modelTableSql(cfg), p);
+  await ws.run(targetViewSql(cfg));
+  await ws.run(scoresViewSql(cfg));
   return stats;
 }

@@ -30,7 +30,13 @@ export function JobProgress({ job }: { job: JobView }) {
   const pct = job.percent ?? 0;
   return (
     <span className="job-progress" data-testid="job-progress">
-      <span>{job.status === 'queued' ? t('jobs.status.queued') : phaseLabel(t, job.phase)}</span>{' '}
+      <span>
+        {job.status === 'queued'
+          ? t('jobs.status.queued')
+          : job.phase
+            ? phaseLabel(t, job.phase)
+            : t('jobs.status.running')}
+      </span>{' '}
       <progress max={100} value={job.status === 'queued' ? undefined : pct} aria-label={t('jobs.progress')} />{' '}
       {job.status === 'running' && <span className="small">{Math.floor(pct)} %</span>}
       {job.rows !== null && job.rows > 0 && (

@@ -29,6 +29,8 @@ export function useJobEvents(fn: (j: JobView) => void): void {
   }, [fn]);
 }
 
+const STAGE: Record<JobView['status'], number> = { queued: 0, running: 1, succeeded: 2, failed: 2, cancelled: 2 };
+
 export const isActive = (j: JobView) => j.status === 'queued' || j.status === 'running';
 
 export function startJob(req: JobRequest): Promise<JobView> {
@@ -42,8 +44,9 @@ export function useJob(id: number | null): JobView | undefined {
     setJob(undefined);
     if (id === null) return;
     let live = true;
+    // An answer may arrive after a newer event (a poll sent before the job started): a job never goes back.
     const apply = (j: JobView) => {
-      if (live && j.id === id) setJob((old) => (old && !isActive(old) ? old : j));
+      if (live && j.id === id) setJob((old) => (old && STAGE[old.status] > STAGE[j.status] ? old : j));
     };
     connect();
     listeners.add(apply);

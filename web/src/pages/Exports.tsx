@@ -1,7 +1,8 @@
-// Downloads: plan workbook and document, selectivity list and post-clearance-audit plan.
+// Downloads: plan workbook and document (written by jobs of the server), selectivity list and post-clearance-audit plan.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { withQuery } from '../api.ts';
+import { JobDownload } from '../components/JobDownload.tsx';
 import { can, useMe } from '../session.tsx';
 
 export function ExportsPage() {
@@ -10,7 +11,6 @@ export function ExportsPage() {
   const [pseudo, setPseudo] = useState(!can(me, 'taxpayer.read'));
   const [capacity, setCapacity] = useState(100);
   const [minLevel, setMinLevel] = useState('medium');
-  const q = { pseudonymise: pseudo ? 'true' : undefined };
   return (
     <section>
       <h1>{t('exp.title')}</h1>
@@ -28,12 +28,18 @@ export function ExportsPage() {
             {t('exp.pseudonymise')}
           </label>
           <div className="row" style={{ marginTop: 8 }}>
-            <a className="button" href={withQuery('/api/exports/plan.xlsx', q)} download data-testid="export-xlsx">
+            <JobDownload
+              request={{ kind: 'plan-export', params: { format: 'xlsx', pseudonymise: pseudo } }}
+              testId="export-xlsx"
+            >
               {t('exp.xlsx')}
-            </a>
-            <a className="button" href={withQuery('/api/exports/plan.docx', q)} download data-testid="export-docx">
+            </JobDownload>
+            <JobDownload
+              request={{ kind: 'plan-export', params: { format: 'docx', pseudonymise: pseudo } }}
+              testId="export-docx"
+            >
               {t('exp.docx')}
-            </a>
+            </JobDownload>
           </div>
         </div>
       )}

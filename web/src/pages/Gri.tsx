@@ -5,6 +5,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { get, post } from '../api.ts';
+import { JobProgress } from '../components/JobProgress.tsx';
+import { isActive, startJob, useJob } from '../components/jobs.ts';
 import { RiskPicker, useRisk } from '../components/RiskPicker.tsx';
 import { ErrorBox, Loading } from '../components/Status.tsx';
 import { useApi } from '../components/useApi.ts';
@@ -42,6 +44,9 @@ export function GriPage() {
   const [error, setError] = useState<string>();
   const [done, setDone] = useState<{ text: string; proposal?: string }>();
   const [busy, setBusy] = useState(false);
+  const [runJob, setRunJob] = useState<number | null>(null);
+  const job = useJob(runJob);
+  const computing = !!job && isActive(job);
   const seq = useRef(0);
 
   useEffect(() => {
@@ -98,11 +103,24 @@ export function GriPage() {
         ? { text: t('gri.proposed', { id: r.proposalId }), proposal: r.proposalId }
         : { text: t(`gri.published_${r.recomputed}`, { id: r.configId }) };
     });
-  const recompute = () =>
-    run(async () => {
-      await post('/api/gri/compute', { risk });
-      return { text: t('gri.recomputed') };
-    });
+  // A full run is a job of the server (as `cip gri compute`): its progress shows here and in the Jobs notice.
+  const recompute = async () => {
+    setError(undefined);
+    setDone(undefined);
+    try {
+      setRunJob((await startJob({ kind: 'gri', params: { risk } })).id);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  const finished = job?.status === 'succeeded' ? job.id : null;
+  useEffect(() => {
+    if (finished === null) return;
+    setDone({ text: t('gri.recomputed') });
+    wb.reload();
+    dr.reload();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once per finished run
+  }, [finished]);
 
   const d = dr.data;
   const w = wb.data;
@@ -227,13 +245,18 @@ export function GriPage() {
               <button
                 type="button"
                 className="secondary"
-                disabled={busy}
+                disabled={busy || computing}
                 onClick={() => void recompute()}
                 data-testid="recompute"
               >
                 {t('gri.recompute')}
               </button>{' '}
               {busy && <span className="muted">{t('app.loading')}</span>}
+              {job && job.status !== 'succeeded' && (
+                <span data-testid="recompute-job" data-status={job.status}>
+                  <JobProgress job={job} />
+                </span>
+              )}
             </p>
           )}
         </div>

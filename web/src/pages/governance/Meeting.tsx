@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { get, post, put } from '../../api.ts';
+import { JobDownload } from '../../components/JobDownload.tsx';
 import { ErrorBox } from '../../components/Status.tsx';
 import { useApi } from '../../components/useApi.ts';
 import type { AgendaItem, Committee, MeetingView } from '../../../../src/server/routes/governance-schemas.ts';
@@ -340,10 +341,18 @@ export function MeetingPanel({
             {v.status === 'signing' ? t('gov.coSign') : t('gov.signOff')}
           </button>
         )}{' '}
-        <a href={`${base}/minutes.docx`} data-testid="gov-minutes-docx">
+        <JobDownload
+          request={{ kind: 'minutes-export', params: { ref: v.ref, format: 'docx' } }}
+          testId="gov-minutes-docx"
+        >
           {t('gov.minutesDocx')}
-        </a>{' '}
-        · <a href={`${base}/minutes.xlsx`}>{t('gov.minutesXlsx')}</a>
+        </JobDownload>{' '}
+        <JobDownload
+          request={{ kind: 'minutes-export', params: { ref: v.ref, format: 'xlsx' } }}
+          testId="gov-minutes-xlsx"
+        >
+          {t('gov.minutesXlsx')}
+        </JobDownload>
       </p>
     </div>
   );
