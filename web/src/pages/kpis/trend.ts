@@ -1,5 +1,5 @@
 // A KPI as a chart: one line per dimension value (risk level, transport mode, channel...), each named in the
-// legend and in the headline; a series two orders of magnitude smaller than the largest goes on a second axis
+// legend and in the headline; a ratio-sized series (at most 10) beside values over 100 times larger goes on a second axis
 // (e.g. buoyancy, a ratio, beside collection and trade value).
 import type { TFunction } from 'i18next';
 import { trendChart } from '../../charts/options.ts';
@@ -31,7 +31,8 @@ export function kpiTrend(s: KpiSeries, periods: string[], t: TFunction) {
   );
   const peak = values.map((v) => Math.max(0, ...v.map((x) => Math.abs(x ?? 0))));
   const top = Math.max(...peak, 0);
-  const small = peak.map((p) => top > 0 && p < top / 100);
+  // Only a ratio-sized series (buoyancy) beside large amounts: an empty or merely smaller series keeps the axis.
+  const small = peak.map((p) => p > 0 && p <= 10 && p < top / 100);
   const second = small.some((x) => x) && small.some((x) => !x);
   const fmt = (v: number) => fmtUnit(s.unit, v);
   const fmt2 = (v: number) => fmtNum(v, 2);

@@ -85,11 +85,11 @@ export function AddMeasureForm({
       </label>
       <label>
         {t('meas.supporting')}
-        <input name="supporting" placeholder={t('meas.commaSeparated')} aria-label={t('meas.commaSeparated')} />
+        <input name="supporting" placeholder={t('meas.commaSeparated')} />
       </label>
       <label>
         {t('meas.expected')}
-        <input name="expected" placeholder={t('meas.expectedPlaceholder')} aria-label={t('meas.expectedPlaceholder')} />
+        <input name="expected" placeholder={t('meas.expectedPlaceholder')} />
       </label>
       {measures.length > 0 && (
         <fieldset style={{ gridColumn: '1 / -1' }}>
