@@ -43,6 +43,7 @@ function Shell({ me, onSignedOut, onChanged }: { me: Me; onSignedOut: () => void
   const { t } = useTranslation();
   const { path } = useLocation();
   const match = matchPage(path);
+  const [menuOpen, setMenuOpen] = useState(false);
   const setLanguage = async (lang: Language) => {
     languageSaving = lang;
     await i18n.changeLanguage(lang);
@@ -63,17 +64,24 @@ function Shell({ me, onSignedOut, onChanged }: { me: Me; onSignedOut: () => void
     onSignedOut();
   };
   const Page = match && can(me, match.page.permission) ? match.page.component : null;
+  // The current page is the menu entry whose path is the location, or (drill-down pages) its prefix.
+  const current = (p: string) => p === path || (p !== '/' && path.startsWith(p + '/'));
   return (
-    <div className="shell">
-      <nav className="sidebar" aria-label={t('nav.menu')}>
+    <div className={menuOpen ? 'shell menu-open' : 'shell'}>
+      <a className="skip-link" href="#content">
+        {t('app.skip')}
+      </a>
+      <nav className="sidebar" id="menu" aria-label={t('nav.menu')}>
         <div className="brand">{t('app.name')}</div>
         {PAGES.filter((p) => !p.hidden && can(me, p.permission)).map((p) => (
           <a
             key={p.path}
             href={p.path}
-            className={p.path === path || (p.path !== '/' && path.startsWith(p.path + '/')) ? 'active' : ''}
+            className={current(p.path) ? 'active' : ''}
+            aria-current={p.path === path ? 'page' : current(p.path) ? 'true' : undefined}
             onClick={(e) => {
               e.preventDefault();
+              setMenuOpen(false);
               navigate(p.path);
             }}
           >
@@ -83,6 +91,16 @@ function Shell({ me, onSignedOut, onChanged }: { me: Me; onSignedOut: () => void
       </nav>
       <div className="main">
         <header className="topbar">
+          <button
+            type="button"
+            className="menu-toggle"
+            aria-controls="menu"
+            aria-expanded={menuOpen}
+            onClick={() => setMenuOpen(!menuOpen)}
+            data-testid="menu-toggle"
+          >
+            {t('app.menu')}
+          </button>
           <span className="who">
             <a
               href="/account"
@@ -117,7 +135,7 @@ function Shell({ me, onSignedOut, onChanged }: { me: Me; onSignedOut: () => void
             {t('app.signOut')}
           </button>
         </header>
-        <main className="content">
+        <main className="content" id="content" tabIndex={-1}>
           {Page ? <Page /> : <p className="empty">{match ? t('app.forbidden') : t('app.notFound')}</p>}
         </main>
       </div>

@@ -35,3 +35,14 @@ export const fmtDateTime = (iso: string | null | undefined) =>
   iso ? new Intl.DateTimeFormat(loc(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)) : '';
 export const fmtMonth = (ms: number) =>
   new Intl.DateTimeFormat(loc(), { month: 'short', year: '2-digit', timeZone: 'UTC' }).format(ms);
+/** A value in its unit: ratios as %, amounts as money, hours with one decimal, counts as integers; none is '—'. */
+export const fmtUnit = (unit: 'ratio' | 'hours' | 'count' | 'amount', v: number | null | undefined) =>
+  v === null || v === undefined
+    ? '—'
+    : unit === 'ratio'
+      ? fmtPct(v)
+      : unit === 'amount'
+        ? fmtMoney(v)
+        : unit === 'hours'
+          ? fmtNum(v, 1)
+          : fmtInt(v);

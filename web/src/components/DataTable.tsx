@@ -52,6 +52,7 @@ export function DataTable<R>({
           className="filter"
           type="search"
           placeholder={filterPlaceholder}
+          aria-label={filterPlaceholder || t('table.filter')}
           value={q}
           onChange={(e) => {
             setQ(e.target.value);
@@ -67,15 +68,23 @@ export function DataTable<R>({
               <th
                 key={c.key}
                 className={(c.numeric ? 'num ' : '') + (c.sortable ? 'sortable' : '')}
-                onClick={() => {
-                  if (!c.sortable) return;
-                  setSort((s) => ({ key: c.key, dir: s?.key === c.key && s.dir === 'desc' ? 'asc' : 'desc' }));
-                  setOffset(0);
-                }}
                 aria-sort={sort?.key === c.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined}
               >
-                {c.label}
-                {sort?.key === c.key ? (sort.dir === 'asc' ? ' ▲' : ' ▼') : ''}
+                {c.sortable ? (
+                  // A button, so that sorting works with the keyboard (Tab, then Enter or Space).
+                  <button
+                    type="button"
+                    onClick={() => {
+                      setSort((s) => ({ key: c.key, dir: s?.key === c.key && s.dir === 'desc' ? 'asc' : 'desc' }));
+                      setOffset(0);
+                    }}
+                  >
+                    {c.label}
+                    <span aria-hidden="true">{sort?.key === c.key ? (sort.dir === 'asc' ? ' ▲' : ' ▼') : ''}</span>
+                  </button>
+                ) : (
+                  c.label
+                )}
               </th>
             ))}
           </tr>

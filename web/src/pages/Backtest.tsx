@@ -7,7 +7,8 @@ import { get } from '../api.ts';
 import { failure, JobProgress } from '../components/JobProgress.tsx';
 import { isActive, startJob, useJob } from '../components/jobs.ts';
 import { useLocation } from '../router.ts';
-import { Chart } from '../components/Chart.tsx';
+import { Figure } from '../charts/Figure.tsx';
+import { trendChart } from '../charts/options.ts';
 import { ErrorBox, Loading } from '../components/Status.tsx';
 import { useApi } from '../components/useApi.ts';
 import { fmtDate, fmtInt, fmtPct } from '../format.ts';
@@ -336,55 +337,29 @@ function Details({ m }: { m: Ranking }) {
         </div>
       </div>
       <div className="card" style={{ marginTop: '1rem' }}>
-        <h3>{t('bt.liftChart')}</h3>
-        <Chart
+        <Figure
+          title={t('bt.liftChart')}
           height={300}
           testId="bt-lift"
-          option={{
-            grid: { left: 60, right: 60, top: 40, bottom: 40 },
-            tooltip: { trigger: 'axis', valueFormatter: (v: number) => fmtPct(v) },
-            legend: { top: 0 },
-            xAxis: {
-              type: 'category',
-              name: t('bt.decile'),
-              nameLocation: 'middle',
-              nameGap: 26,
-              data: m.lift.map((b) => String(b.decile)),
-            },
-            yAxis: [
-              { type: 'value', name: t('bt.rate'), axisLabel: { formatter: (v: number) => fmtPct(v, 0) } },
-              {
-                type: 'value',
-                name: t('bt.cumRecall'),
-                min: 0,
-                max: 1,
-                axisLabel: { formatter: (v: number) => fmtPct(v, 0) },
-                splitLine: { show: false },
-              },
-            ],
+          built={trendChart({
+            categories: m.lift.map((b) => String(b.decile)),
+            categoryName: t('bt.decile'),
             series: [
+              { key: 'rate', name: t('bt.rate'), kind: 'bar', values: m.lift.map((b) => b.rate) },
               {
-                name: t('bt.rate'),
-                type: 'bar',
-                data: m.lift.map((b) => b.rate),
-                itemStyle: { color: '#1f5f99' },
-                markLine: {
-                  symbol: 'none',
-                  lineStyle: { type: 'dashed', color: '#c0392b' },
-                  data: [{ yAxis: m.baseRate }],
-                  label: { formatter: t('bt.baseRateIs', { rate: fmtPct(m.baseRate) }), position: 'insideEndTop' },
-                },
-              },
-              {
+                key: 'recall',
                 name: t('bt.cumRecall'),
-                type: 'line',
-                yAxisIndex: 1,
-                showAllSymbol: true,
-                data: m.lift.map((b) => b.cumulativeRecall),
-                itemStyle: { color: '#e6a23c' },
+                axis: 1,
+                values: m.lift.map((b) => b.cumulativeRecall),
               },
             ],
-          }}
+            format: (v) => fmtPct(v, 0),
+            format2: (v) => fmtPct(v, 0),
+            axisName: t('bt.rate'),
+            axisName2: t('bt.cumRecall'),
+            unitAxis2: true,
+            reference: { value: m.baseRate, label: t('bt.baseRateIs', { rate: fmtPct(m.baseRate) }) },
+          })}
         />
         <p className="muted small">{t('bt.liftHint')}</p>
       </div>

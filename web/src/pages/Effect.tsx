@@ -2,7 +2,8 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { get } from '../api.ts';
-import { Chart } from '../components/Chart.tsx';
+import { Figure } from '../charts/Figure.tsx';
+import { trendChart } from '../charts/options.ts';
 import { ErrorBox, Loading } from '../components/Status.tsx';
 import { useApi } from '../components/useApi.ts';
 import { fmtDate, fmtInt, fmtNum, fmtPct } from '../format.ts';
@@ -110,29 +111,19 @@ export function EffectPage() {
             </p>
           ))}
           <div className="card">
-            <h3>{t('eff.trends')}</h3>
-            <Chart
+            <Figure
+              title={t('eff.trends')}
               height={260}
-              option={{
-                grid: { left: 55, right: 20, top: 30, bottom: 30 },
-                tooltip: { trigger: 'axis' },
-                legend: { top: 0 },
-                xAxis: { type: 'category', data: r.trends.map((x) => x.quarter) },
-                yAxis: { type: 'value', axisLabel: { formatter: (v: number) => fmtPct(v, 0) } },
+              testId="effect-trends"
+              built={trendChart({
+                categories: r.trends.map((x) => x.quarter),
                 series: [
-                  {
-                    name: t('eff.treated'),
-                    type: 'line',
-                    data: r.trends.map((x) => x.treated_rate),
-                    markLine: {
-                      symbol: 'none',
-                      data: [{ xAxis: r.trends.findIndex((x) => x.phase !== 'pre') }],
-                      label: { formatter: t('eff.start') },
-                    },
-                  },
-                  { name: t('eff.control'), type: 'line', data: r.trends.map((x) => x.control_rate) },
+                  { key: 'treated', name: t('eff.treated'), values: r.trends.map((x) => x.treated_rate) },
+                  { key: 'control', name: t('eff.control'), values: r.trends.map((x) => x.control_rate) },
                 ],
-              }}
+                format: (v) => fmtPct(v, 1),
+                marker: { index: r.trends.findIndex((x) => x.phase !== 'pre'), label: t('eff.start') },
+              })}
             />
           </div>
         </>

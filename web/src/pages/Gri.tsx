@@ -171,7 +171,7 @@ export function GriPage() {
       {!r && <p className="muted">{t('gri.noRun')}</p>}
       <div className="grid2">
         <div className="card">
-          <h3>{t('gri.distribution')}</h3>
+          {!scoring && <h3>{t('gri.distribution')}</h3>}
           {scoring && (
             <Histogram
               bins={scoring.histogram.bins}

@@ -2,26 +2,13 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { get } from '../api.ts';
-import { Chart } from '../components/Chart.tsx';
+import { Figure } from '../charts/Figure.tsx';
+import { kpiTrend } from './kpis/trend.ts';
 import { ErrorBox, Loading } from '../components/Status.tsx';
 import { useApi } from '../components/useApi.ts';
-import { fmtInt, fmtMoney, fmtNum, fmtPct } from '../format.ts';
+import { fmtInt, fmtMoney, fmtPct } from '../format.ts';
 
-interface Point {
-  period: string;
-  dimension: string | null;
-  value: number | null;
-  variation: number | null;
-}
-interface Series {
-  code: string;
-  level: string;
-  name: string;
-  unit: 'ratio' | 'hours' | 'count' | 'amount';
-  dimension: string | null;
-  formula: string;
-  points: Point[];
-}
+import type { KpiSeries as Series } from './kpis/trend.ts';
 interface Report {
   period: string;
   periods: string[];
@@ -43,17 +30,6 @@ interface Report {
   } | null;
 }
 
-const fmtUnit = (unit: Series['unit'], v: number | null) =>
-  v === null
-    ? '—'
-    : unit === 'ratio'
-      ? fmtPct(v)
-      : unit === 'amount'
-        ? fmtMoney(v)
-        : unit === 'hours'
-          ? fmtNum(v, 1)
-          : fmtInt(v);
-
 export function KpisPage() {
   const { t, i18n } = useTranslation();
   const [period, setPeriod] = useState('quarter');
@@ -68,11 +44,7 @@ export function KpisPage() {
     const last = rows.reduce((a, r) => (r.period > a ? r.period : a), '');
     return rows.filter((r) => r.period === last && (r.cases > 0 || r.reassessed > 0 || r.collected > 0));
   }, [data]);
-  const groups = useMemo(() => {
-    const m = new Map<string, Series[]>();
-    for (const s of data?.kpis ?? []) m.set(s.code, [...(m.get(s.code) ?? []), s]);
-    return [...m.values()];
-  }, [data]);
+  const groups = data?.kpis ?? [];
   return (
     <section>
       <h1>{t('kpi.title')}</h1>
@@ -102,44 +74,40 @@ export function KpisPage() {
       <ErrorBox error={error} />
       <Loading show={loading} />
       <div className="kpi-grid" data-testid="kpis">
-        {groups.map((ss) => {
-          const s = ss[0];
-          const last = s.points.at(-1);
+        {groups.map((s) => {
+          const { built, latest } = kpiTrend(s, data!.periods, t);
           return (
             <div className="card" key={s.code}>
               <div className="row spread">
-                <b>{s.name}</b>
                 <span className="badge">{t(`kpi.levels.${s.level}`, { defaultValue: s.level })}</span>
               </div>
-              {ss.length === 1 && last && (
-                <div className="small">
-                  {last.period}: <b>{fmtUnit(s.unit, last.value)}</b>
-                  {last.variation !== null && (
-                    <span className={last.variation >= 0 ? 'up' : 'down'}>
-                      {' '}
-                      {last.variation >= 0 ? '▲' : '▼'} {fmtPct(Math.abs(last.variation))}
-                    </span>
-                  )}
-                </div>
-              )}
-              <Chart
-                height={170}
-                option={{
-                  grid: { left: 55, right: 10, top: 10, bottom: 25 },
-                  tooltip: { trigger: 'axis', valueFormatter: (v: number) => fmtUnit(s.unit, v) },
-                  legend: ss.length > 1 ? { bottom: 0, type: 'scroll' } : undefined,
-                  xAxis: { type: 'category', data: data!.periods },
-                  yAxis: { type: 'value', axisLabel: { formatter: (v: number) => fmtUnit(s.unit, v) } },
-                  series: ss.map((x) => ({
-                    name: x.dimension ?? x.name,
-                    type: 'line',
-                    smooth: true,
-                    connectNulls: true,
-                    data: data!.periods.map((p) => x.points.find((q) => q.period === p)?.value ?? null),
-                  })),
-                }}
+              <Figure
+                title={s.name}
+                built={built}
+                height={190}
+                level={4}
+                headline={
+                  latest.length > 0 && (
+                    <>
+                      {latest[0].period}:{' '}
+                      {latest.map((l, i) => (
+                        <span key={l.name}>
+                          {i > 0 && ' · '}
+                          {latest.length > 1 && `${l.name} `}
+                          <b>{l.value}</b>
+                          {l.variation !== null && (
+                            <span className={l.variation >= 0 ? 'up' : 'down'}>
+                              {' '}
+                              {l.variation >= 0 ? '▲' : '▼'} {fmtPct(Math.abs(l.variation))}
+                            </span>
+                          )}
+                        </span>
+                      ))}
+                    </>
+                  )
+                }
+                caption={s.formula}
               />
-              <div className="muted small">{s.formula}</div>
             </div>
           );
         })}

@@ -1,6 +1,8 @@
 // Measures: a timeline of expected and forecast completion, with the dependencies that hold measures back;
 // adding measures, their dependencies and progress indicators, and recording indicator values.
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
+import { Figure } from '../charts/Figure.tsx';
+import { gantt, type GanttTask } from '../charts/gantt.ts';
 import { useTranslation } from 'react-i18next';
 import { get, post } from '../api.ts';
 import type {
@@ -11,7 +13,7 @@ import type {
 import { AddIndicatorForm, AddMeasureForm, DependencyEditor, RecordValueForm } from './measures/PlanForms.tsx';
 import { ErrorBox, Loading } from '../components/Status.tsx';
 import { useApi } from '../components/useApi.ts';
-import { fmtDate, fmtMonth, fmtNum } from '../format.ts';
+import { fmtDate, fmtNum } from '../format.ts';
 import { can, useMe } from '../session.tsx';
 
 export function MeasuresPage() {
@@ -38,73 +40,81 @@ export function MeasuresPage() {
       <h1>{t('meas.title')}</h1>
       <ErrorBox error={error ?? err} />
       <Loading show={loading && !data} />
-      {data && data.length > 0 && (
+      {data && (
         <div className="card">
-          <Timeline ms={data} />
+          {data.length > 0 ? <Timeline ms={data} /> : <p className="muted">{t('meas.timelineEmpty')}</p>}
         </div>
       )}
       {data && (
-        <table style={{ marginTop: 16 }} data-testid="measures">
-          <thead>
-            <tr>
-              <th>{t('meas.id')}</th>
-              <th>{t('meas.vuln')}</th>
-              <th>{t('meas.description')}</th>
-              <th>{t('meas.responsible')}</th>
-              <th>{t('meas.expected')}</th>
-              <th>{t('meas.forecast')}</th>
-              <th>{t('meas.dependsOn')}</th>
-              <th>{t('meas.status')}</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {data.map((m) => (
-              <tr key={m.id} className={m.schedule.late ? 'late' : ''}>
-                <td>{m.id}</td>
-                <td>{m.vulnId}</td>
-                <td>{m.description}</td>
-                <td>
-                  {m.responsibleUnit}
-                  {m.supportingUnits.length ? <div className="muted small">{m.supportingUnits.join(', ')}</div> : null}
-                </td>
-                <td>{fmtDate(m.expectedDate) || m.expectedComment}</td>
-                <td className={m.schedule.late ? 'level-high' : ''}>
-                  {fmtDate(m.schedule.forecastDate)}
-                  {m.schedule.delayedBy.length ? (
-                    <div className="small">{t('meas.delayedBy', { ids: m.schedule.delayedBy.join(', ') })}</div>
-                  ) : null}
-                </td>
-                <td>
-                  {write ? <DependencyEditor measure={m} measures={data} onDone={reloadAll} /> : m.dependsOn.join(', ')}
-                </td>
-                <td>
-                  {m.status === 'done' ? (
-                    t('meas.done', { date: fmtDate(m.completedOn) })
-                  ) : m.schedule.late ? (
-                    <span className="level-high">{t('meas.late')}</span>
-                  ) : (
-                    t('meas.planned')
-                  )}
-                </td>
-                <td>
-                  {write && (
-                    <button type="button" className="link" onClick={() => void toggle(m)}>
-                      {m.status === 'done' ? t('meas.reopen') : t('meas.complete')}
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-            {data.length === 0 && (
+        <div className="scroll-x" style={{ marginTop: 16 }}>
+          <table data-testid="measures">
+            <thead>
               <tr>
-                <td colSpan={9} className="empty">
-                  {t('meas.empty')}
-                </td>
+                <th>{t('meas.id')}</th>
+                <th>{t('meas.vuln')}</th>
+                <th>{t('meas.description')}</th>
+                <th>{t('meas.responsible')}</th>
+                <th>{t('meas.expected')}</th>
+                <th>{t('meas.forecast')}</th>
+                <th>{t('meas.dependsOn')}</th>
+                <th>{t('meas.status')}</th>
+                <th />
               </tr>
-            )}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {data.map((m) => (
+                <tr key={m.id} className={m.schedule.late ? 'late' : ''}>
+                  <td>{m.id}</td>
+                  <td>{m.vulnId}</td>
+                  <td>{m.description}</td>
+                  <td>
+                    {m.responsibleUnit}
+                    {m.supportingUnits.length ? (
+                      <div className="muted small">{m.supportingUnits.join(', ')}</div>
+                    ) : null}
+                  </td>
+                  <td>{fmtDate(m.expectedDate) || m.expectedComment}</td>
+                  <td className={m.schedule.late ? 'level-high' : ''}>
+                    {fmtDate(m.schedule.forecastDate)}
+                    {m.schedule.delayedBy.length ? (
+                      <div className="small">{t('meas.delayedBy', { ids: m.schedule.delayedBy.join(', ') })}</div>
+                    ) : null}
+                  </td>
+                  <td>
+                    {write ? (
+                      <DependencyEditor measure={m} measures={data} onDone={reloadAll} />
+                    ) : (
+                      m.dependsOn.join(', ')
+                    )}
+                  </td>
+                  <td>
+                    {m.status === 'done' ? (
+                      t('meas.done', { date: fmtDate(m.completedOn) })
+                    ) : m.schedule.late ? (
+                      <span className="level-high">{t('meas.late')}</span>
+                    ) : (
+                      t('meas.planned')
+                    )}
+                  </td>
+                  <td>
+                    {write && (
+                      <button type="button" className="link" onClick={() => void toggle(m)}>
+                        {m.status === 'done' ? t('meas.reopen') : t('meas.complete')}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+              {data.length === 0 && (
+                <tr>
+                  <td colSpan={9} className="empty">
+                    {t('meas.empty')}
+                  </td>
+                </tr>
+              )}
+            </tbody>
+          </table>
+        </div>
       )}
       {write && data && (
         <div style={{ marginTop: 16 }}>
@@ -163,72 +173,54 @@ export function MeasuresPage() {
   );
 }
 
-/** A Gantt-like timeline in plain HTML: expected date (circle), forecast (diamond), the delay between them,
- *  and for each dependency a note of the measure that holds it back. */
+/** The measures as a Gantt chart: bars from when each can start (its dependencies' forecast completion, else
+ *  today) to its forecast completion, the expected date as a dot, arrows from the measures it depends on. */
 function Timeline({ ms }: { ms: Measure[] }) {
   const { t } = useTranslation();
-  const ts = (d: string | null) => (d ? Date.parse(d + 'T00:00:00Z') : null);
-  const today = Date.now();
-  const all = ms
-    .flatMap((m) => [ts(m.expectedDate), ts(m.schedule.forecastDate), ts(m.completedOn)])
-    .filter((x): x is number => x !== null);
-  if (all.length === 0) return null;
-  const lo = Math.min(today, ...all) - 15 * 864e5;
-  const hi = Math.max(today, ...all) + 15 * 864e5;
-  const pos = (x: number) => `${(((x - lo) / (hi - lo)) * 100).toFixed(2)}%`;
-  const months: number[] = [];
-  for (let d = new Date(lo); d.getTime() <= hi; d = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1))) {
-    const first = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
-    if (first >= lo) months.push(first);
-  }
+  const built = useMemo(() => {
+    const ts = (d: string | null) => (d ? Date.parse(d + 'T00:00:00Z') : null);
+    const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
+    const end = new Map(
+      ms.map((m) => [m.id, ts(m.completedOn ?? m.schedule.forecastDate) ?? ts(m.expectedDate) ?? today]),
+    );
+    const tasks: GanttTask[] = ms.map((m) => {
+      const finish = end.get(m.id)!;
+      const after = m.dependsOn.map((d) => end.get(d)).filter((x): x is number => x !== undefined);
+      const start = after.length ? Math.max(...after) : Math.min(today, finish);
+      return {
+        id: m.id,
+        label: m.description,
+        start: Math.min(start, finish),
+        end: finish,
+        expected: ts(m.expectedDate),
+        status: m.status === 'done' ? 'done' : m.schedule.late ? 'late' : 'planned',
+        dependsOn: m.dependsOn,
+      };
+    });
+    return gantt({
+      tasks,
+      today,
+      statusName: { planned: t('meas.planned'), late: t('meas.late'), done: t('meas.statusDone') },
+      dependsName: t('meas.dependsOn'),
+      expectedName: t('meas.expected'),
+      head: [
+        t('meas.description'),
+        t('meas.start'),
+        t('meas.expected'),
+        t('meas.forecast'),
+        t('meas.dependsOn'),
+        t('meas.status'),
+      ],
+      fmtDate: (ms) => fmtDate(new Date(ms).toISOString().slice(0, 10)),
+    });
+  }, [ms, t]);
   return (
-    <div className="timeline" data-testid="timeline">
-      <div className="tl-row tl-axis">
-        <div className="tl-label" />
-        <div className="tl-track">
-          {months.map((m) => (
-            <span key={m} className="tl-month" style={{ left: pos(m) }}>
-              {fmtMonth(m)}
-            </span>
-          ))}
-          <span className="tl-today" style={{ left: pos(today) }} title={t('meas.today')} />
-        </div>
-      </div>
-      {ms.map((m) => {
-        const e = ts(m.expectedDate),
-          f = ts(m.completedOn ?? m.schedule.forecastDate);
-        const cls = m.status === 'done' ? 'done' : m.schedule.late ? 'late' : 'planned';
-        return (
-          <div className="tl-row" key={m.id}>
-            <div className="tl-label">
-              <b>{m.id}</b>
-              {m.dependsOn.length > 0 && <span className="muted small"> ← {m.dependsOn.join(', ')}</span>}
-            </div>
-            <div className="tl-track">
-              {e !== null && f !== null && f > e && (
-                <span className="tl-delay" style={{ left: pos(e), width: `calc(${pos(f)} - ${pos(e)})` }} />
-              )}
-              {e !== null && (
-                <span
-                  className={`tl-expected ${cls}`}
-                  style={{ left: pos(e) }}
-                  title={`${t('meas.expected')}: ${fmtDate(m.expectedDate)}`}
-                />
-              )}
-              {f !== null && (
-                <span
-                  className={`tl-forecast ${cls}`}
-                  style={{ left: pos(f) }}
-                  title={`${t('meas.forecast')}: ${fmtDate(m.schedule.forecastDate)}`}
-                />
-              )}
-            </div>
-          </div>
-        );
-      })}
-      <div className="muted small">
-        ● {t('meas.expected')} · ◆ {t('meas.forecast')} · | {t('meas.today')}
-      </div>
-    </div>
+    <Figure
+      title={t('meas.timeline')}
+      built={built}
+      height={Math.max(160, 70 + ms.length * 34)}
+      testId="timeline"
+      caption={t('meas.timelineCaption')}
+    />
   );
 }

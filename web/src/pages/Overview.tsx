@@ -4,6 +4,9 @@ import { useApi } from '../components/useApi.ts';
 import { ErrorBox, Loading } from '../components/Status.tsx';
 import { fmtDate, fmtInt, fmtMoney } from '../format.ts';
 import type { OutcomeReport } from '../../../src/ingest/outcomes.ts';
+import { can, useMe } from '../session.tsx';
+import { Dashboard, Tile } from './overview/Dashboard.tsx';
+import type { Table1 } from './Segmentation.tsx';
 
 interface Overview {
   schema: { count: number; latest: string | null };
@@ -23,7 +26,12 @@ interface Overview {
 export function OverviewPage() {
   const { t } = useTranslation();
   const { data, error, loading } = useApi(() => get<Overview>('/api/overview'), []);
+  const me = useMe();
+  const segments = can(me, 'segments.read');
+  const t1 = useApi(() => (segments ? get<Table1>('/api/segmentation/table1') : Promise.resolve(null)), [segments]);
   const d = data?.declarations;
+  const register = data?.tables.find((x) => x.table === 'operators')?.rows;
+  const scored = t1.data?.rows.find((r) => r.size === 'total')?.operators;
   return (
     <section>
       <h1>{t('overview.title')}</h1>
@@ -33,7 +41,7 @@ export function OverviewPage() {
         <>
           <div className="tiles">
             <Tile label={t('overview.lines')} value={fmtInt(d.lines)} />
-            <Tile label={t('overview.operators')} value={fmtInt(d.operators)} />
+            <Tile label={t('overview.operatorsWithLines')} value={fmtInt(d.operators)} />
             <Tile label={t('overview.hsCodes')} value={fmtInt(d.hsCodes)} />
             <Tile label={t('overview.value')} value={fmtMoney(d.totalValue)} />
             <Tile
@@ -43,6 +51,22 @@ export function OverviewPage() {
             <Tile label={t('overview.imports')} value={fmtInt(data.imports)} />
           </div>
           {d.lines === 0 && <p className="muted">{t('overview.empty')}</p>}
+          {d.lines > 0 && register !== undefined && (
+            <p className="small" data-testid="operator-counts">
+              {scored !== undefined && t1.data
+                ? t('overview.counts', {
+                    register: fmtInt(register),
+                    withLines: fmtInt(d.operators),
+                    scored: fmtInt(scored),
+                    first: fmtDate(d.firstDate),
+                    last: fmtDate(d.lastDate),
+                    start: fmtDate(t1.data.window.first ?? t1.data.window.start),
+                    end: fmtDate(t1.data.window.end),
+                  })
+                : t('overview.countsUnscored', { register: fmtInt(register), withLines: fmtInt(d.operators) })}
+            </p>
+          )}
+          {d.lines > 0 && <Dashboard />}
           {d.lines > 0 && (
             <div data-testid="outcomes">
               <h2>{t('overview.outcomes')}</h2>
@@ -76,14 +100,5 @@ export function OverviewPage() {
         </>
       )}
     </section>
-  );
-}
-
-export function Tile({ label, value, testId }: { label: string; value: string; testId?: string }) {
-  return (
-    <div className="tile" data-testid={testId}>
-      <div className="tile-value">{value}</div>
-      <div className="tile-label">{label}</div>
-    </div>
   );
 }

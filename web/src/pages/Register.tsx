@@ -3,35 +3,17 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { get, post, put } from '../api.ts';
-import { Chart } from '../components/Chart.tsx';
+import { Figure } from '../charts/Figure.tsx';
+import { gridPeriods, levelRule, registerMatrix } from './register/matrix.ts';
+import { useEditorFocus } from '../components/useEditorFocus.ts';
 import { labelOf, lbl, type Scales } from '../components/labels.ts';
 import { ErrorBox, Loading } from '../components/Status.tsx';
 import { useApi } from '../components/useApi.ts';
 import { fmtInt } from '../format.ts';
 import { can, useMe } from '../session.tsx';
 import type { Settings } from '../../../src/server/routes/governance-schemas.ts';
+import type { VulnerabilityView as Vuln } from '../../../src/server/routes/plan-schemas.ts';
 
-interface Vuln {
-  id: string;
-  version: number;
-  processCode: string;
-  description: string;
-  institutionalRisk: string;
-  complianceRisks: string[];
-  effects: Record<string, string>;
-  occurrence: [string, 'Y' | 'N'][];
-  changedBy: string;
-  changedAt: string;
-  score: {
-    expectedEffect: number;
-    probability: number;
-    periods: number;
-    priority: number | null;
-    priorityLevel: string | null;
-    probabilityLevel: string | null;
-    maxPriority: number | null;
-  };
-}
 type Draft = Pick<
   Vuln,
   'processCode' | 'description' | 'institutionalRisk' | 'complianceRisks' | 'effects' | 'occurrence'
@@ -53,30 +35,7 @@ export function RegisterPage() {
   const proposed = (id: string) => setNote(t('reg.proposed', { id }));
   const s = scales.data;
   const bandColour = (level: string | null) => s?.priority_bands.bands.find((b) => b.code === level)?.colour ?? '#999';
-  const matrix = useMemo(() => {
-    if (!list.data || !s) return {};
-    return {
-      tooltip: {
-        formatter: (p: { data: { v: Vuln } }) =>
-          `${p.data.v.processCode} ${p.data.v.description}<br/>${t('reg.expected')}: ${p.data.v.score.expectedEffect} · ${t('reg.probability')}: ${p.data.v.score.probability} · ${t('reg.priority')}: ${p.data.v.score.priority}`,
-      },
-      grid: { left: 60, right: 20, top: 20, bottom: 45 },
-      xAxis: { type: 'value', name: t('reg.expected'), nameLocation: 'middle', nameGap: 28, min: 0 },
-      yAxis: { type: 'value', name: t('reg.probability'), min: 0, minInterval: 1 },
-      series: [
-        {
-          type: 'scatter',
-          symbolSize: (v: number[]) => 12 + Math.sqrt(v[2] ?? 0) * 2,
-          label: { show: true, position: 'right', formatter: (p: { data: { v: Vuln } }) => p.data.v.id },
-          data: list.data.map((v) => ({
-            value: [v.score.expectedEffect, v.score.probability, v.score.priority ?? 0],
-            v,
-            itemStyle: { color: bandColour(v.score.priorityLevel) },
-          })),
-        },
-      ],
-    };
-  }, [list.data, s, t]);
+  const matrix = useMemo(() => (list.data && s ? registerMatrix(list.data, s, t) : null), [list.data, s, t]);
   const save = async () => {
     if (!draft) return;
     setErr(undefined);
@@ -146,8 +105,15 @@ export function RegisterPage() {
         <>
           <div className="grid2">
             <div className="card">
-              <h3>{t('reg.matrix')}</h3>
-              <Chart option={matrix} height={280} testId="priority-matrix" />
+              {matrix && (
+                <Figure
+                  title={t('reg.matrix')}
+                  built={matrix}
+                  height={300}
+                  testId="priority-matrix"
+                  caption={t('reg.matrixCaption', { periods: gridPeriods(list.data) })}
+                />
+              )}
             </div>
             <div className="card">
               <h3>{t('reg.bands')}</h3>
@@ -211,8 +177,13 @@ export function RegisterPage() {
                     <td className="num">
                       <b>{fmtInt(v.score.priority)}</b>
                     </td>
-                    <td style={{ background: bandColour(v.score.priorityLevel) }}>
-                      {labelOf(s.priority_bands.bands, v.score.priorityLevel ?? '')}
+                    <td>
+                      <span className="band" style={{ background: bandColour(v.score.priorityLevel) }}>
+                        {labelOf(s.priority_bands.bands, v.score.priorityLevel ?? '')}
+                      </span>
+                      <div className="muted small rule" data-testid={`rule-${v.id}`}>
+                        {levelRule(v, s, t)}
+                      </div>
                     </td>
                     <td>
                       {can(me, 'plan.write') && (
@@ -268,20 +239,14 @@ export function RegisterPage() {
             </label>
           )}
           {retiring && (
-            <div className="card" style={{ marginTop: 16 }} data-testid="register-retire">
-              <h3>{t('reg.retireTitle', { id: retiring.id, process: retiring.processCode })}</h3>
-              <p className="muted small">{t('reg.retireHelp')}</p>
-              <label>
-                {t('reg.reason')}
-                <input value={reason} onChange={(e) => setReason(e.target.value)} />
-              </label>{' '}
-              <button type="button" disabled={!reason.trim()} onClick={() => void retire()}>
-                {gated ? t('reg.proposeRetire') : t('reg.retire')}
-              </button>{' '}
-              <button type="button" className="link" onClick={() => setRetiring(null)}>
-                {t('app.cancel')}
-              </button>
-            </div>
+            <RetirePanel
+              v={retiring}
+              gated={gated}
+              reason={reason}
+              setReason={setReason}
+              onRetire={() => void retire()}
+              onCancel={() => setRetiring(null)}
+            />
           )}
         </>
       )}
@@ -302,9 +267,12 @@ function Editor({
 }) {
   const { t } = useTranslation();
   const [period, setPeriod] = useState('');
+  const heading = useEditorFocus<HTMLHeadingElement>();
   return (
     <div className="card form-grid" style={{ marginTop: 16 }} data-testid="register-editor">
-      <h3 style={{ gridColumn: '1 / -1' }}>{draft.id ? t('reg.editing', { id: draft.id }) : t('reg.add')}</h3>
+      <h3 style={{ gridColumn: '1 / -1' }} ref={heading} tabIndex={-1}>
+        {draft.id ? t('reg.editing', { id: draft.id }) : t('reg.add')}
+      </h3>
       <label>
         {t('reg.process')}
         <input
@@ -422,6 +390,43 @@ function Editor({
           {t('app.cancel')}
         </button>
       </div>
+    </div>
+  );
+}
+
+function RetirePanel({
+  v,
+  gated,
+  reason,
+  setReason,
+  onRetire,
+  onCancel,
+}: {
+  v: Vuln;
+  gated: boolean;
+  reason: string;
+  setReason: (r: string) => void;
+  onRetire: () => void;
+  onCancel: () => void;
+}) {
+  const { t } = useTranslation();
+  const heading = useEditorFocus<HTMLHeadingElement>();
+  return (
+    <div className="card" style={{ marginTop: 16 }} data-testid="register-retire">
+      <h3 ref={heading} tabIndex={-1}>
+        {t('reg.retireTitle', { id: v.id, process: v.processCode })}
+      </h3>
+      <p className="muted small">{t('reg.retireHelp')}</p>
+      <label>
+        {t('reg.reason')}
+        <input value={reason} onChange={(e) => setReason(e.target.value)} />
+      </label>{' '}
+      <button type="button" disabled={!reason.trim()} onClick={onRetire}>
+        {gated ? t('reg.proposeRetire') : t('reg.retire')}
+      </button>{' '}
+      <button type="button" className="link" onClick={onCancel}>
+        {t('app.cancel')}
+      </button>
     </div>
   );
 }

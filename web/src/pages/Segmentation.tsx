@@ -2,19 +2,21 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { get, type Query } from '../api.ts';
-import { Chart } from '../components/Chart.tsx';
+import { Figure } from '../charts/Figure.tsx';
+import { heatmap } from '../charts/grids.ts';
 import { DataTable, type Page } from '../components/DataTable.tsx';
 import { levelClass, RiskPicker, useRisk } from '../components/RiskPicker.tsx';
 import { ErrorBox, Loading } from '../components/Status.tsx';
 import { useApi } from '../components/useApi.ts';
-import { fmtDate, fmtInt, fmtMoney, fmtNum } from '../format.ts';
+import { fmtDate, fmtInt, fmtMoney, fmtNum, fmtPct } from '../format.ts';
 import { navigate } from '../router.ts';
+import { pickable } from '../components/pickable.ts';
 import { can, useMe } from '../session.tsx';
 
 const SIZES = ['large', 'medium', 'small'] as const;
 const LEVELS = ['low', 'medium', 'high'] as const;
 
-interface T4Row {
+export interface T4Row {
   size: string;
   level: string | null;
   operators: number;
@@ -27,13 +29,13 @@ interface T4Row {
   repeatOffenders?: number;
   withoutControl?: number;
 }
-interface Table4 {
+export interface Table4 {
   risk: string;
   configId: string;
   computedAt: string;
   rows: T4Row[];
 }
-interface Table1 {
+export interface Table1 {
   window: { start?: string; first?: string; end: string };
   basis: string;
   thresholds: { large: number; medium: number };
@@ -58,7 +60,7 @@ export function SegmentationPage() {
   const [cell, setCell] = useState<{ size?: string; level?: string }>({});
   const t4 = useApi(() => get<Table4>('/api/segmentation/table4', { risk, extended: 'true' }), [risk]);
   const t1 = useApi(() => get<Table1>('/api/segmentation/table1', { risk }), [risk]);
-  const heat = useMemo(() => heatOption(t4.data, t), [t4.data, t]);
+  const heat = useMemo(() => table4Heat(t4.data?.rows, t), [t4.data, t]);
   return (
     <section>
       <div className="row spread">
@@ -81,15 +83,17 @@ export function SegmentationPage() {
           </p>
           <div className="grid2">
             <div className="card">
-              <h3>{t('seg.heatmap')}</h3>
-              <Chart
-                option={heat}
+              <Figure
+                title={t('seg.heatmap')}
+                built={heat}
                 height={300}
                 testId="heatmap"
-                onClick={(p) => {
-                  const [x, y] = (p.value as number[]) ?? [];
-                  if (x === undefined) return;
-                  setCell({ level: LEVELS[x], size: SIZES[y] });
+                cells={{
+                  cols: LEVELS.length,
+                  count: SIZES.length * LEVELS.length,
+                  describe: (i) =>
+                    `${t(`size.${SIZES[Math.floor(i / 3)]}`)} × ${t(`level.${LEVELS[i % 3]}`)}: ${heat.table.rows[Math.floor(i / 3)][1 + (i % 3)]}`,
+                  onPick: (i) => setCell({ size: SIZES[Math.floor(i / 3)], level: LEVELS[i % 3] }),
                 }}
               />
               <p className="muted small">{t('seg.heatmapHint')}</p>
@@ -193,58 +197,23 @@ export function SegmentationPage() {
   );
 }
 
-function heatOption(data: Table4 | undefined, t: (k: string) => string): Record<string, unknown> {
-  if (!data) return {};
-  const cells = data.rows.filter((r) => r.level && r.size !== 'total');
-  const values = cells.map((r) => [
-    LEVELS.indexOf(r.level as never),
-    SIZES.indexOf(r.size as never),
-    r.operators,
-    r.pctValue,
-  ]);
-  return {
-    tooltip: {
-      formatter: (p: { value: number[] }) =>
-        `${t(`size.${SIZES[p.value[1]]}`)} × ${t(`level.${LEVELS[p.value[0]]}`)}<br/>${t('seg.operatorsN')}: ${fmtInt(p.value[2])}<br/>${t('seg.pctValue')}: ${fmtNum(p.value[3], 1)} %`,
+/** Table 4 as a heat map: operators per size × level on the sequential scale, the share of value under each count. */
+export function table4Heat(rows: T4Row[] | undefined, t: (k: string) => string) {
+  const cell = (size: string, level: string) => rows?.find((r) => r.size === size && r.level === level);
+  return heatmap({
+    rows: SIZES.map((s) => t(`size.${s}`)),
+    cols: LEVELS.map((l) => t(`level.${l}`)),
+    rowName: t('seg.size'),
+    colName: t('seg.level'),
+    values: SIZES.map((s) => LEVELS.map((l) => cell(s, l)?.operators ?? 0)),
+    valueName: t('seg.operatorsN'),
+    format: fmtInt,
+    second: {
+      name: t('seg.pctValue'),
+      values: SIZES.map((s) => LEVELS.map((l) => (cell(s, l)?.pctValue ?? 0) / 100)),
+      format: (v) => fmtPct(v),
     },
-    grid: { left: 90, right: 20, top: 10, bottom: 60 },
-    xAxis: {
-      type: 'category',
-      data: LEVELS.map((l) => t(`level.${l}`)),
-      name: t('seg.level'),
-      nameLocation: 'middle',
-      nameGap: 28,
-    },
-    yAxis: { type: 'category', data: SIZES.map((s) => t(`size.${s}`)) },
-    visualMap: {
-      min: 0,
-      max: Math.max(1, ...cells.map((c) => c.operators)),
-      calculable: false,
-      orient: 'horizontal',
-      left: 'center',
-      bottom: 0,
-      itemHeight: 120,
-      inRange: { color: ['#eef4fa', '#9cc3e4', '#2a6aa8'] },
-      show: false,
-    },
-    series: [
-      {
-        type: 'heatmap',
-        data: values,
-        itemStyle: { borderColor: '#fff', borderWidth: 2 },
-        label: {
-          show: true,
-          lineHeight: 18,
-          fontSize: 12,
-          color: '#1d2733',
-          textBorderColor: '#fff',
-          textBorderWidth: 2,
-          formatter: (p: { value: number[] }) => `${fmtInt(p.value[2])}\n${fmtNum(p.value[3], 1)} %`,
-        },
-        emphasis: { itemStyle: { borderColor: '#333', borderWidth: 1 } },
-      },
-    ],
-  };
+  });
 }
 
 function Table4View({
@@ -283,7 +252,9 @@ function Table4View({
           <tr
             key={i}
             className={r.level ? 'clickable' : 'subtotal'}
-            onClick={() => r.size !== 'total' && onPick({ size: r.size, level: r.level ?? undefined })}
+            {...(r.size !== 'total'
+              ? pickable(() => onPick({ size: r.size, level: r.level ?? undefined }), t('seg.pickRow'))
+              : {})}
           >
             <td>{r.level ? '' : t(`size.${r.size}`)}</td>
             <td className={levelClass(r.level)}>{r.level ? t(`level.${r.level}`) : ''}</td>

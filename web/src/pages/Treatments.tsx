@@ -6,6 +6,7 @@ import { get, post, put } from '../api.ts';
 import type { Settings } from '../../../src/server/routes/governance-schemas.ts';
 import { ApplyPanel } from './treatments/ApplyPanel.tsx';
 import { ErrorBox, Loading } from '../components/Status.tsx';
+import { EditorPanel } from '../components/EditorPanel.tsx';
 import { useApi } from '../components/useApi.ts';
 import { can, useMe } from '../session.tsx';
 
@@ -169,10 +170,7 @@ export function TreatmentsPage() {
         </table>
       )}
       {edit && (
-        <div className="card form-grid" style={{ marginTop: 16 }}>
-          <h3 style={{ gridColumn: '1 / -1' }}>
-            {t(`size.${edit.size}`)} × {t(`level.${edit.risk}`)}
-          </h3>
+        <EditorPanel title={`${t(`size.${edit.size}`)} × ${t(`level.${edit.risk}`)}`} testId="treatment-editor">
           <label>
             {t('treat.package')}
             <input value={edit.package} onChange={(e) => setEdit({ ...edit, package: e.target.value })} />
@@ -235,7 +233,7 @@ export function TreatmentsPage() {
               {t('app.cancel')}
             </button>
           </div>
-        </div>
+        </EditorPanel>
       )}
       {apply && data && (
         <ApplyPanel

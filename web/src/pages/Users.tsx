@@ -47,7 +47,8 @@ export function UsersPage() {
     setError(undefined);
     try {
       await post('/api/users', { ...form, display_name: form.display_name || undefined });
-      setForm({ ...form, username: '', display_name: '', password: '' });
+      // A new account starts from nothing: the roles ticked for the previous one are not carried over.
+      setForm({ ...form, username: '', display_name: '', password: '', roles: [] });
       users.reload();
     } catch (err) {
       setError((err as Error).message);

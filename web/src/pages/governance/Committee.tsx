@@ -116,7 +116,7 @@ export function CommitteePanel({
             }),
           )}
         >
-          <input name="name" placeholder={t('gov.name')} required />
+          <input name="name" placeholder={t('gov.name')} aria-label={t('gov.name')} required />
           <select name="role" aria-label={t('gov.role')}>
             {(committee?.roles ?? []).map((r) => (
               <option key={r.code} value={r.code}>
@@ -124,7 +124,7 @@ export function CommitteePanel({
               </option>
             ))}
           </select>
-          <input name="unit" placeholder={t('gov.unit')} />
+          <input name="unit" placeholder={t('gov.unit')} aria-label={t('gov.unit')} />
           <input name="account" placeholder={t('gov.accountPlaceholder')} aria-label={t('gov.account')} />
           <button type="submit">{t('gov.addMember')}</button>
         </form>
@@ -164,9 +164,9 @@ export function CommitteePanel({
             }),
           )}
         >
-          <input name="code" placeholder={t('gov.code')} required />
-          <input name="name" placeholder={t('gov.name')} required />
-          <input name="theme" placeholder={t('gov.theme')} required />
+          <input name="code" placeholder={t('gov.code')} aria-label={t('gov.code')} required />
+          <input name="name" placeholder={t('gov.name')} aria-label={t('gov.name')} required />
+          <input name="theme" placeholder={t('gov.theme')} aria-label={t('gov.theme')} required />
           <button type="submit">{t('gov.addSubcommittee')}</button>
         </form>
       )}

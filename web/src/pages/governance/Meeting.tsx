@@ -253,7 +253,7 @@ export function MeetingPanel({
             fail,
           )}
         >
-          <input name="title" placeholder={t('gov.itemTitle')} required />
+          <input name="title" placeholder={t('gov.itemTitle')} aria-label={t('gov.itemTitle')} required />
           <select name="subjectType" aria-label={t('gov.subject')}>
             {SUBJECTS.map((s) => (
               <option key={s} value={s}>
@@ -261,7 +261,7 @@ export function MeetingPanel({
               </option>
             ))}
           </select>
-          <input name="subjectId" placeholder={t('gov.subjectId')} />
+          <input name="subjectId" placeholder={t('gov.subjectId')} aria-label={t('gov.subjectId')} />
           <button type="submit">{t('gov.addItem')}</button>
         </form>
       )}
@@ -304,8 +304,8 @@ export function MeetingPanel({
             fail,
           )}
         >
-          <input name="description" placeholder={t('gov.action')} required />
-          <input name="owner" placeholder={t('gov.owner')} required />
+          <input name="description" placeholder={t('gov.action')} aria-label={t('gov.action')} required />
+          <input name="owner" placeholder={t('gov.owner')} aria-label={t('gov.owner')} required />
           <input name="due" type="date" aria-label={t('gov.due')} required />
           <button type="submit">{t('gov.assign')}</button>
         </form>

@@ -95,8 +95,8 @@ export function ProposalsPanel({
               </option>
             ))}
           </select>
-          <input name="package" placeholder={t('gov.package')} required />
-          <input name="summary" placeholder={t('gov.summary')} required />
+          <input name="package" placeholder={t('gov.package')} aria-label={t('gov.package')} required />
+          <input name="summary" placeholder={t('gov.summary')} aria-label={t('gov.summary')} required />
           <button type="submit">{t('gov.propose')}</button>
         </form>
       )}

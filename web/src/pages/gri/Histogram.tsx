@@ -1,7 +1,11 @@
 // Histogram of the GRI with two vertical handles (medium and high bars) dragged horizontally.
 import { useMemo, useRef } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import { Chart, type ChartInstance } from '../../components/Chart.tsx';
+import type { ChartInstance } from '../../charts/Chart.tsx';
+import { Figure } from '../../charts/Figure.tsx';
+import { histogram } from '../../charts/options.ts';
+import { fmtInt, fmtNum } from '../../format.ts';
 
 export interface Bars {
   medium: number;
@@ -30,34 +34,9 @@ export function Histogram({
   const barsRef = useRef(bars);
   barsRef.current = bars;
   const max = bins.length ? bins[bins.length - 1].to : 1;
-  const option = useMemo(
-    () => ({
-      grid: { left: 50, right: 20, top: 20, bottom: 40 },
-      tooltip: { trigger: 'axis' },
-      xAxis: { type: 'value', min: 0, max, name: t('seg.gri'), nameLocation: 'middle', nameGap: 25 },
-      yAxis: { type: 'value', name: t('seg.operatorsN') },
-      series: [
-        {
-          type: 'bar',
-          barWidth: '95%',
-          data: bins.map((b) => ({
-            value: [(b.from + b.to) / 2, b.operators],
-            itemStyle: {
-              color:
-                (b.from + b.to) / 2 >= bars.high
-                  ? '#c0392b'
-                  : (b.from + b.to) / 2 >= bars.medium
-                    ? '#e6a23c'
-                    : '#3c9d5d',
-            },
-          })),
-        },
-      ],
-    }),
-    [bins, max, bars, t],
-  );
+  const built = useMemo(() => griHistogram(bins, bars, t), [bins, bars, t]);
   const placeHandles = (c: ChartInstance) => {
-    const grid = { top: 20, bottom: c.getHeight() - 40 };
+    const grid = { top: HANDLE_TOP, bottom: c.getHeight() - 40 };
     const handle = (key: 'medium' | 'high', color: string) => {
       const x = c.convertToPixel({ xAxisIndex: 0 }, Math.min(barsRef.current[key], max)) as number;
       return {
@@ -87,5 +66,30 @@ export function Histogram({
     };
     c.setOption({ graphic: [handle('medium', '#b7791f'), handle('high', '#c0392b')] });
   };
-  return <Chart option={option} height={280} onReady={placeHandles} testId="histogram" />;
+  return (
+    <Figure
+      title={t('gri.distribution')}
+      built={built}
+      height={300}
+      onReady={placeHandles}
+      testId="histogram"
+      caption={t('chart.histogramCaption', { medium: fmtNum(bars.medium, 3), high: fmtNum(bars.high, 3) })}
+    />
+  );
+}
+
+const HANDLE_TOP = 44;
+
+/** The GRI distribution with bars coloured by the level the bars in force give them (also on the overview). */
+export function griHistogram(bins: Bin[], bars: Bars, t: TFunction, top = HANDLE_TOP) {
+  return histogram({
+    bins,
+    levelOf: (x) => (x >= bars.high ? 'high' : x >= bars.medium ? 'medium' : 'low'),
+    levelName: (l) => t(`level.${l}`),
+    valueName: t('seg.gri'),
+    countName: t('seg.operatorsN'),
+    fmtValue: (v) => fmtNum(v, 3),
+    fmtCount: fmtInt,
+    top,
+  });
 }

@@ -267,11 +267,25 @@ export function RecordValueForm({ indicator, onDone }: { indicator: ProgressIndi
           }),
         )}
       >
-        <input name="period" placeholder={t('meas.period')} required style={{ width: 80 }} />
-        <input name="numerator" placeholder={t('meas.numerator')} required inputMode="decimal" style={{ width: 100 }} />
+        <input
+          name="period"
+          placeholder={t('meas.period')}
+          aria-label={t('meas.period')}
+          required
+          style={{ width: 80 }}
+        />
+        <input
+          name="numerator"
+          placeholder={t('meas.numerator')}
+          aria-label={t('meas.numerator')}
+          required
+          inputMode="decimal"
+          style={{ width: 100 }}
+        />
         <input
           name="denominator"
           placeholder={t('meas.denominator')}
+          aria-label={t('meas.denominator')}
           required
           inputMode="decimal"
           style={{ width: 100 }}
