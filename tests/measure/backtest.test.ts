@@ -218,7 +218,7 @@ describe('cip backtest and cip selectivity export (real CLI)', () => {
     expect(r.stdout).toMatch(/^Wrote \d+ lines to /);
     const [header, ...rows] = readFileSync(out, 'utf8').trim().split('\n');
     const cols = header.split(',');
-    expect(cols.slice(0, 15)).toEqual([
+    expect(cols.slice(0, 16)).toEqual([
       'declaration_id',
       'line_no',
       'date',
@@ -232,10 +232,14 @@ describe('cip backtest and cip selectivity export (real CLI)', () => {
       'score',
       'probability',
       'level',
+      'selected',
       'reasons',
       'intercept',
     ]);
     expect(cols).toContain('c_hs6_origin');
+    // the default random lot (5 % of declarations) is marked; every other line was selected by its score
+    const selected = rows.map((r) => r.replace(/"[^"]*"/, 'R').split(',')[13]);
+    expect(new Set(selected)).toEqual(new Set(['random', 'score']));
     const first = rows[0];
     expect(first).toMatch(/851712,CN,/);
     expect(first).toMatch(
@@ -244,8 +248,8 @@ describe('cip backtest and cip selectivity export (real CLI)', () => {
     // Parse a row without reasons (quoted) and check score = intercept + Σ contributions (4-decimal rounding).
     const v = rows[rows.length - 1].replace(/"[^"]*"/, 'R').split(',');
     const score = Number(v[10]);
-    const sum = v.slice(14).reduce((a, x) => a + Number(x), 0);
-    expect(Math.abs(score - sum)).toBeLessThan(0.0005 * (v.length - 13));
+    const sum = v.slice(15).reduce((a, x) => a + Number(x), 0);
+    expect(Math.abs(score - sum)).toBeLessThan(0.0005 * (v.length - 14));
   });
 
   it('explains why it cannot export when every line has an outcome', () => {
