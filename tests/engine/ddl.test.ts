@@ -34,7 +34,8 @@ describe('the lines table', () => {
     expect(cols.find((c) => c.name === 'value')!.type).toBe('Float64');
     expect(cols.find((c) => c.name === 'finding')!.type).toBe('Nullable(Bool)');
     expect(cols.find((c) => c.name === 'import_id')!.type).toBe('Int32');
-    expect(cols).toHaveLength(32);
+    expect(cols.find((c) => c.name === 'selection_reason')!.type).toBe('Nullable(String)');
+    expect(cols).toHaveLength(33);
     expect(linesTableDdl()).toMatch(/ENGINE = MergeTree\nPARTITION BY import_id\nORDER BY \(operator_id, date\)$/);
   });
 
