@@ -438,7 +438,10 @@ describe('a whole CIP cycle in the browser, from an empty workspace', () => {
     const { page } = b;
     await nav('Exports');
     const download = async (testId: string) => {
-      const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
+      const [dl] = await Promise.all([
+        page.waitForEvent('download', { timeout: 120_000 }),
+        page.getByTestId(testId).click(),
+      ]);
       return { name: dl.suggestedFilename(), path: (await dl.path())! };
     };
     const xlsx = await download('export-xlsx');
@@ -456,5 +459,5 @@ describe('a whole CIP cycle in the browser, from an empty workspace', () => {
     expect(xml).toContain('Insufficient and untimely sea manifest data');
     expect(xml).toContain('Risk rules on manifest data in the selectivity system');
     await shot(page, 'cycle-20-exports');
-  });
+  }, 300_000);
 });
