@@ -1,7 +1,7 @@
 // Debian's chromium driven by playwright-core (never a downloaded browser), against a real `startServer`.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'test-output', 'screenshots');
@@ -64,7 +64,8 @@ export async function openBrowser(downloads?: string): Promise<Session> {
   };
 }
 
-export async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+/** A screenshot into test-output/screenshots/; `fullPage: false` keeps only the window (cheaper for page sweeps). */
+export async function shot(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<void> {
+  mkdirSync(dirname(join(SCREENSHOTS, `${name}.png`)), { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: opts.fullPage ?? true });
 }

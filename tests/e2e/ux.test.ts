@@ -108,7 +108,8 @@ describe('layout, accessibility and keyboard', () => {
             win: document.documentElement.clientWidth,
           }));
           if (doc > win) wider.push(`${lang} ${size.width}px ${path}: document ${doc}px > window ${win}px`);
-          if (lang === 'en' || lang === 'es') await shot(page, `ux/${size.name}-${lang}-${slug(path)}`);
+          if (lang === 'en' || lang === 'es')
+            await shot(page, `ux/${size.name}-${lang}-${slug(path)}`, { fullPage: false });
         }
       }
     }
