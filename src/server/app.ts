@@ -18,6 +18,8 @@ export interface AppOptions {
   trustProxy?: boolean;
   /** Job queue, uploads, local operator (src/server/service.ts). */
   service?: ServiceOptions;
+  /** Keep answers of cacheable reads until the next change (default true; the read benchmark turns it off). */
+  answerCache?: boolean;
 }
 
 const CSP = [
@@ -89,7 +91,7 @@ export async function buildApp(db: ServerDb, opts: AppOptions = {}): Promise<Fas
 
   const guard = makeGuard(db);
   await setupService(app, db, guard, opts.service);
-  registerRoutes(app, db, allRoutes, guard);
+  registerRoutes(app, db, allRoutes, guard, { answerCache: opts.answerCache ?? true });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   if (opts.web) await serveSpa(app);
   else

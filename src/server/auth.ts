@@ -54,7 +54,7 @@ export function clearSessionCookies(reply: FastifyReply): void {
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** Short-lived cache of session → user, dropped whenever anything changes (db.version). */
+/** Short-lived cache of session → user, dropped whenever users, units or sessions change (db.authVersion). */
 class SessionCache {
   private map = new Map<string, { user: AuthUser; at: number; version: number }>();
   get(token: string, version: number): AuthUser | undefined {
@@ -94,10 +94,11 @@ export function makeGuard(db: ServerDb) {
   return async (req: FastifyRequest, route: RouteDef): Promise<AuthUser | undefined> => {
     if (route.access === 'public') return undefined;
     const token = req.cookies[SESSION_COOKIE];
-    let user = token ? cache.get(token, db.version) : undefined;
+    let user = token ? cache.get(token, db.authVersion) : undefined;
     if (!user && token) {
+      const version = db.authVersion;
       user = await loadUser(db, token);
-      if (user) cache.set(token, db.version, user);
+      if (user) cache.set(token, version, user);
     }
     if (!user) throw new DomainError('not signed in (or the session expired): sign in at /login', 'unauthenticated');
     if (!SAFE.has(req.method)) {

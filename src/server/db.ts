@@ -15,8 +15,14 @@ class Mutex {
 export class ServerDb {
   private readers: { ws: Workspace; lock: Mutex; busy: number }[] = [];
   private writeLock = new Mutex();
-  /** Bumped after every committed change; caches key on it. */
+  /** Bumped after every committed change; answer caches key on it. */
   version = 0;
+  /**
+   * Bumped after a change that may alter who is signed in or what they may do (users, units, sessions, or any
+   * exclusive use such as a CLI command run through the server); the session cache keys on it, so other writes
+   * do not make every signed-in user's next request reload their account.
+   */
+  authVersion = 0;
 
   private constructor(readonly main: Workspace) {}
 
@@ -39,24 +45,32 @@ export class ServerDb {
     return r.lock.run(() => fn(r.ws)).finally(() => r.busy--);
   }
 
-  /** Runs a change exclusively on the main connection, inside one transaction. */
-  write<T>(fn: (ws: Workspace) => Promise<T>): Promise<T> {
+  /**
+   * Runs a change exclusively on the main connection, inside one transaction. `touchesAuth` tells, once fn has run,
+   * whether the change reached users, units or sessions.
+   */
+  write<T>(fn: (ws: Workspace) => Promise<T>, touchesAuth: () => boolean = () => true): Promise<T> {
     return this.writeLock.run(async () => {
       try {
         return await this.main.transaction(() => fn(this.main));
       } finally {
         this.version++;
+        if (touchesAuth()) this.authVersion++;
       }
     });
   }
 
-  /** Exclusive access to the main connection without a transaction (for domain calls that manage their own). */
-  exclusive<T>(fn: (ws: Workspace) => Promise<T>): Promise<T> {
+  /**
+   * Exclusive access to the main connection without a transaction (for domain calls that manage their own).
+   * Counts as a change to users and sessions unless `auth: false` (sign-in bookkeeping that ends no session).
+   */
+  exclusive<T>(fn: (ws: Workspace) => Promise<T>, opts: { auth?: boolean } = {}): Promise<T> {
     return this.writeLock.run(async () => {
       try {
         return await fn(this.main);
       } finally {
         this.version++;
+        if (opts.auth !== false) this.authVersion++;
       }
     });
   }

@@ -26,6 +26,8 @@ export interface ServerOptions {
   log?: (msg: string) => void;
   /** Jobs at once (writing, reading) and the upload limit. */
   service?: Omit<ServiceOptions, 'localToken'>;
+  /** Cache answers of cacheable reads until the next change (default true). */
+  answerCache?: boolean;
 }
 
 export interface RunningServer {
@@ -70,7 +72,12 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     await syncUnits(ws);
     db = await ServerDb.attach(ws);
     const token = randomBytes(32).toString('hex');
-    const app = await buildApp(db, { web, logger: opts.logger, service: { ...opts.service, localToken: token } });
+    const app = await buildApp(db, {
+      web,
+      logger: opts.logger,
+      answerCache: opts.answerCache,
+      service: { ...opts.service, localToken: token },
+    });
     let address: string;
     try {
       address = await app.listen({ port, host });

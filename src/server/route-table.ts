@@ -134,6 +134,9 @@ export interface Guard {
 
 const users = new WeakMap<FastifyRequest, AuthUser>();
 
+/** History entity types whose change may alter a signed-in user's account, roles or office scope. */
+const AUTH_ENTITIES = new Set(['user', 'org_unit']);
+
 /** Answers of cacheable reads, dropped as soon as anything changes. */
 class AnswerCache {
   private map = new Map<string, unknown>();
@@ -158,7 +161,13 @@ class AnswerCache {
   }
 }
 
-export function registerRoutes(app: FastifyInstance, db: ServerDb, routes: RouteDef[], guard: Guard): void {
+export function registerRoutes(
+  app: FastifyInstance,
+  db: ServerDb,
+  routes: RouteDef[],
+  guard: Guard,
+  opts: { answerCache: boolean } = { answerCache: true },
+): void {
   const answers = new AnswerCache();
   const inFlight = new Map<string, Promise<unknown>>();
   for (const route of routes) {
@@ -203,33 +212,38 @@ export function registerRoutes(app: FastifyInstance, db: ServerDb, routes: Route
             .send(f.data);
         }
         if (isChange(route)) {
-          return db.write(async (ws) => {
-            const lastSeq = Number(await ws.scalar('SELECT coalesce(max(seq), 0) FROM history'));
-            const { result, change } = await route.change(ctx, ws);
-            // Domain functions shared with the CLI may record their own entries (with this user as actor).
-            // The declared entry is written unless one of that entity type is already there.
-            const written = await ws.all<{ actor: string; entity_type: string }>(
-              'SELECT actor, entity_type FROM history WHERE seq > $s',
-              { s: lastSeq },
-            );
-            const stranger = written.find((w) => w.actor !== user.username);
-            if (stranger)
-              throw new Error(`history entry written as '${stranger.actor}' during a change by '${user.username}'`);
-            if (change.unchanged || written.some((w) => w.entity_type === route.audit.entityType)) return result;
-            await recordChange(ws, {
-              actor: user.username,
-              action: route.audit.action,
-              entityType: route.audit.entityType,
-              entityId: change.entityId ?? null,
-              orgUnit: change.orgUnit ?? user.unit_id,
-              before: change.before,
-              after: change.after,
-            });
-            return result;
-          });
+          let auth = AUTH_ENTITIES.has(route.audit.entityType);
+          return db.write(
+            async (ws) => {
+              const lastSeq = Number(await ws.scalar('SELECT coalesce(max(seq), 0) FROM history'));
+              const { result, change } = await route.change(ctx, ws);
+              // Domain functions shared with the CLI may record their own entries (with this user as actor).
+              // The declared entry is written unless one of that entity type is already there.
+              const written = await ws.all<{ actor: string; entity_type: string }>(
+                'SELECT actor, entity_type FROM history WHERE seq > $s',
+                { s: lastSeq },
+              );
+              if (written.some((w) => AUTH_ENTITIES.has(w.entity_type))) auth = true;
+              const stranger = written.find((w) => w.actor !== user.username);
+              if (stranger)
+                throw new Error(`history entry written as '${stranger.actor}' during a change by '${user.username}'`);
+              if (change.unchanged || written.some((w) => w.entity_type === route.audit.entityType)) return result;
+              await recordChange(ws, {
+                actor: user.username,
+                action: route.audit.action,
+                entityType: route.audit.entityType,
+                entityId: change.entityId ?? null,
+                orgUnit: change.orgUnit ?? user.unit_id,
+                before: change.before,
+                after: change.after,
+              });
+              return result;
+            },
+            () => auth,
+          );
         }
         const read = route as ReadRoute<any, any, any, any>;
-        if (!read.cache || route.method !== 'GET') return read.read(ctx);
+        if (!read.cache || !opts.answerCache || route.method !== 'GET') return read.read(ctx);
         const key = `${req.url}\u0000${user?.language ?? ''}\u0000${user?.offices?.join('\u001f') ?? '*'}`;
         const hit = answers.get(key, db.version);
         if (hit !== undefined) return hit;

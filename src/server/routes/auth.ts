@@ -55,14 +55,17 @@ export const authRoutes: RouteDef[] = [
       // 3. One scrypt verification whether the user exists, is disabled or not: timing tells nothing.
       const matches = found ? await verifyPassword(body.password, found.hash) : await verifyUnknownUser(body.password);
       if (!found || found.user.disabled || !matches) {
-        await db.exclusive((ws) => recordFailure(ws, body.username, req.ip));
+        await db.exclusive((ws) => recordFailure(ws, body.username, req.ip), { auth: false });
         throw new DomainError('wrong user name or password', 'unauthenticated');
       }
       addressThrottle.refund(req.ip);
-      const s = await db.exclusive(async (ws) => {
-        await clearFailures(ws, body.username);
-        return createSession(ws, found.user.user_id);
-      });
+      const s = await db.exclusive(
+        async (ws) => {
+          await clearFailures(ws, body.username);
+          return createSession(ws, found.user.user_id);
+        },
+        { auth: false },
+      );
       setSessionCookies(req, reply, s.token, s.csrf, SESSION_HOURS * 3600);
       return { username: found.user.username, language: found.user.language, csrf: s.csrf };
     },
