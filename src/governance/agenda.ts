@@ -59,9 +59,9 @@ export async function planItems(ws: Workspace, heldOn: string): Promise<AgendaPr
         fromPlan('indicator_off_target', 'indicator', i.id, {
           id: i.id,
           name: i.name,
-          value: String(last.value),
+          value: last.value!,
           period: last.period,
-          goal: String(i.goal),
+          goal: i.goal,
         }),
       );
     }

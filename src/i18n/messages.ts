@@ -2,11 +2,13 @@
 // its sentences in a YAML file (key → en/es/fr/pt template with {placeholders}); a message travels as its key and
 // parameters and is rendered in the reader's language where it is shown (the signed-in user's in the API, the
 // workspace's setting `language` in the CLI). tests/i18n/messages.test.ts checks every file: four languages, the
-// same placeholders in each.
+// same placeholders in each. A number parameter is written with the reader's separators; `{name:pct}` writes a
+// fraction as a percentage in the reader's convention (0.184 → 18.4% in English, 18,4 % in French).
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import type { Workspace } from '../workspace/workspace.ts';
+import { formatNumber, formatPercent } from './numbers.ts';
 
 export const MESSAGE_LANGS = ['en', 'es', 'fr', 'pt'] as const;
 export type MessageLang = (typeof MESSAGE_LANGS)[number];
@@ -52,7 +54,8 @@ export class MessageCatalogue {
   message(key: string, params: MessageParams = {}, lang: string = 'en'): Message {
     const t = this.templates()[key];
     if (!t) throw new Error(`${this.file.pathname}: no message '${key}'`);
-    return { key, params, text: fill(t[asLang(lang)], params, key) };
+    const l = asLang(lang);
+    return { key, params, text: fill(t[l], params, key, l) };
   }
 
   /** The same message in another language (messages cross the API in the reader's language). */
@@ -65,11 +68,12 @@ export function asLang(lang: string | null | undefined): MessageLang {
   return (MESSAGE_LANGS as readonly string[]).includes(lang ?? '') ? (lang as MessageLang) : 'en';
 }
 
-function fill(template: string, params: MessageParams, key: string): string {
-  return template.replace(/\{(\w+)\}/g, (_, k: string) => {
+function fill(template: string, params: MessageParams, key: string, lang: MessageLang): string {
+  return template.replace(/\{(\w+)(?::(pct))?\}/g, (_, k: string, spec?: string) => {
     if (!(k in params)) throw new Error(`message '${key}': no value for {${k}}`);
     const v = params[k];
-    return typeof v === 'number' ? v.toLocaleString('en') : v;
+    if (typeof v !== 'number') return v;
+    return spec === 'pct' ? formatPercent(v, lang) : formatNumber(v, lang);
   });
 }
 

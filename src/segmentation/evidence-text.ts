@@ -4,6 +4,7 @@
 // than looking the operator up. tests/segmentation/evidence-text.test.ts compares the two for every raised flag of a
 // demo workspace, and the number formats against DuckDB's own format().
 import { asLang } from '../i18n/messages.ts';
+import { formatInt, formatPercent } from '../i18n/numbers.ts';
 import { builtinIndicator, type Threshold } from './catalogue.ts';
 import { SEGMENTATION_TEXT } from './notes.ts';
 import type { ActiveIndicator } from './indicators.ts';
@@ -24,12 +25,20 @@ function fixed0(x: number): string {
 
 const withCommas = (s: string) => s.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
-/** A number (or text) for evidence, as fmtSql renders it in SQL. */
-export function fmtText(x: unknown, format: Format): string {
+/**
+ * A number (or text) for evidence: as fmtSql renders it in SQL, or, given the reader's language, with that
+ * language's separators and percent sign.
+ */
+export function fmtText(x: unknown, format: Format, lang?: string): string {
   if (x === null || x === undefined) return 'n/a';
   if (format === 'text') return String(x);
   const v = Number(x);
   if (Number.isNaN(v)) return 'n/a';
+  if (lang !== undefined) {
+    if (format === 'pct') return formatPercent(v, lang, 0);
+    if (format === 'pp') return `${formatInt(v * 100, lang)} pp`;
+    return formatInt(v, lang);
+  }
   switch (format) {
     case 'pct':
       return `${fixed0(v * 100)}%`;
@@ -71,7 +80,7 @@ export function evidenceText(ind: ActiveIndicator, i: number, row: Row, lang?: s
       ? `${ind.name}: value ${fmtText(row[`c${i}`], ind.format)}; rule ${ind.expr}`
       : SEGMENTATION_TEXT.message(
           'explain.custom',
-          { name: ind.name, value: fmtText(row[`c${i}`], ind.format), rule: ind.expr },
+          { name: ind.name, value: fmtText(row[`c${i}`], ind.format, lang), rule: ind.expr },
           lang,
         ).text;
   const def = builtinIndicator(ind.code);
@@ -84,12 +93,12 @@ export function evidenceText(ind: ActiveIndicator, i: number, row: Row, lang?: s
   const t = ind.threshold!;
   const threshold = t.type === 'absolute' ? t.value : row[`t${i}`];
   const ph: Record<string, () => string> = {
-    value: () => fmtText(measureValue(def.measure, row), ind.format),
-    threshold: () => fmtText(threshold, ind.format),
+    value: () => fmtText(measureValue(def.measure, row), ind.format, lang),
+    threshold: () => fmtText(threshold, ind.format, lang),
     items: () => d.items,
-    a: () => fmtText(d.a, d.aFormat),
-    b: () => fmtText(d.b, d.aFormat),
-    n: () => fmtText(d.n, 'int'),
+    a: () => fmtText(d.a, d.aFormat, lang),
+    b: () => fmtText(d.b, d.aFormat, lang),
+    n: () => fmtText(d.n, 'int', lang),
     method: () => method,
   };
   return template.replace(/\{(\w+)\}/g, (_, k: string) => {

@@ -198,8 +198,8 @@ export async function explainOperator(
         value === null
           ? say('explain.no_data')
           : threshold === null
-            ? say('explain.not_raised', { value: String(round(value)) })
-            : say('explain.not_raised_threshold', { value: String(round(value)), threshold: String(round(threshold)) });
+            ? say('explain.not_raised', { value: round(value) })
+            : say('explain.not_raised_threshold', { value: round(value), threshold: round(threshold) });
     else evidence = evidenceText(ind, i, b, lang);
     const def = lang === undefined ? undefined : builtinIndicator(ind.code);
     return {
@@ -241,5 +241,5 @@ function valueOf(ind: ActiveIndicator, i: number, row: Record<string, unknown>):
   return v === null || v === undefined ? null : Number(v);
 }
 
-const round = (x: number) =>
-  Math.abs(x) >= 100 ? Math.round(x).toLocaleString('en') : String(Math.round(x * 1000) / 1000);
+/** Whole from 100 up, else three decimals (the sentence writes it in the reader's language). */
+const round = (x: number) => (Math.abs(x) >= 100 ? Math.round(x) : Math.round(x * 1000) / 1000);

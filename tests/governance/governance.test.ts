@@ -378,7 +378,7 @@ describe('agenda from the plan, follow-up and exports', () => {
     // the plan's sentences travel as keys: the same agenda and reminders in the reader's language
     expect((await agendaOf(ws, m2.ref, 'es')).slice(0, 2).map((i) => i.title)).toEqual([
       'Medida vencida M-001 (Operations, prevista para el 2026-01-31): Amend the operational manual',
-      'Indicador I-001 fuera de meta: Shipping lines filing in advance 27.9 % en 2025 (meta 100 %)',
+      'Indicador I-001 fuera de meta: Shipping lines filing in advance 27,9 % en 2025 (meta 100 %)',
     ]);
     expect((await agendaOf(ws, m2.ref, 'en'))[0].title).toBe(
       'Overdue measure M-001 (Operations, due 2026-01-31): Amend the operational manual',

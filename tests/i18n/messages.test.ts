@@ -14,7 +14,7 @@ function files(dir: string): string[] {
   );
 }
 
-const vars = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+const vars = (s: string) => [...s.matchAll(/\{(\w+(?::pct)?)\}/g)].map((m) => m[1]).sort();
 
 describe('message catalogues', () => {
   const all = files(SRC);
@@ -47,5 +47,26 @@ describe('message catalogues', () => {
       'A ne signalent aucun opérateur sur la fenêtre : ils ne pèsent rien.',
     );
     expect(() => c.message('indicators.silent', {}, 'en')).toThrow('no value for {codes}');
+  });
+  it("writes numbers in the reader's locale: separators, and {x:pct} as a percentage", () => {
+    const gov = new MessageCatalogue(pathToFileURL(join(SRC, 'governance', 'messages.yaml')));
+    const p = { id: 'I1', name: 'Hit rate', value: 12345.6, period: '2025-Q4', goal: 20 };
+    expect(gov.message('agenda.indicator_off_target', p, 'en').text).toBe(
+      'Indicator I1 off target: Hit rate 12,345.6% in 2025-Q4 (goal 20%)',
+    );
+    expect(gov.message('agenda.indicator_off_target', p, 'es').text).toBe(
+      'Indicador I1 fuera de meta: Hit rate 12.345,6 % en 2025-Q4 (meta 20 %)',
+    );
+    expect(gov.message('agenda.indicator_off_target', p, 'fr').text).toBe(
+      'Indicateur I1 hors cible : Hit rate 12\u202f345,6 % en 2025-Q4 (objectif 20 %)',
+    );
+    const effect = new MessageCatalogue(pathToFileURL(join(SRC, 'measure', 'effect', 'messages.yaml')));
+    const rates = { treated_rate: 0.184, control_rate: 0.0525 };
+    expect(effect.message('selection.similar', rates, 'en').text).toBe(
+      "Here the treated's raw finding rate before the start was 18.4% against 5.3% for the eligible untreated.",
+    );
+    expect(effect.message('selection.similar', rates, 'fr').text).toBe(
+      'Ici le taux brut de constatation des traités avant le début était de 18,4\u00a0% contre 5,3\u00a0% pour les non-traités éligibles.',
+    );
   });
 });

@@ -259,7 +259,7 @@ export async function estimateEffect(ws: Workspace, opts: EffectOptions): Promis
     };
     const tRate = pastRate(true);
     const cRate = pastRate(false);
-    const rateText = (x: number | null) => (x === null ? 'n/a' : `${(100 * x).toFixed(1)}%`);
+    const rateText = (x: number | null) => (x === null ? '—' : x);
     const picked = tRate !== null && cRate !== null && tRate > 1.25 * cRate;
     const selection =
       design === 'posterior'
@@ -353,4 +353,5 @@ function dayBefore(iso: string): string {
   return new Date(Date.parse(iso) - 86_400_000).toISOString().slice(0, 10);
 }
 
-const pp = (x: number) => `${(x * 100).toFixed(1)} pp`;
+/** A difference of shares in percentage points, one decimal (the sentence names the unit). */
+const pp = (x: number) => Math.round(x * 1000) / 10;

@@ -1,8 +1,8 @@
 // Numbers and dates of the exports in the reader's language (Intl, the same locales as the web app's format.ts):
 // thousands separators, percentages as %, amounts in the reporting currency when the workspace names one.
 import type { Language } from '../config.ts';
+import { LOCALES } from '../../i18n/numbers.ts';
 
-export const LOCALES: Record<Language, string> = { en: 'en-GB', es: 'es-ES', fr: 'fr-FR', pt: 'pt-PT' };
 export type KpiUnit = 'ratio' | 'hours' | 'count' | 'amount';
 
 /** An ISO 4217 code Intl knows (e.g. 'USD', 'EUR'), upper-cased; null otherwise. */
