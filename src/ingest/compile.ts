@@ -7,6 +7,7 @@
 // always-true `random() < 2` makes ok volatile, which keeps the filter above the projections: each value is
 // parsed once (≈ 10% less CPU for the whole Parquet import).
 import { DomainError } from '../errors/index.ts';
+import type { MessageParams } from '../i18n/messages.ts';
 import { DATE_FORMAT_RE, normaliseRule, type FieldRuleObject, type Mapping } from './mapping.ts';
 import type { FieldDef, KindDef } from './fields.ts';
 import { sqlType } from './fields.ts';
@@ -186,30 +187,53 @@ export function compileMapping(
     level3.push(carried, fcol);
 
     const col = p.add(label);
-    const entry = (code: string, msg: string) =>
-      `{'column': ${col}, 'value': ${rawValue}, 'reason': ${p.add(`${code}: ${msg}`)}}`;
+    // reason: the problem's code and its English sentence (stored, exported as CSV); detail: the same sentence as a
+    // message of messages.yaml (key and parameters), rendered in the reader's language (localiseIssues).
+    const entry = (code: string, msg: string, key: string, params: MessageParams = {}) =>
+      `{'column': ${col}, 'value': ${rawValue}, 'reason': ${p.add(`${code}: ${msg}`)}, 'detail': ${p.add(
+        JSON.stringify({ key: `reject.${key}`, params: { field: f.name, ...params } }),
+      )}}`;
     if (f.required)
-      checks.push({ cond: rawIsNull, entry: entry('missing_required', `${f.name} is required but empty`) });
+      checks.push({
+        cond: rawIsNull,
+        entry: entry('missing_required', `${f.name} is required but empty`, 'missing_required'),
+      });
     const formats = f.type === 'date' ? (asArray(rule.format) ?? asArray(defaults.format) ?? ['yyyy-mm-dd']) : [];
+    const example = f.type in MAP_EXAMPLE ? MAP_EXAMPLE[f.type as keyof typeof MAP_EXAMPLE] : undefined;
     const expected =
       f.type === 'date'
         ? `expected a date as ${formats.join(' or ')}`
-        : f.type === 'boolean' || f.type === 'channel' || f.type === 'selection'
+        : example !== undefined
           ? `expected ${EXPECTED[f.type]}; give other values a meaning under map: in the mapping, e.g. ` +
-            `fields.${f.name}: { column: ${rule.column ?? f.name}, map: { VALUE: ${MAP_EXAMPLE[f.type]} } }`
+            `fields.${f.name}: { column: ${rule.column ?? f.name}, map: { VALUE: ${example} } }`
           : `expected ${EXPECTED[f.type]}`;
     checks.push({
       cond: `NOT (${rawIsNull}) AND ${fcol} IS NULL`,
-      entry: entry(UNPARSEABLE[f.type], `${f.name}: ${expected}`),
+      entry: entry(
+        UNPARSEABLE[f.type],
+        `${f.name}: ${expected}`,
+        `expected_${f.type}`,
+        f.type === 'date'
+          ? { formats: formats.join(' | ') }
+          : example !== undefined
+            ? { column: rule.column ?? f.name, example }
+            : {},
+      ),
     });
     if (f.nonNegative)
-      checks.push({ cond: `${fcol} < 0`, entry: entry('negative_value', `${f.name} must not be negative`) });
+      checks.push({
+        cond: `${fcol} < 0`,
+        entry: entry('negative_value', `${f.name} must not be negative`, 'negative_value'),
+      });
     for (const r of limitRules(f, limits))
-      checks.push({ cond: `${fcol} IS NOT NULL AND ${r.cond(fcol)}`, entry: entry(r.code, r.message(f.name)) });
+      checks.push({
+        cond: `${fcol} IS NOT NULL AND ${r.cond(fcol)}`,
+        entry: entry(r.code, r.message(f.name), r.code, r.params),
+      });
     if (f.type === 'hs') {
       checks.push({
         cond: `${fcol} IS NOT NULL AND length(${fcol}) NOT BETWEEN 6 AND 10`,
-        entry: entry('hs_code_length', `${f.name}: expected 6 to 10 digits`),
+        entry: entry('hs_code_length', `${f.name}: expected 6 to 10 digits`, 'hs_code_length'),
       });
     }
   }

@@ -206,12 +206,12 @@ export async function importFile(
 
       // Pass 2, only when some rows were left out: their problems, one reject row per problem.
       await ws.run(
-        'CREATE TEMP TABLE _ing_rejects (source_row BIGINT, column_name VARCHAR, value VARCHAR, reason VARCHAR)',
+        'CREATE TEMP TABLE _ing_rejects (source_row BIGINT, column_name VARCHAR, value VARCHAR, reason VARCHAR, detail VARCHAR)',
       );
       if (inserted < read) {
         await runWithProgress(
           ws,
-          `INSERT INTO _ing_rejects SELECT source_row, e.column, e.value, e.reason
+          `INSERT INTO _ing_rejects SELECT source_row, e.column, e.value, e.reason, e.detail
            FROM (SELECT source_row, unnest(errs) AS e FROM (${compiled.select}) WHERE errs IS NOT NULL)`,
           compiled.params,
           progress,
@@ -257,7 +257,8 @@ export async function importFile(
         await ws.run(
           `INSERT INTO _ing_rejects
            SELECT t.source_row, $keyLabel, concat_ws('|', ${def.key.map((k) => `CAST(t.${k} AS VARCHAR)`).join(', ')}),
-                  'duplicate_key: ' || $keyLabel || ' already on row ' || d.first_row
+                  'duplicate_key: ' || $keyLabel || ' already on row ' || d.first_row,
+                  json_object('key', 'reject.duplicate_key', 'params', json_object('key', $keyLabel, 'first_row', CAST(d.first_row AS VARCHAR)))::VARCHAR
            ${dupRows} AND NOT d.existing AND t.source_row <> d.first_row`,
           { keyLabel },
         );
@@ -286,7 +287,8 @@ export async function importFile(
       const prior = await priorImport(ws, sha256, kind);
       if (prior) throw new AlreadyImported(prior);
       await ws.run(
-        `INSERT INTO import_rejects SELECT $id, source_row, column_name, value, reason FROM _ing_rejects ORDER BY source_row, column_name`,
+        `INSERT INTO import_rejects (import_id, row_no, column_name, value, reason, detail)
+         SELECT $id, source_row, column_name, value, reason, detail FROM _ing_rejects ORDER BY source_row, column_name`,
         { id: importId },
       );
       const mappingJson = JSON.stringify(mapping);

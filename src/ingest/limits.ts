@@ -33,6 +33,8 @@ export interface LimitRule {
   code: string;
   cond: (x: string) => string;
   message: (field: string) => string;
+  /** The parameters of its sentence in messages.yaml (reject.<code>), besides the field. */
+  params: Record<string, string | number>;
 }
 
 /** The rules of one canonical field (none for booleans, channels, HS codes and integers). Literals only, no params. */
@@ -45,6 +47,7 @@ export function limitRules(f: FieldDef, l: ImportLimits): LimitRule[] {
           cond: (x) => `(${x} < DATE '${l.dateMin}' OR ${x} > DATE '${l.dateMax}')`,
           message: (n) =>
             `${n}: expected a date from ${l.dateMin} to ${l.dateMax} (quality-rules.yaml limits.date_min, days_ahead)`,
+          params: { min: l.dateMin, max: l.dateMax },
         },
       ];
     case 'number':
@@ -54,6 +57,7 @@ export function limitRules(f: FieldDef, l: ImportLimits): LimitRule[] {
           cond: (x) => `(NOT isfinite(${x}) OR abs(${x}) > ${l.amountMax})`,
           message: (n) =>
             `${n}: expected a finite number of at most ${l.amountMax} (quality-rules.yaml limits.amount_max)`,
+          params: { max: l.amountMax },
         },
       ];
     case 'string':
@@ -63,6 +67,7 @@ export function limitRules(f: FieldDef, l: ImportLimits): LimitRule[] {
           cond: hasControlChar,
           message: (n) =>
             `${n}: control characters (such as NUL, tab or line breaks) are not allowed in a code or name`,
+          params: {},
         },
       ];
     default:

@@ -8,7 +8,7 @@ import type { Workspace } from '../workspace/workspace.ts';
 import type { KindDef } from './fields.ts';
 import { safeCellSql } from '../exports/cells.ts';
 import { INGEST_TEXT, outcomeReport, type OutcomeReport } from './outcomes.ts';
-import { asLang } from '../i18n/messages.ts';
+import { asLang, type MessageParams } from '../i18n/messages.ts';
 
 export interface IssueExample {
   file: string;
@@ -16,6 +16,8 @@ export interface IssueExample {
   column: string | null;
   value: string | null;
   message: string;
+  /** The sentence as a message of messages.yaml (key and parameters); localiseIssues renders it and drops it. */
+  detail?: { key: string; params: MessageParams };
 }
 
 export interface QualityIssue {
@@ -60,7 +62,7 @@ interface GroupRow {
   code: string;
   column_name: string | null;
   n: number;
-  examples: { row: number; value: string | null; reason: string }[];
+  examples: { row: number; value: string | null; reason: string; detail?: string | null }[];
 }
 
 function toIssues(rows: GroupRow[], severity: QualityIssue['severity']): QualityIssue[] {
@@ -76,6 +78,7 @@ function toIssues(rows: GroupRow[], severity: QualityIssue['severity']): Quality
       column: r.column_name,
       value: e.value,
       message: e.reason.replace(/^[a-z_]+: /, ''),
+      ...(e.detail ? { detail: JSON.parse(e.detail) as IssueExample['detail'] } : {}),
     })),
   }));
 }
@@ -90,7 +93,7 @@ export async function rejectIssues(
   if (rejected === 0) return [];
   const rows = await ws.all<GroupRow>(
     `SELECT $file AS file, split_part(reason, ':', 1) AS code, column_name, count(*) AS n,
-            list({'row': source_row, 'value': value, 'reason': reason} ORDER BY source_row)[1:$k] AS examples
+            list({'row': source_row, 'value': value, 'reason': reason, 'detail': detail} ORDER BY source_row)[1:$k] AS examples
      FROM ${table} GROUP BY ALL ORDER BY n DESC, code, column_name`,
     { file, k: qualityRules().examples },
   );
@@ -125,7 +128,7 @@ function withValues(issues: QualityIssue[], seen: ValuesRow[]): QualityIssue[] {
 export async function storedRejectIssues(ws: Workspace, importId?: number): Promise<QualityIssue[]> {
   const rows = await ws.all<GroupRow>(
     `SELECT i.file_name AS file, split_part(r.reason, ':', 1) AS code, r.column_name, count(*) AS n,
-            list({'row': r.row_no, 'value': r.value, 'reason': r.reason} ORDER BY r.row_no)[1:$k] AS examples
+            list({'row': r.row_no, 'value': r.value, 'reason': r.reason, 'detail': r.detail} ORDER BY r.row_no)[1:$k] AS examples
      FROM import_rejects r JOIN imports i USING (import_id)
      WHERE $id IS NULL OR r.import_id = $id
      GROUP BY ALL ORDER BY file, n DESC, code, column_name`,
@@ -169,7 +172,9 @@ const VALUE_OUTLIERS = `WITH big AS (
      SELECT coalesce(i.file_name, $nofile) AS file, 'value_outlier' AS code, $vcol AS column_name, count(*) AS n,
             list({'row': o.source_row, 'value': CAST(round(o.value, 2) AS VARCHAR),
                   'reason': 'value_outlier: value ' || round(o.value, 2) || ' (as stored) is far outside the usual range of HS ' || o.hs_code ||
-                            ' (quartiles ' || round(10 ^ o.q1, 2) || ' .. ' || round(10 ^ o.q3, 2) || ')'}
+                            ' (quartiles ' || round(10 ^ o.q1, 2) || ' .. ' || round(10 ^ o.q3, 2) || ')',
+                  'detail': json_object('key', 'warning.value_outlier', 'params', json_object('value', round(o.value, 2),
+                            'hs', o.hs_code, 'q1', round(10 ^ o.q1, 2), 'q3', round(10 ^ o.q3, 2)))::VARCHAR}
                  ORDER BY o.source_row)[1:$ex] AS examples
      FROM out o LEFT JOIN imports i USING (import_id) GROUP BY ALL ORDER BY file`;
 
@@ -209,7 +214,8 @@ const MISSING_OPERATORS = `WITH miss AS NOT MATERIALIZED (
      SELECT coalesce(i.file_name, $nofile) AS file, 'operator_not_in_operators' AS code, $ocol AS column_name, p.n,
             -- the message is made for the examples only, not for every line (half the cost of the query)
             list_transform(list_sort(p.firsts), lambda e: {'row': e.row, 'value': e.value,
-              'reason': 'operator_not_in_operators: operator ' || e.value || ' is not in the operator table'}) AS examples
+              'reason': 'operator_not_in_operators: operator ' || e.value || ' is not in the operator table',
+              'detail': NULL::VARCHAR}) AS examples
      FROM per_import p LEFT JOIN imports i USING (import_id) ORDER BY file`;
 
 /**
@@ -260,16 +266,19 @@ export interface QualityReport {
 }
 
 /**
- * The issues with their examples' messages in `lang`. English keeps the detailed sentence stored with the reject
- * (made at import: formats expected, the first row of a duplicate); other languages get the sentence of the problem's
- * code (messages.yaml, quality.<code>) with the column and value.
+ * The issues with their examples' messages in `lang`: the sentence made with the problem (its detail: formats
+ * expected, limits, the first row of a duplicate) in that language; English keeps the sentence stored with it.
+ * Problems stored without a detail (older imports) get the sentence of their code (quality.<code>) with the column and
+ * value.
  */
 export function localiseIssues(issues: QualityIssue[], lang: string): QualityIssue[] {
-  if (asLang(lang) === 'en') return issues;
   const known = INGEST_TEXT.templates();
+  const en = asLang(lang) === 'en';
   return issues.map((i) => ({
     ...i,
-    examples: i.examples.map((e) => {
+    examples: i.examples.map(({ detail, ...e }) => {
+      if (en) return e;
+      if (detail && detail.key in known) return { ...e, message: INGEST_TEXT.render(detail, lang).text };
       const params = { column: e.column ?? '', value: e.value ?? '', code: i.code };
       const key = `quality.${i.code}` in known ? `quality.${i.code}` : 'quality.other';
       return { ...e, message: INGEST_TEXT.message(key, params, lang).text };

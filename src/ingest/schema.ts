@@ -27,4 +27,10 @@ export const ingestMigrations: Migration[] = [
             saved_at TIMESTAMP NOT NULL
           );`,
   },
+  {
+    id: 'ingest-004-reject-detail',
+    description:
+      "import_rejects.detail: the reject's sentence as a message (key and parameters, JSON), so every language shows its details",
+    sql: `ALTER TABLE import_rejects ADD COLUMN detail VARCHAR;`,
+  },
 ];
