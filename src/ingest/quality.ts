@@ -8,7 +8,7 @@ import type { Workspace } from '../workspace/workspace.ts';
 import type { KindDef } from './fields.ts';
 import { safeCellSql } from '../exports/cells.ts';
 import { INGEST_TEXT, outcomeReport, type OutcomeReport } from './outcomes.ts';
-import { asLang, type MessageParams } from '../i18n/messages.ts';
+import { asLang, type Message, type MessageParams } from '../i18n/messages.ts';
 
 export interface IssueExample {
   file: string;
@@ -324,4 +324,21 @@ export async function exportRejects(ws: Workspace, outFile: string, importId?: n
     { id: importId ?? null },
   );
   return n;
+}
+
+/**
+ * What an import leaves to look at, as messages (rendered in the reader's language where shown): each warning
+ * (rows kept: value outliers, operators not in the operator table) with its file, column and count, then each
+ * analysis the lines leave off (the outcome statements after the first).
+ */
+export function importWarningMessages(issues: QualityIssue[], outcomes?: OutcomeReport): Message[] {
+  const known = INGEST_TEXT.templates();
+  const warnings = issues
+    .filter((i) => i.severity === 'warning')
+    .map((i) => {
+      const key = `import_warning.${i.code}` in known ? `import_warning.${i.code}` : 'import_warning.other';
+      const params = { file: i.file ?? '-', column: i.column ?? '-', count: i.count, code: i.code };
+      return INGEST_TEXT.message(key, params);
+    });
+  return [...warnings, ...(outcomes?.statements.slice(1) ?? [])];
 }

@@ -25,6 +25,8 @@ import { planFile } from '../server/routes/exports.ts';
 import { backtestForApi, backtestQuery, checkBacktestQuery } from '../server/routes/measure.ts';
 import { removeUpload, uploadPath } from '../server/uploads.ts';
 import type { JobContext, JobOutcome } from './queue.ts';
+import { jobInLanguage, type JobView } from './view.ts';
+import { importWarningMessages } from '../ingest/quality.ts';
 
 export interface JobKind<P extends z.ZodType = z.ZodType> {
   kind: string;
@@ -98,6 +100,7 @@ const importKind = kind({
           importId: r.importId,
           alreadyImportedAs: r.alreadyImported?.importId ?? null,
           summary: r.summary,
+          warnings: importWarningMessages(r.issues, r.outcomes),
         },
       };
     } catch (err) {
@@ -311,4 +314,9 @@ export function mayRead(user: AuthUser, job: { kind: string; createdBy: string }
   const access = READ_ACCESS[job.kind] ?? 'data.read';
   if (access === 'taxpayer.read') return job.createdBy === user.username;
   return user.permissions.has(access);
+}
+
+/** A job as `user` sees it: the result of a kind they may not read left out, sentences in their language. */
+export function jobForReader(user: AuthUser, v: JobView): JobView {
+  return mayRead(user, v) ? jobInLanguage(v, user.language) : { ...v, result: null, fileName: null };
 }

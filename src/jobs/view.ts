@@ -1,5 +1,7 @@
 // What the API and the web app see of a job (zod: the OpenAPI response and the web client's types).
 import { z } from 'zod';
+import { MessageSchema } from '../i18n/messages.ts';
+import { INGEST_TEXT } from '../ingest/outcomes.ts';
 
 export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -18,6 +20,8 @@ export const JobResultSchema = z.discriminatedUnion('type', [
     /** Set when this exact file was imported before (nothing added). */
     alreadyImportedAs: z.number().nullable(),
     summary,
+    /** Rows kept but worth a look (outliers, unknown operators) and analyses the lines leave off, in the reader's language. */
+    warnings: z.array(MessageSchema),
   }),
   z.object({
     type: z.literal('gri'),
@@ -59,3 +63,9 @@ export const JobViewSchema = z.object({
   fileName: z.string().nullable(),
 });
 export type JobView = z.infer<typeof JobViewSchema>;
+
+/** A job's sentences in the reader's language (they are kept as key and parameters; results of older jobs have none). */
+export function jobInLanguage(v: JobView, lang: string): JobView {
+  if (v.result?.type !== 'import') return v;
+  return { ...v, result: { ...v.result, warnings: (v.result.warnings ?? []).map((m) => INGEST_TEXT.render(m, lang)) } };
+}

@@ -12,7 +12,7 @@ import { LOCAL_OPERATOR_PATH, TOKEN_HEADER } from '../cli/transport/client.ts';
 import type { Workspace, WorkspaceLender } from '../workspace/workspace.ts';
 import type { ServerDb } from './db.ts';
 import type { AuthUser } from './auth.ts';
-import { mayRead } from '../jobs/kinds.ts';
+import { jobForReader } from '../jobs/kinds.ts';
 import type { Guard, RouteDef } from './route-table.ts';
 import { setUploadLimit } from './uploads.ts';
 
@@ -73,7 +73,7 @@ function registerJobEvents(app: FastifyInstance, db: ServerDb, guard: Guard): vo
         connection: 'keep-alive',
       });
       const write = (v: JobView) => {
-        const shown = mayRead(user, v) ? v : { ...v, result: null, fileName: null };
+        const shown = jobForReader(user, v);
         if (!res.destroyed) res.write(`event: job\ndata: ${JSON.stringify(shown)}\n\n`);
       };
       // Jobs still under way first, so a page opened mid-job shows it at once.

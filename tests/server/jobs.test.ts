@@ -161,6 +161,54 @@ describe('import in the browser (API)', () => {
     ).toEqual([['coordinator', 'mapping.save', 'broken-v1']]);
   });
 
+  it("answers an import job's warnings in the reader's language", async () => {
+    const data = Buffer.from(
+      'declaration_id,line_no,date,importer_tin,hs_code,origin,cif_value,channel\n' +
+        'W1,1,2024-03-01,TIN-NEW,8471300000,US,100,green\n',
+    );
+    const up = await upload(srv.app, coordinator, 'new-operator.csv', data);
+    expect(up.statusCode, up.body).toBe(200);
+    const mapping = {
+      fields: {
+        declaration_id: 'declaration_id',
+        line_no: 'line_no',
+        date: 'date',
+        operator_id: 'importer_tin',
+        hs_code: 'hs_code',
+        value: 'cif_value',
+        channel: 'channel',
+      },
+    };
+    expect((await call(srv.app, coordinator, 'PUT', '/api/me/language', { language: 'es' })).statusCode).toBe(200);
+    try {
+      const start = await call(srv.app, coordinator, 'POST', '/api/jobs', {
+        kind: 'import',
+        params: { uploadId: up.json().uploadId, kind: 'declarations', mapping },
+      });
+      expect(start.statusCode, start.body).toBe(200);
+      expect((await finished(start.json().id)).status).toBe('succeeded');
+      const texts = async (s: Session) => {
+        const r = await call(srv.app, s, 'GET', `/api/jobs/${start.json().id}`);
+        expect(r.statusCode, r.body).toBe(200);
+        return (r.json().result.warnings as { key: string; text: string }[]).map((w) => [w.key, w.text]);
+      };
+      expect(await texts(coordinator)).toEqual([
+        [
+          'import_warning.operator_not_in_operators',
+          'new-operator.csv: 1 operador(es) de la columna importer_tin no están en la tabla de operadores; sus líneas se importaron: importe los operadores para nombrarlos.',
+        ],
+      ]);
+      expect(await texts(head)).toEqual([
+        [
+          'import_warning.operator_not_in_operators',
+          'new-operator.csv: 1 operator(s) of column importer_tin are not in the operator table; their lines were imported: import the operators to name them.',
+        ],
+      ]);
+    } finally {
+      await call(srv.app, coordinator, 'PUT', '/api/me/language', { language: 'en' });
+    }
+  });
+
   it('refuses an upload of another type, an unknown upload, and a user without data.write', async () => {
     const txt = await upload(srv.app, coordinator, 'notes.docx', Buffer.from('x'));
     expect(txt.statusCode).toBe(400);
@@ -230,8 +278,8 @@ describe('jobs', () => {
     expect(done.error).toBe(`job #${b.id} was cancelled by coordinator; nothing of it was kept`);
     const first = await finished(a.id);
     expect(first.status, first.error ?? '').toBe('succeeded');
-    // 60 seeded operators and TIN001 of the import above.
-    expect(first.result).toMatchObject({ type: 'gri', risk: 'general', operators: 61 });
+    // 60 seeded operators, TIN001 and TIN-NEW of the imports above.
+    expect(first.result).toMatchObject({ type: 'gri', risk: 'general', operators: 62 });
     const list = (await call(srv.app, head, 'GET', '/api/jobs')).json() as JobView[];
     expect(list.slice(0, 2).map((j) => [j.id, j.status])).toEqual([
       [b.id, 'cancelled'],

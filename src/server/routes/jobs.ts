@@ -4,7 +4,7 @@ import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { DomainError } from '../../errors/index.ts';
-import { JOB_KINDS, jobKind, mayRead } from '../../jobs/kinds.ts';
+import { JOB_KINDS, jobForReader, jobKind, mayRead } from '../../jobs/kinds.ts';
 import { queueOf } from '../../jobs/queue.ts';
 import { JobViewSchema, type JobView } from '../../jobs/view.ts';
 import { fileRoute, readRoute, type RouteDef } from '../route-table.ts';
@@ -23,10 +23,7 @@ export const JobRequestSchema = z.discriminatedUnion(
 );
 export type JobRequest = z.infer<typeof JobRequestSchema>;
 
-/** A job as the user may see it: the result of a kind they may not read is left out. */
-function shown(user: AuthUser, v: JobView): JobView {
-  return mayRead(user, v) ? v : { ...v, result: null, fileName: null };
-}
+const shown = jobForReader;
 
 async function visibleJob(db: ServerDb, user: AuthUser, jobId: number): Promise<JobView> {
   const v = await queueOf(db).get(jobId);

@@ -290,6 +290,13 @@ function ImportWizard({ onImported }: { onImported: () => void }) {
                   })}
             </span>
           )}
+          {job.result?.type === 'import' && (job.result.warnings ?? []).length > 0 && (
+            <ul className="small" data-testid="import-warnings">
+              {(job.result.warnings ?? []).map((w, i) => (
+                <li key={i}>{w.text}</li>
+              ))}
+            </ul>
+          )}
           {job.errorDetail && <pre className="small">{job.errorDetail}</pre>}
         </div>
       )}
