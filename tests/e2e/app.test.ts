@@ -110,6 +110,10 @@ describe('web app', () => {
     await page.getByText('Wrong user name or password.').waitFor();
     await signIn('ana');
     expect(await page.locator('.tile').first().textContent()).toContain('20,000');
+    // Plan progress names the statuses as the reader reads them, not as stored.
+    const progress = page.getByTestId('overview-progress-figure');
+    await progress.getByRole('button', { name: 'Show the data as a table' }).click();
+    expect(await progress.locator('tbody tr td:first-child').allTextContents()).toEqual(['Done', 'Planned', 'Late']);
     await shot(page, '01-overview');
   });
 
@@ -185,6 +189,16 @@ describe('web app', () => {
     await shot(page, '06-register');
     await nav('Measures');
     await page.getByTestId('timeline').waitFor();
+    // No start date is recorded: M-001 (no prerequisite) starts at the plan's start, said so rather than dated;
+    // M-002 starts when M-001 is forecast to finish.
+    const timeline = page.getByTestId('timeline-figure');
+    await timeline.getByRole('button', { name: 'Show the data as a table' }).click();
+    const cells = async (id: string) =>
+      timeline.locator('tbody tr').filter({ hasText: id }).locator('td').allTextContents();
+    const [m1, m2] = [await cells('M-001'), await cells('M-002')];
+    expect(m1[1]).toBe('Plan start (no start date recorded)');
+    expect(m2[1]).toBe(m1[3]);
+    expect(await timeline.locator('figcaption').textContent()).toContain('No start date is recorded for a measure');
     await shot(page, '07-measures');
   });
 

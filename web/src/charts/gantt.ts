@@ -1,5 +1,7 @@
 // The measures timeline (Gantt): one row per measure, a bar from when it can start to its forecast completion,
 // a dot at the expected date, and an arrow from each measure it depends on. Colours name the status in the legend.
+// A bar whose start is not known (no measure it waits for) starts at the plan's start, a marked line, and its
+// tooltip and table row say so instead of showing a date.
 import type { ChartOption } from './Chart.tsx';
 import { type Built, LEVEL_COLOURS, MUTED, PALETTE, TEXT } from './options.ts';
 
@@ -8,6 +10,8 @@ export interface GanttTask {
   label: string;
   /** ms since epoch */
   start: number;
+  /** No start is known: the bar is drawn from the plan's start. */
+  fromPlanStart: boolean;
   end: number;
   expected: number | null;
   status: 'planned' | 'late' | 'done';
@@ -21,6 +25,10 @@ export interface GanttSpec {
   head: string[];
   fmtDate: (ms: number) => string;
   today: number;
+  planStart: number;
+  /** The start of a bar with none known (tooltip, table) and the label of the plan's start line. */
+  planStartName: string;
+  planStartLine: string;
 }
 
 const STATUS_COLOURS: Record<GanttTask['status'], string> = {
@@ -86,7 +94,7 @@ export function gantt(spec: GanttSpec): Built {
         if (p.seriesIndex === 3) return `${spec.tasks[p.value[2]].id} ${spec.dependsName} ${spec.tasks[p.value[0]].id}`;
         const t = spec.tasks[p.value[0]];
         return (
-          `<b>${t.id}</b> ${t.label}<br/>${spec.fmtDate(t.start)} – ${spec.fmtDate(t.end)}` +
+          `<b>${t.id}</b> ${t.label}<br/>${startText(spec, t)} – ${spec.fmtDate(t.end)}` +
           (t.expected ? `<br/>${spec.expectedName}: ${spec.fmtDate(t.expected)}` : '')
         );
       },
@@ -104,7 +112,7 @@ export function gantt(spec: GanttSpec): Built {
       axisLabel: { color: TEXT, fontSize: 11 },
     },
     series: [
-      { ...bar('planned'), markLine: todayLine(spec) },
+      { ...bar('planned'), markLine: markLines(spec) },
       bar('late'),
       bar('done'),
       {
@@ -155,7 +163,7 @@ export function gantt(spec: GanttSpec): Built {
       head: spec.head,
       rows: spec.tasks.map((t) => [
         `${t.id} ${t.label}`,
-        spec.fmtDate(t.start),
+        startText(spec, t),
         t.expected ? spec.fmtDate(t.expected) : '—',
         spec.fmtDate(t.end),
         t.dependsOn.join(', ') || '—',
@@ -165,12 +173,25 @@ export function gantt(spec: GanttSpec): Built {
   };
 }
 
-function todayLine(spec: GanttSpec) {
+const startText = (spec: GanttSpec, t: GanttTask) => (t.fromPlanStart ? spec.planStartName : spec.fmtDate(t.start));
+
+/** Today (dashed) and, when some bar starts there, the plan's start (dotted), each labelled. */
+function markLines(spec: GanttSpec) {
   return {
     symbol: 'none',
     silent: true,
     lineStyle: { type: 'dashed', color: MUTED },
-    label: { formatter: spec.fmtDate(spec.today), color: TEXT, position: 'insideEndTop' },
-    data: [{ xAxis: spec.today }],
+    data: [
+      { xAxis: spec.today, label: { formatter: spec.fmtDate(spec.today), color: TEXT, position: 'insideEndTop' } },
+      ...(spec.tasks.some((t) => t.fromPlanStart)
+        ? [
+            {
+              xAxis: spec.planStart,
+              lineStyle: { type: 'dotted', color: MUTED },
+              label: { formatter: spec.planStartLine, color: TEXT, position: 'insideStartTop' },
+            },
+          ]
+        : []),
+    ],
   };
 }

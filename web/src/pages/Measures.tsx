@@ -91,9 +91,9 @@ export function MeasuresPage() {
                     {m.status === 'done' ? (
                       t('meas.done', { date: fmtDate(m.completedOn) })
                     ) : m.schedule.late ? (
-                      <span className="level-high">{t('meas.late')}</span>
+                      <span className="level-high">{t('meas.statusNames.late')}</span>
                     ) : (
-                      t('meas.planned')
+                      t('meas.statusNames.planned')
                     )}
                   </td>
                   <td>
@@ -173,8 +173,10 @@ export function MeasuresPage() {
   );
 }
 
-/** The measures as a Gantt chart: bars from when each can start (its dependencies' forecast completion, else
- *  today) to its forecast completion, the expected date as a dot, arrows from the measures it depends on. */
+/** The measures as a Gantt chart: bars to each measure's forecast completion, the expected date as a dot, arrows
+ *  from the measures it depends on. No start date is recorded for a measure: a bar starts when the measures it
+ *  depends on are forecast to finish, else at the plan's start (its earliest expected or completion date), and the
+ *  chart says so. */
 function Timeline({ ms }: { ms: Measure[] }) {
   const { t } = useTranslation();
   const built = useMemo(() => {
@@ -183,14 +185,20 @@ function Timeline({ ms }: { ms: Measure[] }) {
     const end = new Map(
       ms.map((m) => [m.id, ts(m.completedOn ?? m.schedule.forecastDate) ?? ts(m.expectedDate) ?? today]),
     );
+    const dates = ms
+      .flatMap((m) => [m.expectedDate, m.completedOn, m.schedule.forecastDate])
+      .map(ts)
+      .filter((x): x is number => x !== null);
+    const planStart = dates.length ? Math.min(...dates) : today;
     const tasks: GanttTask[] = ms.map((m) => {
       const finish = end.get(m.id)!;
       const after = m.dependsOn.map((d) => end.get(d)).filter((x): x is number => x !== undefined);
-      const start = after.length ? Math.max(...after) : Math.min(today, finish);
+      const start = after.length ? Math.max(...after) : planStart;
       return {
         id: m.id,
         label: m.description,
         start: Math.min(start, finish),
+        fromPlanStart: after.length === 0,
         end: finish,
         expected: ts(m.expectedDate),
         status: m.status === 'done' ? 'done' : m.schedule.late ? 'late' : 'planned',
@@ -200,7 +208,14 @@ function Timeline({ ms }: { ms: Measure[] }) {
     return gantt({
       tasks,
       today,
-      statusName: { planned: t('meas.planned'), late: t('meas.late'), done: t('meas.statusDone') },
+      planStart,
+      planStartName: t('meas.planStart'),
+      planStartLine: t('meas.planStartLine'),
+      statusName: {
+        planned: t('meas.statusNames.planned'),
+        late: t('meas.statusNames.late'),
+        done: t('meas.statusNames.done'),
+      },
       dependsName: t('meas.dependsOn'),
       expectedName: t('meas.expected'),
       head: [

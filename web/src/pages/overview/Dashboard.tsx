@@ -43,7 +43,7 @@ export function Dashboard() {
       ms.filter((m) => (m.status === 'done' ? 'done' : m.schedule.late ? 'late' : 'planned') === s).length;
     const statuses = ['done', 'planned', 'late'];
     return trendChart({
-      categories: statuses.map((s) => t(s === 'done' ? 'meas.statusDone' : `meas.${s}`)),
+      categories: statuses.map((s) => t(`meas.statusNames.${s}`)),
       series: [{ key: 'measures', name: t('overview.measures'), kind: 'bar', values: statuses.map(n) }],
       format: fmtInt,
       integer: true,
