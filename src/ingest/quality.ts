@@ -7,27 +7,29 @@ import { z } from 'zod';
 import type { Workspace } from '../workspace/workspace.ts';
 import type { KindDef } from './fields.ts';
 import { safeCellSql } from '../exports/cells.ts';
-import { INGEST_TEXT, outcomeReport, type OutcomeReport } from './outcomes.ts';
+import { INGEST_TEXT, outcomeReport, OutcomeReportSchema } from './outcomes.ts';
 import { asLang } from '../i18n/messages.ts';
 
-export interface IssueExample {
-  file: string;
-  row: number;
-  column: string | null;
-  value: string | null;
-  message: string;
-}
+export const IssueExampleSchema = z.object({
+  file: z.string(),
+  row: z.number(),
+  column: z.string().nullable(),
+  value: z.string().nullable(),
+  message: z.string(),
+});
+export type IssueExample = z.infer<typeof IssueExampleSchema>;
 
-export interface QualityIssue {
-  code: string;
-  severity: 'error' | 'warning';
-  file: string | null;
-  column: string | null;
-  count: number;
-  examples: IssueExample[];
+export const QualityIssueSchema = z.object({
+  code: z.string(),
+  severity: z.enum(['error', 'warning']),
+  file: z.string().nullable(),
+  column: z.string().nullable(),
+  count: z.number(),
+  examples: z.array(IssueExampleSchema),
   /** Rejects only: the most frequent distinct values behind the problem, with their row counts. */
-  values?: { value: string | null; rows: number }[];
-}
+  values: z.array(z.object({ value: z.string().nullable(), rows: z.number() })).optional(),
+});
+export type QualityIssue = z.infer<typeof QualityIssueSchema>;
 
 const RulesSchema = z.strictObject({
   outliers: z.strictObject({
@@ -251,13 +253,15 @@ export async function importWarnings(
   return q ? warningIssues(await ws.all(`${q.sql} ORDER BY part, file`, q.params)) : [];
 }
 
-export interface QualityReport {
-  errors: QualityIssue[];
-  warnings: QualityIssue[];
-  totals: { rejectedRows: number; outlierLines: number; missingOperators: number };
+/** The data-quality report (the API's answer, /api/data/quality). */
+export const QualityReportSchema = z.object({
+  errors: z.array(QualityIssueSchema),
+  warnings: z.array(QualityIssueSchema),
+  totals: z.object({ rejectedRows: z.number(), outlierLines: z.number(), missingOperators: z.number() }),
   /** Which outcomes the lines hold and which analyses are off. */
-  outcomes: OutcomeReport;
-}
+  outcomes: OutcomeReportSchema,
+});
+export type QualityReport = z.infer<typeof QualityReportSchema>;
 
 /**
  * The issues with their examples' messages in `lang`. English keeps the detailed sentence stored with the reject

@@ -2,9 +2,9 @@
 // backtest of the selectivity score.
 import { DomainError } from '../../errors/index.ts';
 import { z } from 'zod';
-import { computeKpis, PERIODS, LEVELS as KPI_LEVELS } from '../../measure/kpi/index.ts';
-import { EFFECT_DESIGNS, estimateEffect, EffectInputError } from '../../measure/effect/index.ts';
-import { pcaPlan, PcaPlanError } from '../../measure/pca/index.ts';
+import { computeKpis, KpiReportSchema, PERIODS, LEVELS as KPI_LEVELS } from '../../measure/kpi/index.ts';
+import { EFFECT_DESIGNS, EffectReportSchema, estimateEffect, EffectInputError } from '../../measure/effect/index.ts';
+import { pcaPlan, PcaPlanError, PcaPlanSchema } from '../../measure/pca/index.ts';
 import { visibleTins } from '../queries/operators.ts';
 import { readRoute, type RouteDef } from '../route-table.ts';
 import {
@@ -17,8 +17,6 @@ import {
 import { loadSelectivityConfig, type Lang } from '../../measure/selectivity/index.ts';
 import { LABELLED } from '../../measure/selectivity/profiles.ts';
 import type { Workspace } from '../../workspace/workspace.ts';
-
-const json = z.record(z.string(), z.unknown());
 
 // ---- Backtest of the selectivity score (domain: src/measure/backtest; CLI: cip backtest) ----
 
@@ -237,17 +235,17 @@ export const measureRoutes: RouteDef[] = [
         .regex(/^\d{4}-\d{2}-\d{2}$/)
         .optional(),
     }),
-    response: json,
+    response: KpiReportSchema,
     read: async ({ db, query, user }) =>
       db.read(
         async (ws) =>
-          (await computeKpis(ws, {
+          await computeKpis(ws, {
             period: query.period,
             level: query.level,
             from: query.from ?? null,
             to: query.to ?? null,
             lang: user.language,
-          })) as unknown as Record<string, unknown>,
+          }),
       ),
   }),
   readRoute({
@@ -281,18 +279,18 @@ export const measureRoutes: RouteDef[] = [
       /** Which inspections the outcomes count: all, or only those selected at random (the unbiased control). */
       inspections: z.enum(['all', 'random']).optional(),
     }),
-    response: json,
+    response: EffectReportSchema,
     read: async ({ db, query, user }) =>
       db.read(
         async (ws) =>
-          (await estimateEffect(ws, {
+          await estimateEffect(ws, {
             treatment: query.treatment,
             preMonths: query.pre_months,
             postMonths: query.post_months,
             design: query.design,
             inspections: query.inspections,
             lang: user.language,
-          })) as unknown as Record<string, unknown>,
+          }),
       ),
   }),
   readRoute({
@@ -307,7 +305,7 @@ export const measureRoutes: RouteDef[] = [
       capacity: z.coerce.number().int().min(1).max(100_000).default(100),
       min_level: z.enum(['low', 'medium', 'high']).optional(),
     }),
-    response: json,
+    response: PcaPlanSchema,
     read: async ({ db, query, user }) =>
       db.read(async (ws) => {
         const plan = await pcaPlan(ws, { capacity: query.capacity, minLevel: query.min_level });
@@ -316,10 +314,7 @@ export const measureRoutes: RouteDef[] = [
           plan.candidates.map((c) => c.operator_id),
           user.offices,
         );
-        return { ...plan, candidates: plan.candidates.filter((c) => ok.has(c.operator_id)) } as unknown as Record<
-          string,
-          unknown
-        >;
+        return { ...plan, candidates: plan.candidates.filter((c) => ok.has(c.operator_id)) };
       }),
   }),
   readRoute({

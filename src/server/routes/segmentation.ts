@@ -22,6 +22,10 @@ import {
   parseConfig,
   SEGMENTATION_TEXT,
   type GriConfig,
+  configSchema,
+  ExplanationSchema,
+  WindowSchema,
+  WindowSpanSchema,
 } from '../../segmentation/index.ts';
 import { listOperators, OPERATOR_SORTS, operatorInScope, visibleTins } from '../queries/operators.ts';
 import { changeRoute, fileRoute, readRoute, type RouteDef } from '../route-table.ts';
@@ -50,12 +54,13 @@ const OperatorListQuery = z.object({
   size: z.enum(SIZES).optional(),
   unit: z.string().min(1).max(100).optional(),
 });
-const anyObj = z.record(z.string(), z.unknown());
+/** A partial GRI configuration: merged with the one in force, then validated whole by the domain's schema (parseConfig). */
+const configPatch = z.record(z.string(), z.unknown());
 /** Counts inside DuckDB structs and lists arrive as bigint. */
 const count = z.union([z.number(), z.bigint()]).transform((v) => Number(v));
 
 const Table1Out = z.object({
-  window: z.record(z.string(), z.unknown()),
+  window: WindowSpanSchema,
   basis: z.string(),
   thresholds: z.object({ large: z.number(), medium: z.number() }),
   rows: z.array(
@@ -110,7 +115,7 @@ async function workbench(ws: Parameters<typeof getConfig>[0], r: string, lang: s
     version: stored.version,
     createdBy: stored.createdBy,
     createdAt: stored.createdAt,
-    config: stored.config as unknown as Record<string, unknown>,
+    config: stored.config,
     catalogue: builtinIndicators().map((d) => ({
       code: d.code,
       family: d.family,
@@ -119,7 +124,7 @@ async function workbench(ws: Parameters<typeof getConfig>[0], r: string, lang: s
     run: run && {
       configId: run.configId,
       computedAt: run.computedAt,
-      window: run.window as unknown as Record<string, unknown>,
+      window: run.window,
       lines: run.lines,
       operators: run.operators,
       indicators: run.indicators.map((i) => ({
@@ -148,13 +153,13 @@ export const WorkbenchOut = z.object({
   version: z.number(),
   createdBy: z.string().nullable(),
   createdAt: z.string().nullable(),
-  config: anyObj,
+  config: configSchema,
   catalogue: z.array(z.object({ code: z.string(), family: z.string(), names: z.record(z.string(), z.string()) })),
   run: z
     .object({
       configId: z.string(),
       computedAt: z.string(),
-      window: anyObj,
+      window: WindowSchema,
       lines: z.number(),
       operators: z.number(),
       notes: z.array(MessageSchema),
@@ -278,7 +283,7 @@ export const segmentationRoutes: RouteDef[] = [
         registration_date: z.string().nullable(),
       }),
       unit: z.string(),
-      explanation: z.record(z.string(), z.unknown()),
+      explanation: ExplanationSchema,
     }),
     read: async ({ db, params, query, user }) =>
       db.read(async (ws) => {
@@ -288,7 +293,7 @@ export const segmentationRoutes: RouteDef[] = [
         return {
           details,
           unit: operatorUnitId(details.office),
-          explanation: explanation as unknown as Record<string, unknown>,
+          explanation,
         };
       }),
   }),
@@ -304,7 +309,7 @@ export const segmentationRoutes: RouteDef[] = [
     query: z.object({ risk, limit: z.coerce.number().int().min(1).max(200).default(20) }),
     response: z.object({
       hsCode: z.string(),
-      window: z.record(z.string(), z.unknown()),
+      window: WindowSpanSchema,
       importers: z.number(),
       cells: z.array(
         z.object({
@@ -498,7 +503,7 @@ export const segmentationRoutes: RouteDef[] = [
     tag: 'gri',
     access: 'gri.write',
     audit: { action: 'gri.compute', entityType: 'gri_run' },
-    body: z.object({ risk, config: anyObj.optional(), comment: z.string().max(500).optional() }),
+    body: z.object({ risk, config: configPatch.optional(), comment: z.string().max(500).optional() }),
     response: WorkbenchOut,
     change: async ({ body, user }, ws) => {
       let config: GriConfig | undefined;
