@@ -55,7 +55,7 @@ export function proposePeriods(first: string, last: string): ProposedPeriods | n
 }
 
 const range = z.object({ first: z.string().nullable(), last: z.string().nullable(), count: z.number() });
-const backtestPeriodsSchema = z.object({
+export const backtestPeriodsSchema = z.object({
   lines: range,
   /** Lines with a known outcome (inspected, with a finding value): the only ones learned from or evaluated. */
   labelled: range,
@@ -150,6 +150,17 @@ export const backtestResponse = z.object({
   lines: ranking,
   operators: ranking,
 });
+
+/** A treatment applied to operators: a candidate for effect measurement. */
+const EffectTreatmentOut = z.object({
+  treatment: z.string(),
+  operators: z.number(),
+  first_start: z.string().nullable(),
+});
+export type EffectTreatment = z.infer<typeof EffectTreatmentOut>;
+export type BacktestPeriods = z.infer<typeof backtestPeriodsSchema>;
+export type BacktestRanking = z.infer<typeof ranking>;
+export type BacktestResult = z.infer<typeof backtestResponse>;
 
 /** The periods of a backtest request, checked (the refusal names the API's parameters). */
 export function checkBacktestQuery(q: z.infer<typeof backtestQuery>): BacktestOptions {
@@ -255,7 +266,7 @@ export const measureRoutes: RouteDef[] = [
     summary: 'Treatments applied to operators (candidates for effect measurement), with counts',
     tag: 'measure',
     access: 'measure.read',
-    response: z.array(z.object({ treatment: z.string(), operators: z.number(), first_start: z.string().nullable() })),
+    response: z.array(EffectTreatmentOut),
     read: async ({ db }) =>
       db.read((ws) =>
         ws.all<{ treatment: string; operators: number; first_start: string | null }>(

@@ -105,6 +105,22 @@ const OperatorRowOut = z.object({
   lines: z.number(),
 });
 
+/** One operator: registry details, its unit and its GRI explained (the operator page). */
+const OperatorOut = z.object({
+  details: z.object({
+    operator_id: z.string(),
+    name: z.string().nullable(),
+    office: z.string().nullable(),
+    region: z.string().nullable(),
+    isic_sector: z.string().nullable(),
+    aeo_status: z.boolean().nullable(),
+    registration_date: z.string().nullable(),
+  }),
+  unit: z.string(),
+  explanation: ExplanationSchema,
+});
+export type OperatorView = z.infer<typeof OperatorOut>;
+
 /** What the GRI workbench needs: configuration in force, last run's indicators, weights, bars, histogram. */
 async function workbench(ws: Parameters<typeof getConfig>[0], r: string, lang: string) {
   const stored = await getConfig(ws, r);
@@ -272,19 +288,7 @@ export const segmentationRoutes: RouteDef[] = [
     access: 'taxpayer.read',
     params: z.object({ id: z.string().min(1).max(64) }),
     query: RiskQ,
-    response: z.object({
-      details: z.object({
-        operator_id: z.string(),
-        name: z.string().nullable(),
-        office: z.string().nullable(),
-        region: z.string().nullable(),
-        isic_sector: z.string().nullable(),
-        aeo_status: z.boolean().nullable(),
-        registration_date: z.string().nullable(),
-      }),
-      unit: z.string(),
-      explanation: ExplanationSchema,
-    }),
+    response: OperatorOut,
     read: async ({ db, params, query, user }) =>
       db.read(async (ws) => {
         const details = await operatorInScope(ws, params.id, user.offices);
