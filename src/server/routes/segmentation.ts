@@ -105,6 +105,53 @@ const OperatorRowOut = z.object({
   lines: z.number(),
 });
 
+/** Table 5: importers of a sensitive HS code by size × level, with TINs and GRIs. */
+const Table5Out = z.object({
+  hsCode: z.string(),
+  window: WindowSpanSchema,
+  importers: z.number(),
+  cells: z.array(
+    z.object({
+      size: z.string(),
+      level: z.string(),
+      importers: z.number(),
+      operators: z.array(z.object({ tin: z.string(), gri: z.number(), lines: count, value: z.number() })),
+    }),
+  ),
+});
+
+/** Brokers and suppliers shared by the importers of a sensitive HS code. */
+const LinksOut = z.object({
+  hsCode: z.string(),
+  brokers: z.array(
+    z.object({
+      id: z.string(),
+      operators: z.number(),
+      highRiskOperators: z.number(),
+      lines: z.number(),
+      value: z.number(),
+      members: z.array(z.object({ tin: z.string(), gri: z.number(), level: z.string(), lines: count })),
+    }),
+  ),
+  suppliers: z.array(
+    z.object({
+      id: z.string(),
+      operators: z.number(),
+      highRiskOperators: z.number(),
+      lines: z.number(),
+      value: z.number(),
+      members: z.array(z.object({ tin: z.string(), gri: z.number(), level: z.string(), lines: count })),
+    }),
+  ),
+});
+
+export type Table1 = z.infer<typeof Table1Out>;
+export type Table4 = z.infer<typeof Table4Out>;
+export type Table4Row = Table4['rows'][number];
+export type OperatorRow = z.infer<typeof OperatorRowOut>;
+export type Table5 = z.infer<typeof Table5Out>;
+export type HsLinks = z.infer<typeof LinksOut>;
+
 /** One operator: registry details, its unit and its GRI explained (the operator page). */
 const OperatorOut = z.object({
   details: z.object({
@@ -311,19 +358,7 @@ export const segmentationRoutes: RouteDef[] = [
     access: 'taxpayer.read',
     params: z.object({ code: z.string().max(20) }),
     query: z.object({ risk, limit: z.coerce.number().int().min(1).max(200).default(20) }),
-    response: z.object({
-      hsCode: z.string(),
-      window: WindowSpanSchema,
-      importers: z.number(),
-      cells: z.array(
-        z.object({
-          size: z.string(),
-          level: z.string(),
-          importers: z.number(),
-          operators: z.array(z.object({ tin: z.string(), gri: z.number(), lines: count, value: z.number() })),
-        }),
-      ),
-    }),
+    response: Table5Out,
     read: async ({ db, params, query, user }) =>
       db.read(async (ws) => {
         const t = await hsTable(ws, params.code, { risk: query.risk, limit: query.limit });
@@ -345,29 +380,7 @@ export const segmentationRoutes: RouteDef[] = [
     access: 'taxpayer.read',
     params: z.object({ code: z.string().max(20) }),
     query: z.object({ risk, limit: z.coerce.number().int().min(1).max(100).default(20) }),
-    response: z.object({
-      hsCode: z.string(),
-      brokers: z.array(
-        z.object({
-          id: z.string(),
-          operators: z.number(),
-          highRiskOperators: z.number(),
-          lines: z.number(),
-          value: z.number(),
-          members: z.array(z.object({ tin: z.string(), gri: z.number(), level: z.string(), lines: count })),
-        }),
-      ),
-      suppliers: z.array(
-        z.object({
-          id: z.string(),
-          operators: z.number(),
-          highRiskOperators: z.number(),
-          lines: z.number(),
-          value: z.number(),
-          members: z.array(z.object({ tin: z.string(), gri: z.number(), level: z.string(), lines: count })),
-        }),
-      ),
-    }),
+    response: LinksOut,
     read: async ({ db, params, query, user }) =>
       db.read(async (ws) => {
         const l = await links(ws, params.code, { risk: query.risk, limit: query.limit });
