@@ -127,11 +127,15 @@ async function loginTiming(url: string): Promise<{ known: number; unknown: numbe
   return { known: median(known), unknown: median(unknown) };
 }
 
-/** Writes per second of each of the 10 writers: 20 changes a second in all, far above a customs office's rate. */
-const WRITER_RATE = 2;
+/**
+ * Changes a second from the 10 writers together: each writes every 2 s, far above a customs office's pace (a change
+ * costs ≈ 25 ms of serial work, so the capacity is ≈ 20–40 a second on 2 cores; at capacity every writer queues
+ * whatever else happens, which is what the capacity line shows).
+ */
+const WRITER_RATE = 5;
 
 /**
- * 10 writers (PUT /api/me/language, one history entry each, WRITER_RATE a second each) alone, then beside a flood
+ * 10 writers (PUT /api/me/language, one history entry each, WRITER_RATE changes a second in all) alone, then beside a flood
  * of 50 sign-in connections; the writers' p99 beside the flood is the target (< 100 ms). Then the write capacity:
  * the same 10 writers as fast as the server answers (changes are serial, so their latency is the queue's).
  */
@@ -140,7 +144,7 @@ async function loginFlood(url: string, session: { cookie: string; csrf: string }
     autocannon({
       url: `${url}/api/me/language`,
       connections: 10,
-      ...(rate ? { connectionRate: rate } : {}),
+      ...(rate ? { overallRate: rate } : {}),
       duration: SECONDS,
       method: 'PUT',
       headers: {
@@ -174,8 +178,8 @@ async function loginFlood(url: string, session: { cookie: string; csrf: string }
     `writers' p99 beside the flood < 100 ms (issue #13): ${ok ? 'met' : 'not met'} (${beside.latency.p99} ms; alone ${alone.latency.p99} ms)`,
   );
   return [
-    line(`PUT /api/me/language, 10 writers × ${WRITER_RATE}/s alone`, alone),
-    line(`PUT /api/me/language, 10 writers × ${WRITER_RATE}/s beside the flood`, beside),
+    line(`PUT /api/me/language, 10 writers, ${WRITER_RATE} changes/s, alone`, alone),
+    line(`PUT /api/me/language, 10 writers, ${WRITER_RATE} changes/s, beside the flood`, beside),
     line(`POST /api/auth/login flood, ${CONNECTIONS} connections (wrong password)`, flood),
     line('PUT /api/me/language, 10 writers as fast as answered (write capacity)', capacity),
   ];

@@ -106,6 +106,7 @@ export async function recordChange(ws: Workspace, c: ChangeInput): Promise<Histo
         $before_json, $after_json, $prev_hash, $hash)`,
       entry as unknown as Record<string, unknown>,
     );
+    ws.historyTap?.(entry);
     return entry;
   });
 }

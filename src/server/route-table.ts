@@ -215,14 +215,17 @@ export function registerRoutes(
           let auth = AUTH_ENTITIES.has(route.audit.entityType);
           return db.write(
             async (ws) => {
-              const lastSeq = Number(await ws.scalar('SELECT coalesce(max(seq), 0) FROM history'));
-              const { result, change } = await route.change(ctx, ws);
               // Domain functions shared with the CLI may record their own entries (with this user as actor).
               // The declared entry is written unless one of that entity type is already there.
-              const written = await ws.all<{ actor: string; entity_type: string }>(
-                'SELECT actor, entity_type FROM history WHERE seq > $s',
-                { s: lastSeq },
-              );
+              const written: { actor: string; entity_type: string }[] = [];
+              ws.historyTap = (e) => written.push({ actor: e.actor, entity_type: e.entity_type });
+              let outcome: Awaited<ReturnType<typeof route.change>>;
+              try {
+                outcome = await route.change(ctx, ws);
+              } finally {
+                ws.historyTap = undefined;
+              }
+              const { result, change } = outcome;
               if (written.some((w) => AUTH_ENTITIES.has(w.entity_type))) auth = true;
               const stranger = written.find((w) => w.actor !== user.username);
               if (stranger)

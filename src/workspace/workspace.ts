@@ -158,6 +158,12 @@ export class Workspace {
 
   private txDepth = 0;
 
+  /**
+   * Told of each history entry this connection writes (src/history recordChange), while set: the server's change
+   * routes learn which entries a domain function wrote without querying the history table twice per change.
+   */
+  historyTap: ((e: { actor: string; entity_type: string }) => void) | undefined;
+
   /** All-or-nothing: commits when fn resolves, rolls back when it throws. Nested calls join the outer one. */
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
     if (this.txDepth > 0) return fn();

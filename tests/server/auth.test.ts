@@ -254,6 +254,16 @@ describe('user administration through the API', () => {
     expect(JSON.parse(entry.after_json!).disabled).toBe(true);
   });
 
+  it("a role change reaches a signed-in user's next request, though their session was just read", async () => {
+    const user = await login(srv.app, 'auditor');
+    expect((await call(srv.app, user, 'GET', '/api/me')).json().roles).toEqual(['auditor']);
+    const admin = await login(srv.app, 'admin');
+    expect((await call(srv.app, admin, 'PATCH', '/api/users/auditor', { roles: ['director'] })).statusCode).toBe(200);
+    expect((await call(srv.app, user, 'GET', '/api/me')).json().roles).toEqual(['director']);
+    expect((await call(srv.app, admin, 'PATCH', '/api/users/auditor', { roles: ['auditor'] })).statusCode).toBe(200);
+    expect((await call(srv.app, user, 'GET', '/api/me')).json().roles).toEqual(['auditor']);
+  });
+
   it('an administrator cannot lock themselves out', async () => {
     const admin = await login(srv.app, 'admin');
     const r = await call(srv.app, admin, 'PATCH', '/api/users/admin', { disabled: true });
