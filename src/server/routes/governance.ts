@@ -36,7 +36,8 @@ import {
   TermsOut,
 } from './governance-schemas.ts';
 
-const json = z.record(z.string(), z.unknown());
+/** A proposal's payload: validated per kind by the domain's schemas (propose → parsePayload in approvals.ts). */
+const proposalPayload = z.record(z.string(), z.unknown());
 const today = () => new Date().toISOString().slice(0, 10);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 const memberIds = z.array(z.string().max(20)).max(200);
@@ -157,7 +158,7 @@ export const governanceRoutes: RouteDef[] = [
     tag: 'governance',
     access: 'plan.write',
     audit: { action: 'approval.propose', entityType: 'proposal' },
-    body: z.object({ kind: z.enum(PROPOSAL_KINDS), summary: z.string().max(500), payload: json }),
+    body: z.object({ kind: z.enum(PROPOSAL_KINDS), summary: z.string().max(500), payload: proposalPayload }),
     response: ProposalOut,
     change: async ({ body, user }, ws) => {
       const p = await propose(ws, user.username, body.kind, body.payload, body.summary);
