@@ -4,7 +4,7 @@ import { get } from '../api.ts';
 import { ErrorBox } from '../components/Status.tsx';
 import { useApi } from '../components/useApi.ts';
 import { fmtDateTime, fmtInt } from '../format.ts';
-import type { OutcomeReport } from '../../../src/ingest/outcomes.ts';
+import type { QualityReport as Quality } from '../../../src/ingest/quality.ts';
 
 interface Import {
   import_id: number;
@@ -16,21 +16,6 @@ interface Import {
   rows_imported: number;
   rows_rejected: number;
   rows_duplicate: number;
-}
-interface Issue {
-  code: string;
-  severity: string;
-  file: string | null;
-  column: string | null;
-  count: number;
-  examples: { file: string; row: number; column: string | null; value: string | null; message: string }[];
-  values?: { value: string | null; rows: number }[];
-}
-interface Quality {
-  errors: Issue[];
-  warnings: Issue[];
-  totals: { rejectedRows: number; outlierLines: number; missingOperators: number };
-  outcomes: OutcomeReport;
 }
 
 export function DataPage() {
