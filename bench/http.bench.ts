@@ -127,59 +127,106 @@ async function loginTiming(url: string): Promise<{ known: number; unknown: numbe
   return { known: median(known), unknown: median(unknown) };
 }
 
-/**
- * Changes a second from the 10 writers together: each writes every 2 s, far above a customs office's pace (a change
- * costs ≈ 25 ms of serial work, so the capacity is ≈ 20–40 a second on 2 cores; at capacity every writer queues
- * whatever else happens, which is what the capacity line shows).
- */
+/** Changes a second from the 10 writers together: each writes every 2 s, far above a customs office's pace. */
 const WRITER_RATE = 5;
+/** At least 150 changes per run, so the p99 is not the single worst answer. */
+const LOGIN_SECONDS = Math.max(SECONDS, 30);
 
 /**
- * 10 writers (PUT /api/me/language, one history entry each, WRITER_RATE changes a second in all) alone, then beside a flood
- * of 50 sign-in connections; the writers' p99 beside the flood is the target (< 100 ms). Then the write capacity:
- * the same 10 writers as fast as the server answers (changes are serial, so their latency is the queue's).
+ * 10 writers, each sending PUT /api/me/language (a transaction with a history entry) every 10/WRITER_RATE s, the
+ * writers staggered so the changes arrive evenly (autocannon's overallRate sends each second's requests at once,
+ * which measures a queue of its own making). Open loop: a slow answer does not delay the next change.
+ */
+async function pacedWriters(
+  url: string,
+  session: { cookie: string; csrf: string },
+  seconds: number,
+): Promise<{ latencies: number[]; errors: number }> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const gap = 1000 / WRITER_RATE;
+  const end = performance.now() + seconds * 1000;
+  const pending: Promise<void>[] = [];
+  for (let k = 0; performance.now() < end; k++) {
+    const due = end - seconds * 1000 + k * gap;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const t = performance.now();
+    pending.push(
+      fetch(`${url}/api/me/language`, {
+        method: 'PUT',
+        headers: {
+          cookie: session.cookie,
+          'x-csrf-token': session.csrf,
+          'content-type': 'application/json',
+          'x-forwarded-for': `10.1.0.${1 + (k % 10)}`,
+        },
+        body: JSON.stringify({ language: 'en' }),
+      }).then(
+        async (res) => {
+          await res.arrayBuffer();
+          if (res.ok) latencies.push(performance.now() - t);
+          else errors++;
+        },
+        () => void errors++,
+      ),
+    );
+  }
+  await Promise.all(pending);
+  return { latencies, errors };
+}
+
+const pct = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? Math.round(s[Math.min(s.length - 1, Math.floor(q * s.length))]) : NaN;
+};
+
+/**
+ * The paced writers alone, then beside a flood of 50 sign-in connections (wrong passwords, one address); the
+ * writers' p99 beside the flood is the target (< 100 ms). Then the write capacity: 10 writers as fast as the server
+ * answers (changes are serial, so their latency is the queue's).
  */
 async function loginFlood(url: string, session: { cookie: string; csrf: string }): Promise<string[]> {
-  const writers = (rate?: number) =>
-    autocannon({
-      url: `${url}/api/me/language`,
-      connections: 10,
-      ...(rate ? { overallRate: rate } : {}),
-      duration: SECONDS,
-      method: 'PUT',
-      headers: {
-        cookie: session.cookie,
-        'x-csrf-token': session.csrf,
-        'content-type': 'application/json',
-        'x-forwarded-for': '10.1.0.1',
-      },
-      body: JSON.stringify({ language: 'en' }),
-    });
-  const alone = await writers(WRITER_RATE);
+  const alone = await pacedWriters(url, session, LOGIN_SECONDS);
   const load = () => `load average ${loadavg()[0].toFixed(1)}`;
   const loadBefore = load();
   const [beside, flood] = await Promise.all([
-    writers(WRITER_RATE),
+    pacedWriters(url, session, LOGIN_SECONDS),
     autocannon({
       url: `${url}/api/auth/login`,
       connections: CONNECTIONS,
-      duration: SECONDS,
+      duration: LOGIN_SECONDS,
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-forwarded-for': '10.3.0.1' },
       body: JSON.stringify({ username: 'flood-target', password: 'not-the-password' }),
     }),
   ]);
+  console.log(`${loadBefore} before the flood, ${load()} after (2 cores)`);
+  const capacity = await autocannon({
+    url: `${url}/api/me/language`,
+    connections: 10,
+    duration: SECONDS,
+    method: 'PUT',
+    headers: {
+      cookie: session.cookie,
+      'x-csrf-token': session.csrf,
+      'content-type': 'application/json',
+      'x-forwarded-for': '10.1.0.1',
+    },
+    body: JSON.stringify({ language: 'en' }),
+  });
   const line = (name: string, r: Result) =>
     `| ${name} | ${r.requests.total.toLocaleString('en')} | ${r.requests.average.toFixed(0)} | ${r.latency.p50} | ${r.latency.p99} | ${r.latency.max} | ${r.errors + r.timeouts} | ${r.non2xx} |`;
-  console.log(`${loadBefore} before the flood, ${load()} after (2 cores)`);
-  const capacity = await writers();
-  const ok = beside.latency.p99 < 100 && beside.errors + beside.timeouts + beside.non2xx === 0;
+  const paced = (name: string, r: { latencies: number[]; errors: number }) =>
+    `| ${name} | ${r.latencies.length + r.errors} | ${WRITER_RATE} | ${pct(r.latencies, 0.5)} | ${pct(r.latencies, 0.99)} | ${pct(r.latencies, 1)} | ${r.errors} | 0 |`;
+  const p99 = pct(beside.latencies, 0.99);
+  const ok = p99 < 100 && beside.errors === 0;
   console.log(
-    `writers' p99 beside the flood < 100 ms (issue #13): ${ok ? 'met' : 'not met'} (${beside.latency.p99} ms; alone ${alone.latency.p99} ms)`,
+    `writers' p99 beside the flood < 100 ms (issue #13): ${ok ? 'met' : 'not met'} (${p99} ms; alone ${pct(alone.latencies, 0.99)} ms)`,
   );
   return [
-    line(`PUT /api/me/language, 10 writers, ${WRITER_RATE} changes/s, alone`, alone),
-    line(`PUT /api/me/language, 10 writers, ${WRITER_RATE} changes/s, beside the flood`, beside),
+    paced(`PUT /api/me/language, 10 writers, ${WRITER_RATE} changes/s evenly, alone`, alone),
+    paced(`PUT /api/me/language, 10 writers, ${WRITER_RATE} changes/s evenly, beside the flood`, beside),
     line(`POST /api/auth/login flood, ${CONNECTIONS} connections (wrong password)`, flood),
     line('PUT /api/me/language, 10 writers as fast as answered (write capacity)', capacity),
   ];
