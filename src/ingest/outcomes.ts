@@ -2,7 +2,8 @@
 // field to map. Stated by the import, `cip info`, `cip quality` and the web overview, so missing outcomes never
 // pass silently (an effect of "+0.00 pp" or a backtest with nothing to learn from).
 import type { Workspace } from '../workspace/workspace.ts';
-import { MessageCatalogue, type Message } from '../i18n/messages.ts';
+import { z } from 'zod';
+import { MessageCatalogue, MessageSchema, type Message } from '../i18n/messages.ts';
 import { kpiCatalogue } from '../measure/kpi/catalogue.ts';
 
 /** The ingest context's sentences (messages.yaml). */
@@ -20,23 +21,25 @@ export const OUTCOME_ANALYSES = [
 ] as const;
 export type OutcomeAnalysis = (typeof OUTCOME_ANALYSES)[number];
 
-export interface OutcomeReport {
-  lines: number;
+/** What the lines hold and which analyses are off (zod: the API's answer and the web app's type). */
+export const OutcomeReportSchema = z.object({
+  lines: z.number(),
   /** Lines with a value (true or false) in each outcome field, and how many are true. */
-  inspected: number;
-  inspectedTrue: number;
-  finding: number;
-  findingTrue: number;
-  channel: number;
+  inspected: z.number(),
+  inspectedTrue: z.number(),
+  finding: z.number(),
+  findingTrue: z.number(),
+  channel: z.number(),
   /** Analyses that cannot run, with the field whose mapping would turn them on. */
-  off: { analysis: OutcomeAnalysis; field: 'inspected' | 'finding' }[];
+  off: z.array(z.object({ analysis: z.enum(OUTCOME_ANALYSES), field: z.enum(['inspected', 'finding']) })),
   /** KPI codes off for want of an outcome field. */
-  kpisOff: string[];
+  kpisOff: z.array(z.string()),
   /** What the data holds and what is off, for people (rendered in `lang`). */
-  statements: Message[];
+  statements: z.array(MessageSchema),
   /** True when a statement says something is off or suspicious (the CLI prints those as warnings). */
-  warning: boolean;
-}
+  warning: z.boolean(),
+});
+export type OutcomeReport = z.infer<typeof OutcomeReportSchema>;
 
 interface Counts {
   lines: number;

@@ -7,29 +7,31 @@ import { z } from 'zod';
 import type { Workspace } from '../workspace/workspace.ts';
 import type { KindDef } from './fields.ts';
 import { safeCellSql } from '../exports/cells.ts';
-import { INGEST_TEXT, outcomeReport, type OutcomeReport } from './outcomes.ts';
-import { asLang, type Message, type MessageParams } from '../i18n/messages.ts';
+import { INGEST_TEXT, outcomeReport, OutcomeReportSchema, type OutcomeReport } from './outcomes.ts';
+import { asLang, MessageRefSchema, type Message } from '../i18n/messages.ts';
 
-export interface IssueExample {
-  file: string;
-  row: number;
-  column: string | null;
-  value: string | null;
-  message: string;
-  /** The sentence as a message of messages.yaml (key and parameters); localiseIssues renders it and drops it. */
-  detail?: { key: string; params: MessageParams };
-}
+export const IssueExampleSchema = z.object({
+  file: z.string(),
+  row: z.number(),
+  column: z.string().nullable(),
+  value: z.string().nullable(),
+  message: z.string(),
+  /** The sentence as a message (stored with the problem); localiseIssues renders it into `message` and drops it. */
+  detail: MessageRefSchema.optional(),
+});
+export type IssueExample = z.infer<typeof IssueExampleSchema>;
 
-export interface QualityIssue {
-  code: string;
-  severity: 'error' | 'warning';
-  file: string | null;
-  column: string | null;
-  count: number;
-  examples: IssueExample[];
+export const QualityIssueSchema = z.object({
+  code: z.string(),
+  severity: z.enum(['error', 'warning']),
+  file: z.string().nullable(),
+  column: z.string().nullable(),
+  count: z.number(),
+  examples: z.array(IssueExampleSchema),
   /** Rejects only: the most frequent distinct values behind the problem, with their row counts. */
-  values?: { value: string | null; rows: number }[];
-}
+  values: z.array(z.object({ value: z.string().nullable(), rows: z.number() })).optional(),
+});
+export type QualityIssue = z.infer<typeof QualityIssueSchema>;
 
 const RulesSchema = z.strictObject({
   outliers: z.strictObject({
@@ -257,13 +259,15 @@ export async function importWarnings(
   return q ? warningIssues(await ws.all(`${q.sql} ORDER BY part, file`, q.params)) : [];
 }
 
-export interface QualityReport {
-  errors: QualityIssue[];
-  warnings: QualityIssue[];
-  totals: { rejectedRows: number; outlierLines: number; missingOperators: number };
+/** The data-quality report (zod: GET /api/data/quality's answer and the web app's type). */
+export const QualityReportSchema = z.object({
+  errors: z.array(QualityIssueSchema),
+  warnings: z.array(QualityIssueSchema),
+  totals: z.object({ rejectedRows: z.number(), outlierLines: z.number(), missingOperators: z.number() }),
   /** Which outcomes the lines hold and which analyses are off. */
-  outcomes: OutcomeReport;
-}
+  outcomes: OutcomeReportSchema,
+});
+export type QualityReport = z.infer<typeof QualityReportSchema>;
 
 /**
  * The issues with their examples' messages in `lang`: the sentence made with the problem (its detail: formats

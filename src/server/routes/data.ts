@@ -1,6 +1,7 @@
 // The data page: imports done and the data-quality report (ingest context).
 import { z } from 'zod';
 import { qualityReport } from '../../ingest/index.ts';
+import { QualityReportSchema } from '../../ingest/quality.ts';
 import { readRoute, type RouteDef } from '../route-table.ts';
 
 export const ImportRowSchema = z.object({
@@ -16,6 +17,7 @@ export const ImportRowSchema = z.object({
   rows_duplicate: z.number(),
 });
 export type ImportRow = z.infer<typeof ImportRowSchema>;
+export type QualityAnswer = z.infer<typeof QualityReportSchema>;
 
 export const dataRoutes: RouteDef[] = [
   readRoute({
@@ -37,8 +39,7 @@ export const dataRoutes: RouteDef[] = [
     summary: 'Data-quality report: errors and warnings with file, column, count and examples',
     tag: 'data',
     access: 'data.read',
-    response: z.record(z.string(), z.unknown()),
-    read: async ({ db, user }) =>
-      db.read(async (ws) => (await qualityReport(ws, user.language)) as unknown as Record<string, unknown>),
+    response: QualityReportSchema,
+    read: async ({ db, user }) => db.read((ws) => qualityReport(ws, user.language)),
   }),
 ];

@@ -4,39 +4,12 @@ import { get } from '../api.ts';
 import { ErrorBox } from '../components/Status.tsx';
 import { useApi } from '../components/useApi.ts';
 import { fmtDateTime, fmtInt } from '../format.ts';
-import type { OutcomeReport } from '../../../src/ingest/outcomes.ts';
-
-interface Import {
-  import_id: number;
-  kind: string;
-  file_name: string;
-  imported_by: string | null;
-  finished_at: string;
-  rows_read: number;
-  rows_imported: number;
-  rows_rejected: number;
-  rows_duplicate: number;
-}
-interface Issue {
-  code: string;
-  severity: string;
-  file: string | null;
-  column: string | null;
-  count: number;
-  examples: { file: string; row: number; column: string | null; value: string | null; message: string }[];
-  values?: { value: string | null; rows: number }[];
-}
-interface Quality {
-  errors: Issue[];
-  warnings: Issue[];
-  totals: { rejectedRows: number; outlierLines: number; missingOperators: number };
-  outcomes: OutcomeReport;
-}
+import type { ImportRow, QualityAnswer } from '../../../src/server/routes/data.ts';
 
 export function DataPage() {
   const { t } = useTranslation();
-  const imports = useApi(() => get<Import[]>('/api/data/imports'), []);
-  const quality = useApi(() => get<Quality>('/api/data/quality'), []);
+  const imports = useApi(() => get<ImportRow[]>('/api/data/imports'), []);
+  const quality = useApi(() => get<QualityAnswer>('/api/data/quality'), []);
   const q = quality.data;
   return (
     <section>
