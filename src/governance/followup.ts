@@ -2,6 +2,7 @@
 // hook that is off by default writes messages to an outbox folder for the mail system to pick up), and the
 // report to the head of customs.
 import { writeFileSync } from 'node:fs';
+import { z } from 'zod';
 import { workspaceMessageLang } from '../i18n/messages.ts';
 import { GOVERNANCE_TEXT } from './text.ts';
 import { join } from 'node:path';
@@ -18,11 +19,16 @@ import { composeMessage, emailAddressProblem, outboxDir } from './email.ts';
 const days = (from: string, to: string) =>
   Math.round((Date.parse(to + 'T00:00:00Z') - Date.parse(from + 'T00:00:00Z')) / 86_400_000);
 
-export interface UnitOverdue {
-  unit: string;
-  overdueActions: { id: string; description: string; dueDate: string; daysLate: number; ref: string }[];
-  overdueMeasures: { id: string; description: string; expectedDate: string; daysLate: number }[];
-}
+export const UnitOverdueSchema = z.object({
+  unit: z.string(),
+  overdueActions: z.array(
+    z.object({ id: z.string(), description: z.string(), dueDate: z.string(), daysLate: z.number(), ref: z.string() }),
+  ),
+  overdueMeasures: z.array(
+    z.object({ id: z.string(), description: z.string(), expectedDate: z.string(), daysLate: z.number() }),
+  ),
+});
+export type UnitOverdue = z.infer<typeof UnitOverdueSchema>;
 
 /** Open actions and planned measures past their due date on `today`, grouped by owner/responsible unit. */
 export async function overdueByUnit(ws: Workspace, today: string): Promise<UnitOverdue[]> {
@@ -56,16 +62,17 @@ export async function overdueByUnit(ws: Workspace, today: string): Promise<UnitO
   );
 }
 
-export interface Reminder {
-  actionId: string;
-  kind: 'due_soon' | 'overdue';
-  ownerUnit: string;
-  dueDate: string;
+export const ReminderSchema = z.object({
+  actionId: z.string(),
+  kind: z.enum(['due_soon', 'overdue']),
+  ownerUnit: z.string(),
+  dueDate: z.string(),
   /** days until due (due_soon) or days late (overdue) */
-  days: number;
-  description: string;
-  message: string;
-}
+  days: z.number(),
+  description: z.string(),
+  message: z.string(),
+});
+export type Reminder = z.infer<typeof ReminderSchema>;
 
 function reminderOf(a: Action, today: string, before: number, lang: string): Reminder | null {
   const say = (key: string, days: number) =>
@@ -179,29 +186,32 @@ export async function sendEmailReminders(
   return { written, skipped };
 }
 
-export interface HeadReport {
-  asOf: string;
-  measures: {
-    total: number;
-    done: number;
-    planned: number;
-    late: number;
-    byUnit: { unit: string; total: number; done: number; late: number }[];
-  };
-  indicators: {
-    id: string;
-    name: string;
-    period: string | null;
-    value: number | null;
-    goal: number | null;
-    onTarget: boolean | null;
-  }[];
-  pending: {
-    proposals: { id: string; kind: string; summary: string; proposedBy: string }[];
-    openActions: number;
-    overdueActions: number;
-  };
-}
+export const HeadReportSchema = z.object({
+  asOf: z.string(),
+  measures: z.object({
+    total: z.number(),
+    done: z.number(),
+    planned: z.number(),
+    late: z.number(),
+    byUnit: z.array(z.object({ unit: z.string(), total: z.number(), done: z.number(), late: z.number() })),
+  }),
+  indicators: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      period: z.string().nullable(),
+      value: z.number().nullable(),
+      goal: z.number().nullable(),
+      onTarget: z.boolean().nullable(),
+    }),
+  ),
+  pending: z.object({
+    proposals: z.array(z.object({ id: z.string(), kind: z.string(), summary: z.string(), proposedBy: z.string() })),
+    openActions: z.number(),
+    overdueActions: z.number(),
+  }),
+});
+export type HeadReport = z.infer<typeof HeadReportSchema>;
 
 /** The report for the head of customs: progress of measures, indicators against goals, decisions pending. */
 export async function headReport(ws: Workspace, today: string): Promise<HeadReport> {

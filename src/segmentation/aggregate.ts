@@ -5,17 +5,26 @@
 // The line scans run on the workspace's engine (src/engine/: DuckDB, or ClickHouse where the lines live there); what
 // they return per code or per operator is a temp table of the workspace, and every later step runs in DuckDB.
 import type { Workspace } from '../workspace/workspace.ts';
+import { z } from 'zod';
 import { engineFor, type LineEngine } from '../engine/engine.ts';
 import type { Dialect } from '../engine/dialect.ts';
 import type { GriConfig } from './config.ts';
 
-export interface Window {
-  start: string; // exclusive
-  first: string; // first day inside the window (start + 1 day)
-  end: string; // inclusive
-  growthSplit: string; // recent = date > growthSplit
-  growthStart: string; // previous = growthStart < date <= growthSplit
-}
+export const WindowSchema = z.object({
+  /** exclusive */
+  start: z.string(),
+  /** first day inside the window (start + 1 day) */
+  first: z.string(),
+  /** inclusive */
+  end: z.string(),
+  /** recent = date > growthSplit */
+  growthSplit: z.string(),
+  /** previous = growthStart < date <= growthSplit */
+  growthStart: z.string(),
+});
+export type Window = z.infer<typeof WindowSchema>;
+/** The window as the tables show it: its first and last day. */
+export const WindowSpanSchema = WindowSchema.pick({ first: true, end: true });
 
 const SEP = '\u001f';
 

@@ -1,6 +1,7 @@
 // `cip explain OPERATOR`: why an operator has its GRI — every indicator with value, threshold, flag, weight,
 // contribution and evidence (or why it is unavailable).
 import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api';
+import { z } from 'zod';
 import type { Workspace } from '../workspace/workspace.ts';
 import { requireRun, SegmentationError, type Run } from './pipeline.ts';
 import { operatorTable, storedThreshold } from './evidence.ts';
@@ -11,36 +12,39 @@ import { evidenceText } from './evidence-text.ts';
 import { SEGMENTATION_TEXT } from './notes.ts';
 import { asLang } from '../i18n/messages.ts';
 
-export interface ExplainedIndicator {
-  code: string;
-  name: string;
-  family: string;
-  available: boolean;
-  missingData: string[];
-  value: number | null;
-  threshold: number | null;
-  flag: boolean;
-  weight: number;
-  contribution: number;
-  evidence: string;
-}
+export const ExplainedIndicatorSchema = z.object({
+  code: z.string(),
+  name: z.string(),
+  family: z.string(),
+  available: z.boolean(),
+  missingData: z.array(z.string()),
+  value: z.number().nullable(),
+  threshold: z.number().nullable(),
+  flag: z.boolean(),
+  weight: z.number(),
+  contribution: z.number(),
+  evidence: z.string(),
+});
+export type ExplainedIndicator = z.infer<typeof ExplainedIndicatorSchema>;
 
-export interface Explanation {
-  operatorId: string;
-  risk: string;
-  configId: string;
-  sizeSegment: string;
-  totalValue: number;
-  lines: number;
-  gri: number;
-  riskLevel: string;
-  bars: { medium: number; high: number };
-  rank: number;
-  operators: number;
-  repeatOffender: boolean;
-  controlled: boolean;
-  indicators: ExplainedIndicator[];
-}
+/** Why an operator has its GRI (the operator page's answer). */
+export const ExplanationSchema = z.object({
+  operatorId: z.string(),
+  risk: z.string(),
+  configId: z.string(),
+  sizeSegment: z.string(),
+  totalValue: z.number(),
+  lines: z.number(),
+  gri: z.number(),
+  riskLevel: z.string(),
+  bars: z.object({ medium: z.number(), high: z.number() }),
+  rank: z.number(),
+  operators: z.number(),
+  repeatOffender: z.boolean(),
+  controlled: z.boolean(),
+  indicators: z.array(ExplainedIndicatorSchema),
+});
+export type Explanation = z.infer<typeof ExplanationSchema>;
 
 interface Prepared {
   runAt: string;

@@ -22,7 +22,8 @@ export {
   type Table5Cell,
   type LinkHub,
 } from './tables.ts';
-export { explainOperator, type Explanation } from './explain.ts';
+export { explainOperator, ExplanationSchema, type Explanation } from './explain.ts';
+export { WindowSchema, WindowSpanSchema, type Window } from './aggregate.ts';
 export {
   getConfig,
   setConfig,

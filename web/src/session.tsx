@@ -1,15 +1,8 @@
 // The signed-in user, shared by every page.
 import { createContext, useContext } from 'react';
+import type { MeOut } from '../../src/server/routes/auth.ts';
 
-export interface Me {
-  username: string;
-  display_name: string | null;
-  roles: string[];
-  unit_id: string;
-  language: 'en' | 'es' | 'fr' | 'pt';
-  permissions: string[];
-  offices: string[] | null;
-}
+export type Me = MeOut;
 
 export const MeContext = createContext<Me | null>(null);
 

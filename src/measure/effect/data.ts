@@ -2,6 +2,8 @@
 // outcomes and quarterly trends. Everything heavy stays in DuckDB; JS receives one row per operator.
 import type { Workspace } from '../../workspace/workspace.ts';
 import type { EffectConfig } from './config.ts';
+import type { TrendRow, Windows } from './report.ts';
+export type { TrendRow, Windows } from './report.ts';
 
 /**
  * Sample splitting against regression to the mean: pre-period declarations are split in two halves by a
@@ -17,14 +19,6 @@ export const BASELINE_HALF = (col: string) => `(md5_number(${col}) % 2 = 1)`;
  * (selection_reason = random), whose finding rate measures compliance itself, not what targeting picked.
  */
 const INSPECTED = `((coalesce(inspected, false) OR coalesce(finding, false)) AND (NOT $random OR coalesce(selection_reason = 'random', false)))`;
-
-export interface Windows {
-  start: string; // treatment start = first day of the post-period
-  pre_start: string;
-  mid: string; // splits the pre-period in two halves (placebo test)
-  post_end: string; // exclusive
-  seg_start: string;
-}
 
 export async function treatedOperators(
   ws: Workspace,
@@ -214,16 +208,6 @@ export async function operatorOutcomes(
     { min_pre: e.min_inspected_pre, min_post: e.min_inspected_post, posterior },
   );
   return { rows, excludedOtherTreatment: Number(excluded) };
-}
-
-export interface TrendRow {
-  quarter: string;
-  phase: 'pre' | 'post' | 'mixed'; // mixed: the quarter holding the start date
-  treated_inspected: number;
-  treated_rate: number | null;
-  control_inspected: number;
-  /** Matched controls' rate reweighted to the treated's strata. */
-  control_rate: number | null;
 }
 
 /**

@@ -19,9 +19,10 @@ import {
   treatedOperators,
   treatmentNames,
   windows,
-  type TrendRow,
-  type Windows,
 } from './data.ts';
+import type { EffectReport, OutcomeEffect } from './report.ts';
+
+export { EffectReportSchema, type EffectReport, type OutcomeEffect } from './report.ts';
 
 export { didEstimate, bootstrapAtt, seededRandom, quantileSorted, bandOf, type Unit, type DidEstimate } from './did.ts';
 export { effectDefaults, type EffectConfig } from './config.ts';
@@ -53,59 +54,6 @@ export interface EffectOptions {
    * their finding rate is the operators' compliance itself, unaffected by how targeting treated the two groups.
    */
   inspections?: 'all' | 'random';
-}
-
-export interface OutcomeEffect {
-  outcome: 'finding_rate' | 'reassessed_per_line';
-  description: string;
-  treated_pre: number;
-  treated_post: number;
-  control_pre: number;
-  control_post: number;
-  /** (treated_post − treated_pre) − (control_post − control_pre). */
-  did: number;
-  ci_low: number;
-  ci_high: number;
-  se: number;
-  /** did / (treated_post − did): change against the treated group's counterfactual level. */
-  relative: number | null;
-  rel_ci_low: number | null;
-  rel_ci_high: number | null;
-}
-
-export interface EffectReport {
-  treatment: string;
-  windows: Windows & { pre_end: string };
-  /** Which design was used and why, for people. */
-  design: { name: EffectDesign; explanation: Message };
-  /** Which inspections the outcomes counted (EffectOptions.inspections). */
-  inspections: 'all' | 'random';
-  matching: {
-    on: string[];
-    bands: number[];
-    design: EffectDesign;
-    weighting: 'operators' | 'lines';
-    segmentation: string;
-  };
-  groups: {
-    treated_total: number;
-    treated_eligible: number;
-    treated_matched: number;
-    treated_unmatched: number;
-    controls_eligible: number;
-    controls_matched: number;
-    controls_excluded_other_treatment: number;
-    strata: number;
-    /** Raw finding rate of inspected lines over the whole record before the start (selection diagnostic). */
-    treated_past_rate: number | null;
-    controls_past_rate: number | null;
-  };
-  outcomes: OutcomeEffect[];
-  placebo: { did: number; ci_low: number; ci_high: number; treated: number; controls: number } | null;
-  /** Matched treated, and matched controls reweighted to the treated's strata, per quarter. */
-  trends: TrendRow[];
-  bootstrap: { reps: number; seed: number; level: number; unit: string };
-  warnings: Message[];
 }
 
 export async function estimateEffect(ws: Workspace, opts: EffectOptions): Promise<EffectReport> {

@@ -8,6 +8,7 @@ export type Lang = (typeof LANGS)[number];
 export const LEVELS = ['strategic', 'tactical', 'operational'] as const;
 export type KpiLevel = (typeof LEVELS)[number];
 
+export const kpiUnitSchema = z.enum(['ratio', 'hours', 'count', 'amount']);
 const names = z.object({ en: z.string().min(1), es: z.string().min(1), fr: z.string().min(1), pt: z.string().min(1) });
 /** "table.column" or alternatives "table.a|table.b" (any one is enough). */
 const requirement = z
@@ -17,7 +18,7 @@ const requirement = z
 const kpiDef = z.object({
   code: z.string().regex(/^[SOT]\d+_[a-z0-9_]+$/),
   level: z.enum(LEVELS),
-  unit: z.enum(['ratio', 'hours', 'count', 'amount']),
+  unit: kpiUnitSchema,
   dimension: z.string().optional(),
   empty: z.enum(['zero', 'null']).default('null'),
   names,

@@ -2,7 +2,8 @@
 import type { Workspace } from '../../workspace/workspace.ts';
 import { kpiCatalogue, type KpiDef, type KpiLevel, type Lang } from './catalogue.ts';
 import { columnCounts, missingRequirements } from './availability.ts';
-import { operationalTable, type OperationalRow } from './operational.ts';
+import { operationalTable } from './operational.ts';
+import type { KpiNotComputed, KpiPoint, KpiReport, KpiSeries } from './report.ts';
 import { periodLabel, periodSpine, type PeriodUnit } from './period.ts';
 import { KPI_SQL } from './sql.ts';
 import { dropKpiTables, stageKpiTables, stagedRange } from './staging.ts';
@@ -11,7 +12,15 @@ import { withVariation } from './variation.ts';
 export { kpiCatalogue, LANGS, LEVELS, type Lang, type KpiLevel } from './catalogue.ts';
 export { PERIODS, type PeriodUnit, periodLabel, periodSpine } from './period.ts';
 export { variationRate, change, withVariation } from './variation.ts';
-export type { OperationalRow } from './operational.ts';
+export type { OperationalRow } from './report.ts';
+export {
+  KpiReportSchema,
+  KpiSeriesSchema,
+  type KpiNotComputed,
+  type KpiPoint,
+  type KpiReport,
+  type KpiSeries,
+} from './report.ts';
 
 export interface KpiOptions {
   period?: PeriodUnit;
@@ -19,46 +28,6 @@ export interface KpiOptions {
   from?: string | null;
   to?: string | null;
   lang?: Lang;
-}
-
-export interface KpiPoint {
-  period: string; // label, e.g. 2024-Q1
-  period_start: string;
-  dimension: string | null;
-  value: number | null;
-  numerator: number | null;
-  denominator: number | null;
-  /** (x_t − x_{t−1}) / x_{t−1}; null when the previous period is missing or 0. */
-  variation: number | null;
-  /** x_t − x_{t−1}. */
-  change: number | null;
-}
-
-export interface KpiSeries {
-  code: string;
-  level: KpiLevel;
-  name: string;
-  unit: KpiDef['unit'];
-  dimension: string | null;
-  formula: string;
-  points: KpiPoint[];
-}
-
-export interface KpiNotComputed {
-  code: string;
-  level: KpiLevel;
-  name: string;
-  needs: string;
-}
-
-export interface KpiReport {
-  period: PeriodUnit;
-  periods: string[];
-  from: string | null;
-  to: string | null;
-  kpis: KpiSeries[];
-  not_computed: KpiNotComputed[];
-  operational: { sources: ('clearance' | 'pca')[]; rows: OperationalRow[] } | null;
 }
 
 type RawRow = {

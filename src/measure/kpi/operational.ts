@@ -4,23 +4,11 @@ import type { Workspace } from '../../workspace/workspace.ts';
 import type { Lang } from './catalogue.ts';
 import { kpiCatalogue } from './catalogue.ts';
 import { withVariation } from './variation.ts';
+import type { OperationalRow, OperationalSource } from './report.ts';
+export type { OperationalRow, OperationalSource } from './report.ts';
 
-export type OperationalSource = 'clearance' | 'pca' | 'total';
 const METRICS = ['cases', 'reassessed', 'collected'] as const;
 type Metric = (typeof METRICS)[number];
-
-export interface OperationalRow {
-  compliance_risk: string;
-  name: string;
-  source: OperationalSource;
-  period: string;
-  cases: number;
-  cases_variation: number | null;
-  reassessed: number;
-  reassessed_variation: number | null;
-  collected: number;
-  collected_variation: number | null;
-}
 
 /**
  * Reads the staged kpi_findings / kpi_audits. `sources` are the sources with data (clearance needs

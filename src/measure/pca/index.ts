@@ -35,31 +35,35 @@ export interface PcaOptions {
   noInspectionFactor?: number;
 }
 
-export interface PcaCandidate {
-  rank: number;
-  operator_id: string;
-  name: string | null;
-  size_segment: string;
-  risk_level: string;
-  gri: number;
-  total_value: number;
-  value_at_risk: number;
-  audits_in_window: number;
-  last_audit: string | null;
-  inspected_lines: number;
-  findings: number;
-  priority: number;
-  reasons: string[];
-}
+export const PcaCandidateSchema = z.object({
+  rank: z.number(),
+  operator_id: z.string(),
+  name: z.string().nullable(),
+  size_segment: z.string(),
+  risk_level: z.string(),
+  gri: z.number(),
+  total_value: z.number(),
+  value_at_risk: z.number(),
+  audits_in_window: z.number(),
+  last_audit: z.string().nullable(),
+  inspected_lines: z.number(),
+  findings: z.number(),
+  priority: z.number(),
+  reasons: z.array(z.string()),
+});
+export type PcaCandidate = z.infer<typeof PcaCandidateSchema>;
 
-export interface PcaPlan {
-  capacity: number;
-  window: { start: string; end: string }; // start exclusive, end inclusive
-  gri_computed_at: string;
-  eligible: number;
-  factors: { no_audit: number; no_inspection: number; min_level: string };
-  candidates: PcaCandidate[];
-}
+/** The audit plan (the API's answer, /api/pca). */
+export const PcaPlanSchema = z.object({
+  capacity: z.number(),
+  /** start exclusive, end inclusive */
+  window: z.object({ start: z.string(), end: z.string() }),
+  gri_computed_at: z.string(),
+  eligible: z.number(),
+  factors: z.object({ no_audit: z.number(), no_inspection: z.number(), min_level: z.string() }),
+  candidates: z.array(PcaCandidateSchema),
+});
+export type PcaPlan = z.infer<typeof PcaPlanSchema>;
 
 type Row = Omit<PcaCandidate, 'rank' | 'reasons'>;
 

@@ -1,33 +1,37 @@
 // Progress indicators (Annex 2 step 4): numerator / denominator per period, with a goal.
 // Definitions are versioned; values are append-only (a correction is a new row for the same period).
+import { z } from 'zod';
 import type { Workspace } from '../../workspace/workspace.ts';
 import { recordChange } from '../../history/history.ts';
 import { getVulnerability } from '../register/store.ts';
 import { indicatorPercent } from '../register/score.ts';
 import { MeasureInputError, getMeasure } from './store.ts';
 
-export interface IndicatorValue {
-  period: string;
-  numerator: number;
-  denominator: number;
+export const IndicatorValueSchema = z.object({
+  period: z.string(),
+  numerator: z.number(),
+  denominator: z.number(),
   /** percent, one decimal */
-  value: number | null;
-  recordedBy: string;
-}
+  value: z.number().nullable(),
+  recordedBy: z.string(),
+});
+export type IndicatorValue = z.infer<typeof IndicatorValueSchema>;
 
-export interface Indicator {
-  id: string;
-  version: number;
-  vulnId: string;
-  measureId: string | null;
-  name: string;
-  numeratorLabel: string;
-  denominatorLabel: string;
-  goal: number | null;
-  values: IndicatorValue[];
+/** A progress indicator with its values (the API's answer). */
+export const IndicatorSchema = z.object({
+  id: z.string(),
+  version: z.number(),
+  vulnId: z.string(),
+  measureId: z.string().nullable(),
+  name: z.string(),
+  numeratorLabel: z.string(),
+  denominatorLabel: z.string(),
+  goal: z.number().nullable(),
+  values: z.array(IndicatorValueSchema),
   /** latest period's value minus the previous period's, in percentage points */
-  change: number | null;
-}
+  change: z.number().nullable(),
+});
+export type Indicator = z.infer<typeof IndicatorSchema>;
 
 export type IndicatorFields = Pick<
   Indicator,

@@ -1,6 +1,7 @@
 // Dependencies between measures (Annex 2 step 3): cycles are refused, a measure cannot be completed before
 // the measures it depends on, and a late measure pushes back the ones that depend on it. Pure functions.
 
+import { z } from 'zod';
 import { DomainError } from '../../errors/index.ts';
 export interface MeasureNode {
   id: string;
@@ -64,17 +65,18 @@ export function assertCanComplete(nodes: MeasureNode[], id: string, on: string):
   }
 }
 
-export interface ScheduleEntry {
-  id: string;
-  expectedDate: string | null;
+export const ScheduleEntrySchema = z.object({
+  id: z.string(),
+  expectedDate: z.string().nullable(),
   /** earliest date it can now be completed: its own date, today when late, pushed by its dependencies */
-  forecastDate: string | null;
-  late: boolean;
+  forecastDate: z.string().nullable(),
+  late: z.boolean(),
   /** dependencies whose forecast is after this measure's expected date */
-  delayedBy: string[];
+  delayedBy: z.array(z.string()),
   /** measures (transitively) depending on this one that it pushes past their expected date */
-  pushesBack: string[];
-}
+  pushesBack: z.array(z.string()),
+});
+export type ScheduleEntry = z.infer<typeof ScheduleEntrySchema>;
 
 const maxDate = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a > b ? a : b);
 

@@ -1,32 +1,34 @@
 // Measures (Annex 2 step 3) and their dependencies in the workspace: versioned rows + history entries.
+import { z } from 'zod';
 import { DomainError } from '../../errors/index.ts';
 import type { Workspace } from '../../workspace/workspace.ts';
 import { recordChange } from '../../history/history.ts';
 import { getVulnerability } from '../register/store.ts';
-import { assertCanComplete, assertNoCycle, schedule, type MeasureNode, type ScheduleEntry } from './schedule.ts';
+import { assertCanComplete, assertNoCycle, schedule, ScheduleEntrySchema, type MeasureNode } from './schedule.ts';
 
 export class MeasureInputError extends DomainError {}
 
-export interface Measure {
-  id: string;
-  version: number;
-  vulnId: string;
-  description: string;
-  responsibleUnit: string;
-  supportingUnits: string[];
-  expectedDate: string | null;
-  expectedComment: string | null;
-  dependsOn: string[];
-  status: 'planned' | 'done';
-  completedOn: string | null;
-  changedBy: string;
-}
+/** A measure as read (the API's answer). */
+export const MeasureSchema = z.object({
+  id: z.string(),
+  version: z.number(),
+  vulnId: z.string(),
+  description: z.string(),
+  responsibleUnit: z.string(),
+  supportingUnits: z.array(z.string()),
+  expectedDate: z.string().nullable(),
+  expectedComment: z.string().nullable(),
+  dependsOn: z.array(z.string()),
+  status: z.enum(['planned', 'done']),
+  completedOn: z.string().nullable(),
+  changedBy: z.string(),
+});
+export type Measure = z.infer<typeof MeasureSchema>;
 
 export type MeasureFields = Omit<Measure, 'id' | 'version' | 'changedBy'>;
 
-export interface MeasureWithSchedule extends Measure {
-  schedule: ScheduleEntry;
-}
+export const MeasureWithScheduleSchema = MeasureSchema.extend({ schedule: ScheduleEntrySchema });
+export type MeasureWithSchedule = z.infer<typeof MeasureWithScheduleSchema>;
 
 /** '2023-06-30' → date; '2023-06' → last day of that month; anything else → a comment. */
 export function parseExpected(v: string): { date: string | null; comment: string | null } {

@@ -1,7 +1,9 @@
 // Annex 2 steps 1–2: expected effect, probability, priority and its level. Pure functions over the scales.
+import { z } from 'zod';
 import { DomainError } from '../../errors/index.ts';
 import type { Band, RegisterScales } from '../config.ts';
 
+export const OccurrenceSchema = z.tuple([z.string(), z.enum(['Y', 'N'])]);
 export type Occurrence = [period: string, present: 'Y' | 'N'];
 
 export interface Assessment {
@@ -10,18 +12,19 @@ export interface Assessment {
   occurrence: Occurrence[];
 }
 
-export interface Score {
+export const ScoreSchema = z.object({
   /** points per objective, in the scales' objective order */
-  effectPoints: Record<string, number>;
-  expectedEffect: number;
-  periods: number;
-  probability: number;
-  probabilityLevel: string | null;
-  priority: number | null;
-  priorityLevel: string | null;
+  effectPoints: z.record(z.string(), z.number()),
+  expectedEffect: z.number(),
+  periods: z.number(),
+  probability: z.number(),
+  probabilityLevel: z.string().nullable(),
+  priority: z.number().nullable(),
+  priorityLevel: z.string().nullable(),
   /** highest priority reachable with these periods: top points × objectives × periods */
-  maxPriority: number | null;
-}
+  maxPriority: z.number().nullable(),
+});
+export type Score = z.infer<typeof ScoreSchema>;
 
 export class ScoreError extends DomainError {}
 

@@ -1,9 +1,10 @@
 // The vulnerability register in the workspace: versioned rows, each change recorded in the history.
+import { z } from 'zod';
 import type { Workspace } from '../../workspace/workspace.ts';
 import { recordChange } from '../../history/history.ts';
 import type { RegisterScales } from '../config.ts';
 import { registerScales } from '../config.ts';
-import { score, type Occurrence, type Score } from './score.ts';
+import { OccurrenceSchema, score, ScoreSchema, type Occurrence } from './score.ts';
 import {
   RegisterInputError,
   parseComplianceRisks,
@@ -15,13 +16,22 @@ import {
   type VulnerabilityInput,
 } from './parse.ts';
 
-export interface Vulnerability extends Omit<VulnerabilityFields, 'id'> {
-  id: string;
-  version: number;
-  changedBy: string;
-  changedAt: string;
-  score: Score;
-}
+/** A vulnerability of the register as read (the API's answer). */
+export const VulnerabilitySchema = z.object({
+  id: z.string(),
+  version: z.number(),
+  processCode: z.string(),
+  description: z.string(),
+  institutionalRisk: z.string(),
+  complianceRisks: z.array(z.string()),
+  /** objective code -> effect level code of the scale */
+  effects: z.record(z.string(), z.string()),
+  occurrence: z.array(OccurrenceSchema),
+  changedBy: z.string(),
+  changedAt: z.string(),
+  score: ScoreSchema,
+});
+export type Vulnerability = z.infer<typeof VulnerabilitySchema>;
 
 interface Row {
   vuln_id: string;

@@ -1,81 +1,88 @@
 // Annex 3: a CIP narrowed to one compliance risk. Sensitive HS codes (given, or proposed from finding rates)
 // → indicators per HS code with their periodic variation → importers' segmentation per HS code → the
 // operational treatment matrix → the register's vulnerabilities for that risk. Aggregation runs in DuckDB.
+import { z } from 'zod';
 import { DomainError } from '../../errors/index.ts';
 import type { Workspace } from '../../workspace/workspace.ts';
 import { lookupCode, registerScales } from '../config.ts';
-import { listVulnerabilities, type Vulnerability } from '../register/store.ts';
-import { listMeasures, type Measure } from '../measures/store.ts';
-import { listIndicators, type Indicator } from '../measures/indicators.ts';
-import { getMatrix, resolveMatrix, SIZES, RISKS, type TreatmentCell } from '../treatments/matrix.ts';
+import { listVulnerabilities, VulnerabilitySchema } from '../register/store.ts';
+import { listMeasures, MeasureSchema } from '../measures/store.ts';
+import { IndicatorSchema, listIndicators } from '../measures/indicators.ts';
+import { getMatrix, resolveMatrix, SIZES, RISKS, TreatmentCellSchema } from '../treatments/matrix.ts';
 
 export class RiskCipError extends DomainError {}
 
-export interface Windows {
-  end: string;
-  months: number;
-  current: { start: string; end: string };
-  previous: { start: string; end: string };
-}
+const Period = z.object({ start: z.string(), end: z.string() });
+export const WindowsSchema = z.object({ end: z.string(), months: z.number(), current: Period, previous: Period });
+export type Windows = z.infer<typeof WindowsSchema>;
 
-export interface ProposedHs {
-  hs: string;
-  inspected: number;
-  findings: number;
-  findingRate: number;
-  reassessed: number;
-}
+export const ProposedHsSchema = z.object({
+  hs: z.string(),
+  inspected: z.number(),
+  findings: z.number(),
+  findingRate: z.number(),
+  reassessed: z.number(),
+});
+export type ProposedHs = z.infer<typeof ProposedHsSchema>;
 
-export interface Metric {
-  current: number;
-  previous: number;
+export const MetricSchema = z.object({
+  current: z.number(),
+  previous: z.number(),
   /** percent change against the previous period; null when the previous is 0 */
-  variation: number | null;
-}
+  variation: z.number().nullable(),
+});
+export type Metric = z.infer<typeof MetricSchema>;
 
-export interface HsIndicators {
-  hs: string;
-  cif: Metric;
-  vat: Metric;
-  duty: Metric;
-  excise: Metric;
-  importers: Metric;
-}
+export const HsIndicatorsSchema = z.object({
+  hs: z.string(),
+  cif: MetricSchema,
+  vat: MetricSchema,
+  duty: MetricSchema,
+  excise: MetricSchema,
+  importers: MetricSchema,
+});
+export type HsIndicators = z.infer<typeof HsIndicatorsSchema>;
 
-export interface HsSegmentRow {
-  size: string;
-  level: string;
-  importers: number;
-  pctImporters: number;
-  repeatOffenders: number;
-  repeatOffendersPrevious: number;
-  repeatOffendersVariation: number | null;
-  cif: number;
-  pctCif: number;
-  collection: number;
-  pctCollection: number;
-}
+export const HsSegmentRowSchema = z.object({
+  size: z.string(),
+  level: z.string(),
+  importers: z.number(),
+  pctImporters: z.number(),
+  repeatOffenders: z.number(),
+  repeatOffendersPrevious: z.number(),
+  repeatOffendersVariation: z.number().nullable(),
+  cif: z.number(),
+  pctCif: z.number(),
+  collection: z.number(),
+  pctCollection: z.number(),
+});
+export type HsSegmentRow = z.infer<typeof HsSegmentRowSchema>;
 
-export interface HsSegmentation {
-  hs: string;
-  importers: number;
-  unsegmented: number;
-  rows: HsSegmentRow[];
-}
+export const HsSegmentationSchema = z.object({
+  hs: z.string(),
+  importers: z.number(),
+  unsegmented: z.number(),
+  rows: z.array(HsSegmentRowSchema),
+});
+export type HsSegmentation = z.infer<typeof HsSegmentationSchema>;
 
-export interface RiskCip {
-  risk: string;
-  windows: Windows;
-  hsSource: 'given' | 'proposed';
-  proposed: ProposedHs[];
-  hsCodes: string[];
-  operators: number;
-  indicators: HsIndicators[];
-  segmentation: HsSegmentation[];
-  segmentationAvailable: boolean;
-  treatments: TreatmentCell[];
-  vulnerabilities: (Vulnerability & { measures: Measure[]; indicators: Indicator[] })[];
-}
+/** Annex 3 for one compliance risk (the API's answer). */
+export const RiskCipSchema = z.object({
+  risk: z.string(),
+  windows: WindowsSchema,
+  hsSource: z.enum(['given', 'proposed']),
+  proposed: z.array(ProposedHsSchema),
+  hsCodes: z.array(z.string()),
+  operators: z.number(),
+  indicators: z.array(HsIndicatorsSchema),
+  segmentation: z.array(HsSegmentationSchema),
+  segmentationAvailable: z.boolean(),
+  treatments: z.array(TreatmentCellSchema),
+  vulnerabilities: z.array(
+    VulnerabilitySchema.extend({ measures: z.array(MeasureSchema), indicators: z.array(IndicatorSchema) }),
+  ),
+});
+export type RiskCip = z.infer<typeof RiskCipSchema>;
 
 export interface RiskCipOptions {
   hs?: string[];

@@ -1,5 +1,6 @@
 // Table 6: a 3 × 3 (size × risk) matrix of treatment packages, pre-filled from the note (data file), edited
 // by the committee (versioned rows), applied to the operators of a segment (treatments_applied rows).
+import { z } from 'zod';
 import { DomainError } from '../../errors/index.ts';
 import type { Workspace } from '../../workspace/workspace.ts';
 import { recordChange } from '../../history/history.ts';
@@ -23,27 +24,29 @@ export const INTERVENTIONS = ['one_to_one', 'one_to_several', 'one_to_many'] as 
 
 export class TreatmentInputError extends DomainError {}
 
-export interface TreatmentCell {
-  matrix: string;
-  size: Size;
-  risk: Risk;
-  package: string;
-  intervention: string;
-  what: string[];
-  how: string | null;
-  when: string | null;
-  responsibleUnit: string | null;
-  monitoringUnit: string | null;
+/** One cell of a treatment matrix as read: the schema is the API's answer, the type the domain's. */
+export const TreatmentCellSchema = z.object({
+  matrix: z.string(),
+  size: z.enum(SIZES),
+  risk: z.enum(RISKS),
+  package: z.string(),
+  intervention: z.string(),
+  what: z.array(z.string()),
+  how: z.string().nullable(),
+  when: z.string().nullable(),
+  responsibleUnit: z.string().nullable(),
+  monitoringUnit: z.string().nullable(),
   /** The language of the texts above (the reader's, unless the cell has no text in it yet). */
-  language: string;
+  language: z.string(),
   /** The cell was edited in another language since this text was written: it needs translation. */
-  needsTranslation: boolean;
+  needsTranslation: z.boolean(),
   /** The languages whose text needs translation. */
-  outdated: Language[];
+  outdated: z.array(z.enum(LANGUAGES)),
   /** 0 = the note's example from the data file, never edited in this workspace */
-  version: number;
-  changedBy: string | null;
-}
+  version: z.number(),
+  changedBy: z.string().nullable(),
+});
+export type TreatmentCell = z.infer<typeof TreatmentCellSchema>;
 
 /** The texts of a cell in one language. */
 interface CellText {

@@ -17,6 +17,8 @@ export const Me = z.object({
   permissions: z.array(z.string()),
   offices: z.array(z.string()).nullable(),
 });
+/** The signed-in user as GET /api/me answers it (the web app's session). */
+export type MeOut = z.infer<typeof Me>;
 
 const Ok = z.object({ ok: z.literal(true) });
 

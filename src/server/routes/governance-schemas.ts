@@ -1,5 +1,6 @@
 // Response shapes of the governance endpoints (OpenAPI, and the web client's types through z.infer).
 import { z } from 'zod';
+import { HeadReportSchema, ReminderSchema, UnitOverdueSchema } from '../../governance/followup.ts';
 import { ACTION_STATUSES, PROPOSAL_KINDS } from '../../governance/index.ts';
 
 export const MemberOut = z.object({
@@ -171,3 +172,12 @@ export type AgendaItem = z.infer<typeof AgendaItemOut>;
 export type ProposalView = z.infer<typeof ProposalOut>;
 export type Settings = z.infer<typeof SettingsOut>;
 export type ActionView = z.infer<typeof ActionOut>;
+
+/** Follow-up (/api/governance/followup): overdue work per unit, reminders and the report for the head of customs. */
+export const FollowupOut = z.object({
+  today: z.string(),
+  overdue: z.array(UnitOverdueSchema),
+  reminders: z.array(ReminderSchema),
+  report: HeadReportSchema,
+});
+export type Followup = z.infer<typeof FollowupOut>;

@@ -26,10 +26,18 @@ import { getConfig, mergeConfig, parseConfig } from '../../segmentation/config.t
 import { configDiff } from '../../segmentation/config-diff.ts';
 import type { Workspace } from '../../workspace/workspace.ts';
 import { changeRoute, readRoute, type RouteDef } from '../route-table.ts';
-import { CommitteeOut, MemberOut, ProposalOut, SettingsOut, SubcommitteeOut, TermsOut } from './governance-schemas.ts';
+import {
+  CommitteeOut,
+  FollowupOut,
+  MemberOut,
+  ProposalOut,
+  SettingsOut,
+  SubcommitteeOut,
+  TermsOut,
+} from './governance-schemas.ts';
 
-const json = z.record(z.string(), z.unknown());
-const obj = (v: unknown) => JSON.parse(JSON.stringify(v)) as Record<string, unknown>;
+/** A proposal's payload: validated per kind by the domain's schemas (propose → parsePayload in approvals.ts). */
+const proposalPayload = z.record(z.string(), z.unknown());
 const today = () => new Date().toISOString().slice(0, 10);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 const memberIds = z.array(z.string().max(20)).max(200);
@@ -150,7 +158,7 @@ export const governanceRoutes: RouteDef[] = [
     tag: 'governance',
     access: 'plan.write',
     audit: { action: 'approval.propose', entityType: 'proposal' },
-    body: z.object({ kind: z.enum(PROPOSAL_KINDS), summary: z.string().max(500), payload: json }),
+    body: z.object({ kind: z.enum(PROPOSAL_KINDS), summary: z.string().max(500), payload: proposalPayload }),
     response: ProposalOut,
     change: async ({ body, user }, ws) => {
       const p = await propose(ws, user.username, body.kind, body.payload, body.summary);
@@ -164,16 +172,16 @@ export const governanceRoutes: RouteDef[] = [
     tag: 'governance',
     access: 'plan.read',
     query: z.object({ today: isoDate.optional(), unit: z.string().max(200).optional() }),
-    response: json,
+    response: FollowupOut,
     read: async ({ db, query, user }) =>
       db.read(async (ws) => {
         const t = query.today ?? today();
-        return obj({
+        return {
           today: t,
           overdue: await overdueByUnit(ws, t),
           reminders: await reminders(ws, t, { unit: query.unit }, user.language),
           report: await headReport(ws, t),
-        });
+        };
       }),
   }),
   readRoute({

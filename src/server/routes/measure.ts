@@ -2,9 +2,9 @@
 // backtest of the selectivity score.
 import { DomainError } from '../../errors/index.ts';
 import { z } from 'zod';
-import { computeKpis, PERIODS, LEVELS as KPI_LEVELS } from '../../measure/kpi/index.ts';
-import { EFFECT_DESIGNS, estimateEffect, EffectInputError } from '../../measure/effect/index.ts';
-import { pcaPlan, PcaPlanError } from '../../measure/pca/index.ts';
+import { computeKpis, KpiReportSchema, PERIODS, LEVELS as KPI_LEVELS } from '../../measure/kpi/index.ts';
+import { EFFECT_DESIGNS, EffectReportSchema, estimateEffect, EffectInputError } from '../../measure/effect/index.ts';
+import { pcaPlan, PcaPlanError, PcaPlanSchema } from '../../measure/pca/index.ts';
 import { visibleTins } from '../queries/operators.ts';
 import { readRoute, type RouteDef } from '../route-table.ts';
 import {
@@ -17,8 +17,6 @@ import {
 import { loadSelectivityConfig, type Lang } from '../../measure/selectivity/index.ts';
 import { LABELLED } from '../../measure/selectivity/profiles.ts';
 import type { Workspace } from '../../workspace/workspace.ts';
-
-const json = z.record(z.string(), z.unknown());
 
 // ---- Backtest of the selectivity score (domain: src/measure/backtest; CLI: cip backtest) ----
 
@@ -57,7 +55,7 @@ export function proposePeriods(first: string, last: string): ProposedPeriods | n
 }
 
 const range = z.object({ first: z.string().nullable(), last: z.string().nullable(), count: z.number() });
-const backtestPeriodsSchema = z.object({
+export const backtestPeriodsSchema = z.object({
   lines: range,
   /** Lines with a known outcome (inspected, with a finding value): the only ones learned from or evaluated. */
   labelled: range,
@@ -153,6 +151,17 @@ export const backtestResponse = z.object({
   operators: ranking,
 });
 
+/** A treatment applied to operators: a candidate for effect measurement. */
+const EffectTreatmentOut = z.object({
+  treatment: z.string(),
+  operators: z.number(),
+  first_start: z.string().nullable(),
+});
+export type EffectTreatment = z.infer<typeof EffectTreatmentOut>;
+export type BacktestPeriods = z.infer<typeof backtestPeriodsSchema>;
+export type BacktestRanking = z.infer<typeof ranking>;
+export type BacktestResult = z.infer<typeof backtestResponse>;
+
 /** The periods of a backtest request, checked (the refusal names the API's parameters). */
 export function checkBacktestQuery(q: z.infer<typeof backtestQuery>): BacktestOptions {
   const o: BacktestOptions = {
@@ -237,17 +246,17 @@ export const measureRoutes: RouteDef[] = [
         .regex(/^\d{4}-\d{2}-\d{2}$/)
         .optional(),
     }),
-    response: json,
+    response: KpiReportSchema,
     read: async ({ db, query, user }) =>
       db.read(
         async (ws) =>
-          (await computeKpis(ws, {
+          await computeKpis(ws, {
             period: query.period,
             level: query.level,
             from: query.from ?? null,
             to: query.to ?? null,
             lang: user.language,
-          })) as unknown as Record<string, unknown>,
+          }),
       ),
   }),
   readRoute({
@@ -257,7 +266,7 @@ export const measureRoutes: RouteDef[] = [
     summary: 'Treatments applied to operators (candidates for effect measurement), with counts',
     tag: 'measure',
     access: 'measure.read',
-    response: z.array(z.object({ treatment: z.string(), operators: z.number(), first_start: z.string().nullable() })),
+    response: z.array(EffectTreatmentOut),
     read: async ({ db }) =>
       db.read((ws) =>
         ws.all<{ treatment: string; operators: number; first_start: string | null }>(
@@ -281,18 +290,18 @@ export const measureRoutes: RouteDef[] = [
       /** Which inspections the outcomes count: all, or only those selected at random (the unbiased control). */
       inspections: z.enum(['all', 'random']).optional(),
     }),
-    response: json,
+    response: EffectReportSchema,
     read: async ({ db, query, user }) =>
       db.read(
         async (ws) =>
-          (await estimateEffect(ws, {
+          await estimateEffect(ws, {
             treatment: query.treatment,
             preMonths: query.pre_months,
             postMonths: query.post_months,
             design: query.design,
             inspections: query.inspections,
             lang: user.language,
-          })) as unknown as Record<string, unknown>,
+          }),
       ),
   }),
   readRoute({
@@ -307,7 +316,7 @@ export const measureRoutes: RouteDef[] = [
       capacity: z.coerce.number().int().min(1).max(100_000).default(100),
       min_level: z.enum(['low', 'medium', 'high']).optional(),
     }),
-    response: json,
+    response: PcaPlanSchema,
     read: async ({ db, query, user }) =>
       db.read(async (ws) => {
         const plan = await pcaPlan(ws, { capacity: query.capacity, minLevel: query.min_level });
@@ -316,10 +325,7 @@ export const measureRoutes: RouteDef[] = [
           plan.candidates.map((c) => c.operator_id),
           user.offices,
         );
-        return { ...plan, candidates: plan.candidates.filter((c) => ok.has(c.operator_id)) } as unknown as Record<
-          string,
-          unknown
-        >;
+        return { ...plan, candidates: plan.candidates.filter((c) => ok.has(c.operator_id)) };
       }),
   }),
   readRoute({

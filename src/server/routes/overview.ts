@@ -1,22 +1,8 @@
 // The overview page: what the workspace holds.
 import { z } from 'zod';
 import { dataSummary } from '../../workspace/summary.ts';
-import { outcomeReport, OUTCOME_ANALYSES } from '../../ingest/outcomes.ts';
-import { MessageSchema } from '../../i18n/messages.ts';
+import { outcomeReport, OutcomeReportSchema } from '../../ingest/outcomes.ts';
 import { readRoute, type RouteDef } from '../route-table.ts';
-
-const OutcomesOut = z.object({
-  lines: z.number(),
-  inspected: z.number(),
-  inspectedTrue: z.number(),
-  finding: z.number(),
-  findingTrue: z.number(),
-  channel: z.number(),
-  off: z.array(z.object({ analysis: z.enum(OUTCOME_ANALYSES), field: z.enum(['inspected', 'finding']) })),
-  kpisOff: z.array(z.string()),
-  statements: z.array(MessageSchema),
-  warning: z.boolean(),
-});
 
 export const overviewRoutes: RouteDef[] = [
   readRoute({
@@ -39,7 +25,7 @@ export const overviewRoutes: RouteDef[] = [
         totalValue: z.number(),
       }),
       imports: z.number(),
-      outcomes: OutcomesOut,
+      outcomes: OutcomeReportSchema,
     }),
     read: async ({ db, user }) =>
       db.read(async (ws) => ({ ...(await dataSummary(ws)), outcomes: await outcomeReport(ws, user.language) })),

@@ -26,8 +26,17 @@ import { riskCip, RiskCipError } from '../../plan/risk/annex3.ts';
 import { changeRoute, readRoute, type RouteDef } from '../route-table.ts';
 import { assertDirectChangeAllowed } from '../../governance/approvals.ts';
 import { LANGUAGES } from '../users.ts';
+import {
+  IndicatorOut,
+  MeasureOut,
+  RiskCipOut,
+  ScalesOut,
+  ScheduledMeasureOut,
+  TreatmentCellOut,
+  TreatmentMatrixOut,
+  VulnerabilityOut,
+} from './plan-schemas.ts';
 
-const json = z.record(z.string(), z.unknown());
 const today = () => new Date().toISOString().slice(0, 10);
 
 export const planRoutes: RouteDef[] = [
@@ -44,11 +53,11 @@ export const planRoutes: RouteDef[] = [
       hs: z.string().max(200).optional(),
       months: z.coerce.number().int().min(1).max(60).optional(),
     }),
-    response: json,
+    response: RiskCipOut,
     read: async ({ db, query }) =>
       db.read(
         async (ws) =>
-          (await riskCip(ws, query.risk, {
+          await riskCip(ws, query.risk, {
             hs: query.hs
               ? query.hs
                   .split(',')
@@ -56,7 +65,7 @@ export const planRoutes: RouteDef[] = [
                   .filter(Boolean)
               : undefined,
             months: query.months,
-          })) as unknown as Record<string, unknown>,
+          }),
       ),
   }),
   readRoute({
@@ -66,8 +75,8 @@ export const planRoutes: RouteDef[] = [
       'Register scales: effect levels, objectives, institutional and compliance risks, bands (with labels in four languages)',
     tag: 'plan',
     access: 'plan.read',
-    response: json,
-    read: async ({ db }) => db.read(async (ws) => (await registerScales(ws)) as unknown as Record<string, unknown>),
+    response: ScalesOut,
+    read: async ({ db }) => db.read(async (ws) => await registerScales(ws)),
   }),
   readRoute({
     method: 'GET',
@@ -76,12 +85,12 @@ export const planRoutes: RouteDef[] = [
     tag: 'plan',
     access: 'plan.read',
     query: z.object({ matrix: z.string().max(60).default('general'), lang: z.enum(LANGUAGES).optional() }),
-    response: z.object({ matrix: z.string(), interventions: z.array(z.string()), cells: z.array(json) }),
+    response: TreatmentMatrixOut,
     read: async ({ db, query, user }) =>
       db.read(async (ws) => {
         const m = await resolveMatrix(ws, query.matrix);
         const cells = await getMatrix(ws, m, query.lang ?? user.language);
-        return { matrix: m, interventions: [...INTERVENTIONS], cells: cells as unknown as Record<string, unknown>[] };
+        return { matrix: m, interventions: [...INTERVENTIONS], cells: cells };
       }),
   }),
   changeRoute({
@@ -103,14 +112,14 @@ export const planRoutes: RouteDef[] = [
       responsibleUnit: z.string().max(200).nullable().optional(),
       monitoringUnit: z.string().max(200).nullable().optional(),
     }),
-    response: json,
+    response: TreatmentCellOut,
     change: async ({ params, body, user }, ws) => {
       await assertDirectChangeAllowed(ws, 'treatment');
       const { matrix: m, ...patch } = body;
       const matrix = await resolveMatrix(ws, m);
       const r = await setCell(ws, user.username, matrix, params.size, params.risk, patch, user.language);
       return {
-        result: r.cell as unknown as Record<string, unknown>,
+        result: r.cell,
         change: { unchanged: !r.changed, entityId: `${matrix}:${params.size}/${params.risk}`, after: r.cell },
       };
     },
@@ -122,14 +131,14 @@ export const planRoutes: RouteDef[] = [
     tag: 'plan',
     access: 'plan.read',
     query: z.object({ risk: z.string().max(60).optional(), retired: z.enum(['true', 'false']).default('false') }),
-    response: z.array(json),
+    response: z.array(VulnerabilityOut),
     read: async ({ db, query }) =>
       db.read(
         async (ws) =>
-          (await listVulnerabilities(ws, {
+          await listVulnerabilities(ws, {
             complianceRisk: query.risk,
             includeRetired: query.retired === 'true',
-          })) as unknown as Record<string, unknown>[],
+          }),
       ),
   }),
   changeRoute({
@@ -148,12 +157,12 @@ export const planRoutes: RouteDef[] = [
       effects: z.record(z.string(), z.string()),
       occurrence: z.array(z.tuple([z.string(), z.enum(['Y', 'N'])])).max(100),
     }),
-    response: json,
+    response: VulnerabilityOut,
     change: async ({ body, user }, ws) => {
       await assertDirectChangeAllowed(ws, 'register');
       const r = await saveVulnerability(ws, user.username, body, 'request');
       return {
-        result: r.vulnerability as unknown as Record<string, unknown>,
+        result: r.vulnerability,
         change: { entityId: r.vulnerability.id, after: r.vulnerability },
       };
     },
@@ -177,7 +186,7 @@ export const planRoutes: RouteDef[] = [
         .max(100)
         .optional(),
     }),
-    response: json,
+    response: VulnerabilityOut,
     change: async ({ params, body, user }, ws) => {
       await assertDirectChangeAllowed(ws, 'register');
       const cur = await getVulnerability(ws, params.id);
@@ -196,7 +205,7 @@ export const planRoutes: RouteDef[] = [
         'request',
       );
       return {
-        result: r.vulnerability as unknown as Record<string, unknown>,
+        result: r.vulnerability,
         change: { unchanged: !r.changed, entityId: cur.id, after: r.vulnerability },
       };
     },
@@ -208,12 +217,9 @@ export const planRoutes: RouteDef[] = [
     tag: 'plan',
     access: 'plan.read',
     query: z.object({ vuln: z.string().max(40).optional() }),
-    response: z.array(json),
+    response: z.array(ScheduledMeasureOut),
     read: async ({ db, query }) =>
-      db.read(
-        async (ws) =>
-          (await listMeasuresWithSchedule(ws, today(), { vulnId: query.vuln })) as unknown as Record<string, unknown>[],
-      ),
+      db.read(async (ws) => await listMeasuresWithSchedule(ws, today(), { vulnId: query.vuln })),
   }),
   changeRoute({
     method: 'PUT',
@@ -235,13 +241,13 @@ export const planRoutes: RouteDef[] = [
       expectedComment: z.string().max(500).nullable().optional(),
       dependsOn: z.array(z.string().max(40)).max(50).optional(),
     }),
-    response: json,
+    response: MeasureOut,
     change: async ({ params, body, user }, ws) => {
       const cur = await getMeasure(ws, params.id);
       const { id: _id, version: _v, changedBy: _c, ...fields } = cur;
       const r = await saveMeasure(ws, user.username, { ...fields, ...body }, params.id);
       return {
-        result: r.measure as unknown as Record<string, unknown>,
+        result: r.measure,
         change: { unchanged: !r.changed, entityId: params.id, after: r.measure },
       };
     },
@@ -261,12 +267,12 @@ export const planRoutes: RouteDef[] = [
         .regex(/^\d{4}-\d{2}-\d{2}$/)
         .optional(),
     }),
-    response: json,
+    response: MeasureOut,
     change: async ({ params, body, user }, ws) => {
-      const m = (await body.done)
-        ? completeMeasure(ws, user.username, params.id, body.on ?? today())
-        : reopenMeasure(ws, user.username, params.id);
-      return { result: m as unknown as Record<string, unknown>, change: { entityId: params.id, after: m } };
+      const m = body.done
+        ? await completeMeasure(ws, user.username, params.id, body.on ?? today())
+        : await reopenMeasure(ws, user.username, params.id);
+      return { result: m, change: { entityId: params.id, after: m } };
     },
   }),
   readRoute({
@@ -276,9 +282,8 @@ export const planRoutes: RouteDef[] = [
     tag: 'plan',
     access: 'plan.read',
     query: z.object({ vuln: z.string().max(40).optional() }),
-    response: z.array(json),
-    read: async ({ db, query }) =>
-      db.read(async (ws) => (await listIndicators(ws, { vulnId: query.vuln })) as unknown as Record<string, unknown>[]),
+    response: z.array(IndicatorOut),
+    read: async ({ db, query }) => db.read(async (ws) => await listIndicators(ws, { vulnId: query.vuln })),
   }),
   changeRoute({
     method: 'POST',
@@ -293,11 +298,11 @@ export const planRoutes: RouteDef[] = [
       numerator: z.number().min(0),
       denominator: z.number().positive(),
     }),
-    response: json,
+    response: IndicatorOut,
     change: async ({ params, body, user }, ws) => {
       const r = await recordIndicatorValue(ws, user.username, params.id, body.period, body.numerator, body.denominator);
       return {
-        result: r.indicator as unknown as Record<string, unknown>,
+        result: r.indicator,
         change: { unchanged: !r.changed, entityId: `${params.id}/${body.period}`, after: body },
       };
     },

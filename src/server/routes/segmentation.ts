@@ -22,6 +22,10 @@ import {
   parseConfig,
   SEGMENTATION_TEXT,
   type GriConfig,
+  configSchema,
+  ExplanationSchema,
+  WindowSchema,
+  WindowSpanSchema,
 } from '../../segmentation/index.ts';
 import { listOperators, OPERATOR_SORTS, operatorInScope, visibleTins } from '../queries/operators.ts';
 import { changeRoute, fileRoute, readRoute, type RouteDef } from '../route-table.ts';
@@ -50,12 +54,13 @@ const OperatorListQuery = z.object({
   size: z.enum(SIZES).optional(),
   unit: z.string().min(1).max(100).optional(),
 });
-const anyObj = z.record(z.string(), z.unknown());
+/** A partial GRI configuration: merged with the one in force, then validated whole by the domain's schema (parseConfig). */
+const configPatch = z.record(z.string(), z.unknown());
 /** Counts inside DuckDB structs and lists arrive as bigint. */
 const count = z.union([z.number(), z.bigint()]).transform((v) => Number(v));
 
 const Table1Out = z.object({
-  window: z.record(z.string(), z.unknown()),
+  window: WindowSpanSchema,
   basis: z.string(),
   thresholds: z.object({ large: z.number(), medium: z.number() }),
   rows: z.array(
@@ -100,6 +105,69 @@ const OperatorRowOut = z.object({
   lines: z.number(),
 });
 
+/** Table 5: importers of a sensitive HS code by size × level, with TINs and GRIs. */
+const Table5Out = z.object({
+  hsCode: z.string(),
+  window: WindowSpanSchema,
+  importers: z.number(),
+  cells: z.array(
+    z.object({
+      size: z.string(),
+      level: z.string(),
+      importers: z.number(),
+      operators: z.array(z.object({ tin: z.string(), gri: z.number(), lines: count, value: z.number() })),
+    }),
+  ),
+});
+
+/** Brokers and suppliers shared by the importers of a sensitive HS code. */
+const LinksOut = z.object({
+  hsCode: z.string(),
+  brokers: z.array(
+    z.object({
+      id: z.string(),
+      operators: z.number(),
+      highRiskOperators: z.number(),
+      lines: z.number(),
+      value: z.number(),
+      members: z.array(z.object({ tin: z.string(), gri: z.number(), level: z.string(), lines: count })),
+    }),
+  ),
+  suppliers: z.array(
+    z.object({
+      id: z.string(),
+      operators: z.number(),
+      highRiskOperators: z.number(),
+      lines: z.number(),
+      value: z.number(),
+      members: z.array(z.object({ tin: z.string(), gri: z.number(), level: z.string(), lines: count })),
+    }),
+  ),
+});
+
+export type Table1 = z.infer<typeof Table1Out>;
+export type Table4 = z.infer<typeof Table4Out>;
+export type Table4Row = Table4['rows'][number];
+export type OperatorRow = z.infer<typeof OperatorRowOut>;
+export type Table5 = z.infer<typeof Table5Out>;
+export type HsLinks = z.infer<typeof LinksOut>;
+
+/** One operator: registry details, its unit and its GRI explained (the operator page). */
+const OperatorOut = z.object({
+  details: z.object({
+    operator_id: z.string(),
+    name: z.string().nullable(),
+    office: z.string().nullable(),
+    region: z.string().nullable(),
+    isic_sector: z.string().nullable(),
+    aeo_status: z.boolean().nullable(),
+    registration_date: z.string().nullable(),
+  }),
+  unit: z.string(),
+  explanation: ExplanationSchema,
+});
+export type OperatorView = z.infer<typeof OperatorOut>;
+
 /** What the GRI workbench needs: configuration in force, last run's indicators, weights, bars, histogram. */
 async function workbench(ws: Parameters<typeof getConfig>[0], r: string, lang: string) {
   const stored = await getConfig(ws, r);
@@ -110,7 +178,7 @@ async function workbench(ws: Parameters<typeof getConfig>[0], r: string, lang: s
     version: stored.version,
     createdBy: stored.createdBy,
     createdAt: stored.createdAt,
-    config: stored.config as unknown as Record<string, unknown>,
+    config: stored.config,
     catalogue: builtinIndicators().map((d) => ({
       code: d.code,
       family: d.family,
@@ -119,7 +187,7 @@ async function workbench(ws: Parameters<typeof getConfig>[0], r: string, lang: s
     run: run && {
       configId: run.configId,
       computedAt: run.computedAt,
-      window: run.window as unknown as Record<string, unknown>,
+      window: run.window,
       lines: run.lines,
       operators: run.operators,
       indicators: run.indicators.map((i) => ({
@@ -148,13 +216,13 @@ export const WorkbenchOut = z.object({
   version: z.number(),
   createdBy: z.string().nullable(),
   createdAt: z.string().nullable(),
-  config: anyObj,
+  config: configSchema,
   catalogue: z.array(z.object({ code: z.string(), family: z.string(), names: z.record(z.string(), z.string()) })),
   run: z
     .object({
       configId: z.string(),
       computedAt: z.string(),
-      window: anyObj,
+      window: WindowSchema,
       lines: z.number(),
       operators: z.number(),
       notes: z.array(MessageSchema),
@@ -267,19 +335,7 @@ export const segmentationRoutes: RouteDef[] = [
     access: 'taxpayer.read',
     params: z.object({ id: z.string().min(1).max(64) }),
     query: RiskQ,
-    response: z.object({
-      details: z.object({
-        operator_id: z.string(),
-        name: z.string().nullable(),
-        office: z.string().nullable(),
-        region: z.string().nullable(),
-        isic_sector: z.string().nullable(),
-        aeo_status: z.boolean().nullable(),
-        registration_date: z.string().nullable(),
-      }),
-      unit: z.string(),
-      explanation: z.record(z.string(), z.unknown()),
-    }),
+    response: OperatorOut,
     read: async ({ db, params, query, user }) =>
       db.read(async (ws) => {
         const details = await operatorInScope(ws, params.id, user.offices);
@@ -288,7 +344,7 @@ export const segmentationRoutes: RouteDef[] = [
         return {
           details,
           unit: operatorUnitId(details.office),
-          explanation: explanation as unknown as Record<string, unknown>,
+          explanation,
         };
       }),
   }),
@@ -302,19 +358,7 @@ export const segmentationRoutes: RouteDef[] = [
     access: 'taxpayer.read',
     params: z.object({ code: z.string().max(20) }),
     query: z.object({ risk, limit: z.coerce.number().int().min(1).max(200).default(20) }),
-    response: z.object({
-      hsCode: z.string(),
-      window: z.record(z.string(), z.unknown()),
-      importers: z.number(),
-      cells: z.array(
-        z.object({
-          size: z.string(),
-          level: z.string(),
-          importers: z.number(),
-          operators: z.array(z.object({ tin: z.string(), gri: z.number(), lines: count, value: z.number() })),
-        }),
-      ),
-    }),
+    response: Table5Out,
     read: async ({ db, params, query, user }) =>
       db.read(async (ws) => {
         const t = await hsTable(ws, params.code, { risk: query.risk, limit: query.limit });
@@ -336,29 +380,7 @@ export const segmentationRoutes: RouteDef[] = [
     access: 'taxpayer.read',
     params: z.object({ code: z.string().max(20) }),
     query: z.object({ risk, limit: z.coerce.number().int().min(1).max(100).default(20) }),
-    response: z.object({
-      hsCode: z.string(),
-      brokers: z.array(
-        z.object({
-          id: z.string(),
-          operators: z.number(),
-          highRiskOperators: z.number(),
-          lines: z.number(),
-          value: z.number(),
-          members: z.array(z.object({ tin: z.string(), gri: z.number(), level: z.string(), lines: count })),
-        }),
-      ),
-      suppliers: z.array(
-        z.object({
-          id: z.string(),
-          operators: z.number(),
-          highRiskOperators: z.number(),
-          lines: z.number(),
-          value: z.number(),
-          members: z.array(z.object({ tin: z.string(), gri: z.number(), level: z.string(), lines: count })),
-        }),
-      ),
-    }),
+    response: LinksOut,
     read: async ({ db, params, query, user }) =>
       db.read(async (ws) => {
         const l = await links(ws, params.code, { risk: query.risk, limit: query.limit });
@@ -498,7 +520,7 @@ export const segmentationRoutes: RouteDef[] = [
     tag: 'gri',
     access: 'gri.write',
     audit: { action: 'gri.compute', entityType: 'gri_run' },
-    body: z.object({ risk, config: anyObj.optional(), comment: z.string().max(500).optional() }),
+    body: z.object({ risk, config: configPatch.optional(), comment: z.string().max(500).optional() }),
     response: WorkbenchOut,
     change: async ({ body, user }, ws) => {
       let config: GriConfig | undefined;

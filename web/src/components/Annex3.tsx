@@ -5,19 +5,8 @@ import { fmtMoney, fmtNum, fmtInt } from '../format.ts';
 import { labelOf, type Scales } from './labels.ts';
 import { ErrorBox, Loading } from './Status.tsx';
 import { useApi } from './useApi.ts';
-
-interface Metric {
-  current: number;
-  previous: number;
-  variation: number | null;
-}
-interface RiskCip {
-  risk: string;
-  hsSource: string;
-  windows: { current: { start: string; end: string } };
-  proposed: { hs: string; inspected: number; findings: number; findingRate: number; reassessed: number }[];
-  indicators: { hs: string; cif: Metric; vat: Metric; duty: Metric; excise: Metric; importers: Metric }[];
-}
+import type { RiskCip } from '../../../src/server/routes/plan-schemas.ts';
+import type { Metric } from '../../../src/plan/risk/annex3.ts';
 
 const m = (x: Metric, money = true) => (
   <>

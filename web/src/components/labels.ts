@@ -4,21 +4,13 @@ import i18n from '../i18n.ts';
 export type Labels = Record<string, string>;
 export const lbl = (l: Labels | undefined, fallback = '') => (l ? (l[i18n.language] ?? l.en ?? fallback) : fallback);
 
+/** The register's scales as /api/plan/scales answers them. */
+export type { RegisterScales as Scales } from '../../../src/server/routes/plan-schemas.ts';
+
+/** An entry of a scale or catalogue: a code with its labels. */
 export interface Coded {
   code: string;
   labels: Labels;
-  colour?: string;
-  points?: number;
-  short?: string;
-}
-
-export interface Scales {
-  effect_scale: Coded[];
-  objectives: Coded[];
-  institutional_risks: Coded[];
-  compliance_risks: Coded[];
-  priority_bands: { basis: string; bands: (Coded & { min: number })[] };
-  probability_bands: { basis: string; bands: (Coded & { min: number })[] };
 }
 
 export const labelOf = (list: Coded[] | undefined, code: string) =>

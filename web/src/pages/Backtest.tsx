@@ -13,39 +13,11 @@ import { ErrorBox, Loading } from '../components/Status.tsx';
 import { useApi } from '../components/useApi.ts';
 import { fmtDate, fmtInt, fmtPct } from '../format.ts';
 import i18n from '../i18n.ts';
-
-interface Range {
-  first: string | null;
-  last: string | null;
-  count: number;
-}
-interface Periods {
-  lines: Range;
-  labelled: Range;
-  proposal: { train_until: string; test_from: string; test_until: string } | null;
-}
-interface Ranking {
-  rows: number;
-  findings: number;
-  baseRate: number;
-  auc: number | null;
-  top: { share: number; selected: number; findings: number; precision: number; recall: number; lift: number }[];
-  byLevel: { level: string; rows: number; findings: number; rate: number }[];
-  lift: { decile: number; rows: number; findings: number; rate: number; lift: number; cumulativeRecall: number }[];
-}
-interface Result {
-  periods: {
-    train: { from: string | null; until: string };
-    validation: { from: string; until: string } | null;
-    test: { from: string; until: string; lines: number; labelled: number };
-  };
-  history: { until: string; lines: number; findings: number };
-  fit: { on: 'history-out-of-fold' | 'validation' | 'fixed'; lines: number; findings: number };
-  model: { intercept: number; thresholds: { high: number; medium: number }; levels: { high: number; medium: number } };
-  factors: { id: string; label: string; keys: string[]; weight: number }[];
-  lines: Ranking;
-  operators: Ranking;
-}
+import type {
+  BacktestPeriods as Periods,
+  BacktestRanking as Ranking,
+  BacktestResult as Result,
+} from '../../../src/server/routes/measure.ts';
 
 const FIELDS = ['train_from', 'train_until', 'valid_from', 'valid_until', 'test_from', 'test_until'] as const;
 type Form = Record<(typeof FIELDS)[number], string>;

@@ -8,15 +8,13 @@ import { ErrorBox, Loading } from '../components/Status.tsx';
 import { useApi } from '../components/useApi.ts';
 import { fmtDate, fmtInt, fmtNum, fmtPct } from '../format.ts';
 import type { EffectReport } from '../../../src/measure/effect/index.ts';
+import type { EffectTreatment } from '../../../src/server/routes/measure.ts';
 
 type Report = EffectReport;
 
 export function EffectPage() {
   const { t } = useTranslation();
-  const treatments = useApi(
-    () => get<{ treatment: string; operators: number; first_start: string | null }[]>('/api/effect/treatments'),
-    [],
-  );
+  const treatments = useApi(() => get<EffectTreatment[]>('/api/effect/treatments'), []);
   const [treatment, setTreatment] = useState('');
   const chosen = treatment || treatments.data?.[0]?.treatment || '';
   const report = useApi(

@@ -10,6 +10,7 @@ import { navigate, useLocation } from '../router.ts';
 import { can, useMe } from '../session.tsx';
 import type {
   Committee,
+  Followup,
   MeetingSummary,
   ProposalView,
   Settings,
@@ -19,15 +20,6 @@ import { MeetingPanel } from './governance/Meeting.tsx';
 import { ProposalsPanel } from './governance/Proposals.tsx';
 import { SettingsPanel } from './governance/Settings.tsx';
 import { submitWith, val } from './governance/common.ts';
-
-interface Followup {
-  overdue: { unit: string; overdueActions: { id: string }[]; overdueMeasures: { id: string }[] }[];
-  reminders: { actionId: string; kind: string; message: string }[];
-  report: {
-    measures: { total: number; done: number; late: number };
-    pending: { proposals: unknown[]; openActions: number; overdueActions: number };
-  };
-}
 
 export function GovernancePage() {
   const { t } = useTranslation();

@@ -10,31 +10,7 @@ import { navigate, useLocation } from '../router.ts';
 import { Annex3 } from '../components/Annex3.tsx';
 import { lbl, type Scales } from '../components/labels.ts';
 import { can, useMe } from '../session.tsx';
-
-interface Table5 {
-  hsCode: string;
-  window: { first?: string; start?: string; end: string };
-  importers: number;
-  cells: {
-    size: string;
-    level: string;
-    importers: number;
-    operators: { tin: string; gri: number; lines: number; value: number }[];
-  }[];
-}
-interface Hub {
-  id: string;
-  operators: number;
-  highRiskOperators: number;
-  lines: number;
-  value: number;
-  members: { tin: string; gri: number; level: string; lines: number }[];
-}
-interface Links {
-  hsCode: string;
-  brokers: Hub[];
-  suppliers: Hub[];
-}
+import type { HsLinks as Links, Table5 } from '../../../src/server/routes/segmentation.ts';
 
 export function HsPage() {
   const { t } = useTranslation();

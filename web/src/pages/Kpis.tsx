@@ -8,27 +8,7 @@ import { ErrorBox, Loading } from '../components/Status.tsx';
 import { useApi } from '../components/useApi.ts';
 import { fmtInt, fmtMoney, fmtPct } from '../format.ts';
 
-import type { KpiSeries as Series } from './kpis/trend.ts';
-interface Report {
-  period: string;
-  periods: string[];
-  kpis: Series[];
-  not_computed: { code: string; name: string; needs: string }[];
-  operational: {
-    rows: {
-      compliance_risk: string;
-      name: string;
-      source: string;
-      period: string;
-      cases: number;
-      cases_variation: number | null;
-      reassessed: number;
-      reassessed_variation: number | null;
-      collected: number;
-      collected_variation: number | null;
-    }[];
-  } | null;
-}
+import type { KpiReport as Report } from '../../../src/measure/kpi/report.ts';
 
 export function KpisPage() {
   const { t, i18n } = useTranslation();

@@ -7,46 +7,8 @@ import { useApi } from '../components/useApi.ts';
 import { fmtDate, fmtInt, fmtMoney, fmtNum } from '../format.ts';
 import i18n from '../i18n.ts';
 import { useLocation } from '../router.ts';
-
-interface Indicator {
-  code: string;
-  name: string;
-  family: string;
-  available: boolean;
-  missingData: string[];
-  value: number | null;
-  threshold: number | null;
-  flag: boolean;
-  weight: number;
-  contribution: number;
-  evidence: string;
-}
-interface OperatorResponse {
-  details: {
-    operator_id: string;
-    name: string | null;
-    office: string | null;
-    region: string | null;
-    isic_sector: string | null;
-    aeo_status: boolean | null;
-    registration_date: string | null;
-  };
-  unit: string;
-  explanation: {
-    configId: string;
-    sizeSegment: string;
-    totalValue: number;
-    lines: number;
-    gri: number;
-    riskLevel: string;
-    bars: { medium: number; high: number };
-    rank: number;
-    operators: number;
-    repeatOffender: boolean;
-    controlled: boolean;
-    indicators: Indicator[];
-  };
-}
+import type { OperatorView as OperatorResponse } from '../../../src/server/routes/segmentation.ts';
+import type { ExplainedIndicator as Indicator } from '../../../src/segmentation/explain.ts';
 
 export function OperatorPage() {
   const { t } = useTranslation();

@@ -60,7 +60,7 @@ export function OverviewPage() {
                     scored: fmtInt(scored),
                     first: fmtDate(d.firstDate),
                     last: fmtDate(d.lastDate),
-                    start: fmtDate(t1.data.window.first ?? t1.data.window.start),
+                    start: fmtDate(t1.data.window.first),
                     end: fmtDate(t1.data.window.end),
                   })
                 : t('overview.countsUnscored', { register: fmtInt(register), withLines: fmtInt(d.operators) })}

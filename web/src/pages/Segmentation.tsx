@@ -12,45 +12,16 @@ import { fmtDate, fmtInt, fmtMoney, fmtNum, fmtPct } from '../format.ts';
 import { navigate } from '../router.ts';
 import { pickable } from '../components/pickable.ts';
 import { can, useMe } from '../session.tsx';
+import type {
+  OperatorRow as OpRow,
+  Table1,
+  Table4,
+  Table4Row as T4Row,
+} from '../../../src/server/routes/segmentation.ts';
+export type { T4Row, Table1, Table4 };
 
 const SIZES = ['large', 'medium', 'small'] as const;
 const LEVELS = ['low', 'medium', 'high'] as const;
-
-export interface T4Row {
-  size: string;
-  level: string | null;
-  operators: number;
-  pctOperators: number;
-  value: number;
-  pctValue: number;
-  vat?: number;
-  duty?: number;
-  excise?: number;
-  repeatOffenders?: number;
-  withoutControl?: number;
-}
-export interface Table4 {
-  risk: string;
-  configId: string;
-  computedAt: string;
-  rows: T4Row[];
-}
-export interface Table1 {
-  window: { start?: string; first?: string; end: string };
-  basis: string;
-  thresholds: { large: number; medium: number };
-  rows: { size: string; operators: number; pctOperators: number; value: number; pctValue: number }[];
-}
-interface OpRow {
-  operator_id: string;
-  name: string | null;
-  office: string | null;
-  size_segment: string;
-  risk_level: string;
-  gri: number;
-  total_value: number;
-  lines: number;
-}
 
 export function SegmentationPage() {
   const { t } = useTranslation();
@@ -76,7 +47,7 @@ export function SegmentationPage() {
             {t1.data
               ? ' · ' +
                 t('seg.window', {
-                  start: fmtDate(t1.data.window.first ?? t1.data.window.start),
+                  start: fmtDate(t1.data.window.first),
                   end: fmtDate(t1.data.window.end),
                 })
               : ''}

@@ -4,35 +4,12 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { get, post, put } from '../api.ts';
 import type { Settings } from '../../../src/server/routes/governance-schemas.ts';
+import type { TreatmentCell as Cell, TreatmentMatrix as Matrix } from '../../../src/server/routes/plan-schemas.ts';
 import { ApplyPanel } from './treatments/ApplyPanel.tsx';
 import { ErrorBox, Loading } from '../components/Status.tsx';
 import { EditorPanel } from '../components/EditorPanel.tsx';
 import { useApi } from '../components/useApi.ts';
 import { can, useMe } from '../session.tsx';
-
-interface Cell {
-  matrix: string;
-  size: string;
-  risk: string;
-  package: string;
-  intervention: string;
-  what: string[];
-  how: string | null;
-  when: string | null;
-  responsibleUnit: string | null;
-  monitoringUnit: string | null;
-  /** The language of the texts: the reader's, unless the cell has no text in it yet. */
-  language: string;
-  /** Edited in another language since this text was written: saving it here is its translation. */
-  needsTranslation: boolean;
-  version: number;
-  changedBy: string | null;
-}
-interface Matrix {
-  matrix: string;
-  interventions: string[];
-  cells: Cell[];
-}
 
 const SIZES = ['large', 'medium', 'small'];
 const RISKS = ['high', 'medium', 'low'];

@@ -4,16 +4,9 @@
 import type { TFunction } from 'i18next';
 import { trendChart } from '../../charts/options.ts';
 import { fmtNum, fmtUnit } from '../../format.ts';
+import type { KpiSeries } from '../../../../src/measure/kpi/report.ts';
 
-export interface KpiSeries {
-  code: string;
-  level: string;
-  name: string;
-  unit: 'ratio' | 'hours' | 'count' | 'amount';
-  dimension: string | null;
-  formula: string;
-  points: { period: string; dimension: string | null; value: number | null; variation: number | null }[];
-}
+export type { KpiSeries };
 
 export interface Latest {
   name: string;

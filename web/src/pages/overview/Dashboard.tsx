@@ -11,16 +11,13 @@ import { fmtInt, fmtPct, fmtUnit } from '../../format.ts';
 import { navigate } from '../../router.ts';
 import { can, useMe } from '../../session.tsx';
 import { griHistogram } from '../gri/Histogram.tsx';
-import type { KpiSeries } from '../kpis/trend.ts';
+import type { KpiReport } from '../../../../src/measure/kpi/report.ts';
 import { table4Heat, type Table4 } from '../Segmentation.tsx';
 import type { GriWorkbench } from '../../../../src/server/routes/segmentation.ts';
 import type { Measure } from '../../../../src/server/routes/plan-schemas.ts';
+import type { Followup } from '../../../../src/server/routes/governance-schemas.ts';
 
 const none = <T,>() => Promise.resolve(null as T | null);
-
-interface Followup {
-  report: { pending: { proposals: unknown[]; openActions: number; overdueActions: number } };
-}
 
 export function Dashboard() {
   const { t } = useTranslation();
@@ -115,10 +112,7 @@ export function Dashboard() {
 /** KPIs without a breakdown, each as a sparkline beside its latest value. */
 function KpiSparklines() {
   const { t, i18n } = useTranslation();
-  const kpis = useApi(
-    () => get<{ periods: string[]; kpis: KpiSeries[] }>('/api/kpis', { period: 'quarter' }),
-    [i18n.language],
-  );
+  const kpis = useApi(() => get<KpiReport>('/api/kpis', { period: 'quarter' }), [i18n.language]);
   const single = (kpis.data?.kpis ?? [])
     .filter((k) => new Set(k.points.map((p) => p.dimension)).size === 1)
     .slice(0, 6);
