@@ -22,12 +22,14 @@ export interface Message {
   text: string;
 }
 
-/** The zod shape of a Message in API responses. */
-export const MessageSchema = z.object({
+/** A message as stored: its key and parameters (rendered in the reader's language where it is shown). */
+export const MessageRefSchema = z.object({
   key: z.string(),
   params: z.record(z.string(), z.union([z.string(), z.number()])),
-  text: z.string(),
 });
+
+/** The zod shape of a Message in API responses. */
+export const MessageSchema = MessageRefSchema.extend({ text: z.string() });
 
 const templates = z.record(
   z.string().regex(/^[a-z][a-z0-9_.]*$/),

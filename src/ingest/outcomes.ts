@@ -21,6 +21,7 @@ export const OUTCOME_ANALYSES = [
 ] as const;
 export type OutcomeAnalysis = (typeof OUTCOME_ANALYSES)[number];
 
+/** What the lines hold and which analyses are off (zod: the API's answer and the web app's type). */
 export const OutcomeReportSchema = z.object({
   lines: z.number(),
   /** Lines with a value (true or false) in each outcome field, and how many are true. */

@@ -5,6 +5,8 @@ import { basename } from 'node:path';
 import { kindDef, type ImportKind } from './fields.ts';
 import { validateMapping, type Mapping } from './mapping.ts';
 import { compileMapping } from './compile.ts';
+import { INGEST_TEXT } from './outcomes.ts';
+import type { Message } from '../i18n/messages.ts';
 import { describeReadError, memoryReader, openSource, sampleRows, type SourceReader } from './source.ts';
 import { suggestMapping, type Suggestion } from './suggest.ts';
 
@@ -55,8 +57,11 @@ export interface ImportPreview {
   fields: string[];
   /** The first rows that would be stored, their values as stored (dates YYYY-MM-DD). */
   rows: { sourceRow: number; values: Record<string, PreviewValue> }[];
-  /** Problems of the rows that would be rejected (one per problem), first ones first. */
-  rejected: { sourceRow: number; column: string | null; value: string | null; reason: string }[];
+  /**
+   * Problems of the rows that would be rejected (one per problem), first ones first: the problem's code and its
+   * sentence, the message the import stores with the reject (import_rejects.detail), in the reader's language.
+   */
+  rejected: { sourceRow: number; column: string | null; value: string | null; code: string; message: Message }[];
   /** Rows of the file's beginning the preview looked at, and how many of them would be stored. */
   scanned: number;
   accepted: number;
@@ -82,7 +87,7 @@ export async function previewImport(
   file: string,
   kind: ImportKind,
   rawMapping: unknown,
-  opts: { rows?: number; rejects?: number; scan?: number } = {},
+  opts: { rows?: number; rejects?: number; scan?: number; lang?: string } = {},
 ): Promise<ImportPreview> {
   const def = kindDef(kind);
   const mapping: Mapping = validateMapping(rawMapping, kind, '(preview)');
@@ -105,8 +110,14 @@ export async function previewImport(
         `SELECT source_row, ${fields.map((f) => `f_${f}`).join(', ')} FROM (${compiled.select}) WHERE ok
          ORDER BY source_row LIMIT ${Math.floor(opts.rows ?? 20)}`,
       );
-      const rejected = await q<{ source_row: unknown; column: string | null; value: string | null; reason: string }>(
-        `SELECT source_row, e.column AS "column", e.value AS value, e.reason AS reason
+      const rejected = await q<{
+        source_row: unknown;
+        column: string | null;
+        value: string | null;
+        reason: string;
+        detail: string;
+      }>(
+        `SELECT source_row, e.column AS "column", e.value AS value, e.reason AS reason, e.detail AS detail
          FROM (SELECT source_row, unnest(errs) AS e FROM (${compiled.select}) WHERE errs IS NOT NULL)
          ORDER BY source_row LIMIT ${Math.floor(opts.rejects ?? 50)}`,
       );
@@ -123,7 +134,8 @@ export async function previewImport(
           sourceRow: Number(r.source_row),
           column: r.column,
           value: r.value,
-          reason: r.reason,
+          code: r.reason.split(':', 1)[0],
+          message: INGEST_TEXT.render(JSON.parse(r.detail) as Pick<Message, 'key' | 'params'>, opts.lang ?? 'en'),
         })),
         scanned: Number(counts[0].scanned),
         accepted: Number(counts[0].accepted),

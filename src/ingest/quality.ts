@@ -8,7 +8,7 @@ import type { Workspace } from '../workspace/workspace.ts';
 import type { KindDef } from './fields.ts';
 import { safeCellSql } from '../exports/cells.ts';
 import { INGEST_TEXT, outcomeReport, OutcomeReportSchema, type OutcomeReport } from './outcomes.ts';
-import { asLang, type Message } from '../i18n/messages.ts';
+import { asLang, MessageRefSchema, type Message } from '../i18n/messages.ts';
 
 export const IssueExampleSchema = z.object({
   file: z.string(),
@@ -16,8 +16,8 @@ export const IssueExampleSchema = z.object({
   column: z.string().nullable(),
   value: z.string().nullable(),
   message: z.string(),
-  /** The sentence as a message of messages.yaml (key and parameters); localiseIssues renders it and drops it. */
-  detail: z.object({ key: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])) }).optional(),
+  /** The sentence as a message (stored with the problem); localiseIssues renders it into `message` and drops it. */
+  detail: MessageRefSchema.optional(),
 });
 export type IssueExample = z.infer<typeof IssueExampleSchema>;
 
@@ -259,7 +259,7 @@ export async function importWarnings(
   return q ? warningIssues(await ws.all(`${q.sql} ORDER BY part, file`, q.params)) : [];
 }
 
-/** The data-quality report (the API's answer, /api/data/quality). */
+/** The data-quality report (zod: GET /api/data/quality's answer and the web app's type). */
 export const QualityReportSchema = z.object({
   errors: z.array(QualityIssueSchema),
   warnings: z.array(QualityIssueSchema),

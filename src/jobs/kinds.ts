@@ -9,7 +9,6 @@ import { recordChange } from '../history/history.ts';
 import { IMPORT_KINDS } from '../ingest/fields.ts';
 import { importFile, ImportError } from '../ingest/importer.ts';
 import { MappingSchema, validateMapping } from '../ingest/mapping.ts';
-import { formatIssues } from '../ingest/report.ts';
 import { getMapping, MAPPING_NAME } from '../ingest/saved-mappings.ts';
 import { computeSegmentation } from '../segmentation/index.ts';
 import { exportSelectivity } from '../measure/selectivity/export.ts';
@@ -25,7 +24,7 @@ import { planFile } from '../server/routes/exports.ts';
 import { backtestForApi, backtestQuery, checkBacktestQuery } from '../server/routes/measure.ts';
 import { removeUpload, uploadPath } from '../server/uploads.ts';
 import type { JobContext, JobOutcome } from './queue.ts';
-import { jobInLanguage, type JobView } from './view.ts';
+import { jobInLanguage, RejectedRowsError, type JobView } from './view.ts';
 import { importWarningMessages } from '../ingest/quality.ts';
 
 export interface JobKind<P extends z.ZodType = z.ZodType> {
@@ -41,16 +40,6 @@ export interface JobKind<P extends z.ZodType = z.ZodType> {
 }
 
 const kind = <P extends z.ZodType>(k: JobKind<P>): JobKind => k as unknown as JobKind;
-
-/** A failure that carries text to show under its message (the rejected rows of a --strict import). */
-class DetailedError extends DomainError {
-  constructor(
-    message: string,
-    readonly detail: string,
-  ) {
-    super(message);
-  }
-}
 
 const fileBytes = (dir: string, name: string) => statSync(join(dir, name)).size;
 
@@ -104,8 +93,7 @@ const importKind = kind({
         },
       };
     } catch (err) {
-      if (err instanceof ImportError && err.issues.length)
-        throw new DetailedError(err.message, formatIssues(err.issues));
+      if (err instanceof ImportError && err.issues.length) throw new RejectedRowsError(err.message, err.issues);
       throw err;
     }
   },
@@ -318,5 +306,5 @@ export function mayRead(user: AuthUser, job: { kind: string; createdBy: string }
 
 /** A job as `user` sees it: the result of a kind they may not read left out, sentences in their language. */
 export function jobForReader(user: AuthUser, v: JobView): JobView {
-  return mayRead(user, v) ? jobInLanguage(v, user.language) : { ...v, result: null, fileName: null };
+  return mayRead(user, v) ? jobInLanguage(v, user.language) : { ...v, result: null, fileName: null, rejected: null };
 }

@@ -8,7 +8,8 @@ import { mkdirSync, rmSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DomainError, kindOf, userMessage } from '../errors/index.ts';
 import type { Workspace } from '../workspace/workspace.ts';
-import type { JobErrorCode, JobResult, JobStatus, JobView } from './view.ts';
+import type { QualityIssue } from '../ingest/quality.ts';
+import { RejectedRowsError, type JobErrorCode, type JobResult, type JobStatus, type JobView } from './view.ts';
 
 /** What the queue needs of the server's database access (src/server/db.ts). */
 export interface JobsHost {
@@ -172,7 +173,7 @@ export class JobQueue {
       finishedAt: null,
       errorCode: null,
       error: null,
-      errorDetail: null,
+      rejected: null,
       result: null,
       fileName: null,
     };
@@ -341,12 +342,11 @@ export class JobQueue {
       } else {
         if (kindOf(err) === 'internal')
           process.stderr.write(`[cip serve] job #${id} (${spec.title}): ${String(err)}\n`);
-        const detail = (err as { detail?: unknown }).detail;
         await this.finish(id, {
           status: 'failed',
           errorCode: 'failed',
           error: failureMessage(err),
-          errorDetail: typeof detail === 'string' ? detail : null,
+          rejected: err instanceof RejectedRowsError ? err.rejected : null,
         });
       }
     }
@@ -373,7 +373,7 @@ export class JobQueue {
       status: JobStatus;
       errorCode?: JobErrorCode;
       error?: string;
-      errorDetail?: string | null;
+      rejected?: QualityIssue[] | null;
       result?: JobResult | null;
       fileName?: string | null;
     },
@@ -384,14 +384,14 @@ export class JobQueue {
     v.finishedAt = now();
     v.errorCode = f.errorCode ?? null;
     v.error = f.error ?? null;
-    v.errorDetail = f.errorDetail ?? null;
+    v.rejected = f.rejected ?? null;
     v.result = f.result ?? null;
     v.fileName = f.fileName ?? null;
     if (f.status === 'succeeded' && v.percent !== null) v.percent = 100;
     await this.lock.run(() =>
       this.conn.run(
         `UPDATE jobs SET status = $status, finished_at = now()::TIMESTAMP, phase = $phase, percent = $percent,
-           rows_done = $rows, error_code = $code, error = $error, error_detail = $detail, result_json = $result,
+           rows_done = $rows, error_code = $code, error = $error, rejected_json = $rejected, result_json = $result,
            file_name = $file, cancelled_by = $by WHERE job_id = $id`,
         {
           id,
@@ -401,7 +401,7 @@ export class JobQueue {
           rows: v.rows,
           code: v.errorCode,
           error: v.error,
-          detail: v.errorDetail,
+          rejected: v.rejected ? JSON.stringify(v.rejected) : null,
           result: v.result ? JSON.stringify(v.result) : null,
           file: v.fileName,
           by: l.cancelledBy ?? null,
@@ -470,13 +470,13 @@ interface JobRow {
   finished_at: string | null;
   error_code: JobErrorCode | null;
   error: string | null;
-  error_detail: string | null;
+  rejected_json: string | null;
   result_json: string | null;
   file_name: string | null;
 }
 
 const SELECT = `SELECT job_id, kind, title, status, phase, percent, rows_done, created_by, created_at, started_at,
-  finished_at, error_code, error, error_detail, result_json, file_name FROM jobs`;
+  finished_at, error_code, error, rejected_json, result_json, file_name FROM jobs`;
 
 function fromRow(r: JobRow): JobView {
   return {
@@ -493,7 +493,7 @@ function fromRow(r: JobRow): JobView {
     finishedAt: r.finished_at,
     errorCode: r.error_code,
     error: r.error,
-    errorDetail: r.error_detail,
+    rejected: r.rejected_json ? (JSON.parse(r.rejected_json) as QualityIssue[]) : null,
     result: r.result_json ? (JSON.parse(r.result_json) as JobResult) : null,
     fileName: r.file_name,
   };

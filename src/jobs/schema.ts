@@ -30,4 +30,10 @@ CREATE TABLE jobs (
   cancelled_by VARCHAR
 );`,
   },
+  {
+    id: 'jobs-002-rejected',
+    description:
+      "the rows a failed --strict import rejected, as problems whose sentences are messages (key and parameters, JSON): shown in the reader's language",
+    sql: `ALTER TABLE jobs ADD COLUMN rejected_json VARCHAR;`,
+  },
 ];

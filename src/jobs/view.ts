@@ -1,7 +1,9 @@
 // What the API and the web app see of a job (zod: the OpenAPI response and the web client's types).
 import { z } from 'zod';
+import { DomainError } from '../errors/index.ts';
 import { MessageSchema } from '../i18n/messages.ts';
 import { INGEST_TEXT } from '../ingest/outcomes.ts';
+import { localiseIssues, QualityIssueSchema, type QualityIssue } from '../ingest/quality.ts';
 
 export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -57,7 +59,8 @@ export const JobViewSchema = z.object({
   errorCode: z.enum(JOB_ERROR_CODES).nullable(),
   /** The message the CLI gives for the same failure. */
   error: z.string().nullable(),
-  errorDetail: z.string().nullable(),
+  /** The rows a --strict import rejected (problems with their first examples), in the reader's language. */
+  rejected: z.array(QualityIssueSchema).nullable(),
   result: JobResultSchema.nullable(),
   /** A download is ready at /api/jobs/{id}/download. */
   fileName: z.string().nullable(),
@@ -66,6 +69,18 @@ export type JobView = z.infer<typeof JobViewSchema>;
 
 /** A job's sentences in the reader's language (they are kept as key and parameters; results of older jobs have none). */
 export function jobInLanguage(v: JobView, lang: string): JobView {
-  if (v.result?.type !== 'import') return v;
-  return { ...v, result: { ...v.result, warnings: (v.result.warnings ?? []).map((m) => INGEST_TEXT.render(m, lang)) } };
+  const rejected = v.rejected ? localiseIssues(v.rejected, lang) : v.rejected;
+  if (v.result?.type !== 'import') return { ...v, rejected };
+  const warnings = (v.result.warnings ?? []).map((m) => INGEST_TEXT.render(m, lang));
+  return { ...v, rejected, result: { ...v.result, warnings } };
+}
+
+/** A job's failure with the rows it rejected (a --strict import): kept with the job, shown in the reader's language. */
+export class RejectedRowsError extends DomainError {
+  constructor(
+    message: string,
+    readonly rejected: QualityIssue[],
+  ) {
+    super(message);
+  }
 }

@@ -30,10 +30,12 @@ const withCommas = (s: string) => s.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
  * language's separators and percent sign.
  */
 export function fmtText(x: unknown, format: Format, lang?: string): string {
-  if (x === null || x === undefined) return 'n/a';
+  // A missing value: 'n/a' as the SQL writes it, or the reader's word for it.
+  const missing = () => (lang === undefined ? 'n/a' : SEGMENTATION_TEXT.message('value.missing', {}, lang).text);
+  if (x === null || x === undefined) return missing();
   if (format === 'text') return String(x);
   const v = Number(x);
-  if (Number.isNaN(v)) return 'n/a';
+  if (Number.isNaN(v)) return missing();
   if (lang !== undefined) {
     if (format === 'pct') return formatPercent(v, lang, 0);
     if (format === 'pp') return `${formatInt(v * 100, lang)} pp`;

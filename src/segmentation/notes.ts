@@ -4,7 +4,7 @@ import { MessageCatalogue, type Message } from '../i18n/messages.ts';
 import type { GriConfig } from './config.ts';
 import type { ActiveIndicator } from './indicators.ts';
 import type { Scoring } from './scoring.ts';
-import type { WeightChoice } from './weight-choice.ts';
+import { CHOICE_METHODS, type WeightChoice } from './weight-choice.ts';
 
 /** The segmentation context's sentences (messages.yaml); the API re-renders them in the reader's language. */
 export const SEGMENTATION_TEXT = new MessageCatalogue(new URL('./messages.yaml', import.meta.url));
@@ -32,21 +32,23 @@ export function runNotes(
       TEXT.message('weights.no_outcomes', { train_end: choice.heldOut!.trainEnd, end: choice.heldOut!.end }, lang),
     );
   else {
-    const aucs = choice.candidates
-      .filter((c) => c.auc !== null)
-      .sort((a, b) => b.auc! - a.auc!)
-      .map((c) => `${c.method} ${c.auc!.toFixed(3)}`)
-      .join(', ');
+    // Numbers, so each reader gets their decimal separator; three decimals, as the choice compares them.
+    const aucs = Object.fromEntries(
+      CHOICE_METHODS.map((m) => {
+        const auc = choice.candidates.find((c) => c.method === m)?.auc ?? null;
+        return [`auc_${m}`, auc === null ? '-' : Math.round(auc * 1000) / 1000];
+      }),
+    );
     notes.push(
       TEXT.message(
-        'weights.held_out',
+        'weights.held_out_cv',
         {
           method: choice.method,
           train_end: choice.heldOut!.trainEnd,
           end: choice.heldOut!.end,
           operators: choice.heldOut!.operators,
           positives: choice.heldOut!.positives,
-          aucs,
+          ...aucs,
         },
         lang,
       ),

@@ -11,6 +11,7 @@ describe('evidence numbers', () => {
     expect(fmtText(0.184, 'pct')).toBe('18%');
     expect(fmtText(0.184, 'pct', 'fr')).toBe('18\u00a0%');
     expect(fmtText(0.184, 'pct', 'pt')).toBe('18%');
-    expect(fmtText(null, 'num', 'es')).toBe('n/a');
+    expect(fmtText(null, 'num', 'es')).toBe('n/d');
+    expect(fmtText(null, 'num')).toBe('n/a');
   });
 });

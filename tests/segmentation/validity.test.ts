@@ -25,7 +25,7 @@ describe('GRI validity against the oracle (demo workspace)', () => {
       expect(run.weightChoice?.heldOut).toMatchObject({ trainEnd: '2023-12-31', end: '2024-12-31' });
       const best = Math.max(...run.weightChoice!.candidates.map((c) => c.auc ?? 0));
       expect(run.weightChoice!.candidates.find((c) => c.method === auto.used)!.auc).toBe(best);
-      expect(run.notes[0].key).toBe('weights.held_out');
+      expect(run.notes[0].key).toBe('weights.held_out_cv');
       expect(run.notes[0].text).toMatch(new RegExp(`^Weights: ${auto.used}, chosen from the data\\.`));
     } finally {
       ws.close();

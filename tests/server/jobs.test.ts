@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { queueOf } from '../../src/jobs/queue.ts';
 import type { JobView } from '../../src/jobs/view.ts';
+import { QualityReportSchema } from '../../src/ingest/quality.ts';
 import { call, login, seedLines, startTestServer, type Session, type TestServer } from './helpers.ts';
 import { Workspace } from '../../src/workspace/workspace.ts';
 import { ServerDb } from '../../src/server/db.ts';
@@ -161,6 +162,23 @@ describe('import in the browser (API)', () => {
     ).toEqual([['coordinator', 'mapping.save', 'broken-v1']]);
   });
 
+  it('GET /api/data/quality answers its declared schema: the report with the rejects of the import above', async () => {
+    const doc = (await srv.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
+    const schema = doc.paths['/api/data/quality'].get.responses['200'].content['application/json'].schema;
+    expect(Object.keys(schema.properties)).toEqual(['errors', 'warnings', 'totals', 'outcomes']);
+    const r = await call(srv.app, head, 'GET', '/api/data/quality');
+    expect(r.statusCode, r.body).toBe(200);
+    const q = QualityReportSchema.parse(r.json());
+    expect(q.totals.rejectedRows).toBe(5);
+    expect(q.errors.find((i) => i.code === 'unparseable_date')!.examples[0]).toEqual({
+      file: 'broken.csv',
+      row: 3,
+      column: 'date',
+      value: '2024-13-45',
+      message: 'date: expected a date as yyyy-mm-dd',
+    });
+  });
+
   it("answers an import job's warnings in the reader's language", async () => {
     const data = Buffer.from(
       'declaration_id,line_no,date,importer_tin,hs_code,origin,cif_value,channel\n' +
@@ -203,6 +221,67 @@ describe('import in the browser (API)', () => {
           'import_warning.operator_not_in_operators',
           'new-operator.csv: 1 operator(s) of column importer_tin are not in the operator table; their lines were imported: import the operators to name them.',
         ],
+      ]);
+    } finally {
+      await call(srv.app, coordinator, 'PUT', '/api/me/language', { language: 'en' });
+    }
+  });
+
+  it("previews rejected rows and fails a --strict import with its rejects in the reader's language", async () => {
+    // broken.csv with one more good row: not the file imported above (that one would be 'already imported').
+    const data = Buffer.concat([
+      readFileSync(join(FIX, 'broken.csv')),
+      Buffer.from('S1,1,2024-02-06,TIN005,8471300000,US,10,green\n'),
+    ]);
+    const up = await upload(srv.app, coordinator, 'broken-strict.csv', data);
+    expect(up.statusCode, up.body).toBe(200);
+    const uploadId = up.json().uploadId;
+    const mapping = (
+      await call(srv.app, coordinator, 'POST', '/api/imports/suggest', { uploadId, kind: 'declarations' })
+    ).json().mapping;
+    expect((await call(srv.app, coordinator, 'PUT', '/api/me/language', { language: 'es' })).statusCode).toBe(200);
+    try {
+      const pre = await call(srv.app, coordinator, 'POST', '/api/imports/preview', {
+        uploadId,
+        kind: 'declarations',
+        mapping,
+      });
+      expect(pre.statusCode, pre.body).toBe(200);
+      type Rejected = { sourceRow: number; code: string; message: { key: string; text: string } };
+      expect(pre.json().rejected.map((r: Rejected) => [r.sourceRow, r.code, r.message.key, r.message.text])).toEqual([
+        [3, 'unparseable_date', 'reject.expected_date', 'date: se esperaba una fecha con el formato yyyy-mm-dd'],
+        [4, 'unparseable_number', 'reject.expected_number', 'value: se esperaba un número'],
+        [5, 'missing_required', 'reject.missing_required', 'operator_id es obligatorio pero está vacío'],
+        [7, 'hs_code_length', 'reject.hs_code_length', 'hs_code: se esperaban de 6 a 10 dígitos'],
+        [8, 'negative_value', 'reject.negative_value', 'value no puede ser negativo'],
+      ]);
+
+      const start = await call(srv.app, coordinator, 'POST', '/api/jobs', {
+        kind: 'import',
+        params: { uploadId, kind: 'declarations', mapping, strict: true },
+      });
+      expect(start.statusCode, start.body).toBe(200);
+      expect((await finished(start.json().id)).status).toBe('failed');
+      const rejected = async (s: Session) => {
+        const r = await call(srv.app, s, 'GET', `/api/jobs/${start.json().id}`);
+        expect(r.statusCode, r.body).toBe(200);
+        const v = r.json() as JobView;
+        return v.rejected!.flatMap((i) => i.examples.map((e) => [i.code, e.row, e.column, e.value, e.message]));
+      };
+      expect(await rejected(coordinator)).toEqual([
+        ['hs_code_length', 7, 'hs_code', '12', 'hs_code: se esperaban de 6 a 10 dígitos'],
+        ['missing_required', 5, 'importer_tin', null, 'operator_id es obligatorio pero está vacío'],
+        ['negative_value', 8, 'cif_value', '-5', 'value no puede ser negativo'],
+        ['unparseable_date', 3, 'date', '2024-13-45', 'date: se esperaba una fecha con el formato yyyy-mm-dd'],
+        ['unparseable_number', 4, 'cif_value', 'abc', 'value: se esperaba un número'],
+      ]);
+      // The same job read by an English reader: the sentences the import stores with its rejects.
+      expect((await rejected(head)).map((r) => r[4])).toEqual([
+        'hs_code: expected 6 to 10 digits',
+        'operator_id is required but empty',
+        'value must not be negative',
+        'date: expected a date as yyyy-mm-dd',
+        'value: expected a number',
       ]);
     } finally {
       await call(srv.app, coordinator, 'PUT', '/api/me/language', { language: 'en' });

@@ -17,6 +17,7 @@ export const ImportRowSchema = z.object({
   rows_duplicate: z.number(),
 });
 export type ImportRow = z.infer<typeof ImportRowSchema>;
+export type QualityAnswer = z.infer<typeof QualityReportSchema>;
 
 export const dataRoutes: RouteDef[] = [
   readRoute({

@@ -11,6 +11,7 @@ import { previewImport, sampleValues, suggestForFile } from '../../ingest/previe
 import { exportRejects } from '../../ingest/quality.ts';
 import { listMappings, MAPPING_NAME, saveMapping } from '../../ingest/saved-mappings.ts';
 import { DomainError } from '../../errors/index.ts';
+import { MessageSchema } from '../../i18n/messages.ts';
 import { changeRoute, fileRoute, readRoute, type RouteDef } from '../route-table.ts';
 import { receiveUpload, uploadPath } from '../uploads.ts';
 
@@ -60,7 +61,10 @@ export const PreviewSchema = z.object({
       sourceRow: z.number(),
       column: z.string().nullable(),
       value: z.string().nullable(),
-      reason: z.string(),
+      /** The problem's code, as in the rejects CSV (e.g. unparseable_date). */
+      code: z.string(),
+      /** What was expected, in the reader's language (the sentence the import stores with the reject). */
+      message: MessageSchema,
     }),
   ),
   scanned: z.number(),
@@ -128,7 +132,8 @@ export const importRoutes: RouteDef[] = [
     access: 'data.write',
     body: z.object({ uploadId, kind, mapping: z.unknown() }),
     response: PreviewSchema,
-    read: async ({ db, body }) => previewImport(uploadPath(db, body.uploadId), body.kind, body.mapping),
+    read: async ({ db, body, user }) =>
+      previewImport(uploadPath(db, body.uploadId), body.kind, body.mapping, { lang: user.language }),
   }),
   readRoute({
     method: 'GET',

@@ -4,24 +4,12 @@ import { get } from '../api.ts';
 import { ErrorBox } from '../components/Status.tsx';
 import { useApi } from '../components/useApi.ts';
 import { fmtDateTime, fmtInt } from '../format.ts';
-import type { QualityReport as Quality } from '../../../src/ingest/quality.ts';
-
-interface Import {
-  import_id: number;
-  kind: string;
-  file_name: string;
-  imported_by: string | null;
-  finished_at: string;
-  rows_read: number;
-  rows_imported: number;
-  rows_rejected: number;
-  rows_duplicate: number;
-}
+import type { ImportRow, QualityAnswer } from '../../../src/server/routes/data.ts';
 
 export function DataPage() {
   const { t } = useTranslation();
-  const imports = useApi(() => get<Import[]>('/api/data/imports'), []);
-  const quality = useApi(() => get<Quality>('/api/data/quality'), []);
+  const imports = useApi(() => get<ImportRow[]>('/api/data/imports'), []);
+  const quality = useApi(() => get<QualityAnswer>('/api/data/quality'), []);
   const q = quality.data;
   return (
     <section>

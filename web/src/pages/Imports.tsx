@@ -297,7 +297,31 @@ function ImportWizard({ onImported }: { onImported: () => void }) {
               ))}
             </ul>
           )}
-          {job.errorDetail && <pre className="small">{job.errorDetail}</pre>}
+          {job.rejected && job.rejected.length > 0 && (
+            <table className="compact" data-testid="import-rejected">
+              <caption>{t('imp.rejectedByJob')}</caption>
+              <thead>
+                <tr>
+                  <th className="num">{t('data.row')}</th>
+                  <th>{t('data.column')}</th>
+                  <th>{t('data.value')}</th>
+                  <th>{t('data.problem')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {job.rejected.flatMap((i) =>
+                  i.examples.map((e) => (
+                    <tr key={`${i.code}:${e.row}:${e.column}`}>
+                      <td className="num">{e.row}</td>
+                      <td>{e.column}</td>
+                      <td>{e.value}</td>
+                      <td>{e.message}</td>
+                    </tr>
+                  )),
+                )}
+              </tbody>
+            </table>
+          )}
         </div>
       )}
     </div>
@@ -357,7 +381,7 @@ function Preview({ preview }: { preview: PreviewAnswer }) {
                   <td className="num">{r.sourceRow}</td>
                   <td>{r.column}</td>
                   <td>{r.value}</td>
-                  <td>{r.reason}</td>
+                  <td>{r.message.text}</td>
                 </tr>
               ))}
             </tbody>
