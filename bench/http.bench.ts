@@ -3,6 +3,7 @@
 // `npm run bench http`; BENCH_HTTP_ROWS=200000 for a quick run; BENCH_HTTP_ONLY=login runs only the sign-in part
 // (a login flood of 50 connections beside 10 authenticated writers, and known vs unknown user timing). The workspace is kept in
 // bench-output/http-<rows> so a second run skips generation. Figures go to docs/benchmarks/server.md.
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -35,6 +36,8 @@ const PASSWORD = 'bench-password-1';
 /** Operators the operator-page run cycles through: more than it requests, so answers come from the database, not the answer cache. */
 const IDS = 50_000;
 const TIMING_USERS = 20;
+/** Unknown user names are new in every run (failures of earlier runs would delay them: 429 without a hash). */
+const RUN = Date.now().toString(36);
 
 async function prepare(dir: string): Promise<{ ids: string[]; sample: Sample }> {
   const fresh = !existsSync(join(dir, 'workspace.duckdb'));
@@ -114,7 +117,7 @@ async function loginTiming(url: string): Promise<{ known: number; unknown: numbe
   const known: number[] = [];
   const unknown: number[] = [];
   for (let i = 0; i < TIMING_USERS * 2; i++) {
-    const username = i % 2 === 0 ? `timing-${i >> 1}` : `nobody-${i}`;
+    const username = i % 2 === 0 ? `timing-${i >> 1}` : `nobody-${RUN}-${i}`;
     const t = performance.now();
     const res = await fetch(`${url}/api/auth/login`, {
       method: 'POST',
@@ -310,11 +313,38 @@ async function everyRead(url: string, cookie: string, sample: Sample, ids: strin
   );
 }
 
+/** `cip serve` on the workspace in a child process; resolves with its address once it listens. */
+async function serveChild(dir: string): Promise<{ url: string; stop: () => Promise<void> }> {
+  const cip = join(import.meta.dirname, '..', 'bin', 'cip.js');
+  const child = spawn(process.execPath, [cip, 'serve', '-w', dir, '--port', '0', '--no-web'], {
+    env: { ...process.env, CIP_TRUST_PROXY: '1' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((done) => child.on('exit', () => done()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /CIP Workbench at (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`cip serve exited (${code}): ${out}`)));
+  });
+  return {
+    url,
+    stop: async () => {
+      child.kill('SIGINT');
+      await exited;
+    },
+  };
+}
+
 export async function main(): Promise<void> {
   const dir = join(import.meta.dirname, '..', 'bench-output', `http-${ROWS}`);
   const { ids, sample } = await prepare(dir);
   // Addresses from X-Forwarded-For, so the timing probes, the writers and the flood each have their own.
   process.env.CIP_TRUST_PROXY = '1';
+  const rows: string[] = [];
   const server = await startServer({ workspace: dir, port: 0, web: false });
   try {
     const session = await login(server.url);
@@ -338,7 +368,6 @@ export async function main(): Promise<void> {
         path: (i) => `/api/operators/${encodeURIComponent(ids[i % ids.length])}`,
       },
     ];
-    const rows: string[] = [];
     const only = process.env.BENCH_HTTP_ONLY;
     for (const s of only === 'login' ? [] : scenarios) {
       // Warm-up (first queries compile and load pages), then the measured run.
@@ -360,21 +389,30 @@ export async function main(): Promise<void> {
       rows.push(line);
       console.log(line);
     }
-    const timing = await loginTiming(server.url);
+  } finally {
+    await server.close();
+  }
+  // The sign-in part against `cip serve` in its own process, as deployed: the load generator's work and garbage
+  // collection do not pause the server's event loop.
+  const served = await serveChild(dir);
+  try {
+    const timing = await loginTiming(served.url);
     console.log(
       `sign-in with a wrong password, median of ${TIMING_USERS}: known user ${timing.known.toFixed(1)} ms, unknown ${timing.unknown.toFixed(1)} ms`,
     );
-    for (const line of await loginFlood(server.url, session)) {
+    for (const line of await loginFlood(served.url, await login(served.url))) {
       rows.push(line);
       console.log(line);
     }
+  } finally {
+    await served.stop();
+  }
+  {
     console.log(`\n${CONNECTIONS} connections, ${SECONDS} s per endpoint, ${ROWS.toLocaleString('en')} demo lines`);
     console.log(
       '| endpoint | requests | req/s | p50 ms | p99 ms | max ms | errors | non-2xx |\n|---|---|---|---|---|---|---|---|\n' +
         rows.join('\n'),
     );
-  } finally {
-    await server.close();
   }
   if (process.env.BENCH_HTTP_EVERY === '0' || process.env.BENCH_HTTP_ONLY === 'login') return;
   // Every read computed for each request: a server without the answer cache (it would serve repeats).
