@@ -19,12 +19,17 @@ export function SettingsPanel({
   fail: (e: Error) => void;
 }) {
   const { t } = useTranslation();
-  // What was just chosen shows at once, before the saved settings come back.
+  // What was just chosen shows at once, until the saved settings come back with it (settings read back after an
+  // earlier change keep a choice still being saved).
   const [chosen, setChosen] = useState<Partial<Settings>>({});
-  useEffect(() => setChosen({}), [settings]);
+  useEffect(
+    () =>
+      setChosen((c) => Object.fromEntries(Object.entries(c).filter(([k, v]) => settings?.[k as keyof Settings] !== v))),
+    [settings],
+  );
   if (!settings) return null;
   const set = (key: keyof Settings, value: boolean | number | string) => {
-    setChosen({ ...chosen, [key]: value });
+    setChosen((c) => ({ ...c, [key]: value }));
     return put(`/api/governance/settings/${encodeURIComponent(key)}`, { value }).then(onChange, (e: Error) => {
       setChosen({});
       fail(e);
