@@ -37,7 +37,7 @@ export class ServerDb {
   static async attach(main: Workspace, readers = 8): Promise<ServerDb> {
     const db = new ServerDb(main);
     // Checkpoints (the WAL folded into the file, ≈ 70 ms of CPU at 16 MB, DuckDB's default) ran inside whichever
-    // user's COMMIT crossed the threshold: a served workspace checkpoints when changes pause (idleCheckpoint), and
+    // user's COMMIT crossed the threshold: a served workspace checkpoints when changes pause (scheduleCheckpoint), and
     // the threshold, a backstop under a steady stream of changes, is higher (bench http: writers' p99).
     await main.run(`SET checkpoint_threshold = '${CHECKPOINT_THRESHOLD}'`);
     for (let i = 0; i < readers; i++) {
