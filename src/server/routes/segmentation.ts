@@ -120,30 +120,18 @@ const Table5Out = z.object({
   ),
 });
 
-/** Brokers and suppliers shared by the importers of a sensitive HS code. */
-const LinksOut = z.object({
-  hsCode: z.string(),
-  brokers: z.array(
-    z.object({
-      id: z.string(),
-      operators: z.number(),
-      highRiskOperators: z.number(),
-      lines: z.number(),
-      value: z.number(),
-      members: z.array(z.object({ tin: z.string(), gri: z.number(), level: z.string(), lines: count })),
-    }),
-  ),
-  suppliers: z.array(
-    z.object({
-      id: z.string(),
-      operators: z.number(),
-      highRiskOperators: z.number(),
-      lines: z.number(),
-      value: z.number(),
-      members: z.array(z.object({ tin: z.string(), gri: z.number(), level: z.string(), lines: count })),
-    }),
-  ),
+/** A broker or supplier shared by importers of the HS code, with those importers. */
+const LinkOut = z.object({
+  id: z.string(),
+  operators: z.number(),
+  highRiskOperators: z.number(),
+  lines: z.number(),
+  value: z.number(),
+  members: z.array(z.object({ tin: z.string(), gri: z.number(), level: z.string(), lines: count })),
 });
+
+/** Brokers and suppliers shared by the importers of a sensitive HS code. */
+const LinksOut = z.object({ hsCode: z.string(), brokers: z.array(LinkOut), suppliers: z.array(LinkOut) });
 
 export type Table1 = z.infer<typeof Table1Out>;
 export type Table4 = z.infer<typeof Table4Out>;

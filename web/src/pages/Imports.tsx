@@ -298,29 +298,13 @@ function ImportWizard({ onImported }: { onImported: () => void }) {
             </ul>
           )}
           {job.rejected && job.rejected.length > 0 && (
-            <table className="compact" data-testid="import-rejected">
-              <caption>{t('imp.rejectedByJob')}</caption>
-              <thead>
-                <tr>
-                  <th className="num">{t('data.row')}</th>
-                  <th>{t('data.column')}</th>
-                  <th>{t('data.value')}</th>
-                  <th>{t('data.problem')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {job.rejected.flatMap((i) =>
-                  i.examples.map((e) => (
-                    <tr key={`${i.code}:${e.row}:${e.column}`}>
-                      <td className="num">{e.row}</td>
-                      <td>{e.column}</td>
-                      <td>{e.value}</td>
-                      <td>{e.message}</td>
-                    </tr>
-                  )),
-                )}
-              </tbody>
-            </table>
+            <RejectedRows
+              testId="import-rejected"
+              caption={t('imp.rejectedByJob')}
+              rows={job.rejected.flatMap((i) =>
+                i.examples.map((e) => ({ key: `${i.code}:${e.row}:${e.column}`, ...e, text: e.message })),
+              )}
+            />
           )}
         </div>
       )}
@@ -366,28 +350,54 @@ function Preview({ preview }: { preview: PreviewAnswer }) {
       {preview.rejected.length > 0 && (
         <>
           <h3>{t('imp.rejectedTitle')}</h3>
-          <table className="compact" data-testid="preview-rejected">
-            <thead>
-              <tr>
-                <th className="num">{t('data.row')}</th>
-                <th>{t('data.column')}</th>
-                <th>{t('data.value')}</th>
-                <th>{t('data.problem')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {preview.rejected.map((r, i) => (
-                <tr key={i}>
-                  <td className="num">{r.sourceRow}</td>
-                  <td>{r.column}</td>
-                  <td>{r.value}</td>
-                  <td>{r.message.text}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <RejectedRows
+            testId="preview-rejected"
+            rows={preview.rejected.map((r, i) => ({
+              key: String(i),
+              row: r.sourceRow,
+              column: r.column,
+              value: r.value,
+              text: r.message.text,
+            }))}
+          />
         </>
       )}
     </>
+  );
+}
+
+/** Rejected rows with their problem in the reader's language: of a preview, or of a --strict import that failed. */
+function RejectedRows({
+  rows,
+  testId,
+  caption,
+}: {
+  rows: { key: string; row: number; column: string | null; value: string | null; text: string }[];
+  testId: string;
+  caption?: string;
+}) {
+  const { t } = useTranslation();
+  return (
+    <table className="compact" data-testid={testId}>
+      {caption && <caption>{caption}</caption>}
+      <thead>
+        <tr>
+          <th className="num">{t('data.row')}</th>
+          <th>{t('data.column')}</th>
+          <th>{t('data.value')}</th>
+          <th>{t('data.problem')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.key}>
+            <td className="num">{r.row}</td>
+            <td>{r.column}</td>
+            <td>{r.value}</td>
+            <td>{r.text}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
