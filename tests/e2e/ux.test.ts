@@ -179,10 +179,17 @@ describe('layout, accessibility and keyboard', () => {
     await expect
       .poll(() => page.getByTestId('operators').locator('tbody tr td:nth-child(5)').allTextContents())
       .toSatisfy((xs: string[]) => xs.length > 0 && xs.every((x) => x === 'High'));
-    // A sortable header is a button: Enter sorts.
+    // A sortable header is a button: Enter sorts (the first is the TIN; the list starts sorted by GRI, so the
+    // sorted answer is awaited — a link focused in the rows it replaces would be gone).
     await tabTo('[data-testid="operators"] th.sortable button');
+    const resorted = page.waitForResponse(
+      (r) => r.url().includes('/api/segmentation/operators') && r.url().includes('sort=operator_id'),
+    );
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.locator('[data-testid="operators"] th[aria-sort]').count()).toBe(1);
+    await resorted;
+    await expect
+      .poll(() => page.locator('[data-testid="operators"] th[aria-sort]').getAttribute('aria-sort'))
+      .toBe('descending');
     await tabTo('[data-testid="operators"] tbody a');
     const tin = await page.evaluate(() => document.activeElement?.textContent);
     await page.keyboard.press('Enter');
