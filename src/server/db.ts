@@ -72,14 +72,15 @@ export class ServerDb {
 
   /**
    * Exclusive access to the main connection without a transaction (for domain calls that manage their own).
-   * Counts as a change to users and sessions unless `auth: false` (sign-in bookkeeping that ends no session).
+   * Counts as a change to users and sessions unless `auth: false` (sign-in bookkeeping that ends no session), and
+   * to the answers unless `answers: false` (a write no answer reads, such as a failed sign-in).
    */
-  exclusive<T>(fn: (ws: Workspace) => Promise<T>, opts: { auth?: boolean } = {}): Promise<T> {
+  exclusive<T>(fn: (ws: Workspace) => Promise<T>, opts: { auth?: boolean; answers?: boolean } = {}): Promise<T> {
     return this.writeLock.run(async () => {
       try {
         return await fn(this.main);
       } finally {
-        this.version++;
+        if (opts.answers !== false) this.version++;
         if (opts.auth !== false) this.authVersion++;
         this.scheduleCheckpoint();
       }

@@ -47,25 +47,82 @@ export function delayAfter(failures: number): number {
   return Math.min(MAX_DELAY_SECONDS, 2 ** Math.min(30, failures - MAX_FAILURES));
 }
 
+/** Failed sign-ins of one account not yet written: how many and how long ago the last was (seconds). */
+export interface PendingFailures {
+  n: number;
+  ago: number | null;
+}
+
 /**
  * Seconds before this account may try again (0: now). Growing delays, not a long lock: the right password
  * waits seconds after a few failures, and an administrator's password reset or re-enabling clears them.
+ * `pending`: the account's failures still waiting to be written (FailureLog).
  */
-export async function accountWait(ws: Workspace, username: string): Promise<number> {
+export async function accountWait(
+  ws: Workspace,
+  username: string,
+  pending: PendingFailures = { n: 0, ago: null },
+): Promise<number> {
   const r = await ws.one<{ n: number; ago: number | null }>(
     `SELECT count(*) AS n, epoch(now()::TIMESTAMP) - epoch(max(failed_at)) AS ago FROM server_login_failures
      WHERE username = $u AND failed_at > now()::TIMESTAMP - INTERVAL ${FAILURE_MEMORY_HOURS} HOUR`,
     { u: username.toLowerCase() },
   );
-  const wait = delayAfter(Number(r?.n ?? 0)) - Number(r?.ago ?? 0);
+  const agos = [r?.ago, pending.ago].filter((x) => x !== null && x !== undefined).map(Number);
+  const ago = agos.length ? Math.min(...agos) : 0;
+  const wait = delayAfter(Number(r?.n ?? 0) + pending.n) - ago;
   return wait > 0 ? Math.ceil(wait) : 0;
 }
 
-export async function recordFailure(ws: Workspace, username: string, ip: string): Promise<void> {
-  await ws.run('INSERT INTO server_login_failures VALUES ($u, $ip, now()::TIMESTAMP)', {
-    u: username.toLowerCase(),
-    ip,
-  });
+/** Rows per INSERT of a flush (bound parameters per statement stay bounded under a spread-out flood). */
+const FLUSH_CHUNK = 200;
+
+/**
+ * Failed sign-ins of a served workspace, written in groups: a failure joins the write already waiting for the lock,
+ * so a burst of failures takes the write lock a few times instead of once each (bench http: writers beside a login
+ * flood). The write lock is first come, first served: every failure recorded before an administrator's reset is
+ * queued is written before the reset runs, and cleared by it.
+ */
+export class FailureLog {
+  private pending: { u: string; ip: string; at: number }[] = [];
+  private flush: Promise<void> | undefined;
+
+  constructor(
+    private readonly exclusive: (fn: (ws: Workspace) => Promise<void>) => Promise<void>,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Records a failure; resolves once it is written. */
+  record(username: string, ip: string): Promise<void> {
+    this.pending.push({ u: username.toLowerCase(), ip, at: this.now() });
+    this.flush ??= this.exclusive(async (ws) => {
+      this.flush = undefined;
+      await writeFailures(ws, this.pending.splice(0), this.now());
+    });
+    return this.flush;
+  }
+
+  /** The account's failures recorded but not yet written. */
+  pendingFor(username: string): PendingFailures {
+    const u = username.toLowerCase();
+    const mine = this.pending.filter((p) => p.u === u);
+    if (!mine.length) return { n: 0, ago: null };
+    return { n: mine.length, ago: (this.now() - Math.max(...mine.map((p) => p.at))) / 1000 };
+  }
+}
+
+async function writeFailures(ws: Workspace, batch: { u: string; ip: string; at: number }[], now: number) {
+  for (let i = 0; i < batch.length; i += FLUSH_CHUNK) {
+    const params: Record<string, unknown> = {};
+    // Each failure keeps its own time: the database's clock less how long it waited in memory.
+    const values = batch.slice(i, i + FLUSH_CHUNK).map((f, k) => {
+      params[`u${k}`] = f.u;
+      params[`ip${k}`] = f.ip;
+      params[`ms${k}`] = Math.max(0, Math.round(now - f.at));
+      return `($u${k}, $ip${k}, now()::TIMESTAMP - to_milliseconds($ms${k}::BIGINT))`;
+    });
+    await ws.run(`INSERT INTO server_login_failures VALUES ${values.join(', ')}`, params);
+  }
 }
 
 export async function clearFailures(ws: Workspace, username: string): Promise<void> {

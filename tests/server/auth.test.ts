@@ -1,7 +1,8 @@
 // Sign-in, cookies, CSRF, throttling, accounts and the history entries that changes through the API write.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listHistory } from '../../src/history/history.ts';
-import { MAX_FAILURES } from '../../src/server/sessions.ts';
+import { accountWait, FailureLog, MAX_FAILURES } from '../../src/server/sessions.ts';
+import type { Workspace } from '../../src/workspace/workspace.ts';
 import { call, login, PASSWORD, startTestServer, type TestServer } from './helpers.ts';
 
 let srv: TestServer;
@@ -105,6 +106,46 @@ describe('sign-in', () => {
     expect(codes.filter((c) => c === 401)).toHaveLength(20);
     expect(codes.filter((c) => c === 429)).toHaveLength(20);
     expect((await failures()) - before).toBe(20);
+  });
+
+  it('writes the failures that come while a write waits for the lock in that one write, each with its own time', async () => {
+    let clock = 1_000_000;
+    let writes = 0;
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    // The lock is held (another change runs) while six failures come, half a second apart.
+    const log = new FailureLog(
+      async (fn: (ws: Workspace) => Promise<void>) => {
+        await held;
+        writes++;
+        await fn(srv.ws);
+      },
+      () => clock,
+    );
+    const done: Promise<void>[] = [];
+    for (let i = 0; i < MAX_FAILURES + 1; i++) {
+      if (i > 0) clock += 500;
+      done.push(log.record('Batch-User', `10.7.0.${i}`));
+    }
+    // Not yet written, already counted: the account must wait, as if they were stored.
+    expect(log.pendingFor('batch-user')).toEqual({ n: MAX_FAILURES + 1, ago: 0 });
+    expect(await accountWait(srv.ws, 'batch-user', log.pendingFor('batch-user'))).toBe(2);
+    expect(await accountWait(srv.ws, 'batch-user')).toBe(0);
+    release();
+    await Promise.all(done);
+    expect(writes).toBe(1);
+    expect(log.pendingFor('batch-user')).toEqual({ n: 0, ago: null });
+    const rows = await srv.ws.all<{ ip: string; ms: number }>(
+      `SELECT ip, epoch_ms(failed_at) - epoch_ms(min(failed_at) OVER ()) AS ms FROM server_login_failures
+       WHERE username = 'batch-user' ORDER BY failed_at`,
+    );
+    expect(rows.map((r) => r.ip)).toEqual(Array.from({ length: MAX_FAILURES + 1 }, (_, i) => `10.7.0.${i}`));
+    expect(rows.map((r) => Number(r.ms))).toEqual([0, 500, 1000, 1500, 2000, 2500]);
+    // Read back from the store, the same wait as while they were in memory.
+    expect(await accountWait(srv.ws, 'batch-user')).toBe(2);
+    // A failure after the write began waits for the next one.
+    await log.record('batch-user', '10.7.1.1');
+    expect(writes).toBe(2);
   });
 
   it('rejects a malformed body before looking at the password', async () => {

@@ -5,7 +5,8 @@ import { clearSessionCookies, setSessionCookies, SESSION_COOKIE } from '../auth.
 import { AddressThrottle } from '../login-throttle.ts';
 import { verifyPassword, verifyUnknownUser } from '../passwords.ts';
 import { changeRoute, readRoute, type RouteDef } from '../route-table.ts';
-import { accountWait, clearFailures, createSession, deleteSession, recordFailure, SESSION_HOURS } from '../sessions.ts';
+import type { ServerDb } from '../db.ts';
+import { accountWait, clearFailures, createSession, deleteSession, FailureLog, SESSION_HOURS } from '../sessions.ts';
 import { LANGUAGES, passwordHashOf, updateUser } from '../users.ts';
 
 export const Me = z.object({
@@ -25,6 +26,16 @@ const Ok = z.object({ ok: z.literal(true) });
 /** Sign-in attempts per client address (one process serves a workspace, so memory is the right place). */
 const addressThrottle = new AddressThrottle();
 const THROTTLED_PAUSE_MS = 1000;
+/** Failed sign-ins waiting to be written, per served workspace. */
+const failureLogs = new WeakMap<ServerDb, FailureLog>();
+function failureLog(db: ServerDb): FailureLog {
+  let log = failureLogs.get(db);
+  if (!log) {
+    log = new FailureLog((fn) => db.exclusive(fn, { auth: false, answers: false }));
+    failureLogs.set(db, log);
+  }
+  return log;
+}
 
 export const authRoutes: RouteDef[] = [
   readRoute({
@@ -49,15 +60,16 @@ export const authRoutes: RouteDef[] = [
         throw tooMany(addressWait);
       }
       // 2. The account's delay and its hash, on a read connection (no write lock).
+      const failures = failureLog(db);
       const { wait, found } = await db.read(async (ws) => ({
-        wait: await accountWait(ws, body.username),
+        wait: await accountWait(ws, body.username, failures.pendingFor(body.username)),
         found: await passwordHashOf(ws, body.username),
       }));
       if (wait > 0) throw tooMany(wait);
       // 3. One scrypt verification whether the user exists, is disabled or not: timing tells nothing.
       const matches = found ? await verifyPassword(body.password, found.hash) : await verifyUnknownUser(body.password);
       if (!found || found.user.disabled || !matches) {
-        await db.exclusive((ws) => recordFailure(ws, body.username, req.ip), { auth: false });
+        await failures.record(body.username, req.ip);
         throw new DomainError('wrong user name or password', 'unauthenticated');
       }
       addressThrottle.refund(req.ip);
