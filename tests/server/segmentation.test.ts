@@ -1,7 +1,7 @@
 // Segmentation endpoints over a GRI computed by the segmentation module: aggregates for analysts,
 // operator-level data only with taxpayer.read and only inside the user's unit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeSegmentation, explainOperator, table4 } from '../../src/segmentation/index.ts';
+import { computeSegmentation, explainOperator, links, table4 } from '../../src/segmentation/index.ts';
 import { listHistory } from '../../src/history/history.ts';
 import { call, login, seedLines, startTestServer, type Session, type TestServer } from './helpers.ts';
 
@@ -158,6 +158,34 @@ describe('operator page', () => {
     const bad = await call(srv.app, coordinator, 'GET', '/api/segmentation/hs/84x1');
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error).toBe("HS code '84x1': expected 2 to 10 digits (dots allowed), e.g. 8471.30 or 847130");
+  });
+  it("HS links: the module's brokers and suppliers, members limited to the user's unit, counts kept whole", async () => {
+    // Counts inside the member lists come from DuckDB as BigInt; the answer has them as numbers.
+    const all = JSON.parse(
+      JSON.stringify(await links(srv.ws, '8471'), (_, v) => (typeof v === 'bigint' ? Number(v) : v)),
+    );
+    const hq = await call(srv.app, coordinator, 'GET', '/api/segmentation/hs/8471/links');
+    expect(hq.statusCode).toBe(200);
+    expect(hq.json()).toEqual(all);
+    const hubs = [...all.brokers, ...all.suppliers] as { members: { tin: string }[] }[];
+    expect(hubs.length).toBeGreaterThan(0);
+    const office = (await call(srv.app, n1, 'GET', '/api/segmentation/hs/8471/links')).json();
+    const n1Tins = new Set(
+      (await srv.ws.all<{ operator_id: string }>("SELECT operator_id FROM operators WHERE office = 'N1'")).map(
+        (r) => r.operator_id,
+      ),
+    );
+    type Hub = { id: string; operators: number; members: { tin: string }[] };
+    const trim = (hs: Hub[]) => hs.map((h) => ({ ...h, members: h.members.filter((m) => n1Tins.has(m.tin)) }));
+    expect(office).toEqual({ ...all, brokers: trim(all.brokers), suppliers: trim(all.suppliers) });
+    // The office sees fewer TINs than HQ, and only its own.
+    const tins = (l: { brokers: Hub[]; suppliers: Hub[] }) => [...l.brokers, ...l.suppliers].flatMap((h) => h.members);
+    expect(tins(office).length).toBeLessThan(tins(all).length);
+    const bad = await call(srv.app, coordinator, 'GET', '/api/segmentation/hs/84x1/links');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error).toBe("HS code '84x1': expected 2 to 10 digits (dots allowed), e.g. 8471.30 or 847130");
+    const tooMany = await call(srv.app, coordinator, 'GET', '/api/segmentation/hs/8471/links?limit=101');
+    expect(tooMany.statusCode).toBe(400);
   });
 });
 

@@ -19,6 +19,9 @@ const UserOut = z.object({
   updated_at: z.string(),
 });
 
+/** An account as GET /api/users lists it (the Users page). */
+export type UserListed = z.infer<typeof UserOut>;
+
 const UnitOut = z.object({
   unit_id: z.string(),
   name: z.string(),
@@ -26,6 +29,18 @@ const UnitOut = z.object({
   parent_id: z.string().nullable(),
   source: z.string(),
 });
+
+/** An organisational unit as GET /api/units lists it. */
+export type UnitListed = z.infer<typeof UnitOut>;
+
+const RolesOut = z.object({
+  permissions: z.array(z.string()),
+  roles: z.array(
+    z.object({ code: z.string(), labels: z.record(z.string(), z.string()), permissions: z.array(z.string()) }),
+  ),
+});
+/** GET /api/roles: the roles, their labels and permissions. */
+export type RolesListed = z.infer<typeof RolesOut>;
 
 const HistoryOut = z.object({
   seq: z.number(),
@@ -49,12 +64,7 @@ export const adminRoutes: RouteDef[] = [
     summary: 'Roles (Annex 4), their labels in four languages and their permissions',
     tag: 'admin',
     access: 'authenticated',
-    response: z.object({
-      permissions: z.array(z.string()),
-      roles: z.array(
-        z.object({ code: z.string(), labels: z.record(z.string(), z.string()), permissions: z.array(z.string()) }),
-      ),
-    }),
+    response: RolesOut,
     read: async () => ({
       permissions: PERMISSIONS,
       roles: Object.entries(ROLE_DEFS).map(([code, d]) => ({ code, labels: d.labels, permissions: d.permissions })),

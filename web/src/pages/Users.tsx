@@ -5,30 +5,13 @@ import { useApi } from '../components/useApi.ts';
 import { ErrorBox } from '../components/Status.tsx';
 import { fmtDateTime } from '../format.ts';
 import { LANGUAGES } from '../i18n.ts';
-
-interface User {
-  username: string;
-  display_name: string | null;
-  roles: string[];
-  unit_id: string;
-  language: string;
-  disabled: boolean;
-  created_at: string;
-}
-interface Unit {
-  unit_id: string;
-  name: string;
-  level: string;
-}
-interface Roles {
-  roles: { code: string }[];
-}
+import type { RolesListed, UnitListed, UserListed } from '../../../src/server/routes/admin.ts';
 
 export function UsersPage() {
   const { t } = useTranslation();
-  const users = useApi(() => get<User[]>('/api/users'), []);
-  const units = useApi(() => get<Unit[]>('/api/units'), []);
-  const roles = useApi(() => get<Roles>('/api/roles'), []);
+  const users = useApi(() => get<UserListed[]>('/api/users'), []);
+  const units = useApi(() => get<UnitListed[]>('/api/units'), []);
+  const roles = useApi(() => get<RolesListed>('/api/roles'), []);
   const [form, setForm] = useState({
     username: '',
     display_name: '',
@@ -54,7 +37,7 @@ export function UsersPage() {
       setError((err as Error).message);
     }
   };
-  const save = async (u: User, body: Record<string, unknown>) => {
+  const save = async (u: UserListed, body: Record<string, unknown>) => {
     setError(undefined);
     try {
       await patch(`/api/users/${encodeURIComponent(u.username)}`, body);
@@ -65,7 +48,7 @@ export function UsersPage() {
     }
   };
   /** A new random password for the account, shown once (as `cip users set-password`); its sessions end. */
-  const resetPassword = async (u: User) => {
+  const resetPassword = async (u: UserListed) => {
     setError(undefined);
     setReset(undefined);
     if (!confirm(t('users.confirmReset', { user: u.username }))) return;
