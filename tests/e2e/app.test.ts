@@ -11,7 +11,7 @@ import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { syncUnits } from '../../src/server/units.ts';
 import { addUser } from '../../src/server/users.ts';
 import { tmpDir } from '../helpers/tmp.ts';
-import { openBrowser, shot, type Session } from './browser.ts';
+import { openBrowser, shot, signIn as signInAs, type Session } from './browser.ts';
 
 const PASSWORD = 'e2e-password-1';
 let server: RunningServer;
@@ -86,14 +86,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function signIn(username: string, heading = 'Overview') {
-  const { page } = b;
-  await page.goto(server.url + '/');
-  await page.getByLabel('User name').fill(username);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: heading }).waitFor();
-}
+const signIn = (username: string, heading = 'Overview') => signInAs(b.page, server.url, username, PASSWORD, heading);
 
 const nav = async (name: string) => {
   await b.page.getByRole('navigation').getByRole('link', { name }).click();

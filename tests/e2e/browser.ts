@@ -69,3 +69,13 @@ export async function shot(page: Page, name: string, opts: { fullPage?: boolean 
   mkdirSync(dirname(join(SCREENSHOTS, `${name}.png`)), { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: opts.fullPage ?? true });
 }
+
+/** Signs in through the form with a fresh session (cookies cleared) and waits for the landing page's heading. */
+export async function signIn(page: Page, url: string, user: string, password: string, heading = 'Overview') {
+  await page.context().clearCookies();
+  await page.goto(url + '/');
+  await page.getByLabel('User name').fill(user);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: heading }).waitFor();
+}

@@ -15,7 +15,7 @@ import { Workspace } from '../../src/workspace/workspace.ts';
 import { generateDemo } from '../../src/demo/index.ts';
 import { ensureFirstAdmin, startServer, type RunningServer } from '../../src/server/index.ts';
 import { tmpDir } from '../helpers/tmp.ts';
-import { openBrowser, shot, type Session } from './browser.ts';
+import { openBrowser, shot, signIn as signInAs, type Session } from './browser.ts';
 
 const LINES = 6_000;
 const CHAIR_PASSWORD = 'chair-password-12';
@@ -111,15 +111,7 @@ afterAll(async () => {
 const nav = (name: string) => b.page.getByRole('navigation').getByRole('link', { name, exact: true }).click();
 const api = async <T = unknown>(path: string): Promise<T> => (await b.page.request.get(server.url + path)).json();
 
-async function signIn(user: string, password: string) {
-  const { page } = b;
-  await page.context().clearCookies();
-  await page.goto(server.url + '/');
-  await page.getByLabel('User name').fill(user);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Overview' }).waitFor();
-}
+const signIn = (user: string, password: string) => signInAs(b.page, server.url, user, password);
 
 describe('a whole CIP cycle in the browser, from an empty workspace', () => {
   it('signs in as the first administrator on an empty workspace', async () => {

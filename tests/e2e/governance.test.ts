@@ -11,7 +11,7 @@ import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { syncUnits } from '../../src/server/units.ts';
 import { addUser } from '../../src/server/users.ts';
 import { tmpDir } from '../helpers/tmp.ts';
-import { openBrowser, shot, type Session } from './browser.ts';
+import { openBrowser, shot, signIn as signInAs, type Session } from './browser.ts';
 
 const PASSWORD = 'e2e-password-1';
 let server: RunningServer;
@@ -36,15 +36,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function signIn(user: string) {
-  const { page } = b;
-  await page.context().clearCookies();
-  await page.goto(server.url + '/');
-  await page.getByLabel('User name').fill(user);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Overview' }).waitFor();
-}
+const signIn = (user: string) => signInAs(b.page, server.url, user, PASSWORD);
 
 const agendaRow = (text: string | RegExp) => b.page.getByTestId('gov-agenda').locator('tbody tr', { hasText: text });
 const actionRow = (id: string) => b.page.getByTestId('gov-actions').locator('tbody tr', { hasText: id });

@@ -13,7 +13,7 @@ import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { syncUnits } from '../../src/server/units.ts';
 import { addUser } from '../../src/server/users.ts';
 import { tmpDir } from '../helpers/tmp.ts';
-import { openBrowser, shot, type Session } from './browser.ts';
+import { openBrowser, shot, signIn as signInAs, type Session } from './browser.ts';
 import type { GriWorkbench } from '../../src/server/routes/segmentation.ts';
 
 const PASSWORD = 'e2e-password-1';
@@ -60,15 +60,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function signIn(user: string, password = PASSWORD) {
-  const { page } = b;
-  await page.context().clearCookies();
-  await page.goto(server.url + '/');
-  await page.getByLabel('User name').fill(user);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Overview' }).waitFor();
-}
+const signIn = (user: string, password = PASSWORD) => signInAs(b.page, server.url, user, password);
 const nav = (name: string) => b.page.getByRole('navigation').getByRole('link', { name }).click();
 const api = async (path: string) => (await b.page.request.get(server.url + path)).json();
 

@@ -14,7 +14,7 @@ import { syncUnits } from '../../src/server/units.ts';
 import { addUser } from '../../src/server/users.ts';
 import type { JobView } from '../../src/jobs/view.ts';
 import { tmpDir } from '../helpers/tmp.ts';
-import { openBrowser, shot, type Session } from './browser.ts';
+import { openBrowser, shot, signIn as signInAs, type Session } from './browser.ts';
 
 const PASSWORD = 'e2e-password-2';
 let server: RunningServer;
@@ -58,11 +58,7 @@ const nav = (name: string) => b.page.getByRole('navigation').getByRole('link', {
 describe('import and jobs in the browser', () => {
   it('upload → mapping → preview → import → Imports page', async () => {
     const { page } = b;
-    await page.goto(server.url + '/');
-    await page.getByLabel('User name').fill('ana');
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await signInAs(page, server.url, 'ana', PASSWORD);
     await nav('Imports');
     await page.getByRole('heading', { name: 'Import a file' }).waitFor();
     await page.getByTestId('import-file').setInputFiles(exportFile);

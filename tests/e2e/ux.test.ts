@@ -9,7 +9,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { tmpDir } from '../helpers/tmp.ts';
-import { openBrowser, shot, type Session } from './browser.ts';
+import { openBrowser, shot, signIn as signInAs, type Session } from './browser.ts';
 import { buildUxWorkspace, UX_PASSWORD, UX_USER } from './ux-fixture.ts';
 
 const SIZES = [
@@ -36,12 +36,7 @@ beforeAll(async () => {
   paths = pagePaths(operator);
   server = await startServer({ workspace: dir, port: 0 });
   b = await openBrowser();
-  const { page } = b;
-  await page.goto(server.url + '/');
-  await page.getByLabel('User name').fill(UX_USER);
-  await page.getByLabel('Password').fill(UX_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.locator('main h1').first().waitFor();
+  await signInAs(b.page, server.url, UX_USER, UX_PASSWORD);
 }, 180_000);
 
 afterAll(async () => {
