@@ -18,6 +18,8 @@ export interface Dialect {
   /** Exact quantile with linear interpolation (DuckDB quantile_cont), p a SQL expression in [0, 1]. */
   quantileCont(x: string, p: string): string;
   startsWith(s: string, prefix: string): string;
+  /** The digits of s, everything else removed ('6109.10' → '610910'). */
+  digitsOnly(s: string): string;
   /** LIKE with backslash as the escape character. */
   likeEscaped(s: string, pattern: string): string;
   /** x IN the list bound as one array parameter; NULL when x is NULL. */
@@ -41,6 +43,7 @@ export function duckdbDialect(listValue: (items: string[]) => unknown): Dialect 
       `bit_or(CASE WHEN ${idx} >= 0 THEN CASE WHEN ${idx} < 63 THEN (1::UBIGINT << ${idx}::UBIGINT) ELSE 0::UBIGINT END END)`,
     quantileCont: (x, p) => `quantile_cont(${x}, ${p})`,
     startsWith: (s, p) => `starts_with(${s}, ${p})`,
+    digitsOnly: (s) => `regexp_replace(${s}, '[^0-9]', '', 'g')`,
     likeEscaped: (s, p) => `${s} LIKE ${p} ESCAPE '\\'`,
     inListParam: (x, p) => `${x} IN (SELECT UNNEST(${p}))`,
     monthsBeforeNextDay: (d, m) => `CAST(${d} + INTERVAL 1 DAY - INTERVAL (${m}) MONTH AS DATE)`,
@@ -60,6 +63,7 @@ export const clickhouseDialect: Dialect = {
   // quantileExactInclusive interpolates between the closest ranks like quantile_cont (R7, Excel's PERCENTILE.INC).
   quantileCont: (x, p) => `quantileExactInclusive(${p})(${x})`,
   startsWith: (s, p) => `startsWith(${s}, ${p})`,
+  digitsOnly: (s) => `replaceRegexpAll(${s}, '[^0-9]', '')`,
   likeEscaped: (s, p) => `${s} LIKE ${p}`,
   inListParam: (x, p) => `if(${x} IS NULL, NULL, has(${p}, ${x}))`,
   monthsBeforeNextDay: (d, m) => `CAST(${d} + INTERVAL 1 DAY - INTERVAL (${m}) MONTH AS DATE)`,

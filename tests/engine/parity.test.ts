@@ -22,6 +22,7 @@ import { chdbAvailable } from '../../src/engine/transport.ts';
 import { engineFor, EngineTimeout } from '../../src/engine/engine.ts';
 import { pushLines } from '../../src/engine/lines.ts';
 import { parseEngineUrl } from '../../src/engine/url.ts';
+import { unitValueAnalysis } from '../../src/measure/unitvalue/index.ts';
 
 const server = process.env.CIP_CLICKHOUSE_URL;
 // The suite drops and refills declaration_lines in the server's database: a scratch one only.
@@ -29,6 +30,21 @@ if (server && !/test/.test(server))
   throw new Error('CIP_CLICKHOUSE_URL must name a scratch database containing "test"');
 const reason = server ? null : await chdbAvailable();
 if (reason) console.log(`engine parity tests skipped: chdb cannot be loaded here (${reason})`);
+
+/** Deep equality with numbers equal within 1e-9, relative to their size. */
+function expectClose(actual: unknown, expected: unknown, path = '$'): void {
+  if (typeof expected === 'number' && typeof actual === 'number') {
+    expect(Math.abs(actual - expected), path).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(expected)));
+  } else if (expected && typeof expected === 'object') {
+    expect(typeof actual, path).toBe('object');
+    const keys = Object.keys(expected as object);
+    expect(Object.keys(actual as object).sort(), path).toEqual(keys.sort());
+    for (const k of keys)
+      expectClose((actual as Record<string, unknown>)[k], (expected as Record<string, unknown>)[k], `${path}.${k}`);
+  } else {
+    expect(actual, path).toEqual(expected);
+  }
+}
 
 describe.skipIf(reason !== null)('DuckDB and ClickHouse give the same segmentation', () => {
   const dir = tmpDir('cip-parity-');
@@ -146,6 +162,21 @@ describe.skipIf(reason !== null)('DuckDB and ClickHouse give the same segmentati
       engine.into('slow', 'SELECT sum(cityHash64(number)) AS s FROM numbers(100000000000)', {}, { timeoutSeconds: 1 }),
     ).rejects.toBeInstanceOf(EngineTimeout);
     expect(performance.now() - t).toBeLessThan(30_000);
+  }, 60_000);
+
+  it('the same unit-value analysis of an HS code: distributions, flagged lines and importers', async () => {
+    const hs = await duck.scalar<string>(
+      `SELECT substr(hs_code, 1, 4) FROM declaration_lines WHERE net_mass_kg > 0 GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`,
+    );
+    for (const opts of [
+      { hsCode: hs },
+      { hsCode: hs, per: 'unit' as const, basis: 'origin' as const, from: '2024-01-01', to: '2024-06-30' },
+    ]) {
+      const a = await unitValueAnalysis(duck, opts);
+      expect(a.flagged.lines).toBeGreaterThan(0);
+      // Sums over the lines in another order differ in the last bits: numbers equal within 1e-9 (relative).
+      expectClose(await unitValueAnalysis(ch, opts), a);
+    }
   }, 60_000);
 
   it('the known risks include those of the lines', async () => {

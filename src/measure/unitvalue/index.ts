@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import type { Workspace } from '../../workspace/workspace.ts';
+import { engineFor } from '../../engine/engine.ts';
 
 export class UnitValueError extends DomainError {}
 
@@ -110,13 +111,15 @@ export async function unitValueAnalysis(ws: Workspace, opts: UnitValueOptions): 
   const qty = per === 'kg' ? 'net_mass_kg' : 'quantity';
   const p = { hs, from: opts.from ?? null, to: opts.to ?? null };
 
-  // Step 1: the code's import lines in the window, with their unit value.
-  await ws.run(
-    `CREATE OR REPLACE TEMP TABLE uv_lines AS
-     SELECT declaration_id, line_no, date, operator_id, hs_code, coalesce(nullif(trim(origin_country), ''), 'unknown') AS origin,
+  // Step 1: the code's import lines in the window, with their unit value (the one scan of the lines, on their engine).
+  const engine = await engineFor(ws);
+  const x = engine.dialect;
+  await engine.into(
+    'uv_lines',
+    `SELECT declaration_id, line_no, date, operator_id, hs_code, coalesce(nullif(trim(origin_country), ''), 'unknown') AS origin,
        value, ${qty} AS quantity, CASE WHEN ${qty} > 0 AND value > 0 THEN value / ${qty} END AS uv
      FROM declaration_lines
-     WHERE starts_with(regexp_replace(hs_code, '[^0-9]', '', 'g'), $hs) AND coalesce(lower(flow), 'import') = 'import'
+     WHERE ${x.startsWith(x.digitsOnly('hs_code'), '$hs')} AND coalesce(lower(flow), 'import') = 'import'
        AND ($from::DATE IS NULL OR date >= $from::DATE) AND ($to::DATE IS NULL OR date <= $to::DATE)`,
     p,
   );
