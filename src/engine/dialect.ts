@@ -20,6 +20,10 @@ export interface Dialect {
   startsWith(s: string, prefix: string): string;
   /** The digits of s, everything else removed ('6109.10' → '610910'). */
   digitsOnly(s: string): string;
+  /** Whether the MD5 of s, read as a little-endian 128-bit integer, is odd (DuckDB's md5_number(s) % 2 = 1). */
+  md5Odd(s: string): string;
+  /** The first day of d's calendar quarter, a DATE. */
+  quarterStart(d: string): string;
   /** LIKE with backslash as the escape character. */
   likeEscaped(s: string, pattern: string): string;
   /** x IN the list bound as one array parameter; NULL when x is NULL. */
@@ -44,6 +48,8 @@ export function duckdbDialect(listValue: (items: string[]) => unknown): Dialect 
     quantileCont: (x, p) => `quantile_cont(${x}, ${p})`,
     startsWith: (s, p) => `starts_with(${s}, ${p})`,
     digitsOnly: (s) => `regexp_replace(${s}, '[^0-9]', '', 'g')`,
+    md5Odd: (s) => `(md5_number(${s}) % 2 = 1)`,
+    quarterStart: (d) => `date_trunc('quarter', ${d})::DATE`,
     likeEscaped: (s, p) => `${s} LIKE ${p} ESCAPE '\\'`,
     inListParam: (x, p) => `${x} IN (SELECT UNNEST(${p}))`,
     monthsBeforeNextDay: (d, m) => `CAST(${d} + INTERVAL 1 DAY - INTERVAL (${m}) MONTH AS DATE)`,
@@ -64,6 +70,8 @@ export const clickhouseDialect: Dialect = {
   quantileCont: (x, p) => `quantileExactInclusive(${p})(${x})`,
   startsWith: (s, p) => `startsWith(${s}, ${p})`,
   digitsOnly: (s) => `replaceRegexpAll(${s}, '[^0-9]', '')`,
+  md5Odd: (s) => `(reinterpretAsUInt128(MD5(${s})) % 2 = 1)`,
+  quarterStart: (d) => `toStartOfQuarter(${d})`,
   likeEscaped: (s, p) => `${s} LIKE ${p}`,
   inListParam: (x, p) => `if(${x} IS NULL, NULL, has(${p}, ${x}))`,
   monthsBeforeNextDay: (d, m) => `CAST(${d} + INTERVAL 1 DAY - INTERVAL (${m}) MONTH AS DATE)`,

@@ -23,6 +23,7 @@ import { engineFor, EngineTimeout } from '../../src/engine/engine.ts';
 import { pushLines } from '../../src/engine/lines.ts';
 import { parseEngineUrl } from '../../src/engine/url.ts';
 import { unitValueAnalysis } from '../../src/measure/unitvalue/index.ts';
+import { estimateEffect } from '../../src/measure/effect/index.ts';
 
 const server = process.env.CIP_CLICKHOUSE_URL;
 // The suite drops and refills declaration_lines in the server's database: a scratch one only.
@@ -178,6 +179,17 @@ describe.skipIf(reason !== null)('DuckDB and ClickHouse give the same segmentati
       expectClose(await unitValueAnalysis(ch, opts), a);
     }
   }, 60_000);
+
+  it('the same effect estimate of a treatment, in each design (bootstrap seeded alike)', async () => {
+    const treatment = await duck.scalar<string>('SELECT min(treatment) FROM treatments_applied');
+    for (const design of ['posterior', 'split', 'full'] as const) {
+      const a = await estimateEffect(duck, { treatment, design, reps: 50 });
+      expect(a.groups.treated_matched).toBeGreaterThan(0);
+      expect(a.groups.controls_matched).toBeGreaterThan(0);
+      expect(a.trends.some((t) => t.treated_rate !== null && t.control_rate !== null)).toBe(true);
+      expectClose(await estimateEffect(ch, { treatment, design, reps: 50 }), a);
+    }
+  }, 120_000);
 
   it('the known risks include those of the lines', async () => {
     expect(await knownRisks(ch)).toEqual(await knownRisks(duck));

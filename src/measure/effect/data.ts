@@ -1,5 +1,9 @@
 // The SQL steps of `cip effect`: treated set, windows, pre-treatment segmentation, per-operator
-// outcomes and quarterly trends. Everything heavy stays in DuckDB; JS receives one row per operator.
+// outcomes and quarterly trends. The scans of the lines run on the workspace's engine (src/engine) and come back
+// per operator (or per declaration with a finding, per operator × quarter); the rest is the workspace's SQL.
+// JS receives one row per operator.
+import { duckdb, engineFor } from '../../engine/engine.ts';
+import type { Dialect } from '../../engine/dialect.ts';
 import type { Workspace } from '../../workspace/workspace.ts';
 import type { EffectConfig } from './config.ts';
 import type { TrendRow, Windows } from './report.ts';
@@ -12,7 +16,7 @@ export type { TrendRow, Windows } from './report.ts';
  * the baseline would bias the difference-in-differences whenever treated and controls come from
  * populations with different mean rates (the matched controls regress to their own mean).
  */
-export const BASELINE_HALF = (col: string) => `(md5_number(${col}) % 2 = 1)`;
+export const BASELINE_HALF = (col: string, x: Dialect = duckdb) => x.md5Odd(col);
 
 /**
  * A line whose outcome counts: inspected (or with a finding); with $random, only lines inspected at random
@@ -49,7 +53,13 @@ export async function windows(ws: Workspace, start: string, cfg: EffectConfig['w
 }
 
 export async function dataRange(ws: Workspace): Promise<{ first: string | null; last: string | null }> {
-  return (await ws.one(`SELECT min(date)::VARCHAR AS first, max(date)::VARCHAR AS last FROM declaration_lines`))!;
+  const r = await (
+    await engineFor(ws)
+  ).rows<{ first: string; last: string }>(
+    `SELECT CAST(min(date) AS VARCHAR) AS first, CAST(max(date) AS VARCHAR) AS last FROM declaration_lines
+     HAVING count(*) > 0`,
+  );
+  return r[0] ?? { first: null, last: null };
 }
 
 /**
@@ -65,34 +75,40 @@ export async function preTreatmentSegments(
   m: EffectConfig['matching'],
   split: boolean,
 ): Promise<void> {
+  const engine = await engineFor(ws);
+  const win = { seg_start: w.seg_start, pre_start: w.pre_start, start: w.start, split };
+  // From the lines: each operator's value, and the declarations with a finding (cases are the workspace's).
+  await engine.into(
+    'eff_value',
+    `SELECT operator_id, sum(value) AS value FROM declaration_lines
+     WHERE date >= $seg_start::DATE AND date < $start::DATE GROUP BY operator_id`,
+    win,
+  );
+  await engine.into(
+    'eff_found',
+    `SELECT declaration_id, any_value(operator_id) AS operator_id FROM declaration_lines l
+     WHERE finding AND date >= $seg_start::DATE AND date < $start::DATE
+       AND NOT ($split AND date >= $pre_start::DATE AND ${BASELINE_HALF('l.declaration_id', engine.dialect)})
+     GROUP BY declaration_id`,
+    win,
+  );
   await ws.run(
     `CREATE OR REPLACE TEMP TABLE eff_seg AS
-     WITH v AS NOT MATERIALIZED (
-       SELECT operator_id, sum(value) AS value FROM declaration_lines
-       WHERE date >= $seg_start::DATE AND date < $start::DATE GROUP BY 1),
+     WITH v AS NOT MATERIALIZED (SELECT * FROM eff_value),
      off AS NOT MATERIALIZED (
        SELECT operator_id, count(*) AS n FROM (
          SELECT operator_id FROM cases c WHERE date >= $seg_start::DATE AND date < $start::DATE
            AND NOT ($split AND c.declaration_id IS NOT NULL AND date >= $pre_start::DATE AND ${BASELINE_HALF('c.declaration_id')})
          UNION ALL
-         SELECT any_value(operator_id) FROM declaration_lines l
-         WHERE finding AND date >= $seg_start::DATE AND date < $start::DATE
-           AND NOT ($split AND date >= $pre_start::DATE AND ${BASELINE_HALF('l.declaration_id')})
-           AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.declaration_id = l.declaration_id)
-         GROUP BY declaration_id) GROUP BY 1)
+         SELECT operator_id FROM eff_found l
+         WHERE NOT EXISTS (SELECT 1 FROM cases c WHERE c.declaration_id = l.declaration_id)) GROUP BY 1)
      SELECT v.operator_id,
        CASE WHEN v.value >= $large THEN 'large' WHEN v.value >= $medium THEN 'medium' ELSE 'small' END AS size_segment,
        CASE WHEN coalesce(off.n, 0) >= 2 THEN 'high' WHEN off.n = 1 THEN 'medium' ELSE 'low' END AS risk_level
      FROM v LEFT JOIN off USING (operator_id)`,
-    {
-      seg_start: w.seg_start,
-      pre_start: w.pre_start,
-      start: w.start,
-      large: m.size_large,
-      medium: m.size_medium,
-      split,
-    },
+    { ...win, large: m.size_large, medium: m.size_medium },
   );
+  await ws.run('DROP TABLE IF EXISTS eff_value; DROP TABLE IF EXISTS eff_found');
 }
 
 /**
@@ -166,18 +182,18 @@ export async function operatorOutcomes(
     split,
   };
   const pre = `date >= $pre_start::DATE AND date < $start::DATE`;
-  await ws.run(
-    `CREATE OR REPLACE TEMP TABLE eff_ops AS
-     WITH l AS NOT MATERIALIZED (
-       SELECT operator_id, date, ${INSPECTED} AS insp,
+  const engine = await engineFor(ws);
+  // Per operator from the lines, on their engine; who was treated is the workspace's.
+  await engine.into(
+    'eff_lines',
+    `WITH ${engine.dialect.cte(
+      'l',
+      `SELECT operator_id, date, ${INSPECTED} AS insp,
          coalesce(finding, false) AS fnd, coalesce(amount_reassessed, 0) AS amt,
-         CASE WHEN $split THEN ${BASELINE_HALF('declaration_id')} ELSE true END AS b
-       FROM declaration_lines WHERE date >= least($pre_start::DATE, $seg_start::DATE) AND date < $post_end::DATE),
-     tr AS NOT MATERIALIZED (SELECT DISTINCT operator_id FROM treatments_applied WHERE treatment = $t),
-     other AS NOT MATERIALIZED (
-       SELECT DISTINCT operator_id FROM treatments_applied
-       WHERE treatment <> $t AND start_date < $post_end::DATE AND (end_date IS NULL OR end_date >= $pre_start::DATE))
-     SELECT l.operator_id, tr.operator_id IS NOT NULL AS treated, other.operator_id IS NOT NULL AS other_treatment,
+         CASE WHEN $split THEN ${BASELINE_HALF('declaration_id', engine.dialect)} ELSE true END AS b
+       FROM declaration_lines WHERE date >= least($pre_start::DATE, $seg_start::DATE) AND date < $post_end::DATE`,
+    )}
+     SELECT operator_id,
        count(*) FILTER (WHERE insp AND ${pre} AND (NOT $split OR NOT b)) AS match_n,
        count(*) FILTER (WHERE fnd AND insp AND ${pre} AND (NOT $split OR NOT b)) AS match_f,
        count(*) FILTER (WHERE insp AND ${pre} AND b) AS pre_n,
@@ -193,10 +209,20 @@ export async function operatorOutcomes(
        count(*) FILTER (WHERE insp AND date >= $start::DATE) AS post_n,
        count(*) FILTER (WHERE fnd AND insp AND date >= $start::DATE) AS post_f,
        coalesce(sum(amt) FILTER (WHERE insp AND date >= $start::DATE), 0) AS post_amt
-     FROM l LEFT JOIN tr USING (operator_id) LEFT JOIN other USING (operator_id)
-     GROUP BY l.operator_id, tr.operator_id, other.operator_id`,
+     FROM l GROUP BY operator_id`,
     p,
   );
+  await ws.run(
+    `CREATE OR REPLACE TEMP TABLE eff_ops AS
+     WITH tr AS NOT MATERIALIZED (SELECT DISTINCT operator_id FROM treatments_applied WHERE treatment = $t),
+     other AS NOT MATERIALIZED (
+       SELECT DISTINCT operator_id FROM treatments_applied
+       WHERE treatment <> $t AND start_date < $post_end::DATE AND (end_date IS NULL OR end_date >= $pre_start::DATE))
+     SELECT l.*, tr.operator_id IS NOT NULL AS treated, other.operator_id IS NOT NULL AS other_treatment
+     FROM eff_lines l LEFT JOIN tr USING (operator_id) LEFT JOIN other USING (operator_id)`,
+    { t: treatment, pre_start: w.pre_start, post_end: w.post_end },
+  );
+  await ws.run('DROP TABLE IF EXISTS eff_lines');
   const excluded = await ws.scalar<number>(`SELECT count(*) FROM eff_ops WHERE other_treatment AND NOT treated`);
   const rows = await ws.all<OperatorOutcomes>(
     `SELECT o.operator_id, o.treated, coalesce(s.size_segment, 'small') AS size_segment, coalesce(s.risk_level, 'low') AS risk_level,
@@ -237,24 +263,43 @@ export async function quarterlyTrends(
     });
     await ws.run(`INSERT INTO eff_units VALUES ${values.join(', ')}`, params);
   }
-  return ws.all<TrendRow>(
-    `WITH l AS NOT MATERIALIZED (
-       SELECT date_trunc('quarter', date)::DATE AS q, u.treated, u.stratum, u.tw, coalesce(finding, false) AS fnd
-       FROM declaration_lines d JOIN eff_units u USING (operator_id)
-       WHERE date >= $pre_start::DATE AND date < $post_end::DATE AND ${INSPECTED}),
-     c AS (SELECT q, stratum, any_value(tw) AS tw, count(*) AS n, count(*) FILTER (WHERE fnd) AS f
-           FROM l WHERE NOT treated GROUP BY q, stratum),
-     cq AS (SELECT q, sum(n) AS control_inspected, sum(tw * f / n) / sum(tw) AS control_rate FROM c GROUP BY q),
-     tq AS (SELECT q, count(*) AS treated_inspected, count(*) FILTER (WHERE fnd) / count(*) AS treated_rate
-            FROM l WHERE treated GROUP BY q),
-     qs AS (SELECT q FROM cq UNION SELECT q FROM tq)
-     SELECT strftime(qs.q, '%Y') || '-Q' || quarter(qs.q) AS quarter,
-       CASE WHEN qs.q + INTERVAL 3 MONTH <= $start::DATE THEN 'pre' WHEN qs.q >= $start::DATE THEN 'post' ELSE 'mixed' END AS phase,
-       coalesce(tq.treated_inspected, 0) AS treated_inspected, tq.treated_rate,
-       coalesce(cq.control_inspected, 0) AS control_inspected, cq.control_rate
-     FROM qs LEFT JOIN tq USING (q) LEFT JOIN cq USING (q) ORDER BY qs.q`,
-    { pre_start: w.pre_start, post_end: w.post_end, start: w.start, random: randomOnly },
+  // Inspected lines and findings per operator × quarter of the matched units, on the lines' engine.
+  const engine = await engineFor(ws);
+  const x = engine.dialect;
+  await engine.into(
+    'eff_quarters',
+    `SELECT operator_id, ${x.quarterStart('date')} AS q, count(*) AS n, count(*) FILTER (WHERE coalesce(finding, false)) AS f
+     FROM declaration_lines
+     WHERE date >= $pre_start::DATE AND date < $post_end::DATE AND ${INSPECTED}
+       AND ${x.inListParam('operator_id', '$units')}
+     GROUP BY operator_id, q`,
+    {
+      pre_start: w.pre_start,
+      post_end: w.post_end,
+      random: randomOnly,
+      units: x.listParam([...new Set(matched.map((u) => u.operator_id))]),
+    },
   );
+  try {
+    return await ws.all<TrendRow>(
+      `WITH l AS NOT MATERIALIZED (
+         SELECT d.q, u.treated, u.stratum, u.tw, d.n, d.f FROM eff_quarters d JOIN eff_units u USING (operator_id)),
+       c AS (SELECT q, stratum, any_value(tw) AS tw, sum(n) AS n, sum(f) AS f
+             FROM l WHERE NOT treated GROUP BY q, stratum),
+       cq AS (SELECT q, sum(n)::BIGINT AS control_inspected, sum(tw * f / n) / sum(tw) AS control_rate FROM c GROUP BY q),
+       tq AS (SELECT q, sum(n)::BIGINT AS treated_inspected, sum(f) / sum(n) AS treated_rate
+              FROM l WHERE treated GROUP BY q),
+       qs AS (SELECT q FROM cq UNION SELECT q FROM tq)
+       SELECT strftime(qs.q, '%Y') || '-Q' || quarter(qs.q) AS quarter,
+         CASE WHEN qs.q + INTERVAL 3 MONTH <= $start::DATE THEN 'pre' WHEN qs.q >= $start::DATE THEN 'post' ELSE 'mixed' END AS phase,
+         coalesce(tq.treated_inspected, 0) AS treated_inspected, tq.treated_rate,
+         coalesce(cq.control_inspected, 0) AS control_inspected, cq.control_rate
+       FROM qs LEFT JOIN tq USING (q) LEFT JOIN cq USING (q) ORDER BY qs.q`,
+      { start: w.start },
+    );
+  } finally {
+    await ws.run('DROP TABLE IF EXISTS eff_quarters');
+  }
 }
 
 export async function dropEffectTables(ws: Workspace): Promise<void> {

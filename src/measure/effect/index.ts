@@ -3,6 +3,7 @@
 // pre-trend test. The default design (posterior baseline, design.ts) stays right when the treated were picked for
 // their recorded findings; `full` and `split` are the alternatives. Refused when the lines do not say which were
 // inspected. The API shared by `cip effect`, the server and the UI.
+import { engineFor } from '../../engine/engine.ts';
 import { DomainError } from '../../errors/index.ts';
 import type { Workspace } from '../../workspace/workspace.ts';
 import { MessageCatalogue, type Message } from '../../i18n/messages.ts';
@@ -76,7 +77,10 @@ export async function estimateEffect(ws: Workspace, opts: EffectOptions): Promis
   const inspections = opts.inspections ?? 'all';
   const randomOnly = inspections === 'random';
   if (randomOnly) {
-    const n = Number(await ws.scalar(`SELECT count(*) FROM declaration_lines WHERE selection_reason = 'random'`));
+    const [r] = await (
+      await engineFor(ws)
+    ).rows<{ n: number }>(`SELECT count(*) AS n FROM declaration_lines WHERE selection_reason = 'random'`);
+    const n = Number(r.n);
     if (n === 0)
       throw new EffectInputError(
         'no declaration line was inspected at random (selection_reason = random): map selection_reason in the import, or count all inspections',
@@ -270,9 +274,11 @@ export async function estimateEffect(ws: Workspace, opts: EffectOptions): Promis
  * with a finding and every finding rate would read 100 % (or 0). Refused, naming the field to map.
  */
 async function assertOutcomesKnown(ws: Workspace): Promise<void> {
-  const c = (await ws.one<{ lines: number; inspected: number; finding: number }>(
+  const [c] = await (
+    await engineFor(ws)
+  ).rows<{ lines: number; inspected: number; finding: number }>(
     `SELECT count(*) AS lines, count(inspected) AS inspected, count(finding) AS finding FROM declaration_lines`,
-  ))!;
+  );
   if (Number(c.lines) === 0) throw new EffectInputError('no declaration lines: import declarations first');
   if (Number(c.inspected) === 0)
     throw new EffectInputError(
