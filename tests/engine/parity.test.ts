@@ -24,6 +24,7 @@ import { pushLines } from '../../src/engine/lines.ts';
 import { parseEngineUrl } from '../../src/engine/url.ts';
 import { unitValueAnalysis } from '../../src/measure/unitvalue/index.ts';
 import { estimateEffect } from '../../src/measure/effect/index.ts';
+import { pcaPlan } from '../../src/measure/pca/index.ts';
 
 const server = process.env.CIP_CLICKHOUSE_URL;
 // The suite drops and refills declaration_lines in the server's database: a scratch one only.
@@ -190,6 +191,16 @@ describe.skipIf(reason !== null)('DuckDB and ClickHouse give the same segmentati
       expectClose(await estimateEffect(ch, { treatment, design, reps: 50 }), a);
     }
   }, 120_000);
+
+  it('the same post-clearance audit plan, over the GRI window and over a window of its own', async () => {
+    for (const opts of [{ capacity: 25 }, { capacity: 10, windowMonths: 6 }]) {
+      const a = await pcaPlan(duck, opts);
+      expect(a.candidates.length).toBe(opts.capacity);
+      expect(a.candidates.some((c) => Number(c.inspected_lines) > 0)).toBe(true);
+      const b = await pcaPlan(ch, opts);
+      expectClose({ ...b, gri_computed_at: null }, { ...a, gri_computed_at: null });
+    }
+  }, 60_000);
 
   it('the known risks include those of the lines', async () => {
     expect(await knownRisks(ch)).toEqual(await knownRisks(duck));

@@ -1,5 +1,7 @@
 // The annual post-clearance-audit (PCA) plan: candidates ranked by GRI and value at risk, favouring
 // operators without control (no audit, no inspected line) in the window. Shared by CLI, server and UI.
+import { engineFor } from '../../engine/engine.ts';
+import { lastLineDate } from '../../segmentation/aggregate.ts';
 import { DomainError } from '../../errors/index.ts';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
@@ -82,16 +84,23 @@ export async function pcaPlan(ws: Workspace, opts: PcaOptions): Promise<PcaPlan>
     throw new PcaPlanError("no GRI computed yet (operator_segments is empty): run 'cip gri compute' first");
   const window = await controlWindow(ws, opts.windowMonths);
 
+  // Inspected lines and findings per operator in the window, from the lines on their engine.
+  await (
+    await engineFor(ws)
+  ).into(
+    'pca_insp',
+    `SELECT operator_id, count(*) FILTER (WHERE coalesce(inspected, false) OR coalesce(finding, false)) AS inspected_lines,
+       count(*) FILTER (WHERE finding) AS findings
+     FROM declaration_lines WHERE date > $w_start::DATE AND date <= $w_end::DATE GROUP BY operator_id`,
+    { w_start: window.start, w_end: window.end },
+  );
   await ws.run(
     `CREATE OR REPLACE TEMP TABLE pca_ranked AS
      WITH aud AS NOT MATERIALIZED (
        SELECT operator_id, count(*) FILTER (WHERE start_date > $w_start::DATE AND start_date <= $w_end::DATE) AS audits_in_window,
          max(start_date) FILTER (WHERE start_date <= $w_end::DATE) AS last_audit
        FROM audits GROUP BY 1),
-     insp AS NOT MATERIALIZED (
-       SELECT operator_id, count(*) FILTER (WHERE coalesce(inspected, false) OR coalesce(finding, false)) AS inspected_lines,
-         count(*) FILTER (WHERE finding) AS findings
-       FROM declaration_lines WHERE date > $w_start::DATE AND date <= $w_end::DATE GROUP BY 1),
+     insp AS NOT MATERIALIZED (SELECT * FROM pca_insp),
      names AS NOT MATERIALIZED (SELECT operator_id, any_value(name) AS name FROM operators GROUP BY 1)
      SELECT s.operator_id, names.name, s.size_segment, s.risk_level, s.gri, s.total_value, s.gri * s.total_value AS value_at_risk,
        coalesce(aud.audits_in_window, 0) AS audits_in_window, aud.last_audit::VARCHAR AS last_audit,
@@ -146,7 +155,7 @@ export async function pcaPlan(ws: Workspace, opts: PcaOptions): Promise<PcaPlan>
       candidates,
     };
   } finally {
-    await ws.run(`DROP TABLE IF EXISTS pca_ranked`);
+    await ws.run(`DROP TABLE IF EXISTS pca_ranked; DROP TABLE IF EXISTS pca_insp`);
   }
 }
 
@@ -160,12 +169,10 @@ async function controlWindow(ws: Workspace, months?: number): Promise<{ start: s
     if (w?.start && w.end) return { start: w.start, end: w.end };
     months = 24;
   }
-  const r = await ws.one<{ start: string | null; end: string | null }>(
-    `SELECT (max(date) - to_months($m))::DATE::VARCHAR AS start, max(date)::VARCHAR AS "end" FROM declaration_lines`,
-    { m: months },
-  );
-  if (!r?.end || !r.start) throw new PcaPlanError('no declaration lines in the workspace');
-  return { start: r.start, end: r.end };
+  const end = await lastLineDate(ws);
+  if (!end) throw new PcaPlanError('no declaration lines in the workspace');
+  const start = await ws.scalar<string>(`SELECT ($end::DATE - to_months($m))::DATE::VARCHAR`, { end, m: months });
+  return { start, end };
 }
 
 const money = (v: number) => Math.round(v).toLocaleString('en-US');
