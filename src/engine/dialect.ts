@@ -24,6 +24,10 @@ export interface Dialect {
   md5Odd(s: string): string;
   /** The first day of d's calendar quarter, a DATE. */
   quarterStart(d: string): string;
+  /** Whether the list bound as `param` holds x (false or NULL when x is NULL: either is false in a filter). */
+  listContains(param: string, x: string): string;
+  /** In a SELECT list: one row per element of the list `param` that s starts with; a row matching none is dropped. */
+  unnestPrefixes(s: string, param: string): string;
   /** LIKE with backslash as the escape character. */
   likeEscaped(s: string, pattern: string): string;
   /** x IN the list bound as one array parameter; NULL when x is NULL. */
@@ -50,6 +54,8 @@ export function duckdbDialect(listValue: (items: string[]) => unknown): Dialect 
     digitsOnly: (s) => `regexp_replace(${s}, '[^0-9]', '', 'g')`,
     md5Odd: (s) => `(md5_number(${s}) % 2 = 1)`,
     quarterStart: (d) => `date_trunc('quarter', ${d})::DATE`,
+    listContains: (p, x) => `list_contains(${p}, ${x})`,
+    unnestPrefixes: (s, p) => `unnest(list_filter(${p}, c -> starts_with(${s}, c)))`,
     likeEscaped: (s, p) => `${s} LIKE ${p} ESCAPE '\\'`,
     inListParam: (x, p) => `${x} IN (SELECT UNNEST(${p}))`,
     monthsBeforeNextDay: (d, m) => `CAST(${d} + INTERVAL 1 DAY - INTERVAL (${m}) MONTH AS DATE)`,
@@ -72,6 +78,8 @@ export const clickhouseDialect: Dialect = {
   digitsOnly: (s) => `replaceRegexpAll(${s}, '[^0-9]', '')`,
   md5Odd: (s) => `(reinterpretAsUInt128(MD5(${s})) % 2 = 1)`,
   quarterStart: (d) => `toStartOfQuarter(${d})`,
+  listContains: (p, x) => `has(${p}, ${x})`,
+  unnestPrefixes: (s, p) => `arrayJoin(arrayFilter(c -> startsWith(${s}, c), ${p}))`,
   likeEscaped: (s, p) => `${s} LIKE ${p}`,
   inListParam: (x, p) => `if(${x} IS NULL, NULL, has(${p}, ${x}))`,
   monthsBeforeNextDay: (d, m) => `CAST(${d} + INTERVAL 1 DAY - INTERVAL (${m}) MONTH AS DATE)`,

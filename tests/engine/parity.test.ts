@@ -25,6 +25,7 @@ import { parseEngineUrl } from '../../src/engine/url.ts';
 import { unitValueAnalysis } from '../../src/measure/unitvalue/index.ts';
 import { estimateEffect } from '../../src/measure/effect/index.ts';
 import { pcaPlan } from '../../src/measure/pca/index.ts';
+import { riskCip } from '../../src/plan/risk/annex3.ts';
 
 const server = process.env.CIP_CLICKHOUSE_URL;
 // The suite drops and refills declaration_lines in the server's database: a scratch one only.
@@ -199,6 +200,14 @@ describe.skipIf(reason !== null)('DuckDB and ClickHouse give the same segmentati
       expect(a.candidates.some((c) => Number(c.inspected_lines) > 0)).toBe(true);
       const b = await pcaPlan(ch, opts);
       expectClose({ ...b, gri_computed_at: null }, { ...a, gri_computed_at: null });
+    }
+  }, 60_000);
+
+  it("the same Annex 3 of a risk: proposed HS codes, their indicators and importers' segmentation", async () => {
+    for (const opts of [{}, { months: 6, top: 3, minSupport: 10 }]) {
+      const a = await riskCip(duck, 'valuation', opts);
+      expect(a.proposed.length).toBeGreaterThan(0);
+      expectClose(await riskCip(ch, 'valuation', opts), a);
     }
   }, 60_000);
 

@@ -4,6 +4,9 @@
 import { z } from 'zod';
 import { DomainError } from '../../errors/index.ts';
 import type { Workspace } from '../../workspace/workspace.ts';
+import type { Dialect } from '../../engine/dialect.ts';
+import { engineFor } from '../../engine/engine.ts';
+import { lastLineDate } from '../../segmentation/aggregate.ts';
 import { lookupCode, registerScales } from '../config.ts';
 import { listVulnerabilities, VulnerabilitySchema } from '../register/store.ts';
 import { listMeasures, MeasureSchema } from '../measures/store.ts';
@@ -106,7 +109,7 @@ export function normaliseHsCode(code: string): string {
 }
 
 async function resolveWindows(ws: Workspace, endOpt: string | undefined, months: number): Promise<Windows> {
-  const end = endOpt ?? (await ws.scalar<string | null>('SELECT max(date)::VARCHAR FROM declaration_lines'));
+  const end = endOpt ?? (await lastLineDate(ws));
   if (!end)
     throw new RiskCipError(
       'no declaration lines in the workspace: import declarations first (cip import) or create a demo',
@@ -118,28 +121,32 @@ async function resolveWindows(ws: Workspace, endOpt: string | undefined, months:
   return { end, months, current: { start: r!.cs, end }, previous: { start: r!.ps, end: r!.cs } };
 }
 
+/** A finding of the risk: compliance_risk equal to the code or one of its aliases (any case; $risk_names a list). */
+const riskPred = (x: Dialect) => x.listContains('$risk_names', 'lower(trim(compliance_risk))');
+
 /** HS codes (at `digits` digits) with the highest finding rate for the risk among inspected lines of both periods. */
-/** A finding of the risk: compliance_risk equal to the code or one of its aliases (any case). */
-const RISK_PRED = `list_contains(string_split($risk_names, '|'), lower(trim(compliance_risk)))`;
 
 export async function proposeHs(
   ws: Workspace,
-  riskNames: string,
+  riskNames: string[],
   w: Windows,
   top: number,
   digits: number,
   minSupport: number,
 ): Promise<ProposedHs[]> {
-  return ws.all<ProposedHs>(
+  const engine = await engineFor(ws);
+  const x = engine.dialect;
+  const found = `finding AND ${riskPred(x)}`;
+  return engine.rows<ProposedHs>(
     `SELECT left(hs_code, $digits) AS hs, count(*)::BIGINT AS inspected,
-            count(*) FILTER (WHERE finding AND ${RISK_PRED})::BIGINT AS findings,
-            round(100.0 * count(*) FILTER (WHERE finding AND ${RISK_PRED}) / count(*), 1) AS "findingRate",
-            coalesce(sum(amount_reassessed) FILTER (WHERE finding AND ${RISK_PRED}), 0) AS reassessed
+            count(*) FILTER (WHERE ${found})::BIGINT AS findings,
+            ${x.round(`100.0 * count(*) FILTER (WHERE ${found}) / count(*)`, 1)} AS "findingRate",
+            coalesce(${x.sumWhere('amount_reassessed', found)}, 0) AS reassessed
      FROM declaration_lines
      WHERE date > $ps::DATE AND date <= $end::DATE AND (inspected OR finding) AND length(hs_code) >= $digits
-     GROUP BY 1 HAVING count(*) >= $min AND count(*) FILTER (WHERE finding AND ${RISK_PRED}) > 0
+     GROUP BY hs HAVING count(*) >= $min AND count(*) FILTER (WHERE ${found}) > 0
      ORDER BY "findingRate" DESC, reassessed DESC, hs LIMIT $top`,
-    { digits, risk_names: riskNames, ps: w.previous.start, end: w.end, min: minSupport, top },
+    { digits, risk_names: x.listParam(riskNames), ps: w.previous.start, end: w.end, min: minSupport, top },
   );
 }
 
@@ -151,7 +158,9 @@ export async function riskCip(ws: Workspace, riskInput: string, opts: RiskCipOpt
       `unknown compliance risk '${riskInput}' (expected one of ${scales.compliance_risks.map((r) => r.code).join(', ')})`,
     );
   const risk = hit.code;
-  const riskNames = [hit.code, ...hit.aliases].map((x) => x.toLowerCase()).join('|');
+  const riskNames = [hit.code, ...hit.aliases].map((x) => x.toLowerCase());
+  const engine = await engineFor(ws);
+  const x = engine.dialect;
   const months = opts.months ?? 12;
   if (!Number.isInteger(months) || months < 1)
     throw new RiskCipError(`--months ${months}: expected a whole number of months ≥ 1`);
@@ -162,10 +171,10 @@ export async function riskCip(ws: Workspace, riskInput: string, opts: RiskCipOpt
   else {
     proposed = await proposeHs(ws, riskNames, w, opts.top ?? 5, opts.digits ?? 6, opts.minSupport ?? 30);
     if (proposed.length === 0) {
-      const tagged = await ws.scalar<number>(
-        'SELECT count(*) FROM declaration_lines WHERE finding AND compliance_risk IS NOT NULL',
+      const [tagged] = await engine.rows<{ n: number }>(
+        'SELECT count(*) AS n FROM declaration_lines WHERE finding AND compliance_risk IS NOT NULL',
       );
-      if (!tagged) {
+      if (!Number(tagged.n)) {
         throw new RiskCipError(
           'the declaration lines carry no compliance_risk on their findings, so sensitive HS codes cannot be proposed for a risk; give them with --hs',
         );
@@ -177,17 +186,26 @@ export async function riskCip(ws: Workspace, riskInput: string, opts: RiskCipOpt
     }
     hsCodes = proposed.map((p) => p.hs);
   }
-  const codes = hsCodes.join(',');
   const dates = { ps: w.previous.start, cs: w.current.start, end: w.end };
 
-  // Step 1: the lines of the sensitive codes in both periods (one scan), tagged by code and period.
-  await ws.run(
-    `CREATE OR REPLACE TEMP TABLE plan_a3_lines AS
-     SELECT c.code AS hs, l.operator_id, l.value, coalesce(l.vat, 0) AS vat, coalesce(l.duty, 0) AS duty, coalesce(l.excise, 0) AS excise,
+  // Step 1: the lines of the sensitive codes in both periods (one scan, on the lines' engine), tagged by code (each
+  // code a line starts with) and period; and the repeat offenders of the risk in each period.
+  await engine.into(
+    'plan_a3_lines',
+    `SELECT ${x.unnestPrefixes('l.hs_code', '$codes')} AS hs, l.operator_id, l.value, coalesce(l.vat, 0) AS vat,
+            coalesce(l.duty, 0) AS duty, coalesce(l.excise, 0) AS excise,
             CASE WHEN l.date > $cs::DATE THEN 'cur' ELSE 'prev' END AS per
-     FROM declaration_lines l JOIN (SELECT unnest(string_split($codes, ',')) AS code) c ON starts_with(l.hs_code, c.code)
+     FROM declaration_lines l
      WHERE l.date > $ps::DATE AND l.date <= $end::DATE AND coalesce(l.flow, 'import') = 'import'`,
-    { ...dates, codes },
+    { ...dates, codes: x.listParam(hsCodes) },
+  );
+  await engine.into(
+    'plan_a3_ro',
+    `SELECT operator_id, CASE WHEN date > $cs::DATE THEN 'cur' ELSE 'prev' END AS per
+     FROM declaration_lines
+     WHERE date > $ps::DATE AND date <= $end::DATE AND finding AND ${riskPred(x)}
+     GROUP BY operator_id, per HAVING count(DISTINCT declaration_id) >= 2`,
+    { ...dates, risk_names: x.listParam(riskNames) },
   );
   try {
     const ind = await ws.all<{
@@ -231,11 +249,7 @@ export async function riskCip(ws: Workspace, riskInput: string, opts: RiskCipOpt
       cif: number;
       collection: number;
     }>(
-      `WITH ro AS NOT MATERIALIZED (
-         SELECT operator_id, CASE WHEN date > $cs::DATE THEN 'cur' ELSE 'prev' END AS per
-         FROM declaration_lines
-         WHERE date > $ps::DATE AND date <= $end::DATE AND finding AND ${RISK_PRED}
-         GROUP BY 1, 2 HAVING count(DISTINCT declaration_id) >= 2),
+      `WITH ro AS NOT MATERIALIZED (SELECT * FROM plan_a3_ro),
        imp AS (SELECT hs, operator_id, sum(value) AS cif, sum(vat + duty + excise) AS collection FROM plan_a3_lines WHERE per = 'cur' GROUP BY 1, 2)
        SELECT i.hs, s.size_segment AS size, s.risk_level AS level, count(*)::BIGINT AS importers,
               count(*) FILTER (WHERE EXISTS (SELECT 1 FROM ro WHERE ro.operator_id = i.operator_id AND ro.per = 'cur'))::BIGINT AS ro,
@@ -243,7 +257,6 @@ export async function riskCip(ws: Workspace, riskInput: string, opts: RiskCipOpt
               sum(i.cif) AS cif, sum(i.collection) AS collection
        FROM imp i LEFT JOIN operator_segments s USING (operator_id)
        GROUP BY 1, 2, 3`,
-      { ...dates, risk_names: riskNames },
     );
     const segmentation: HsSegmentation[] = hsCodes.map((hs) => {
       const mine = seg.filter((r) => r.hs === hs);
@@ -311,6 +324,6 @@ export async function riskCip(ws: Workspace, riskInput: string, opts: RiskCipOpt
       vulnerabilities,
     };
   } finally {
-    await ws.run('DROP TABLE IF EXISTS plan_a3_lines');
+    await ws.run('DROP TABLE IF EXISTS plan_a3_lines; DROP TABLE IF EXISTS plan_a3_ro');
   }
 }
