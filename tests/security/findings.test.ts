@@ -13,7 +13,7 @@ import {
   recordCheckpoint,
 } from '../../src/history/anchor.ts';
 import { assignAction, createMeeting, saveMember, sendEmailReminders, setSetting } from '../../src/governance/index.ts';
-import { csvCell, safeCell, safeFilename } from '../../src/exports/cells.ts';
+import { csvCell, safeCell, safeCellSql, safeFilename } from '../../src/exports/cells.ts';
 import { storeFingerprint } from '../server/fingerprint.ts';
 import { call, login, startTestServer, type Session, type TestServer } from '../server/helpers.ts';
 import { tmpDir } from '../helpers/tmp.ts';
@@ -111,6 +111,17 @@ describe('exports and e-mail', () => {
     expect(safeCell(-2)).toBe(-2);
     expect(safeCell('Alfa SA')).toBe('Alfa SA');
     expect(safeFilename('../../etc/passwd\r\nx.csv')).toBe('etc_passwd_x.csv');
+  });
+
+  it('the SQL twin of the neutralising rule (COPY exports) gives what safeCell gives', async () => {
+    const cells = ['=1', '+1', '-2', '@A', '\tx', '\rx', '\nx', ' =1', "'=1", 'a=1', '', 'é', '€=', '1', 'Alfa SA'];
+    const params = Object.fromEntries(cells.map((c, i) => [`c${i}`, c]));
+    const values = cells.map((_, i) => `(${i + 1}, $c${i})`).join(', ');
+    const rows = await srv.ws.all<{ i: number; v: string | null }>(
+      `SELECT i, ${safeCellSql('x')} AS v FROM (VALUES (0, NULL), ${values}) t(i, x) ORDER BY i`,
+      params,
+    );
+    expect(rows.map((r) => r.v)).toEqual([null, ...cells.map((c) => safeCell(c))]);
   });
 
   it('the selectivity CSV of the API writes an operator named like a formula as text', async () => {
