@@ -205,12 +205,12 @@ ln9 AS NOT MATERIALIZED (
   FROM ln8
 )
 SELECT
-  year(DATE '${CALENDAR_START}' + day)::VARCHAR || '-' || office || '-C-' || lpad((d + 1)::VARCHAR, 9, '0') AS declaration_id,
+  concat(year(DATE '${CALENDAR_START}' + day)::VARCHAR, '-', office, '-C-', lpad((d + 1)::VARCHAR, 9, '0')) AS declaration_id,
   line_no,
   DATE '${CALENDAR_START}' + day AS date,
   flow, regime, office, operator_id,
   CASE WHEN broker_idx < 0 THEN operator_id ELSE ${brokerCodeSql('broker_idx')} END AS declarant_id,
-  CASE WHEN flow = 'export' THEN 'BY-' ELSE 'SP-' END || ctry_code || '-' || lpad(supplier_no::VARCHAR, 6, '0') AS supplier_id,
+  concat(CASE WHEN flow = 'export' THEN 'BY-' ELSE 'SP-' END, ctry_code, '-', lpad(supplier_no::VARCHAR, 6, '0')) AS supplier_id,
   hs_code,
   CASE WHEN flow = 'export' THEN $home ELSE ctry_code END AS origin_country,
   CASE WHEN flow = 'export' THEN $home WHEN ${lo('hd7')} < 0.78 THEN ctry_code ELSE hub END AS departure_country,
