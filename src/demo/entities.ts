@@ -21,7 +21,7 @@ export function badBrokerSql(uExpr: string, nb: string): string {
 export const brokerBadSql = (idx: string): string => `(${idx} % 7 = 3)`;
 export const brokerRiskSql = (idx: string): string =>
   `(CASE WHEN ${brokerBadSql(idx)} THEN 1.5 + 0.4 * ${u(idx, 150)} ELSE 0.85 + 0.3 * ${u(idx, 150)} END)`;
-export const brokerCodeSql = (idx: string): string => `('AG' || lpad((${idx} + 1)::VARCHAR, 4, '0'))`;
+export const brokerCodeSql = (idx: string): string => `concat('AG', lpad((${idx} + 1)::VARCHAR, 4, '0'))`;
 
 /** Declarations are cut from chunks of 8 lines by one of these patterns (sizes of consecutive declarations). */
 const PATTERNS = [
