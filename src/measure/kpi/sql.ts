@@ -1,6 +1,7 @@
 // The computation of each KPI of catalogue.yaml, as SQL over the staged tables of staging.ts: kpi_groups holds the
 // declarations grouped by period and attributes (n declarations, sums and counts of non-null amounts per group),
-// kpi_ops one row per period and operator.
+// kpi_ops one row per period and operator (with its risk level), kpi_offences the offences per operator and period
+// (n, amount, cum_n: offences from the start of the data).
 // Every query returns: period_start DATE, dimension VARCHAR (NULL when the KPI has none),
 // numerator DOUBLE, denominator DOUBLE (NULL when not a ratio/average), value DOUBLE.
 // No user value is interpolated here: the window and period are applied when staging (bound params).
@@ -14,13 +15,6 @@ const COLLECTION_TAXES = `
 /** Declarations in kpi_groups: all of the group, those meeting a condition. */
 const COUNT = 'sum(n)::BIGINT';
 const COUNT_IF = (cond: string) => `coalesce(sum(n) FILTER (WHERE ${cond}), 0)::BIGINT`;
-
-/** Repeat-offender figures per operator and period; cum_n counts offences from the start of the data. */
-const OFFENCES_CUM = `
-  WITH per AS NOT MATERIALIZED (
-    SELECT operator_id, period_start, count(*) AS n, coalesce(sum(amount), 0) AS amount FROM kpi_offences GROUP BY 1, 2),
-  cum AS NOT MATERIALIZED (
-    SELECT *, sum(n) OVER (PARTITION BY operator_id ORDER BY period_start ROWS UNBOUNDED PRECEDING) AS cum_n FROM per)`;
 
 export const KPI_SQL: Record<string, string> = {
   S1_collection_to_cif: `
@@ -75,36 +69,36 @@ export const KPI_SQL: Record<string, string> = {
       count(*) FILTER (WHERE finding) / count(*) AS value
     FROM kpi_audits WHERE finding IS NOT NULL GROUP BY 1`,
 
-  T6_repeat_offenders: `${OFFENCES_CUM}
+  T6_repeat_offenders: `
     SELECT period_start, NULL AS dimension, count(*) AS numerator, NULL::DOUBLE AS denominator, count(*) AS value
-    FROM cum WHERE cum_n >= 2 GROUP BY 1`,
+    FROM kpi_offences WHERE cum_n >= 2 GROUP BY 1`,
 
-  T7_repeat_offender_cases: `${OFFENCES_CUM}
+  T7_repeat_offender_cases: `
     SELECT period_start, NULL AS dimension, sum(n) AS numerator, NULL::DOUBLE AS denominator, sum(n) AS value
-    FROM cum WHERE cum_n >= 2 GROUP BY 1`,
+    FROM kpi_offences WHERE cum_n >= 2 GROUP BY 1`,
 
-  T8_repeat_offender_amount: `${OFFENCES_CUM}
+  T8_repeat_offender_amount: `
     SELECT period_start, NULL AS dimension, sum(amount) AS numerator, NULL::DOUBLE AS denominator, sum(amount) AS value
-    FROM cum WHERE cum_n >= 2 GROUP BY 1`,
+    FROM kpi_offences WHERE cum_n >= 2 GROUP BY 1`,
 
   // Became compliant in t: ≥ 2 offences before t, inspected in t, no offence in t.
-  T9_repeat_offenders_improved: `${OFFENCES_CUM},
-  became_repeat AS NOT MATERIALIZED (SELECT operator_id, min(period_start) AS since FROM cum WHERE cum_n >= 2 GROUP BY 1),
+  T9_repeat_offenders_improved: `
+  WITH became_repeat AS NOT MATERIALIZED (
+    SELECT operator_id, min(period_start) AS since FROM kpi_offences WHERE cum_n >= 2 GROUP BY 1),
   checked AS NOT MATERIALIZED (SELECT DISTINCT operator_id, period_start FROM kpi_ops WHERE inspected)
     SELECT c.period_start, NULL AS dimension, count(*) AS numerator, NULL::DOUBLE AS denominator, count(*) AS value
     FROM checked c JOIN became_repeat r ON r.operator_id = c.operator_id AND r.since < c.period_start
-    WHERE NOT EXISTS (SELECT 1 FROM per o WHERE o.operator_id = c.operator_id AND o.period_start = c.period_start)
+    WHERE NOT EXISTS (SELECT 1 FROM kpi_offences o WHERE o.operator_id = c.operator_id AND o.period_start = c.period_start)
     GROUP BY 1`,
 
   T10_operators_by_risk_level: `
-    SELECT d.period_start, coalesce(s.risk_level, 'unscored') AS dimension, count(DISTINCT d.operator_id) AS numerator,
-      NULL::DOUBLE AS denominator, count(DISTINCT d.operator_id) AS value
-    FROM kpi_ops d LEFT JOIN operator_segments s USING (operator_id) GROUP BY 1, 2`,
+    SELECT period_start, risk_level AS dimension, count(DISTINCT operator_id) AS numerator,
+      NULL::DOUBLE AS denominator, count(DISTINCT operator_id) AS value
+    FROM kpi_ops GROUP BY 1, 2`,
 
   T11_collection_share_by_risk_level: `
     WITH c AS NOT MATERIALIZED (
-      SELECT d.period_start, coalesce(s.risk_level, 'unscored') AS risk_level, sum(d.collection) AS coll
-      FROM kpi_ops d LEFT JOIN operator_segments s USING (operator_id) GROUP BY 1, 2),
+      SELECT period_start, risk_level, sum(collection) AS coll FROM kpi_ops GROUP BY 1, 2),
     tot AS NOT MATERIALIZED (SELECT period_start, sum(coll) AS t FROM c GROUP BY 1),
     lv AS NOT MATERIALIZED (SELECT DISTINCT risk_level FROM c)
     SELECT tot.period_start, lv.risk_level AS dimension, coalesce(c.coll, 0) AS numerator, tot.t AS denominator,

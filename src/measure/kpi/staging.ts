@@ -26,7 +26,7 @@ const DECL_COLUMNS = `declaration_id, date_trunc($unit, first_date)::DATE AS per
  * sides of a window edge counts only its lines inside, so those few are grouped again from their lines. A workspace
  * whose lines were written other than by an import groups all its lines.
  */
-function windowDeclarations(kept: boolean, w: KpiWindow): string {
+function windowDeclarations(kept: boolean, w: KpiWindow, aeo: boolean): string {
   const inside = `($from::DATE IS NULL OR first_date >= $from::DATE) AND ($to::DATE IS NULL OR last_date <= $to::DATE)`;
   const edge = `declaration_id IN (SELECT declaration_id FROM declarations WHERE NOT (${inside})
     AND ($from::DATE IS NULL OR last_date >= $from::DATE) AND ($to::DATE IS NULL OR first_date <= $to::DATE))`;
@@ -36,31 +36,35 @@ function windowDeclarations(kept: boolean, w: KpiWindow): string {
     const lines = `${IN_WINDOW('l.date')}${kept ? ` AND l.${edge}` : ''}`;
     parts.push(`SELECT ${DECL_COLUMNS}, aeo_flag FROM (${declarationsSelect(lines)})`);
   }
+  const all = parts.join(' UNION ALL ');
+  if (!aeo) return all;
   return `SELECT d.* EXCLUDE (aeo_flag), coalesce(d.aeo_flag, o.aeo_status, false) AS aeo
-     FROM (${parts.join(' UNION ALL ')}) d LEFT JOIN ${OPERATOR_AEO} o USING (operator_id)`;
+     FROM (${all}) d LEFT JOIN ${OPERATOR_AEO} o USING (operator_id)`;
 }
 
 /**
  * The declarations of the window grouped two ways (a table of one row per declaration costs more to write than
  * every KPI query reading it): kpi_groups, per period and every attribute a KPI splits or filters by, with counts and
- * sums; kpi_ops, per period and operator, for the KPIs that count operators.
+ * sums; kpi_ops, per period and operator with the operator's risk level in the latest GRI run, for the KPIs that
+ * count operators.
  */
 async function stageDeclarations(ws: Workspace, w: KpiWindow): Promise<void> {
   const p = { unit: w.unit, from: w.from, to: w.to };
-  const decl = windowDeclarations(await declarationsCurrent(ws), w);
+  const kept = await declarationsCurrent(ws);
   await ws.run(
     `CREATE OR REPLACE TEMP TABLE kpi_groups AS
      SELECT period_start, flow, transport_mode, channel, inspected, finding, selection, aeo, count(*) AS n,
        sum(value) AS value, sum(duty) AS duty, count(duty) AS n_duty, sum(vat) AS vat, count(vat) AS n_vat,
        sum(excise) AS excise, count(excise) AS n_excise, sum(collection) AS collection,
        sum(release_hours) AS release_hours, count(release_hours) AS n_release
-     FROM (${decl}) GROUP BY ALL`,
+     FROM (${windowDeclarations(kept, w, true)}) GROUP BY ALL`,
     p,
   );
   await ws.run(
     `CREATE OR REPLACE TEMP TABLE kpi_ops AS
-     SELECT period_start, operator_id, sum(collection) AS collection, bool_or(inspected) AS inspected
-     FROM (${decl}) GROUP BY ALL`,
+     WITH d AS (SELECT period_start, operator_id, sum(collection) AS collection, bool_or(inspected) AS inspected
+       FROM (${windowDeclarations(kept, w, false)}) GROUP BY ALL)
+     SELECT d.*, coalesce(s.risk_level, 'unscored') AS risk_level FROM d LEFT JOIN operator_segments s USING (operator_id)`,
     p,
   );
 }
@@ -79,17 +83,21 @@ export async function stageKpiTables(ws: Workspace, w: KpiWindow): Promise<void>
      GROUP BY 1, 2`,
     p,
   );
-  // Offences count from the start of the data (a repeat offender's first offence may precede --from).
+  // Offences per operator and period, cum_n counting from the start of the data (a repeat offender's first offence
+  // may precede --from).
   await ws.run(
     `CREATE OR REPLACE TEMP TABLE kpi_offences AS
-     SELECT operator_id, date_trunc($unit, date)::DATE AS period_start, amount
-     FROM cases c WHERE ${UP_TO('c.date')}
-     UNION ALL
-     SELECT any_value(operator_id), date_trunc($unit, min(date))::DATE, sum(amount_reassessed)
-     FROM declaration_lines l
-     WHERE finding AND ${UP_TO('l.date')}
-       AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.declaration_id = l.declaration_id)
-     GROUP BY l.declaration_id`,
+     WITH o AS (
+       SELECT operator_id, date_trunc($unit, date)::DATE AS period_start, amount
+       FROM cases c WHERE ${UP_TO('c.date')}
+       UNION ALL
+       SELECT any_value(operator_id), date_trunc($unit, min(date))::DATE, sum(amount_reassessed)
+       FROM declaration_lines l
+       WHERE finding AND ${UP_TO('l.date')}
+         AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.declaration_id = l.declaration_id)
+       GROUP BY l.declaration_id),
+     per AS (SELECT operator_id, period_start, count(*) AS n, coalesce(sum(amount), 0) AS amount FROM o GROUP BY 1, 2)
+     SELECT *, sum(n) OVER (PARTITION BY operator_id ORDER BY period_start ROWS UNBOUNDED PRECEDING) AS cum_n FROM per`,
     { unit: w.unit, to: w.to },
   );
   await ws.run(
