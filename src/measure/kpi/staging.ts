@@ -73,13 +73,20 @@ async function stageDeclarations(ws: Workspace, w: KpiWindow): Promise<void> {
 export async function stageKpiTables(ws: Workspace, w: KpiWindow): Promise<void> {
   const p = { unit: w.unit, from: w.from, to: w.to };
   await stageDeclarations(ws, w);
+  // The lines with a finding up to the end of the window, read once for the findings and the offences.
+  await ws.run(
+    `CREATE OR REPLACE TEMP TABLE kpi_finding_lines AS
+     SELECT declaration_id, date, operator_id, compliance_risk, amount_reassessed, amount_collected
+     FROM declaration_lines l WHERE finding AND ${UP_TO('l.date')}`,
+    { to: w.to },
+  );
   await ws.run(
     `CREATE OR REPLACE TEMP TABLE kpi_findings AS
      SELECT declaration_id, ${RISK_EXPR('compliance_risk')} AS compliance_risk,
        date_trunc($unit, min(date))::DATE AS period_start, any_value(operator_id) AS operator_id,
        coalesce(sum(amount_reassessed), 0) AS reassessed, coalesce(sum(amount_collected), 0) AS collected
-     FROM declaration_lines l
-     WHERE finding AND ${IN_WINDOW('l.date')}
+     FROM kpi_finding_lines l
+     WHERE ${IN_WINDOW('l.date')}
      GROUP BY 1, 2`,
     p,
   );
@@ -92,9 +99,8 @@ export async function stageKpiTables(ws: Workspace, w: KpiWindow): Promise<void>
        FROM cases c WHERE ${UP_TO('c.date')}
        UNION ALL
        SELECT any_value(operator_id), date_trunc($unit, min(date))::DATE, sum(amount_reassessed)
-       FROM declaration_lines l
-       WHERE finding AND ${UP_TO('l.date')}
-         AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.declaration_id = l.declaration_id)
+       FROM kpi_finding_lines l
+       WHERE NOT EXISTS (SELECT 1 FROM cases c WHERE c.declaration_id = l.declaration_id)
        GROUP BY l.declaration_id),
      per AS (SELECT operator_id, period_start, count(*) AS n, coalesce(sum(amount), 0) AS amount FROM o GROUP BY 1, 2)
      SELECT *, sum(n) OVER (PARTITION BY operator_id ORDER BY period_start ROWS UNBOUNDED PRECEDING) AS cum_n FROM per`,
@@ -120,6 +126,6 @@ export async function stagedRange(ws: Workspace): Promise<{ first: string | null
 }
 
 export async function dropKpiTables(ws: Workspace): Promise<void> {
-  for (const t of ['kpi_groups', 'kpi_ops', 'kpi_findings', 'kpi_offences', 'kpi_audits'])
+  for (const t of ['kpi_groups', 'kpi_ops', 'kpi_finding_lines', 'kpi_findings', 'kpi_offences', 'kpi_audits'])
     await ws.run(`DROP TABLE IF EXISTS ${t}`);
 }
