@@ -14,6 +14,7 @@ export {
   table4,
   extendedTable,
   hsTable,
+  hsTables,
   links,
   normaliseHs,
   type Table1,
