@@ -14,7 +14,6 @@ export {
   table4,
   extendedTable,
   hsTable,
-  hsTables,
   links,
   normaliseHs,
   type Table1,

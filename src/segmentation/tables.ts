@@ -151,58 +151,23 @@ export interface Table5Cell {
   operators: { tin: string; gri: number; lines: number; value: number }[];
 }
 
-export interface Table5 {
-  hsCode: string;
-  window: { first: string; end: string };
-  cells: Table5Cell[];
-  importers: number;
-}
-
 /** Table 5: operators trading a sensitive HS code (prefix) in the window, by size × level, with TINs and GRIs. */
 export async function hsTable(
   ws: Workspace,
   code: string,
   opts: { risk?: string; limit?: number } = {},
-): Promise<Table5> {
-  return (await hsTables(ws, [code], opts))[0];
-}
-
-/** Table 5 for several HS codes, their lines read in one scan of the window. */
-export async function hsTables(
-  ws: Workspace,
-  codes: string[],
-  opts: { risk?: string; limit?: number } = {},
-): Promise<Table5[]> {
+): Promise<{ hsCode: string; window: { first: string; end: string }; cells: Table5Cell[]; importers: number }> {
   const risk = opts.risk ?? 'general';
   const run = await requireRun(ws, risk);
-  const hss = codes.map(normaliseHs);
-  if (hss.length === 0) return [];
-  // The operators' lines of the HS codes from the lines' engine, per operator and full code; ranks and levels from
-  // the workspace.
+  const hs = normaliseHs(code);
+  // The operators' lines of the HS code from the lines' engine; ranks and levels from the workspace.
   const engine = await engineFor(ws);
-  const any = hss.map((_, i) => engine.dialect.startsWith('hs_code', `$hs${i}`)).join(' OR ');
   await engine.into(
-    'seg_hs_codes',
-    `SELECT operator_id, hs_code, count(*)::BIGINT AS lines, sum(value) AS value FROM (${WINDOW_LINES}) l
-     WHERE ${any} GROUP BY operator_id, hs_code`,
-    { ...windowParams(run.window), ...Object.fromEntries(hss.map((h, i) => [`hs${i}`, h])) },
+    'seg_hs_lines',
+    `SELECT operator_id, count(*)::BIGINT AS lines, sum(value) AS value FROM (${WINDOW_LINES}) l
+     WHERE ${engine.dialect.startsWith('hs_code', '$hs')} GROUP BY operator_id`,
+    { ...windowParams(run.window), hs },
   );
-  try {
-    const out: Table5[] = [];
-    for (const hs of hss) out.push(await hsCells(ws, hs, risk, run.window, opts.limit ?? 20));
-    return out;
-  } finally {
-    await ws.run('DROP TABLE IF EXISTS seg_hs_codes');
-  }
-}
-
-async function hsCells(
-  ws: Workspace,
-  hs: string,
-  risk: string,
-  window: { first: string; end: string },
-  limit: number,
-): Promise<Table5> {
   const rows = await ws.all<{
     size: string;
     level: string;
@@ -213,14 +178,13 @@ async function hsCells(
     n: number;
     k: number;
   }>(
-    `WITH h AS (SELECT operator_id, sum(lines)::BIGINT AS lines, sum(value) AS value FROM seg_hs_codes
-                WHERE starts_with(hs_code, $hs) GROUP BY operator_id),
+    `WITH h AS (SELECT * FROM seg_hs_lines),
      j AS (SELECT s.size_segment AS size, s.risk_level AS level, s.operator_id AS tin, s.gri, h.lines, h.value,
                   count(*) OVER (PARTITION BY s.size_segment, s.risk_level)::BIGINT AS n,
                   row_number() OVER (PARTITION BY s.size_segment, s.risk_level ORDER BY s.gri DESC, h.value DESC, s.operator_id) AS k
            FROM h JOIN ${segTable(risk)} s USING (operator_id) ${risk === 'general' ? '' : 'WHERE s.risk = $risk'})
      SELECT * FROM j WHERE k <= $limit ORDER BY size, level, k`,
-    { hs, limit, ...(risk === 'general' ? {} : { risk }) },
+    { limit: opts.limit ?? 20, ...(risk === 'general' ? {} : { risk }) },
   );
   const cells: Table5Cell[] = [];
   for (const size of SIZES)
@@ -235,7 +199,7 @@ async function hsCells(
     }
   return {
     hsCode: hs,
-    window: { first: window.first, end: window.end },
+    window: { first: run.window.first, end: run.window.end },
     cells,
     importers: cells.reduce((a, c) => a + c.importers, 0),
   };

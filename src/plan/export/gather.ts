@@ -1,16 +1,7 @@
 // Collects everything the exports show, from each context's public API. What cannot be computed (no data
 // yet, no segmentation run) is listed in `notes` instead of failing the export.
 import type { Workspace } from '../../workspace/workspace.ts';
-import {
-  table1,
-  table4,
-  hsTable,
-  hsTables,
-  lastRun,
-  type Table1,
-  type Table4,
-  type Run,
-} from '../../segmentation/index.ts';
+import { table1, table4, hsTable, lastRun, type Table1, type Table4, type Run } from '../../segmentation/index.ts';
 import { computeKpis, type KpiReport } from '../../measure/kpi/index.ts';
 import { registerScales, workspaceLanguage, type Language, type RegisterScales } from '../config.ts';
 import { listVulnerabilities, type Vulnerability } from '../register/store.ts';
@@ -103,10 +94,8 @@ export async function gatherPlan(ws: Workspace, opts: GatherOptions = {}): Promi
   const hsCodes = opts.hs ?? [...new Set(riskCips.flatMap((c) => c.hsCodes))];
   const table5: Table5[] = [];
   if (run) {
-    // The codes' lines in one scan; when that fails, code by code, so the notes say which code failed.
-    const all = await hsTables(ws, hsCodes, { limit: 50 }).catch(() => null);
-    for (const [i, hs] of hsCodes.entries()) {
-      const t = all ? all[i] : await attempt(notes, `Table 5 (${hs})`, () => hsTable(ws, hs, { limit: 50 }));
+    for (const hs of hsCodes) {
+      const t = await attempt(notes, `Table 5 (${hs})`, () => hsTable(ws, hs, { limit: 50 }));
       if (t) {
         table5.push({
           hsCode: t.hsCode,
