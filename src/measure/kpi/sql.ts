@@ -1,7 +1,8 @@
 // The computation of each KPI of catalogue.yaml, as SQL over the staged tables of staging.ts: kpi_groups holds the
 // declarations grouped by period and attributes (n declarations, sums and counts of non-null amounts per group),
-// kpi_ops one row per period and operator (with its risk level), kpi_offences the offences per operator and period
-// (n, amount, cum_n: offences from the start of the data).
+// kpi_levels the operators and collection per period and risk level, kpi_offences the offences per operator and period
+// (n, amount, cum_n: offences from the start of the data), kpi_checked the periods in which a repeat offender had a
+// declaration inspected.
 // Every query returns: period_start DATE, dimension VARCHAR (NULL when the KPI has none),
 // numerator DOUBLE, denominator DOUBLE (NULL when not a ratio/average), value DOUBLE.
 // No user value is interpolated here: the window and period are applied when staging (bound params).
@@ -85,20 +86,20 @@ export const KPI_SQL: Record<string, string> = {
   T9_repeat_offenders_improved: `
   WITH became_repeat AS NOT MATERIALIZED (
     SELECT operator_id, min(period_start) AS since FROM kpi_offences WHERE cum_n >= 2 GROUP BY 1),
-  checked AS NOT MATERIALIZED (SELECT DISTINCT operator_id, period_start FROM kpi_ops WHERE inspected)
+  checked AS NOT MATERIALIZED (SELECT operator_id, period_start FROM kpi_checked)
     SELECT c.period_start, NULL AS dimension, count(*) AS numerator, NULL::DOUBLE AS denominator, count(*) AS value
     FROM checked c JOIN became_repeat r ON r.operator_id = c.operator_id AND r.since < c.period_start
     WHERE NOT EXISTS (SELECT 1 FROM kpi_offences o WHERE o.operator_id = c.operator_id AND o.period_start = c.period_start)
     GROUP BY 1`,
 
   T10_operators_by_risk_level: `
-    SELECT period_start, risk_level AS dimension, count(DISTINCT operator_id) AS numerator,
-      NULL::DOUBLE AS denominator, count(DISTINCT operator_id) AS value
-    FROM kpi_ops GROUP BY 1, 2`,
+    SELECT period_start, risk_level AS dimension, operators AS numerator, NULL::DOUBLE AS denominator,
+      operators AS value
+    FROM kpi_levels`,
 
   T11_collection_share_by_risk_level: `
     WITH c AS NOT MATERIALIZED (
-      SELECT period_start, risk_level, sum(collection) AS coll FROM kpi_ops GROUP BY 1, 2),
+      SELECT period_start, risk_level, collection AS coll FROM kpi_levels),
     tot AS NOT MATERIALIZED (SELECT period_start, sum(coll) AS t FROM c GROUP BY 1),
     lv AS NOT MATERIALIZED (SELECT DISTINCT risk_level FROM c)
     SELECT tot.period_start, lv.risk_level AS dimension, coalesce(c.coll, 0) AS numerator, tot.t AS denominator,

@@ -43,14 +43,13 @@ function windowDeclarations(kept: boolean, w: KpiWindow, aeo: boolean): string {
 }
 
 /**
- * The declarations of the window grouped two ways (a table of one row per declaration costs more to write than
- * every KPI query reading it): kpi_groups, per period and every attribute a KPI splits or filters by, with counts and
- * sums; kpi_ops, per period and operator with the operator's risk level in the latest GRI run, for the KPIs that
- * count operators.
+ * The declarations of the window grouped, never one row each (a temp table of one row per declaration, or per operator
+ * and period, costs more to write than every KPI query reading it): kpi_groups, per period and every attribute a KPI
+ * splits or filters by, with counts and sums; kpi_levels, per period and risk level of the operators in the latest GRI
+ * run, the operators and their collection.
  */
-async function stageDeclarations(ws: Workspace, w: KpiWindow): Promise<void> {
+async function stageDeclarations(ws: Workspace, w: KpiWindow, kept: boolean): Promise<void> {
   const p = { unit: w.unit, from: w.from, to: w.to };
-  const kept = await declarationsCurrent(ws);
   await ws.run(
     `CREATE OR REPLACE TEMP TABLE kpi_groups AS
      SELECT period_start, flow, transport_mode, channel, inspected, finding, selection, aeo, count(*) AS n,
@@ -61,18 +60,19 @@ async function stageDeclarations(ws: Workspace, w: KpiWindow): Promise<void> {
     p,
   );
   await ws.run(
-    `CREATE OR REPLACE TEMP TABLE kpi_ops AS
-     WITH d AS (SELECT period_start, operator_id, sum(collection) AS collection, bool_or(inspected) AS inspected
-       FROM (${windowDeclarations(kept, w, false)}) GROUP BY ALL)
-     SELECT d.*, coalesce(s.risk_level, 'unscored') AS risk_level FROM d LEFT JOIN operator_segments s USING (operator_id)`,
+    `CREATE OR REPLACE TEMP TABLE kpi_levels AS
+     SELECT d.period_start, coalesce(s.risk_level, 'unscored') AS risk_level,
+       count(DISTINCT d.operator_id) AS operators, sum(d.collection) AS collection
+     FROM (${windowDeclarations(kept, w, false)}) d LEFT JOIN operator_segments s USING (operator_id) GROUP BY 1, 2`,
     p,
   );
 }
 
-/** Builds kpi_groups, kpi_ops, kpi_findings, kpi_offences and kpi_audits for the window. */
+/** Builds kpi_groups, kpi_levels, kpi_findings, kpi_offences, kpi_checked and kpi_audits for the window. */
 export async function stageKpiTables(ws: Workspace, w: KpiWindow): Promise<void> {
   const p = { unit: w.unit, from: w.from, to: w.to };
-  await stageDeclarations(ws, w);
+  const kept = await declarationsCurrent(ws);
+  await stageDeclarations(ws, w, kept);
   // The lines with a finding up to the end of the window, read once for the findings and the offences.
   await ws.run(
     `CREATE OR REPLACE TEMP TABLE kpi_finding_lines AS
@@ -106,6 +106,13 @@ export async function stageKpiTables(ws: Workspace, w: KpiWindow): Promise<void>
      SELECT *, sum(n) OVER (PARTITION BY operator_id ORDER BY period_start ROWS UNBOUNDED PRECEDING) AS cum_n FROM per`,
     { unit: w.unit, to: w.to },
   );
+  // The periods in which a repeat offender (≥ 2 offences by some period) had a declaration inspected.
+  await ws.run(
+    `CREATE OR REPLACE TEMP TABLE kpi_checked AS
+     SELECT DISTINCT operator_id, period_start FROM (${windowDeclarations(kept, w, false)})
+     WHERE inspected AND operator_id IN (SELECT operator_id FROM kpi_offences WHERE cum_n >= 2)`,
+    p,
+  );
   await ws.run(
     `CREATE OR REPLACE TEMP TABLE kpi_audits AS
      SELECT audit_id, operator_id, date_trunc($unit, start_date)::DATE AS period_start,
@@ -120,12 +127,12 @@ export async function stageKpiTables(ws: Workspace, w: KpiWindow): Promise<void>
 export async function stagedRange(ws: Workspace): Promise<{ first: string | null; last: string | null }> {
   const r = await ws.one<{ first: string | null; last: string | null }>(
     `SELECT min(p) AS first, max(p) AS last FROM (
-       SELECT period_start AS p FROM kpi_ops UNION ALL SELECT period_start FROM kpi_audits)`,
+       SELECT period_start AS p FROM kpi_groups UNION ALL SELECT period_start FROM kpi_audits)`,
   );
   return { first: r?.first ?? null, last: r?.last ?? null };
 }
 
 export async function dropKpiTables(ws: Workspace): Promise<void> {
-  for (const t of ['kpi_groups', 'kpi_ops', 'kpi_finding_lines', 'kpi_findings', 'kpi_offences', 'kpi_audits'])
-    await ws.run(`DROP TABLE IF EXISTS ${t}`);
+  const staged = ['kpi_groups', 'kpi_levels', 'kpi_finding_lines', 'kpi_findings', 'kpi_offences', 'kpi_checked'];
+  for (const t of [...staged, 'kpi_audits']) await ws.run(`DROP TABLE IF EXISTS ${t}`);
 }
