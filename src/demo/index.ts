@@ -8,6 +8,7 @@ import { CANONICAL_TABLES } from '../workspace/summary.ts';
 import { loadCatalogue, loadCatalogueTables } from './catalogue.ts';
 import { buildEntities } from './entities.ts';
 import { linesInsertSql, postBoundaryIndex } from './lines.ts';
+import { rebuildDeclarations } from '../ingest/declarations.ts';
 import { populationSizes } from './model.ts';
 import {
   aggregateOperatorYears,
@@ -194,6 +195,7 @@ async function runSteps(
   const post = linesInsertSql('post', 'demo_idx_post');
   await ws.run(post, usedParams(post, lineParams));
   await ws.run('RESET disabled_optimizers');
+  await rebuildDeclarations(ws);
   progress('lines 2025', 0.9);
   await aggregateOperatorYears(ws, cat.treatment.start);
   await insertOperators(ws, o.seed);

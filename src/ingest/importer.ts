@@ -9,6 +9,7 @@ import { basename } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { Workspace } from '../workspace/workspace.ts';
 import { pushImport } from '../engine/lines.ts';
+import { refreshDeclarations } from './declarations.ts';
 import { recordChange } from '../history/history.ts';
 import { kindDef, requiredFields, type ImportKind, type KindDef } from './fields.ts';
 import { loadMappingFile, validateMapping, type Mapping } from './mapping.ts';
@@ -313,6 +314,8 @@ export async function importFile(
           fp: fp.fingerprint,
         },
       );
+      // The declarations this import adds or completes, in the same transaction as their lines.
+      if (def.table === 'declaration_lines') await refreshDeclarations(ws, importId);
       // Rows taken out as repeats: the warnings are made again without them.
       if (repeats) warnings = await importWarnings(ws, def, importId, fieldColumn);
       issues.push(...warnings);

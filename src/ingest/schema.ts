@@ -1,6 +1,7 @@
 // Tables owned by the ingest context. Append new migrations; never edit a released one.
 import type { Migration } from '../workspace/migrations.ts';
 import { quarantineSql } from './quarantine.ts';
+import { declarationsTableSql } from './declarations.ts';
 
 export const ingestMigrations: Migration[] = [
   {
@@ -32,5 +33,11 @@ export const ingestMigrations: Migration[] = [
     description:
       "import_rejects.detail: the reject's sentence as a message (key and parameters, JSON), so every language shows its details",
     sql: `ALTER TABLE import_rejects ADD COLUMN detail VARCHAR;`,
+  },
+  {
+    id: 'ingest-005-declarations',
+    description:
+      'declarations: one row per declaration, kept by each import of declaration lines, so the KPIs read declarations instead of grouping every line',
+    sql: declarationsTableSql(),
   },
 ];

@@ -15,6 +15,7 @@ import { loadSelectivityConfig, type SelectivityConfig } from '../../src/measure
 import { exportSelectivity } from '../../src/measure/selectivity/export.ts';
 import { runBacktest, type BacktestOptions } from '../../src/measure/backtest/backtest.ts';
 import { computeKpis } from '../../src/measure/kpi/index.ts';
+import { rebuildDeclarations } from '../../src/ingest/declarations.ts';
 import { riskCip } from '../../src/plan/risk/annex3.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -35,6 +36,8 @@ export async function loadDemoFixture(ws: Workspace): Promise<void> {
   for (const t of DEMO_TABLES) {
     await ws.run(`INSERT INTO ${t} BY NAME SELECT * FROM read_parquet('${join(DEMO_FIXTURE, `${t}.parquet`)}')`);
   }
+  // The declarations an import keeps with its lines, so the KPIs are read as in an imported workspace.
+  await rebuildDeclarations(ws);
 }
 
 export async function loadKcs(ws: Workspace): Promise<void> {
