@@ -8,12 +8,14 @@ const KEYLEN = 32;
 
 /**
  * At most one scrypt at a time: it runs on libuv's thread pool, which DuckDB's queries share, so a burst of sign-ins
- * must not fill the pool and stall signed-in work (bench http, login flood).
+ * must not fill the pool and stall signed-in work (bench http, login flood). After each, the next waits a moment:
+ * in a burst the hashing takes at most about two thirds of a core, and a sign-in alone is not delayed.
  */
+const GAP_MS = 20;
 let queue: Promise<unknown> = Promise.resolve();
 function scryptAsync(password: string, salt: Buffer, opts: ScryptOptions): Promise<Buffer> {
   const run = queue.then(() => scryptNow(password, salt, opts));
-  queue = run.catch(() => undefined);
+  queue = run.catch(() => undefined).then(() => new Promise((r) => setTimeout(r, GAP_MS)));
   return run;
 }
 
