@@ -115,60 +115,29 @@ export function extraFields(cfg: SelectivityConfig): string[] {
 /**
  * SQL expression of a key over declaration_lines aliased `d`, with the line's HS digits as `hsd`. An extra field is
  * read by name from `extraRef(i)`, the i-th of extraFields (a bound value). Empty strings count as missing.
- * classes: the statement joins sizeClassJoinSql for each size-class key, whose labels are read instead of formatted.
  */
-export function keySql(cfg: SelectivityConfig, key: string, extraRef: (i: number) => string, classes = false): string {
+export function keySql(cfg: SelectivityConfig, key: string, extraRef: (i: number) => string): string {
   if (key === 'hs2' || key === 'hs4' || key === 'hs6') {
     const n = Number(key.slice(2));
     return `CASE WHEN length(hsd) >= ${n} THEN left(hsd, ${n}) END`;
   }
   if (key === 'unit_value_band' || key === 'gri_level') return 'NULL::VARCHAR'; // filled in a later step
-  if (key === 'value_class' || key === 'mass_class') return sizeClassSql(key, cfg, classes);
+  if (key === 'value_class' || key === 'mass_class')
+    return sizeClassSql(key === 'value_class' ? 'd.value' : 'd.net_mass_kg', cfg);
   if (key.startsWith('extra.')) {
     return `nullif(trim(d.extra[${extraRef(extraFields(cfg).indexOf(key.slice('extra.'.length)))}]), '')`;
   }
   return `nullif(trim(CAST(d.${key} AS VARCHAR)), '')`;
 }
 
-/** The amount a size-class key classes. */
-const classAmount = (key: 'value_class' | 'mass_class') => (key === 'value_class' ? 'd.value' : 'd.net_mass_kg');
-
-/** The class of amount x (> 0): c = floor(per_decade · log10 x). */
-const classIndexSql = (x: string, cfg: SelectivityConfig) => `floor(${cfg.size_classes.per_decade} * log10(${x}))`;
-
-/** The label of class c (a DOUBLE): its bounds 10^(c/n) and 10^((c+1)/n) to 3 significant digits. */
-function classLabelSql(c: string, cfg: SelectivityConfig): string {
-  const n = cfg.size_classes.per_decade;
-  const bound = (e: string) =>
-    `regexp_replace(format('{}', round(pow(10, ${e}), 2 - CAST(floor(${e}) AS INTEGER))), '\\.0$', '')`;
-  return `${bound(`${c} / ${n}`)} || '–' || ${bound(`(${c} + 1) / ${n}`)}`;
-}
-
 /**
  * The class of a declared amount on a log scale, as its bounds to 3 significant digits ('46.4–68.1'): class c holds
  * the amounts x with c = floor(per_decade · log10 x); 0 is a class of its own ('0'), a missing amount has none.
- * classes: the label is read from the joined table (sizeClassJoinSql), formatted here only for a class outside it.
  */
-function sizeClassSql(key: 'value_class' | 'mass_class', cfg: SelectivityConfig, classes: boolean): string {
-  const x = classAmount(key);
-  const label = classLabelSql(classIndexSql(x, cfg), cfg);
-  return `CASE WHEN ${x} > 0 THEN ${classes ? `coalesce(${sizeClassAlias(key)}.label, ${label})` : label} WHEN ${x} = 0 THEN '0' END`;
-}
-
-const sizeClassAlias = (key: 'value_class' | 'mass_class') => `sc_${key}`;
-
-/** Classes in the label table: amounts from 10^-12 to 10^18 (others are formatted line by line). */
-const CLASS_DECADES = { from: -12, to: 18 };
-
-/**
- * The LEFT JOIN of the labels of key's size classes to lines aliased `d` (for keySql with classes): each label is
- * formatted once per statement, not once per line, by the same expression.
- */
-export function sizeClassJoinSql(cfg: SelectivityConfig, key: 'value_class' | 'mass_class'): string {
+function sizeClassSql(x: string, cfg: SelectivityConfig): string {
   const n = cfg.size_classes.per_decade;
-  const x = classAmount(key);
-  const a = sizeClassAlias(key);
-  const range = `range(${CLASS_DECADES.from * n}, ${CLASS_DECADES.to * n})`;
-  return `LEFT JOIN (SELECT c, ${classLabelSql('c', cfg)} AS label FROM (SELECT CAST(range AS DOUBLE) AS c FROM ${range})) ${a}
-  ON ${a}.c = CASE WHEN ${x} > 0 THEN ${classIndexSql(x, cfg)} END`;
+  const c = `floor(${n} * log10(${x}))`;
+  const bound = (e: string) =>
+    `regexp_replace(format('{}', round(pow(10, ${e}), 2 - CAST(floor(${e}) AS INTEGER))), '\\.0$', '')`;
+  return `CASE WHEN ${x} > 0 THEN ${bound(`${c} / ${n}`)} || '–' || ${bound(`(${c} + 1) / ${n}`)} WHEN ${x} = 0 THEN '0' END`;
 }

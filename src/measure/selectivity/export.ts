@@ -8,7 +8,7 @@ import { DomainError } from '../../errors/index.ts';
 import type { Workspace } from '../../workspace/workspace.ts';
 import { keyNames, type Lang, type SelectivityConfig } from './config.ts';
 import { fitModelKeeping, scoreLines, type SelectivityModel } from './model.ts';
-import { reasonTextTableSql, topReasonsByRankSql, topReasonsFrom, topReasonsSql } from './reasons.ts';
+import { reasonTextTableSql, topReasonsSql } from './reasons.ts';
 import { LABELLED, LOT_SQL, profiledFactors, scoredSql, targetLotCountSql } from './sql.ts';
 import { saveModel } from './store.ts';
 import { bindSpec } from './profiles.ts';
@@ -92,13 +92,12 @@ export async function exportSelectivity(
       const tp: Record<string, unknown> = {};
       if (profiled[j]) await ws.run(reasonTextTableSql(cfg, j, lang, tp), tp);
     }
-    const n = o.reasons ?? 3;
-    const reasons = topReasonsByRankSql(cfg, lang, n, p, true);
+    const reasons = topReasonsSql(cfg, lang, o.reasons ?? 3, p, true);
     p.b = model.intercept;
     sql = `COPY (SELECT * REPLACE (${safeCells(LINE_TEXT)}) FROM (SELECT declaration_id, line_no, date, operator_id, declarant_id, supplier_id, office, hs_code, origin_country, tax_type,
         round(score, 4) AS score, round(p, 4) AS probability, level, ${lot ? `${LOT_SQL} AS selected, ` : ''}${reasons} AS reasons, round($b, 4) AS intercept,
         ${F.map((f, j) => `round(c_${j}, 4) AS "c_${f.id}"`).join(', ')}
-      FROM (${topReasonsFrom(cfg, n, scoredSql(cfg, 'params', true))}) ORDER BY score DESC, declaration_id, line_no)) TO $out (HEADER, DELIMITER ',')`;
+      FROM (${scoredSql(cfg, 'params', true)}) ORDER BY score DESC, declaration_id, line_no)) TO $out (HEADER, DELIMITER ',')`;
   } else {
     const reasons = topReasonsSql(cfg, lang, o.reasons ?? 3, p);
     // The operator's top line: its highest score, ties to the first line as the line export orders them; its reasons

@@ -68,12 +68,6 @@ SELECT * EXCLUDE (text), ${band ? `split_part(text, $ratio, 1) AS t, split_part(
 FROM (SELECT *, ${text} AS text FROM (SELECT p.*, m.w_${j} * p.l AS c FROM sel_pf_${j} p CROSS JOIN sel_model m WHERE p.fold = -1))`;
 }
 
-/** Factor j's reason over a scored line: per key (t_j, t2_j) for a profiled factor when `texts`, else per line. */
-function reasonOfLine(cfg: SelectivityConfig, j: number, lang: Lang, params: Record<string, unknown>, texts: boolean) {
-  if (!texts || !profiledFactors(cfg)[j]) return reasonSql(cfg, j, lang, params);
-  return cfg.factors[j].keys.includes('unit_value_band') ? `t_${j} || printf('%.2f', uv_ratio) || t2_${j}` : `t_${j}`;
-}
-
 /**
  * SQL of the top `n` reasons (positive contributions ≥ 0.01, largest first, ties by text), joined by ' | '. texts:
  * the scored lines carry the per-key texts of the profiled factors (t_j, t2_j), so only the others are formatted.
@@ -85,48 +79,16 @@ export function topReasonsSql(
   params: Record<string, unknown>,
   texts = false,
 ): string {
-  const items = cfg.factors.map((_, j) => `{'o': -c_${j}, 't': ${reasonOfLine(cfg, j, lang, params, texts)}}`);
+  const fast = profiledFactors(cfg);
+  const items = cfg.factors.map((f, j) => {
+    const band = f.keys.includes('unit_value_band');
+    const t =
+      texts && fast[j]
+        ? band
+          ? `t_${j} || printf('%.2f', uv_ratio) || t2_${j}`
+          : `t_${j}`
+        : reasonSql(cfg, j, lang, params);
+    return `{'o': -c_${j}, 't': ${t}}`;
+  });
   return `array_to_string(list_transform(list_slice(list_sort(list_filter([${items.join(',\n ')}], x -> x.o <= -0.01)), 1, ${n}), x -> x.t), ' | ')`;
-}
-
-/** Levels the top reasons of a line read: at most one per factor. */
-const levels = (cfg: SelectivityConfig, n: number) => Math.min(n, cfg.factors.length);
-
-/**
- * The scored lines of `src` with what topReasonsByRankSql reads: cc_j, factor j's contribution when it is a
- * reason (c_j ≥ 0.01, else 0), and m_1 … m_n, the n largest distinct values of cc (0 when there are fewer).
- */
-export function topReasonsFrom(cfg: SelectivityConfig, n: number, src: string): string {
-  const J = cfg.factors.map((_, j) => j);
-  let sql = `SELECT *, ${J.map((j) => `CASE WHEN -c_${j} <= -0.01 THEN c_${j} ELSE 0.0 END AS cc_${j}`).join(', ')} FROM (${src})`;
-  sql = `SELECT *, greatest(${J.map((j) => `cc_${j}`).join(', ')}) AS m_1 FROM (${sql})`;
-  for (let r = 2; r <= levels(cfg, n); r++) {
-    const below = J.map((j) => `CASE WHEN cc_${j} < m_${r - 1} THEN cc_${j} ELSE 0.0 END`);
-    sql = `SELECT *, greatest(${below.join(', ')}) AS m_${r} FROM (${sql})`;
-  }
-  return sql;
-}
-
-/**
- * topReasonsSql over the columns of topReasonsFrom, without a list per line: the reason at place r is the factor
- * whose contribution is m_r. Where two reasons in the first n places tie (or tie for place n), their order is their
- * text's: such lines take topReasonsSql itself. Same text as topReasonsSql on every line.
- */
-export function topReasonsByRankSql(
-  cfg: SelectivityConfig,
-  lang: Lang,
-  n: number,
-  params: Record<string, unknown>,
-  texts = false,
-): string {
-  const L = levels(cfg, n);
-  const J = cfg.factors.map((_, j) => j);
-  const places = Array.from({ length: L }, (_, i) => i + 1);
-  const place = (r: number) =>
-    `CASE WHEN m_${r} > 0 THEN CASE ${J.map((j) => `WHEN cc_${j} = m_${r} THEN ${reasonOfLine(cfg, j, lang, params, texts)}`).join(' ')} END END`;
-  // Reasons at or above the last level found, against the levels found: more means two share a level.
-  const atOrAbove = J.map((j) => `(cc_${j} > 0 AND cc_${j} >= m_${L})::INTEGER`).join(' + ');
-  const found = places.map((r) => `(m_${r} > 0)::INTEGER`).join(' + ');
-  return `CASE WHEN ${atOrAbove} > ${found} THEN ${topReasonsSql(cfg, lang, n, params, texts)}
-    ELSE concat_ws(' | ', ${places.map(place).join(',\n ')}) END`;
 }

@@ -10,7 +10,7 @@
 //   sel_model   one row: intercept, weights and level bars of the model scoring the target lines
 //   sel_target  VIEW  target lines with features, contributions c_j = w_j·l_j, score, probability, level
 // Every line is scored from the aggregates by hash joins on its keys: no per-line table is kept.
-import { extraFields, keyColumn, keyNames, keySql, sizeClassJoinSql, type SelectivityConfig } from './config.ts';
+import { extraFields, keyColumn, keyNames, keySql, type SelectivityConfig } from './config.ts';
 
 /** Lines whose outcome is known: a finding value, and not marked as uninspected. */
 export const LABELLED = '(d.finding IS NOT NULL AND d.inspected IS NOT FALSE)';
@@ -106,9 +106,8 @@ function normHs(cfg: SelectivityConfig, alias = ''): string {
 /** The lines of the run with their keys, before the keys made from other tables (unit-value band, GRI level). */
 function rawLinesSql(cfg: SelectivityConfig, from: SpecFrom): string {
   const keys = keyNames(cfg).map(
-    (k, i) => `${keySql(cfg, k, (x) => spec(from, `x${x}`).replace('s.', 'd.'), true)} AS k_${i}`,
+    (k, i) => `${keySql(cfg, k, (x) => spec(from, `x${x}`).replace('s.', 'd.'))} AS k_${i}`,
   );
-  const classes = (['value_class', 'mass_class'] as const).filter((k) => keyNames(cfg).includes(k));
   const folds = spec(from, 'folds').replace('s.', 'd.');
   // The lines are filtered first: the HS digits and keys are computed for the run's lines only.
   return `SELECT ${LINE_COLUMNS.map((c) => `d.${c}`).join(', ')}, d.hsd,
@@ -119,8 +118,7 @@ function rawLinesSql(cfg: SelectivityConfig, from: SpecFrom): string {
   CASE WHEN d.value > 0 AND d.net_mass_kg > 0 THEN d.value / d.net_mass_kg END AS uv,
   ${keys.join(',\n  ')}
 FROM (SELECT d.*, ${from === 'table' ? 's.*, ' : ''}${histPred(from)} AS is_hist, regexp_replace(d.hs_code, '[^0-9]', '', 'g') AS hsd
-      FROM declaration_lines d ${from === 'table' ? 'CROSS JOIN sel_spec s ' : ''}WHERE (${histPred(from)}) OR (${targetPred(from)})) d
-${classes.map((k) => sizeClassJoinSql(cfg, k)).join('\n')}`;
+      FROM declaration_lines d ${from === 'table' ? 'CROSS JOIN sel_spec s ' : ''}WHERE (${histPred(from)}) OR (${targetPred(from)})) d`;
 }
 
 /** sel_norm: median unit value per HS6 of the history lines, for codes with enough of them (spec as parameters). */
